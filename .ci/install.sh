@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the real tools the test suite starts (tests fail loudly without them, they never skip).
+# Idempotent: a second run on the same machine installs nothing new.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(ffmpeg)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "ci: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages used by cross-check tests (pinned in tools/js/package-lock.json).
+if [[ -f tools/js/package.json ]]; then
+  (cd tools/js && npm ci --no-audit --no-fund --loglevel=error)
+fi
