@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(ffmpeg)
+APT_PACKAGES=(ffmpeg prometheus)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Writes grafana/swarmtee.json, the canonical swarmtee dashboard.
+
+Regenerate after editing: python3 grafana/dashboard.py && cp grafana/swarmtee.json helm/swarmtee/files/
+(the ops tests fail when the chart's copy differs, or when a query names a metric swarmtee does not export).
+"""
+import json
+import pathlib
+
+SEL = 'job=~"$job", instance=~"$instance"'
+RATE = "$__rate_interval"
+
+
+def sel(extra=""):
+    return "{" + SEL + (", " + extra if extra else "") + "}"
+
+
+def quantiles(metric, by=""):
+    grp = f"le{', ' + by if by else ''}"
+    return [
+        (f'histogram_quantile(0.5, sum by ({grp}) (rate({metric}_bucket{sel()}[{RATE}])))', f"p50{' {{' + by + '}}' if by else ''}"),
+        (f'histogram_quantile(0.99, sum by ({grp}) (rate({metric}_bucket{sel()}[{RATE}])))', f"p99{' {{' + by + '}}' if by else ''}"),
+    ]
+
+
+SEL_0 = sel('area="heap"')
+SEL_1 = sel('result=~"hit|coalesced"')
+SEL_2 = sel('result=~"lost|dropped|failed"')
+SEL_3 = sel('status=~"5.."')
+
+panels = []
+y = 0
+
+
+def row(title):
+    global y
+    panels.append({"type": "row", "title": title, "collapsed": False,
+                   "gridPos": {"h": 1, "w": 24, "x": 0, "y": y}, "id": len(panels) + 1, "panels": []})
+    y += 1
+
+
+def panel(title, unit, targets, kind="timeseries", w=8, h=8, desc="", x=None):
+    global y
+    used = sum(p["gridPos"]["w"] for p in panels if p["gridPos"]["y"] == y and p["type"] != "row")
+    if used + w > 24:
+        y += h
+        used = 0
+    p = {
+        "type": kind, "title": title, "description": desc, "id": len(panels) + 1,
+        "datasource": {"type": "prometheus", "uid": "${datasource}"},
+        "gridPos": {"h": h, "w": w, "x": used, "y": y},
+        "fieldConfig": {"defaults": {"unit": unit}, "overrides": []},
+        "options": {"legend": {"displayMode": "list", "placement": "bottom"}} if kind == "timeseries" else
+                   {"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}},
+        "targets": [{"refId": chr(65 + i), "expr": e, "legendFormat": l,
+                     "datasource": {"type": "prometheus", "uid": "${datasource}"}} for i, (e, l) in enumerate(targets)],
+    }
+    panels.append(p)
+
+
+def finish_row():
+    global y
+    y = max([p["gridPos"]["y"] + p["gridPos"]["h"] for p in panels], default=0)
+
+
+row("Viewers (origin shield)")
+panel("Request rate by kind", "reqps",
+      [(f"sum by (kind) (rate(swarmtee_http_requests_total{sel()}[{RATE}]))", "{{kind}}")],
+      desc="Requests viewers and CDNs make to swarmtee, by object kind.")
+panel("Error ratio (5xx)", "percentunit",
+      [(f'sum(rate(swarmtee_http_requests_total{SEL_3}[{RATE}])) / sum(rate(swarmtee_http_requests_total{sel()}[{RATE}]))', "5xx")],
+      desc="Share of viewer requests answered with a server error (502/504 mean the upstream failed).")
+panel("Bytes served", "Bps",
+      [(f"sum(rate(swarmtee_http_bytes_sent_total{sel()}[{RATE}]))", "sent")])
+panel("Cache hit ratio", "percentunit",
+      [(f'sum(rate(swarmtee_cache_requests_total{SEL_1}[{RATE}])) / sum(rate(swarmtee_cache_requests_total{sel()}[{RATE}]))', "hit + coalesced")],
+      desc="Requests served without a new upstream fetch: cached, or joined an in-flight fetch.")
+panel("Cache requests by result", "reqps",
+      [(f"sum by (result) (rate(swarmtee_cache_requests_total{sel()}[{RATE}]))", "{{result}}")],
+      desc="coalesced = waited on another viewer's in-flight upstream fetch.")
+panel("Upstream latency", "s", quantiles("swarmtee_upstream_duration_seconds"),
+      desc="Time of upstream fetches (go-livepeer).")
+panel("Viewer request latency", "s", quantiles("swarmtee_http_request_duration_seconds"))
+panel("Upstream requests by status", "reqps",
+      [(f"sum by (kind, status) (rate(swarmtee_upstream_requests_total{sel()}[{RATE}]))", "{{kind}} {{status}}")])
+panel("Segment cache size", "bytes",
+      [(f"sum(swarmtee_cache_bytes{sel()})", "bytes")])
+finish_row()
+
+row("Archive")
+panel("Archive lag", "s", quantiles("swarmtee_archive_lag_seconds"),
+      desc="From a segment first seen upstream to its Swarm reference stored.")
+panel("Segments by result per stream and rendition", "short",
+      [(f"sum by (stream, rendition, result) (increase(swarmtee_archive_segments_total{sel()}[{RATE}]))", "{{stream}}/{{rendition}} {{result}}")], w=16)
+panel("Segments lost / dropped / failed (1h)", "short",
+      [(f'sum by (result) (increase(swarmtee_archive_segments_total{SEL_2}[1h]))', "{{result}}")], kind="stat")
+panel("Active archived streams", "short",
+      [(f"sum(swarmtee_archive_active_streams{sel()})", "streams")], kind="stat")
+panel("Bee up", "bool",
+      [(f"min(swarmtee_bee_up{sel()})", "bee")], kind="stat")
+panel("Upload latency", "s", quantiles("swarmtee_upload_duration_seconds"))
+panel("Uploads by outcome", "ops",
+      [(f"sum by (outcome) (rate(swarmtee_uploads_total{sel()}[{RATE}]))", "{{outcome}}")])
+panel("Bytes uploaded to Swarm", "Bps",
+      [(f"sum(rate(swarmtee_uploaded_bytes_total{sel()}[{RATE}]))", "uploaded")])
+panel("Upload queue and spool depth", "short",
+      [(f"sum(swarmtee_upload_queue_segments{sel()})", "queued"),
+       (f"sum(swarmtee_spool_segments{sel()})", "spooled")])
+panel("Spool fill", "percentunit",
+      [(f"sum(swarmtee_spool_bytes{sel()}) / sum(swarmtee_spool_capacity_bytes{sel()})", "spool")],
+      desc="When the spool is full new segments are dropped (gaps in the archive).")
+panel("Retries and reference mismatches", "short",
+      [(f"sum(increase(swarmtee_upload_retries_total{sel()}[{RATE}]))", "retries"),
+       (f"sum(increase(swarmtee_reference_mismatches_total{sel()}[{RATE}]))", "reference mismatches")])
+finish_row()
+
+row("Postage")
+panel("Batch TTL", "s",
+      [(f"min by (batch) (swarmtee_postage_batch_ttl_seconds{sel()})", "{{batch}}")])
+panel("Batch utilization", "percentunit",
+      [(f"max by (batch) (swarmtee_postage_batch_utilization_ratio{sel()})", "{{batch}}")])
+panel("Remaining hours of video", "h",
+      [(f"sum(swarmtee_postage_capacity_remaining_bytes{sel()}) / sum(rate(swarmtee_uploaded_bytes_total{sel()}[1h])) / 3600", "at the last hour's archive rate")],
+      desc="Capacity left in usable batches divided by the current archive byte rate.")
+finish_row()
+
+row("JVM and event loop")
+panel("Heap used", "bytes",
+      [(f'sum by (id) (jvm_memory_used_bytes{SEL_0})', "{{id}}"),
+       (f'sum(jvm_memory_max_bytes{SEL_0})', "max")])
+panel("GC pause time", "s",
+      [(f"sum by (action, cause) (rate(jvm_gc_pause_seconds_sum{sel()}[{RATE}]))", "{{action}} {{cause}}")],
+      desc="Seconds per second spent in GC pauses.")
+panel("Event-loop lag", "s",
+      [(f"max by (loop) (swarmtee_event_loop_lag_seconds{sel()})", "{{loop}}")],
+      desc="How late a timer fires on each Vert.x event loop; high values mean blocked loops.")
+finish_row()
+
+
+def variable(name, query, label):
+    return {"name": name, "label": label, "type": "query",
+            "datasource": {"type": "prometheus", "uid": "${datasource}"},
+            "query": {"query": query, "refId": name}, "definition": query,
+            "refresh": 2, "includeAll": True, "multi": True, "allValue": ".*",
+            "current": {"selected": True, "text": ["All"], "value": ["$__all"]}, "sort": 1}
+
+
+dashboard = {
+    "uid": "swarmtee-overview",
+    "title": "swarmtee",
+    "description": "swarmtee: HLS origin shield and Swarm archiver",
+    "tags": ["swarmtee", "hls", "swarm"],
+    "timezone": "utc",
+    "editable": True,
+    "schemaVersion": 39,
+    "version": 1,
+    "refresh": "30s",
+    "time": {"from": "now-3h", "to": "now"},
+    "templating": {"list": [
+        {"name": "datasource", "label": "Data source", "type": "datasource", "query": "prometheus",
+         "current": {}, "hide": 0, "refresh": 1},
+        variable("job", "label_values(swarmtee_http_requests_total, job)", "Job"),
+        variable("instance", 'label_values(swarmtee_http_requests_total{job=~"$job"}, instance)', "Instance"),
+    ]},
+    "annotations": {"list": []},
+    "panels": panels,
+}
+
+out = pathlib.Path(__file__).with_name("swarmtee.json")
+out.write_text(json.dumps(dashboard, indent=2) + "\n")
