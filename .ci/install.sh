@@ -19,5 +19,13 @@ fi
 
 # npm packages used by cross-check tests (pinned in tools/js/package-lock.json).
 if [[ -f tools/js/package.json ]]; then
+  # node runs tools/js/bmt-hash.js (tee's BmtJsCrossCheckTest); install Debian's only if none is present,
+  # so a NodeSource node (which bundles npm) is left alone.
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "ci: installing nodejs npm"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
   (cd tools/js && npm ci --no-audit --no-fund --loglevel=error)
 fi
