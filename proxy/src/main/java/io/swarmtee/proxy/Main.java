@@ -1,27 +1,130 @@
 package io.swarmtee.proxy;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.swarmtee.proxy.config.Config;
+import io.swarmtee.proxy.config.ConfigException;
+import io.swarmtee.proxy.config.ConfigParser;
+import io.swarmtee.proxy.config.Option;
+import io.swarmtee.proxy.config.Options;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Command-line entry point of {@code swarmtee.jar}. */
+/**
+ * Command-line entry point of {@code swarmtee.jar}: {@code swarmtee [flags]} runs the server,
+ * {@code swarmtee sync [flags]} pushes the embedded store to Bee. Exit codes: 0 fine, 1 runtime
+ * failure, 2 bad configuration (one line on stderr).
+ */
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+  /** Exit code of a bad configuration. */
+  public static final int BAD_CONFIG = 2;
 
   private Main() {}
 
   public static void main(String[] args) {
-    String listen = args.length >= 2 && args[0].equals("--listen") ? args[1] : "0.0.0.0:8080";
-    int colon = listen.lastIndexOf(':');
-    String host = listen.substring(0, colon);
-    int port = Integer.parseInt(listen.substring(colon + 1));
-    Vertx vertx = Vertx.vertx();
-    SwarmteeServer.start(vertx, host, port)
-        .onSuccess(server -> LOG.info("swarmtee listening on {}:{}", host, server.actualPort()))
-        .onFailure(e -> {
-          LOG.error("swarmtee failed to start: {}", e.getMessage());
-          System.exit(1);
-        });
+    int code = run(List.of(args), System.getenv(), System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /**
+   * Parses the command line and starts what it asks for. The server keeps running in the background
+   * (Vert.x threads) after this returns 0.
+   *
+   * @return the exit code to use now: 0 when the server started or help was printed, 2 for a bad
+   *     configuration, 1 when the server could not start
+   */
+  public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+    String command = !args.isEmpty() && !args.get(0).startsWith("-") ? args.get(0) : "";
+    List<String> flags = command.isEmpty() ? args : args.subList(1, args.size());
+    List<Option> options = switch (command) {
+      case "" -> Options.SERVER;
+      case "sync" -> Options.SYNC;
+      default -> null;
+    };
+    if (options == null) {
+      err.println("swarmtee: unknown command '" + command + "' (commands: sync; see --help)");
+      return BAD_CONFIG;
+    }
+    if (flags.contains("--help") || flags.contains("-h")) {
+      out.print(ConfigParser.help(command.isEmpty()
+          ? "usage: java -jar swarmtee.jar [sync] [flags]\n  (no command) run the origin shield and archiver"
+            + "\n  sync          upload what the embedded store in --data holds to --bee with --batch"
+          : "usage: java -jar swarmtee.jar " + command + " [flags]", options));
+      return 0;
+    }
+    try {
+      return command.equals("sync") ? sync(flags, env, err) : serve(Config.load(flags, env));
+    } catch (ConfigException e) {
+      err.println("swarmtee: " + e.getMessage());
+      return BAD_CONFIG;
+    }
+  }
+
+  private static int sync(List<String> flags, Map<String, String> env, PrintStream err) throws ConfigException {
+    var settings = ConfigParser.parse(flags, env, Options.SYNC);
+    Config.checkDataDirectory(settings, settings.path(Options.DATA));
+    if (settings.url(Options.BEE).isEmpty() || settings.text(Options.BATCH).isEmpty()) {
+      throw new ConfigException("sync needs --bee and --batch");
+    }
+    err.println("swarmtee: sync is not available yet: the embedded store (tee) is not part of this build");
+    return 1;
+  }
+
+  private static int serve(Config config) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // JVM and process meters come from Micrometer's binders, Vert.x's own (pools, HTTP, event bus) from
+    // vertx-micrometer-metrics writing into the same registry, so one scrape shows everything.
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    new NettyEventExecutorMetrics(((VertxInternal) vertx).nettyEventLoopGroup()).bindTo(registry);
+    SwarmteeServer.Parts parts = new SwarmteeServer.Parts(registry, Ticker.systemTicker(), Clock.systemUTC(),
+        List.of());
+    try {
+      SwarmteeServer server = SwarmteeServer.start(vertx, config, parts).await(60, TimeUnit.SECONDS);
+      LOG.info("swarmtee listening on {}:{}, upstream {}{}, archive {}", config.listen().host(), server.port(),
+          config.upstream(), config.playbackPrefix(), config.archive().enabled() ? "on" : "off");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        LOG.info("shutting down: draining requests for up to {} s", SHUTDOWN_GRACE.toSeconds());
+        try {
+          server.stop(SHUTDOWN_GRACE).eventually(vertx::close).await(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          LOG.warn("unclean shutdown: {}", e.toString());
+        }
+      }, "swarmtee-shutdown"));
+      return 0;
+    } catch (Exception e) {
+      LOG.error("swarmtee failed to start: {}", e.getMessage());
+      vertx.close();
+      return 1;
+    }
   }
 }

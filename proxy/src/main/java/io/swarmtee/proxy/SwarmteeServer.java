@@ -1,23 +1,238 @@
 package io.swarmtee.proxy;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.swarmtee.proxy.config.Config;
+import io.swarmtee.proxy.http.AdminGuard;
+import io.swarmtee.proxy.http.Cors;
+import io.swarmtee.proxy.http.ErrorResponses;
+import io.swarmtee.proxy.http.PathGuard;
+import io.swarmtee.proxy.metrics.ProxyMetrics;
+import io.swarmtee.proxy.shield.CoalescingShield;
+import io.swarmtee.proxy.shield.ObjectKind;
+import io.swarmtee.proxy.shield.ShieldSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The HTTP server of swarmtee. */
+/**
+ * The HTTP server of swarmtee: the origin shield under the playback prefix, {@code /health},
+ * {@code /ready}, {@code /metrics}, and the routes of the {@link ProxyModule}s. Every request first
+ * passes {@link PathGuard}; every request is counted in {@code swarmtee.http.*}.
+ */
 public final class SwarmteeServer {
 
-  private SwarmteeServer() {}
+  private static final Logger LOG = LoggerFactory.getLogger(SwarmteeServer.class);
 
   /**
-   * Starts the server.
+   * What the server is built from besides the configuration.
    *
-   * @return the listening server; {@link HttpServer#actualPort()} tells the port when 0 was asked for
+   * @param registry where every meter lives; {@code /metrics} scrapes it
+   * @param ticker time source of the shield's cache (Caffeine's system ticker in production)
+   * @param clock wall clock
+   * @param modules factories of the modules to mount, in order
    */
-  public static Future<HttpServer> start(Vertx vertx, String host, int port) {
-    Router router = Router.router(vertx);
-    router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
-    return vertx.createHttpServer().requestHandler(router).listen(port, host);
+  public record Parts(PrometheusMeterRegistry registry, Ticker ticker, Clock clock,
+      List<Function<ModuleContext, ProxyModule>> modules) {
+    public Parts {
+      Objects.requireNonNull(registry, "registry");
+      Objects.requireNonNull(ticker, "ticker");
+      Objects.requireNonNull(clock, "clock");
+      modules = List.copyOf(modules);
+    }
   }
+
+  private final Vertx vertx;
+  private final Config config;
+  private final Parts parts;
+  private final ProxyMetrics metrics;
+  private final CoalescingShield shield;
+  private final AdminGuard admin;
+  private final List<ProxyModule> modules = new ArrayList<>();
+  private final HttpClient probe;
+  private HttpServer server;
+
+  private SwarmteeServer(Vertx vertx, Config config, Parts parts) {
+    this.vertx = vertx;
+    this.config = config;
+    this.parts = parts;
+    this.metrics = new ProxyMetrics(parts.registry());
+    this.shield = CoalescingShield.create(vertx, ShieldSettings.from(config), metrics, parts.ticker(), parts.clock());
+    this.admin = AdminGuard.create(config.adminToken());
+    this.probe = vertx.createHttpClient(new HttpClientOptions()
+        .setConnectTimeout((int) config.timeouts().connect().toMillis()).setKeepAlive(false));
+  }
+
+  /**
+   * Builds the modules, mounts everything, listens on {@code config.listen()} and starts the modules.
+   *
+   * @return the running server; fails if the port cannot be bound or a module fails to start
+   */
+  public static Future<SwarmteeServer> start(Vertx vertx, Config config, Parts parts) {
+    SwarmteeServer s = new SwarmteeServer(Objects.requireNonNull(vertx, "vertx"), Objects.requireNonNull(config),
+        Objects.requireNonNull(parts));
+    return s.listen().map(s);
+  }
+
+  private Future<Void> listen() {
+    ModuleContext context = new ModuleContext(vertx, config, shield, parts.registry(), admin);
+    parts.modules().forEach(factory -> modules.add(factory.apply(context)));
+    Router router = router();
+    HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(config.h2c())
+        .setCompressionSupported(false).setMaxInitialLineLength(PathGuard.MAX_PATH + 4096);
+    return vertx.createHttpServer(options)
+        .requestHandler(request -> accept(router, request))
+        .listen(config.listen().port(), config.listen().host())
+        .onSuccess(s -> server = s)
+        .compose(s -> Future.all(modules.stream().map(ProxyModule::start).toList()))
+        .mapEmpty();
+  }
+
+  /** @return the port listened on (the real one when 0 was configured) */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** @return the origin shield, as handed to modules */
+  public CoalescingShield shield() {
+    return shield;
+  }
+
+  /**
+   * Stops accepting connections, lets requests in progress finish within {@code grace}, then stops the
+   * modules and the upstream client.
+   */
+  public Future<Void> stop(Duration grace) {
+    Future<Void> closed = server == null ? Future.succeededFuture()
+        : server.shutdown(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    return closed
+        .eventually(() -> Future.join(modules.stream().map(ProxyModule::stop).toList()))
+        .eventually(() -> {
+          shield.close();
+          return probe.close();
+        })
+        .mapEmpty();
+  }
+
+  private void accept(Router router, HttpServerRequest request) {
+    long start = System.nanoTime();
+    ProxyMetrics.Kind kind = kind(request.path());
+    String method = request.method().name();
+    HttpServerResponse response = request.response();
+    boolean[] counted = {false};
+    Runnable count = () -> {
+      if (!counted[0]) {
+        counted[0] = true;
+        metrics.request(kind, method, response.getStatusCode(), System.nanoTime() - start, response.bytesWritten());
+      }
+    };
+    response.endHandler(v -> count.run());
+    response.closeHandler(v -> count.run());
+    try {
+      PathGuard.check(request.uri());
+    } catch (ProxyFailure e) {
+      ErrorResponses.send(request, e.code(), e.getMessage());
+      return;
+    }
+    router.handle(request);
+  }
+
+  private ProxyMetrics.Kind kind(String path) {
+    if (path == null) {
+      return ProxyMetrics.Kind.OTHER;
+    } else if (path.startsWith(config.playbackPrefix())) {
+      ObjectKind k = ObjectKind.of(path);
+      return k == ObjectKind.PLAYLIST ? ProxyMetrics.Kind.PLAYLIST
+          : k.segment() ? ProxyMetrics.Kind.SEGMENT : ProxyMetrics.Kind.OTHER;
+    } else if (path.startsWith("/bytes/")) {
+      return ProxyMetrics.Kind.BYTES;
+    } else if (path.startsWith("/archive/")) {
+      return ProxyMetrics.Kind.ARCHIVE;
+    } else if (path.startsWith("/api/")) {
+      return ProxyMetrics.Kind.API;
+    }
+    return ProxyMetrics.Kind.OTHER;
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.options().handler(ctx -> Cors.preflight(ctx.request()));
+    router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+    router.get("/ready").handler(this::ready);
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(parts.registry().scrape()));
+    // Reads of the API are public; anything that changes state needs the admin token.
+    router.route("/api/*").handler(ctx -> {
+      HttpMethod m = ctx.request().method();
+      if (m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS) {
+        ctx.next();
+      } else {
+        admin.handle(ctx);
+      }
+    });
+    modules.forEach(module -> module.mount(router));
+    router.route(config.playbackPrefix() + "*").handler(shield.viewerHandler());
+    router.route().failureHandler(ErrorResponses::handle);
+    router.errorHandler(404, ErrorResponses::handle);
+    router.errorHandler(405, ErrorResponses::handle);
+    return router;
+  }
+
+  private void ready(RoutingContext ctx) {
+    List<Future<String>> checks = new ArrayList<>();
+    checks.add(upstreamReachable().map(v -> (String) null).recover(e -> Future.succeededFuture(
+        "upstream " + config.upstream() + " unreachable: " + e.getMessage())));
+    for (ProxyModule module : modules) {
+      checks.add(module.ready().map(v -> (String) null)
+          .recover(e -> Future.succeededFuture(String.valueOf(e.getMessage()))));
+    }
+    Future.join(checks).onComplete(ar -> {
+      JsonArray reasons = new JsonArray();
+      checks.stream().map(Future::result).filter(Objects::nonNull).forEach(reasons::add);
+      if (reasons.isEmpty()) {
+        json(ctx, 200, new JsonObject().put("status", "ready"));
+      } else {
+        json(ctx, 503, new JsonObject().put("status", "unready").put("reasons", reasons));
+      }
+    });
+  }
+
+  /** Any HTTP answer of the upstream (even 404) proves it is reachable. */
+  private Future<Void> upstreamReachable() {
+    String url = config.upstreamStatus().map(Object::toString).orElse(config.upstream().resolve("/").toString());
+    return probe.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
+            .setConnectTimeout(config.timeouts().connect().toMillis())
+            .setIdleTimeout(config.timeouts().firstByte().toMillis()))
+        .compose(req -> req.send())
+        .compose(resp -> resp.body())
+        .mapEmpty();
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end(body.encode() + "\n");
+  }
+
 }

@@ -1,0 +1,30 @@
+package io.swarmtee.proxy;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.swarmtee.proxy.config.Config;
+import io.swarmtee.proxy.http.AdminGuard;
+import io.swarmtee.proxy.shield.OriginShield;
+import io.vertx.core.Vertx;
+import java.util.Objects;
+
+/**
+ * What {@code Main} hands to each {@link ProxyModule} it builds. New shared services (the tee's upload
+ * pipeline and store) are added as components here when they exist.
+ *
+ * @param vertx the one Vert.x instance
+ * @param config the parsed configuration, including the module's own settings
+ * @param shield the origin shield; fetch through it to share its cache and coalescing with viewers
+ * @param registry where to register metrics (names start with {@code swarmtee.})
+ * @param admin guard for admin-only routes beyond the automatic {@code /api/*} write rule
+ */
+public record ModuleContext(Vertx vertx, Config config, OriginShield shield, MeterRegistry registry,
+    AdminGuard admin) {
+
+  public ModuleContext {
+    Objects.requireNonNull(vertx, "vertx");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(shield, "shield");
+    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(admin, "admin");
+  }
+}

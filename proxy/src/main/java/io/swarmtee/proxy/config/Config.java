@@ -1,0 +1,234 @@
+package io.swarmtee.proxy.config;
+
+import static io.swarmtee.proxy.config.Options.*;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole configuration of the swarmtee server, typed and validated. Build it with
+ * {@link #load(List, Map)} (flags, environment, YAML file) or, in tests, with {@link #from(Settings)}
+ * over {@link ConfigParser#parse}; {@link #defaults()} is the configuration of a bare start.
+ *
+ * @param listen where the HTTP server listens
+ * @param upstream base URL of the HLS origin; only paths under {@code playbackPrefix} are fetched from it
+ * @param upstreamStatus go-livepeer's {@code /status} URL, used to discover streams
+ * @param playbackPrefix path prefix forwarded to the upstream, starts and ends with {@code /}
+ * @param h2c whether HTTP/2 over cleartext is accepted
+ * @param adminToken bearer token of admin endpoints; empty means admin endpoints answer 403 to everyone
+ * @param archive the archiver's settings
+ * @param store where archived bytes go
+ * @param timeouts upstream timeouts
+ * @param cache origin shield cache settings
+ * @param spool upload spool limits
+ * @param settings the raw resolved values, for settings not (yet) promoted to a typed component
+ */
+public record Config(
+    HostPort listen,
+    URI upstream,
+    Optional<URI> upstreamStatus,
+    String playbackPrefix,
+    boolean h2c,
+    Optional<String> adminToken,
+    Archive archive,
+    Store store,
+    Timeouts timeouts,
+    Cache cache,
+    Spool spool,
+    Settings settings) {
+
+  public Config {
+    Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(upstream, "upstream");
+    Objects.requireNonNull(upstreamStatus, "upstreamStatus");
+    Objects.requireNonNull(playbackPrefix, "playbackPrefix");
+    Objects.requireNonNull(adminToken, "adminToken");
+    Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(timeouts, "timeouts");
+    Objects.requireNonNull(cache, "cache");
+    Objects.requireNonNull(spool, "spool");
+    Objects.requireNonNull(settings, "settings");
+  }
+
+  /**
+   * The archiver's settings.
+   *
+   * @param enabled archive at all ({@code --archive}, default off)
+   * @param streams which stream ids to archive
+   * @param gateway base URL written before Swarm paths in archive playlists; empty = root-relative
+   * @param allowedHosts hosts besides the upstream's the archiver may fetch segment URIs from, lower case,
+   *     each {@code host} or {@code host:port}
+   */
+  public record Archive(boolean enabled, StreamFilter streams, Optional<URI> gateway, List<String> allowedHosts) {
+    public Archive {
+      Objects.requireNonNull(streams, "streams");
+      Objects.requireNonNull(gateway, "gateway");
+      allowedHosts = List.copyOf(allowedHosts);
+    }
+  }
+
+  /**
+   * Where archived content is stored.
+   *
+   * @param bee a Bee node's API URL; empty = the embedded store under {@code data}
+   * @param batch postage batch id (64 lower-case hex digits) for uploads to Bee
+   * @param data directory (exists and is writable) for the spool, embedded store and archive state
+   */
+  public record Store(Optional<URI> bee, Optional<String> batch, Path data) {
+    public Store {
+      Objects.requireNonNull(bee, "bee");
+      Objects.requireNonNull(batch, "batch");
+      Objects.requireNonNull(data, "data");
+    }
+  }
+
+  /**
+   * Upstream timeouts.
+   *
+   * @param connect to establish the TCP connection
+   * @param firstByte from sending the request to the response headers
+   * @param idle longest silence in the middle of a response body
+   */
+  public record Timeouts(Duration connect, Duration firstByte, Duration idle) {
+    public Timeouts {
+      Objects.requireNonNull(connect, "connect");
+      Objects.requireNonNull(firstByte, "firstByte");
+      Objects.requireNonNull(idle, "idle");
+    }
+  }
+
+  /**
+   * Origin shield cache settings.
+   *
+   * @param maxBytes memory budget of cached objects (bodies)
+   * @param playlistTtl freshness of a playlist; empty = half its {@code #EXT-X-TARGETDURATION}
+   * @param staleIfError how long after it went stale a playlist may still be served when the upstream fails
+   * @param negativeTtl how long a 404 is remembered
+   */
+  public record Cache(long maxBytes, Optional<Duration> playlistTtl, Duration staleIfError, Duration negativeTtl) {
+    public Cache {
+      Objects.requireNonNull(playlistTtl, "playlistTtl");
+      Objects.requireNonNull(staleIfError, "staleIfError");
+      Objects.requireNonNull(negativeTtl, "negativeTtl");
+    }
+  }
+
+  /**
+   * Upload spool limits.
+   *
+   * @param maxBytes disk budget of segments waiting for upload
+   * @param maxSegments number of segments waiting for upload
+   * @param uploadConcurrency parallel uploads
+   */
+  public record Spool(long maxBytes, int maxSegments, int uploadConcurrency) {}
+
+  /**
+   * Parses and validates the server configuration; creates the data directory if it is missing.
+   *
+   * @throws ConfigException with a one-line message when anything is wrong
+   */
+  public static Config load(List<String> args, Map<String, String> env) throws ConfigException {
+    return from(ConfigParser.parse(args, env, SERVER));
+  }
+
+  /** @return the configuration with every default (data directory not created) */
+  public static Config defaults() {
+    try {
+      return from(ConfigParser.parse(List.of(), Map.of(), SERVER), false);
+    } catch (ConfigException e) {
+      throw new IllegalStateException("the defaults must parse", e);
+    }
+  }
+
+  /** Types and validates {@code s}; creates and checks the data directory. */
+  public static Config from(Settings s) throws ConfigException {
+    return from(s, true);
+  }
+
+  private static Config from(Settings s, boolean checkData) throws ConfigException {
+    HostPort listen;
+    try {
+      listen = HostPort.parse(s.required(LISTEN));
+    } catch (IllegalArgumentException e) {
+      throw s.fail(LISTEN, e.getMessage());
+    }
+    URI upstream = s.url(UPSTREAM).orElseThrow(() -> s.fail(UPSTREAM, "missing"));
+    if (upstream.getRawPath() != null && !upstream.getRawPath().isEmpty() && !upstream.getRawPath().equals("/")) {
+      throw s.fail(UPSTREAM, "give the origin only (scheme, host, port); paths come from --playback-prefix");
+    }
+    String prefix = s.required(PLAYBACK_PREFIX);
+    if (!prefix.matches("/([A-Za-z0-9._~-]+/)+")) {
+      throw s.fail(PLAYBACK_PREFIX, "expected a path like /stream/ (starts and ends with /), got '" + prefix + "'");
+    }
+    Optional<String> token = s.text(ADMIN_TOKEN).filter(t -> !t.isEmpty());
+    if (token.isPresent() && token.get().length() < 16) {
+      throw s.fail(ADMIN_TOKEN, "too short: use at least 16 characters");
+    }
+
+    StreamFilter streams;
+    try {
+      streams = StreamFilter.parse(s.required(ARCHIVE_STREAMS));
+    } catch (IllegalArgumentException e) {
+      throw s.fail(ARCHIVE_STREAMS, e.getMessage());
+    }
+    List<String> hosts = s.list(ALLOWED_HOSTS).stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+    for (String h : hosts) {
+      if (!h.matches("[a-z0-9.-]+(:\\d{1,5})?|\\[[0-9a-f:]+\\](:\\d{1,5})?")) {
+        throw s.fail(ALLOWED_HOSTS, "not a host or host:port: '" + h + "'");
+      }
+    }
+    Archive archive = new Archive(s.bool(ARCHIVE), streams, s.url(GATEWAY), hosts);
+
+    Optional<String> batch = s.text(BATCH).filter(b -> !b.isEmpty()).map(b -> b.toLowerCase(Locale.ROOT));
+    if (batch.isPresent() && !(batch.get().length() == 64 && batch.get().chars().allMatch(HexFormat::isHexDigit))) {
+      throw s.fail(BATCH, "a postage batch id is 64 hex digits");
+    }
+    Path data = s.path(DATA);
+    if (checkData) {
+      checkDataDirectory(s, data);
+    }
+    Store store = new Store(s.url(BEE), batch, data);
+
+    Timeouts timeouts = new Timeouts(positive(s, CONNECT_TIMEOUT), positive(s, FIRST_BYTE_TIMEOUT),
+        positive(s, IDLE_TIMEOUT));
+    Optional<Duration> ttl = s.required(PLAYLIST_TTL).equals("auto") ? Optional.empty()
+        : Optional.of(positive(s, PLAYLIST_TTL));
+    Cache cache = new Cache(s.bytes(SEGMENT_CACHE_BYTES), ttl, s.duration(STALE_IF_ERROR), s.duration(NEGATIVE_TTL));
+    Spool spool = new Spool(s.bytes(SPOOL_MAX_BYTES), s.integer(SPOOL_MAX_SEGMENTS, 1, Integer.MAX_VALUE),
+        s.integer(UPLOAD_CONCURRENCY, 1, 256));
+
+    return new Config(listen, upstream, s.url(UPSTREAM_STATUS), prefix, s.bool(H2C), token, archive, store,
+        timeouts, cache, spool, s);
+  }
+
+  private static Duration positive(Settings s, Option option) throws ConfigException {
+    Duration d = s.duration(option);
+    if (d.isZero()) {
+      throw s.fail(option, "must be more than zero");
+    }
+    return d;
+  }
+
+  /** Creates {@code data} if missing; fails unless it is a readable, writable directory. */
+  public static void checkDataDirectory(Settings s, Path data) throws ConfigException {
+    try {
+      Files.createDirectories(data);
+    } catch (IOException | SecurityException e) {
+      throw s.fail(DATA, "cannot create data directory " + data + ": " + e);
+    }
+    if (!Files.isDirectory(data) || !Files.isReadable(data) || !Files.isWritable(data)
+        || !Files.isExecutable(data)) {
+      throw s.fail(DATA, "data directory " + data + " is not a readable and writable directory");
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package io.swarmtee.proxy.shield;
+
+import io.swarmtee.proxy.ProxyFailure;
+import io.swarmtee.proxy.http.Cors;
+import io.swarmtee.proxy.http.ErrorResponses;
+import io.swarmtee.proxy.http.PathGuard;
+import io.swarmtee.proxy.http.RangeRequest;
+import io.swarmtee.proxy.shield.CoalescingShield.Hit;
+import io.swarmtee.proxy.shield.CoalescingShield.Lookup;
+import io.swarmtee.proxy.shield.CoalescingShield.Pending;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Serves viewers under the playback prefix: GET and HEAD only. A segment whose fetch is in flight is
+ * streamed as it arrives ({@link Subscription}); everything else (playlists, HEAD, Range, conditional
+ * requests, 404s) is answered from the complete object, which is then cached.
+ */
+final class ShieldHandler implements Handler<RoutingContext> {
+
+  private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+
+  private final CoalescingShield shield;
+
+  ShieldHandler(CoalescingShield shield) {
+    this.shield = shield;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+      request.response().putHeader(HttpHeaders.ALLOW, "GET, HEAD, OPTIONS");
+      ctx.fail(new ProxyFailure(405, request.method() + " is not forwarded: the origin shield serves GET and HEAD"));
+      return;
+    }
+    Lookup lookup;
+    try {
+      lookup = shield.lookup(shield.urlOf(PathGuard.check(request.uri())));
+    } catch (ProxyFailure e) {
+      ctx.fail(e);
+      return;
+    }
+    switch (lookup) {
+      case Hit hit -> serve(ctx, hit);
+      case Pending pending -> pending.flight().entry().head().onComplete(head -> {
+        if (head.failed()) {
+          shield.staleOr(pending, head.cause()).onSuccess(hit -> serve(ctx, hit)).onFailure(ctx::fail);
+        } else if (streamable(request, pending.flight().entry(), head.result())) {
+          stream(ctx, pending.flight().entry(), head.result());
+        } else {
+          shield.complete(pending).onSuccess(hit -> serve(ctx, hit)).onFailure(ctx::fail);
+        }
+      });
+    }
+  }
+
+  private static boolean streamable(HttpServerRequest request, InFlight entry, InFlight.Head head) {
+    return head.status() == 200 && entry.kind() != ObjectKind.PLAYLIST && request.method() == HttpMethod.GET
+        && request.getHeader("Range") == null && request.getHeader(HttpHeaders.IF_NONE_MATCH) == null;
+  }
+
+  private void stream(RoutingContext ctx, InFlight entry, InFlight.Head head) {
+    HttpServerResponse response = ctx.response();
+    response.setStatusCode(200);
+    response.putHeader(HttpHeaders.CONTENT_TYPE, contentType(entry.kind(), head));
+    response.putHeader(HttpHeaders.CACHE_CONTROL, entry.kind().segment() ? IMMUTABLE : "no-cache");
+    response.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
+    Cors.apply(response);
+    if (head.contentLength() >= 0) {
+      response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(head.contentLength()));
+    } else {
+      response.setChunked(true);
+    }
+    Subscription.start(entry, response, ctx.vertx().getOrCreateContext());
+  }
+
+  private void serve(RoutingContext ctx, Hit hit) {
+    HttpServerRequest request = ctx.request();
+    HttpServerResponse response = ctx.response();
+    CachedObject cached = hit.object();
+    UpstreamObject object = cached.object();
+    if (object.status() == 404) {
+      long ttl = shield.settings().cache().negativeTtl().toSeconds();
+      response.putHeader(HttpHeaders.CACHE_CONTROL, ttl > 0 ? "public, max-age=" + ttl : "no-cache");
+      ErrorResponses.send(request, 404, "not found upstream");
+      return;
+    }
+    if (object.status() != 200) {
+      response.setStatusCode(object.status());
+      response.putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+      response.putHeader(HttpHeaders.CONTENT_TYPE, object.contentType());
+      Cors.apply(response);
+      end(request, object.body());
+      return;
+    }
+    ObjectKind kind = object.kind();
+    boolean playlist = kind == ObjectKind.PLAYLIST;
+    Buffer body = object.body();
+    String etag = cached.etag();
+    String range = request.getHeader("Range");
+    boolean gzip = playlist && range == null && acceptsGzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING));
+    if (gzip) {
+      body = gzip(body);
+      etag = etag.substring(0, etag.length() - 1) + "-gz\"";
+      response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
+    }
+    response.putHeader(HttpHeaders.CONTENT_TYPE, object.contentType());
+    response.putHeader(HttpHeaders.CACHE_CONTROL, kind.segment() ? IMMUTABLE
+        : playlist ? "public, max-age=" + (hit.stale() ? 1 : cached.maxAgeSeconds(shield.now())) : "no-cache");
+    if (playlist) {
+      response.putHeader(HttpHeaders.VARY, "Accept-Encoding");
+    }
+    response.putHeader(HttpHeaders.ETAG, etag);
+    response.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
+    Cors.apply(response);
+    if (matches(request.getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+      response.setStatusCode(304).end();
+      return;
+    }
+    switch (RangeRequest.parse(range, body.length())) {
+      case RangeRequest.Whole w -> {
+        response.setStatusCode(200);
+        end(request, body);
+      }
+      case RangeRequest.Partial p -> {
+        response.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE, p.contentRange());
+        end(request, body.slice((int) p.start(), (int) p.end() + 1));
+      }
+      case RangeRequest.Unsatisfiable u -> {
+        response.putHeader(HttpHeaders.CONTENT_RANGE, u.contentRange());
+        ErrorResponses.send(request, 416, "range not satisfiable: the object has " + u.length() + " bytes");
+      }
+    }
+  }
+
+  private static void end(HttpServerRequest request, Buffer body) {
+    HttpServerResponse response = request.response();
+    response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
+    if (request.method() == HttpMethod.HEAD) {
+      response.end();
+    } else {
+      response.end(body);
+    }
+  }
+
+  private static String contentType(ObjectKind kind, InFlight.Head head) {
+    return kind == ObjectKind.OTHER ? head.headers().getOrDefault("content-type", kind.contentType())
+        : kind.contentType();
+  }
+
+  static boolean matches(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    for (String candidate : ifNoneMatch.split(",")) {
+      String c = candidate.trim();
+      if (c.equals("*") || c.equals(etag) || c.equals("W/" + etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static boolean acceptsGzip(String acceptEncoding) {
+    if (acceptEncoding == null) {
+      return false;
+    }
+    for (String part : acceptEncoding.split(",")) {
+      String[] p = part.trim().split(";");
+      if (p[0].trim().equalsIgnoreCase("gzip")) {
+        return p.length < 2 || !p[1].trim().replace(" ", "").matches("q=0(\\.0*)?");
+      }
+    }
+    return false;
+  }
+
+  private static Buffer gzip(Buffer body) {
+    // Playlists are a few kilobytes: compressing on the event loop costs microseconds.
+    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length() / 3 + 64);
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(body.getBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Buffer.buffer(out.toByteArray());
+  }
+}

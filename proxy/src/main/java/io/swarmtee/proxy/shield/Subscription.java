@@ -1,0 +1,81 @@
+package io.swarmtee.proxy.shield;
+
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One viewer reading an {@link InFlight} object while it arrives. Writes chunks by index until the
+ * viewer's write queue is full, then waits for its drain: only this viewer waits, and swarmtee holds
+ * no per-viewer copy (at most the socket's write queue). Runs on the viewer's context.
+ */
+final class Subscription {
+
+  private final InFlight entry;
+  private final HttpServerResponse response;
+  private final Context context;
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final Runnable wake = this::schedule;
+  private int next;
+  private long written;
+  private boolean done;
+
+  private Subscription(InFlight entry, HttpServerResponse response, Context context) {
+    this.entry = entry;
+    this.response = response;
+    this.context = context;
+  }
+
+  /** Starts streaming {@code entry} into {@code response}, whose head must be set up already. */
+  static Subscription start(InFlight entry, HttpServerResponse response, Context context) {
+    Subscription s = new Subscription(entry, response, context);
+    response.closeHandler(v -> s.finish());
+    entry.addReader(s.wake);
+    s.schedule();
+    return s;
+  }
+
+  /** @return bytes handed to the viewer's connection so far */
+  long written() {
+    return written;
+  }
+
+  private void schedule() {
+    if (scheduled.compareAndSet(false, true)) {
+      context.runOnContext(v -> {
+        scheduled.set(false);
+        pump();
+      });
+    }
+  }
+
+  private void pump() {
+    if (done) {
+      return;
+    }
+    Buffer chunk;
+    while ((chunk = entry.chunk(next)) != null) {
+      if (response.writeQueueFull()) {
+        response.drainHandler(v -> pump());
+        return;
+      }
+      next++;
+      written += chunk.length();
+      response.write(chunk);
+    }
+    if (entry.failure() != null) {
+      // Headers and part of the body are out: breaking the connection is the only honest signal.
+      finish();
+      response.reset();
+    } else if (entry.ended() && next == entry.chunkCount()) {
+      finish();
+      response.end();
+    }
+  }
+
+  private void finish() {
+    done = true;
+    entry.removeReader(wake);
+  }
+}

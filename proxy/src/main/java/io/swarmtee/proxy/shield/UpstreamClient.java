@@ -1,0 +1,185 @@
+package io.swarmtee.proxy.shield;
+
+import io.swarmtee.proxy.ProxyFailure;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * Fetches one URL into an {@link InFlight}, enforcing the connect, first-byte and idle timeouts. The
+ * request carries no viewer header at all (the fetch is shared), so nothing hop-by-hop or private can
+ * leak upstream; hop-by-hop response headers are dropped from what is kept.
+ */
+final class UpstreamClient {
+
+  /** Headers that describe one connection, never an object (RFC 9110 §7.6.1 and the usual suspects). */
+  static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
+      "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization");
+
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final Duration connectTimeout;
+  private final Duration firstByteTimeout;
+  private final Duration idleTimeout;
+
+  UpstreamClient(Vertx vertx, Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.connectTimeout = connectTimeout;
+    this.firstByteTimeout = firstByteTimeout;
+    this.idleTimeout = idleTimeout;
+    this.client = vertx.createHttpClient(
+        new HttpClientOptions().setKeepAlive(true)
+            .setConnectTimeout((int) connectTimeout.toMillis()),
+        new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(1024));
+  }
+
+  /**
+   * Fetches {@code url} into {@code entry}: head, chunks as they arrive, end — or a failure.
+   *
+   * @param done told the status code, {@code timeout} or {@code error}, and the elapsed nanoseconds, for metrics
+   */
+  void fetch(URI url, InFlight entry, BiConsumer<String, Long> done) {
+    long start = System.nanoTime();
+    Fetch f = new Fetch(url, entry, start, done);
+    f.run();
+  }
+
+  void close() {
+    client.close();
+  }
+
+  private final class Fetch {
+    private final URI url;
+    private final InFlight entry;
+    private final long start;
+    private final BiConsumer<String, Long> done;
+    private HttpClientRequest request;
+    private long timer = -1;
+    private boolean finished;
+
+    Fetch(URI url, InFlight entry, long start, BiConsumer<String, Long> done) {
+      this.url = url;
+      this.entry = entry;
+      this.start = start;
+      this.done = done;
+    }
+
+    void run() {
+      RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
+          .setConnectTimeout(connectTimeout.toMillis()).setFollowRedirects(false)
+          .putHeader("User-Agent", "swarmtee").putHeader("Accept-Encoding", "identity");
+      client.request(options).onComplete(ar -> {
+        if (ar.failed()) {
+          fail(connectFailure(ar.cause()));
+          return;
+        }
+        request = ar.result();
+        arm(firstByteTimeout, () -> fail(ProxyFailure.gatewayTimeout(
+            "upstream sent no response headers within " + firstByteTimeout.toMillis() + " ms")));
+        request.exceptionHandler(e -> fail(ProxyFailure.badGateway("upstream request failed: " + e.getMessage(), e)));
+        request.send().onComplete(sent -> {
+          if (sent.failed()) {
+            fail(ProxyFailure.badGateway("upstream request failed: " + sent.cause().getMessage(), sent.cause()));
+          } else {
+            onResponse(sent.result());
+          }
+        });
+      });
+    }
+
+    private void onResponse(HttpClientResponse response) {
+      if (finished) {
+        return;
+      }
+      int status = response.statusCode();
+      if (status >= 500 || status < 200) {
+        fail(ProxyFailure.badGateway("upstream answered " + status, null), String.valueOf(status));
+        return;
+      }
+      Map<String, String> headers = new HashMap<>();
+      response.headers().forEach(h -> {
+        String name = h.getKey().toLowerCase(Locale.ROOT);
+        if (!HOP_BY_HOP.contains(name)) {
+          headers.putIfAbsent(name, h.getValue());
+        }
+      });
+      long length = -1;
+      try {
+        String cl = response.getHeader("Content-Length");
+        length = cl == null ? -1 : Long.parseLong(cl.trim());
+      } catch (NumberFormatException e) {
+        length = -1;
+      }
+      arm(idleTimeout, () -> fail(ProxyFailure.gatewayTimeout(
+          "upstream went silent for " + idleTimeout.toMillis() + " ms in the middle of the body")));
+      response.handler(chunk -> {
+        arm(idleTimeout, () -> fail(ProxyFailure.gatewayTimeout(
+            "upstream went silent for " + idleTimeout.toMillis() + " ms in the middle of the body")));
+        entry.received(chunk);
+      });
+      response.exceptionHandler(e -> fail(ProxyFailure.badGateway("upstream broke off: " + e.getMessage(), e)));
+      response.endHandler(v -> {
+        if (!finished) {
+          finished = true;
+          disarm();
+          entry.end();
+          done.accept(String.valueOf(status), System.nanoTime() - start);
+        }
+      });
+      entry.receivedHead(new InFlight.Head(status, headers, length));
+    }
+
+    private void arm(Duration timeout, Runnable onTimeout) {
+      disarm();
+      timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
+        timer = -1;
+        onTimeout.run();
+      });
+    }
+
+    private void disarm() {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+        timer = -1;
+      }
+    }
+
+    private void fail(ProxyFailure failure) {
+      fail(failure, failure.code() == 504 ? "timeout" : "error");
+    }
+
+    private void fail(ProxyFailure failure, String statusTag) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      disarm();
+      if (request != null) {
+        request.reset();
+      }
+      entry.fail(failure);
+      done.accept(statusTag, System.nanoTime() - start);
+    }
+
+    private ProxyFailure connectFailure(Throwable cause) {
+      String msg = String.valueOf(cause.getMessage());
+      if (cause instanceof io.netty.channel.ConnectTimeoutException || msg.toLowerCase(Locale.ROOT).contains("timed out")) {
+        return ProxyFailure.gatewayTimeout("upstream connect timed out after " + connectTimeout.toMillis() + " ms");
+      }
+      return ProxyFailure.badGateway("upstream unreachable: " + msg, cause);
+    }
+  }
+}
