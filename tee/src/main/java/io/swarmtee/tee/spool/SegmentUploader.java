@@ -1,0 +1,27 @@
+package io.swarmtee.tee.spool;
+
+import io.swarmtee.tee.SwarmReference;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Where the pipeline puts segment bytes: a Bee node ({@code POST /bytes}) or the embedded store.
+ *
+ * <p>Uploading the same bytes twice must be harmless and give the same reference (content addressing
+ * makes it so for Bee and the embedded store); the pipeline relies on this only for the narrow crash
+ * window between the store's confirmation and the durable outcome record.
+ */
+public interface SegmentUploader {
+
+  /**
+   * Stores {@code bytes} and returns the reference the store computed.
+   *
+   * @param key the segment, for logs and tags
+   * @param bytes the whole segment
+   * @param expected the locally computed reference of {@code bytes}
+   * @return succeeds with the store's reference (which must equal {@code expected}; the pipeline
+   *     checks again); fails with an {@link UploadException} saying whether a retry may help — a
+   *     reference mismatch is {@link UploadException.Kind#MISMATCH}
+   */
+  Future<SwarmReference> upload(SegmentKey key, Buffer bytes, SwarmReference expected);
+}
