@@ -1,6 +1,8 @@
 package io.swarmtee.tee.spool;
 
 import io.swarmtee.tee.SwarmReference;
+import io.swarmtee.tee.bee.BeeClient;
+import io.swarmtee.tee.bee.UploadOptions;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
@@ -24,4 +26,16 @@ public interface SegmentUploader {
    *     reference mismatch is {@link UploadException.Kind#MISMATCH}
    */
   Future<SwarmReference> upload(SegmentKey key, Buffer bytes, SwarmReference expected);
+
+  /**
+   * Uploads to a Bee node with {@code POST /bytes} and {@code options} (batch, pin, tag, deferred),
+   * passing the locally computed reference so that a mismatch is detected. Bee's error kinds map to
+   * {@link UploadException.Kind}: {@link io.swarmtee.tee.bee.BeeException#retryable() retryable} ones
+   * (5xx, not ready, timeouts, connection failures, batch not usable yet) to {@code TRANSIENT}, a
+   * reference mismatch to {@code MISMATCH}, the rest (batch unknown or full, other 4xx) to {@code
+   * PERMANENT}.
+   */
+  static SegmentUploader bee(BeeClient bee, UploadOptions options) {
+    return new BeeSegmentUploader(bee, options);
+  }
 }
