@@ -209,8 +209,8 @@ public final class Keccak256 {
     permute(s);
   }
 
-  // Round constants and rotation offsets follow FIPS 202 §3.2 (lane x + 5y is local aXY below);
-  // theta, rho, pi and chi are written out per lane so the JIT keeps the state in registers.
+  // Round constants and rotation offsets follow FIPS 202 §3.2; theta, rho, pi and chi are written out
+  // per lane so the JIT keeps the state in registers instead of indexing arrays.
   private static final long[] RC = {
     0x0000000000000001L, 0x0000000000008082L, 0x800000000000808aL,
     0x8000000080008000L, 0x000000000000808bL, 0x0000000080000001L,
@@ -222,75 +222,150 @@ public final class Keccak256 {
     0x8000000000008080L, 0x0000000080000001L, 0x8000000080008008L,
   };
 
-  /** Keccak-f[1600] on {@code s} (25 lanes, lane x + 5y), state held in locals for the 24 rounds. */
+  /**
+   * Keccak-f[1600] on {@code s} (25 lanes, lane x + 5y). The state lives in locals {@code aXY} for
+   * the 24 rounds; each round computes one output plane at a time (theta and rho-pi into five
+   * {@code b}, then chi) into the other set of locals {@code eXY}, so two rounds per iteration swap
+   * the roles and no lane is copied. Column parities for the next theta are taken from the fresh plane.
+   */
   static void permute(long[] s) {
     long a00 = s[0]; long a10 = s[1]; long a20 = s[2]; long a30 = s[3]; long a40 = s[4];
     long a01 = s[5]; long a11 = s[6]; long a21 = s[7]; long a31 = s[8]; long a41 = s[9];
     long a02 = s[10]; long a12 = s[11]; long a22 = s[12]; long a32 = s[13]; long a42 = s[14];
     long a03 = s[15]; long a13 = s[16]; long a23 = s[17]; long a33 = s[18]; long a43 = s[19];
     long a04 = s[20]; long a14 = s[21]; long a24 = s[22]; long a34 = s[23]; long a44 = s[24];
-    for (int round = 0; round < 24; round++) {
-      long c0 = a00 ^ a01 ^ a02 ^ a03 ^ a04;
-      long c1 = a10 ^ a11 ^ a12 ^ a13 ^ a14;
-      long c2 = a20 ^ a21 ^ a22 ^ a23 ^ a24;
-      long c3 = a30 ^ a31 ^ a32 ^ a33 ^ a34;
-      long c4 = a40 ^ a41 ^ a42 ^ a43 ^ a44;
-      long d0 = c4 ^ Long.rotateLeft(c1, 1);
-      long d1 = c0 ^ Long.rotateLeft(c2, 1);
-      long d2 = c1 ^ Long.rotateLeft(c3, 1);
-      long d3 = c2 ^ Long.rotateLeft(c4, 1);
-      long d4 = c3 ^ Long.rotateLeft(c0, 1);
-      long b00 = a00 ^ d0;
-      long b02 = Long.rotateLeft(a10 ^ d1, 1);
-      long b04 = Long.rotateLeft(a20 ^ d2, 62);
-      long b01 = Long.rotateLeft(a30 ^ d3, 28);
-      long b03 = Long.rotateLeft(a40 ^ d4, 27);
-      long b13 = Long.rotateLeft(a01 ^ d0, 36);
-      long b10 = Long.rotateLeft(a11 ^ d1, 44);
-      long b12 = Long.rotateLeft(a21 ^ d2, 6);
-      long b14 = Long.rotateLeft(a31 ^ d3, 55);
-      long b11 = Long.rotateLeft(a41 ^ d4, 20);
-      long b21 = Long.rotateLeft(a02 ^ d0, 3);
-      long b23 = Long.rotateLeft(a12 ^ d1, 10);
-      long b20 = Long.rotateLeft(a22 ^ d2, 43);
-      long b22 = Long.rotateLeft(a32 ^ d3, 25);
-      long b24 = Long.rotateLeft(a42 ^ d4, 39);
-      long b34 = Long.rotateLeft(a03 ^ d0, 41);
-      long b31 = Long.rotateLeft(a13 ^ d1, 45);
-      long b33 = Long.rotateLeft(a23 ^ d2, 15);
-      long b30 = Long.rotateLeft(a33 ^ d3, 21);
-      long b32 = Long.rotateLeft(a43 ^ d4, 8);
-      long b42 = Long.rotateLeft(a04 ^ d0, 18);
-      long b44 = Long.rotateLeft(a14 ^ d1, 2);
-      long b41 = Long.rotateLeft(a24 ^ d2, 61);
-      long b43 = Long.rotateLeft(a34 ^ d3, 56);
-      long b40 = Long.rotateLeft(a44 ^ d4, 14);
-      a00 = b00 ^ (~b10 & b20);
-      a10 = b10 ^ (~b20 & b30);
-      a20 = b20 ^ (~b30 & b40);
-      a30 = b30 ^ (~b40 & b00);
-      a40 = b40 ^ (~b00 & b10);
-      a01 = b01 ^ (~b11 & b21);
-      a11 = b11 ^ (~b21 & b31);
-      a21 = b21 ^ (~b31 & b41);
-      a31 = b31 ^ (~b41 & b01);
-      a41 = b41 ^ (~b01 & b11);
-      a02 = b02 ^ (~b12 & b22);
-      a12 = b12 ^ (~b22 & b32);
-      a22 = b22 ^ (~b32 & b42);
-      a32 = b32 ^ (~b42 & b02);
-      a42 = b42 ^ (~b02 & b12);
-      a03 = b03 ^ (~b13 & b23);
-      a13 = b13 ^ (~b23 & b33);
-      a23 = b23 ^ (~b33 & b43);
-      a33 = b33 ^ (~b43 & b03);
-      a43 = b43 ^ (~b03 & b13);
-      a04 = b04 ^ (~b14 & b24);
-      a14 = b14 ^ (~b24 & b34);
-      a24 = b24 ^ (~b34 & b44);
-      a34 = b34 ^ (~b44 & b04);
-      a44 = b44 ^ (~b04 & b14);
-      a00 ^= RC[round];
+    long e00, e10, e20, e30, e40;
+    long e01, e11, e21, e31, e41;
+    long e02, e12, e22, e32, e42;
+    long e03, e13, e23, e33, e43;
+    long e04, e14, e24, e34, e44;
+    long b0, b1, b2, b3, b4, d0, d1, d2, d3, d4;
+    long c0 = a00 ^ a01 ^ a02 ^ a03 ^ a04;
+    long c1 = a10 ^ a11 ^ a12 ^ a13 ^ a14;
+    long c2 = a20 ^ a21 ^ a22 ^ a23 ^ a24;
+    long c3 = a30 ^ a31 ^ a32 ^ a33 ^ a34;
+    long c4 = a40 ^ a41 ^ a42 ^ a43 ^ a44;
+    for (int round = 0; round < 24; round += 2) {
+      d0 = c4 ^ Long.rotateLeft(c1, 1);
+      d1 = c0 ^ Long.rotateLeft(c2, 1);
+      d2 = c1 ^ Long.rotateLeft(c3, 1);
+      d3 = c2 ^ Long.rotateLeft(c4, 1);
+      d4 = c3 ^ Long.rotateLeft(c0, 1);
+      b0 = a00 ^ d0;
+      b1 = Long.rotateLeft(a11 ^ d1, 44);
+      b2 = Long.rotateLeft(a22 ^ d2, 43);
+      b3 = Long.rotateLeft(a33 ^ d3, 21);
+      b4 = Long.rotateLeft(a44 ^ d4, 14);
+      e00 = b0 ^ (~b1 & b2) ^ RC[round];
+      e10 = b1 ^ (~b2 & b3);
+      e20 = b2 ^ (~b3 & b4);
+      e30 = b3 ^ (~b4 & b0);
+      e40 = b4 ^ (~b0 & b1);
+      b0 = Long.rotateLeft(a30 ^ d3, 28);
+      b1 = Long.rotateLeft(a41 ^ d4, 20);
+      b2 = Long.rotateLeft(a02 ^ d0, 3);
+      b3 = Long.rotateLeft(a13 ^ d1, 45);
+      b4 = Long.rotateLeft(a24 ^ d2, 61);
+      e01 = b0 ^ (~b1 & b2);
+      e11 = b1 ^ (~b2 & b3);
+      e21 = b2 ^ (~b3 & b4);
+      e31 = b3 ^ (~b4 & b0);
+      e41 = b4 ^ (~b0 & b1);
+      b0 = Long.rotateLeft(a10 ^ d1, 1);
+      b1 = Long.rotateLeft(a21 ^ d2, 6);
+      b2 = Long.rotateLeft(a32 ^ d3, 25);
+      b3 = Long.rotateLeft(a43 ^ d4, 8);
+      b4 = Long.rotateLeft(a04 ^ d0, 18);
+      e02 = b0 ^ (~b1 & b2);
+      e12 = b1 ^ (~b2 & b3);
+      e22 = b2 ^ (~b3 & b4);
+      e32 = b3 ^ (~b4 & b0);
+      e42 = b4 ^ (~b0 & b1);
+      b0 = Long.rotateLeft(a40 ^ d4, 27);
+      b1 = Long.rotateLeft(a01 ^ d0, 36);
+      b2 = Long.rotateLeft(a12 ^ d1, 10);
+      b3 = Long.rotateLeft(a23 ^ d2, 15);
+      b4 = Long.rotateLeft(a34 ^ d3, 56);
+      e03 = b0 ^ (~b1 & b2);
+      e13 = b1 ^ (~b2 & b3);
+      e23 = b2 ^ (~b3 & b4);
+      e33 = b3 ^ (~b4 & b0);
+      e43 = b4 ^ (~b0 & b1);
+      b0 = Long.rotateLeft(a20 ^ d2, 62);
+      b1 = Long.rotateLeft(a31 ^ d3, 55);
+      b2 = Long.rotateLeft(a42 ^ d4, 39);
+      b3 = Long.rotateLeft(a03 ^ d0, 41);
+      b4 = Long.rotateLeft(a14 ^ d1, 2);
+      e04 = b0 ^ (~b1 & b2);
+      e14 = b1 ^ (~b2 & b3);
+      e24 = b2 ^ (~b3 & b4);
+      e34 = b3 ^ (~b4 & b0);
+      e44 = b4 ^ (~b0 & b1);
+      c0 = e00 ^ e01 ^ e02 ^ e03 ^ e04;
+      c1 = e10 ^ e11 ^ e12 ^ e13 ^ e14;
+      c2 = e20 ^ e21 ^ e22 ^ e23 ^ e24;
+      c3 = e30 ^ e31 ^ e32 ^ e33 ^ e34;
+      c4 = e40 ^ e41 ^ e42 ^ e43 ^ e44;
+      d0 = c4 ^ Long.rotateLeft(c1, 1);
+      d1 = c0 ^ Long.rotateLeft(c2, 1);
+      d2 = c1 ^ Long.rotateLeft(c3, 1);
+      d3 = c2 ^ Long.rotateLeft(c4, 1);
+      d4 = c3 ^ Long.rotateLeft(c0, 1);
+      b0 = e00 ^ d0;
+      b1 = Long.rotateLeft(e11 ^ d1, 44);
+      b2 = Long.rotateLeft(e22 ^ d2, 43);
+      b3 = Long.rotateLeft(e33 ^ d3, 21);
+      b4 = Long.rotateLeft(e44 ^ d4, 14);
+      a00 = b0 ^ (~b1 & b2) ^ RC[round + 1];
+      a10 = b1 ^ (~b2 & b3);
+      a20 = b2 ^ (~b3 & b4);
+      a30 = b3 ^ (~b4 & b0);
+      a40 = b4 ^ (~b0 & b1);
+      b0 = Long.rotateLeft(e30 ^ d3, 28);
+      b1 = Long.rotateLeft(e41 ^ d4, 20);
+      b2 = Long.rotateLeft(e02 ^ d0, 3);
+      b3 = Long.rotateLeft(e13 ^ d1, 45);
+      b4 = Long.rotateLeft(e24 ^ d2, 61);
+      a01 = b0 ^ (~b1 & b2);
+      a11 = b1 ^ (~b2 & b3);
+      a21 = b2 ^ (~b3 & b4);
+      a31 = b3 ^ (~b4 & b0);
+      a41 = b4 ^ (~b0 & b1);
+      b0 = Long.rotateLeft(e10 ^ d1, 1);
+      b1 = Long.rotateLeft(e21 ^ d2, 6);
+      b2 = Long.rotateLeft(e32 ^ d3, 25);
+      b3 = Long.rotateLeft(e43 ^ d4, 8);
+      b4 = Long.rotateLeft(e04 ^ d0, 18);
+      a02 = b0 ^ (~b1 & b2);
+      a12 = b1 ^ (~b2 & b3);
+      a22 = b2 ^ (~b3 & b4);
+      a32 = b3 ^ (~b4 & b0);
+      a42 = b4 ^ (~b0 & b1);
+      b0 = Long.rotateLeft(e40 ^ d4, 27);
+      b1 = Long.rotateLeft(e01 ^ d0, 36);
+      b2 = Long.rotateLeft(e12 ^ d1, 10);
+      b3 = Long.rotateLeft(e23 ^ d2, 15);
+      b4 = Long.rotateLeft(e34 ^ d3, 56);
+      a03 = b0 ^ (~b1 & b2);
+      a13 = b1 ^ (~b2 & b3);
+      a23 = b2 ^ (~b3 & b4);
+      a33 = b3 ^ (~b4 & b0);
+      a43 = b4 ^ (~b0 & b1);
+      b0 = Long.rotateLeft(e20 ^ d2, 62);
+      b1 = Long.rotateLeft(e31 ^ d3, 55);
+      b2 = Long.rotateLeft(e42 ^ d4, 39);
+      b3 = Long.rotateLeft(e03 ^ d0, 41);
+      b4 = Long.rotateLeft(e14 ^ d1, 2);
+      a04 = b0 ^ (~b1 & b2);
+      a14 = b1 ^ (~b2 & b3);
+      a24 = b2 ^ (~b3 & b4);
+      a34 = b3 ^ (~b4 & b0);
+      a44 = b4 ^ (~b0 & b1);
+      c0 = a00 ^ a01 ^ a02 ^ a03 ^ a04;
+      c1 = a10 ^ a11 ^ a12 ^ a13 ^ a14;
+      c2 = a20 ^ a21 ^ a22 ^ a23 ^ a24;
+      c3 = a30 ^ a31 ^ a32 ^ a33 ^ a34;
+      c4 = a40 ^ a41 ^ a42 ^ a43 ^ a44;
     }
     s[0] = a00; s[1] = a10; s[2] = a20; s[3] = a30; s[4] = a40;
     s[5] = a01; s[6] = a11; s[7] = a21; s[8] = a31; s[9] = a41;

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Swarm hashing throughput (SwarmHasher, /bytes reference of 2 MiB segments) next to the JDK's SHA-256
+# over the same bytes, on one thread and on all cores. Prints a table, writes bench/results/hash.json.
+#   bash bench/hash.sh [--seconds S] [--repeats R] [--threads N] [--out FILE]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./dev mvn -q -DskipTests -pl bench -am package
+exec ./dev java -cp bench/target/swarmtee-bench.jar io.swarmtee.bench.HashBench "$@"
