@@ -1,5 +1,6 @@
 package io.swarmtee.wallet.postage;
 
+import io.swarmtee.tee.bee.PostageBatch;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,15 +27,15 @@ public record BatchView(
   public JsonObject toJson() {
     PostageBatch b = batch;
     JsonObject json = new JsonObject()
-        .put("batchID", b.id().hex())
+        .put("batchID", b.batchID().hex())
         .put("label", b.label())
         .put("depth", b.depth())
         .put("bucketDepth", b.bucketDepth())
         .put("utilization", b.utilization())
         .put("utilizationRatio", b.utilizationRatio())
-        .put("ttlSeconds", b.ttlSeconds())
+        .put("ttlSeconds", b.batchTTL())
         .put("amountPlur", b.amount().toString())
-        .put("immutable", b.immutable())
+        .put("immutable", b.immutableFlag())
         .put("usable", b.usable())
         .put("owned", owned)
         .put("inUse", inUse)

@@ -1,5 +1,7 @@
 package io.swarmtee.wallet.postage;
 
+import io.swarmtee.tee.bee.PostageBatch;
+
 /**
  * How many chunks a postage batch really holds.
  *
@@ -80,6 +82,18 @@ public final class BucketModel {
       return 0;
     }
     return Math.max(0, effectiveChunks(depth, bucketDepth) - estimatedChunks(utilization, bucketDepth));
+  }
+
+  /**
+   * Remaining effective capacity of a batch as Bee reports it.
+   *
+   * @return chunks, ≥ 0; 0 for a batch whose depth Bee reports at or below its bucket depth
+   */
+  public static long remainingChunks(PostageBatch batch) {
+    if (batch.depth() <= batch.bucketDepth() || batch.depth() > 62) {
+      return 0;
+    }
+    return remainingChunks(batch.depth(), batch.bucketDepth(), batch.utilization());
   }
 
   /** The largest mean bucket load λ with {@code 2^bucketDepth · P[Poisson(λ) > c] <= risk}. */

@@ -1,5 +1,8 @@
 package io.swarmtee.wallet.postage;
 
+import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.PostageBatch;
+import io.swarmtee.tee.bee.ChainState;
 import io.vertx.core.Future;
 import java.math.BigInteger;
 import java.util.List;
@@ -21,11 +24,11 @@ public interface PostageApi {
   Future<ChainState> chainState();
 
   /**
-   * Buys a batch ({@code POST /stamps/{amount}/{depth}} with {@code immutable} and {@code label}).
+   * Buys a batch ({@code POST /stamps/{amount}/{depth}} with header {@code immutable}).
    *
    * @return the new batch id; it becomes usable some blocks later
    */
-  Future<BatchId> buy(BigInteger amount, int depth, boolean immutable, String label);
+  Future<BatchId> buy(BigInteger amount, int depth, boolean immutable);
 
   /** Adds {@code amount} PLUR per chunk ({@code PATCH /stamps/topup/{id}/{amount}}); costs amount × 2^depth. */
   Future<Void> topUp(BatchId id, BigInteger amount);

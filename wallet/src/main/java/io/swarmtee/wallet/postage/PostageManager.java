@@ -1,5 +1,8 @@
 package io.swarmtee.wallet.postage;
 
+import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.PostageBatch;
+import io.swarmtee.tee.bee.ChainState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swarmtee.wallet.postage.PostageException.Kind;
 import io.vertx.core.Future;
@@ -199,12 +202,12 @@ public final class PostageManager implements AutoCloseable {
 
   private Future<PostageStatus> watchFixed(ChainState cs, List<PostageBatch> batches) {
     BatchId id = policy.fixedBatch().orElseThrow();
-    Optional<PostageBatch> batch = batches.stream().filter(b -> b.id().equals(id)).findFirst();
+    Optional<PostageBatch> batch = batches.stream().filter(b -> b.batchID().equals(id)).findFirst();
     List<String> problems = new ArrayList<>();
     Optional<BatchId> use = Optional.empty();
     if (batch.isEmpty() || !batch.get().exists()) {
       problems.add("batch " + id + " does not exist on this Bee node");
-    } else if (!batch.get().immutable()) {
+    } else if (!batch.get().immutableFlag()) {
       problems.add("batch " + id + " is mutable: when full it silently overwrites archived chunks;"
           + " use an immutable batch");
     } else if (!batch.get().usable()) {
@@ -214,8 +217,8 @@ public final class PostageManager implements AutoCloseable {
           id, 100 * batch.get().utilizationRatio(), 100 * policy.maxUtilization()));
     } else {
       use = Optional.of(id);
-      if (batch.get().ttlSeconds() < policy.minTtl().toSeconds()) {
-        problems.add("batch " + id + " expires in " + Duration.ofSeconds(batch.get().ttlSeconds())
+      if (expiresWithin(batch.get(), policy.minTtl())) {
+        problems.add("batch " + id + " expires in " + Duration.ofSeconds(batch.get().batchTTL())
             + ", below --batch-min-ttl: top it up");
       }
     }
@@ -227,33 +230,33 @@ public final class PostageManager implements AutoCloseable {
     List<String> problems = new ArrayList<>();
     List<PostageBatch> owned = batches.stream().filter(this::owned).toList();
     for (PostageBatch b : owned) {
-      if (!b.immutable()) {
-        problems.add("batch " + b.id() + " is mutable and is never used for archives");
+      if (!b.immutableFlag()) {
+        problems.add("batch " + b.batchID() + " is mutable and is never used for archives");
       }
     }
     settlePending(owned, now, problems);
     List<PostageBatch> candidates = owned.stream()
-        .filter(b -> b.usable() && b.immutable() && b.ttlSeconds() > 0
+        .filter(b -> b.usable() && b.immutableFlag() && b.batchTTL() != 0
             && b.utilizationRatio() < policy.maxUtilization())
         .toList();
     Optional<PostageBatch> selected = candidates.stream()
-        .filter(b -> current.isPresent() && b.id().equals(current.get()))
+        .filter(b -> current.isPresent() && b.batchID().equals(current.get()))
         .findFirst()
-        .or(() -> candidates.stream().max(Comparator.comparingLong(PostageBatch::remainingChunks)
-            .thenComparingLong(PostageBatch::ttlSeconds)));
+        .or(() -> candidates.stream().max(Comparator.comparingLong((PostageBatch b) -> BucketModel.remainingChunks(b))
+            .thenComparingLong(PostageBatch::batchTTL)));
 
     Future<Void> action = Future.succeededFuture();
     if (selected.isPresent()) {
       PostageBatch b = selected.get();
-      if (b.ttlSeconds() < policy.minTtl().toSeconds()) {
+      if (expiresWithin(b, policy.minTtl())) {
         if (cooledDown(b, now)) {
           action = topUp(b, cs, now);
         }
       } else if (b.utilizationRatio() >= policy.prepareAt() && pendingPurchase.isEmpty()
           && cooledDown(b, now) && candidates.stream().noneMatch(o -> spare(o, b))) {
-        action = b.depth() < policy.maxDepth() && b.ttlSeconds() / 2 >= policy.minTtl().toSeconds()
+        action = b.depth() < policy.maxDepth() && !expiresWithin(b, policy.minTtl().multipliedBy(2))
             ? dilute(b, now)
-            : buy(cs, now, "batch " + b.id().shortHex() + " is " + percent(b) + " full");
+            : buy(cs, now, "batch " + shortHex(b.batchID()) + " is " + percent(b) + " full");
       }
     } else if (pendingPurchase.isPresent()) {
       problems.add("waiting for batch " + pendingPurchase.get().id() + " (bought " + pendingPurchase.get().at()
@@ -263,7 +266,7 @@ public final class PostageManager implements AutoCloseable {
     } else {
       action = buy(cs, now, owned.isEmpty() ? "no batch yet" : "no usable batch left");
     }
-    Optional<BatchId> use = selected.map(PostageBatch::id);
+    Optional<BatchId> use = selected.map(PostageBatch::batchID);
     return action
         .transform(ar -> {
           if (ar.failed()) {
@@ -275,12 +278,17 @@ public final class PostageManager implements AutoCloseable {
   }
 
   private boolean owned(PostageBatch b) {
-    return b.exists() && (b.label().equals(policy.label()) || ledger.bought(b.id()));
+    return b.exists() && (b.label().equals(policy.label()) || ledger.bought(b.batchID()));
   }
 
   private boolean spare(PostageBatch other, PostageBatch busy) {
-    return !other.id().equals(busy.id()) && other.utilizationRatio() < policy.prepareAt()
-        && other.ttlSeconds() >= policy.minTtl().toSeconds();
+    return !other.batchID().equals(busy.batchID()) && other.utilizationRatio() < policy.prepareAt()
+        && !expiresWithin(other, policy.minTtl());
+  }
+
+  /** Bee reports -1 when it cannot tell (a zero price on development chains): never "expiring". */
+  private static boolean expiresWithin(PostageBatch b, Duration d) {
+    return b.batchTTL() >= 0 && b.batchTTL() < d.toSeconds();
   }
 
   private void settlePending(List<PostageBatch> owned, Instant now, List<String> problems) {
@@ -288,7 +296,7 @@ public final class PostageManager implements AutoCloseable {
     if (p.isEmpty()) {
       return;
     }
-    boolean usable = owned.stream().anyMatch(b -> b.id().equals(p.get().id()) && b.usable());
+    boolean usable = owned.stream().anyMatch(b -> b.batchID().equals(p.get().id()) && b.usable());
     if (usable) {
       pendingPurchase = Optional.empty();
     } else if (Duration.between(p.get().at(), now).compareTo(policy.cooldown().multipliedBy(3)) > 0) {
@@ -298,12 +306,12 @@ public final class PostageManager implements AutoCloseable {
   }
 
   private boolean cooledDown(PostageBatch b, Instant now) {
-    LastAction last = lastActions.get(b.id());
+    LastAction last = lastActions.get(b.batchID());
     return last == null || Duration.between(last.at(), now).compareTo(policy.cooldown()) >= 0;
   }
 
   private boolean dilutionPending(PostageBatch b, Instant now) {
-    LastAction last = lastActions.get(b.id());
+    LastAction last = lastActions.get(b.batchID());
     return last != null && last.action() == Action.DILUTE && b.depth() < last.depth()
         && Duration.between(last.at(), now).compareTo(policy.cooldown()) < 0;
   }
@@ -318,7 +326,7 @@ public final class PostageManager implements AutoCloseable {
     BigInteger amount = amountFor(policy.targetTtl(), cs);
     BigInteger cost = amount.shiftLeft(policy.depth());
     return ledger.reserve(cost, policy.maxSpendPlur(), true)
-        .compose(reserved -> api.buy(amount, policy.depth(), true, policy.label())
+        .compose(reserved -> api.buy(amount, policy.depth(), true)
             .recover(e -> refundIfRejected(e, cost, true)))
         .compose(id -> {
           LOG.info("postage: bought batch {} (depth {}, amount {} PLUR, cost {} PLUR) because {}",
@@ -329,24 +337,24 @@ public final class PostageManager implements AutoCloseable {
   }
 
   private Future<Void> topUp(PostageBatch b, ChainState cs, Instant now) {
-    Duration missing = policy.targetTtl().minusSeconds(Math.max(0, b.ttlSeconds()));
+    Duration missing = policy.targetTtl().minusSeconds(Math.max(0, b.batchTTL()));
     BigInteger amount = amountFor(missing, cs);
     BigInteger cost = amount.shiftLeft(b.depth());
     return ledger.reserve(cost, policy.maxSpendPlur(), false)
-        .compose(reserved -> api.topUp(b.id(), amount).recover(e -> refundIfRejected(e, cost, false)))
+        .compose(reserved -> api.topUp(b.batchID(), amount).recover(e -> refundIfRejected(e, cost, false)))
         .map(v -> {
           LOG.info("postage: topped up batch {} by {} PLUR per chunk (cost {} PLUR): TTL was {}",
-              b.id(), amount, cost, Duration.ofSeconds(b.ttlSeconds()));
-          lastActions.put(b.id(), new LastAction(Action.TOP_UP, now, b.depth()));
+              b.batchID(), amount, cost, Duration.ofSeconds(b.batchTTL()));
+          lastActions.put(b.batchID(), new LastAction(Action.TOP_UP, now, b.depth()));
           return null;
         });
   }
 
   private Future<Void> dilute(PostageBatch b, Instant now) {
     int depth = b.depth() + 1;
-    return api.dilute(b.id(), depth).map(v -> {
-      LOG.info("postage: diluted batch {} to depth {} at {} full", b.id(), depth, percent(b));
-      lastActions.put(b.id(), new LastAction(Action.DILUTE, now, depth));
+    return api.dilute(b.batchID(), depth).map(v -> {
+      LOG.info("postage: diluted batch {} to depth {} at {} full", b.batchID(), depth, percent(b));
+      lastActions.put(b.batchID(), new LastAction(Action.DILUTE, now, depth));
       return null;
     });
   }
@@ -373,16 +381,20 @@ public final class PostageManager implements AutoCloseable {
     long bitrate = archiveBitrate;
     double chunksPerHour = bitrate > 0 ? estimator.chunksPerSecond(bitrate) * 3600 : 0;
     return batches.stream().map(b -> {
-      long remaining = b.remainingChunks();
+      long remaining = BucketModel.remainingChunks(b);
       Optional<Double> hours = chunksPerHour > 0 ? Optional.of(remaining / chunksPerHour) : Optional.empty();
-      return new BatchView(b, owned(b) || policy.fixedBatch().filter(b.id()::equals).isPresent(),
-          use.filter(b.id()::equals).isPresent(), remaining * BucketModel.CHUNK_BYTES, hours);
+      return new BatchView(b, owned(b) || policy.fixedBatch().filter(b.batchID()::equals).isPresent(),
+          use.filter(b.batchID()::equals).isPresent(), remaining * BucketModel.CHUNK_BYTES, hours);
     }).toList();
   }
 
   private PostageStatus snapshot(Optional<ChainState> cs, List<BatchView> views, List<String> problems) {
     return new PostageStatus(policy.automatic(), current, archiveBitrate, cs, ledger.spent(),
         policy.maxSpendPlur(), ledger.purchases(), ledger.topUps(), views, problems, clock.instant());
+  }
+
+  private static String shortHex(BatchId id) {
+    return id.hex().substring(0, 8);
   }
 
   private static String percent(PostageBatch b) {

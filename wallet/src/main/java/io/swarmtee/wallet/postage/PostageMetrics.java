@@ -42,7 +42,7 @@ final class PostageMetrics {
   /** Replaces the per-batch rows with {@code views}' usable batches. */
   void update(List<BatchView> views) {
     List<BatchView> usable = views.stream().filter(v -> v.batch().usable()).toList();
-    ttl.register(usable.stream().map(v -> MultiGauge.Row.of(tags(v), v.batch().ttlSeconds())).toList(), true);
+    ttl.register(usable.stream().map(v -> MultiGauge.Row.of(tags(v), v.batch().batchTTL())).toList(), true);
     utilization.register(
         usable.stream().map(v -> MultiGauge.Row.of(tags(v), v.batch().utilizationRatio())).toList(), true);
     remainingBytes.register(
@@ -52,6 +52,6 @@ final class PostageMetrics {
   }
 
   private static Tags tags(BatchView v) {
-    return Tags.of("batch", v.batch().id().hex());
+    return Tags.of("batch", v.batch().batchID().hex());
   }
 }

@@ -1,5 +1,6 @@
 package io.swarmtee.wallet.postage;
 
+import io.swarmtee.tee.bee.BatchId;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,7 +17,8 @@ import java.util.Optional;
  * @param maxUtilization never stamp with an immutable batch at or above this utilization ratio; dilute or
  *     buy a replacement from 80 % of it on ({@code --batch-max-utilization})
  * @param maxSpendPlur hard cap on PLUR spent on purchases and top-ups, persisted ({@code --max-spend})
- * @param label label of batches bought, and of batches adopted as swarmtee's own
+ * @param label batches with this label are adopted as swarmtee's own (besides those it bought, which
+ *     the spend ledger remembers)
  * @param cooldown least time between two top-ups or dilutions of one batch (they take blocks to show)
  * @param maxDepth dilution stops here
  */
@@ -39,7 +41,7 @@ public record PostagePolicy(
   public static final Duration DEFAULT_TARGET_TTL = Duration.ofDays(30);
   /** Default {@code --batch-max-utilization}. */
   public static final double DEFAULT_MAX_UTILIZATION = 0.9;
-  /** Label of batches swarmtee buys. */
+  /** Label of batches adopted as swarmtee's own. */
   public static final String DEFAULT_LABEL = "swarmtee";
   /** Default wait between two actions on one batch. */
   public static final Duration DEFAULT_COOLDOWN = Duration.ofMinutes(10);

@@ -1,5 +1,7 @@
 package io.swarmtee.wallet.postage;
 
+import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.ChainState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;

@@ -1,5 +1,6 @@
 package io.swarmtee.wallet.postage;
 
+import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.wallet.AtomicFiles;
 import io.swarmtee.wallet.postage.PostageException.Kind;
 import io.vertx.core.Future;

@@ -1,5 +1,8 @@
 package io.swarmtee.wallet.postage;
 
+import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.PostageBatch;
+import io.swarmtee.tee.bee.ChainState;
 import io.vertx.core.Future;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -110,7 +113,7 @@ final class FakePostageApi implements PostageApi {
     if (down) {
       return Future.failedFuture(new IllegalStateException("connection refused"));
     }
-    return Future.succeededFuture(new ChainState(block(), price, payout()));
+    return Future.succeededFuture(new ChainState(block(), block(), payout(), price));
   }
 
   private RuntimeException takeFailure() {
@@ -120,20 +123,20 @@ final class FakePostageApi implements PostageApi {
   }
 
   @Override
-  public synchronized Future<BatchId> buy(BigInteger amount, int depth, boolean immutable, String label) {
-    calls.add("buy " + amount + " " + depth + " " + immutable + " " + label);
+  public synchronized Future<BatchId> buy(BigInteger amount, int depth, boolean immutable) {
+    calls.add("buy " + amount + " " + depth + " " + immutable);
     RuntimeException e = takeFailure();
     if (e != null) {
       return Future.failedFuture(e);
     }
     BatchId id = nextId();
-    batches.put(id, new Batch(id, payout().add(amount), amount, depth, immutable, label, block()));
+    batches.put(id, new Batch(id, payout().add(amount), amount, depth, immutable, "", block()));
     return Future.succeededFuture(id);
   }
 
   @Override
   public synchronized Future<Void> topUp(BatchId id, BigInteger amount) {
-    calls.add("topup " + id.shortHex() + " " + amount);
+    calls.add("topup " + id.hex().substring(0, 8) + " " + amount);
     RuntimeException e = takeFailure();
     if (e != null) {
       return Future.failedFuture(e);
@@ -146,7 +149,7 @@ final class FakePostageApi implements PostageApi {
 
   @Override
   public synchronized Future<Void> dilute(BatchId id, int depth) {
-    calls.add("dilute " + id.shortHex() + " " + depth);
+    calls.add("dilute " + id.hex().substring(0, 8) + " " + depth);
     Batch b = batches.get(id);
     if (depth <= b.depth) {
       return Future.failedFuture(new PostageRejected("depth must grow", null));

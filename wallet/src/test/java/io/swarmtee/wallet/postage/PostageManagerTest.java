@@ -1,5 +1,7 @@
 package io.swarmtee.wallet.postage;
 
+import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.PostageBatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -67,7 +69,7 @@ class PostageManagerTest {
   void buysWhenThereIsNoBatchAndUsesItOnceUsable() {
     PostageManager m = manager(auto(COST_30D_D20.multiply(BigInteger.TEN)));
     PostageStatus s = m.refresh().await();
-    assertEquals(List.of("buy 12441600000 20 true swarmtee"), bee.calls);
+    assertEquals(List.of("buy 12441600000 20 true"), bee.calls);
     assertEquals(COST_30D_D20, s.spentPlur());
     assertEquals(1, s.purchases());
     assertEquals(Kind.NO_USABLE_BATCH, noBatch(m).kind());
@@ -98,7 +100,7 @@ class PostageManagerTest {
     assertEquals(Duration.ofDays(7).minusHours(1).toSeconds(), ttl);
     PostageStatus s = m.refresh().await();
     // Missing: 30 d - (7 d - 1 h) = 23 d 1 h = 1 990 800 s = 398 160 blocks × 24 000 = 9 555 840 000 PLUR.
-    assertEquals(List.of("topup " + b.id.shortHex() + " 9555840000"), bee.calls);
+    assertEquals(List.of("topup " + b.id.hex().substring(0, 8) + " 9555840000"), bee.calls);
     assertEquals(Duration.ofDays(30).toSeconds(), bee.ttlSeconds(b));
     assertEquals(BigInteger.valueOf(9_555_840_000L).shiftLeft(20), s.spentPlur());
     assertEquals(1, s.topUps());
@@ -114,7 +116,7 @@ class PostageManagerTest {
     PostageManager m = manager(auto(BigInteger.ZERO));
     bee.fill(b.id, 0.75); // above 80 % of 0.9 = 0.72
     PostageStatus s = m.refresh().await();
-    assertEquals(List.of("dilute " + b.id.shortHex() + " 21"), bee.calls);
+    assertEquals(List.of("dilute " + b.id.hex().substring(0, 8) + " 21"), bee.calls);
     assertEquals(BigInteger.ZERO, s.spentPlur(), "dilution is free");
     assertEquals(b.id, m.uploadBatch().await());
 
@@ -123,7 +125,7 @@ class PostageManagerTest {
     PostageBatch after = m.status().batches().getFirst().batch();
     assertEquals(21, after.depth());
     assertEquals(0.375, after.utilizationRatio(), 1e-9);
-    assertEquals(Duration.ofDays(15).toSeconds(), after.ttlSeconds());
+    assertEquals(Duration.ofDays(15).toSeconds(), after.batchTTL());
   }
 
   @Test
@@ -132,7 +134,7 @@ class PostageManagerTest {
     PostageManager m = manager(auto(COST_30D_D20.multiply(BigInteger.TEN)));
     bee.fill(old.id, 0.8); // dilution would leave 5 d < 7 d: buy a replacement instead
     m.refresh().await();
-    assertEquals(List.of("buy 12441600000 20 true swarmtee"), bee.calls);
+    assertEquals(List.of("buy 12441600000 20 true"), bee.calls);
     assertEquals(old.id, m.uploadBatch().await(), "0.8 < 0.9: still in use while the new one matures");
 
     bee.fill(old.id, 0.9);
@@ -195,7 +197,7 @@ class PostageManagerTest {
     FakePostageApi.Batch mutable = bee.add(22, Duration.ofDays(30), false, "swarmtee");
     PostageManager m = manager(auto(COST_30D_D20.multiply(BigInteger.TEN)));
     PostageStatus s = m.refresh().await();
-    assertEquals(List.of("buy 12441600000 20 true swarmtee"), bee.calls, "an immutable batch is bought");
+    assertEquals(List.of("buy 12441600000 20 true"), bee.calls, "an immutable batch is bought");
     assertTrue(s.problems().stream().anyMatch(p -> p.contains(mutable.id + " is mutable")), s.problems().toString());
     clock.advance(Duration.ofSeconds(50));
     s = m.refresh().await();
