@@ -114,20 +114,15 @@ public final class PlaylistParser {
       int number = source.lineNumber();
       Numbered n = classify(number, stripTrailing(raw));
       lines.add(n);
-      Tag.Scope scope = n.line() instanceof Line.TagLine t ? t.tag().scope() : n.uri() != null ? Tag.Scope.SEGMENT : null;
-      if (scope == null || scope == Tag.Scope.PLAYLIST) {
+      if (!(n.line() instanceof Line.TagLine t) || t.tag().scope() == Tag.Scope.PLAYLIST) {
         continue;
       }
-      Tag.Scope lineKind = scope == Tag.Scope.MASTER ? Tag.Scope.MASTER : Tag.Scope.MEDIA;
-      if (n.uri() != null) {
-        continue; // URIs exist in both kinds
-      }
+      Tag.Scope lineKind = t.tag().scope() == Tag.Scope.MASTER ? Tag.Scope.MASTER : Tag.Scope.MEDIA;
       if (kind == null) {
         kind = lineKind;
       } else if (kind != lineKind) {
-        throw new PlaylistParseException(number, ((Line.TagLine) n.line()).tag().tagName()
-            + " mixes " + (lineKind == Tag.Scope.MASTER ? "master" : "media") + " playlist tags into a "
-            + (kind == Tag.Scope.MASTER ? "master" : "media") + " playlist");
+        throw new PlaylistParseException(number, t.tag().tagName() + " mixes " + kindName(lineKind)
+            + " playlist tags into a " + kindName(kind) + " playlist");
       }
     }
     if (kind == null) {
@@ -139,7 +134,20 @@ public final class PlaylistParser {
     return kind == Tag.Scope.MASTER ? master(lines) : media(lines);
   }
 
+  private static String kindName(Tag.Scope kind) {
+    return kind == Tag.Scope.MASTER ? "master" : "media";
+  }
+
   private static Numbered classify(int number, String text) throws PlaylistParseException {
+    try {
+      return classifyLine(number, text);
+    } catch (IllegalArgumentException e) {
+      throw new PlaylistParseException(number, e.getMessage(), e);
+    }
+  }
+
+  /** @throws IllegalArgumentException if the line is malformed */
+  private static Numbered classifyLine(int number, String text) {
     if (text.isEmpty()) {
       return new Numbered(number, new Line.Blank(), null);
     }
@@ -155,11 +163,7 @@ public final class PlaylistParser {
       return new Numbered(number, new Line.Unknown(text), null);
     }
     String value = colon < 0 ? null : text.substring(colon + 1).stripLeading();
-    try {
-      return new Numbered(number, tag.get().read(value), null);
-    } catch (IllegalArgumentException e) {
-      throw new PlaylistParseException(number, e.getMessage(), e);
-    }
+    return new Numbered(number, tag.get().read(value), null);
   }
 
   private static MediaPlaylist media(List<Numbered> lines) throws PlaylistParseException {

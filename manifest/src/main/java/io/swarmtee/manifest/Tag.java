@@ -3,7 +3,7 @@ package io.swarmtee.manifest;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.time.temporal.ChronoField;
 import java.util.HashMap;
 import java.util.List;
@@ -270,7 +270,7 @@ public enum Tag {
   public static OffsetDateTime parseDateTime(String text) {
     try {
       return OffsetDateTime.parse(text, DATE_TIME);
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeException e) {
       throw new IllegalArgumentException("not an ISO 8601 date-time with offset: '" + text + "'", e);
     }
   }
