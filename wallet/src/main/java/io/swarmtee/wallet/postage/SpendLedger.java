@@ -1,16 +1,13 @@
 package io.swarmtee.wallet.postage;
 
 import io.swarmtee.tee.bee.BatchId;
-import io.swarmtee.wallet.AtomicFiles;
+import io.swarmtee.wallet.StateFile;
 import io.swarmtee.wallet.postage.PostageException.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -19,7 +16,7 @@ import java.util.Set;
 /**
  * What swarmtee has spent on postage, persisted in the data directory so a restart cannot reset the
  * {@code --max-spend} cap. Each change is written to a temporary file, fsynced and renamed over the old one
- * before it counts; a spend that cannot be recorded is not made.
+ * ({@link StateFile}) before it counts; a spend that cannot be recorded is not made.
  *
  * <p>Thread-safe. File I/O runs on Vert.x worker threads.
  */
@@ -28,16 +25,13 @@ final class SpendLedger {
   /** File name inside the data directory. */
   static final String FILE_NAME = "postage-spend.json";
 
-  private final Vertx vertx;
-  private final Path file;
+  private final StateFile file;
   private BigInteger spent;
   private long purchases;
   private long topUps;
   private final Set<BatchId> bought;
-  private Future<Void> lastWrite = Future.succeededFuture();
 
-  private SpendLedger(Vertx vertx, Path file, BigInteger spent, long purchases, long topUps, Set<BatchId> bought) {
-    this.vertx = vertx;
+  private SpendLedger(StateFile file, BigInteger spent, long purchases, long topUps, Set<BatchId> bought) {
     this.file = file;
     this.spent = spent;
     this.purchases = purchases;
@@ -53,29 +47,32 @@ final class SpendLedger {
    */
   static Future<SpendLedger> open(Vertx vertx, Path dataDir) {
     Objects.requireNonNull(vertx, "vertx");
-    Path file = dataDir.resolve(FILE_NAME);
-    return vertx.executeBlocking(() -> {
-      if (!Files.exists(file)) {
-        Files.createDirectories(dataDir);
-        return new SpendLedger(vertx, file, BigInteger.ZERO, 0, 0, new LinkedHashSet<>());
+    StateFile file = new StateFile(vertx, dataDir.resolve(FILE_NAME));
+    return file.read()
+        .map(json -> json.map(j -> parse(file, j))
+            .orElseGet(() -> new SpendLedger(file, BigInteger.ZERO, 0, 0, new LinkedHashSet<>())))
+        .recover(e -> Future.failedFuture(e instanceof PostageException ? e : unreadable(file, e)));
+  }
+
+  private static SpendLedger parse(StateFile file, JsonObject json) {
+    try {
+      Set<BatchId> bought = new LinkedHashSet<>();
+      for (Object id : json.getJsonArray("batches", new JsonArray())) {
+        bought.add(BatchId.parse((String) id));
       }
-      try {
-        JsonObject json = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
-        Set<BatchId> bought = new LinkedHashSet<>();
-        for (Object id : json.getJsonArray("batches", new JsonArray())) {
-          bought.add(BatchId.parse((String) id));
-        }
-        BigInteger spent = new BigInteger(json.getString("spentPlur"));
-        if (spent.signum() < 0) {
-          throw new IllegalArgumentException("negative spentPlur");
-        }
-        return new SpendLedger(vertx, file, spent, json.getLong("purchases", 0L),
-            json.getLong("topUps", 0L), bought);
-      } catch (IOException | RuntimeException e) {
-        throw new PostageException(Kind.LEDGER, "postage spend ledger " + file + " is unreadable ("
-            + e.getClass().getSimpleName() + "); fix or remove it deliberately, the spend cap depends on it", e);
+      BigInteger spent = new BigInteger(json.getString("spentPlur"));
+      if (spent.signum() < 0) {
+        throw new IllegalArgumentException("negative spentPlur");
       }
-    });
+      return new SpendLedger(file, spent, json.getLong("purchases", 0L), json.getLong("topUps", 0L), bought);
+    } catch (RuntimeException e) {
+      throw unreadable(file, e);
+    }
+  }
+
+  private static PostageException unreadable(StateFile file, Throwable e) {
+    return new PostageException(Kind.LEDGER, "postage spend ledger " + file.path() + " is unreadable ("
+        + e.getClass().getSimpleName() + "); fix or remove it deliberately, the spend cap depends on it", e);
   }
 
   synchronized BigInteger spent() {
@@ -156,17 +153,7 @@ final class SpendLedger {
 
   /** Writes the current state after any write in flight (writes never overtake each other). */
   private Future<Void> persist() {
-    synchronized (this) {
-      Future<Void> write = lastWrite.transform(ignored -> {
-        byte[] bytes = snapshot().encodePrettily().getBytes(StandardCharsets.UTF_8);
-        return vertx.<Void>executeBlocking(() -> {
-          AtomicFiles.write(file, bytes);
-          return null;
-        });
-      });
-      lastWrite = write;
-      return write.recover(e -> Future.failedFuture(new PostageException(Kind.LEDGER,
-          "cannot write postage spend ledger " + file + ": " + e.getMessage(), e)));
-    }
+    return file.write(this::snapshot).recover(e -> Future.failedFuture(new PostageException(Kind.LEDGER,
+        "cannot write postage spend ledger " + file.path() + ": " + e.getMessage(), e)));
   }
 }
