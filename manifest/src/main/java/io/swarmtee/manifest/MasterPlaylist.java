@@ -1,6 +1,5 @@
 package io.swarmtee.manifest;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,17 +17,10 @@ public record MasterPlaylist(List<Line> header, List<Variant> variants, List<Lin
     header = List.copyOf(header);
     variants = List.copyOf(variants);
     trailer = List.copyOf(trailer);
-    for (List<Line> part : List.of(header, trailer)) {
-      for (Line line : part) {
-        if (line instanceof Line.TagLine t) {
-          if (t.tag().scope() == Tag.Scope.MEDIA || t.tag().scope() == Tag.Scope.SEGMENT) {
-            throw new IllegalArgumentException(t.tag().tagName() + " does not belong in a master playlist");
-          }
-          if (t.tag() == Tag.STREAM_INF) {
-            throw new IllegalArgumentException("EXT-X-STREAM-INF without its URI");
-          }
-        }
-      }
+    Lines.checkKind(header, true);
+    Lines.checkKind(trailer, true);
+    if (Lines.has(header, Tag.STREAM_INF) || Lines.has(trailer, Tag.STREAM_INF)) {
+      throw new IllegalArgumentException("EXT-X-STREAM-INF without its URI");
     }
   }
 
@@ -43,12 +35,7 @@ public record MasterPlaylist(List<Line> header, List<Variant> variants, List<Lin
 
   @Override
   public List<Line> allLines() {
-    List<Line> all = new ArrayList<>(header);
-    for (Variant v : variants) {
-      all.addAll(v.lines());
-    }
-    all.addAll(trailer);
-    return all;
+    return Lines.concat(header, variants, Variant::lines, trailer);
   }
 
   /** @return the {@code EXT-X-MEDIA} renditions (alternative audio, video, subtitles), in order */

@@ -1,6 +1,5 @@
 package io.swarmtee.manifest;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,13 +19,8 @@ public record MediaPlaylist(List<Line> header, List<MediaSegment> segments, List
     header = List.copyOf(header);
     segments = List.copyOf(segments);
     trailer = List.copyOf(trailer);
-    for (List<Line> part : List.of(header, trailer)) {
-      for (Line line : part) {
-        if (line instanceof Line.TagLine t && t.tag().scope() == Tag.Scope.MASTER) {
-          throw new IllegalArgumentException(t.tag().tagName() + " does not belong in a media playlist");
-        }
-      }
-    }
+    Lines.checkKind(header, false);
+    Lines.checkKind(trailer, false);
     if (!Lines.has(header, Tag.TARGETDURATION)) {
       throw new IllegalArgumentException("a media playlist needs EXT-X-TARGETDURATION before its first segment");
     }
@@ -43,12 +37,7 @@ public record MediaPlaylist(List<Line> header, List<MediaSegment> segments, List
 
   @Override
   public List<Line> allLines() {
-    List<Line> all = new ArrayList<>(header);
-    for (MediaSegment s : segments) {
-      all.addAll(s.lines());
-    }
-    all.addAll(trailer);
-    return all;
+    return Lines.concat(header, segments, MediaSegment::lines, trailer);
   }
 
   /** @return {@code EXT-X-TARGETDURATION} in seconds */
@@ -73,7 +62,7 @@ public record MediaPlaylist(List<Line> header, List<MediaSegment> segments, List
 
   /** @return whether {@code EXT-X-ENDLIST} appears anywhere: no segment will be added */
   public boolean endList() {
-    return Lines.has(trailer, Tag.ENDLIST) || Lines.has(allLines(), Tag.ENDLIST);
+    return Lines.has(trailer, Tag.ENDLIST) || Lines.has(allLines(), Tag.ENDLIST); // usually last: look there first
   }
 
   /** @return whether {@code EXT-X-I-FRAMES-ONLY} is present */

@@ -26,10 +26,8 @@ public record MediaSegment(List<Line> lines, String uri) {
       if (line instanceof Line.Inf) {
         infs++;
       }
-      if (line instanceof Line.TagLine t && t.tag().scope() == Tag.Scope.MASTER) {
-        throw new IllegalArgumentException(t.tag().tagName() + " does not belong in a media segment");
-      }
     }
+    Lines.checkKind(lines, false);
     if (infs != 1) {
       throw new IllegalArgumentException("a media segment has exactly one EXTINF, not " + infs);
     }

@@ -22,11 +22,7 @@ public record Variant(List<Line> lines, String uri) {
     if (Lines.attributes(lines, Tag.STREAM_INF).size() != 1) {
       throw new IllegalArgumentException("a variant has exactly one EXT-X-STREAM-INF");
     }
-    for (Line line : lines) {
-      if (line instanceof Line.TagLine t && (t.tag().scope() == Tag.Scope.MEDIA || t.tag().scope() == Tag.Scope.SEGMENT)) {
-        throw new IllegalArgumentException(t.tag().tagName() + " does not belong in a master playlist");
-      }
-    }
+    Lines.checkKind(lines, true);
   }
 
   /** @return a variant of just {@code #EXT-X-STREAM-INF:<attributes>} and the URI */
