@@ -234,6 +234,7 @@ class UploadPipelineTest {
 
     uploader.releaseAll();
     Await.result(listener.await(2));
+    uploader.hold();
     Await.result(pipeline.submit(key(4), segment(4, 9000)));
     Future<Accepted> byBytes = pipeline.submit(key(5), segment(5, 1001));
     assertTrue(byBytes.failed());
