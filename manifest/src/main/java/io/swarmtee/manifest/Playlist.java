@@ -6,7 +6,9 @@ import java.util.OptionalLong;
 /**
  * A parsed HLS playlist: either a {@link MediaPlaylist} (segments) or a {@link MasterPlaylist}
  * (variants). Immutable; {@link #write()} gives the text back, byte-identical to the parsed text when
- * that text was canonical (LF line ends, no BOM, no trailing blanks, no space after a tag's colon).
+ * that text was canonical: UTF-8 without BOM, every line ending in LF (the last one too), no trailing
+ * blanks, no blank after a tag's colon or an attribute list's comma. Any other accepted text is written
+ * in that canonical form, and {@code parse(p.write()).equals(p)} holds for every parsed {@code p}.
  */
 public sealed interface Playlist permits MediaPlaylist, MasterPlaylist {
 

@@ -23,7 +23,8 @@ import java.util.Optional;
  * {@code EXT-X-ENDLIST} once {@link #finish() finished}; {@code EXT-X-TARGETDURATION} = ceil of the
  * longest segment; {@code EXT-X-MEDIA-SEQUENCE:0} (an archive never drops segments);
  * {@code EXT-X-PROGRAM-DATE-TIME} on every segment; {@code EXT-X-DISCONTINUITY} where the segment says so
- * or its sequence does not follow the previous one (a gap the archiver never saw, or a restart);
+ * or its sequence does not follow the previous one (a gap the archiver never saw, or a restart), never
+ * before the first segment;
  * {@code EXT-X-GAP} entries for lost segments; {@code EXT-X-MAP} for fMP4 whenever the initialisation
  * section changes or after a discontinuity; {@code EXT-X-VERSION} as the features used require (3, or 6
  * with MAP). Durations are written with three decimals.
