@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Local archive path throughput for 2 MiB segments: embedded store put/read and the upload pipeline
+# (spool → embedded store), each next to a plain durable write / plain read of the same bytes.
+#   bash bench/store.sh [--segments N] [--dir DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./dev mvn -q -DskipTests -pl bench -am package
+exec ./dev java -cp bench/target/swarmtee-bench.jar io.swarmtee.bench.StoreBench "$@"
