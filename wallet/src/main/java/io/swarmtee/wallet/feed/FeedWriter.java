@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -40,6 +41,8 @@ public final class FeedWriter {
     final byte[] topic;
     volatile long nextIndex;
     volatile Optional<SwarmReference> manifest;
+    volatile Optional<Instant> lastUpdate = Optional.empty();
+    volatile Optional<SwarmReference> lastReference = Optional.empty();
     Future<?> tail = Future.succeededFuture();
 
     Stream(byte[] topic, long nextIndex, Optional<SwarmReference> manifest) {
@@ -118,10 +121,35 @@ public final class FeedWriter {
           .compose(b -> api.uploadSoc(soc, b))
           .compose(address -> {
             s.nextIndex = index + 1;
+            s.lastUpdate = Optional.of(at);
+            s.lastReference = Optional.of(reference);
             LOG.debug("feed {} index {} -> {}", streamId, index, reference);
             return persist().map(new FeedUpdate(streamId, index, reference, soc.address(), at));
           });
     });
+  }
+
+  /**
+   * {@link #update} at a bounded rate: while the stream is live ({@code last} false) an update within
+   * {@code minInterval} of the previous one is skipped — the next call after the interval, or the final
+   * call, publishes the newest reference; the final call ({@code last} true) always writes unless the feed
+   * already points at {@code reference}.
+   *
+   * @return the update written, or empty when skipped
+   */
+  public Future<Optional<FeedUpdate>> updateThrottled(String streamId, SwarmReference reference, boolean last,
+      Duration minInterval) {
+    Objects.requireNonNull(reference, "reference");
+    Objects.requireNonNull(minInterval, "minInterval");
+    Stream s = streams.computeIfAbsent(streamId, id -> new Stream(Feeds.topic(id), 0, Optional.empty()));
+    if (s.lastReference.filter(reference::equals).isPresent()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    if (!last && s.lastUpdate.isPresent()
+        && Duration.between(s.lastUpdate.get(), clock.instant()).compareTo(minInterval) < 0) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return update(streamId, reference).map(Optional::of);
   }
 
   /**

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.swarmtee.tee.Keccak256;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.wallet.MutableClock;
 import io.swarmtee.wallet.Identity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -154,6 +156,21 @@ class FeedWriterTest {
     for (int i = 0; i < 8; i++) {
       assertEquals(i / 2, all.get(i).result().index(), "call " + i);
     }
+  }
+
+  @Test
+  void liveUpdatesAreRateLimitedAndTheFinalOneAlwaysLands() {
+    MutableClock moving = new MutableClock(Instant.parse("2026-11-25T15:00:00Z"));
+    FeedWriter w = FeedWriter.create(vertx, identity, bee, () -> Future.succeededFuture(BATCH), dataDir, moving).await();
+    Duration every = Duration.ofSeconds(30);
+    assertEquals(0, w.updateThrottled("s", MASTER_1, false, every).await().orElseThrow().index());
+    moving.advance(Duration.ofSeconds(10));
+    assertTrue(w.updateThrottled("s", MASTER_2, false, every).await().isEmpty(), "too soon");
+    moving.advance(Duration.ofSeconds(20));
+    assertEquals(1, w.updateThrottled("s", MASTER_2, false, every).await().orElseThrow().index());
+    assertTrue(w.updateThrottled("s", MASTER_2, true, every).await().isEmpty(), "already points there");
+    assertEquals(2, w.updateThrottled("s", MASTER_1, true, every).await().orElseThrow().index(), "final: at once");
+    assertEquals(3, bee.socs.size());
   }
 
   @Test
