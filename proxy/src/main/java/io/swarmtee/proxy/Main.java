@@ -13,6 +13,13 @@ import io.swarmtee.proxy.config.ConfigException;
 import io.swarmtee.proxy.config.ConfigParser;
 import io.swarmtee.proxy.config.Option;
 import io.swarmtee.proxy.config.Options;
+import io.swarmtee.proxy.wallet.Wallet;
+import io.swarmtee.proxy.wallet.WalletCommands;
+import io.swarmtee.proxy.wallet.WalletConfig;
+import io.swarmtee.proxy.wallet.WalletModule;
+import io.swarmtee.wallet.IdentityException;
+import io.swarmtee.wallet.feed.FeedException;
+import io.swarmtee.wallet.postage.PostageException;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
@@ -29,7 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Command-line entry point of {@code swarmtee.jar}: {@code swarmtee [flags]} runs the server,
- * {@code swarmtee sync [flags]} pushes the embedded store to Bee. Exit codes: 0 fine, 1 runtime
+ * {@code swarmtee sync [flags]} pushes the embedded store to Bee, {@code swarmtee wallet new} creates a
+ * keystore, {@code swarmtee postage estimate} prices archiving. Exit codes: 0 fine, 1 runtime
  * failure, 2 bad configuration (one line on stderr).
  */
 public final class Main {
@@ -59,24 +67,41 @@ public final class Main {
   public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
     String command = !args.isEmpty() && !args.get(0).startsWith("-") ? args.get(0) : "";
     List<String> flags = command.isEmpty() ? args : args.subList(1, args.size());
+    if ((command.equals("wallet") || command.equals("postage")) && !flags.isEmpty() && !flags.get(0).startsWith("-")) {
+      command = command + " " + flags.get(0); // two-word commands: wallet new, postage estimate
+      flags = flags.subList(1, flags.size());
+    }
     List<Option> options = switch (command) {
       case "" -> Options.SERVER;
       case "sync" -> Options.SYNC;
+      case "wallet new" -> Options.WALLET_NEW;
+      case "postage estimate" -> Options.POSTAGE_ESTIMATE;
       default -> null;
     };
     if (options == null) {
-      err.println("swarmtee: unknown command '" + command + "' (commands: sync; see --help)");
+      err.println("swarmtee: unknown command '" + command
+          + "' (commands: sync, wallet new, postage estimate; see --help)");
       return BAD_CONFIG;
     }
     if (flags.contains("--help") || flags.contains("-h")) {
       out.print(ConfigParser.help(command.isEmpty()
           ? "usage: java -jar swarmtee.jar [sync] [flags]\n  (no command) run the origin shield and archiver"
             + "\n  sync          upload what the embedded store in --data holds to --bee with --batch"
+            + "\n  wallet new    create a keystore (--keystore DIR --password-file FILE), print its address"
+            + "\n  postage estimate  stamps, batch depth and cost of --hours of video at --bitrate"
           : "usage: java -jar swarmtee.jar " + command + " [flags]", options));
       return 0;
     }
     try {
-      return command.equals("sync") ? sync(flags, env, err) : serve(Config.load(flags, env));
+      return switch (command) {
+        case "sync" -> sync(flags, env, err);
+        case "wallet new" -> WalletCommands.walletNew(ConfigParser.parse(flags, env, options), out, err);
+        case "postage estimate" -> WalletCommands.estimate(ConfigParser.parse(flags, env, options), out, err);
+        default -> {
+          Config config = Config.load(flags, env);
+          yield serve(config, WalletConfig.from(config.settings()), err);
+        }
+      };
     } catch (ConfigException e) {
       err.println("swarmtee: " + e.getMessage());
       return BAD_CONFIG;
@@ -93,7 +118,7 @@ public final class Main {
     return 1;
   }
 
-  private static int serve(Config config) {
+  private static int serve(Config config, WalletConfig walletConfig, PrintStream err) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // JVM and process meters come from Micrometer's binders, Vert.x's own (pools, HTTP, event bus) from
     // vertx-micrometer-metrics writing into the same registry, so one scrape shows everything.
@@ -106,8 +131,21 @@ public final class Main {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     new NettyEventExecutorMetrics(((VertxInternal) vertx).nettyEventLoopGroup()).bindTo(registry);
+    Wallet wallet;
+    try {
+      wallet = Wallet.open(vertx, walletConfig, config.store().data(), registry, Clock.systemUTC())
+          .await(120, TimeUnit.SECONDS);
+    } catch (IdentityException | PostageException | FeedException e) {
+      err.println("swarmtee: " + e.getMessage()); // wrong password, corrupt keystore or state: one line
+      vertx.close();
+      return BAD_CONFIG;
+    } catch (Exception e) {
+      LOG.error("swarmtee failed to start: {}", e.getMessage());
+      vertx.close();
+      return 1;
+    }
     SwarmteeServer.Parts parts = new SwarmteeServer.Parts(registry, Ticker.systemTicker(), Clock.systemUTC(),
-        List.of());
+        List.of(ctx -> new WalletModule(ctx, wallet)));
     try {
       SwarmteeServer server = SwarmteeServer.start(vertx, config, parts).await(60, TimeUnit.SECONDS);
       LOG.info("swarmtee listening on {}:{}, upstream {}{}, archive {}", config.listen().host(), server.port(),

@@ -81,7 +81,8 @@ public record Config(
    * Where archived content is stored.
    *
    * @param bee a Bee node's API URL; empty = the embedded store under {@code data}
-   * @param batch postage batch id (64 lower-case hex digits) for uploads to Bee
+   * @param batch postage batch id (64 lower-case hex digits) for uploads to Bee; empty without
+   *     {@code --batch} or with {@code --batch auto} (then the wallet's postage manager picks each batch)
    * @param data directory (exists and is writable) for the spool, embedded store and archive state
    */
   public record Store(Optional<URI> bee, Optional<String> batch, Path data) {
@@ -189,9 +190,11 @@ public record Config(
     }
     Archive archive = new Archive(s.bool(ARCHIVE), streams, s.url(GATEWAY), hosts);
 
-    Optional<String> batch = s.text(BATCH).filter(b -> !b.isEmpty()).map(b -> b.toLowerCase(Locale.ROOT));
+    // "auto" is the wallet's managed postage (io.swarmtee.proxy.wallet.WalletConfig): no fixed batch here.
+    Optional<String> batch = s.text(BATCH).filter(b -> !b.isEmpty()).map(b -> b.toLowerCase(Locale.ROOT))
+        .filter(b -> !b.equals("auto"));
     if (batch.isPresent() && !(batch.get().length() == 64 && batch.get().chars().allMatch(HexFormat::isHexDigit))) {
-      throw s.fail(BATCH, "a postage batch id is 64 hex digits");
+      throw s.fail(BATCH, "a postage batch id is 64 hex digits, or auto");
     }
     Path data = s.path(DATA);
     if (checkData) {

@@ -35,7 +35,8 @@ public final class Options {
       "comma-separated extra hosts (object stores) the archiver may fetch segments from");
 
   public static final Option BEE = Option.optional("bee", "URL of a Bee node; without it the embedded store in --data is used");
-  public static final Option BATCH = Option.optional("batch", "postage batch id (64 hex digits) for uploads to Bee");
+  public static final Option BATCH = Option.optional("batch",
+      "postage batch for uploads to Bee: a batch id (64 hex digits), or auto to let swarmtee manage batches");
   public static final Option DATA = Option.of("data", "./swarmtee-data", "directory for the spool, embedded store and archive state");
 
   public static final Option CONNECT_TIMEOUT = Option.of("connect-timeout", "5s", "upstream connect timeout");
@@ -56,11 +57,40 @@ public final class Options {
       "segments the upload spool may hold");
   public static final Option UPLOAD_CONCURRENCY = Option.of("upload-concurrency", "4", "parallel uploads to Bee");
 
+  // The wallet (io.swarmtee.proxy.wallet): identity, postage management, chain reads.
+  public static final Option KEYSTORE = Option.optional("keystore",
+      "V3 keystore file or directory (e.g. go-livepeer's keystore) of the identity that signs archive feeds");
+  public static final Option ETH_ADDRESS = Option.optional("eth-address", "account to use when --keystore holds several");
+  public static final Option PASSWORD_FILE = Option.optional("password-file", "file holding the keystore password");
+  public static final Option BATCH_DEPTH = Option.of("batch-depth", "22", "depth of batches --batch auto buys (22 = 7.6 GB)");
+  public static final Option BATCH_TTL = Option.of("batch-ttl", "720h", "TTL --batch auto buys and tops up to");
+  public static final Option BATCH_MIN_TTL = Option.of("batch-min-ttl", "168h",
+      "--batch auto tops up a batch whose TTL falls below this");
+  public static final Option BATCH_MAX_UTILIZATION = Option.of("batch-max-utilization", "0.9",
+      "never stamp with a batch this full (0..1]; --batch auto dilutes or switches before");
+  public static final Option MAX_SPEND = Option.optional("max-spend",
+      "hard cap on postage purchases and top-ups, persisted in --data: PLUR, or xBZZ as 5xBZZ (needed by --batch auto)");
+  public static final Option GNOSIS_RPC = Option.optional("gnosis-rpc",
+      "Gnosis JSON-RPC URL for the identity's xDAI and xBZZ balances and the postage price (read-only)");
+  public static final Option BITRATE = Option.optional("bitrate", "archive bitrate in bits per second");
+  public static final Option HOURS = Option.optional("hours", "hours of video");
+  public static final Option PRICE = Option.optional("price",
+      "postage price in PLUR per chunk per block (default: ask --bee, else --gnosis-rpc)");
+  public static final Option SEGMENT_DURATION = Option.of("segment-duration", "2s", "duration of one archived segment");
+
   /** Everything the server (no subcommand) accepts. */
   public static final List<Option> SERVER = List.of(CONFIG, LISTEN, UPSTREAM, UPSTREAM_STATUS, PLAYBACK_PREFIX, H2C,
       ADMIN_TOKEN, ARCHIVE, ARCHIVE_STREAMS, GATEWAY, ALLOWED_HOSTS, BEE, BATCH, DATA, CONNECT_TIMEOUT,
       FIRST_BYTE_TIMEOUT, IDLE_TIMEOUT, SEGMENT_CACHE_BYTES, PLAYLIST_TTL, STALE_IF_ERROR, NEGATIVE_TTL,
-      SPOOL_MAX_BYTES, SPOOL_MAX_SEGMENTS, UPLOAD_CONCURRENCY);
+      SPOOL_MAX_BYTES, SPOOL_MAX_SEGMENTS, UPLOAD_CONCURRENCY, KEYSTORE, ETH_ADDRESS, PASSWORD_FILE, BATCH_DEPTH,
+      BATCH_TTL, BATCH_MIN_TTL, BATCH_MAX_UTILIZATION, MAX_SPEND, GNOSIS_RPC);
+
+  /** {@code swarmtee wallet new}: create a keystore. */
+  public static final List<Option> WALLET_NEW = List.of(CONFIG, KEYSTORE, PASSWORD_FILE);
+
+  /** {@code swarmtee postage estimate}: what archiving video costs. */
+  public static final List<Option> POSTAGE_ESTIMATE = List.of(CONFIG, BITRATE, HOURS, BATCH_TTL, SEGMENT_DURATION, PRICE,
+      BEE, GNOSIS_RPC);
 
   /** {@code swarmtee sync}: push what the embedded store holds to a Bee node. */
   public static final List<Option> SYNC = List.of(CONFIG, DATA, BEE, BATCH, UPLOAD_CONCURRENCY);

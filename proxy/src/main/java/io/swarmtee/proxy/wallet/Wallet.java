@@ -1,0 +1,153 @@
+package io.swarmtee.proxy.wallet;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.BeeClient;
+import io.swarmtee.tee.bee.BeeClientOptions;
+import io.swarmtee.wallet.Identity;
+import io.swarmtee.wallet.chain.ChainContracts;
+import io.swarmtee.wallet.chain.ChainReader;
+import io.swarmtee.wallet.feed.BeeFeedApi;
+import io.swarmtee.wallet.feed.FeedWriter;
+import io.swarmtee.wallet.postage.BeePostageApi;
+import io.swarmtee.wallet.postage.PostageApi;
+import io.swarmtee.wallet.postage.PostageEstimator;
+import io.swarmtee.wallet.postage.PostageManager;
+import io.swarmtee.wallet.postage.PostagePolicy;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wallet's services as the configuration asks for them, built once at start-up and shared by the
+ * modules that need them (the wallet's routes; the archiver for batches and feed updates).
+ *
+ * <ul>
+ *   <li>{@link #identity()} with {@code --keystore}; loading it (scrypt) runs on a worker thread;
+ *   <li>{@link #postage()} with {@code --bee} and {@code --batch}; refreshed every minute;
+ *   <li>{@link #feeds()} with an identity, {@code --bee} and {@code --batch};
+ *   <li>{@link #chain()} with {@code --gnosis-rpc} and an identity; read every five minutes.
+ * </ul>
+ */
+public final class Wallet implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Wallet.class);
+  static final Duration POSTAGE_REFRESH = Duration.ofMinutes(1);
+  static final Duration CHAIN_REFRESH = Duration.ofMinutes(5);
+  static final Duration RPC_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Vertx vertx;
+  private final Optional<Identity> identity;
+  private final Optional<BeeClient> bee;
+  private final Optional<PostageManager> postage;
+  private final Optional<FeedWriter> feeds;
+  private final Optional<ChainReader> chain;
+  private final PostageEstimator estimator;
+  private long chainTimer = -1;
+
+  private Wallet(Vertx vertx, Optional<Identity> identity, Optional<BeeClient> bee, Optional<PostageManager> postage,
+      Optional<FeedWriter> feeds, Optional<ChainReader> chain, PostageEstimator estimator) {
+    this.vertx = vertx;
+    this.identity = identity;
+    this.bee = bee;
+    this.postage = postage;
+    this.feeds = feeds;
+    this.chain = chain;
+    this.estimator = estimator;
+  }
+
+  /**
+   * Loads the identity and builds the services; makes no call to Bee or the chain yet.
+   *
+   * @return fails with {@link io.swarmtee.wallet.IdentityException} (wrong password, corrupt keystore, …) or
+   *     {@link io.swarmtee.wallet.postage.PostageException} / {@link io.swarmtee.wallet.feed.FeedException}
+   *     (unreadable state in {@code dataDir})
+   */
+  public static Future<Wallet> open(Vertx vertx, WalletConfig config, Path dataDir, MeterRegistry registry,
+      Clock clock) {
+    Objects.requireNonNull(config, "config");
+    PostageEstimator estimator = PostageEstimator.create(PostageEstimator.DEFAULT_SEGMENT,
+        config.postage().map(PostagePolicy::targetTtl).orElse(PostagePolicy.DEFAULT_TARGET_TTL));
+    Future<Optional<Identity>> identity = config.keystore().isEmpty() ? Future.succeededFuture(Optional.empty())
+        : vertx.executeBlocking(() -> Optional.of(
+            Identity.load(config.keystore().get(), config.ethAddress(), config.passwordFile().orElseThrow())));
+    Optional<BeeClient> bee = config.bee().map(uri -> BeeClient.create(vertx, BeeClientOptions.of(uri.toString())));
+    return identity.compose(id -> {
+      id.ifPresent(i -> LOG.info("identity {}", i.address()));
+      Future<Optional<PostageManager>> postage = config.postage().isEmpty() ? Future.succeededFuture(Optional.empty())
+          : PostageManager.create(vertx, BeePostageApi.over(bee.orElseThrow()), config.postage().get(), estimator,
+              dataDir, clock, registry).map(Optional::of);
+      return postage.compose(p -> {
+        Supplier<Future<BatchId>> batch = () -> p.map(PostageManager::uploadBatch)
+            .orElseGet(() -> Future.failedFuture(new IllegalStateException("feeds need --batch")));
+        Future<Optional<FeedWriter>> feeds = id.isEmpty() || bee.isEmpty() || p.isEmpty()
+            ? Future.succeededFuture(Optional.empty())
+            : FeedWriter.create(vertx, id.get(), BeeFeedApi.over(bee.get()), batch, dataDir, clock).map(Optional::of);
+        return feeds.map(f -> {
+          Optional<ChainReader> chain = config.gnosisRpc().filter(rpc -> id.isPresent())
+              .map(rpc -> ChainReader.create(vertx, rpc.toString(), ChainContracts.GNOSIS, RPC_TIMEOUT, clock)
+                  .bindTo(registry));
+          return new Wallet(vertx, id, bee, p, f, chain, estimator);
+        });
+      });
+    }).onFailure(e -> bee.ifPresent(BeeClient::close));
+  }
+
+  /** Starts the periodic postage refresh and chain reads. */
+  public synchronized void start() {
+    postage.ifPresent(p -> p.start(POSTAGE_REFRESH));
+    if (chain.isPresent() && chainTimer < 0) {
+      String address = identity.orElseThrow().address();
+      chain.get().read(address);
+      chainTimer = vertx.setPeriodic(CHAIN_REFRESH.toMillis(), t -> chain.get().read(address));
+    }
+  }
+
+  /** @return the identity, with {@code --keystore} */
+  public Optional<Identity> identity() {
+    return identity;
+  }
+
+  /** @return the postage manager, with {@code --bee} and {@code --batch} */
+  public Optional<PostageManager> postage() {
+    return postage;
+  }
+
+  /** @return postage calls to Bee, with {@code --bee} (the price source of estimates) */
+  public Optional<PostageApi> postageApi() {
+    return bee.map(BeePostageApi::over);
+  }
+
+  /** @return the feed writer, with an identity, {@code --bee} and {@code --batch} */
+  public Optional<FeedWriter> feeds() {
+    return feeds;
+  }
+
+  /** @return the chain reader, with {@code --gnosis-rpc} and an identity */
+  public Optional<ChainReader> chain() {
+    return chain;
+  }
+
+  /** @return the estimator (2 s segments, the configured batch TTL) */
+  public PostageEstimator estimator() {
+    return estimator;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (chainTimer >= 0) {
+      vertx.cancelTimer(chainTimer);
+      chainTimer = -1;
+    }
+    postage.ifPresent(PostageManager::close);
+    chain.ifPresent(ChainReader::close);
+    bee.ifPresent(BeeClient::close);
+  }
+}

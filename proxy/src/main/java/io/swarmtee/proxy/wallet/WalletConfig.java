@@ -1,0 +1,138 @@
+package io.swarmtee.proxy.wallet;
+
+import static io.swarmtee.proxy.config.Options.BATCH;
+import static io.swarmtee.proxy.config.Options.BATCH_DEPTH;
+import static io.swarmtee.proxy.config.Options.BATCH_MAX_UTILIZATION;
+import static io.swarmtee.proxy.config.Options.BATCH_MIN_TTL;
+import static io.swarmtee.proxy.config.Options.BATCH_TTL;
+import static io.swarmtee.proxy.config.Options.BEE;
+import static io.swarmtee.proxy.config.Options.ETH_ADDRESS;
+import static io.swarmtee.proxy.config.Options.GNOSIS_RPC;
+import static io.swarmtee.proxy.config.Options.KEYSTORE;
+import static io.swarmtee.proxy.config.Options.MAX_SPEND;
+import static io.swarmtee.proxy.config.Options.PASSWORD_FILE;
+
+import io.swarmtee.proxy.config.ConfigException;
+import io.swarmtee.proxy.config.Option;
+import io.swarmtee.proxy.config.Settings;
+import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.wallet.postage.PostagePolicy;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The wallet's settings, read from the server's {@link Settings}.
+ *
+ * @param keystore {@code --keystore}: a V3 keystore file or directory; empty = no identity (no feeds)
+ * @param ethAddress {@code --eth-address}
+ * @param passwordFile {@code --password-file}, required with {@code --keystore}
+ * @param bee {@code --bee}
+ * @param postage the postage policy: fixed ({@code --batch ID}) or automatic ({@code --batch auto}); empty
+ *     without {@code --batch}
+ * @param gnosisRpc {@code --gnosis-rpc}
+ */
+public record WalletConfig(
+    Optional<Path> keystore,
+    Optional<String> ethAddress,
+    Optional<Path> passwordFile,
+    Optional<URI> bee,
+    Optional<PostagePolicy> postage,
+    Optional<URI> gnosisRpc) {
+
+  public WalletConfig {
+    Objects.requireNonNull(keystore, "keystore");
+    Objects.requireNonNull(ethAddress, "ethAddress");
+    Objects.requireNonNull(passwordFile, "passwordFile");
+    Objects.requireNonNull(bee, "bee");
+    Objects.requireNonNull(postage, "postage");
+    Objects.requireNonNull(gnosisRpc, "gnosisRpc");
+  }
+
+  /**
+   * Reads and checks the wallet settings.
+   *
+   * @throws ConfigException with one line naming the setting
+   */
+  public static WalletConfig from(Settings s) throws ConfigException {
+    Optional<Path> keystore = optionalPath(s, KEYSTORE);
+    Optional<Path> passwordFile = optionalPath(s, PASSWORD_FILE);
+    if (keystore.isPresent() && passwordFile.isEmpty()) {
+      throw s.fail(KEYSTORE, "needs --password-file (the file holding the keystore's password)");
+    }
+    Optional<String> ethAddress = s.text(ETH_ADDRESS).filter(a -> !a.isEmpty());
+    if (ethAddress.isPresent() && !ethAddress.get().matches("(0[xX])?[0-9a-fA-F]{40}")) {
+      throw s.fail(ETH_ADDRESS, "expected an Ethereum address (40 hex digits)");
+    }
+    Optional<URI> bee = s.url(BEE);
+    Optional<String> batch = s.text(BATCH).filter(b -> !b.isEmpty()).map(b -> b.toLowerCase(Locale.ROOT));
+    Optional<PostagePolicy> postage = Optional.empty();
+    if (batch.isPresent()) {
+      if (bee.isEmpty()) {
+        throw s.fail(BATCH, "postage batches live on a Bee node: also give --bee");
+      }
+      double maxUtilization = fraction(s, BATCH_MAX_UTILIZATION);
+      if (batch.get().equals("auto")) {
+        Optional<String> spend = s.text(MAX_SPEND).filter(m -> !m.isEmpty());
+        if (spend.isEmpty()) {
+          throw s.fail(MAX_SPEND, "--batch auto needs a spending cap, e.g. --max-spend 5xBZZ");
+        }
+        BigInteger maxSpend = plur(s, spend.get());
+        try {
+          postage = Optional.of(PostagePolicy.auto(s.integer(BATCH_DEPTH, 17, PostagePolicy.DEFAULT_MAX_DEPTH),
+              s.duration(BATCH_MIN_TTL), s.duration(BATCH_TTL), maxUtilization, maxSpend));
+        } catch (IllegalArgumentException e) {
+          throw s.fail(BATCH_TTL, e.getMessage());
+        }
+      } else {
+        try {
+          postage = Optional.of(PostagePolicy.fixed(BatchId.parse(batch.get()), maxUtilization));
+        } catch (IllegalArgumentException e) {
+          throw s.fail(BATCH, "a postage batch id is 64 hex digits, or auto");
+        }
+      }
+    }
+    return new WalletConfig(keystore, ethAddress, passwordFile, bee, postage, s.url(GNOSIS_RPC));
+  }
+
+  private static Optional<Path> optionalPath(Settings s, Option option) throws ConfigException {
+    return s.text(option).filter(t -> !t.isEmpty()).isPresent() ? Optional.of(s.path(option)) : Optional.empty();
+  }
+
+  private static double fraction(Settings s, Option option) throws ConfigException {
+    String v = s.required(option).trim();
+    try {
+      double d = Double.parseDouble(v);
+      if (d > 0 && d <= 1) {
+        return d;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw s.fail(option, "expected a fraction in (0, 1], e.g. 0.9, got '" + v + "'");
+  }
+
+  /** Parses a PLUR amount ({@code 123}) or an xBZZ one ({@code 2.5xBZZ}, 1 xBZZ = 1e16 PLUR). */
+  static BigInteger plur(Settings s, String text) throws ConfigException {
+    String t = text.trim().toLowerCase(Locale.ROOT).replace(" ", "");
+    try {
+      BigDecimal v;
+      if (t.endsWith("xbzz") || t.endsWith("bzz")) {
+        v = new BigDecimal(t.substring(0, t.length() - (t.endsWith("xbzz") ? 4 : 3))).movePointRight(16);
+      } else {
+        v = new BigDecimal(t.endsWith("plur") ? t.substring(0, t.length() - 4) : t);
+      }
+      if (v.signum() < 0) {
+        throw new NumberFormatException("negative");
+      }
+      return v.toBigIntegerExact();
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw s.fail(MAX_SPEND, "expected PLUR (a whole number) or xBZZ (e.g. 5xBZZ), got '" + text + "'");
+    }
+  }
+}
