@@ -1,0 +1,104 @@
+package io.swarmtee.proxy.wallet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.swarmtee.proxy.SwarmteeServer;
+import io.swarmtee.proxy.TestServers;
+import io.swarmtee.proxy.config.Config;
+import io.swarmtee.wallet.Keystores;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The wallet's routes on a real server (port 0), configured through the same flags as production. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class WalletModuleTest {
+
+  private static final String PASSWORD = "module-test-password";
+
+  @TempDir Path tmp;
+  private final Vertx vertx = Vertx.vertx();
+  private Wallet wallet;
+
+  @AfterEach
+  void close() {
+    if (wallet != null) {
+      wallet.close();
+    }
+    vertx.close().await();
+  }
+
+  record Answer(int status, JsonObject body) {}
+
+  /** Starts swarmtee (upstream unused) with {@code flags} and the wallet module, as Main does. */
+  private SwarmteeServer start(String... flags) throws Exception {
+    Config config = TestServers.config("http://127.0.0.1:9", tmp.resolve("data"), flags);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    wallet = Wallet.open(vertx, WalletConfig.from(config.settings()), config.store().data(), registry,
+        Clock.systemUTC()).await();
+    Wallet w = wallet;
+    return SwarmteeServer.start(vertx, config, new SwarmteeServer.Parts(registry, Ticker.systemTicker(),
+        Clock.systemUTC(), List.of(ctx -> new WalletModule(ctx, w)))).await();
+  }
+
+  private Answer get(SwarmteeServer server, String path) {
+    HttpClient client = vertx.createHttpClient();
+    // The body handler is set on the event loop as the response arrives, never later from this thread.
+    return client.request(HttpMethod.GET, server.port(), "127.0.0.1", path)
+        .compose(req -> req.send())
+        .compose(resp -> resp.body().map(body ->
+            new Answer(resp.statusCode(), body.length() == 0 ? new JsonObject() : body.toJsonObject())))
+        .eventually(client::close)
+        .await();
+  }
+
+  @Test
+  void withoutAWalletTheRoutesSayWhatIsMissing() throws Exception {
+    SwarmteeServer server = start();
+    Answer identity = get(server, "/api/identity");
+    assertEquals(404, identity.status());
+    assertTrue(identity.body().getString("message").contains("--keystore"), identity.body().encode());
+    Answer postage = get(server, "/api/postage");
+    assertEquals(404, postage.status());
+    assertTrue(postage.body().getString("message").contains("--batch"), postage.body().encode());
+    Answer estimate = get(server, "/api/postage/estimate?bitrate=1000000&hours=24");
+    assertEquals(503, estimate.status());
+    assertTrue(estimate.body().getString("message").contains("no postage price"), estimate.body().encode());
+    assertEquals(400, get(server, "/api/postage/estimate?bitrate=fast&hours=24").status());
+    assertEquals(400, get(server, "/api/postage/estimate?hours=24").status());
+    assertEquals(400, get(server, "/api/postage/estimate?bitrate=1000&hours=1&ttl=soon").status());
+    server.stop(Duration.ofSeconds(1)).await();
+  }
+
+  @Test
+  void identityShowsTheAddressAndNothingSecret() throws Exception {
+    Path pw = Files.writeString(tmp.resolve("pw"), PASSWORD);
+    Keystores.Created created = Keystores.create(tmp.resolve("ks"), pw, Keystores.Strength.LIGHT);
+    SwarmteeServer server = start("--keystore", tmp.resolve("ks").toString(), "--password-file", pw.toString());
+    Answer identity = get(server, "/api/identity");
+    assertEquals(200, identity.status());
+    assertEquals(created.address(), identity.body().getString("address"));
+    assertFalse(identity.body().getBoolean("feeds"), "no feeds without --bee and --batch");
+    assertFalse(identity.body().encode().contains(PASSWORD));
+    String keystoreJson = Files.readString(created.file());
+    String ciphertext = new JsonObject(keystoreJson).getJsonObject("crypto").getString("ciphertext");
+    assertFalse(identity.body().encode().contains(ciphertext));
+    server.stop(Duration.ofSeconds(1)).await();
+  }
+}
