@@ -20,8 +20,8 @@ import java.util.Objects;
  *       An instance is <em>not</em> thread-safe; give each thread its own.</li>
  * </ul>
  *
- * <p>Full 136-byte blocks are absorbed straight from the caller's array (no copy, no allocation);
- * only a trailing partial block is buffered.
+ * <p>Full 136-byte blocks are absorbed straight from the caller's array or buffer (no copy, no
+ * allocation); only a partial block is buffered.
  */
 public final class Keccak256 {
 
@@ -33,6 +33,9 @@ public final class Keccak256 {
 
   private static final VarHandle LE_LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  /** Little-endian whatever the buffer's own {@link ByteBuffer#order()} says. */
+  private static final VarHandle LE_LONG_BUFFER =
+      MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final long[] state = new long[25];
   private final byte[] block = new byte[RATE];
@@ -108,15 +111,30 @@ public final class Keccak256 {
       data.position(data.limit());
       return this;
     }
-    while (data.hasRemaining()) {
-      int n = Math.min(data.remaining(), RATE - blockLen);
-      data.get(block, blockLen, n);
+    // Direct or read-only: fill a pending partial block, then absorb whole blocks in place.
+    int pos = data.position();
+    int limit = data.limit();
+    if (blockLen > 0) {
+      int n = Math.min(limit - pos, RATE - blockLen);
+      data.get(pos, block, blockLen, n);
       blockLen += n;
+      pos += n;
       if (blockLen == RATE) {
         absorb(state, block, 0);
         blockLen = 0;
       }
     }
+    if (blockLen == 0) {
+      for (; limit - pos >= RATE; pos += RATE) {
+        for (int i = 0; i < RATE_LANES; i++) {
+          state[i] ^= (long) LE_LONG_BUFFER.get(data, pos + 8 * i);
+        }
+        permute(state);
+      }
+      blockLen = limit - pos;
+      data.get(pos, block, 0, blockLen);
+    }
+    data.position(limit);
     return this;
   }
 

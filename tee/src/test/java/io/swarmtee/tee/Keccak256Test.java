@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -104,6 +105,24 @@ class Keccak256Test {
     Keccak256 k = new Keccak256();
     k.update(direct.slice(0, 7)).update(direct.slice(7, 4000)).update(direct.slice(4007, 993));
     assertArrayEquals(expected, k.digest());
+
+    // Big-endian, read-only and positioned views must not change what is hashed.
+    Random random = new Random(11);
+    for (int trial = 0; trial < 50; trial++) {
+      int off = 0;
+      while (off < data.length) {
+        int n = Math.min(data.length - off, random.nextInt(400));
+        ByteBuffer view = switch (trial % 3) {
+          case 0 -> direct.slice(off, n).order(ByteOrder.BIG_ENDIAN);
+          case 1 -> direct.asReadOnlyBuffer().position(off).limit(off + n);
+          default -> ByteBuffer.wrap(data).asReadOnlyBuffer().position(off).limit(off + n);
+        };
+        k.update(view);
+        assertEquals(0, view.remaining());
+        off += n;
+      }
+      assertArrayEquals(expected, k.digest(), "trial " + trial);
+    }
   }
 
   @Test
@@ -135,7 +154,7 @@ class Keccak256Test {
       assertArrayEquals(Keccak256.hash(pair), out);
 
       long span = random.nextLong();
-      byte[] spanned = ByteBuffer.allocate(40).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+      byte[] spanned = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN)
           .putLong(span).put(pair, 0, 32).array();
       Keccak256.hashSpanned(span, pair, 0, out, 0, scratch);
       assertArrayEquals(Keccak256.hash(spanned), out);
