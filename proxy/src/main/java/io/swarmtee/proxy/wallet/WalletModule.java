@@ -100,7 +100,8 @@ public final class WalletModule implements ProxyModule {
         })
         .onSuccess(json -> json(ctx, json))
         .onFailure(e -> ctx.fail(e instanceof ProxyFailure ? e
-            : new ProxyFailure(e instanceof IllegalArgumentException ? 400 : 503, "estimate: " + e.getMessage())));
+            : new ProxyFailure(e instanceof IllegalArgumentException || e instanceof ArithmeticException ? 400 : 503,
+                "estimate: " + e.getMessage())));
   }
 
   private record Price(BigInteger price, String source) {}
