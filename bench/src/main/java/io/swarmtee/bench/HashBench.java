@@ -1,5 +1,6 @@
 package io.swarmtee.bench;
 
+import io.swarmtee.tee.Chunks;
 import io.swarmtee.tee.Keccak256;
 import io.swarmtee.tee.SwarmHasher;
 import io.vertx.core.json.JsonArray;
@@ -27,7 +28,9 @@ import java.util.stream.Stream;
  * hashing its own 2 MiB segments). The ratio swarm/sha256 is what compares across machines.
  *
  * <p>Usage: {@code HashBench [--seconds S] [--repeats R] [--threads N] [--out FILE]}; prints a table
- * and writes the figures as JSON (default {@code bench/results/hash.json}).
+ * and writes the figures as JSON (default {@code bench/results/hash.json}). Run with
+ * {@code --add-modules jdk.incubator.vector} for the SIMD BMT path, add {@code -Dswarmtee.simd=false}
+ * to measure the scalar one; the header says which ran.
  */
 public final class HashBench {
 
@@ -173,8 +176,8 @@ public final class HashBench {
       double seconds, int repeats) {
     System.out.printf(Locale.ROOT, "%nhash throughput, 2 MiB segments, MB/s (10^6 B/s), median of %d x %.1f s%n",
         repeats, seconds);
-    System.out.printf(Locale.ROOT, "%s, %d cores, Java %s%n", cpu(),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    System.out.printf(Locale.ROOT, "%s, %d cores, Java %s, BMT: %s%n", cpu(),
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Chunks.implementation());
     int last = threadCounts[threadCounts.length - 1];
     StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-16s", "algorithm"));
     for (int t : threadCounts) {
@@ -227,6 +230,7 @@ public final class HashBench {
         .put("cpu", cpu())
         .put("cores", Runtime.getRuntime().availableProcessors())
         .put("java", System.getProperty("java.version"))
+        .put("bmt", Chunks.implementation())
         .put("algorithms", new JsonArray(algorithms.stream().map(Algorithm::name).toList()))
         .put("threadCounts", new JsonArray(Arrays.stream(threadCounts).boxed().toList()))
         .put("results", rows);

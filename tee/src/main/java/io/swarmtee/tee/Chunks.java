@@ -99,6 +99,16 @@ public final class Chunks {
     return (long) LE_LONG.get(wire, 0);
   }
 
+  /**
+   * Says how this JVM computes BMT roots: {@code "simd, N lanes"} when it runs with
+   * {@code --add-modules jdk.incubator.vector} on a CPU with 256-bit or wider vectors (several times
+   * faster), else {@code "scalar"}. Results are identical either way; {@code -Dswarmtee.simd=false}
+   * forces the scalar path.
+   */
+  public static String implementation() {
+    return Bmt.implementation();
+  }
+
   private static void checkWire(byte[] wire) {
     Objects.requireNonNull(wire, "wire");
     if (wire.length < SPAN_SIZE || wire.length > SPAN_SIZE + CHUNK_SIZE) {

@@ -229,6 +229,11 @@ public final class Keccak256 {
 
   // Round constants and rotation offsets follow FIPS 202 §3.2; theta, rho, pi and chi are written out
   // per lane so the JIT keeps the state in registers instead of indexing arrays.
+  /** @return a copy of the 24 round constants (for {@link SimdBmt}) */
+  static long[] roundConstants() {
+    return RC.clone();
+  }
+
   private static final long[] RC = {
     0x0000000000000001L, 0x0000000000008082L, 0x800000000000808aL,
     0x8000000080008000L, 0x000000000000808bL, 0x0000000080000001L,
