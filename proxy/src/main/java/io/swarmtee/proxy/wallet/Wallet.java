@@ -1,6 +1,7 @@
 package io.swarmtee.proxy.wallet;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeClientOptions;
@@ -16,6 +17,7 @@ import io.swarmtee.wallet.postage.PostageManager;
 import io.swarmtee.wallet.postage.PostagePolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,6 +44,8 @@ public final class Wallet implements AutoCloseable {
   static final Duration POSTAGE_REFRESH = Duration.ofMinutes(1);
   static final Duration CHAIN_REFRESH = Duration.ofMinutes(5);
   static final Duration RPC_TIMEOUT = Duration.ofSeconds(10);
+  /** Least time between two feed updates of a live stream. */
+  public static final Duration FEED_INTERVAL = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final Optional<Identity> identity;
@@ -138,6 +142,42 @@ public final class Wallet implements AutoCloseable {
   /** @return the estimator (2 s segments, the configured batch TTL) */
   public PostageEstimator estimator() {
     return estimator;
+  }
+
+  /**
+   * What the archiver calls whenever it uploaded a new archive master of {@code streamId}: points the
+   * stream's feed at it — at most once per {@link #FEED_INTERVAL} while live, always for the final master —
+   * and creates the feed manifest on first use. Without feeds (no identity, Bee or batch) it does nothing.
+   *
+   * @param master the {@code /bzz} reference of the archive master playlist
+   * @return never fails: a failed update is logged, and the next master refresh writes the feed again
+   */
+  public Future<Void> masterUpdated(String streamId, SwarmReference master, boolean finalised) {
+    if (feeds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    FeedWriter writer = feeds.get();
+    return writer.updateThrottled(streamId, master, finalised, FEED_INTERVAL)
+        .compose(update -> writer.feedManifest(streamId))
+        .<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warn("feed of stream {} not updated: {}", streamId, e.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  /**
+   * @return the stream's feed for {@code /api/archives/{id}}: owner, topic, next index and the manifest
+   *     whose {@code GET {bee}/bzz/{manifest}/} serves the latest archive master; empty without feeds or
+   *     before the stream's first update
+   */
+  public Optional<JsonObject> feed(String streamId) {
+    return feeds.flatMap(f -> f.describe(streamId));
+  }
+
+  /** Tells postage the current archive bitrate (all renditions), for the remaining hours of video. */
+  public void archiveBitrate(long bitsPerSecond) {
+    postage.ifPresent(p -> p.archiveBitrate(bitsPerSecond));
   }
 
   @Override
