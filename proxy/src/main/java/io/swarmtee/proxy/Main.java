@@ -153,7 +153,10 @@ public final class Main {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("shutting down: draining requests for up to {} s", SHUTDOWN_GRACE.toSeconds());
         try {
-          server.stop(SHUTDOWN_GRACE).eventually(vertx::close).await(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
+          server.stop(SHUTDOWN_GRACE).eventually(() -> {
+            wallet.close(); // after the modules: the archiver's final feed updates go through the wallet
+            return vertx.close();
+          }).await(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
         } catch (Exception e) {
           LOG.warn("unclean shutdown: {}", e.toString());
         }
@@ -161,6 +164,7 @@ public final class Main {
       return 0;
     } catch (Exception e) {
       LOG.error("swarmtee failed to start: {}", e.getMessage());
+      wallet.close();
       vertx.close();
       return 1;
     }

@@ -180,13 +180,19 @@ public final class Wallet implements AutoCloseable {
     postage.ifPresent(p -> p.archiveBitrate(bitsPerSecond));
   }
 
-  @Override
-  public synchronized void close() {
+  /** Stops the periodic postage refresh and chain reads; feeds keep working until {@link #close()}. */
+  public synchronized void stopRefreshing() {
     if (chainTimer >= 0) {
       vertx.cancelTimer(chainTimer);
       chainTimer = -1;
     }
     postage.ifPresent(PostageManager::close);
+  }
+
+  /** Stops refreshing and closes the Bee client and the chain reader: call after every module stopped. */
+  @Override
+  public synchronized void close() {
+    stopRefreshing();
     chain.ifPresent(ChainReader::close);
     bee.ifPresent(BeeClient::close);
   }

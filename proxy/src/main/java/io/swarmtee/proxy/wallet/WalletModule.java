@@ -50,9 +50,10 @@ public final class WalletModule implements ProxyModule {
     return Future.succeededFuture();
   }
 
+  /** Stops the periodic refreshes; the wallet itself stays open for other modules' final feed updates. */
   @Override
   public Future<Void> stop() {
-    wallet.close();
+    wallet.stopRefreshing();
     return Future.succeededFuture();
   }
 
