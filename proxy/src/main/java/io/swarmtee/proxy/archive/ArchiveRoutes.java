@@ -1,0 +1,128 @@
+package io.swarmtee.proxy.archive;
+
+import io.swarmtee.proxy.archive.Archiver.Playlist;
+import io.swarmtee.proxy.archive.Archiver.PlaylistRequest;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The archive's HTTP endpoints:
+ * <ul>
+ *   <li>{@code GET /archive/{id}/index.m3u8}, {@code GET /archive/{id}/{rendition}.m3u8}: latest session;</li>
+ *   <li>{@code GET /archive/{id}/s/{n}/index.m3u8}, {@code …/s/{n}/{rendition}.m3u8}: session {@code n} (0-based);</li>
+ *   <li>{@code GET /api/archives}, {@code GET /api/archives/{id}}: JSON;</li>
+ *   <li>{@code POST /api/archives/{id}} (admin) with {@code {"action":"start"|"stop"|"finalise"}} (default start).</li>
+ * </ul>
+ */
+public final class ArchiveRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ArchiveRoutes.class);
+  private static final String MPEGURL = "application/vnd.apple.mpegurl";
+  private static final Pattern PLAYLIST = Pattern.compile("^([A-Za-z0-9][A-Za-z0-9._-]{0,127})\\.m3u8$");
+
+  private ArchiveRoutes() {}
+
+  /**
+   * Adds the routes to {@code router}.
+   *
+   * @param isAdmin decides whether a request carries the admin credentials ({@code Authorization: Bearer …});
+   *     admin routes answer 401 when it says no
+   */
+  public static void mount(Router router, Archiver archiver, Predicate<HttpServerRequest> isAdmin) {
+    router.get("/archive/:id/s/:session/:file").handler(ctx -> playlist(ctx, archiver, true));
+    router.get("/archive/:id/:file").handler(ctx -> playlist(ctx, archiver, false));
+    router.get("/api/archives").handler(ctx -> archiver.list()
+        .onSuccess(list -> json(ctx, 200, list.encode()))
+        .onFailure(ctx::fail));
+    router.get("/api/archives/:id").handler(ctx -> archiver.describe(ctx.pathParam("id"))
+        .onSuccess(found -> found.ifPresentOrElse(j -> json(ctx, 200, j.encode()),
+            () -> error(ctx, 404, "no archive for stream " + ctx.pathParam("id"))))
+        .onFailure(ctx::fail));
+    router.post("/api/archives/:id").handler(BodyHandler.create().setBodyLimit(4096)).handler(ctx -> admin(ctx,
+        archiver, isAdmin));
+  }
+
+  private static void playlist(RoutingContext ctx, Archiver archiver, boolean withSession) {
+    String id = ctx.pathParam("id");
+    Matcher m = PLAYLIST.matcher(ctx.pathParam("file"));
+    if (!FileArchiveStateStore.isSafeId(id) || !m.matches()) {
+      error(ctx, 404, "not an archive playlist");
+      return;
+    }
+    Optional<Integer> session = Optional.empty();
+    if (withSession) {
+      try {
+        session = Optional.of(Integer.parseInt(ctx.pathParam("session")));
+      } catch (NumberFormatException e) {
+        error(ctx, 404, "not a session number: " + ctx.pathParam("session"));
+        return;
+      }
+    }
+    Optional<String> rendition = m.group(1).equals("index") ? Optional.empty() : Optional.of(m.group(1));
+    archiver.playlist(new PlaylistRequest(id, session, rendition))
+        .onSuccess(found -> found.ifPresentOrElse(p -> send(ctx, p),
+            () -> error(ctx, 404, "no such archive playlist")))
+        .onFailure(ctx::fail);
+  }
+
+  private static void send(RoutingContext ctx, Playlist p) {
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, MPEGURL)
+        .putHeader(HttpHeaders.CACHE_CONTROL, p.finalised() ? "public, max-age=86400" : "no-cache")
+        .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+        .end(p.text());
+  }
+
+  private static void admin(RoutingContext ctx, Archiver archiver, Predicate<HttpServerRequest> isAdmin) {
+    if (!isAdmin.test(ctx.request())) {
+      error(ctx, 401, "admin token required");
+      return;
+    }
+    String id = ctx.pathParam("id");
+    if (!FileArchiveStateStore.isSafeId(id)) {
+      error(ctx, 400, "not a valid stream id");
+      return;
+    }
+    String action = ctx.request().getParam("action");
+    if (action == null && ctx.body() != null && ctx.body().length() > 0) {
+      try {
+        action = ctx.body().asJsonObject().getString("action");
+      } catch (DecodeException | ClassCastException e) {
+        error(ctx, 400, "body must be JSON {\"action\":\"start|stop|finalise\"}");
+        return;
+      }
+    }
+    Future<JsonObject> result = switch (action == null ? "start" : action) {
+      case "start" -> archiver.start(id);
+      case "stop" -> archiver.stop(id);
+      case "finalise", "finalize" -> archiver.finaliseNow(id);
+      default -> null;
+    };
+    if (result == null) {
+      error(ctx, 400, "unknown action " + action + " (start, stop, finalise)");
+      return;
+    }
+    LOG.info("admin: {} archiving of stream {}", action == null ? "start" : action, id);
+    result.onSuccess(j -> json(ctx, 200, j.encode())).onFailure(ctx::fail);
+  }
+
+  private static void json(RoutingContext ctx, int status, String body) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+  }
+
+  private static void error(RoutingContext ctx, int status, String message) {
+    json(ctx, status, new JsonObject().put("error", message).encode());
+  }
+}

@@ -1,0 +1,47 @@
+package io.swarmtee.proxy.archive;
+
+import io.swarmtee.tee.SwarmReference;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Where archived bytes go: Swarm, through the tee's durable upload pipeline (or a Bee client, or the
+ * embedded store). The archiver records a segment as archived only once its future gives a reference.
+ *
+ * <p>Contract: a future completes with the reference of the content — for {@link #storeSegment} the
+ * {@code /bytes} reference (served by {@code GET /bytes/<ref>}), for {@link #storePlaylist} the reference of
+ * a {@code /bzz} file manifest whose {@code GET /bzz/<ref>/} answers the playlist with Content-Type
+ * {@code application/vnd.apple.mpegurl}. A sink retries transient failures (Bee down) itself; a failed
+ * future means the bytes were refused for good ({@link ArchiveSinkException#dropped()} when a full queue
+ * dropped them). Never blocks; callable from any context.
+ */
+public interface ArchiveSink {
+
+  /**
+   * @param key stable identity of the segment ({@code stream/session/run/rendition/seq}), for de-duplication
+   * @param bytes the segment as the upstream sent it
+   */
+  Future<SwarmReference> storeSegment(String key, Buffer bytes);
+
+  /**
+   * @param name file name inside the manifest, e.g. {@code index.m3u8}
+   * @param playlist the playlist text (UTF-8)
+   */
+  Future<SwarmReference> storePlaylist(String name, Buffer playlist);
+
+  /** A refusal for good. */
+  final class ArchiveSinkException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final boolean dropped;
+
+    public ArchiveSinkException(String message, boolean dropped, Throwable cause) {
+      super(message, cause);
+      this.dropped = dropped;
+    }
+
+    /** @return true if the sink dropped the bytes because it was full (counted as {@code dropped}) */
+    public boolean dropped() {
+      return dropped;
+    }
+  }
+}

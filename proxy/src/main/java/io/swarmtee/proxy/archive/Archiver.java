@@ -1,0 +1,371 @@
+package io.swarmtee.proxy.archive;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.swarmtee.proxy.archive.StreamArchive.Session;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The archiver of swarmtee: one {@link StreamArchiver} per stream, discovered from viewers' requests
+ * ({@link #streamRequested}), from go-livepeer's {@code /status} and from the admin API ({@link #start}).
+ *
+ * <p>Threading: every public method may be called from any thread; work is done on the archiver's own
+ * context. Create with {@link #create}, then {@link #open()} once (loads and resumes persisted state).
+ */
+public final class Archiver {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
+  private static final Pattern STREAM_PATH = Pattern.compile("^/stream/([^/]+?)(?:\\.m3u8$|/)");
+  private static final Pattern SEGMENT_PATH = Pattern.compile("^/stream/([^/]+)/([^/]+)/(\\d+)\\.[A-Za-z0-9]+$");
+
+  private final Vertx vertx;
+  private final Context context;
+  private final ArchiveSettings settings;
+  private final UpstreamFetcher fetcher;
+  private final ArchiveSink sink;
+  private final ArchiveStateStore store;
+  private final ArchiveMetrics metrics;
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final Map<String, StreamArchiver> streams = new LinkedHashMap<>();
+  private final Map<String, Future<StreamArchiver>> loading = new LinkedHashMap<>();
+  private final Set<String> stopped = new HashSet<>();
+  private long statusTimer = -1;
+  private volatile boolean closed;
+
+  private Archiver(Vertx vertx, Context context, ArchiveSettings settings, UpstreamFetcher fetcher, ArchiveSink sink,
+      ArchiveStateStore store, MeterRegistry registry, Clock clock, Scheduler scheduler) {
+    this.vertx = vertx;
+    this.context = context;
+    this.settings = settings;
+    this.fetcher = fetcher;
+    this.sink = sink;
+    this.store = store;
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.metrics = new ArchiveMetrics(registry, this::activeCount);
+  }
+
+  /**
+   * @param fetcher how to reach the upstream: the origin shield, so viewers and archiver share fetches
+   * @param sink where segments and playlists go (the tee's upload pipeline)
+   * @param store durable archive state
+   * @param clock wall clock (first-seen times, PDT, lag, end detection)
+   * @return an archiver bound to a new context of {@code vertx}, with Vert.x timers
+   */
+  public static Archiver create(Vertx vertx, ArchiveSettings settings, UpstreamFetcher fetcher, ArchiveSink sink,
+      ArchiveStateStore store, MeterRegistry registry, Clock clock) {
+    Context context = vertx.getOrCreateContext();
+    return new Archiver(vertx, context, settings, fetcher, sink, store, registry, clock, Scheduler.of(context));
+  }
+
+  /** As {@link #create(Vertx, ArchiveSettings, UpstreamFetcher, ArchiveSink, ArchiveStateStore, MeterRegistry, Clock)}
+   * with an injected scheduler (tests). */
+  public static Archiver create(Vertx vertx, Context context, ArchiveSettings settings, UpstreamFetcher fetcher,
+      ArchiveSink sink, ArchiveStateStore store, MeterRegistry registry, Clock clock, Scheduler scheduler) {
+    return new Archiver(vertx, context, settings, fetcher, sink, store, registry, clock, scheduler);
+  }
+
+  public ArchiveSettings settings() {
+    return settings;
+  }
+
+  private int activeCount() {
+    int n = 0;
+    synchronized (streams) {
+      for (StreamArchiver s : streams.values()) {
+        if (s.following() && s.phase() != StreamArchiver.Phase.WAITING) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> op) {
+    Promise<T> p = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        op.get().onComplete(p);
+      } catch (RuntimeException e) {
+        p.fail(e);
+      }
+    });
+    return p.future();
+  }
+
+  /**
+   * Loads the persisted archives; resumes following every stream whose latest session is not finalised,
+   * finishes the Swarm upload of finalised ones that lack it, starts {@code /status} polling if configured.
+   */
+  public Future<Void> open() {
+    return onContext(() -> store.streams()
+        .compose(ids -> {
+          List<Future<StreamArchiver>> all = new ArrayList<>();
+          for (String id : ids) {
+            all.add(archiver(id).onSuccess(a -> {
+              Optional<Session> latest = a.archive.latest();
+              if (latest.isPresent() && (!latest.get().finalised || !latest.get().masterIsFinal)
+                  && settings.streams().test(id)) {
+                a.follow();
+              }
+            }));
+          }
+          return Future.all(all).<Void>mapEmpty();
+        })
+        .onSuccess(v -> settings.upstreamStatus().ifPresent(uri -> pollStatus(uri))));
+  }
+
+  /** Stops every timer (state stays on disk). */
+  public Future<Void> close() {
+    closed = true;
+    return onContext(() -> {
+      if (statusTimer >= 0) {
+        scheduler.cancel(statusTimer);
+      }
+      synchronized (streams) {
+        streams.values().forEach(StreamArchiver::unfollow);
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<StreamArchiver> archiver(String id) {
+    synchronized (streams) {
+      StreamArchiver existing = streams.get(id);
+      if (existing != null) {
+        return Future.succeededFuture(existing);
+      }
+    }
+    return loading.computeIfAbsent(id, k -> here(store.load(id)).map(events -> {
+      StreamArchive archive = new StreamArchive(id);
+      events.forEach(archive::apply);
+      archive.superseded = events.size() - archive.compactEvents().size();
+      StreamArchiver a = new StreamArchiver(id, archive, settings, fetcher, sink, store, metrics, clock, scheduler,
+          context);
+      synchronized (streams) {
+        streams.put(id, a);
+      }
+      return a;
+    }).onComplete(ar -> loading.remove(id)));
+  }
+
+  private <T> Future<T> here(Future<T> f) {
+    Promise<T> p = Promise.promise();
+    f.onComplete(ar -> context.runOnContext(v -> p.handle(ar)));
+    return p.future();
+  }
+
+  /**
+   * @return the stream id of a {@code /stream/…} request path ({@code /stream/{id}.m3u8},
+   *     {@code /stream/{id}/…}), if it is one
+   */
+  public static Optional<String> streamIdOf(String path) {
+    Matcher m = STREAM_PATH.matcher(path);
+    return m.find() && FileArchiveStateStore.isSafeId(m.group(1)) ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
+  /**
+   * A viewer asked for {@code path}: if it belongs to a stream that should be archived and is not followed
+   * yet, start following it. Cheap and non-blocking; call it for every {@code /stream/} request.
+   */
+  public void streamRequested(String path) {
+    streamIdOf(path).ifPresent(this::discovered);
+  }
+
+  /**
+   * A segment was fetched from the upstream for a viewer ({@code path} as requested, {@code bytes} the whole
+   * body): the archiver uses these bytes instead of fetching the segment again. Non-blocking.
+   */
+  public void viewerSegment(String path, Buffer bytes) {
+    Matcher m = SEGMENT_PATH.matcher(path);
+    if (!m.matches() || closed) {
+      return;
+    }
+    String id = m.group(1);
+    String rendition = m.group(2);
+    long seq = Long.parseLong(m.group(3));
+    context.runOnContext(v -> {
+      StreamArchiver a;
+      synchronized (streams) {
+        a = streams.get(id);
+      }
+      if (a != null && a.following()) {
+        a.offer(rendition, seq, bytes);
+      }
+    });
+  }
+
+  private void discovered(String id) {
+    if (closed || !settings.streams().test(id) || !FileArchiveStateStore.isSafeId(id)) {
+      return;
+    }
+    context.runOnContext(v -> {
+      StreamArchiver a;
+      synchronized (streams) {
+        a = streams.get(id);
+      }
+      if (a != null && a.following() || stopped.contains(id)) {
+        return;
+      }
+      archiver(id).onSuccess(StreamArchiver::follow);
+    });
+  }
+
+  private void pollStatus(URI uri) {
+    if (closed) {
+      return;
+    }
+    here(fetcher.fetch(uri))
+        .map(resp -> {
+          if (resp.status() == 200) {
+            JsonObject manifests = new JsonObject(resp.body().toString(StandardCharsets.UTF_8))
+                .getJsonObject("Manifests", new JsonObject());
+            manifests.fieldNames().forEach(this::discovered);
+          }
+          return null;
+        })
+        .onFailure(err -> LOG.debug("upstream status {} failed: {}", uri, err.toString()))
+        .onComplete(ar -> statusTimer = scheduler.schedule(settings.statusPoll(), () -> pollStatus(uri)));
+  }
+
+  /** Admin: follow {@code id} (even if {@code --archive-streams} does not match it). */
+  public Future<JsonObject> start(String id) {
+    Objects.requireNonNull(id, "id");
+    return onContext(() -> {
+      stopped.remove(id);
+      return archiver(id).map(a -> {
+        a.follow();
+        return describe(a);
+      });
+    });
+  }
+
+  /** Admin: finalise the live session, stop following, ignore discovery until {@link #start}. */
+  public Future<JsonObject> stop(String id) {
+    return onContext(() -> {
+      stopped.add(id);
+      return archiver(id).compose(a -> a.finalise("stopped by admin", true).map(v -> {
+        a.unfollow();
+        return describe(a);
+      }));
+    });
+  }
+
+  /** Admin: finalise the live session now; later segments start a new session. */
+  public Future<JsonObject> finaliseNow(String id) {
+    return onContext(() -> archiver(id).compose(a -> a.finalise("finalised by admin", true).map(v -> describe(a))));
+  }
+
+  /** @return a future completed the next time a session of {@code id} is finalised (tests, tools) */
+  public Future<Void> nextFinalisation(String id) {
+    return onContext(() -> archiver(id).compose(StreamArchiver::nextFinalisation));
+  }
+
+  /** @return the JSON of {@code GET /api/archives} */
+  public Future<JsonArray> list() {
+    return onContext(() -> {
+      JsonArray out = new JsonArray();
+      synchronized (streams) {
+        streams.values().stream().filter(a -> !a.archive.sessions.isEmpty()).forEach(a -> out.add(describe(a)));
+      }
+      return Future.succeededFuture(out);
+    });
+  }
+
+  /** @return the JSON of {@code GET /api/archives/{id}}, empty if the stream has no archive */
+  public Future<Optional<JsonObject>> describe(String id) {
+    return onContext(() -> known(id).map(a -> a.filter(x -> !x.archive.sessions.isEmpty()).map(this::describe)));
+  }
+
+  private Future<Optional<StreamArchiver>> known(String id) {
+    if (!FileArchiveStateStore.isSafeId(id)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return archiver(id).map(Optional::of);
+  }
+
+  /** Which playlist of an archive. */
+  public record PlaylistRequest(String streamId, Optional<Integer> session, Optional<String> rendition) {
+    public PlaylistRequest {
+      Objects.requireNonNull(streamId, "streamId");
+      Objects.requireNonNull(session, "session");
+      Objects.requireNonNull(rendition, "rendition");
+    }
+  }
+
+  /** A playlist and whether it can still change. */
+  public record Playlist(String text, boolean finalised) {}
+
+  /**
+   * @return the archive master (no rendition) or media playlist of the latest or given session, empty if
+   *     there is none. The master's variant URIs are relative ({@code {rendition}.m3u8}).
+   */
+  public Future<Optional<Playlist>> playlist(PlaylistRequest request) {
+    return onContext(() -> known(request.streamId()).map(maybe -> maybe.flatMap(a -> {
+      Optional<Session> session = request.session().isPresent() ? a.archive.session(request.session().get())
+          : a.archive.latest();
+      return session.flatMap(s -> {
+        if (request.rendition().isEmpty()) {
+          return Optional.of(new Playlist(a.playlists().master(s, r -> r + ".m3u8"), s.finalised));
+        }
+        String r = request.rendition().get();
+        return s.renditions().contains(r) ? Optional.of(new Playlist(a.playlists().media(s, r), s.finalised))
+            : Optional.empty();
+      });
+    })));
+  }
+
+  private JsonObject describe(StreamArchiver a) {
+    StreamArchive archive = a.archive;
+    JsonArray sessions = new JsonArray();
+    for (Session s : archive.sessions) {
+      sessions.add(session(s));
+    }
+    JsonObject out = new JsonObject().put("id", archive.streamId)
+        .put("following", a.following())
+        .put("sessions", sessions);
+    archive.latest().ifPresentOrElse(latest -> out.mergeIn(session(latest).put("latestSession", latest.number)),
+        () -> out.put("state", "waiting"));
+    out.remove("session");
+    out.put("feedManifest", (Object) null);
+    return out;
+  }
+
+  private JsonObject session(Session s) {
+    long archivedSegments = s.archived;
+    return new JsonObject()
+        .put("session", s.number)
+        .put("state", s.finalised ? "finalised" : "live")
+        .put("start", s.start.toString())
+        .put("end", s.end.map(Instant::toString).orElse(null))
+        .put("duration", Math.round(s.durationSeconds() * 1000) / 1000.0)
+        .put("renditions", new JsonArray(s.renditions()))
+        .put("segments", new JsonObject().put("archived", archivedSegments).put("lost", s.lost))
+        .put("bytes", s.bytes)
+        .put("discontinuities", s.runs.size() - 1)
+        .put("master", s.master.map(r -> r.hex()).orElse(null))
+        .put("masterFinal", s.masterIsFinal);
+  }
+}

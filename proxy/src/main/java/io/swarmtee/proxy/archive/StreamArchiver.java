@@ -1,0 +1,623 @@
+package io.swarmtee.proxy.archive;
+
+import io.swarmtee.proxy.archive.ArchiveEvent.InitArchived;
+import io.swarmtee.proxy.archive.ArchiveEvent.MasterUploaded;
+import io.swarmtee.proxy.archive.ArchiveEvent.RunStarted;
+import io.swarmtee.proxy.archive.ArchiveEvent.SegmentArchived;
+import io.swarmtee.proxy.archive.ArchiveEvent.SegmentLost;
+import io.swarmtee.proxy.archive.ArchiveEvent.SessionFinalised;
+import io.swarmtee.proxy.archive.ArchiveEvent.SessionReopened;
+import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
+import io.swarmtee.proxy.archive.ArchiveEvent.VariantSeen;
+import io.swarmtee.proxy.archive.ArchiveMetrics.Result;
+import io.swarmtee.proxy.archive.ArchiveSink.ArchiveSinkException;
+import io.swarmtee.proxy.archive.LivePlaylist.Entry;
+import io.swarmtee.proxy.archive.LivePlaylist.Media;
+import io.swarmtee.proxy.archive.LivePlaylist.Variant;
+import io.swarmtee.proxy.archive.StreamArchive.Run;
+import io.swarmtee.proxy.archive.StreamArchive.Session;
+import io.swarmtee.proxy.archive.StreamArchive.Track;
+import io.swarmtee.tee.SwarmReference;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows one upstream stream: polls its master and media playlists, archives every new segment, marks
+ * expired ones as lost, detects the end, finalises, and keeps the Swarm copy of the playlists fresh.
+ * Confined to one Vert.x context: every callback is brought back to it.
+ */
+final class StreamArchiver {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamArchiver.class);
+  private static final Pattern SEGMENT_NAME = Pattern.compile("(\\d+)\\.([A-Za-z0-9]{1,8})$");
+  private static final Pattern EXTENSION = Pattern.compile("\\.([A-Za-z0-9]{1,8})$");
+  private static final int FETCH_ATTEMPTS = 3;
+  private static final int TAP_CAPACITY = 64;
+  private static final int COMPACT_AFTER = 200;
+
+  /** Where the archiver is in a stream's life. */
+  enum Phase { WAITING, LIVE, FINALISING, ENDED }
+
+  private final String id;
+  private final ArchiveSettings settings;
+  private final UpstreamFetcher fetcher;
+  private final ArchiveSink sink;
+  private final ArchiveStateStore store;
+  private final ArchiveMetrics metrics;
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final Context context;
+  private final ArchivePlaylists playlists;
+  final StreamArchive archive;
+
+  private Phase phase;
+  private boolean following;
+  private long timer = -1;
+  private boolean polling;
+  private int targetDuration;
+  private Instant lastNewSegment;
+  private Instant endedAt;
+  private Instant idleSince;
+  private boolean graceSkipped;
+  private final Map<String, Future<?>> pending = new HashMap<>();
+  private final Map<String, Long> watermarks = new HashMap<>();
+  private final Map<String, Buffer> tapped = new LinkedHashMap<>();
+  private final Map<String, Variant> upstreamVariants = new LinkedHashMap<>();
+  private Future<Void> finalising;
+  private Future<Void> uploads = Future.succeededFuture();
+  private Instant lastSwarmUpload = Instant.EPOCH;
+  private boolean swarmDirty;
+  private final List<Promise<Void>> endWaiters = new ArrayList<>();
+
+  StreamArchiver(String id, StreamArchive archive, ArchiveSettings settings, UpstreamFetcher fetcher,
+      ArchiveSink sink, ArchiveStateStore store, ArchiveMetrics metrics, Clock clock, Scheduler scheduler,
+      Context context) {
+    this.id = id;
+    this.archive = archive;
+    this.settings = settings;
+    this.fetcher = fetcher;
+    this.sink = sink;
+    this.store = store;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.context = context;
+    this.playlists = new ArchivePlaylists(settings.gateway());
+    Optional<Session> latest = archive.latest();
+    if (latest.isPresent() && !latest.get().finalised) {
+      phase = Phase.LIVE;
+      lastNewSegment = clock.instant();
+    } else if (latest.isPresent()) {
+      phase = Phase.ENDED;
+      endedAt = latest.get().end.orElse(clock.instant());
+    } else {
+      phase = Phase.WAITING;
+    }
+  }
+
+  String id() {
+    return id;
+  }
+
+  Phase phase() {
+    return phase;
+  }
+
+  boolean following() {
+    return following;
+  }
+
+  ArchivePlaylists playlists() {
+    return playlists;
+  }
+
+  /** Starts (or keeps) polling. */
+  void follow() {
+    if (!following) {
+      following = true;
+      idleSince = clock.instant();
+      LOG.info("archiving stream {}", id);
+      schedulePoll(Duration.ZERO);
+    }
+    Optional<Session> latest = archive.latest();
+    if (latest.isPresent() && latest.get().finalised && !latest.get().masterIsFinal) {
+      uploadSwarmCopy(latest.get(), true);
+    }
+  }
+
+  /** Stops polling; archived state stays. */
+  void unfollow() {
+    following = false;
+    if (timer >= 0) {
+      scheduler.cancel(timer);
+      timer = -1;
+    }
+  }
+
+  /** @return a future completed the next time a session of this stream is finalised */
+  Future<Void> nextFinalisation() {
+    Promise<Void> p = Promise.promise();
+    endWaiters.add(p);
+    return p.future();
+  }
+
+  /** A viewer fetched a segment of this stream: keep its bytes for the poll that lists it. */
+  void offer(String rendition, long seq, Buffer bytes) {
+    Optional<Session> s = archive.latest();
+    if (s.isPresent() && phase == Phase.LIVE) {
+      Track t = s.get().currentRun().tracks.get(rendition);
+      if (t != null && t.entries.containsKey(seq)) {
+        metrics.segment(id, rendition, Result.DUPLICATE);
+        return;
+      }
+    }
+    if (tapped.size() >= TAP_CAPACITY) {
+      tapped.remove(tapped.keySet().iterator().next());
+    }
+    tapped.put(rendition + "/" + seq, bytes);
+  }
+
+  private void schedulePoll(Duration delay) {
+    if (!following || timer >= 0) {
+      return;
+    }
+    timer = scheduler.schedule(delay, () -> {
+      timer = -1;
+      poll();
+    });
+  }
+
+  private Duration pollPeriod() {
+    return settings.poll().orElse(Duration.ofMillis(Math.max(250, targetSeconds() * 500L)));
+  }
+
+  private <T> Future<T> here(Future<T> f) {
+    Promise<T> p = Promise.promise();
+    f.onComplete(ar -> context.runOnContext(v -> p.handle(ar)));
+    return p.future();
+  }
+
+  void poll() {
+    if (!following || polling) {
+      return;
+    }
+    polling = true;
+    URI masterUri = settings.upstream().resolve("/stream/" + id + ".m3u8");
+    here(fetcher.fetch(masterUri))
+        .compose(resp -> {
+          if (resp.status() == 404 || resp.status() == 410) {
+            return onMasterMissing(masterUri);
+          }
+          if (resp.status() != 200) {
+            LOG.debug("stream {}: master answered {}", id, resp.status());
+            return Future.succeededFuture();
+          }
+          String text = resp.body().toString(StandardCharsets.UTF_8);
+          List<Variant> variants = LivePlaylist.isMaster(text) ? LivePlaylist.parseMaster(text)
+              : List.of(new Variant(masterUri.toString(), java.util.OptionalLong.empty(), Optional.empty()));
+          List<Future<Void>> all = new ArrayList<>();
+          for (Variant v : variants) {
+            all.add(pollVariant(masterUri, v));
+          }
+          return Future.join(all).<Void>mapEmpty();
+        })
+        .recover(err -> {
+          LOG.debug("stream {}: poll failed: {}", id, err.toString());
+          return Future.succeededFuture();
+        })
+        .onComplete(ar -> {
+          polling = false;
+          afterPoll();
+        });
+  }
+
+  private void afterPoll() {
+    Instant now = clock.instant();
+    if (phase == Phase.LIVE && pending.isEmpty() && lastNewSegment != null
+        && Duration.between(lastNewSegment, now).compareTo(endAfter()) > 0) {
+      finalise("no new segment for " + endAfter().toSeconds() + " s");
+    }
+    if (phase == Phase.LIVE && swarmDirty
+        && Duration.between(lastSwarmUpload, now).compareTo(settings.swarmRefresh()) >= 0) {
+      archive.latest().ifPresent(s -> uploadSwarmCopy(s, false));
+    }
+    if (phase == Phase.WAITING || (phase == Phase.ENDED && graceOver(now))) {
+      if (idleSince != null && Duration.between(idleSince, now).compareTo(settings.grace()) > 0) {
+        LOG.info("stream {}: nothing to archive for {} s, no longer polling", id, settings.grace().toSeconds());
+        unfollow();
+        return;
+      }
+    } else {
+      idleSince = now;
+    }
+    schedulePoll(phase == Phase.ENDED ? pollPeriod().multipliedBy(2) : pollPeriod());
+  }
+
+  private boolean graceOver(Instant now) {
+    return graceSkipped || endedAt == null || Duration.between(endedAt, now).compareTo(settings.grace()) > 0;
+  }
+
+  private Duration endAfter() {
+    return Duration.ofSeconds((long) targetSeconds() * settings.endAfterTargetDurations());
+  }
+
+  /** Target duration of the stream in seconds; go-livepeer's default 2 s until a playlist told us. */
+  private int targetSeconds() {
+    return targetDuration > 0 ? targetDuration : 2;
+  }
+
+  private Future<Void> onMasterMissing(URI masterUri) {
+    if (phase != Phase.LIVE) {
+      return Future.succeededFuture();
+    }
+    // go-livepeer answers 404 for master, media playlists and segments at once when a stream ends.
+    List<Future<UpstreamFetcher.Response>> media = new ArrayList<>();
+    for (Variant v : upstreamVariants.values()) {
+      URI uri = masterUri.resolve(v.uri());
+      if (allowed(uri)) {
+        media.add(here(fetcher.fetch(uri)));
+      }
+    }
+    return Future.join(media).transform(ar -> {
+      boolean allGone = media.stream().allMatch(f -> f.failed() || f.result().status() == 404
+          || f.result().status() == 410);
+      if (allGone && phase == Phase.LIVE) {
+        finalise("upstream answers 404");
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> pollVariant(URI masterUri, Variant variant) {
+    URI mediaUri = masterUri.resolve(variant.uri());
+    if (!allowed(mediaUri)) {
+      LOG.warn("stream {}: refusing to fetch {} (not the upstream nor an allowed host)", id, mediaUri);
+      return Future.succeededFuture();
+    }
+    String rendition = renditionOf(mediaUri);
+    upstreamVariants.put(rendition, variant);
+    return here(fetcher.fetch(mediaUri)).compose(resp -> {
+      if (resp.status() != 200) {
+        return Future.succeededFuture();
+      }
+      Media media = LivePlaylist.parseMedia(resp.body().toString(StandardCharsets.UTF_8));
+      targetDuration = Math.max(targetDuration, media.targetDuration());
+      handle(rendition, variant, mediaUri, media);
+      return Future.succeededFuture();
+    });
+  }
+
+  /** An upstream segment with its identity. */
+  private record Item(Entry entry, URI uri, long seq, String extension) {}
+
+  private void handle(String rendition, Variant variant, URI mediaUri, Media media) {
+    if (phase == Phase.FINALISING) {
+      return;
+    }
+    List<Item> items = new ArrayList<>();
+    for (Entry e : media.entries()) {
+      URI uri = mediaUri.resolve(e.uri());
+      if (!allowed(uri)) {
+        LOG.warn("stream {}: refusing to fetch segment {} (not the upstream nor an allowed host)", id, uri);
+        continue;
+      }
+      Matcher m = SEGMENT_NAME.matcher(uri.getPath());
+      if (!m.find()) {
+        LOG.warn("stream {}: segment URI {} has no sequence number, not archived", id, uri);
+        continue;
+      }
+      items.add(new Item(e, uri, Long.parseLong(m.group(1)), m.group(2).toLowerCase(Locale.ROOT)));
+    }
+    if (items.isEmpty()) {
+      return;
+    }
+    items.sort(Comparator.comparingLong(Item::seq));
+    Session session = sessionFor(rendition, items);
+    if (session == null) {
+      return;
+    }
+    Run run = session.currentRun();
+    for (Map.Entry<String, Variant> v : upstreamVariants.entrySet()) {
+      persist(new VariantSeen(session.number, v.getKey(), v.getValue().bandwidth().orElse(0),
+          v.getValue().resolution()));
+    }
+    Track track = run.track(rendition);
+    String trackKey = session.number + "/" + run.number + "/" + rendition;
+    long playlistMin = items.getFirst().seq();
+    long playlistMax = items.getLast().seq();
+    // Anything between what is resolved and the end of this playlist that is neither resolved, in flight
+    // nor listed has gone for good (expired upstream, or a seq the upstream skipped).
+    long from = watermarks.getOrDefault(trackKey, track.entries.isEmpty() ? playlistMin : track.entries.firstKey());
+    java.util.Set<Long> listed = new java.util.HashSet<>();
+    for (Item i : items) {
+      listed.add(i.seq());
+    }
+    long resolvedTo = from - 1;
+    boolean contiguous = true;
+    for (long seq = from; seq <= playlistMax; seq++) {
+      boolean known = track.entries.containsKey(seq) || pending.containsKey(trackKey + "/" + seq);
+      if (!known && !listed.contains(seq)) {
+        persist(new SegmentLost(session.number, run.number, rendition, seq, media.targetDuration()));
+        metrics.segment(id, rendition, Result.LOST);
+        known = true;
+      }
+      if (contiguous && track.entries.containsKey(seq)) {
+        resolvedTo = seq;
+      } else {
+        contiguous = false;
+      }
+    }
+    watermarks.put(trackKey, resolvedTo + 1);
+    for (Item item : items) {
+      if (track.entries.containsKey(item.seq()) || pending.containsKey(trackKey + "/" + item.seq())) {
+        continue;
+      }
+      item.entry().mapUri().ifPresent(map -> archiveInit(session, run, rendition, mediaUri.resolve(map)));
+      archiveSegment(session, run, rendition, item, trackKey);
+    }
+  }
+
+  /** @return the session new segments of this playlist belong to (opening or reopening one), or null */
+  private Session sessionFor(String rendition, List<Item> items) {
+    Instant now = clock.instant();
+    Optional<Session> latest = archive.latest();
+    switch (phase) {
+      case WAITING -> {
+        persist(new SessionStarted(archive.sessions.size(), now));
+        startedLive(now);
+        return archive.latest().orElseThrow();
+      }
+      case LIVE -> {
+        Session s = latest.orElseThrow();
+        Track t = s.currentRun().tracks.get(rendition);
+        long known = t == null || t.entries.isEmpty() ? -1 : t.entries.lastKey();
+        if (items.getLast().seq() < known) {
+          // The upstream restarted under the same id without us seeing it end: seq numbers went back.
+          LOG.info("stream {}: {} went back from seq {} to {}, continuing after a discontinuity", id, rendition,
+              known, items.getLast().seq());
+          persist(new RunStarted(s.number, s.runs.size(), now));
+        }
+        return s;
+      }
+      case ENDED -> {
+        Session s = latest.orElseThrow();
+        Track t = s.currentRun().tracks.get(rendition);
+        boolean fresh = t == null || t.entries.isEmpty() || items.getLast().seq() != t.entries.lastKey();
+        if (!fresh) {
+          return null; // the same (stalled) window as when the session was finalised
+        }
+        if (graceOver(now)) {
+          persist(new SessionStarted(archive.sessions.size(), now));
+          LOG.info("stream {}: new archive session {}", id, archive.sessions.size() - 1);
+        } else {
+          persist(new SessionReopened(s.number, now));
+          persist(new RunStarted(s.number, s.runs.size(), now));
+          LOG.info("stream {}: came back within the grace period, session {} continues", id, s.number);
+        }
+        graceSkipped = false;
+        startedLive(now);
+        return archive.latest().orElseThrow();
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  private void startedLive(Instant now) {
+    phase = Phase.LIVE;
+    lastNewSegment = now;
+    endedAt = null;
+    watermarks.clear();
+  }
+
+  private void archiveSegment(Session session, Run run, String rendition, Item item, String trackKey) {
+    Instant firstSeen = clock.instant();
+    lastNewSegment = firstSeen;
+    String key = id + "/" + session.number + "/" + run.number + "/" + rendition + "/" + item.seq();
+    Buffer tap = tapped.remove(rendition + "/" + item.seq());
+    Future<Buffer> bytes = tap != null ? Future.succeededFuture(tap) : fetchSegment(item.uri(), FETCH_ATTEMPTS);
+    Future<Void> done = bytes
+        .compose(buf -> here(sink.storeSegment(key, buf)).map(ref -> {
+          Instant stored = clock.instant();
+          persist(new SegmentArchived(session.number, run.number, rendition, item.seq(), item.entry().duration(), ref,
+              buf.length(), firstSeen, item.entry().programDateTime(), stored, item.extension()));
+          metrics.segment(id, rendition, Result.ARCHIVED);
+          metrics.lag(Duration.between(firstSeen, stored));
+          return (Void) null;
+        }))
+        .recover(err -> {
+          Result result = err instanceof SegmentGone ? Result.LOST
+              : err instanceof ArchiveSinkException s && s.dropped() ? Result.DROPPED : Result.FAILED;
+          LOG.warn("stream {}: segment {}/{} not archived ({}): {}", id, rendition, item.seq(),
+              result.name().toLowerCase(Locale.ROOT), err.getMessage());
+          persist(new SegmentLost(session.number, run.number, rendition, item.seq(), item.entry().duration()));
+          metrics.segment(id, rendition, result);
+          return Future.succeededFuture();
+        });
+    String pendingKey = trackKey + "/" + item.seq();
+    pending.put(pendingKey, done);
+    done.onComplete(ar -> pending.remove(pendingKey));
+  }
+
+  private void archiveInit(Session session, Run run, String rendition, URI uri) {
+    Track track = run.track(rendition);
+    String pendingKey = session.number + "/" + run.number + "/" + rendition + "/init";
+    if (track.init.isPresent() || pending.containsKey(pendingKey) || !allowed(uri)) {
+      return;
+    }
+    Matcher m = EXTENSION.matcher(uri.getPath());
+    String ext = m.find() ? m.group(1).toLowerCase(Locale.ROOT) : "mp4";
+    String key = id + "/" + session.number + "/" + run.number + "/" + rendition + "/init";
+    Future<Void> done = fetchSegment(uri, FETCH_ATTEMPTS)
+        .compose(buf -> here(sink.storeSegment(key, buf)))
+        .map(ref -> {
+          persist(new InitArchived(session.number, run.number, rendition, uri.toString(), ref, ext));
+          return (Void) null;
+        })
+        .recover(err -> {
+          LOG.warn("stream {}: init section {} of {} not archived: {}", id, uri, rendition, err.getMessage());
+          return Future.succeededFuture();
+        });
+    pending.put(pendingKey, done);
+    done.onComplete(ar -> pending.remove(pendingKey));
+  }
+
+  /** The upstream no longer has the segment. */
+  static final class SegmentGone extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SegmentGone(URI uri, int status) {
+      super(uri + " answered " + status, null, false, false);
+    }
+  }
+
+  private Future<Buffer> fetchSegment(URI uri, int attempts) {
+    return here(fetcher.fetch(uri)).compose(resp -> switch (resp.status()) {
+      case 200 -> Future.succeededFuture(resp.body());
+      case 404, 410 -> Future.<Buffer>failedFuture(new SegmentGone(uri, resp.status()));
+      default -> Future.<Buffer>failedFuture(new IllegalStateException(uri + " answered " + resp.status()));
+    }).recover(err -> {
+      if (err instanceof SegmentGone || attempts <= 1) {
+        return Future.failedFuture(err);
+      }
+      Promise<Buffer> retry = Promise.promise();
+      scheduler.schedule(pollPeriod(), () -> fetchSegment(uri, attempts - 1).onComplete(retry));
+      return retry.future();
+    });
+  }
+
+  private void persist(ArchiveEvent event) {
+    if (!archive.apply(event)) {
+      return;
+    }
+    swarmDirty |= !(event instanceof MasterUploaded);
+    store.append(id, event).onFailure(err -> LOG.error("stream {}: archive state not saved: {}", id,
+        err.getMessage()));
+    if (archive.superseded >= COMPACT_AFTER) {
+      archive.superseded = 0;
+      store.replace(id, archive.compactEvents()).onFailure(err -> LOG.error("stream {}: journal compaction failed: {}",
+          id, err.getMessage()));
+    }
+  }
+
+  /**
+   * Finalises the live session: waits for segments in flight, marks it VOD, uploads the final playlists.
+   *
+   * @param skipGrace true if later segments must start a new session rather than continue this one
+   * @return completed once the final playlists are in Swarm (or immediately if nothing is live)
+   */
+  Future<Void> finalise(String reason, boolean skipGrace) {
+    graceSkipped |= skipGrace;
+    return finalise(reason);
+  }
+
+  private Future<Void> finalise(String reason) {
+    if (finalising != null) {
+      return finalising;
+    }
+    Optional<Session> latest = archive.latest();
+    if (phase != Phase.LIVE || latest.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Session session = latest.get();
+    phase = Phase.FINALISING;
+    LOG.info("stream {}: finalising session {} ({})", id, session.number, reason);
+    finalising = Future.join(new ArrayList<>(pending.values()))
+        .transform(ar -> {
+          Instant end = session.lastSegment.orElse(clock.instant());
+          persist(new SessionFinalised(session.number, end.isBefore(session.start) ? session.start : end));
+          phase = Phase.ENDED;
+          endedAt = clock.instant();
+          return uploadSwarmCopy(session, true);
+        })
+        .<Void>mapEmpty()
+        .eventually(() -> {
+          finalising = null;
+          List<Promise<Void>> waiters = new ArrayList<>(endWaiters);
+          endWaiters.clear();
+          waiters.forEach(Promise::tryComplete);
+          return Future.succeededFuture();
+        });
+    return finalising;
+  }
+
+  /** Uploads the session's media playlists, then a master pointing at their Swarm copies; serialised. */
+  Future<SwarmReference> uploadSwarmCopy(Session session, boolean finalCopy) {
+    swarmDirty = false;
+    lastSwarmUpload = clock.instant();
+    Promise<SwarmReference> result = Promise.promise();
+    uploads = uploads.transform(ignored -> {
+      Map<String, String> variantUris = new LinkedHashMap<>();
+      Future<Void> chain = Future.succeededFuture();
+      for (String rendition : session.renditions()) {
+        chain = chain.compose(v -> upload(rendition + ".m3u8", playlists.media(session, rendition))
+            .map(ref -> {
+              variantUris.put(rendition, playlists.bzzUri(ref));
+              return (Void) null;
+            }));
+      }
+      return chain
+          .compose(v -> upload("index.m3u8", playlists.master(session, variantUris::get)))
+          .map(master -> {
+            persist(new MasterUploaded(session.number, master, finalCopy, clock.instant()));
+            return master;
+          })
+          .onComplete(result)
+          .<Void>mapEmpty()
+          .recover(err -> {
+            LOG.warn("stream {}: playlists of session {} not uploaded: {}", id, session.number, err.getMessage());
+            swarmDirty = true;
+            return Future.succeededFuture();
+          });
+    });
+    return result.future();
+  }
+
+  private Future<SwarmReference> upload(String name, String text) {
+    return here(sink.storePlaylist(name, Buffer.buffer(text, "UTF-8")))
+        .onComplete(ar -> metrics.playlistUpload(ar.succeeded()));
+  }
+
+  private boolean allowed(URI uri) {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      return false;
+    }
+    URI up = settings.upstream();
+    if (scheme.equals(up.getScheme()) && up.getHost() != null && up.getHost().equalsIgnoreCase(uri.getHost())
+        && port(up) == port(uri)) {
+      return true;
+    }
+    return uri.getHost() != null && settings.allowedHosts().contains(uri.getHost().toLowerCase(Locale.ROOT));
+  }
+
+  private static int port(URI u) {
+    return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+  }
+
+  static String renditionOf(URI mediaUri) {
+    String path = mediaUri.getPath();
+    String last = path.substring(path.lastIndexOf('/') + 1);
+    return last.endsWith(".m3u8") ? last.substring(0, last.length() - 5) : last;
+  }
+}

@@ -1,0 +1,156 @@
+package io.swarmtee.proxy.archive;
+
+import static io.swarmtee.proxy.archive.ArchiveHarness.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.swarmtee.proxy.archive.ArchiveEvent.MasterUploaded;
+import io.swarmtee.proxy.archive.ArchiveEvent.SegmentArchived;
+import io.swarmtee.proxy.archive.ArchiveEvent.SegmentLost;
+import io.swarmtee.proxy.archive.ArchiveEvent.SessionFinalised;
+import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
+import io.swarmtee.proxy.archive.ArchiveEvent.VariantSeen;
+import io.swarmtee.tee.SwarmReference;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+class FileArchiveStateStoreTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
+
+  private static SegmentArchived segment(int seq) {
+    return new SegmentArchived(0, 0, "source", seq, 2.0, SwarmReference.parse(String.format("%064x", seq + 1)),
+        1000 + seq, T0.plusSeconds(2L * seq), Optional.empty(), T0.plusSeconds(2L * seq + 1), "ts");
+  }
+
+  private static List<ArchiveEvent> events() {
+    List<ArchiveEvent> events = new ArrayList<>();
+    events.add(new SessionStarted(0, T0));
+    events.add(new VariantSeen(0, "source", 4_000_000, Optional.of("1280x720")));
+    for (int i = 0; i < 5; i++) {
+      events.add(segment(i));
+    }
+    events.add(new SegmentLost(0, 0, "source", 5, 2.0));
+    events.add(new SessionFinalised(0, T0.plusSeconds(12)));
+    events.add(new MasterUploaded(0, SwarmReference.parse("ff".repeat(32)), true, T0.plusSeconds(13)));
+    return events;
+  }
+
+  @Test
+  void appendedEventsComeBackInOrderAfterReopening(Vertx vertx, @TempDir Path dir) throws Exception {
+    FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
+    for (ArchiveEvent e : events()) {
+      store.append("live-1", e);
+    }
+    await(store.close());
+    FileArchiveStateStore again = await(FileArchiveStateStore.open(vertx, dir));
+    assertEquals(events(), await(again.load("live-1")));
+    assertEquals(List.of("live-1"), await(again.streams()));
+    assertEquals(List.of(), await(again.load("other")));
+  }
+
+  @Test
+  void aTornLastRecordIsDiscardedAndLaterAppendsFollowTheGoodOnes(Vertx vertx, @TempDir Path dir) throws Exception {
+    FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
+    for (ArchiveEvent e : events().subList(0, 4)) {
+      await(store.append("s", e));
+    }
+    await(store.close());
+    // kill -9 in the middle of a write: half a line, no newline.
+    Files.writeString(dir.resolve("s.journal"), "{\"session\":0,\"e\":\"segm", StandardCharsets.UTF_8,
+        StandardOpenOption.APPEND);
+    FileArchiveStateStore again = await(FileArchiveStateStore.open(vertx, dir));
+    assertEquals(events().subList(0, 4), await(again.load("s")));
+    await(again.append("s", events().get(4)));
+    assertEquals(events().subList(0, 5), await(again.load("s")));
+  }
+
+  @Test
+  void aCorruptRecordInTheMiddleIsATypedErrorWithItsLine(Vertx vertx, @TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("bad.journal"), events().getFirst().toJson().encode() + "\nnot json\n"
+        + events().get(1).toJson().encode() + "\n");
+    FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> await(store.load("bad")));
+    assertTrue(e.getCause().getMessage().contains("bad.journal:2"), e.getCause().getMessage());
+  }
+
+  @Test
+  void replaceSwapsTheJournalAtomicallyAndFoldsToTheSameArchive(Vertx vertx, @TempDir Path dir) throws Exception {
+    FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
+    StreamArchive archive = new StreamArchive("s");
+    List<ArchiveEvent> all = new ArrayList<>(events());
+    // Live copies of the playlists uploaded again and again: superseded records.
+    all.add(3, new MasterUploaded(0, SwarmReference.parse("01".repeat(32)), false, T0.plusSeconds(3)));
+    all.add(5, new MasterUploaded(0, SwarmReference.parse("02".repeat(32)), false, T0.plusSeconds(5)));
+    for (ArchiveEvent e : all) {
+      archive.apply(e);
+      await(store.append("s", e));
+    }
+    List<ArchiveEvent> compact = archive.compactEvents();
+    assertTrue(compact.size() < all.size());
+    await(store.replace("s", compact));
+    StreamArchive reloaded = new StreamArchive("s");
+    await(store.load("s")).forEach(reloaded::apply);
+    ArchivePlaylists writer = new ArchivePlaylists("");
+    assertEquals(writer.media(archive.latest().orElseThrow(), "source"),
+        writer.media(reloaded.latest().orElseThrow(), "source"));
+    assertEquals(archive.latest().orElseThrow().master, reloaded.latest().orElseThrow().master);
+    assertEquals(List.of("s"), await(store.streams()), "no temporary file left behind");
+  }
+
+  @Test
+  void replayingTheSameEventsTwiceChangesNothing() {
+    StreamArchive once = new StreamArchive("s");
+    events().forEach(once::apply);
+    StreamArchive twice = new StreamArchive("s");
+    events().forEach(twice::apply);
+    long applied = events().stream().filter(twice::apply).count();
+    assertEquals(0, applied);
+    ArchivePlaylists writer = new ArchivePlaylists("https://gw.example");
+    String vod = writer.media(twice.latest().orElseThrow(), "source");
+    assertEquals(writer.media(once.latest().orElseThrow(), "source"), vod);
+    assertEquals("""
+        #EXTM3U
+        #EXT-X-VERSION:3
+        #EXT-X-TARGETDURATION:2
+        #EXT-X-MEDIA-SEQUENCE:0
+        #EXT-X-PLAYLIST-TYPE:VOD
+        #EXT-X-PROGRAM-DATE-TIME:2026-11-25T12:00:00Z
+        #EXTINF:2.000,
+        https://gw.example/bytes/0000000000000000000000000000000000000000000000000000000000000001?name=0.ts
+        #EXTINF:2.000,
+        https://gw.example/bytes/0000000000000000000000000000000000000000000000000000000000000002?name=1.ts
+        #EXTINF:2.000,
+        https://gw.example/bytes/0000000000000000000000000000000000000000000000000000000000000003?name=2.ts
+        #EXTINF:2.000,
+        https://gw.example/bytes/0000000000000000000000000000000000000000000000000000000000000004?name=3.ts
+        #EXTINF:2.000,
+        https://gw.example/bytes/0000000000000000000000000000000000000000000000000000000000000005?name=4.ts
+        #EXTINF:2.000,
+        #EXT-X-GAP
+        gap/5.ts
+        #EXT-X-ENDLIST
+        """, vod);
+  }
+
+  @Test
+  void aStreamIdThatCouldEscapeTheDirectoryIsRefused(Vertx vertx, @TempDir Path dir) throws Exception {
+    FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
+    assertThrows(ExecutionException.class, () -> await(store.append("../x", events().getFirst())));
+    assertThrows(ExecutionException.class, () -> await(store.load("a/b")));
+  }
+}
