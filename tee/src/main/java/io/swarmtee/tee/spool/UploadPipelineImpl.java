@@ -158,7 +158,12 @@ final class UploadPipelineImpl implements UploadPipeline {
           files.dir(), scan.pending().size(), scan.unacknowledged().size());
       deliveries.forEach(Runnable::run);
       pump();
-      return null;
+      return (Void) null;
+    }).onFailure(error -> {
+      LOG.error("spool {} cannot be used: {}", files.dir(), error.toString());
+      synchronized (this) {
+        state = State.CLOSED;
+      }
     });
   }
 

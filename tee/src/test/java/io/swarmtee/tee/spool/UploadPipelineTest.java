@@ -346,4 +346,15 @@ class UploadPipelineTest {
     pipeline(options());
     assertEquals(List.of(), files());
   }
+
+  @Test
+  void anUnusableSpoolDirectoryFailsStartAndRefusesSegments() throws IOException {
+    Path notADirectory = Files.write(spool.resolve("file"), new byte[] {1});
+    UploadPipeline pipeline = UploadPipeline.create(vertx, PipelineOptions.defaults(notADirectory), uploader,
+        registry, scheduler, new Random());
+    assertInstanceOf(IOException.class, Await.failure(pipeline.start(listener)));
+    SegmentRefusedException refused = assertInstanceOf(SegmentRefusedException.class,
+        Await.failure(pipeline.submit(key(1), segment(1, 10))));
+    assertEquals(SegmentRefusedException.Reason.CLOSED, refused.reason());
+  }
 }
