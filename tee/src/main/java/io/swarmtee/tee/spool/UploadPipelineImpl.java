@@ -136,6 +136,9 @@ final class UploadPipelineImpl implements UploadPipeline {
           Spooled entry = recoveredEntry(outcome.key(), referenceOf(outcome), 0);
           complete(entry, outcome);
           unacknowledged.put(entry.key, entry);
+          if (outcome instanceof Outcome.Stored) {
+            storedContent.put(entry.reference, Boolean.TRUE);
+          }
           deliveries.add(() -> deliver(entry, outcome));
         }
         for (SpoolFiles.Header header : scan.pending()) {
