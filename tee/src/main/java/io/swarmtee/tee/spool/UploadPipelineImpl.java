@@ -147,7 +147,12 @@ final class UploadPipelineImpl implements UploadPipeline {
           spooledSegments++;
           spooledBytes += entry.size;
           Group group = groups.get(entry.reference);
-          if (group == null) {
+          if (storedContent.containsKey(entry.reference)) {
+            deliveries.add(() -> {
+              metrics.duplicate.increment();
+              record(entry, new Outcome.Stored(entry.key, entry.reference, true, false));
+            });
+          } else if (group == null) {
             enqueue(new Group(entry));
           } else {
             group.followers.add(entry);
