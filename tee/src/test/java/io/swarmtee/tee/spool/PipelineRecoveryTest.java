@@ -195,4 +195,27 @@ class PipelineRecoveryTest {
       Await.result(vertx2.close());
     }
   }
+
+  @Test
+  void aReplayedSegmentWithContentStoredBeforeTheCrashIsNotUploadedAgain() throws IOException {
+    SpoolFiles files = new SpoolFiles(spool);
+    Buffer bytes = segment(8, 12_345);
+    SwarmReference ref = files.write(SpoolFiles.id(key(1)), key(1), bytes);
+    files.writeOutcome(SpoolFiles.id(key(1)), new Outcome.Stored(key(1), ref, false, false));
+    files.write(SpoolFiles.id(key(2)), key(2), bytes);
+
+    RecordingListener archive = new RecordingListener();
+    ScriptedUploader bee = new ScriptedUploader();
+    Vertx vertx = Vertx.vertx();
+    try {
+      UploadPipeline pipeline = open(vertx, bee, archive);
+      List<Outcome> outcomes = Await.result(archive.await(2));
+      Await.result(pipeline.close());
+      assertEquals(List.of(), bee.calls());
+      assertTrue(outcomes.contains(new Outcome.Stored(key(1), ref, false, true)), outcomes.toString());
+      assertTrue(outcomes.contains(new Outcome.Stored(key(2), ref, true, false)), outcomes.toString());
+    } finally {
+      Await.result(vertx.close());
+    }
+  }
 }
