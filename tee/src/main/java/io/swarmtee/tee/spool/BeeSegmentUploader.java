@@ -2,7 +2,6 @@ package io.swarmtee.tee.spool;
 
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BeeClient;
-import io.swarmtee.tee.bee.BeeErrorKind;
 import io.swarmtee.tee.bee.BeeException;
 import io.swarmtee.tee.bee.UploadOptions;
 import io.vertx.core.Future;
@@ -26,11 +25,19 @@ final class BeeSegmentUploader implements SegmentUploader {
         classify(key, cause)));
   }
 
+  /**
+   * Bee's error kinds as the pipeline sees them. A batch that is not usable (422) counts as permanent
+   * here although the client calls it retryable: a batch becomes usable ~10 blocks after purchase, and
+   * making every segment wait that out with retries would only fill the spool — the postage manager
+   * hands out a batch once it is usable, so a 422 during archiving means the batch expired.
+   */
   static UploadException classify(SegmentKey key, Throwable cause) {
     if (cause instanceof BeeException bee) {
-      UploadException.Kind kind = bee.kind() == BeeErrorKind.REFERENCE_MISMATCH
-          ? UploadException.Kind.MISMATCH
-          : bee.retryable() ? UploadException.Kind.TRANSIENT : UploadException.Kind.PERMANENT;
+      UploadException.Kind kind = switch (bee.kind()) {
+        case REFERENCE_MISMATCH -> UploadException.Kind.MISMATCH;
+        case BATCH_NOT_USABLE -> UploadException.Kind.PERMANENT;
+        default -> bee.retryable() ? UploadException.Kind.TRANSIENT : UploadException.Kind.PERMANENT;
+      };
       return new UploadException(kind, key + ": " + bee.kind() + ": " + bee.getMessage(), bee);
     }
     return new UploadException(UploadException.Kind.TRANSIENT, key + ": " + cause, cause);

@@ -31,9 +31,9 @@ public interface SegmentUploader {
    * Uploads to a Bee node with {@code POST /bytes} and {@code options} (batch, pin, tag, deferred),
    * passing the locally computed reference so that a mismatch is detected. Bee's error kinds map to
    * {@link UploadException.Kind}: {@link io.swarmtee.tee.bee.BeeException#retryable() retryable} ones
-   * (5xx, not ready, timeouts, connection failures, batch not usable yet) to {@code TRANSIENT}, a
-   * reference mismatch to {@code MISMATCH}, the rest (batch unknown or full, other 4xx) to {@code
-   * PERMANENT}.
+   * (5xx, not ready, timeouts, refused or dropped connections) to {@code TRANSIENT}, a reference
+   * mismatch to {@code MISMATCH}, the rest (batch unknown 404, full 402, not usable 422, other 4xx) to
+   * {@code PERMANENT}.
    */
   static SegmentUploader bee(BeeClient bee, UploadOptions options) {
     return new BeeSegmentUploader(bee, options);

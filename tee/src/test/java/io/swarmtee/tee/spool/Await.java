@@ -12,7 +12,7 @@ final class Await {
 
   static <T> T result(Future<T> future) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw new AssertionError("future failed: " + e.getCause(), e.getCause());
     } catch (InterruptedException | TimeoutException e) {
@@ -22,7 +22,7 @@ final class Await {
 
   static Throwable failure(Future<?> future) {
     try {
-      Object value = future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      Object value = future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       throw new AssertionError("expected a failure, got " + value);
     } catch (ExecutionException e) {
       return e.getCause();
