@@ -154,6 +154,12 @@ public final class SwarmteeServer {
       ErrorResponses.send(request, e.code(), e.getMessage());
       return;
     }
+    if (request.method() == HttpMethod.OPTIONS) {
+      // Preflights are answered here, for every path: a route would make Vert.x answer 405 instead of
+      // 404 for unknown paths.
+      Cors.preflight(request);
+      return;
+    }
     router.handle(request);
   }
 
@@ -176,7 +182,6 @@ public final class SwarmteeServer {
 
   private Router router() {
     Router router = Router.router(vertx);
-    router.options().handler(ctx -> Cors.preflight(ctx.request()));
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
     router.get("/ready").handler(this::ready);
     router.get("/metrics").handler(ctx -> ctx.response()

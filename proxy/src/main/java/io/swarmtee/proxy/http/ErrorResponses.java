@@ -51,7 +51,10 @@ public final class ErrorResponses {
     String body = new JsonObject().put("code", code).put("message", message).encode() + "\n";
     response.setStatusCode(code);
     response.headers().remove(HttpHeaders.CONTENT_LENGTH).remove(HttpHeaders.CONTENT_ENCODING)
-        .remove(HttpHeaders.ETAG).remove(HttpHeaders.CONTENT_RANGE);
+        .remove(HttpHeaders.ETAG);
+    if (code != 416) {
+      response.headers().remove(HttpHeaders.CONTENT_RANGE);
+    }
     response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     if (!response.headers().contains(HttpHeaders.CACHE_CONTROL)) {
       response.putHeader(HttpHeaders.CACHE_CONTROL, "no-store");

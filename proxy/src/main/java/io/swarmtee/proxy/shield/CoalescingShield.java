@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -69,6 +70,7 @@ public final class CoalescingShield implements OriginShield {
   private final ConcurrentMap<String, Flight> inFlight = new ConcurrentHashMap<>();
   private final List<Handler<UpstreamObject>> segmentListeners = new CopyOnWriteArrayList<>();
   private final UpstreamClient upstream;
+  private final Set<Subscription> streams = ConcurrentHashMap.newKeySet();
 
   private CoalescingShield(Vertx vertx, ShieldSettings settings, ProxyMetrics metrics, Ticker ticker, Clock clock) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
@@ -299,6 +301,11 @@ public final class CoalescingShield implements OriginShield {
   static ProxyMetrics.Kind metricKind(ObjectKind kind) {
     return kind == ObjectKind.PLAYLIST ? ProxyMetrics.Kind.PLAYLIST
         : kind.segment() ? ProxyMetrics.Kind.SEGMENT : ProxyMetrics.Kind.OTHER;
+  }
+
+  /** @return viewers being streamed an object still in flight */
+  Set<Subscription> streams() {
+    return streams;
   }
 
   /** @return fetches in flight now (for tests and diagnostics) */

@@ -8,7 +8,11 @@ import io.swarmtee.proxy.http.RangeRequest;
 import io.swarmtee.proxy.shield.CoalescingShield.Hit;
 import io.swarmtee.proxy.shield.CoalescingShield.Lookup;
 import io.swarmtee.proxy.shield.CoalescingShield.Pending;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -50,18 +54,27 @@ final class ShieldHandler implements Handler<RoutingContext> {
       ctx.fail(e);
       return;
     }
+    // The fetch completes on whichever event loop runs it; this viewer's connection has its own.
+    Context context = Vertx.currentContext();
     switch (lookup) {
       case Hit hit -> serve(ctx, hit);
-      case Pending pending -> pending.flight().entry().head().onComplete(head -> {
+      case Pending pending -> on(context, pending.flight().entry().head()).onComplete(head -> {
         if (head.failed()) {
           shield.staleOr(pending, head.cause()).onSuccess(hit -> serve(ctx, hit)).onFailure(ctx::fail);
         } else if (streamable(request, pending.flight().entry(), head.result())) {
-          stream(ctx, pending.flight().entry(), head.result());
+          stream(ctx, context, pending.flight().entry(), head.result());
         } else {
-          shield.complete(pending).onSuccess(hit -> serve(ctx, hit)).onFailure(ctx::fail);
+          on(context, shield.complete(pending)).onSuccess(hit -> serve(ctx, hit)).onFailure(ctx::fail);
         }
       });
     }
+  }
+
+  /** @return {@code future}, whose handlers run on {@code context} */
+  private static <T> Future<T> on(Context context, Future<T> future) {
+    Promise<T> promise = Promise.promise();
+    future.onComplete(ar -> context.runOnContext(v -> promise.handle(ar)));
+    return promise.future();
   }
 
   private static boolean streamable(HttpServerRequest request, InFlight entry, InFlight.Head head) {
@@ -69,7 +82,7 @@ final class ShieldHandler implements Handler<RoutingContext> {
         && request.getHeader("Range") == null && request.getHeader(HttpHeaders.IF_NONE_MATCH) == null;
   }
 
-  private void stream(RoutingContext ctx, InFlight entry, InFlight.Head head) {
+  private void stream(RoutingContext ctx, Context context, InFlight entry, InFlight.Head head) {
     HttpServerResponse response = ctx.response();
     response.setStatusCode(200);
     response.putHeader(HttpHeaders.CONTENT_TYPE, contentType(entry.kind(), head));
@@ -81,7 +94,7 @@ final class ShieldHandler implements Handler<RoutingContext> {
     } else {
       response.setChunked(true);
     }
-    Subscription.start(entry, response, ctx.vertx().getOrCreateContext());
+    Subscription.start(entry, response, context, shield.streams());
   }
 
   private void serve(RoutingContext ctx, Hit hit) {

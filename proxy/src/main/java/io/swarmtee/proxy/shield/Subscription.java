@@ -3,6 +3,7 @@ package io.swarmtee.proxy.shield;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -15,28 +16,30 @@ final class Subscription {
   private final InFlight entry;
   private final HttpServerResponse response;
   private final Context context;
+  private final Set<Subscription> active;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable wake = this::schedule;
   private int next;
-  private long written;
+  private volatile long written;
   private boolean done;
 
-  private Subscription(InFlight entry, HttpServerResponse response, Context context) {
+  private Subscription(InFlight entry, HttpServerResponse response, Context context, Set<Subscription> active) {
     this.entry = entry;
     this.response = response;
     this.context = context;
+    this.active = active;
   }
 
   /** Starts streaming {@code entry} into {@code response}, whose head must be set up already. */
-  static Subscription start(InFlight entry, HttpServerResponse response, Context context) {
-    Subscription s = new Subscription(entry, response, context);
-    response.closeHandler(v -> s.finish());
+  static Subscription start(InFlight entry, HttpServerResponse response, Context context, Set<Subscription> active) {
+    Subscription s = new Subscription(entry, response, context, active);
+    active.add(s);
     entry.addReader(s.wake);
     s.schedule();
     return s;
   }
 
-  /** @return bytes handed to the viewer's connection so far */
+  /** @return bytes handed to the viewer's connection so far (read on any thread: approximate) */
   long written() {
     return written;
   }
@@ -52,6 +55,11 @@ final class Subscription {
 
   private void pump() {
     if (done) {
+      return;
+    }
+    if (response.closed()) {
+      // The viewer went away (noticed at the next chunk or the end): stop reading for it.
+      finish();
       return;
     }
     Buffer chunk;
@@ -76,6 +84,7 @@ final class Subscription {
 
   private void finish() {
     done = true;
+    active.remove(this);
     entry.removeReader(wake);
   }
 }
