@@ -8,11 +8,14 @@ import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.swarmtee.proxy.bytes.ContentSource;
 import io.swarmtee.proxy.config.Config;
 import io.swarmtee.proxy.config.ConfigException;
 import io.swarmtee.proxy.config.ConfigParser;
 import io.swarmtee.proxy.config.Option;
 import io.swarmtee.proxy.config.Options;
+import io.swarmtee.proxy.metrics.EventLoopLag;
 import io.swarmtee.proxy.wallet.Wallet;
 import io.swarmtee.proxy.wallet.WalletCommands;
 import io.swarmtee.proxy.wallet.WalletConfig;
@@ -20,16 +23,21 @@ import io.swarmtee.proxy.wallet.WalletModule;
 import io.swarmtee.wallet.IdentityException;
 import io.swarmtee.wallet.feed.FeedException;
 import io.swarmtee.wallet.postage.PostageException;
+import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.BeeClient;
+import io.swarmtee.tee.bee.BeeClientOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,6 +139,7 @@ public final class Main {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     new NettyEventExecutorMetrics(((VertxInternal) vertx).nettyEventLoopGroup()).bindTo(registry);
+    EventLoopLag.start(vertx, registry, Duration.ofSeconds(1));
     Wallet wallet;
     try {
       wallet = Wallet.open(vertx, walletConfig, config.store().data(), registry, Clock.systemUTC())
@@ -144,8 +153,10 @@ public final class Main {
       vertx.close();
       return 1;
     }
+    Optional<BeeClient> bee = config.store().bee().map(url -> BeeClient.create(vertx, beeOptions(config, url, registry)));
+    Optional<ContentSource> content = bee.map(ContentSource::bee);
     SwarmteeServer.Parts parts = new SwarmteeServer.Parts(registry, Ticker.systemTicker(), Clock.systemUTC(),
-        List.of(ctx -> new WalletModule(ctx, wallet)));
+        content, List.of(ctx -> new WalletModule(ctx, wallet)));
     try {
       SwarmteeServer server = SwarmteeServer.start(vertx, config, parts).await(60, TimeUnit.SECONDS);
       LOG.info("swarmtee listening on {}:{}, upstream {}{}, archive {}", config.listen().host(), server.port(),
@@ -155,6 +166,7 @@ public final class Main {
         try {
           server.stop(SHUTDOWN_GRACE).eventually(() -> {
             wallet.close(); // after the modules: the archiver's final feed updates go through the wallet
+            bee.ifPresent(BeeClient::close);
             return vertx.close();
           }).await(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -165,8 +177,18 @@ public final class Main {
     } catch (Exception e) {
       LOG.error("swarmtee failed to start: {}", e.getMessage());
       wallet.close();
+      bee.ifPresent(BeeClient::close);
       vertx.close();
       return 1;
     }
+  }
+
+  static BeeClientOptions beeOptions(Config config, URI url, MeterRegistry registry) {
+    BeeClientOptions options = BeeClientOptions.of(url.toString())
+        .withConnectTimeout(config.timeouts().connect())
+        .withMaxConnections(Math.max(8, 2 * config.spool().uploadConcurrency()))
+        .withMeterRegistry(registry);
+    return config.store().batch().filter(b -> !b.equals("auto")).map(b -> options.withDefaultBatchId(BatchId.parse(b)))
+        .orElse(options);
   }
 }

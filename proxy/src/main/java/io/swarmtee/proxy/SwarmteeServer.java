@@ -2,6 +2,8 @@ package io.swarmtee.proxy;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.swarmtee.proxy.bytes.BytesHandler;
+import io.swarmtee.proxy.bytes.ContentSource;
 import io.swarmtee.proxy.config.Config;
 import io.swarmtee.proxy.http.AdminGuard;
 import io.swarmtee.proxy.http.Cors;
@@ -31,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,14 +53,16 @@ public final class SwarmteeServer {
    * @param registry where every meter lives; {@code /metrics} scrapes it
    * @param ticker time source of the shield's cache (Caffeine's system ticker in production)
    * @param clock wall clock
+   * @param content where {@code /bytes/{ref}} reads from (Bee or the embedded store); empty = 503
    * @param modules factories of the modules to mount, in order
    */
-  public record Parts(PrometheusMeterRegistry registry, Ticker ticker, Clock clock,
+  public record Parts(PrometheusMeterRegistry registry, Ticker ticker, Clock clock, Optional<ContentSource> content,
       List<Function<ModuleContext, ProxyModule>> modules) {
     public Parts {
       Objects.requireNonNull(registry, "registry");
       Objects.requireNonNull(ticker, "ticker");
       Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(content, "content");
       modules = List.copyOf(modules);
     }
   }
@@ -197,6 +202,9 @@ public final class SwarmteeServer {
         admin.handle(ctx);
       }
     });
+    router.route("/bytes/:ref").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(parts.content()
+        .<io.vertx.core.Handler<RoutingContext>>map(BytesHandler::create)
+        .orElse(ctx -> ctx.fail(new ProxyFailure(503, "no content store configured"))));
     modules.forEach(module -> module.mount(router));
     router.route(config.playbackPrefix() + "*").handler(shield.viewerHandler());
     router.route().failureHandler(ErrorResponses::handle);
@@ -209,6 +217,8 @@ public final class SwarmteeServer {
     List<Future<String>> checks = new ArrayList<>();
     checks.add(upstreamReachable().map(v -> (String) null).recover(e -> Future.succeededFuture(
         "upstream " + config.upstream() + " unreachable: " + e.getMessage())));
+    parts.content().ifPresent(content -> checks.add(content.ready().map(v -> (String) null)
+        .recover(e -> Future.succeededFuture("store: " + e.getMessage()))));
     for (ProxyModule module : modules) {
       checks.add(module.ready().map(v -> (String) null)
           .recover(e -> Future.succeededFuture(String.valueOf(e.getMessage()))));

@@ -3,6 +3,7 @@ package io.swarmtee.proxy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.swarmtee.proxy.bytes.ContentSource;
 import io.swarmtee.proxy.config.Config;
 import io.swarmtee.proxy.config.ConfigException;
 import io.vertx.core.Future;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Starts a swarmtee server on a free port for tests, with a fake ticker. */
@@ -47,7 +49,13 @@ public final class TestServers {
 
   public static Future<SwarmteeServer> start(Vertx vertx, Config config, Ticker ticker, PrometheusMeterRegistry registry) {
     return SwarmteeServer.start(vertx, config,
-        new SwarmteeServer.Parts(registry, ticker, Clock.systemUTC(), List.of()));
+        new SwarmteeServer.Parts(registry, ticker, Clock.systemUTC(), Optional.empty(), List.of()));
+  }
+
+  public static Future<SwarmteeServer> start(Vertx vertx, Config config, ContentSource content) {
+    return SwarmteeServer.start(vertx, config, new SwarmteeServer.Parts(
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new FakeTicker(), Clock.systemUTC(),
+        Optional.of(content), List.of()));
   }
 
   public static Future<SwarmteeServer> start(Vertx vertx, Config config, Ticker ticker) {

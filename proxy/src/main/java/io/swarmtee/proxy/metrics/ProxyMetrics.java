@@ -37,6 +37,12 @@ public final class ProxyMetrics {
     }
   }
 
+  /** Latency buckets: a dozen, from a cache hit on loopback to a slow upstream. */
+  private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+      Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+      Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+      Duration.ofSeconds(10), Duration.ofSeconds(30)};
+
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH");
 
   private final MeterRegistry registry;
@@ -44,7 +50,7 @@ public final class ProxyMetrics {
 
   public ProxyMetrics(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
-    this.bytesSent = Counter.builder("swarmtee.http.bytes.sent").baseUnit("bytes")
+    this.bytesSent = Counter.builder("swarmtee.http.bytes.sent")
         .description("Response bytes written to clients, headers excluded").register(registry);
   }
 
@@ -60,8 +66,7 @@ public final class ProxyMetrics {
     Counter.builder("swarmtee.http.requests").description("Client requests by kind, method and status")
         .tags("kind", kind.tag(), "method", m, "status", s).register(registry).increment();
     Timer.builder("swarmtee.http.request.duration").description("Time from request to the last byte sent")
-        .tags("kind", kind.tag()).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(60)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        .tags("kind", kind.tag()).serviceLevelObjectives(BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);
     if (bytes > 0) {
       bytesSent.increment(bytes);
     }
@@ -72,8 +77,7 @@ public final class ProxyMetrics {
     Counter.builder("swarmtee.upstream.requests").description("Fetches from the upstream by kind and status")
         .tags("kind", kind.tag(), "status", status).register(registry).increment();
     Timer.builder("swarmtee.upstream.duration").description("Upstream fetch time, request to last byte")
-        .tags("kind", kind.tag()).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(60)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        .tags("kind", kind.tag()).serviceLevelObjectives(BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** Records one cache lookup. */

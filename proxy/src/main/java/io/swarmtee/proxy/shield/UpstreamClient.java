@@ -106,6 +106,10 @@ final class UpstreamClient {
       }
       int status = response.statusCode();
       if (status >= 500 || status < 200) {
+        // Read the error body away instead of resetting: the connection stays reusable.
+        response.handler(b -> { });
+        response.exceptionHandler(e -> { });
+        request = null;
         fail(ProxyFailure.badGateway("upstream answered " + status, null), String.valueOf(status));
         return;
       }

@@ -1,0 +1,31 @@
+package io.swarmtee.proxy.bytes;
+
+import io.swarmtee.tee.SwarmReference;
+import io.swarmtee.tee.bee.BeeClient;
+import io.vertx.core.Future;
+import java.util.Optional;
+
+/**
+ * Where {@code GET /bytes/{ref}} reads content: a Bee node ({@link #bee}) or the embedded store.
+ * Implementations stream: they never hold a whole object in memory.
+ */
+public interface ContentSource {
+
+  /**
+   * Opens the content of {@code ref}.
+   *
+   * @param range the client's {@code Range} header, passed on as is
+   * @param headOnly true for HEAD: status and length only, no body
+   * @return the content with a paused body; fails with a {@link io.swarmtee.proxy.ProxyFailure}: 404 when
+   *     the reference is unknown, 502/504 when the store cannot answer
+   */
+  Future<Content> open(SwarmReference ref, Optional<String> range, boolean headOnly);
+
+  /** @return succeeds when the store can serve; fails with a one-line reason otherwise (for /ready) */
+  Future<Void> ready();
+
+  /** @return a source streaming from a Bee node's {@code /bytes} */
+  static ContentSource bee(BeeClient bee) {
+    return new BeeContentSource(bee);
+  }
+}
