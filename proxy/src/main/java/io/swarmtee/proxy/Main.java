@@ -26,6 +26,12 @@ import io.swarmtee.wallet.postage.PostageException;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeClientOptions;
+import io.swarmtee.tee.bee.UploadOptions;
+import io.swarmtee.tee.spool.PipelineOptions;
+import io.swarmtee.tee.spool.SegmentUploader;
+import io.swarmtee.tee.spool.UploadPipeline;
+import io.swarmtee.wallet.postage.StampedUploader;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
@@ -155,8 +161,11 @@ public final class Main {
     }
     Optional<BeeClient> bee = config.store().bee().map(url -> BeeClient.create(vertx, beeOptions(config, url, registry)));
     Optional<ContentSource> content = bee.map(ContentSource::bee);
+    Optional<UploadPipeline> uploads = bee.map(b -> UploadPipeline.create(vertx, pipelineOptions(config),
+        wallet.postage().<SegmentUploader>map(postage -> StampedUploader.create(b, UploadOptions.DEFAULT, postage))
+            .orElseGet(() -> SegmentUploader.bee(b, UploadOptions.DEFAULT)), registry));
     SwarmteeServer.Parts parts = new SwarmteeServer.Parts(registry, Ticker.systemTicker(), Clock.systemUTC(),
-        content, List.of(ctx -> new WalletModule(ctx, wallet)));
+        content, bee, uploads, List.of(ctx -> new WalletModule(ctx, wallet)));
     try {
       SwarmteeServer server = SwarmteeServer.start(vertx, config, parts).await(60, TimeUnit.SECONDS);
       LOG.info("swarmtee listening on {}:{}, upstream {}{}, archive {}", config.listen().host(), server.port(),
@@ -166,8 +175,11 @@ public final class Main {
         try {
           server.stop(SHUTDOWN_GRACE).eventually(() -> {
             wallet.close(); // after the modules: the archiver's final feed updates go through the wallet
-            bee.ifPresent(BeeClient::close);
-            return vertx.close();
+            return uploads.map(UploadPipeline::close).orElse(Future.succeededFuture())
+                .eventually(() -> {
+                  bee.ifPresent(BeeClient::close);
+                  return vertx.close();
+                });
           }).await(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
         } catch (Exception e) {
           LOG.warn("unclean shutdown: {}", e.toString());
@@ -181,6 +193,13 @@ public final class Main {
       vertx.close();
       return 1;
     }
+  }
+
+  /** The spool lives in {@code --data}/spool, within the configured limits. */
+  static PipelineOptions pipelineOptions(Config config) {
+    return PipelineOptions.defaults(config.store().data().resolve("spool"))
+        .withLimits(config.spool().maxBytes(), config.spool().maxSegments())
+        .withConcurrency(config.spool().uploadConcurrency());
   }
 
   static BeeClientOptions beeOptions(Config config, URI url, MeterRegistry registry) {

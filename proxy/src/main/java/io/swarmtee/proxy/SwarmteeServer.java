@@ -13,6 +13,8 @@ import io.swarmtee.proxy.metrics.ProxyMetrics;
 import io.swarmtee.proxy.shield.CoalescingShield;
 import io.swarmtee.proxy.shield.ObjectKind;
 import io.swarmtee.proxy.shield.ShieldSettings;
+import io.swarmtee.tee.bee.BeeClient;
+import io.swarmtee.tee.spool.UploadPipeline;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -54,16 +56,26 @@ public final class SwarmteeServer {
    * @param ticker time source of the shield's cache (Caffeine's system ticker in production)
    * @param clock wall clock
    * @param content where {@code /bytes/{ref}} reads from (Bee or the embedded store); empty = 503
+   * @param bee the Bee client, handed to modules
+   * @param uploads the upload pipeline, handed to modules (not started here)
    * @param modules factories of the modules to mount, in order
    */
   public record Parts(PrometheusMeterRegistry registry, Ticker ticker, Clock clock, Optional<ContentSource> content,
-      List<Function<ModuleContext, ProxyModule>> modules) {
+      Optional<BeeClient> bee, Optional<UploadPipeline> uploads, List<Function<ModuleContext, ProxyModule>> modules) {
     public Parts {
       Objects.requireNonNull(registry, "registry");
       Objects.requireNonNull(ticker, "ticker");
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(content, "content");
+      Objects.requireNonNull(bee, "bee");
+      Objects.requireNonNull(uploads, "uploads");
       modules = List.copyOf(modules);
+    }
+
+    /** Parts without a store or Bee: the shield and the given modules only. */
+    public static Parts of(PrometheusMeterRegistry registry, Ticker ticker, Clock clock,
+        List<Function<ModuleContext, ProxyModule>> modules) {
+      return new Parts(registry, ticker, clock, Optional.empty(), Optional.empty(), Optional.empty(), modules);
     }
   }
 
@@ -100,7 +112,8 @@ public final class SwarmteeServer {
   }
 
   private Future<Void> listen() {
-    ModuleContext context = new ModuleContext(vertx, config, shield, parts.registry(), admin);
+    ModuleContext context = new ModuleContext(vertx, config, shield, parts.registry(), admin, parts.bee(),
+        parts.uploads());
     parts.modules().forEach(factory -> modules.add(factory.apply(context)));
     Router router = router();
     HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(config.h2c())

@@ -49,13 +49,13 @@ public final class TestServers {
 
   public static Future<SwarmteeServer> start(Vertx vertx, Config config, Ticker ticker, PrometheusMeterRegistry registry) {
     return SwarmteeServer.start(vertx, config,
-        new SwarmteeServer.Parts(registry, ticker, Clock.systemUTC(), Optional.empty(), List.of()));
+        SwarmteeServer.Parts.of(registry, ticker, Clock.systemUTC(), List.of()));
   }
 
   public static Future<SwarmteeServer> start(Vertx vertx, Config config, ContentSource content) {
     return SwarmteeServer.start(vertx, config, new SwarmteeServer.Parts(
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new FakeTicker(), Clock.systemUTC(),
-        Optional.of(content), List.of()));
+        Optional.of(content), Optional.empty(), Optional.empty(), List.of()));
   }
 
   public static Future<SwarmteeServer> start(Vertx vertx, Config config, Ticker ticker) {

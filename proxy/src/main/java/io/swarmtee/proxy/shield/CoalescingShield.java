@@ -69,6 +69,7 @@ public final class CoalescingShield implements OriginShield {
   private final Cache<String, CachedObject> cache;
   private final ConcurrentMap<String, Flight> inFlight = new ConcurrentHashMap<>();
   private final List<Handler<UpstreamObject>> segmentListeners = new CopyOnWriteArrayList<>();
+  private final List<Handler<String>> requestListeners = new CopyOnWriteArrayList<>();
   private final UpstreamClient upstream;
   private final Set<Subscription> streams = ConcurrentHashMap.newKeySet();
 
@@ -154,6 +155,22 @@ public final class CoalescingShield implements OriginShield {
   @Override
   public void onSegment(Handler<UpstreamObject> listener) {
     segmentListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void onViewerRequest(Handler<String> listener) {
+    requestListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Tells the request listeners of a viewer's (checked, decoded) path. */
+  void viewerRequested(String path) {
+    for (Handler<String> listener : requestListeners) {
+      try {
+        listener.handle(path);
+      } catch (RuntimeException e) {
+        LOG.warn("viewer request listener failed on {}", path, e);
+      }
+    }
   }
 
   /** Stops the upstream client; fetches in flight fail. */

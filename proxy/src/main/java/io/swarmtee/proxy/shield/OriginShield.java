@@ -46,4 +46,13 @@ public interface OriginShield {
    * @param listener called on an event loop; exceptions it throws are logged and ignored
    */
   void onSegment(Handler<UpstreamObject> listener);
+
+  /**
+   * Registers a listener told of every viewer request the shield accepts (GET or HEAD under the playback
+   * prefix, path checked), before it is served: how the archiver discovers streams people watch.
+   *
+   * @param listener called with the decoded path (no query) on the viewer's event loop; must be cheap and
+   *     must not block; exceptions it throws are logged and ignored
+   */
+  void onViewerRequest(Handler<String> listener);
 }

@@ -49,7 +49,10 @@ final class ShieldHandler implements Handler<RoutingContext> {
     }
     Lookup lookup;
     try {
-      lookup = shield.lookup(shield.urlOf(PathGuard.check(request.uri())));
+      String path = PathGuard.check(request.uri());
+      String url = shield.urlOf(path);
+      shield.viewerRequested(path);
+      lookup = shield.lookup(url);
     } catch (ProxyFailure e) {
       ctx.fail(e);
       return;

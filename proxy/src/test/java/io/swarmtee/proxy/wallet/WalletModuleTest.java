@@ -53,7 +53,7 @@ class WalletModuleTest {
     wallet = Wallet.open(vertx, WalletConfig.from(config.settings()), config.store().data(), registry,
         Clock.systemUTC()).await();
     Wallet w = wallet;
-    return SwarmteeServer.start(vertx, config, new SwarmteeServer.Parts(registry, Ticker.systemTicker(),
+    return SwarmteeServer.start(vertx, config, SwarmteeServer.Parts.of(registry, Ticker.systemTicker(),
         Clock.systemUTC(), List.of(ctx -> new WalletModule(ctx, w)))).await();
   }
 
