@@ -1,6 +1,7 @@
 package io.swarmtee.proxy.archive;
 
 import io.swarmtee.tee.SwarmReference;
+import io.swarmtee.tee.spool.SegmentKey;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
@@ -18,16 +19,26 @@ import io.vertx.core.buffer.Buffer;
 public interface ArchiveSink {
 
   /**
-   * @param key stable identity of the segment ({@code stream/session/run/rendition/seq}), for de-duplication
+   * @param key stable identity of the segment (stream, rendition, {@code s<session>r<run>-<seq>.<ext>}), for
+   *     de-duplication
    * @param bytes the segment as the upstream sent it
    */
-  Future<SwarmReference> storeSegment(String key, Buffer bytes);
+  Future<SwarmReference> storeSegment(SegmentKey key, Buffer bytes);
 
   /**
    * @param name file name inside the manifest, e.g. {@code index.m3u8}
    * @param playlist the playlist text (UTF-8)
    */
   Future<SwarmReference> storePlaylist(String name, Buffer playlist);
+
+  /**
+   * @return true if {@link #storePlaylist} gives {@code /bzz} manifest references (Bee), false if it gives
+   *     plain {@code /bytes} references (the embedded store), which the master then links as
+   *     {@code /bytes/<ref>?name=<rendition>.m3u8}
+   */
+  default boolean playlistsAsManifests() {
+    return true;
+  }
 
   /** A refusal for good. */
   final class ArchiveSinkException extends RuntimeException {

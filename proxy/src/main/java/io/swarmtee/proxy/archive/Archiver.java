@@ -53,6 +53,7 @@ public final class Archiver {
   private final Set<String> stopped = new HashSet<>();
   private long statusTimer = -1;
   private volatile boolean closed;
+  private volatile ArchiveHooks hooks = ArchiveHooks.NONE;
 
   private Archiver(Vertx vertx, Context context, ArchiveSettings settings, UpstreamFetcher fetcher, ArchiveSink sink,
       ArchiveStateStore store, MeterRegistry registry, Clock clock, Scheduler scheduler) {
@@ -89,6 +90,12 @@ public final class Archiver {
 
   public ArchiveSettings settings() {
     return settings;
+  }
+
+  /** Sets the hooks (the wallet's feeds); call before {@link #open()}. @return this */
+  public Archiver hooks(ArchiveHooks h) {
+    this.hooks = java.util.Objects.requireNonNull(h, "hooks");
+    return this;
   }
 
   private int activeCount() {
@@ -163,7 +170,7 @@ public final class Archiver {
       events.forEach(archive::apply);
       archive.superseded = events.size() - archive.compactEvents().size();
       StreamArchiver a = new StreamArchiver(id, archive, settings, fetcher, sink, store, metrics, clock, scheduler,
-          context);
+          context, () -> hooks);
       synchronized (streams) {
         streams.put(id, a);
       }
@@ -349,7 +356,7 @@ public final class Archiver {
     archive.latest().ifPresentOrElse(latest -> out.mergeIn(session(latest).put("latestSession", latest.number)),
         () -> out.put("state", "waiting"));
     out.remove("session");
-    out.put("feedManifest", (Object) null);
+    out.put("feedManifest", hooks.feed(archive.streamId).orElse(null));
     return out;
   }
 

@@ -4,6 +4,7 @@ import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeException;
 import io.swarmtee.tee.bee.UploadOptions;
+import io.swarmtee.tee.spool.SegmentKey;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -39,8 +40,8 @@ public final class BeeArchiveSink implements ArchiveSink {
   }
 
   @Override
-  public Future<SwarmReference> storeSegment(String key, Buffer bytes) {
-    return withRetry(key, () -> bee.uploadBytes(bytes, UploadOptions.DEFAULT), firstBackoff);
+  public Future<SwarmReference> storeSegment(SegmentKey key, Buffer bytes) {
+    return withRetry(key.toString(), () -> bee.uploadBytes(bytes, UploadOptions.DEFAULT), firstBackoff);
   }
 
   @Override

@@ -50,12 +50,23 @@ public final class FileArchiveStateStore implements ArchiveStateStore {
    * @return the store, or a failed future if {@code dir} cannot be created or written
    */
   public static Future<FileArchiveStateStore> open(Vertx vertx, Path dir) {
+    FileArchiveStateStore store = create(vertx, dir);
+    return store.init().map(store);
+  }
+
+  /** @return a store on {@code dir} that does nothing on disk before {@link #init()} */
+  public static FileArchiveStateStore create(Vertx vertx, Path dir) {
+    return new FileArchiveStateStore(vertx, dir);
+  }
+
+  /** Creates the directory if missing; @return a failed future if it cannot be created or written */
+  public Future<Void> init() {
     return vertx.executeBlocking(() -> {
       Files.createDirectories(dir);
       if (!Files.isWritable(dir)) {
         throw new IOException("archive state directory is not writable: " + dir);
       }
-      return new FileArchiveStateStore(vertx, dir);
+      return null;
     });
   }
 

@@ -18,6 +18,7 @@ import io.swarmtee.proxy.archive.StreamArchive.Run;
 import io.swarmtee.proxy.archive.StreamArchive.Session;
 import io.swarmtee.proxy.archive.StreamArchive.Track;
 import io.swarmtee.tee.SwarmReference;
+import io.swarmtee.tee.spool.SegmentKey;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -68,6 +69,7 @@ final class StreamArchiver {
   private final Context context;
   private final ArchivePlaylists playlists;
   final StreamArchive archive;
+  private final java.util.function.Supplier<ArchiveHooks> hooks;
 
   private Phase phase;
   private boolean following;
@@ -90,8 +92,9 @@ final class StreamArchiver {
 
   StreamArchiver(String id, StreamArchive archive, ArchiveSettings settings, UpstreamFetcher fetcher,
       ArchiveSink sink, ArchiveStateStore store, ArchiveMetrics metrics, Clock clock, Scheduler scheduler,
-      Context context) {
+      Context context, java.util.function.Supplier<ArchiveHooks> hooks) {
     this.id = id;
+    this.hooks = hooks;
     this.archive = archive;
     this.settings = settings;
     this.fetcher = fetcher;
@@ -433,7 +436,8 @@ final class StreamArchiver {
   private void archiveSegment(Session session, Run run, String rendition, Item item, String trackKey) {
     Instant firstSeen = clock.instant();
     lastNewSegment = firstSeen;
-    String key = id + "/" + session.number + "/" + run.number + "/" + rendition + "/" + item.seq();
+    SegmentKey key = new SegmentKey(id, rendition,
+        "s" + session.number + "r" + run.number + "-" + item.seq() + "." + item.extension());
     Buffer tap = tapped.remove(rendition + "/" + item.seq());
     Future<Buffer> bytes = tap != null ? Future.succeededFuture(tap) : fetchSegment(item.uri(), FETCH_ATTEMPTS);
     Future<Void> done = bytes
@@ -467,7 +471,7 @@ final class StreamArchiver {
     }
     Matcher m = EXTENSION.matcher(uri.getPath());
     String ext = m.find() ? m.group(1).toLowerCase(Locale.ROOT) : "mp4";
-    String key = id + "/" + session.number + "/" + run.number + "/" + rendition + "/init";
+    SegmentKey key = new SegmentKey(id, rendition, "s" + session.number + "r" + run.number + "-init." + ext);
     Future<Void> done = fetchSegment(uri, FETCH_ATTEMPTS)
         .compose(buf -> here(sink.storeSegment(key, buf)))
         .map(ref -> {
@@ -572,7 +576,8 @@ final class StreamArchiver {
       for (String rendition : session.renditions()) {
         chain = chain.compose(v -> upload(rendition + ".m3u8", playlists.media(session, rendition))
             .map(ref -> {
-              variantUris.put(rendition, playlists.bzzUri(ref));
+              variantUris.put(rendition, sink.playlistsAsManifests() ? playlists.bzzUri(ref)
+                  : playlists.bytesUri(ref, rendition + ".m3u8"));
               return (Void) null;
             }));
       }
@@ -580,6 +585,8 @@ final class StreamArchiver {
           .compose(v -> upload("index.m3u8", playlists.master(session, variantUris::get)))
           .map(master -> {
             persist(new MasterUploaded(session.number, master, finalCopy, clock.instant()));
+            hooks.get().masterUploaded(id, master, finalCopy).onFailure(err -> LOG.warn(
+                "stream {}: master {} not announced: {}", id, master, err.getMessage()));
             return master;
           })
           .onComplete(result)
@@ -608,7 +615,11 @@ final class StreamArchiver {
         && port(up) == port(uri)) {
       return true;
     }
-    return uri.getHost() != null && settings.allowedHosts().contains(uri.getHost().toLowerCase(Locale.ROOT));
+    if (uri.getHost() == null) {
+      return false;
+    }
+    String host = uri.getHost().toLowerCase(Locale.ROOT);
+    return settings.allowedHosts().contains(host) || settings.allowedHosts().contains(host + ":" + port(uri));
   }
 
   private static int port(URI u) {

@@ -1,0 +1,154 @@
+package io.swarmtee.proxy.archive;
+
+import io.swarmtee.proxy.ModuleContext;
+import io.swarmtee.proxy.ProxyModule;
+import io.swarmtee.proxy.config.Config;
+import io.swarmtee.tee.SwarmReference;
+import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.BeeClient;
+import io.swarmtee.tee.bee.BeeClientOptions;
+import io.swarmtee.tee.bee.UploadOptions;
+import io.swarmtee.tee.spool.PipelineOptions;
+import io.swarmtee.tee.spool.SegmentUploader;
+import io.swarmtee.tee.spool.UploadPipeline;
+import io.swarmtee.tee.store.EmbeddedStore;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The archiver as a {@link ProxyModule} of the swarmtee server (only built with {@code --archive}):
+ * fetches through the origin shield (one upstream fetch shared with viewers), reuses the segments the
+ * shield fetched for viewers, learns streams from viewers' requests, and stores through the tee's durable
+ * upload pipeline into Bee ({@code --bee} and {@code --batch}) or the embedded store under {@code --data}.
+ *
+ * <p>Files under {@code --data}: {@code archive/} (journals), {@code spool/} (upload pipeline),
+ * {@code store/} (embedded store, without {@code --bee}).
+ */
+public final class ArchiveModule implements ProxyModule {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ArchiveModule.class);
+  private static final int UPLOAD_ATTEMPTS = 100_000; // a Bee outage must not turn archived segments into losses
+
+  private final ModuleContext ctx;
+  private final Archiver archiver;
+  private final FileArchiveStateStore store;
+  private final UploadPipeline pipeline;
+  private final Optional<BeeClient> bee;
+  private final Promise<EmbeddedStore> embedded = Promise.promise();
+
+  private ArchiveModule(ModuleContext ctx, ArchiveHooks hooks) {
+    this.ctx = ctx;
+    Config config = ctx.config();
+    Path data = config.store().data();
+    this.store = FileArchiveStateStore.create(ctx.vertx(), data.resolve("archive"));
+    PipelineOptions options = new PipelineOptions(data.resolve("spool"), config.spool().maxBytes(),
+        config.spool().maxSegments(), config.spool().uploadConcurrency(), UPLOAD_ATTEMPTS, Duration.ofMillis(250),
+        Duration.ofSeconds(10), 0.5, 10_000);
+    SegmentUploader uploader;
+    BiFunction<String, Buffer, Future<SwarmReference>> playlists;
+    boolean manifests;
+    Optional<URI> beeUrl = config.store().bee();
+    if (beeUrl.isPresent()) {
+      BeeClientOptions beeOptions = BeeClientOptions.of(beeUrl.get().toString()).withMeterRegistry(ctx.registry());
+      if (config.store().batch().isPresent()) {
+        beeOptions = beeOptions.withDefaultBatchId(BatchId.parse(config.store().batch().get()));
+      }
+      BeeClient client = BeeClient.create(ctx.vertx(), beeOptions);
+      this.bee = Optional.of(client);
+      uploader = SegmentUploader.bee(client, UploadOptions.DEFAULT);
+      BeeArchiveSink beeSink = new BeeArchiveSink(client, Scheduler.of(ctx.vertx().getOrCreateContext()),
+          Duration.ofMillis(250), Duration.ofSeconds(10));
+      playlists = beeSink::storePlaylist;
+      manifests = true;
+    } else {
+      this.bee = Optional.empty();
+      Future<EmbeddedStore> opened = embedded.future();
+      uploader = (key, bytes, expected) -> opened.compose(s -> s.upload(key, bytes, expected));
+      playlists = (name, text) -> opened.compose(s -> s.put(text));
+      manifests = false;
+    }
+    this.pipeline = UploadPipeline.create(ctx.vertx(), options, uploader, ctx.registry());
+    URI upstream = config.upstream();
+    Config.Archive a = config.archive();
+    ArchiveSettings settings = new ArchiveSettings(upstream, config.upstreamStatus(), a.allowedHosts(),
+        id -> a.streams().pattern().matcher(id).matches(), a.gateway().map(ArchiveModule::withoutSlash).orElse(""),
+        Optional.empty(), 3, Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(5));
+    UpstreamFetcher fetcher = uri -> ctx.shield().fetch(uri).map(o -> new UpstreamFetcher.Response(o.status(),
+        o.body(), Optional.of(o.contentType())));
+    this.archiver = Archiver.create(ctx.vertx(), settings, fetcher,
+        new PipelineArchiveSink(pipeline, playlists, manifests), store, ctx.registry(), Clock.systemUTC())
+        .hooks(hooks);
+  }
+
+  private static String withoutSlash(URI u) {
+    String s = u.toString();
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  /** @return a factory for {@code SwarmteeServer.Parts}: the archive module with {@code hooks} */
+  public static Function<ModuleContext, ProxyModule> factory(ArchiveHooks hooks) {
+    return ctx -> new ArchiveModule(ctx, hooks);
+  }
+
+  /** @return the archiver (tests, tools) */
+  public Archiver archiver() {
+    return archiver;
+  }
+
+  @Override
+  public void mount(Router router) {
+    // Viewers' requests tell the archiver which streams exist; the shield answers them after this.
+    router.route(ctx.config().playbackPrefix() + "*").handler(rc -> {
+      archiver.streamRequested(rc.normalizedPath());
+      rc.next();
+    });
+    ArchiveRoutes.mount(router, archiver,
+        req -> ctx.admin().check(req.getHeader(HttpHeaders.AUTHORIZATION)).isEmpty());
+    ctx.shield().onSegment(object -> {
+      if (object.ok()) {
+        archiver.viewerSegment(object.path(), object.body());
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> start() {
+    Future<Void> storeReady = bee.isPresent() ? Future.succeededFuture()
+        : EmbeddedStore.open(ctx.vertx(), ctx.config().store().data().resolve("store"))
+            .onSuccess(embedded::tryComplete).onFailure(embedded::tryFail).mapEmpty();
+    return storeReady
+        .compose(v -> store.init())
+        .compose(v -> pipeline.start(PipelineArchiveSink.outcomes()))
+        .compose(v -> archiver.open())
+        .onSuccess(v -> LOG.info("archiver started (store: {})", bee.map(b -> "Bee " + b.options().baseUrl())
+            .orElse("embedded")));
+  }
+
+  @Override
+  public Future<Void> stop() {
+    return archiver.close()
+        .eventually(pipeline::close)
+        .eventually(store::close)
+        .eventually(() -> {
+          bee.ifPresent(BeeClient::close);
+          return Future.succeededFuture();
+        });
+  }
+
+  @Override
+  public Future<Void> ready() {
+    return bee.map(b -> b.health().<Void>mapEmpty()).orElse(Future.succeededFuture());
+  }
+}
