@@ -141,8 +141,11 @@ public interface BeeClient extends AutoCloseable {
    */
   Future<BeeDownload> getBzz(SwarmReference ref, String path, Optional<String> range);
 
-  /** {@code HEAD /bzz/{ref}/{path}}. */
-  Future<BeeDownload> headBzz(SwarmReference ref, String path);
+  /**
+   * {@code HEAD /bzz/{ref}}: length and type of a single-file manifest's file (the only {@code HEAD} the
+   * spec lists under {@code /bzz}).
+   */
+  Future<BeeDownload> headBzz(SwarmReference ref);
 
   /**
    * {@code GET /bytes/{ref}} read fully into memory — for playlists and other small objects.

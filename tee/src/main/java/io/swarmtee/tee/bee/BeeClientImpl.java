@@ -198,8 +198,8 @@ final class BeeClientImpl implements BeeClient {
   }
 
   @Override
-  public Future<BeeDownload> headBzz(SwarmReference ref, String path) {
-    return stream("head_bzz", HttpMethod.HEAD, bzzPath(ref, path), Optional.empty());
+  public Future<BeeDownload> headBzz(SwarmReference ref) {
+    return stream("head_bzz", HttpMethod.HEAD, "/bzz/" + ref.hex(), Optional.empty());
   }
 
   private static String bzzPath(SwarmReference ref, String path) {
@@ -572,6 +572,8 @@ final class BeeClientImpl implements BeeClient {
 
     @Override
     public void discard() {
+      // The reset reaches the response as an error; nobody wants this body, so it is not one.
+      response.exceptionHandler(err -> { });
       response.request().reset();
     }
   }

@@ -1,0 +1,38 @@
+package io.swarmtee.tee.bee;
+
+import io.vertx.core.Future;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Waits on a future from the test thread (never an event loop), bounded, so a hang fails the test. */
+public final class Await {
+
+  private Await() {}
+
+  /** @return the result; throws the failure unwrapped */
+  public static <T> T result(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new AssertionError("future failed", e.getCause());
+    } catch (InterruptedException | TimeoutException e) {
+      throw new AssertionError("future did not complete in 20 s", e);
+    }
+  }
+
+  /** @return the failure of a future that must fail */
+  public static Throwable failure(Future<?> future) {
+    try {
+      Object value = future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      throw new AssertionError("expected a failure, got " + value);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (InterruptedException | TimeoutException e) {
+      throw new AssertionError("future did not complete in 20 s", e);
+    }
+  }
+}
