@@ -229,7 +229,6 @@ final class BeeClientImpl implements BeeClient {
         .compose(resp -> {
           int status = resp.statusCode();
           if (status == 200 || status == 206 || status == 416) {
-            resp.pause();
             return Future.<BeeDownload>succeededFuture(new Download(op, resp));
           }
           return resp.body()
@@ -541,7 +540,7 @@ final class BeeClientImpl implements BeeClient {
       this.status = response.statusCode();
       this.headers = MultiMap.caseInsensitiveMultiMap().addAll(response.headers());
       this.response = response;
-      this.body = new TransportErrorReadStream(op, response);
+      this.body = new DownloadBody(op, response);
     }
 
     @Override
@@ -572,8 +571,8 @@ final class BeeClientImpl implements BeeClient {
 
     @Override
     public void discard() {
-      // The reset reaches the response as an error; nobody wants this body, so it is not one.
-      response.exceptionHandler(err -> { });
+      // The reset reaches the body as an error; nobody wants this body, so it is not one.
+      body.exceptionHandler(null);
       response.request().reset();
     }
   }
