@@ -14,8 +14,9 @@ import java.util.Objects;
  * check it against the payload, so it can also address chunks whose span says something else (as
  * Bee's tests do).
  *
- * <p>All methods are static, allocate their own work buffers and are thread-safe. For many chunks in a
- * row prefer a {@link SwarmHasher}, which reuses its buffers.
+ * <p>All methods are static and thread-safe: each thread hashes with its own reusable work buffers,
+ * so verifying chunk after chunk (as the embedded store does on every read) allocates nothing but the
+ * result.
  */
 public final class Chunks {
 
@@ -28,6 +29,9 @@ public final class Chunks {
 
   private static final VarHandle LE_LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /** Work buffers per thread; nothing here calls out to user code, so a call never re-enters. */
+  private static final ThreadLocal<Bmt> BMT = ThreadLocal.withInitial(Bmt::new);
 
   private Chunks() {}
 
@@ -42,7 +46,7 @@ public final class Chunks {
    */
   public static SwarmReference contentAddress(long span, byte[] payload, int off, int len) {
     byte[] out = new byte[SwarmReference.LENGTH];
-    new Bmt().address(span, payload, off, len, out, 0);
+    BMT.get().address(span, payload, off, len, out, 0);
     return new SwarmReference(out);
   }
 
@@ -67,7 +71,7 @@ public final class Chunks {
    */
   public static byte[] bmtRoot(byte[] payload, int off, int len) {
     byte[] out = new byte[SwarmReference.LENGTH];
-    new Bmt().root(payload, off, len, out, 0);
+    BMT.get().root(payload, off, len, out, 0);
     return out;
   }
 

@@ -15,6 +15,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -114,6 +119,44 @@ class SwarmHasherTest {
     byte[] data = random(new Random(1), CHUNK);
     assertEquals(Chunks.contentAddress(CHUNK, data, 0, CHUNK), SwarmHasher.hash(data));
     assertEquals(Chunks.contentAddress(0, new byte[0], 0, 0), SwarmHasher.hash(new byte[0]));
+  }
+
+  /** Chunks' static methods share per-thread buffers: many threads at once must not mix them up. */
+  @Test
+  void chunksStaticMethodsAreThreadSafe() throws Exception {
+    int threads = 4;
+    int perThread = 200;
+    byte[][] payloads = new byte[threads * perThread][];
+    SwarmReference[] expected = new SwarmReference[payloads.length];
+    Random random = new Random(12);
+    for (int i = 0; i < payloads.length; i++) {
+      payloads[i] = random(random, random.nextInt(CHUNK + 1));
+      expected[i] = SwarmHasher.hash(payloads[i]); // a single chunk: its content address
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CyclicBarrier start = new CyclicBarrier(threads);
+      List<Future<Integer>> checked = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t * perThread;
+        checked.add(pool.submit(() -> {
+          start.await();
+          for (int i = first; i < first + perThread; i++) {
+            byte[] p = payloads[i];
+            assertEquals(expected[i], Chunks.contentAddress(p.length, p, 0, p.length), "payload " + i);
+            assertEquals(expected[i], Chunks.contentAddress(Chunks.wire(p.length, p, 0, p.length)));
+          }
+          return perThread;
+        }));
+      }
+      int total = 0;
+      for (Future<Integer> f : checked) {
+        total += f.get(60, TimeUnit.SECONDS);
+      }
+      assertEquals(payloads.length, total);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
