@@ -3,11 +3,10 @@ package io.swarmtee.proxy.archive;
 import io.swarmtee.proxy.ModuleContext;
 import io.swarmtee.proxy.ProxyModule;
 import io.swarmtee.proxy.config.Config;
+import io.swarmtee.tee.SwarmHasher;
 import io.swarmtee.tee.SwarmReference;
-import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.spool.SegmentKey;
 import io.swarmtee.tee.bee.BeeClient;
-import io.swarmtee.tee.bee.BeeClientOptions;
-import io.swarmtee.tee.bee.UploadOptions;
 import io.swarmtee.tee.spool.PipelineOptions;
 import io.swarmtee.tee.spool.SegmentUploader;
 import io.swarmtee.tee.spool.UploadPipeline;
@@ -30,8 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The archiver as a {@link ProxyModule} of the swarmtee server (only built with {@code --archive}):
  * fetches through the origin shield (one upstream fetch shared with viewers), reuses the segments the
- * shield fetched for viewers, learns streams from viewers' requests, and stores through the tee's durable
- * upload pipeline into Bee ({@code --bee} and {@code --batch}) or the embedded store under {@code --data}.
+ * shield fetched for viewers, learns streams from viewers' requests, and stores segments through the tee's
+ * durable upload pipeline: {@code Main}'s, into Bee ({@code --bee}), or its own into the embedded store under
+ * {@code --data} (without {@code --bee}). Playlists go to Bee's {@code /bzz} or the embedded store's
+ * {@code /bytes}.
  *
  * <p>Files under {@code --data}: {@code archive/} (journals), {@code spool/} (upload pipeline),
  * {@code store/} (embedded store, without {@code --bee}).
@@ -39,12 +40,13 @@ import org.slf4j.LoggerFactory;
 public final class ArchiveModule implements ProxyModule {
 
   private static final Logger LOG = LoggerFactory.getLogger(ArchiveModule.class);
-  private static final int UPLOAD_ATTEMPTS = 100_000; // a Bee outage must not turn archived segments into losses
+  private static final int UPLOAD_ATTEMPTS = 100_000; // a store hiccup must not turn archived segments into losses
 
   private final ModuleContext ctx;
   private final Archiver archiver;
   private final FileArchiveStateStore store;
   private final UploadPipeline pipeline;
+  private final boolean ownPipeline;
   private final Optional<BeeClient> bee;
   private final Promise<EmbeddedStore> embedded = Promise.promise();
 
@@ -53,33 +55,43 @@ public final class ArchiveModule implements ProxyModule {
     Config config = ctx.config();
     Path data = config.store().data();
     this.store = FileArchiveStateStore.create(ctx.vertx(), data.resolve("archive"));
-    PipelineOptions options = new PipelineOptions(data.resolve("spool"), config.spool().maxBytes(),
-        config.spool().maxSegments(), config.spool().uploadConcurrency(), UPLOAD_ATTEMPTS, Duration.ofMillis(250),
-        Duration.ofSeconds(10), 0.5, 10_000);
-    SegmentUploader uploader;
     BiFunction<String, Buffer, Future<SwarmReference>> playlists;
     boolean manifests;
-    Optional<URI> beeUrl = config.store().bee();
-    if (beeUrl.isPresent()) {
-      BeeClientOptions beeOptions = BeeClientOptions.of(beeUrl.get().toString()).withMeterRegistry(ctx.registry());
-      if (config.store().batch().isPresent()) {
-        beeOptions = beeOptions.withDefaultBatchId(BatchId.parse(config.store().batch().get()));
+    if (ctx.bee().isPresent() && ctx.uploads().isPresent()) {
+      // Main's pipeline (stamped per upload with --batch auto) and Bee client; this module starts the pipeline.
+      this.bee = ctx.bee();
+      this.pipeline = ctx.uploads().get();
+      this.ownPipeline = false;
+      if (ctx.bee().get().options().defaultBatchId().isPresent()) {
+        BeeArchiveSink beeSink = new BeeArchiveSink(ctx.bee().get(),
+            Scheduler.of(ctx.vertx().getOrCreateContext()), Duration.ofMillis(250), Duration.ofSeconds(10));
+        playlists = beeSink::storePlaylist;
+        manifests = true;
+      } else {
+        // --batch auto: only the pipeline's uploader knows which batch stamps an upload, so playlists take
+        // the same path and are linked as /bytes/<ref>?name=….m3u8. The key carries the content's hash: the
+        // pipeline deduplicates by key, and a playlist changes under the same name.
+        UploadPipeline p = pipeline;
+        playlists = (name, text) -> {
+          SegmentKey key = new SegmentKey("archive-playlists", "m3u8",
+              SwarmHasher.hash(text.getBytes()).hex() + "-" + name);
+          return p.submit(key, text).compose(accepted -> p.result(key));
+        };
+        manifests = false;
       }
-      BeeClient client = BeeClient.create(ctx.vertx(), beeOptions);
-      this.bee = Optional.of(client);
-      uploader = SegmentUploader.bee(client, UploadOptions.DEFAULT);
-      BeeArchiveSink beeSink = new BeeArchiveSink(client, Scheduler.of(ctx.vertx().getOrCreateContext()),
-          Duration.ofMillis(250), Duration.ofSeconds(10));
-      playlists = beeSink::storePlaylist;
-      manifests = true;
     } else {
+      // No Bee: segments and playlists go to the embedded store under --data/store.
       this.bee = Optional.empty();
+      this.ownPipeline = true;
+      PipelineOptions options = new PipelineOptions(data.resolve("spool"), config.spool().maxBytes(),
+          config.spool().maxSegments(), config.spool().uploadConcurrency(), UPLOAD_ATTEMPTS, Duration.ofMillis(250),
+          Duration.ofSeconds(10), 0.5, 10_000);
       Future<EmbeddedStore> opened = embedded.future();
-      uploader = (key, bytes, expected) -> opened.compose(s -> s.upload(key, bytes, expected));
+      SegmentUploader uploader = (key, bytes, expected) -> opened.compose(s -> s.upload(key, bytes, expected));
+      this.pipeline = UploadPipeline.create(ctx.vertx(), options, uploader, ctx.registry());
       playlists = (name, text) -> opened.compose(s -> s.put(text));
       manifests = false;
     }
-    this.pipeline = UploadPipeline.create(ctx.vertx(), options, uploader, ctx.registry());
     URI upstream = config.upstream();
     Config.Archive a = config.archive();
     ArchiveSettings settings = new ArchiveSettings(upstream, config.upstreamStatus(), a.allowedHosts(),
@@ -109,11 +121,8 @@ public final class ArchiveModule implements ProxyModule {
 
   @Override
   public void mount(Router router) {
-    // Viewers' requests tell the archiver which streams exist; the shield answers them after this.
-    router.route(ctx.config().playbackPrefix() + "*").handler(rc -> {
-      archiver.streamRequested(rc.normalizedPath());
-      rc.next();
-    });
+    // Viewers' requests tell the archiver which streams exist.
+    ctx.shield().onViewerRequest(archiver::streamRequested);
     ArchiveRoutes.mount(router, archiver,
         req -> ctx.admin().check(req.getHeader(HttpHeaders.AUTHORIZATION)).isEmpty());
     ctx.shield().onSegment(object -> {
@@ -125,7 +134,7 @@ public final class ArchiveModule implements ProxyModule {
 
   @Override
   public Future<Void> start() {
-    Future<Void> storeReady = bee.isPresent() ? Future.succeededFuture()
+    Future<Void> storeReady = !ownPipeline ? Future.succeededFuture()
         : EmbeddedStore.open(ctx.vertx(), ctx.config().store().data().resolve("store"))
             .onSuccess(embedded::tryComplete).onFailure(embedded::tryFail).mapEmpty();
     return storeReady
@@ -139,12 +148,8 @@ public final class ArchiveModule implements ProxyModule {
   @Override
   public Future<Void> stop() {
     return archiver.close()
-        .eventually(pipeline::close)
-        .eventually(store::close)
-        .eventually(() -> {
-          bee.ifPresent(BeeClient::close);
-          return Future.succeededFuture();
-        });
+        .eventually(() -> ownPipeline ? pipeline.close() : Future.succeededFuture()) // else Main closes it
+        .eventually(store::close);
   }
 
   @Override

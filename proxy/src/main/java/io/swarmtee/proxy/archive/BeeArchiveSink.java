@@ -51,7 +51,13 @@ public final class BeeArchiveSink implements ArchiveSink {
 
   private Future<SwarmReference> withRetry(String what, java.util.function.Supplier<Future<SwarmReference>> op,
       Duration backoff) {
-    return op.get().recover(err -> {
+    Future<SwarmReference> attempt;
+    try {
+      attempt = op.get();
+    } catch (RuntimeException e) { // e.g. no batch configured: a refusal, not a reason to retry
+      return Future.failedFuture(new ArchiveSinkException(what + " not uploaded: " + e.getMessage(), false, e));
+    }
+    return attempt.recover(err -> {
       boolean retryable = !(err instanceof BeeException b) || b.retryable();
       if (!retryable) {
         return Future.failedFuture(new ArchiveSinkException(what + " refused by Bee: " + err.getMessage(), false,
