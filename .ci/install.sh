@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(ffmpeg prometheus)
+# chromium (+ chromium-driver): the web page's browser test drives Debian's headless Chromium.
+APT_PACKAGES=(ffmpeg prometheus chromium chromium-driver)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

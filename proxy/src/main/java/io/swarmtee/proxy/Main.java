@@ -20,6 +20,7 @@ import io.swarmtee.proxy.wallet.Wallet;
 import io.swarmtee.proxy.wallet.WalletCommands;
 import io.swarmtee.proxy.wallet.WalletConfig;
 import io.swarmtee.proxy.wallet.WalletModule;
+import io.swarmtee.proxy.web.WebModule;
 import io.swarmtee.wallet.IdentityException;
 import io.swarmtee.wallet.feed.FeedException;
 import io.swarmtee.wallet.postage.PostageException;
@@ -165,7 +166,7 @@ public final class Main {
         wallet.postage().<SegmentUploader>map(postage -> StampedUploader.create(b, UploadOptions.DEFAULT, postage))
             .orElseGet(() -> SegmentUploader.bee(b, UploadOptions.DEFAULT)), registry));
     SwarmteeServer.Parts parts = new SwarmteeServer.Parts(registry, Ticker.systemTicker(), Clock.systemUTC(),
-        content, bee, uploads, List.of(ctx -> new WalletModule(ctx, wallet)));
+        content, bee, uploads, List.of(ctx -> new WalletModule(ctx, wallet), WebModule::new));
     try {
       SwarmteeServer server = SwarmteeServer.start(vertx, config, parts).await(60, TimeUnit.SECONDS);
       LOG.info("swarmtee listening on {}:{}, upstream {}{}, archive {}", config.listen().host(), server.port(),
