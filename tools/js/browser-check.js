@@ -3,7 +3,7 @@
 // browser) and prints what it observed as one JSON object on stdout; the Java test (WebPageBrowserIT)
 // asserts on it. Usage:
 //   node browser-check.js --url http://127.0.0.1:PORT/ --archive ID [--live ID] [--hostile TEXT]
-//                         [--screenshot FILE] [--chromium /usr/bin/chromium] [--timeout-ms 20000]
+//                         [--gateway https://bee.example] [--screenshot FILE] [--chromium /usr/bin/chromium] [--timeout-ms 20000]
 // Exit 0 when the page could be driven (the JSON then tells what happened, "failure" included),
 // 3 when the browser cannot be started.
 'use strict';
@@ -73,16 +73,20 @@ async function main() {
     await run('load', async () => {
       await page.goto(opt.url, { waitUntil: 'load' });
       await page.waitForFunction(() => window.__swarmtee && window.__swarmtee.polls > 0);
-      return { title: await page.title() };
+      // A marker that a reload would wipe: the "updates" step checks it is still there.
+      await page.evaluate(() => { window.__loaded = Date.now(); });
+      return { title: await page.title(), archives: await archiveRows(page) };
     });
 
     await run('archiveListed', async () => {
-      const row = page.locator('#archives tbody tr', { hasText: opt.archive });
-      await row.first().waitFor();
-      await page.waitForFunction((id) => Array.from(document.querySelectorAll('#archives tbody tr'))
-          .some((tr) => tr.textContent.includes(id) && tr.textContent.includes('finalised')), opt.archive);
-      const cells = await row.first().locator('td').allTextContents();
-      const urls = await row.first().locator('input').evaluateAll((inputs) => inputs.map((i) => i.value));
+      const archive = page.locator('#archives tbody', { hasText: opt.archive });
+      await archive.first().waitFor();
+      // The page polls: the row turns "finalised" once the archiver finalised it, without a reload.
+      await page.waitForFunction((id) => Array.from(document.querySelectorAll('#archives tbody'))
+          .some((tb) => tb.rows[0].cells[0].textContent === id && tb.rows[0].cells[1].textContent.startsWith('finalised')),
+      opt.archive);
+      const cells = await archive.first().locator('tr').first().locator('td').allTextContents();
+      const urls = await archive.first().locator('input').evaluateAll((inputs) => inputs.map((i) => i.value));
       return { cells, urls };
     });
 
@@ -108,8 +112,8 @@ async function main() {
     }
 
     await run('archivePlay', async () => {
-      const row = page.locator('#archives tbody tr', { hasText: opt.archive });
-      await row.first().getByRole('button', { name: 'Play' }).click();
+      const archive = page.locator('#archives tbody', { hasText: opt.archive });
+      await archive.first().getByRole('button', { name: 'Play', exact: true }).click();
       await page.waitForFunction(() => {
         const v = document.getElementById('video');
         return v.currentTime > 3;
@@ -144,6 +148,33 @@ async function main() {
       return Object.assign({ options, picked: pick }, await playerState(page));
     });
 
+    await run('updates', async () => {
+      const polls = await page.evaluate(() => window.__swarmtee.polls);
+      await page.waitForFunction((p) => window.__swarmtee.polls >= p + 1, polls);
+      return {
+        archives: await archiveRows(page),
+        sameDocument: await page.evaluate(() => typeof window.__loaded === 'number'),
+        navigations: await page.evaluate(() => performance.getEntriesByType('navigation').length),
+        polls: await page.evaluate(() => window.__swarmtee.polls),
+      };
+    });
+
+    if (opt.gateway) {
+      await run('gateway', async () => {
+        await page.fill('#gateway', opt.gateway);
+        await page.dispatchEvent('#gateway', 'change');
+        const archive = page.locator('#archives tbody', { hasText: opt.archive }).first();
+        await page.waitForFunction(({ id, gw }) => Array.from(document.querySelectorAll('#archives tbody'))
+            .some((tb) => tb.rows[0].cells[0].textContent === id
+                && Array.from(tb.querySelectorAll('input')).some((i) => i.value.startsWith(gw + '/bzz/'))),
+        { id: opt.archive, gw: opt.gateway });
+        return {
+          urls: await archive.locator('input').evaluateAll((inputs) => inputs.map((i) => i.value)),
+          stored: await page.evaluate(() => localStorage.getItem('swarmtee.gateway')),
+        };
+      });
+    }
+
     if (opt.screenshot) {
       fs.mkdirSync(path.dirname(opt.screenshot), { recursive: true });
       await page.screenshot({ path: opt.screenshot, fullPage: true });
@@ -167,6 +198,18 @@ async function run(name, step) {
   } catch (e) {
     report.failure = `${name}: ${e.message.split('\n')[0]}`;
   }
+}
+
+/** Archive rows as {id: [cell texts]}. */
+function archiveRows(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const tbody of document.querySelectorAll('#archives tbody')) {
+      const cells = Array.from(tbody.rows[0].cells).map((td) => td.textContent);
+      out[cells[0]] = cells;
+    }
+    return out;
+  });
 }
 
 async function waitPlaying(page, seconds) {

@@ -83,7 +83,7 @@
   function time(iso) {
     if (!iso) return '–';
     const d = new Date(iso);
-    return isNaN(d) ? String(iso) : d.toLocaleString();
+    return isNaN(d) ? String(iso) : d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
   }
 
   /** The gateway base URL if it is an http(s) URL, without a trailing slash; null otherwise. */
@@ -100,28 +100,34 @@
 
   // ---------- tables, updated in place row by row ----------
 
-  /** Replaces the rows of tbody with rows made by render(item), keeping rows whose data did not change. */
-  function sync(tbody, items, key, render) {
+  /**
+   * Makes the keyed children of container (rows or row groups carrying data-key) match items, in order:
+   * an element whose item did not change is kept as it is (so a selection in its URL field survives),
+   * others are rendered anew; non-keyed children (a thead) stay first.
+   */
+  function sync(container, items, key, render) {
     const old = new Map();
-    for (const tr of Array.from(tbody.rows)) old.set(tr.dataset.key, tr);
+    for (const e of Array.from(container.children)) {
+      if (e.dataset.key !== undefined) old.set(e.dataset.key, e);
+    }
     let previous = null;
     for (const item of items) {
       const k = key(item);
       const signature = JSON.stringify(item);
-      let tr = old.get(k);
-      if (!tr || tr.dataset.signature !== signature) {
+      let e = old.get(k);
+      if (!e || e.dataset.signature !== signature) {
         const fresh = render(item);
         fresh.dataset.key = k;
         fresh.dataset.signature = signature;
-        if (tr) tr.replaceWith(fresh);
-        tr = fresh;
+        if (e) e.replaceWith(fresh);
+        e = fresh;
       }
       old.delete(k);
-      const want = previous ? previous.nextSibling : tbody.firstChild;
-      if (want !== tr) tbody.insertBefore(tr, want);
-      previous = tr;
+      const want = previous ? previous.nextSibling : container.querySelector(':scope > [data-key]');
+      if (want !== e) container.insertBefore(e, want);
+      previous = e;
     }
-    for (const tr of old.values()) tr.remove();
+    for (const e of old.values()) e.remove();
   }
 
   function renderLive() {
@@ -135,7 +141,7 @@
     sync($('live').tBodies[0], rows, (r) => r.id, (r) => el('tr', {},
       el('td', { class: 'id' }, r.id),
       el('td', {}, (r.seenBy || []).join(', ')),
-      el('td', { title: r.firstSeen || '' }, time(r.firstSeen)),
+      el('td', { class: 'time', title: r.firstSeen || '' }, time(r.firstSeen)),
       el('td', {}, urlField('swarmtee', absolute(r.playlist))),
       el('td', {}, el('button', { type: 'button', class: 'play', textContent: 'Play live',
         onclick: () => play('live', r.id, r.playlist) }))));
@@ -145,30 +151,36 @@
   function renderArchives() {
     const gw = gateway();
     const rows = archiveData.map((a) => Object.assign({}, a, { gw }));
-    sync($('archives').tBodies[0], rows, (a) => a.id, (a) => {
+    sync($('archives'), rows, (a) => a.id, (a) => {
       const playlist = '/archive/' + encodeURIComponent(a.id) + '/index.m3u8';
       const sessions = Array.isArray(a.sessions) ? a.sessions.length : 0;
       const segments = a.segments || {};
-      const urls = el('td', {}, urlField('swarmtee', absolute(playlist)));
-      if (a.master && a.gw) urls.append(urlField('Bee gateway', `${a.gw}/bzz/${a.master}/`));
-      else if (a.master) urls.append(el('div', { class: 'muted' }, 'set a Bee gateway above for its URL'));
-      if (a.feedManifest && a.gw) urls.append(urlField('feed', `${a.gw}/bzz/${a.feedManifest}/`));
-      return el('tr', {},
-        el('td', { class: 'id' }, a.id),
-        el('td', {}, el('span', { class: 'badge ' + (a.state || '') }, a.state || '?'),
-          sessions > 1 ? el('div', { class: 'muted' }, `${sessions} sessions`) : null),
-        el('td', { title: a.start || '' }, time(a.start)),
-        el('td', { class: 'num' }, duration(a.duration)),
-        el('td', {}, (a.renditions || []).join(', ')),
-        el('td', { class: 'num' }, `${segments.archived ?? '–'} / ${segments.lost ?? '–'}`),
-        el('td', { class: 'num' }, bytes(a.bytes)),
-        el('td', { class: 'ref' },
-          a.master ? el('div', { title: 'Swarm reference of the archive master' }, a.master) : el('span', { class: 'muted' }, 'not uploaded yet'),
-          a.master && a.masterFinal === false ? el('div', { class: 'muted' }, 'live copy') : null,
-          a.feedManifest ? el('div', { title: 'feed manifest' }, 'feed ', a.feedManifest) : null),
-        urls,
-        el('td', {}, el('button', { type: 'button', class: 'play', textContent: 'Play',
-          onclick: () => play('archive', a.id, playlist) })));
+      const urls = el('td', { colSpan: 9, class: 'urls' }, urlField('swarmtee', absolute(playlist)));
+      if (a.master) {
+        urls.append(a.gw ? urlField('Bee gateway', `${a.gw}/bzz/${a.master}/`)
+          : el('div', { class: 'muted' }, 'set a Bee gateway above for the URL of this archive on Swarm'));
+      }
+      if (a.feedManifest) {
+        urls.append(a.gw ? urlField('feed', `${a.gw}/bzz/${a.feedManifest}/`) : urlField('feed manifest', a.feedManifest));
+      }
+      return el('tbody', { class: 'archive' },
+        el('tr', {},
+          el('td', { class: 'id' }, a.id),
+          el('td', {}, el('span', { class: 'badge ' + (a.state || '') }, a.state || '?'),
+            sessions > 1 ? el('div', { class: 'muted' }, `${sessions} sessions`) : null),
+          el('td', { class: 'time', title: a.start || '' }, time(a.start)),
+          el('td', { class: 'num' }, duration(a.duration)),
+          el('td', {}, (a.renditions || []).join(', ')),
+          el('td', { class: 'num' }, `${segments.archived ?? '–'} / ${segments.lost ?? '–'}`),
+          el('td', { class: 'num' }, bytes(a.bytes)),
+          el('td', { class: 'ref' },
+            a.master ? el('div', { title: 'Swarm reference of the archive master' }, a.master)
+              : el('span', { class: 'muted' }, 'not uploaded yet'),
+            a.master && a.masterFinal === false ? el('div', { class: 'muted' }, 'live copy, refreshed') : null,
+            a.feedManifest ? el('div', { class: 'muted', title: 'feed manifest' }, 'feed ', a.feedManifest) : null),
+          el('td', {}, el('button', { type: 'button', class: 'play', textContent: 'Play',
+            onclick: () => play('archive', a.id, playlist) }))),
+        el('tr', { class: 'details' }, urls));
     });
     $('archives-empty').textContent = archivesAvailable ? 'No archive yet.' : 'Archiving is off on this server.';
     $('archives-empty').classList.toggle('hidden', rows.length > 0);
