@@ -10,6 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.swarmtee.tee.Chunks;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.BeeClient;
+import io.swarmtee.tee.bee.BeeClientOptions;
+import io.swarmtee.tee.bee.UploadOptions;
+import io.swarmtee.tee.bee.fake.FakeBee;
+import io.swarmtee.tee.bee.fake.Fault;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -122,5 +127,46 @@ class StoreSyncTest {
         new StoreSync(vertx, store, wire -> Future.succeededFuture(other), options()).sync(List.of(root))));
     assertTrue(stopped.getMessage().contains(other.hex()), stopped.getMessage());
     assertEquals(0, stopped.progress().chunksSent());
+  }
+
+  @Test
+  void everyTreeDownloadsFromBeeAfterASyncThatWasInterruptedAndResumed() {
+    List<SwarmReference> roots = putSome();
+    Map<SwarmReference, Buffer> contents = new ConcurrentHashMap<>();
+    for (SwarmReference root : roots) {
+      contents.put(root, await(store.readAll(root)));
+    }
+    int total = chunkCount(roots);
+    FakeBee fake = await(FakeBee.start(vertx));
+    BatchId batch = fake.createBatch(22, true);
+    try (BeeClient bee = BeeClient.create(vertx, BeeClientOptions.of(fake.baseUrl()))) {
+      SyncOptions options = SyncOptions.forTarget(store, URI.create(fake.baseUrl()), batch);
+      UploadOptions stamped = UploadOptions.DEFAULT.withBatchId(batch);
+      int stopAt = total / 3;
+      AtomicInteger sent = new AtomicInteger();
+      StoreSync interrupted = new StoreSync(vertx, store, wire -> sent.incrementAndGet() > stopAt
+          ? Future.failedFuture(new IllegalStateException("process killed"))
+          : bee.uploadChunk(wire, stamped), options);
+      assertInstanceOf(SyncException.class, failure(interrupted.syncAll()));
+      assertEquals(stopAt, fake.calls("POST /chunks"));
+
+      fake.inject(1, "POST /chunks", Fault.status(500));
+      SyncException refused = assertInstanceOf(SyncException.class,
+          failure(StoreSync.create(vertx, store, bee, options).syncAll()));
+      assertEquals(stopAt + 1, fake.calls("POST /chunks") - refused.progress().chunksSent());
+
+      SyncReport last = await(StoreSync.create(vertx, store, bee, options).syncAll());
+
+      assertEquals(4, last.roots());
+      assertEquals(total + 1, fake.calls("POST /chunks"), "every chunk sent once, plus the refused one");
+      assertEquals(total, fake.swarm().chunkCount());
+      for (SwarmReference root : roots) {
+        assertEquals(contents.get(root), await(bee.downloadBytes(root)), "GET /bytes/" + root);
+      }
+      assertEquals(batch.hex(), fake.lastHeaders("POST /chunks").orElseThrow().get("swarm-postage-batch-id"));
+    } finally {
+      await(fake.close());
+    }
+    fake.assertSpecConformant();
   }
 }
