@@ -22,6 +22,11 @@ import io.swarmtee.proxy.testing.LivepeerOrigin.OriginStream;
 import io.swarmtee.proxy.testing.TestBee;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeClientOptions;
+import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.UploadOptions;
+import io.swarmtee.tee.spool.PipelineOptions;
+import io.swarmtee.tee.spool.SegmentUploader;
+import io.swarmtee.tee.spool.UploadPipeline;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -219,10 +224,13 @@ class WebPageBrowserIT {
     TestBee bee = TestBee.start(vertx).await();
     Config config = TestServers.config(upstream, tmp.resolve("data"), "--upstream-status", upstreamStatus,
         "--archive", "--bee", bee.url(), "--batch", "ab".repeat(32));
-    BeeClient reader = BeeClient.create(vertx, BeeClientOptions.of(bee.url()));
-    server = SwarmteeServer.start(vertx, config, new SwarmteeServer.Parts(
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Ticker.systemTicker(), Clock.systemUTC(),
-        Optional.of(ContentSource.bee(reader)), Optional.of(reader), Optional.empty(),
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    BeeClient client = BeeClient.create(vertx, BeeClientOptions.of(bee.url())
+        .withDefaultBatchId(BatchId.parse(config.store().batch().orElseThrow())));
+    UploadPipeline uploads = UploadPipeline.create(vertx, PipelineOptions.defaults(tmp.resolve("data/spool")),
+        SegmentUploader.bee(client, UploadOptions.DEFAULT), registry);
+    server = SwarmteeServer.start(vertx, config, new SwarmteeServer.Parts(registry, Ticker.systemTicker(),
+        Clock.systemUTC(), Optional.of(ContentSource.bee(client)), Optional.of(client), Optional.of(uploads),
         List.of(ArchiveModule.factory(ArchiveHooks.NONE), WebModule::new))).await();
     return "http://127.0.0.1:" + server.port();
   }
