@@ -56,7 +56,8 @@ public record PipelineOptions(
   }
 
   /**
-   * 1 GiB / 2000 segments of spool (about 8 minutes of five 2 Mbit/s renditions at 2 s segments),
+   * 1 GiB / 2000 segments of spool (about 13 minutes of Bee being away for five 2 Mbit/s renditions
+   * at 2 s segments),
    * 4 uploads at once, 8 attempts with backoff from 500 ms doubling to 30 s, 50% jitter.
    */
   public static PipelineOptions defaults(Path spoolDir) {

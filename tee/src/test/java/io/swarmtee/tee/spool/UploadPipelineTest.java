@@ -140,7 +140,6 @@ class UploadPipelineTest {
       long ms = delays.get(i).toMillis();
       assertTrue(ms >= bases[i] / 2 && ms <= bases[i], "delay " + i + " = " + ms + " ms");
     }
-    assertEquals(delays, new ArrayList<>(delays), "deterministic under the seeded Random");
     assertEquals(1, count("stored"));
     assertEquals(0, count("failed"));
   }
