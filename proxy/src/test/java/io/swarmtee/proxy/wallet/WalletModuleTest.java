@@ -10,6 +10,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.swarmtee.proxy.SwarmteeServer;
 import io.swarmtee.proxy.TestServers;
 import io.swarmtee.proxy.config.Config;
+import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.fake.FakeBee;
 import io.swarmtee.wallet.Keystores;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -84,6 +86,32 @@ class WalletModuleTest {
     assertEquals(400, get(server, "/api/postage/estimate?hours=24").status());
     assertEquals(400, get(server, "/api/postage/estimate?bitrate=1000&hours=1&ttl=soon").status());
     server.stop(Duration.ofSeconds(1)).await();
+  }
+
+  @Test
+  void postageAndEstimatesComeFromBee() throws Exception {
+    FakeBee fake = FakeBee.start(vertx).await();
+    BatchId batch = fake.createBatch(22, true);
+    SwarmteeServer server = start("--bee", fake.baseUrl(), "--batch", batch.hex());
+    wallet.postage().orElseThrow().refresh().await();
+
+    Answer postage = get(server, "/api/postage");
+    assertEquals(200, postage.status());
+    assertEquals("fixed", postage.body().getString("mode"));
+    assertEquals(batch.hex(), postage.body().getString("currentBatch"));
+    JsonObject b = postage.body().getJsonArray("batches").getJsonObject(0);
+    assertEquals(22, b.getInteger("depth"));
+    assertEquals(0.0, b.getDouble("utilizationRatio"));
+    assertTrue(b.getLong("remainingBytes") > 7_000_000_000L, b.encode());
+
+    Answer estimate = get(server, "/api/postage/estimate?bitrate=1000000&hours=24&ttl=30d");
+    assertEquals(200, estimate.status(), estimate.body().encode());
+    assertEquals("bee", estimate.body().getString("priceSource"));
+    assertEquals(23, estimate.body().getInteger("depth"));
+    assertEquals("104367705292800000", estimate.body().getString("costPlur"), "FakeBee's price is 24 000 PLUR");
+    server.stop(Duration.ofSeconds(1)).await();
+    fake.close().await();
+    fake.assertSpecConformant();
   }
 
   @Test
