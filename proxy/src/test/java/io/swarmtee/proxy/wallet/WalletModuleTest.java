@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.swarmtee.proxy.SwarmteeServer;
 import io.swarmtee.proxy.TestServers;
 import io.swarmtee.proxy.config.Config;
+import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.fake.FakeBee;
 import io.swarmtee.wallet.Keystores;
@@ -109,6 +110,37 @@ class WalletModuleTest {
     assertEquals("bee", estimate.body().getString("priceSource"));
     assertEquals(23, estimate.body().getInteger("depth"));
     assertEquals("104367705292800000", estimate.body().getString("costPlur"), "FakeBee's price is 24 000 PLUR");
+    server.stop(Duration.ofSeconds(1)).await();
+    fake.close().await();
+    fake.assertSpecConformant();
+  }
+
+  @Test
+  void theArchiversMasterUpdatesBecomeTheStreamsFeed() throws Exception {
+    FakeBee fake = FakeBee.start(vertx).await();
+    BatchId batch = fake.createBatch(22, true);
+    Path pw = Files.writeString(tmp.resolve("pw"), PASSWORD);
+    Keystores.Created created = Keystores.create(tmp.resolve("ks"), pw, Keystores.Strength.LIGHT);
+    SwarmteeServer server = start("--bee", fake.baseUrl(), "--batch", batch.hex(),
+        "--keystore", tmp.resolve("ks").toString(), "--password-file", pw.toString());
+    wallet.postage().orElseThrow().refresh().await();
+    assertTrue(get(server, "/api/identity").body().getBoolean("feeds"));
+    assertTrue(wallet.feed("live").isEmpty());
+
+    SwarmReference first = SwarmReference.parse("11".repeat(32));
+    SwarmReference second = SwarmReference.parse("22".repeat(32));
+    wallet.masterUpdated("live", first, false).await();
+    wallet.masterUpdated("live", second, false).await(); // within 30 s of the first: skipped
+    assertEquals(1, fake.calls("POST /soc/{owner}/{id}"));
+    wallet.masterUpdated("live", second, true).await(); // final: always written
+    assertEquals(2, fake.calls("POST /soc/{owner}/{id}"));
+    assertEquals(1, fake.calls("POST /feeds/{owner}/{topic}"));
+
+    JsonObject feed = wallet.feed("live").orElseThrow();
+    assertEquals(created.address(), feed.getString("owner"));
+    assertEquals("swarmtee:archive:live", feed.getString("topicString"));
+    assertEquals(2, feed.getLong("nextIndex"));
+    assertTrue(feed.getString("bzzPath").matches("/bzz/[0-9a-f]{64}/"), feed.encode());
     server.stop(Duration.ofSeconds(1)).await();
     fake.close().await();
     fake.assertSpecConformant();
