@@ -1,6 +1,7 @@
 package io.swarmtee.proxy.wallet;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.swarmtee.proxy.archive.ArchiveHooks;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
@@ -173,6 +174,21 @@ public final class Wallet implements AutoCloseable {
    */
   public Optional<JsonObject> feed(String streamId) {
     return feeds.flatMap(f -> f.describe(streamId));
+  }
+
+  /** @return the archiver's hooks: {@link #masterUpdated} and {@link #feed} */
+  public ArchiveHooks archiveHooks() {
+    return new ArchiveHooks() {
+      @Override
+      public Future<Void> masterUploaded(String streamId, SwarmReference master, boolean finalised) {
+        return masterUpdated(streamId, master, finalised);
+      }
+
+      @Override
+      public Optional<JsonObject> feed(String streamId) {
+        return Wallet.this.feed(streamId);
+      }
+    };
   }
 
   /** Tells postage the current archive bitrate (all renditions), for the remaining hours of video. */

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.swarmtee.proxy.SwarmteeServer;
 import io.swarmtee.proxy.TestServers;
+import io.swarmtee.proxy.archive.ArchiveHooks;
 import io.swarmtee.proxy.config.Config;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
@@ -129,14 +130,15 @@ class WalletModuleTest {
 
     SwarmReference first = SwarmReference.parse("11".repeat(32));
     SwarmReference second = SwarmReference.parse("22".repeat(32));
-    wallet.masterUpdated("live", first, false).await();
-    wallet.masterUpdated("live", second, false).await(); // within 30 s of the first: skipped
+    ArchiveHooks hooks = wallet.archiveHooks();
+    hooks.masterUploaded("live", first, false).await();
+    hooks.masterUploaded("live", second, false).await(); // within 30 s of the first: skipped
     assertEquals(1, fake.calls("POST /soc/{owner}/{id}"));
     wallet.masterUpdated("live", second, true).await(); // final: always written
     assertEquals(2, fake.calls("POST /soc/{owner}/{id}"));
     assertEquals(1, fake.calls("POST /feeds/{owner}/{topic}"));
 
-    JsonObject feed = wallet.feed("live").orElseThrow();
+    JsonObject feed = hooks.feed("live").orElseThrow();
     assertEquals(created.address(), feed.getString("owner"));
     assertEquals("swarmtee:archive:live", feed.getString("topicString"));
     assertEquals(2, feed.getLong("nextIndex"));
