@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.swarmtee.proxy.archive.ArchiveHooks;
+import io.swarmtee.proxy.archive.ArchiveModule;
 import io.swarmtee.proxy.bytes.ContentSource;
 import io.swarmtee.proxy.config.Config;
 import io.swarmtee.proxy.config.ConfigException;
@@ -24,6 +26,7 @@ import io.swarmtee.proxy.web.WebModule;
 import io.swarmtee.wallet.IdentityException;
 import io.swarmtee.wallet.feed.FeedException;
 import io.swarmtee.wallet.postage.PostageException;
+import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeClientOptions;
@@ -36,16 +39,19 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,8 +171,25 @@ public final class Main {
     Optional<UploadPipeline> uploads = bee.map(b -> UploadPipeline.create(vertx, pipelineOptions(config),
         wallet.postage().<SegmentUploader>map(postage -> StampedUploader.create(b, UploadOptions.DEFAULT, postage))
             .orElseGet(() -> SegmentUploader.bee(b, UploadOptions.DEFAULT)), registry));
+    List<Function<ModuleContext, ProxyModule>> modules = new ArrayList<>();
+    modules.add(ctx -> new WalletModule(ctx, wallet));
+    if (config.archive().enabled()) {
+      // The archiver's master references go to the wallet's feeds; the wallet closes after the modules.
+      modules.add(ArchiveModule.factory(new ArchiveHooks() {
+        @Override
+        public Future<Void> masterUploaded(String streamId, SwarmReference master, boolean finalised) {
+          return wallet.masterUpdated(streamId, master, finalised);
+        }
+
+        @Override
+        public Optional<JsonObject> feed(String streamId) {
+          return wallet.feed(streamId);
+        }
+      }));
+    }
+    modules.add(WebModule::new);
     SwarmteeServer.Parts parts = new SwarmteeServer.Parts(registry, Ticker.systemTicker(), Clock.systemUTC(),
-        content, bee, uploads, List.of(ctx -> new WalletModule(ctx, wallet), WebModule::new));
+        content, bee, uploads, modules);
     try {
       SwarmteeServer server = SwarmteeServer.start(vertx, config, parts).await(60, TimeUnit.SECONDS);
       LOG.info("swarmtee listening on {}:{}, upstream {}{}, archive {}", config.listen().host(), server.port(),
@@ -174,17 +197,24 @@ public final class Main {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         LOG.info("shutting down: draining requests for up to {} s", SHUTDOWN_GRACE.toSeconds());
         try {
-          server.stop(SHUTDOWN_GRACE).eventually(() -> {
-            wallet.close(); // after the modules: the archiver's final feed updates go through the wallet
-            return uploads.map(UploadPipeline::close).orElse(Future.succeededFuture())
-                .eventually(() -> {
-                  bee.ifPresent(BeeClient::close);
-                  return vertx.close();
-                });
-          }).await(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
+          server.stop(SHUTDOWN_GRACE).await(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
         } catch (Exception e) {
           LOG.warn("unclean shutdown: {}", e.toString());
         }
+        wallet.close(); // after the modules: the archiver's final feed updates go through the wallet
+        try {
+          uploads.map(UploadPipeline::close).orElse(Future.succeededFuture()).await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          LOG.warn("upload pipeline did not close cleanly: {}", e.toString());
+        }
+        bee.ifPresent(BeeClient::close);
+        // Awaited on its own: a future composed on an event loop could not complete once the loops stopped.
+        try {
+          vertx.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+        }
+        LOG.info("stopped");
       }, "swarmtee-shutdown"));
       return 0;
     } catch (Exception e) {

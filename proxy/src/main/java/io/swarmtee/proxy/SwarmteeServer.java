@@ -96,7 +96,7 @@ public final class SwarmteeServer {
     this.metrics = new ProxyMetrics(parts.registry());
     this.shield = CoalescingShield.create(vertx, ShieldSettings.from(config), metrics, parts.ticker(), parts.clock());
     this.admin = AdminGuard.create(config.adminToken());
-    this.probe = vertx.createHttpClient(new HttpClientOptions()
+    this.probe = vertx.createHttpClient(new HttpClientOptions().setMetricsName("swarmtee-ready-probe")
         .setConnectTimeout((int) config.timeouts().connect().toMillis()).setKeepAlive(false));
   }
 

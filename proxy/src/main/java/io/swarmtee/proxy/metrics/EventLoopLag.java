@@ -8,6 +8,7 @@ import io.vertx.core.internal.VertxInternal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -49,7 +50,14 @@ public final class EventLoopLag {
     for (int i = 0; i < loops.size(); i++) {
       AtomicLong lag = lagNanos.get(i);
       long submitted = System.nanoTime();
-      loops.get(i).execute(() -> lag.set(System.nanoTime() - submitted));
+      EventExecutor loop = loops.get(i);
+      if (!loop.isShuttingDown()) {
+        try {
+          loop.execute(() -> lag.set(System.nanoTime() - submitted));
+        } catch (RejectedExecutionException e) {
+          return; // Vert.x is closing
+        }
+      }
     }
   }
 }

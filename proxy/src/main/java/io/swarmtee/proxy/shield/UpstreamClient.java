@@ -41,7 +41,7 @@ final class UpstreamClient {
     this.firstByteTimeout = firstByteTimeout;
     this.idleTimeout = idleTimeout;
     this.client = vertx.createHttpClient(
-        new HttpClientOptions().setKeepAlive(true)
+        new HttpClientOptions().setKeepAlive(true).setMetricsName("swarmtee-upstream")
             .setConnectTimeout((int) connectTimeout.toMillis()),
         new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(1024));
   }
