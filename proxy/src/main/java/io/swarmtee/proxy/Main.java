@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.swarmtee.proxy.archive.ArchiveHooks;
 import io.swarmtee.proxy.archive.ArchiveModule;
 import io.swarmtee.proxy.bytes.ContentSource;
 import io.swarmtee.proxy.config.Config;
@@ -26,7 +25,6 @@ import io.swarmtee.proxy.web.WebModule;
 import io.swarmtee.wallet.IdentityException;
 import io.swarmtee.wallet.feed.FeedException;
 import io.swarmtee.wallet.postage.PostageException;
-import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeClientOptions;
@@ -39,7 +37,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.PrintStream;
@@ -175,17 +172,7 @@ public final class Main {
     modules.add(ctx -> new WalletModule(ctx, wallet));
     if (config.archive().enabled()) {
       // The archiver's master references go to the wallet's feeds; the wallet closes after the modules.
-      modules.add(ArchiveModule.factory(new ArchiveHooks() {
-        @Override
-        public Future<Void> masterUploaded(String streamId, SwarmReference master, boolean finalised) {
-          return wallet.masterUpdated(streamId, master, finalised);
-        }
-
-        @Override
-        public Optional<JsonObject> feed(String streamId) {
-          return wallet.feed(streamId);
-        }
-      }));
+      modules.add(ArchiveModule.factory(wallet.archiveHooks()));
     }
     modules.add(WebModule::new);
     SwarmteeServer.Parts parts = new SwarmteeServer.Parts(registry, Ticker.systemTicker(), Clock.systemUTC(),
