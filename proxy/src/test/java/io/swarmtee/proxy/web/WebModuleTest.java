@@ -68,14 +68,16 @@ class WebModuleTest {
     RequestOptions options = new RequestOptions().setMethod(method).setPort(server.port()).setHost("127.0.0.1")
         .setURI(path);
     headers.forEach(options::putHeader);
-    // One client per request: its connection's event loop is the one the callbacks run on, so the body
-    // handler is set as the response arrives (a pooled connection of another loop could deliver it first).
+    // The whole exchange runs on one event loop: started from the test thread, a request future may complete
+    // there while the response arrives on the loop, and a body handler set late loses the end (a hung test).
     HttpClient client = vertx.createHttpClient();
-    return client.request(options)
+    io.vertx.core.Promise<Answer> answer = io.vertx.core.Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> client.request(options)
         .compose(req -> req.send())
         .compose(resp -> resp.body().map(body -> new Answer(resp.statusCode(), resp.headers(), body)))
         .eventually(client::close)
-        .await();
+        .onComplete(answer));
+    return answer.future().await();
   }
 
   private Answer get(SwarmteeServer server, String path) {
