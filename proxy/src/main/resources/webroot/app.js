@@ -157,7 +157,7 @@
       const segments = a.segments || {};
       const urls = el('td', { colSpan: 9, class: 'urls' }, urlField('swarmtee', absolute(playlist)));
       if (a.master) {
-        urls.append(a.gw ? urlField('Bee gateway', `${a.gw}/bzz/${a.master}/`)
+        urls.append(a.gw ? urlField('Bee gateway', a.gw + (a.masterPath || `/bzz/${a.master}/`))
           : el('div', { class: 'muted' }, 'set a Bee gateway above for the URL of this archive on Swarm'));
       }
       if (a.feedManifest) {

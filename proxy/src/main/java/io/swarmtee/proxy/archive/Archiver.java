@@ -373,6 +373,9 @@ public final class Archiver {
         .put("bytes", s.bytes)
         .put("discontinuities", s.runs.size() - 1)
         .put("master", s.master.map(r -> r.hex()).orElse(null))
+        // where a Bee gateway serves the master: a /bzz manifest, or raw /bytes (embedded store, --batch auto)
+        .put("masterPath", s.master.map(r -> sink.playlistsAsManifests() ? "/bzz/" + r.hex() + "/"
+            : "/bytes/" + r.hex() + "?name=index.m3u8").orElse(null))
         .put("masterFinal", s.masterIsFinal);
   }
 }
