@@ -6,7 +6,9 @@ import io.swarmtee.proxy.config.Config;
 import io.swarmtee.tee.SwarmHasher;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.spool.SegmentKey;
+import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
+import io.swarmtee.tee.bee.UploadOptions;
 import io.swarmtee.tee.spool.PipelineOptions;
 import io.swarmtee.tee.spool.SegmentUploader;
 import io.swarmtee.tee.spool.UploadPipeline;
@@ -57,20 +59,25 @@ public final class ArchiveModule implements ProxyModule {
     this.store = FileArchiveStateStore.create(ctx.vertx(), data.resolve("archive"));
     BiFunction<String, Buffer, Future<SwarmReference>> playlists;
     boolean manifests;
-    if (ctx.bee().isPresent() && ctx.uploads().isPresent()) {
-      // Main's pipeline (stamped per upload with --batch auto) and Bee client; this module starts the pipeline.
+    if (ctx.bee().isPresent()) {
+      BeeClient client = ctx.bee().get();
       this.bee = ctx.bee();
-      this.pipeline = ctx.uploads().get();
-      this.ownPipeline = false;
-      if (ctx.bee().get().options().defaultBatchId().isPresent()) {
-        BeeArchiveSink beeSink = new BeeArchiveSink(ctx.bee().get(),
+      // An explicit --batch stamps every upload; with --batch auto only Main's pipeline (its uploader asks the
+      // wallet for a batch per upload) can upload.
+      Optional<UploadOptions> stamped = config.store().batch().filter(b -> !b.equals("auto"))
+          .map(b -> UploadOptions.DEFAULT.withBatchId(BatchId.parse(b)))
+          .or(() -> client.options().defaultBatchId().map(b -> UploadOptions.DEFAULT));
+      this.ownPipeline = ctx.uploads().isEmpty();
+      this.pipeline = ctx.uploads().orElseGet(() -> UploadPipeline.create(ctx.vertx(), pipelineOptions(config),
+          SegmentUploader.bee(client, stamped.orElse(UploadOptions.DEFAULT)), ctx.registry()));
+      if (stamped.isPresent()) {
+        BeeArchiveSink beeSink = new BeeArchiveSink(client, stamped.get(),
             Scheduler.of(ctx.vertx().getOrCreateContext()), Duration.ofMillis(250), Duration.ofSeconds(10));
         playlists = beeSink::storePlaylist;
         manifests = true;
       } else {
-        // --batch auto: only the pipeline's uploader knows which batch stamps an upload, so playlists take
-        // the same path and are linked as /bytes/<ref>?name=….m3u8. The key carries the content's hash: the
-        // pipeline deduplicates by key, and a playlist changes under the same name.
+        // The key carries the content's hash: the pipeline deduplicates by key, and a playlist changes under
+        // the same name. Linked as /bytes/<ref>?name=….m3u8.
         UploadPipeline p = pipeline;
         playlists = (name, text) -> {
           SegmentKey key = new SegmentKey("archive-playlists", "m3u8",
@@ -83,12 +90,9 @@ public final class ArchiveModule implements ProxyModule {
       // No Bee: segments and playlists go to the embedded store under --data/store.
       this.bee = Optional.empty();
       this.ownPipeline = true;
-      PipelineOptions options = new PipelineOptions(data.resolve("spool"), config.spool().maxBytes(),
-          config.spool().maxSegments(), config.spool().uploadConcurrency(), UPLOAD_ATTEMPTS, Duration.ofMillis(250),
-          Duration.ofSeconds(10), 0.5, 10_000);
       Future<EmbeddedStore> opened = embedded.future();
       SegmentUploader uploader = (key, bytes, expected) -> opened.compose(s -> s.upload(key, bytes, expected));
-      this.pipeline = UploadPipeline.create(ctx.vertx(), options, uploader, ctx.registry());
+      this.pipeline = UploadPipeline.create(ctx.vertx(), pipelineOptions(config), uploader, ctx.registry());
       playlists = (name, text) -> opened.compose(s -> s.put(text));
       manifests = false;
     }
@@ -102,6 +106,12 @@ public final class ArchiveModule implements ProxyModule {
     this.archiver = Archiver.create(ctx.vertx(), settings, fetcher,
         new PipelineArchiveSink(pipeline, playlists, manifests), store, ctx.registry(), Clock.systemUTC())
         .hooks(hooks);
+  }
+
+  private static PipelineOptions pipelineOptions(Config config) {
+    return new PipelineOptions(config.store().data().resolve("spool"), config.spool().maxBytes(),
+        config.spool().maxSegments(), config.spool().uploadConcurrency(), UPLOAD_ATTEMPTS, Duration.ofMillis(250),
+        Duration.ofSeconds(10), 0.5, 10_000);
   }
 
   private static String withoutSlash(URI u) {

@@ -27,12 +27,20 @@ public final class BeeArchiveSink implements ArchiveSink {
   private final Scheduler scheduler;
   private final Duration firstBackoff;
   private final Duration maxBackoff;
+  private final UploadOptions options;
 
   /**
    * @param scheduler timers for the backoff
    * @param firstBackoff delay before the first retry, doubled up to {@code maxBackoff}
    */
   public BeeArchiveSink(BeeClient bee, Scheduler scheduler, Duration firstBackoff, Duration maxBackoff) {
+    this(bee, UploadOptions.DEFAULT, scheduler, firstBackoff, maxBackoff);
+  }
+
+  /** @param options per-upload options (e.g. the batch, when the client has no default one) */
+  public BeeArchiveSink(BeeClient bee, UploadOptions options, Scheduler scheduler, Duration firstBackoff,
+      Duration maxBackoff) {
+    this.options = options;
     this.bee = bee;
     this.scheduler = scheduler;
     this.firstBackoff = firstBackoff;
@@ -41,12 +49,12 @@ public final class BeeArchiveSink implements ArchiveSink {
 
   @Override
   public Future<SwarmReference> storeSegment(SegmentKey key, Buffer bytes) {
-    return withRetry(key.toString(), () -> bee.uploadBytes(bytes, UploadOptions.DEFAULT), firstBackoff);
+    return withRetry(key.toString(), () -> bee.uploadBytes(bytes, options), firstBackoff);
   }
 
   @Override
   public Future<SwarmReference> storePlaylist(String name, Buffer playlist) {
-    return withRetry(name, () -> bee.uploadFile(playlist, name, MPEGURL, UploadOptions.DEFAULT), firstBackoff);
+    return withRetry(name, () -> bee.uploadFile(playlist, name, MPEGURL, options), firstBackoff);
   }
 
   private Future<SwarmReference> withRetry(String what, java.util.function.Supplier<Future<SwarmReference>> op,

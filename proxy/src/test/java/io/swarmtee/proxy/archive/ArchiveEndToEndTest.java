@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swarmtee.proxy.testing.HlsRecording;
+import io.swarmtee.proxy.testing.LiveFeed;
 import io.swarmtee.proxy.testing.LivepeerOrigin.OriginStream;
 import io.swarmtee.proxy.testing.TestBee.Fault;
 import io.vertx.core.Future;
@@ -172,6 +173,34 @@ class ArchiveEndToEndTest {
         "result", "archived").counter().count());
     assertEquals(24, h.registry.get("swarmtee.archive.lag").timer().count());
     assertTrue(h.registry.get("swarmtee.archive.playlist.uploads").tag("result", "ok").counter().count() >= 3);
+    String scrape = h.registry.scrape();
+    for (String name : List.of("swarmtee_archive_segments_total{", "swarmtee_archive_lag_seconds_bucket{",
+        "swarmtee_archive_active_streams ", "swarmtee_archive_playlist_uploads_total{")) {
+      assertTrue(scrape.contains(name), name + " in\n" + scrape);
+    }
+  }
+
+  @Test
+  void aTrulyLiveFfmpegStreamIsArchivedCompletely(Vertx vertx, @TempDir Path data) throws Exception {
+    h = ArchiveHarness.start(vertx, data, s -> s);
+    OriginStream stream = h.origin.stream("realtime", HlsRecording.RENDITIONS);
+    // A viewer's request makes the archiver follow the stream before it exists.
+    assertEquals(404, h.get("/stream/realtime.m3u8").status());
+    Future<Void> finalised = h.archiver.nextFinalisation("realtime");
+    LiveFeed feed = LiveFeed.start(vertx, data.resolve("live-hls"), 6, stream);
+    int produced = await(feed.ended());
+    await(finalised);
+    assertTrue(produced >= 5, "ffmpeg produced " + produced + " segments");
+    JsonObject archive = api("realtime");
+    assertEquals(2L * produced, archive.getJsonObject("segments").getLong("archived"), archive.encodePrettily());
+    assertEquals(0, archive.getJsonObject("segments").getLong("lost"));
+    double duration = LiveFeed.durations(data.resolve("live-hls"), "source").stream()
+        .mapToDouble(Double::doubleValue).sum();
+    assertEquals(duration, archive.getDouble("duration"), 0.01);
+    Path out = data.resolve("realtime.ts");
+    Ffmpeg.Run run = Ffmpeg.remux(h.url() + "/archive/realtime/index.m3u8", out);
+    assertEquals(0, run.exit(), run.output());
+    assertEquals(duration, Ffmpeg.duration(out), 0.5);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.swarmtee.proxy.archive;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.swarmtee.proxy.testing.LivepeerOrigin;
 import io.swarmtee.proxy.testing.TestBee;
 import io.swarmtee.tee.bee.BatchId;
@@ -36,13 +37,13 @@ final class ArchiveHarness {
   final LivepeerOrigin origin;
   final TestBee bee;
   final Archiver archiver;
-  final SimpleMeterRegistry registry;
+  final PrometheusMeterRegistry registry;
   final HttpServer server;
   final FileArchiveStateStore store;
   private final io.vertx.ext.web.client.WebClient web;
 
   private ArchiveHarness(Vertx vertx, LivepeerOrigin origin, TestBee bee, Archiver archiver,
-      SimpleMeterRegistry registry, HttpServer server, FileArchiveStateStore store) {
+      PrometheusMeterRegistry registry, HttpServer server, FileArchiveStateStore store) {
     this.vertx = vertx;
     this.origin = origin;
     this.bee = bee;
@@ -69,7 +70,7 @@ final class ArchiveHarness {
       LivepeerOrigin origin, TestBee bee) {
     HttpClient upstreamClient = vertx.createHttpClient();
     HttpClient beeForward = vertx.createHttpClient();
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ArchiveSettings settings = tune.apply(ArchiveSettings.defaults(URI.create(origin.url()))
         .withPoll(Duration.ofMillis(50)));
     UpstreamFetcher fetcher = UpstreamFetcher.direct(upstreamClient, Duration.ofSeconds(5));

@@ -18,15 +18,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An in-memory Bee API for tests: {@code POST /bytes} (real Swarm {@code /bytes} references),
  * {@code POST /bzz?name=} (single-file manifest, Content-Type kept), {@code GET/HEAD /bytes/{ref}},
- * {@code GET /bzz/{ref}/} (and the 308 from {@code /bzz/{ref}}), {@code GET /health}. Faults:
+ * {@code GET /bzz/{ref}/} (and the 308 from {@code /bzz/{ref}}), {@code GET /health}, and enough postage API
+ * ({@code /stamps}, {@code /stamps/{id}} for {@link #BATCH}, {@code /chainstate}) for swarmtee's
+ * postage checks. Faults:
  * {@link #outage(Fault)} makes every request answer 503 or drops the connection, until set back.
  */
 public final class TestBee {
 
+  /** The one postage batch this node owns: usable, barely used, a month to live. */
+  public static final String BATCH = "ab".repeat(32);
+
   /** What an outage looks like to the client. */
   public enum Fault { NONE, UNAVAILABLE_503, CONNECTION_RESET }
 
-  private record File(String name, String contentType, Buffer body) {}
+  /** A {@code /bzz} upload. */
+  public record File(String name, String contentType, Buffer body) {}
+
+  private record FileWaiter(java.util.function.Predicate<File> predicate,
+      io.vertx.core.Promise<SwarmReference> promise) {}
+
+  private final java.util.List<FileWaiter> fileWaiters = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private final Map<SwarmReference, Buffer> bytes = new ConcurrentHashMap<>();
   private final Map<SwarmReference, File> files = new ConcurrentHashMap<>();
@@ -78,6 +89,20 @@ public final class TestBee {
     return Optional.ofNullable(files.get(ref)).map(File::body);
   }
 
+  /**
+   * @return the reference of the first {@code /bzz} upload (already there or to come) that matches
+   */
+  public synchronized Future<SwarmReference> whenFile(java.util.function.Predicate<File> predicate) {
+    for (Map.Entry<SwarmReference, File> e : files.entrySet()) {
+      if (predicate.test(e.getValue())) {
+        return Future.succeededFuture(e.getKey());
+      }
+    }
+    io.vertx.core.Promise<SwarmReference> p = io.vertx.core.Promise.promise();
+    fileWaiters.add(new FileWaiter(predicate, p));
+    return p.future();
+  }
+
   public Future<Void> close() {
     return server.close();
   }
@@ -113,7 +138,11 @@ public final class TestBee {
         // A stand-in for a mantaray manifest's address: distinct from the /bytes reference of the body.
         byte[] manifest = ("bzz\n" + name + "\n" + type + "\n").getBytes(StandardCharsets.UTF_8);
         SwarmReference ref = SwarmHasher.create().update(manifest).update(body).finish();
-        files.put(ref, new File(name, type, body.copy()));
+        File file = new File(name, type, body.copy());
+        synchronized (this) {
+          files.put(ref, file);
+          fileWaiters.removeIf(w -> w.predicate().test(file) && w.promise().tryComplete(ref));
+        }
         uploaded(req, ref);
       });
     } else if ((req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD) && path.startsWith("/bytes/")) {
@@ -132,12 +161,26 @@ public final class TestBee {
       } else {
         notFound(req);
       }
+    } else if (req.method() == HttpMethod.GET && path.equals("/stamps/" + BATCH)) {
+      req.response().putHeader("Content-Type", "application/json").end(batch(BATCH).encode());
+    } else if (req.method() == HttpMethod.GET && path.equals("/stamps")) {
+      req.response().putHeader("Content-Type", "application/json").end(new JsonObject()
+          .put("stamps", new io.vertx.core.json.JsonArray().add(batch(BATCH))).encode());
+    } else if (req.method() == HttpMethod.GET && path.equals("/chainstate")) {
+      req.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("chainTip", 1000)
+          .put("block", 1000).put("totalAmount", "1000000").put("currentPrice", "24000").encode());
     } else if (path.equals("/health")) {
       req.response().putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("status", "ok").put("version", "test").encode());
     } else {
       notFound(req);
     }
+  }
+
+  private static JsonObject batch(String id) {
+    return new JsonObject().put("batchID", id).put("utilization", 0).put("usable", true).put("depth", 24)
+        .put("bucketDepth", 16).put("amount", "100000000000").put("batchTTL", 30L * 24 * 3600)
+        .put("immutableFlag", true).put("exists", true).put("label", "test");
   }
 
   private void uploaded(HttpServerRequest req, SwarmReference ref) {

@@ -1,0 +1,93 @@
+package io.swarmtee.proxy.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code java -jar proxy/target/swarmtee.jar} as a child process, with the JDK running the test. Its output
+ * goes to a log file; {@link #port()} completes when it logged the port it listens on.
+ */
+public final class SwarmteeProcess implements AutoCloseable {
+
+  private static final Pattern LISTENING = Pattern.compile("swarmtee listening on [^ ]*:(\\d+),");
+
+  private final Process process;
+  private final CompletableFuture<Integer> port = new CompletableFuture<>();
+
+  private SwarmteeProcess(Process process, Path log) {
+    this.process = process;
+    Thread reader = new Thread(() -> copy(log), "swarmtee-child-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /**
+   * @param jar the fat jar ({@code target/swarmtee.jar} when run by failsafe in the proxy module)
+   * @param log where the child's output goes (appended)
+   */
+  public static SwarmteeProcess start(Path jar, List<String> flags, Path log) throws IOException {
+    if (!Files.isRegularFile(jar)) {
+      throw new IOException(jar.toAbsolutePath() + " is missing: run the *IT tests after `package` (mvn verify)");
+    }
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-jar", jar.toString()));
+    cmd.addAll(flags);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    return new SwarmteeProcess(p, log);
+  }
+
+  private void copy(Path log) {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+        StandardCharsets.UTF_8));
+        Writer out = Files.newBufferedWriter(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        out.write(line);
+        out.write('\n');
+        out.flush();
+        Matcher m = LISTENING.matcher(line);
+        if (m.find()) {
+          port.complete(Integer.parseInt(m.group(1)));
+        }
+      }
+      port.completeExceptionally(new IOException("swarmtee exited (" + process.waitFor() + ") before listening; see "
+          + log));
+    } catch (IOException | InterruptedException e) {
+      port.completeExceptionally(e);
+    }
+  }
+
+  /** @return the port, once the child listens (fails if it exits first) */
+  public int port() throws Exception {
+    return port.get(60, TimeUnit.SECONDS);
+  }
+
+  /** Kills the child with SIGKILL (no shutdown hook runs) and waits for it to be gone. */
+  public void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      try {
+        kill9();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
