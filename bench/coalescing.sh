@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Request coalescing under a slow origin: VIEWERS (default 200) concurrent viewers ask for a segment that
+# is not cached yet while the origin (bench SlowOrigin) takes 200 ms to the first byte and then sends
+# 1 MiB at 10 MB/s. Reports, per round, how often the origin was asked (must be 1 for swarmtee) and the
+# viewers' time to first / last byte, for swarmtee and for nginx proxy_cache with proxy_cache_lock on.
+# Writes bench/results/coalescing.json.   bash bench/coalescing.sh [--viewers N] [--rounds R]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+VIEWERS=200 ROUNDS=3
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --viewers) VIEWERS="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    *) echo "usage: $0 [--viewers N] [--rounds R]" >&2; exit 2 ;;
+  esac
+done
+for tool in nginx python3 curl; do
+  command -v "$tool" >/dev/null || { echo "coalescing: $tool is required (apt-get install $tool)" >&2; exit 1; }
+done
+
+./dev mvn -q -DskipTests -pl proxy,bench -am package
+
+bench_workdir coalescing
+BENCH=(./dev java -cp bench/target/swarmtee-bench.jar)
+
+"${BENCH[@]}" io.swarmtee.bench.SlowOrigin "$WORK/origin.port" 200 10000000 1048576 \
+  > "$WORK/origin.log" 2>&1 &
+PIDS+=($!)
+wait_for test -s "$WORK/origin.port"
+ORIGIN_PORT=$(cat "$WORK/origin.port")
+ORIGIN="http://127.0.0.1:$ORIGIN_PORT"
+CACHE_PORT=$(free_port) ST_PORT=$(free_port)
+
+nginx_conf "$WORK/nginx" "
+  server {
+    listen 127.0.0.1:$CACHE_PORT;
+    location / {
+      proxy_pass $ORIGIN;
+      proxy_http_version 1.1;
+      proxy_cache shield;
+      proxy_cache_key \$uri;
+      proxy_cache_lock on;          # one fetch fills the cache; the others wait (nginx polls the lock every 500 ms)
+      proxy_cache_lock_timeout 30s; # never fall back to uncached fetches within one round
+      proxy_cache_valid 200 10m;
+    }
+  }"
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
+PIDS+=($!)
+./dev java -jar proxy/target/swarmtee.jar --listen 127.0.0.1:$ST_PORT --upstream "$ORIGIN" > "$WORK/swarmtee.log" 2>&1 &
+PIDS+=($!)
+wait_for curl -fsS "http://127.0.0.1:$CACHE_PORT/stream/warm/source/0.ts"
+wait_for curl -fsS "http://127.0.0.1:$ST_PORT/stream/warm/source/0.ts"
+
+echo "coalescing: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (shared machine: times are noisy)."
+echo "  origin: 200 ms to first byte, then 1 MiB at 10 MB/s (~300 ms alone); $VIEWERS viewers at once, fresh segment per round."
+LINES=()
+for round in $(seq "$ROUNDS"); do
+  for server in "nginx-proxy-cache-lock:$CACHE_PORT" "swarmtee:$ST_PORT"; do
+    name=${server%%:*}
+    url="http://127.0.0.1:${server#*:}/stream/round$round-$name/source/1.ts"
+    out=$("${BENCH[@]}" io.swarmtee.bench.CoalescingClient "$name" "$url" "$ORIGIN" "$VIEWERS" 1048576)
+    echo "  round $round $(grep -v '^RESULT' <<<"$out")"
+    LINES+=("$round $(grep '^RESULT' <<<"$out" | cut -d' ' -f2-)")
+  done
+done
+
+printf '%s\n' "${LINES[@]}" | python3 -c '
+import json, sys, datetime
+rows = []
+for line in sys.stdin:
+    rnd, label, fetches, viewers, ok, f50, f99, fmax, l50, l99, lmax = line.split()
+    rows.append(dict(round=int(rnd), server=label, upstream_fetches=int(fetches), viewers=int(viewers), complete=int(ok),
+                     ttfb_ms=dict(p50=float(f50), p99=float(f99), max=float(fmax)),
+                     ttlb_ms=dict(p50=float(l50), p99=float(l99), max=float(lmax))))
+print()
+print("| round | server | upstream fetches | complete | first byte p50 / p99 / max ms | last byte p50 / p99 / max ms |")
+print("|---:|---|---:|---:|---:|---:|")
+for r in rows:
+    f, l = r["ttfb_ms"], r["ttlb_ms"]
+    print("| %d | %s | %d | %d/%d | %.0f / %.0f / %.0f | %.0f / %.0f / %.0f |" % (r["round"], r["server"], r["upstream_fetches"],
+          r["complete"], r["viewers"], f["p50"], f["p99"], f["max"], l["p50"], l["p99"], l["max"]))
+json.dump(dict(benchmark="coalescing", date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+               origin="200 ms to first byte, 1 MiB at 10 MB/s", rows=rows), open("bench/results/coalescing.json", "w"), indent=2)
+print()
+print("wrote bench/results/coalescing.json")
+bad = [r for r in rows if r["server"] == "swarmtee" and (r["upstream_fetches"] != 1 or r["complete"] != r["viewers"])]
+sys.exit(1 if bad else 0)
+'
