@@ -26,6 +26,7 @@ import java.util.Optional;
  *         <tr><td>404</td><td>BATCH_UNKNOWN</td><td>NOT_FOUND</td><td>BATCH_UNKNOWN</td></tr>
  *         <tr><td>422</td><td>BATCH_NOT_USABLE</td><td>PERMANENT</td><td>BATCH_NOT_USABLE</td></tr>
  *         <tr><td>503</td><td colspan="3">NOT_READY</td></tr>
+ *         <tr><td>501 (not implemented, e.g. {@code /soc} on {@code bee dev})</td><td colspan="3">PERMANENT</td></tr>
  *         <tr><td>408, 429, other 5xx, timeout, refused/reset</td><td colspan="3">TRANSIENT</td></tr>
  *         <tr><td>other 4xx (400: malformed batch id, …)</td><td colspan="3">PERMANENT</td></tr>
  *       </table>

@@ -431,6 +431,10 @@ final class BeeClientImpl implements BeeClient {
     if (status == 503) {
       return BeeErrorKind.NOT_READY;
     }
+    if (status == 501) {
+      // Not Implemented: the node can never do this (bee dev answers it for POST /soc); retrying cannot help.
+      return BeeErrorKind.PERMANENT;
+    }
     if (status >= 500 || status == 408 || status == 429) {
       return BeeErrorKind.TRANSIENT;
     }

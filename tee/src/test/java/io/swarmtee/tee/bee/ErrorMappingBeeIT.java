@@ -146,6 +146,18 @@ class ErrorMappingBeeIT {
   }
 
   @Test
+  void socUploadOnBeeDevIsNotImplementedAndPermanent() {
+    // Bee 2.7's POST /soc always stores directly, which bee dev refuses with 501 (2.8 added
+    // swarm-deferred-upload to /soc). The feed tests therefore push SOCs through /chunks with a tag.
+    BeeHttpException e = failure(client.uploadSoc(randomHex(20), randomHex(32), randomHex(65),
+        Buffer.buffer(new byte[8 + 40]), UploadOptions.DEFAULT));
+
+    assertEquals(501, e.status().orElseThrow());
+    assertEquals(BeeErrorKind.PERMANENT, e.kind());
+    assertFalse(e.retryable());
+  }
+
+  @Test
   void aStoppedNodeIsTransient(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     BeeDevNode other = BeeDevNode.start(dir.resolve("bee.log"));
     other.close();
