@@ -1,0 +1,192 @@
+package io.swarmtee.wallet.feed;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.swarmtee.tee.Chunks;
+import io.swarmtee.tee.SwarmReference;
+import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.BeeClient;
+import io.swarmtee.tee.bee.BeeClientOptions;
+import io.swarmtee.tee.bee.BeeErrorKind;
+import io.swarmtee.tee.bee.BeeException;
+import io.swarmtee.tee.it.BeeDevExtension;
+import io.swarmtee.tee.it.BeeDevNode;
+import io.swarmtee.wallet.Identity;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.ECKeyPair;
+
+/**
+ * swarmtee's feeds on a real Bee ({@code bee dev} v2.7.0).
+ *
+ * <p>What the node allows: Bee 2.7's {@code POST /soc} always stores directly, which {@code bee dev}
+ * refuses with 501 (2.8 added {@code swarm-deferred-upload} to {@code /soc}); {@code POST /chunks} with
+ * a tag does store single-owner chunks, but only those too long to be read as a content chunk (more
+ * than 4104 bytes, i.e. a wrapped payload of 4000+ bytes: a v2 feed update). So these tests prove, on
+ * the real node: swarmtee's web3j signature and SOC address are what Bee's own SOC validation recovers
+ * and computes, {@code GET /feeds/{owner}/{topic}} finds the updates under swarmtee's topic and
+ * identifier scheme and moves with a later one, {@code POST /feeds} makes the manifest, and the
+ * {@link FeedWriter} surfaces {@code /soc}'s refusal without advancing the feed. The v1 update
+ * ({@code timestamp ‖ reference}) pointing {@code /bzz/{manifest}/} at an archive master cannot be
+ * stored on {@code bee dev} 2.7 at all.
+ */
+@ExtendWith(BeeDevExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FeedsBeeIT {
+
+  /** A fixed key: the owner address is stable from run to run. */
+  private static final Identity IDENTITY = Identity.fromKeyPair(ECKeyPair.create(
+      new BigInteger("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318", 16)));
+  private static final HexFormat HEX = HexFormat.of();
+
+  private Vertx vertx;
+  private BeeClient bee;
+  private WebClient raw;
+  private BeeDevNode node;
+  private BatchId batch;
+  private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
+
+  @BeforeAll
+  void connect(BeeDevNode node) {
+    this.node = node;
+    vertx = Vertx.vertx();
+    batch = BatchId.parse(node.batchId());
+    bee = BeeClient.create(vertx, BeeClientOptions.of(node.apiUrl().toString()).withDefaultBatchId(batch));
+    raw = WebClient.create(vertx);
+  }
+
+  @AfterAll
+  void disconnect() {
+    raw.close();
+    bee.close();
+    await(vertx.close());
+  }
+
+  private FeedWriter writer(Path dir) {
+    return await(FeedWriter.create(vertx, IDENTITY, BeeFeedApi.over(bee), () -> Future.succeededFuture(batch), dir,
+        clock));
+  }
+
+  /** A full 4096-byte content chunk in wire form: as a feed payload, a v2 update. */
+  private static byte[] fullChunk(long seed) {
+    byte[] payload = new byte[4096];
+    new SplittableRandom(seed).nextBytes(payload);
+    return Chunks.wire(payload.length, payload, 0, payload.length);
+  }
+
+  /** {@code POST /chunks} (tagged, so deferred) of a whole SOC: {@code id ‖ signature ‖ span ‖ payload}. */
+  private SwarmReference storeSoc(SingleOwnerChunk soc) {
+    long tag = await(bee.createTag()).uid();
+    Buffer whole = Buffer.buffer().appendBytes(soc.identifier()).appendBytes(soc.signature())
+        .appendBytes(soc.wrapped());
+    HttpResponse<Buffer> answer = await(raw.post(node.port(), "127.0.0.1", "/chunks")
+        .putHeader("swarm-postage-batch-id", batch.hex())
+        .putHeader("swarm-tag", Long.toString(tag))
+        .putHeader("content-type", "application/octet-stream")
+        .sendBuffer(whole));
+    assertEquals(201, answer.statusCode(), answer.bodyAsString());
+    return SwarmReference.parse(new JsonObject(answer.bodyAsString()).getString("reference"));
+  }
+
+  @Test
+  void beeAcceptsTheSignedUpdatesAndServesTheLatest() {
+    byte[] topic = Feeds.topic("bee-it-latest");
+    byte[] first = fullChunk(1);
+    byte[] second = fullChunk(2);
+
+    SingleOwnerChunk update0 = SingleOwnerChunk.sign(IDENTITY, Feeds.identifier(topic, 0), first);
+    // Bee recovers the owner from our signature and addresses the SOC as keccak256(id ‖ owner):
+    // equal addresses mean Bee verified the web3j signature as made by IDENTITY.
+    assertEquals(update0.address(), storeSoc(update0));
+
+    io.swarmtee.tee.bee.FeedUpdate latest = await(bee.feedLatest(IDENTITY.addressHex(), HEX.formatHex(topic)));
+    assertEquals(0, latest.index());
+    assertEquals(1, latest.nextIndex());
+    assertArrayEquals(java.util.Arrays.copyOfRange(first, 8, first.length), latest.content().getBytes());
+
+    SingleOwnerChunk update1 = SingleOwnerChunk.sign(IDENTITY, Feeds.identifier(topic, 1), second);
+    assertEquals(update1.address(), storeSoc(update1));
+
+    latest = await(bee.feedLatest(IDENTITY.addressHex(), HEX.formatHex(topic)));
+    assertEquals(1, latest.index(), "a later update moves the feed");
+    assertEquals(2, latest.nextIndex());
+    assertArrayEquals(java.util.Arrays.copyOfRange(second, 8, second.length), latest.content().getBytes());
+  }
+
+  @Test
+  void aSocSignedByAnotherKeyIsNotTheOwnersUpdate() {
+    Identity other = Identity.fromKeyPair(ECKeyPair.create(BigInteger.valueOf(0x5eedL)));
+    byte[] topic = Feeds.topic("bee-it-impostor");
+    SingleOwnerChunk forged = SingleOwnerChunk.sign(other, Feeds.identifier(topic, 0), fullChunk(3));
+
+    // Stored under the signer's address, so the owner's feed stays empty.
+    assertEquals(forged.address(), storeSoc(forged));
+    BeeException e = assertInstanceOf(BeeException.class,
+        assertThrows(RuntimeException.class, () -> await(bee.feedLatest(IDENTITY.addressHex(), HEX.formatHex(topic)))));
+    assertEquals(BeeErrorKind.NOT_FOUND, e.kind());
+  }
+
+  @Test
+  void feedManifestIsCreatedOnceAndResolvesNothingBeforeAnUpdate(@TempDir Path dir) {
+    FeedWriter writer = writer(dir);
+
+    SwarmReference manifest = await(writer.feedManifest("bee-it-manifest"));
+
+    assertEquals(manifest, await(writer.feedManifest("bee-it-manifest")), "remembered, not created again");
+    assertEquals(manifest, await(writer(dir).feedManifest("bee-it-manifest")), "and persisted");
+    // POST /feeds is deterministic for owner and topic: Bee gives the same manifest again.
+    assertEquals(manifest, await(bee.createFeedManifest(IDENTITY.addressHex(),
+        HEX.formatHex(Feeds.topic("bee-it-manifest")), io.swarmtee.tee.bee.UploadOptions.DEFAULT)));
+    BeeException e = assertInstanceOf(BeeException.class, assertThrows(RuntimeException.class,
+        () -> await(bee.getBzz(manifest, "", Optional.empty()))));
+    assertEquals(BeeErrorKind.NOT_FOUND, e.kind());
+  }
+
+  @Test
+  void writerUpdateRefusedByBeeDevFailsWithoutAdvancingTheFeed(@TempDir Path dir) {
+    FeedWriter writer = writer(dir);
+    SwarmReference master = await(bee.uploadBytes(Buffer.buffer("#EXTM3U\n")));
+
+    RuntimeException e = assertThrows(RuntimeException.class, () -> await(writer.update("bee-it-refused", master)));
+
+    BeeException bee501 = assertInstanceOf(BeeException.class, e);
+    assertEquals(BeeErrorKind.PERMANENT, bee501.kind(), "501 from /soc: retrying cannot help");
+    assertEquals(0, writer.nextIndex("bee-it-refused"));
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new AssertionError(e.getCause());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}
