@@ -2,6 +2,7 @@ package io.swarmtee.tee.store;
 
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BeeClient;
+import io.swarmtee.tee.bee.BeeTag;
 import io.swarmtee.tee.bee.UploadOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -62,7 +63,15 @@ public final class StoreSync {
   /** Creates a sync from {@code store} to the node behind {@code bee}, stamping with the options' batch. */
   public static StoreSync create(Vertx vertx, EmbeddedStore store, BeeClient bee, SyncOptions options) {
     UploadOptions upload = UploadOptions.DEFAULT.withBatchId(options.batch());
-    return new StoreSync(vertx, store, wire -> bee.uploadChunk(wire, upload), options);
+    // Bee stores a POST /chunks without a tag directly (waiting on the network, and bee dev refuses it with
+    // 400); with a tag it is a deferred upload like /bytes. One tag for the run, created on first use
+    // (again after a failed attempt).
+    AtomicReference<Future<Long>> tag = new AtomicReference<>();
+    Function<Buffer, Future<SwarmReference>> uploadChunk = wire -> {
+      Future<Long> uid = tag.updateAndGet(t -> t == null || t.failed() ? bee.createTag().map(BeeTag::uid) : t);
+      return uid.compose(u -> bee.uploadChunk(wire, upload.withTag(u)));
+    };
+    return new StoreSync(vertx, store, uploadChunk, options);
   }
 
   /** Pushes every tree in the store. */
