@@ -10,5 +10,6 @@ cd "$(dirname "$0")/.."
 state="bench/target/bee-dev"
 trap 'tee/src/it/bee/bee-dev.sh stop "$state" >/dev/null' EXIT
 eval "$(tee/src/it/bee/bee-dev.sh start "$state" | grep '^BEE_')"
-./dev java -cp bench/target/swarmtee-bench.jar io.swarmtee.bench.BeeIngestBench \
+./dev java --add-modules jdk.incubator.vector -Dswarmtee.simd="${SWARMTEE_SIMD:-true}" \
+  -cp bench/target/swarmtee-bench.jar io.swarmtee.bench.BeeIngestBench \
   --bee "$BEE_URL" --batch "$BEE_BATCH" "$@"

@@ -160,8 +160,8 @@ public final class BeeIngestBench {
           "bee, " + r.concurrency() + " in flight", r.segmentsPerSecond(), r.megabytesPerSecond(), r.p50Millis(),
           r.maxMillis(), r.megabytesPerSecond() / hashMBps));
     }
-    b.append(String.format(Locale.ROOT, "%-22s %10.2f %10.1f %10s %10s %11.3fx%n", "swarmtee hash, 1 thread",
-        hashSps, hashMBps, "", "", 1.0));
+    b.append(String.format(Locale.ROOT, "%-22s %10.2f %10.1f %10s %10s %11.3fx  (BMT: %s)%n",
+        "swarmtee hash, 1 thread", hashSps, hashMBps, "", "", 1.0, io.swarmtee.tee.Chunks.implementation()));
     System.out.print(b);
   }
 
@@ -193,6 +193,7 @@ public final class BeeIngestBench {
         .put("results", rows)
         .put("swarmteeHashing", new JsonObject()
             .put("threads", 1)
+            .put("bmt", String.valueOf(io.swarmtee.tee.Chunks.implementation()))
             .put("segmentsPerSecond", round(hashSps))
             .put("megabytesPerSecond", round(hashMBps)));
     Files.createDirectories(out.toAbsolutePath().getParent());
