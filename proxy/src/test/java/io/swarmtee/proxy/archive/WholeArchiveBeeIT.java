@@ -14,6 +14,7 @@ import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeClientOptions;
 import io.swarmtee.tee.it.BeeDevExtension;
 import io.swarmtee.tee.it.BeeDevNode;
+import io.swarmtee.tee.it.OnContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -88,13 +89,15 @@ class WholeArchiveBeeIT {
       await(origin.close());
       await(upstream.close());
 
-      String swarmMaster = await(bee.getBzz(SwarmReference.parse(master), "", java.util.Optional.empty())
-          .compose(d -> d.bodyBuffer())).toString();
+      io.vertx.core.Context context = vertx.getOrCreateContext();
+      String swarmMaster = OnContext.await(context, () -> bee.getBzz(SwarmReference.parse(master), "",
+          java.util.Optional.empty()).compose(d -> d.bodyBuffer()), 60).toString();
       List<MatchResult> variants = BZZ_URI.matcher(swarmMaster).results().toList();
       assertEquals(HlsRecording.RENDITIONS.size(), variants.size(), swarmMaster);
       for (int v = 0; v < variants.size(); v++) {
-        String media = await(bee.getBzz(SwarmReference.parse(variants.get(v).group(1)), "",
-            java.util.Optional.empty()).compose(d -> d.bodyBuffer())).toString();
+        SwarmReference mediaRef = SwarmReference.parse(variants.get(v).group(1));
+        String media = OnContext.await(context, () -> bee.getBzz(mediaRef, "", java.util.Optional.empty())
+            .compose(d -> d.bodyBuffer()), 60).toString();
         assertTrue(media.contains("#EXT-X-PLAYLIST-TYPE:VOD") && media.endsWith("#EXT-X-ENDLIST\n"), media);
         List<MatchResult> segments = SEGMENT_URI.matcher(media).results().toList();
         assertEquals(SECONDS, segments.size(), media);

@@ -8,6 +8,7 @@ import io.swarmtee.tee.SwarmHasher;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.it.BeeDevExtension;
 import io.swarmtee.tee.it.BeeDevNode;
+import io.swarmtee.tee.it.OnContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -46,11 +47,13 @@ class BytesBeeIT {
   private static final long SEED = 0x5eed_b001L;
 
   private Vertx vertx;
+  private io.vertx.core.Context context;
   private BeeClient client;
 
   @BeforeAll
   void connect(BeeDevNode bee) {
     vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
     client = BeeClient.create(vertx, BeeClientOptions.of(bee.apiUrl().toString())
         .withDefaultBatchId(BatchId.parse(bee.batchId())));
   }
@@ -135,8 +138,8 @@ class BytesBeeIT {
     assertSlice(ref, data, "bytes=-100", data.length - 100, data.length); // suffix
     assertSlice(ref, data, "bytes=" + (size - 1) + "-" + (size + 500), data.length - 1, data.length); // clipped
 
-    BeeDownload beyond = await(client.getBytes(ref, Optional.of("bytes=" + size + "-"))
-        .compose(d -> d.bodyBuffer().map(d))); // the body is Bee's short text explanation
+    BeeDownload beyond = OnContext.await(context, () -> client.getBytes(ref, Optional.of("bytes=" + size + "-"))
+        .compose(d -> d.bodyBuffer().map(d)), 60); // the body is Bee's short text explanation
     assertEquals(416, beyond.status());
     assertEquals(Optional.of("bytes */" + size), beyond.contentRange());
   }
@@ -146,18 +149,18 @@ class BytesBeeIT {
     byte[] data = payload(3L * CHUNK);
     SwarmReference ref = await(client.uploadBytes(Buffer.buffer(data)));
 
-    BeeDownload get = await(client.getBytes(ref, Optional.empty())
+    BeeDownload get = OnContext.await(context, () -> client.getBytes(ref, Optional.empty())
         .compose(d -> d.bodyBuffer().map(body -> {
           assertEquals(data.length, body.length());
           return d;
-        })));
+        })), 60);
     assertEquals(200, get.status());
     assertEquals(java.util.OptionalLong.of(data.length), get.contentLength());
     assertEquals(Optional.of("\"" + ref.hex() + "\""), get.etag());
     assertEquals(Optional.of("application/octet-stream"), get.contentType());
 
     // Bee 2.7's HEAD /bytes answers length and type but neither ETag nor Accept-Ranges: don't rely on them.
-    BeeDownload head = await(client.headBytes(ref));
+    BeeDownload head = OnContext.await(context, () -> client.headBytes(ref), 60);
     assertEquals(200, head.status());
     assertEquals(java.util.OptionalLong.of(data.length), head.contentLength());
     assertEquals(Optional.of("application/octet-stream"), head.contentType());
@@ -167,10 +170,10 @@ class BytesBeeIT {
   private void assertSlice(SwarmReference ref, byte[] data, String range, int from, int to) {
     // The body is read in the same callback that receives the head, as a caller on an event loop would.
     BeeDownload[] answer = new BeeDownload[1];
-    byte[] slice = await(client.getBytes(ref, Optional.of(range)).compose(d -> {
+    byte[] slice = OnContext.await(context, () -> client.getBytes(ref, Optional.of(range)).compose(d -> {
       answer[0] = d;
       return d.bodyBuffer();
-    })).getBytes();
+    }), 60).getBytes();
     BeeDownload download = answer[0];
     assertEquals(206, download.status(), range);
     assertEquals(Optional.of("bytes " + from + "-" + (to - 1) + "/" + data.length), download.contentRange(), range);
