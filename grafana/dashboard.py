@@ -119,9 +119,11 @@ panel("Batch TTL", "s",
       [(f"min by (batch) (swarmtee_postage_batch_ttl_seconds{sel()})", "{{batch}}")])
 panel("Batch utilization", "percentunit",
       [(f"max by (batch) (swarmtee_postage_batch_utilization_ratio{sel()})", "{{batch}}")])
-panel("Remaining hours of video", "h",
-      [(f"sum(swarmtee_postage_capacity_remaining_bytes{sel()}) / sum(rate(swarmtee_uploaded_bytes_total{sel()}[1h])) / 3600", "at the last hour's archive rate")],
-      desc="Capacity left in usable batches divided by the current archive byte rate.")
+panel("Remaining video", "s",
+      [(f"min by (batch) (swarmtee_postage_capacity_remaining_video_seconds{sel()})", "{{batch}}")],
+      desc="Capacity left in each usable batch at the current archive bitrate (all renditions).")
+panel("Capacity remaining", "bytes",
+      [(f"sum by (batch) (swarmtee_postage_capacity_remaining_bytes{sel()})", "{{batch}}")])
 finish_row()
 
 row("JVM and event loop")

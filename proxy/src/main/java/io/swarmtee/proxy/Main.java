@@ -20,6 +20,8 @@ import io.swarmtee.proxy.metrics.EventLoopLag;
 import io.swarmtee.proxy.wallet.Wallet;
 import io.swarmtee.proxy.wallet.WalletCommands;
 import io.swarmtee.proxy.wallet.WalletConfig;
+import io.swarmtee.proxy.metrics.ExpositionHygiene;
+import io.swarmtee.proxy.wallet.ArchiveBitrate;
 import io.swarmtee.proxy.wallet.WalletModule;
 import io.swarmtee.proxy.web.WebModule;
 import io.swarmtee.wallet.IdentityException;
@@ -138,6 +140,7 @@ public final class Main {
 
   private static int serve(Config config, WalletConfig walletConfig, PrintStream err) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(ExpositionHygiene.FILTER); // promtool check metrics finds no problem
     // JVM and process meters come from Micrometer's binders, Vert.x's own (pools, HTTP, event bus) from
     // vertx-micrometer-metrics writing into the same registry, so one scrape shows everything.
     new JvmMemoryMetrics().bindTo(registry);
@@ -179,6 +182,9 @@ public final class Main {
         content, bee, uploads, modules);
     try {
       SwarmteeServer server = SwarmteeServer.start(vertx, config, parts).await(60, TimeUnit.SECONDS);
+      if (config.archive().enabled()) {
+        ArchiveBitrate.start(vertx, registry, wallet); // postage shows hours of video at the current rate
+      }
       LOG.info("swarmtee listening on {}:{}, upstream {}{}, archive {}", config.listen().host(), server.port(),
           config.upstream(), config.playbackPrefix(), config.archive().enabled() ? "on" : "off");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -135,7 +135,18 @@ public final class PostageManager implements AutoCloseable {
     if (bitsPerSecond < 0) {
       throw new IllegalArgumentException("bitrate < 0");
     }
+    if (archiveBitrate == bitsPerSecond) {
+      return;
+    }
     archiveBitrate = bitsPerSecond;
+    // Re-derive the hours of video from the batches last seen: no Bee call, the next refresh is a minute away.
+    PostageStatus s = status;
+    if (!s.batches().isEmpty()) {
+      List<BatchView> views = views(s.batches().stream().map(BatchView::batch).toList(), current);
+      metrics.update(views);
+      status = new PostageStatus(s.automatic(), s.currentBatch(), bitsPerSecond, s.chain(), s.spentPlur(),
+          s.maxSpendPlur(), s.purchases(), s.topUps(), views, s.problems(), clock.instant());
+    }
   }
 
   /**

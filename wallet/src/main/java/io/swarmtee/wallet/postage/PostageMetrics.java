@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Postage meters. Prometheus names: {@code swarmtee_postage_batch_ttl_seconds},
  * {@code swarmtee_postage_batch_utilization_ratio}, {@code swarmtee_postage_capacity_remaining_bytes},
- * {@code swarmtee_postage_capacity_remaining_video_hours} (tag {@code batch}) and the counters
+ * {@code swarmtee_postage_capacity_remaining_video_seconds} (tag {@code batch}) and the counters
  * {@code swarmtee_postage_purchases_total}, {@code swarmtee_postage_topups_total},
  * {@code swarmtee_postage_spent_plur_total}, read from the persisted ledger so restarts keep them.
  */
@@ -28,8 +28,8 @@ final class PostageMetrics {
         .register(registry);
     remainingBytes = MultiGauge.builder("swarmtee.postage.capacity.remaining").baseUnit("bytes")
         .description("Effective capacity left in a batch").register(registry);
-    remainingHours = MultiGauge.builder("swarmtee.postage.capacity.remaining.video").baseUnit("hours")
-        .description("Hours of video that still fit in a batch at the current archive bitrate")
+    remainingHours = MultiGauge.builder("swarmtee.postage.capacity.remaining.video").baseUnit("seconds")
+        .description("Seconds of video that still fit in a batch at the current archive bitrate")
         .register(registry);
     FunctionCounter.builder("swarmtee.postage.purchases", ledger, SpendLedger::purchases)
         .description("Postage batches bought").register(registry);
@@ -48,7 +48,7 @@ final class PostageMetrics {
     remainingBytes.register(
         usable.stream().map(v -> MultiGauge.Row.of(tags(v), v.remainingBytes())).toList(), true);
     remainingHours.register(usable.stream().filter(v -> v.remainingHours().isPresent())
-        .map(v -> MultiGauge.Row.of(tags(v), v.remainingHours().get())).toList(), true);
+        .map(v -> MultiGauge.Row.of(tags(v), v.remainingHours().get() * 3600)).toList(), true);
   }
 
   private static Tags tags(BatchView v) {

@@ -277,7 +277,7 @@ class PostageManagerTest {
     assertTrue(scrape.contains("swarmtee_postage_batch_ttl_seconds" + tag + " 2592000.0"), scrape);
     assertTrue(scrape.contains("swarmtee_postage_batch_utilization_ratio" + tag + " 0.25"), scrape);
     assertTrue(scrape.contains("swarmtee_postage_capacity_remaining_bytes" + tag + " "), scrape);
-    assertTrue(scrape.contains("swarmtee_postage_capacity_remaining_video_hours" + tag + " "), scrape);
+    assertTrue(scrape.contains("swarmtee_postage_capacity_remaining_video_seconds" + tag + " "), scrape);
     assertTrue(scrape.contains("swarmtee_postage_purchases_total 0.0"), scrape);
     assertTrue(scrape.contains("swarmtee_postage_topups_total 0.0"), scrape);
     assertTrue(scrape.contains("swarmtee_postage_spent_plur_total 0.0"), scrape);
@@ -285,6 +285,30 @@ class PostageManagerTest {
     bee.batches.clear();
     m.refresh().await();
     assertFalse(registry.scrape().contains(tag), "rows of vanished batches are removed");
+  }
+
+  @Test
+  void aNewArchiveBitrateUpdatesTheHoursOfVideoWithoutAskingBee() {
+    FakePostageApi.Batch b = bee.add(22, Duration.ofDays(30), true, "swarmtee");
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PostageManager m = manager(auto(BigInteger.ZERO), registry);
+    m.refresh().await();
+    String hours = "swarmtee_postage_capacity_remaining_video_seconds{batch=\"" + b.id.hex() + "\"}";
+    assertFalse(registry.scrape().contains(hours), "unknown bitrate: no hours");
+    assertTrue(m.status().batches().getFirst().remainingHours().isEmpty());
+
+    bee.down = true; // the update must come from the batches already seen
+    m.archiveBitrate(1_000_000);
+    PostageStatus s = m.status();
+    assertEquals(1_000_000, s.archiveBitrateBps());
+    // 63 stamps per 2 s segment at 1 Mbit/s = 113 400 stamps per hour.
+    assertEquals(BucketModel.remainingChunks(s.batches().getFirst().batch()) / 113_400.0,
+        s.batches().getFirst().remainingHours().orElseThrow(), 1e-9);
+    assertTrue(registry.scrape().contains(hours + " "), registry.scrape());
+    m.archiveBitrate(2_000_000);
+    // 124 stamps per 2 s segment at 2 Mbit/s (123 data chunks + 1 tree chunk) = 223 200 stamps per hour.
+    assertEquals(BucketModel.remainingChunks(s.batches().getFirst().batch()) / 223_200.0,
+        m.status().batches().getFirst().remainingHours().orElseThrow(), 1e-9);
   }
 
   private static String readString(Path p) {
