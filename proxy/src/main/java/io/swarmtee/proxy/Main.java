@@ -21,6 +21,10 @@ import io.swarmtee.proxy.wallet.Wallet;
 import io.swarmtee.proxy.wallet.WalletCommands;
 import io.swarmtee.proxy.wallet.WalletConfig;
 import io.swarmtee.proxy.metrics.ExpositionHygiene;
+import io.swarmtee.tee.store.EmbeddedStore;
+import io.swarmtee.tee.store.StoreSync;
+import io.swarmtee.tee.store.SyncOptions;
+import io.swarmtee.tee.store.SyncReport;
 import io.swarmtee.proxy.wallet.ArchiveBitrate;
 import io.swarmtee.proxy.wallet.WalletModule;
 import io.swarmtee.proxy.web.WebModule;
@@ -43,6 +47,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,7 +119,7 @@ public final class Main {
     }
     try {
       return switch (command) {
-        case "sync" -> sync(flags, env, err);
+        case "sync" -> sync(flags, env, out, err);
         case "wallet new" -> WalletCommands.walletNew(ConfigParser.parse(flags, env, options), out, err);
         case "postage estimate" -> WalletCommands.estimate(ConfigParser.parse(flags, env, options), out, err);
         default -> {
@@ -128,14 +133,42 @@ public final class Main {
     }
   }
 
-  private static int sync(List<String> flags, Map<String, String> env, PrintStream err) throws ConfigException {
+  /**
+   * {@code sync}: pushes every tree of the embedded store under {@code --data} to {@code --bee} chunk by
+   * chunk with {@code --batch}, so the references in archive playlists written without Bee resolve on Bee.
+   * Resumable: progress is kept beside the store, a second run sends only what is missing.
+   */
+  private static int sync(List<String> flags, Map<String, String> env, PrintStream out, PrintStream err)
+      throws ConfigException {
     var settings = ConfigParser.parse(flags, env, Options.SYNC);
-    Config.checkDataDirectory(settings, settings.path(Options.DATA));
+    Path data = settings.path(Options.DATA);
+    Config.checkDataDirectory(settings, data);
     if (settings.url(Options.BEE).isEmpty() || settings.text(Options.BATCH).isEmpty()) {
       throw new ConfigException("sync needs --bee and --batch");
     }
-    err.println("swarmtee: sync is not available yet: the embedded store (tee) is not part of this build");
-    return 1;
+    URI beeUrl = settings.url(Options.BEE).get();
+    BatchId batch;
+    try {
+      batch = BatchId.parse(settings.text(Options.BATCH).get());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--batch: " + e.getMessage());
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      EmbeddedStore store = EmbeddedStore.open(vertx, data.resolve("store")).await(60, TimeUnit.SECONDS);
+      BeeClient bee = BeeClient.create(vertx, BeeClientOptions.of(beeUrl.toString()).withDefaultBatchId(batch));
+      SyncReport report = StoreSync.create(vertx, store, bee, SyncOptions.forTarget(store, beeUrl, batch)
+          .withConcurrency(settings.integer(Options.UPLOAD_CONCURRENCY, 1, 256)))
+          .syncAll().await(7, TimeUnit.DAYS);
+      out.println("synced " + report.roots() + " trees to " + beeUrl + " (" + report.rootsAlreadySynced()
+          + " already there): " + report.chunksSent() + " chunks sent, " + report.chunksSkipped() + " skipped");
+      return 0;
+    } catch (Exception e) {
+      err.println("swarmtee: sync stopped: " + e.getMessage() + " (run it again to resume)");
+      return 1;
+    } finally {
+      vertx.close();
+    }
   }
 
   private static int serve(Config config, WalletConfig walletConfig, PrintStream err) {
@@ -167,7 +200,11 @@ public final class Main {
       return 1;
     }
     Optional<BeeClient> bee = config.store().bee().map(url -> BeeClient.create(vertx, beeOptions(config, url, registry)));
-    Optional<ContentSource> content = bee.map(ContentSource::bee);
+    // Without Bee, archives live in the embedded store under --data/store: /bytes reads the very instance
+    // the archiver writes to.
+    Optional<Future<EmbeddedStore>> embedded = bee.isPresent() ? Optional.empty()
+        : Optional.of(EmbeddedStore.open(vertx, config.store().data().resolve("store")));
+    Optional<ContentSource> content = bee.map(ContentSource::bee).or(() -> embedded.map(ContentSource::embedded));
     Optional<UploadPipeline> uploads = bee.map(b -> UploadPipeline.create(vertx, pipelineOptions(config),
         wallet.postage().<SegmentUploader>map(postage -> StampedUploader.create(b, UploadOptions.DEFAULT, postage))
             .orElseGet(() -> SegmentUploader.bee(b, UploadOptions.DEFAULT)), registry));
@@ -175,7 +212,8 @@ public final class Main {
     modules.add(ctx -> new WalletModule(ctx, wallet));
     if (config.archive().enabled()) {
       // The archiver's master references go to the wallet's feeds; the wallet closes after the modules.
-      modules.add(ArchiveModule.factory(wallet.archiveHooks()));
+      modules.add(embedded.map(store -> ArchiveModule.factory(wallet.archiveHooks(), store))
+          .orElseGet(() -> ArchiveModule.factory(wallet.archiveHooks())));
     }
     modules.add(WebModule::new);
     SwarmteeServer.Parts parts = new SwarmteeServer.Parts(registry, Ticker.systemTicker(), Clock.systemUTC(),

@@ -51,9 +51,11 @@ public final class ArchiveModule implements ProxyModule {
   private final boolean ownPipeline;
   private final Optional<BeeClient> bee;
   private final Promise<EmbeddedStore> embedded = Promise.promise();
+  private final Optional<Future<EmbeddedStore>> sharedStore;
 
-  private ArchiveModule(ModuleContext ctx, ArchiveHooks hooks) {
+  private ArchiveModule(ModuleContext ctx, ArchiveHooks hooks, Optional<Future<EmbeddedStore>> sharedStore) {
     this.ctx = ctx;
+    this.sharedStore = sharedStore;
     Config config = ctx.config();
     Path data = config.store().data();
     this.store = FileArchiveStateStore.create(ctx.vertx(), data.resolve("archive"));
@@ -121,7 +123,16 @@ public final class ArchiveModule implements ProxyModule {
 
   /** @return a factory for {@code SwarmteeServer.Parts}: the archive module with {@code hooks} */
   public static Function<ModuleContext, ProxyModule> factory(ArchiveHooks hooks) {
-    return ctx -> new ArchiveModule(ctx, hooks);
+    return ctx -> new ArchiveModule(ctx, hooks, Optional.empty());
+  }
+
+  /**
+   * @param store the embedded store Main opened for {@code /bytes} (used without Bee), so that what the
+   *     archiver writes is what viewers read: one store instance per directory
+   * @return a factory for {@code SwarmteeServer.Parts}: the archive module with {@code hooks}
+   */
+  public static Function<ModuleContext, ProxyModule> factory(ArchiveHooks hooks, Future<EmbeddedStore> store) {
+    return ctx -> new ArchiveModule(ctx, hooks, Optional.of(store));
   }
 
   /** @return the archiver (tests, tools) */
@@ -145,7 +156,7 @@ public final class ArchiveModule implements ProxyModule {
   @Override
   public Future<Void> start() {
     Future<Void> storeReady = !ownPipeline ? Future.succeededFuture()
-        : EmbeddedStore.open(ctx.vertx(), ctx.config().store().data().resolve("store"))
+        : sharedStore.orElseGet(() -> EmbeddedStore.open(ctx.vertx(), ctx.config().store().data().resolve("store")))
             .onSuccess(embedded::tryComplete).onFailure(embedded::tryFail).mapEmpty();
     return storeReady
         .compose(v -> store.init())

@@ -28,4 +28,9 @@ public interface ContentSource {
   static ContentSource bee(BeeClient bee) {
     return new BeeContentSource(bee);
   }
+
+  /** @return a source reading the embedded store (once it has opened) */
+  static ContentSource embedded(io.vertx.core.Future<io.swarmtee.tee.store.EmbeddedStore> store) {
+    return new EmbeddedContentSource(store);
+  }
 }
