@@ -28,4 +28,13 @@ public interface ArchiveStateStore {
    * drop superseded records). After a crash either the old or the new list is loaded, never a mix.
    */
   Future<Void> replace(String streamId, List<ArchiveEvent> events);
+
+  /**
+   * Lets go of what is held open for {@code streamId} (the archiver stopped following it); its state stays,
+   * and a later {@link #append} takes it up again. Without this, every stream ever archived would keep a
+   * file open.
+   */
+  default Future<Void> release(String streamId) {
+    return Future.succeededFuture();
+  }
 }

@@ -146,6 +146,18 @@ public final class FileArchiveStateStore implements ArchiveStateStore {
     }));
   }
 
+  /** Closes the stream's journal file once its queued appends are done; the next append reopens it. */
+  @Override
+  public Future<Void> release(String streamId) {
+    return serialised(streamId, () -> vertx.executeBlocking(() -> {
+      FileChannel ch = channels.remove(streamId);
+      if (ch != null) {
+        ch.close();
+      }
+      return null;
+    }));
+  }
+
   @Override
   public Future<Void> replace(String streamId, List<ArchiveEvent> events) {
     StringBuilder b = new StringBuilder();

@@ -154,6 +154,7 @@ final class StreamArchiver {
       scheduler.cancel(timer);
       timer = -1;
     }
+    store.release(id).onFailure(e -> LOG.warn("stream {}: could not release its archive journal: {}", id, e.toString()));
   }
 
   /** @return a future completed the next time a session of this stream is finalised */

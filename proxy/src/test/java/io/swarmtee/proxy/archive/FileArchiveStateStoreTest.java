@@ -64,6 +64,36 @@ class FileArchiveStateStoreTest {
   }
 
   @Test
+  void releaseClosesTheJournalAndALaterAppendTakesItUpAgain(Vertx vertx, @TempDir Path dir) throws Exception {
+    FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
+    List<ArchiveEvent> all = events();
+    await(store.append("s", all.get(0)));
+    Path journal = dir.resolve("s.journal").toRealPath();
+    assertTrue(openFiles().contains(journal), "the journal is held open while the stream is archived");
+    await(store.release("s"));
+    assertTrue(!openFiles().contains(journal), "released: no descriptor left on " + journal);
+    for (ArchiveEvent e : all.subList(1, all.size())) {
+      await(store.append("s", e));
+    }
+    await(store.close());
+    assertEquals(all, await(FileArchiveStateStore.open(vertx, dir).compose(again -> again.load("s"))));
+  }
+
+  private static List<Path> openFiles() throws java.io.IOException {
+    List<Path> targets = new ArrayList<>();
+    try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          targets.add(Files.readSymbolicLink(fd));
+        } catch (java.io.IOException e) {
+          // the listing's own descriptor, closed by now
+        }
+      }
+    }
+    return targets;
+  }
+
+  @Test
   void aTornLastRecordIsDiscardedAndLaterAppendsFollowTheGoodOnes(Vertx vertx, @TempDir Path dir) throws Exception {
     FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
     for (ArchiveEvent e : events().subList(0, 4)) {
