@@ -14,9 +14,10 @@ jar=$2
 [[ -f "$jar" ]] || { echo "build-rootfs: $jar not found (build the proxy module first)" >&2; exit 1; }
 
 # The modules swarmtee needs (jdeps over the fat jar, plus those loaded reflectively: jdk.crypto.ec for
-# TLS/secp256k1 providers, jdk.management for process/CPU metrics),
+# TLS/secp256k1 providers, jdk.management for process/CPU metrics, jdk.incubator.vector for the SIMD
+# Swarm hashing path, which the entrypoint enables with --add-modules),
 # kept explicit so the image does not change with what jdeps happens to see.
-modules=java.base,java.logging,java.management,java.naming,java.net.http,java.sql,java.xml,jdk.unsupported,jdk.crypto.ec,jdk.management,jdk.localedata,jdk.zipfs
+modules=java.base,java.logging,java.management,java.naming,java.net.http,java.sql,java.xml,jdk.unsupported,jdk.crypto.ec,jdk.management,jdk.localedata,jdk.zipfs,jdk.incubator.vector
 
 rm -rf "$out"
 mkdir -p "$out/opt" "$out/app" "$out/etc" "$out/data" "$out/tmp"

@@ -60,6 +60,7 @@ class ImageIT {
     assertEquals(List.of("-jar", "/app/swarmtee.jar"), entrypoint.subList(entrypoint.size() - 2, entrypoint.size()));
     assertTrue(entrypoint.stream().anyMatch(a -> a.startsWith("-XX:MaxRAMPercentage=")), "container-aware heap");
     assertTrue(entrypoint.contains("-XX:+ExitOnOutOfMemoryError"));
+    assertTrue(entrypoint.contains("--add-modules=jdk.incubator.vector"), "SIMD Swarm hashing in the image");
     assertTrue(c.path("ExposedPorts").has("8080/tcp"), c.toString());
     assertTrue(c.path("Volumes").has("/data"), c.toString());
     assertTrue(texts(c.path("Env")).contains("SWARMTEE_DATA=/data"), c.toString());

@@ -258,10 +258,17 @@ public final class Main {
   }
 
   /** The spool lives in {@code --data}/spool, within the configured limits. */
+  static final int PIPELINE_ATTEMPTS = 30_000;
+
   static PipelineOptions pipelineOptions(Config config) {
-    return PipelineOptions.defaults(config.store().data().resolve("spool"))
+    // Transient failures (Bee restarting, unreachable) are retried for as long as the spool holds the
+    // segment: capped backoff, and an attempt budget (~10 days at the 30 s cap) that no outage exhausts,
+    // so an accepted segment is never turned into a loss by waiting; permanent failures still fail at once.
+    PipelineOptions defaults = PipelineOptions.defaults(config.store().data().resolve("spool"));
+    return defaults
         .withLimits(config.spool().maxBytes(), config.spool().maxSegments())
-        .withConcurrency(config.spool().uploadConcurrency());
+        .withConcurrency(config.spool().uploadConcurrency())
+        .withRetries(PIPELINE_ATTEMPTS, defaults.initialBackoff(), defaults.maxBackoff(), defaults.jitter());
   }
 
   static BeeClientOptions beeOptions(Config config, URI url, MeterRegistry registry) {

@@ -30,6 +30,17 @@ class MainTest {
   }
 
   @Test
+  void theServersUploadPipelineOutlastsAnyBeeOutage(@TempDir Path data) throws Exception {
+    var options = Main.pipelineOptions(io.swarmtee.proxy.TestServers.config("http://127.0.0.1:9", data,
+        "--spool-max-segments", "77", "--upload-concurrency", "3"));
+    assertEquals(77, options.maxSpoolSegments());
+    assertEquals(3, options.concurrency());
+    // At the capped backoff the attempt budget lasts days, not the minutes the library default allows.
+    java.time.Duration budget = options.maxBackoff().multipliedBy(options.maxAttempts());
+    assertTrue(budget.compareTo(java.time.Duration.ofDays(7)) > 0, budget.toString());
+  }
+
+  @Test
   void badFlagExitsWithTwoAndOneLine() {
     assertEquals(2, run(List.of("--upstream", "not a url")));
     String e = err.toString(StandardCharsets.UTF_8);
