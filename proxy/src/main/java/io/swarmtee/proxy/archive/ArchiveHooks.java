@@ -1,9 +1,11 @@
 package io.swarmtee.proxy.archive;
 
 import io.swarmtee.tee.SwarmReference;
+import io.swarmtee.tee.bee.BatchId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What the archiver tells the rest of swarmtee, and asks it: the wallet points a stream's Swarm feed at
@@ -36,4 +38,12 @@ public interface ArchiveHooks {
 
   /** @return the stream's feed, shown as {@code feedManifest} in the archive API; empty if none */
   Optional<JsonObject> feed(String streamId);
+
+  /**
+   * @return when swarmtee manages postage batches ({@code --batch auto}), the batch that stamps uploads
+   *     right now (it changes as batches fill or expire); empty otherwise
+   */
+  default Optional<Supplier<Future<BatchId>>> uploadBatch() {
+    return Optional.empty();
+  }
 }

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +77,15 @@ public final class ArchiveModule implements ProxyModule {
         BeeArchiveSink beeSink = new BeeArchiveSink(client, stamped.get(),
             Scheduler.of(ctx.vertx().getOrCreateContext()), Duration.ofMillis(250), Duration.ofSeconds(10));
         playlists = beeSink::storePlaylist;
+        manifests = true;
+      } else if (hooks.uploadBatch().isPresent()) {
+        // --batch auto: playlists go to /bzz too, stamped with the batch the wallet uses right now, so the
+        // master is a manifest and Bee's /bzz/<feed manifest>/ resolves to it.
+        Supplier<Future<BatchId>> batch = hooks.uploadBatch().get();
+        Scheduler scheduler = Scheduler.of(ctx.vertx().getOrCreateContext());
+        playlists = (name, text) -> batch.get().compose(b -> new BeeArchiveSink(client,
+            UploadOptions.DEFAULT.withBatchId(b), scheduler, Duration.ofMillis(250), Duration.ofSeconds(10))
+            .storePlaylist(name, text));
         manifests = true;
       } else {
         // The key carries the content's hash: the pipeline deduplicates by key, and a playlist changes under

@@ -188,6 +188,11 @@ public final class Wallet implements AutoCloseable {
       public Optional<JsonObject> feed(String streamId) {
         return Wallet.this.feed(streamId);
       }
+
+      @Override
+      public Optional<Supplier<Future<BatchId>>> uploadBatch() {
+        return postage.filter(p -> p.policy().automatic()).map(p -> p::uploadBatch);
+      }
     };
   }
 

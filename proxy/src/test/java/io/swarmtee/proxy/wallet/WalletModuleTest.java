@@ -131,6 +131,7 @@ class WalletModuleTest {
     SwarmReference first = SwarmReference.parse("11".repeat(32));
     SwarmReference second = SwarmReference.parse("22".repeat(32));
     ArchiveHooks hooks = wallet.archiveHooks();
+    assertTrue(hooks.uploadBatch().isEmpty(), "a fixed --batch stamps the archiver's uploads itself");
     hooks.masterUploaded("live", first, false).await();
     hooks.masterUploaded("live", second, false).await(); // within 30 s of the first: skipped
     assertEquals(1, fake.calls("POST /soc/{owner}/{id}"));
@@ -146,6 +147,22 @@ class WalletModuleTest {
     server.stop(Duration.ofSeconds(1)).await();
     fake.close().await();
     fake.assertSpecConformant();
+  }
+
+  @Test
+  void withAutomaticBatchesTheArchiverStampsWithTheWalletsCurrentBatch() throws Exception {
+    FakeBee fake = FakeBee.start(vertx).await();
+    start("--bee", fake.baseUrl(), "--batch", "auto", "--max-spend", "50xBZZ");
+    var postage = wallet.postage().orElseThrow();
+    var status = postage.refresh().await(); // buys a batch; the next refreshes see it usable
+    for (int i = 0; i < 5 && status.currentBatch().isEmpty(); i++) {
+      status = postage.refresh().await();
+    }
+    BatchId current = status.currentBatch().orElseThrow(() -> new AssertionError(postage.status().toJson().encode()));
+    ArchiveHooks hooks = wallet.archiveHooks();
+    assertEquals(current, hooks.uploadBatch().orElseThrow().get().await(),
+        "playlists go to /bzz with the batch postage uses now, so feed manifests resolve to the master");
+    fake.close().await();
   }
 
   @Test
