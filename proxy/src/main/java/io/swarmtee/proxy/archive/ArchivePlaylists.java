@@ -7,11 +7,16 @@ import io.swarmtee.proxy.archive.StreamArchive.Session;
 import io.swarmtee.proxy.archive.StreamArchive.Stored;
 import io.swarmtee.proxy.archive.StreamArchive.Track;
 import io.swarmtee.proxy.archive.StreamArchive.Variant;
+import io.swarmtee.manifest.archive.ArchivePlaylist;
+import io.swarmtee.manifest.archive.ArchivedSegment;
+import io.swarmtee.manifest.archive.HexReference;
+import io.swarmtee.manifest.archive.SegmentUriStrategy;
 import io.swarmtee.tee.SwarmReference;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.util.Optional;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -24,10 +29,12 @@ import java.util.function.Function;
 final class ArchivePlaylists {
 
   private final String gateway;
+  private final SegmentUriStrategy uris;
 
   /** @param gateway prefix written before {@code /bytes/…} (empty: root-relative) */
   ArchivePlaylists(String gateway) {
     this.gateway = gateway.endsWith("/") ? gateway.substring(0, gateway.length() - 1) : gateway;
+    this.uris = this.gateway.isEmpty() ? SegmentUriStrategy.beeBytes() : SegmentUriStrategy.gateway(URI.create(this.gateway + "/"));
   }
 
   String bytesUri(SwarmReference ref, String name) {
@@ -50,72 +57,53 @@ final class ArchivePlaylists {
     return b.toString();
   }
 
+  /**
+   * The media playlist of {@code rendition}, rendered by the manifest module's archive playlist builder
+   * (the one writer of archive playlists): PROGRAM-DATE-TIME on every entry, DISCONTINUITY between runs,
+   * EXT-X-GAP for lost segments, EXT-X-MAP for fMP4, VERSION from the features used.
+   */
   String media(Session session, String rendition) {
-    boolean fmp4 = session.runs.stream().map(r -> r.tracks.get(rendition))
-        .anyMatch(t -> t != null && t.init.isPresent());
-    double max = 1;
-    for (Run run : session.runs) {
-      Track t = run.tracks.get(rendition);
-      if (t != null) {
-        for (Entry e : t.entries.values()) {
-          max = Math.max(max, e.duration());
-        }
-      }
-    }
-    StringBuilder b = new StringBuilder("#EXTM3U\n");
-    b.append("#EXT-X-VERSION:").append(fmp4 ? 6 : 3).append('\n');
-    b.append("#EXT-X-TARGETDURATION:").append((long) Math.ceil(max - 1e-9)).append('\n');
-    b.append("#EXT-X-MEDIA-SEQUENCE:0\n");
-    b.append("#EXT-X-PLAYLIST-TYPE:").append(session.finalised ? "VOD" : "EVENT").append('\n');
+    ArchivePlaylist playlist = ArchivePlaylist.create(rendition, uris);
     boolean any = false;
     for (Run run : session.runs) {
       Track t = run.tracks.get(rendition);
       if (t == null || t.entries.isEmpty()) {
         continue;
       }
-      if (any) {
-        b.append("#EXT-X-DISCONTINUITY\n");
-      }
-      any = true;
-      t.init.ifPresent(init -> b.append("#EXT-X-MAP:URI=\"")
-          .append(bytesUri(init.reference(), "init." + init.extension())).append("\"\n"));
-      boolean first = true;
+      Optional<HexReference> init = t.init.map(i -> HexReference.parse(i.reference().hex()));
+      boolean firstOfRun = true;
+      Instant next = run.start; // where the next segment starts when the upstream does not say
       long expected = t.entries.firstKey();
-      Iterator<Map.Entry<Long, Entry>> it = t.entries.entrySet().iterator();
-      while (it.hasNext()) {
-        Entry e = it.next().getValue();
+      for (Entry e : t.entries.values()) {
         if (!session.finalised && e.seq() != expected) {
           break; // a segment before this one is still being archived: list nothing after it yet
         }
         expected = e.seq() + 1;
-        switch (e) {
-          case Stored s -> {
-            Instant pdt = s.segment().programDateTime().orElse(s.segment().firstSeen());
-            if (first || s.segment().programDateTime().isPresent()) {
-              b.append("#EXT-X-PROGRAM-DATE-TIME:").append(pdt).append('\n');
-            }
-            b.append(extinf(e.duration()));
-            b.append(bytesUri(s.segment().reference(), s.seq() + "." + s.segment().extension())).append('\n');
-          }
-          case Lost l -> {
-            if (first) {
-              b.append("#EXT-X-PROGRAM-DATE-TIME:").append(run.start).append('\n');
-            }
-            b.append(extinf(e.duration()));
-            b.append("#EXT-X-GAP\n");
-            b.append("gap/").append(l.seq()).append(".ts\n");
-          }
+        BigDecimal duration = BigDecimal.valueOf(e.duration());
+        ArchivedSegment segment = switch (e) {
+          // The upstream's PROGRAM-DATE-TIME when it gives one. Otherwise (go-livepeer never does) the time
+          // the run's first segment was first seen, then each segment right after the one before: polling
+          // makes first-seen times jitter by up to half a target duration, durations are exact.
+          case Stored s -> ArchivedSegment.stored(rendition, s.seq(), duration,
+              s.segment().programDateTime().orElse(firstOfRun ? s.segment().firstSeen() : next),
+              HexReference.parse(s.segment().reference().hex()));
+          case Lost l -> ArchivedSegment.lost(rendition, l.seq(), duration, next);
+        };
+        if (init.isPresent()) {
+          segment = segment.withInitSection(init.get());
         }
-        first = false;
+        if (firstOfRun && any) {
+          segment = segment.withDiscontinuity();
+        }
+        playlist.append(segment);
+        next = segment.programDateTime().plusNanos(Math.round(e.duration() * 1e9));
+        firstOfRun = false;
+        any = true;
       }
     }
     if (session.finalised) {
-      b.append("#EXT-X-ENDLIST\n");
+      playlist.finish();
     }
-    return b.toString();
-  }
-
-  private static String extinf(double seconds) {
-    return String.format(Locale.ROOT, "#EXTINF:%.3f,\n", seconds);
+    return playlist.text();
   }
 }
