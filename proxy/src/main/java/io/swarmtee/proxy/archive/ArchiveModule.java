@@ -112,7 +112,7 @@ public final class ArchiveModule implements ProxyModule {
     Config.Archive a = config.archive();
     ArchiveSettings settings = new ArchiveSettings(upstream, config.upstreamStatus(), a.allowedHosts(),
         id -> a.streams().pattern().matcher(id).matches(), a.gateway().map(ArchiveModule::withoutSlash).orElse(""),
-        Optional.empty(), 3, Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(5));
+        Optional.empty(), a.endAfter(), a.restartGrace(), a.swarmRefresh(), Duration.ofSeconds(5));
     UpstreamFetcher fetcher = uri -> ctx.shield().fetch(uri).map(o -> new UpstreamFetcher.Response(o.status(),
         o.body(), Optional.of(o.contentType())));
     this.archiver = Archiver.create(ctx.vertx(), settings, fetcher,

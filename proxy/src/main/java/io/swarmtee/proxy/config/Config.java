@@ -68,11 +68,17 @@ public record Config(
    * @param gateway base URL written before Swarm paths in archive playlists; empty = root-relative
    * @param allowedHosts hosts besides the upstream's the archiver may fetch segment URIs from, lower case,
    *     each {@code host} or {@code host:port}
+   * @param endAfter a stream has ended after this many target durations without a new segment
+   * @param restartGrace a stream back within this time continues its session
+   * @param swarmRefresh the shortest interval between Swarm copies of a live archive's playlists
    */
-  public record Archive(boolean enabled, StreamFilter streams, Optional<URI> gateway, List<String> allowedHosts) {
+  public record Archive(boolean enabled, StreamFilter streams, Optional<URI> gateway, List<String> allowedHosts,
+      int endAfter, Duration restartGrace, Duration swarmRefresh) {
     public Archive {
       Objects.requireNonNull(streams, "streams");
       Objects.requireNonNull(gateway, "gateway");
+      Objects.requireNonNull(restartGrace, "restartGrace");
+      Objects.requireNonNull(swarmRefresh, "swarmRefresh");
       allowedHosts = List.copyOf(allowedHosts);
     }
   }
@@ -188,7 +194,8 @@ public record Config(
         throw s.fail(ALLOWED_HOSTS, "not a host or host:port: '" + h + "'");
       }
     }
-    Archive archive = new Archive(s.bool(ARCHIVE), streams, s.url(GATEWAY), hosts);
+    Archive archive = new Archive(s.bool(ARCHIVE), streams, s.url(GATEWAY), hosts, s.integer(END_AFTER, 1, 100),
+        s.duration(RESTART_GRACE), s.duration(SWARM_REFRESH));
 
     // "auto" is the wallet's managed postage (io.swarmtee.proxy.wallet.WalletConfig): no fixed batch here.
     Optional<String> batch = s.text(BATCH).filter(b -> !b.isEmpty()).map(b -> b.toLowerCase(Locale.ROOT))

@@ -33,6 +33,12 @@ public final class Options {
       "base URL written before Swarm paths in archive playlists (default: root-relative)");
   public static final Option ALLOWED_HOSTS = Option.of("allowed-hosts", "",
       "comma-separated extra hosts (object stores) the archiver may fetch segments from");
+  public static final Option END_AFTER = Option.of("end-after", "3",
+      "a stream has ended when no new segment came for this many target durations (1-100)");
+  public static final Option RESTART_GRACE = Option.of("restart-grace", "60s",
+      "a stream back within this time continues its archive after a DISCONTINUITY; later, a new session");
+  public static final Option SWARM_REFRESH = Option.of("swarm-refresh", "30s",
+      "while live, the Swarm copy of the archive playlists is refreshed at most this often");
 
   public static final Option BEE = Option.optional("bee", "URL of a Bee node; without it the embedded store in --data is used");
   public static final Option BATCH = Option.optional("batch",
@@ -80,7 +86,7 @@ public final class Options {
 
   /** Everything the server (no subcommand) accepts. */
   public static final List<Option> SERVER = List.of(CONFIG, LISTEN, UPSTREAM, UPSTREAM_STATUS, PLAYBACK_PREFIX, H2C,
-      ADMIN_TOKEN, ARCHIVE, ARCHIVE_STREAMS, GATEWAY, ALLOWED_HOSTS, BEE, BATCH, DATA, CONNECT_TIMEOUT,
+      ADMIN_TOKEN, ARCHIVE, ARCHIVE_STREAMS, GATEWAY, ALLOWED_HOSTS, END_AFTER, RESTART_GRACE, SWARM_REFRESH, BEE, BATCH, DATA, CONNECT_TIMEOUT,
       FIRST_BYTE_TIMEOUT, IDLE_TIMEOUT, SEGMENT_CACHE_BYTES, PLAYLIST_TTL, STALE_IF_ERROR, NEGATIVE_TTL,
       SPOOL_MAX_BYTES, SPOOL_MAX_SEGMENTS, UPLOAD_CONCURRENCY, KEYSTORE, ETH_ADDRESS, PASSWORD_FILE, BATCH_DEPTH,
       BATCH_TTL, BATCH_MIN_TTL, BATCH_MAX_UTILIZATION, MAX_SPEND, GNOSIS_RPC);

@@ -39,6 +39,21 @@ class ConfigTest {
     assertEquals(256L << 20, c.cache().maxBytes());
     assertEquals(Optional.empty(), c.adminToken());
     assertFalse(c.h2c());
+    assertEquals(3, c.archive().endAfter());
+    assertEquals(Duration.ofSeconds(60), c.archive().restartGrace());
+    assertEquals(Duration.ofSeconds(30), c.archive().swarmRefresh());
+  }
+
+  @Test
+  void archiveTimingIsConfigurable() throws Exception {
+    Config c = Config.load(data("--end-after", "5", "--restart-grace", "2m", "--swarm-refresh", "10s"),
+        Map.of("SWARMTEE_END_AFTER", "7"));
+    assertEquals(5, c.archive().endAfter(), "the flag beats the environment");
+    assertEquals(Duration.ofMinutes(2), c.archive().restartGrace());
+    assertEquals(Duration.ofSeconds(10), c.archive().swarmRefresh());
+    assertEquals(7, Config.load(data(), Map.of("SWARMTEE_END_AFTER", "7")).archive().endAfter());
+    ConfigException bad = assertThrows(ConfigException.class, () -> Config.load(data("--end-after", "0"), Map.of()));
+    assertTrue(bad.getMessage().contains("--end-after"), bad.getMessage());
   }
 
   @Test
