@@ -14,7 +14,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +30,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,10 +73,11 @@ class MetricsContractIT {
         .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     String upstream = "http://127.0.0.1:" + origin.actualPort();
 
-    int port = freePort();
-    String base = "http://127.0.0.1:" + port;
-    startSwarmtee(List.of("--listen", "127.0.0.1:" + port, "--upstream", upstream, "--data", data.toString(),
+    // Port 0, read back from the log: a port picked beforehand could be taken meanwhile by one of
+    // swarmtee's own outgoing connections (it talks to Bee before it listens).
+    int port = startSwarmtee(List.of("--listen", "127.0.0.1:0", "--upstream", upstream, "--data", data.toString(),
         "--archive", "--bee", bee.baseUrl(), "--batch", batch.hex(), "--admin-token", "metrics-test-token"));
+    String base = "http://127.0.0.1:" + port;
 
     // Viewers: master, media, every segment twice (hits), a missing segment and a hostile path.
     assertEquals(200, get(base + "/stream/" + STREAM + ".m3u8").statusCode());
@@ -139,29 +141,46 @@ class MetricsContractIT {
     }
   }
 
-  private void startSwarmtee(List<String> flags) throws Exception {
+  /** Starts swarmtee.jar and returns the port it listens on, from its "listening on host:port" line. */
+  private int startSwarmtee(List<String> flags) throws Exception {
     Path jar = Path.of(System.getProperty("swarmtee.jar", "../proxy/target/swarmtee.jar"));
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-jar", jar.toString()));
     cmd.addAll(flags);
     swarmtee = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     StringBuilder log = new StringBuilder();
-    CompletableFuture<Boolean> listening = CompletableFuture.supplyAsync(() -> {
+    Pattern listening = Pattern.compile("swarmtee listening on [^ ]+:(\\d+),");
+    CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(swarmtee.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
           synchronized (log) {
             log.append(line).append('\n');
           }
-          if (line.contains("swarmtee listening on")) {
-            return drainRest(r, log);
+          Matcher m = listening.matcher(line);
+          if (m.find()) {
+            drainRest(r, log);
+            return Integer.parseInt(m.group(1));
           }
         }
-        return false;
+        return -1;
       } catch (IOException e) {
-        return false;
+        return -1;
       }
     });
-    assertTrue(listening.get(90, TimeUnit.SECONDS), () -> "swarmtee did not start:\n" + log);
+    int p;
+    try {
+      p = port.get(150, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      synchronized (log) {
+        return fail("swarmtee did not start within 150 s:\n" + log);
+      }
+    }
+    if (p < 0) {
+      synchronized (log) {
+        return fail("swarmtee did not start:\n" + log);
+      }
+    }
+    return p;
   }
 
   /** Keeps reading the child's output in the background so it never blocks on a full pipe. */
@@ -216,11 +235,5 @@ class MetricsContractIT {
       names.add(line.substring(0, end));
     }
     return names;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }
