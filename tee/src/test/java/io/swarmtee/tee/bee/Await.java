@@ -12,15 +12,20 @@ public final class Await {
 
   /** @return the result; throws the failure unwrapped */
   public static <T> T result(Future<T> future) {
+    return result(future, 20);
+  }
+
+  /** @return the result within {@code seconds} (real Bee nodes are slower than the fake); failure unwrapped */
+  public static <T> T result(Future<T> future, int seconds) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
       throw new AssertionError("future failed", e.getCause());
     } catch (InterruptedException | TimeoutException e) {
-      throw new AssertionError("future did not complete in 20 s", e);
+      throw new AssertionError("future did not complete in " + seconds + " s", e);
     }
   }
 
