@@ -110,7 +110,7 @@ public final class ArchiveModule implements ProxyModule {
     }
     URI upstream = config.upstream();
     Config.Archive a = config.archive();
-    ArchiveSettings settings = new ArchiveSettings(upstream, config.upstreamStatus(), a.allowedHosts(),
+    ArchiveSettings settings = new ArchiveSettings(upstream, config.playbackPrefix(), config.upstreamStatus(), a.allowedHosts(),
         id -> a.streams().pattern().matcher(id).matches(), a.gateway().map(ArchiveModule::withoutSlash).orElse(""),
         Optional.empty(), a.endAfter(), a.restartGrace(), a.swarmRefresh(), Duration.ofSeconds(5));
     UpstreamFetcher fetcher = uri -> ctx.shield().fetch(uri).map(o -> new UpstreamFetcher.Response(o.status(),

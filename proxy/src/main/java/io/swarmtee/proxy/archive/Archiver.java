@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class Archiver {
 
   private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
-  private static final Pattern STREAM_PATH = Pattern.compile("^/stream/([^/]+?)(?:\\.m3u8$|/)");
-  private static final Pattern SEGMENT_PATH = Pattern.compile("^/stream/([^/]+)/([^/]+)/(\\d+)\\.[A-Za-z0-9]+$");
+  private final Pattern streamPath;
+  private final Pattern segmentPath;
 
   private final Vertx vertx;
   private final Context context;
@@ -66,6 +66,14 @@ public final class Archiver {
     this.clock = clock;
     this.scheduler = scheduler;
     this.metrics = new ArchiveMetrics(registry, this::activeCount);
+    this.streamPath = streamPath(settings.playbackPrefix());
+    this.segmentPath = Pattern.compile("^" + Pattern.quote(settings.playbackPrefix())
+        + "([^/]+)/([^/]+)/(\\d+)\\.[A-Za-z0-9]+$");
+  }
+
+  /** Matches {@code <prefix>{id}.m3u8} and {@code <prefix>{id}/…}; group 1 is the id. */
+  private static Pattern streamPath(String prefix) {
+    return Pattern.compile("^" + Pattern.quote(prefix) + "([^/]+?)(?:\\.m3u8$|/)");
   }
 
   /**
@@ -185,17 +193,21 @@ public final class Archiver {
   }
 
   /**
-   * @return the stream id of a {@code /stream/…} request path ({@code /stream/{id}.m3u8},
-   *     {@code /stream/{id}/…}), if it is one
+   * @return the stream id of a request path under the playback prefix ({@code <prefix>{id}.m3u8},
+   *     {@code <prefix>{id}/…}), if it is one
    */
-  public static Optional<String> streamIdOf(String path) {
-    Matcher m = STREAM_PATH.matcher(path);
+  public Optional<String> streamIdOf(String path) {
+    return streamIdOf(streamPath, path);
+  }
+
+  private static Optional<String> streamIdOf(Pattern streamPath, String path) {
+    Matcher m = streamPath.matcher(path);
     return m.find() && FileArchiveStateStore.isSafeId(m.group(1)) ? Optional.of(m.group(1)) : Optional.empty();
   }
 
   /**
    * A viewer asked for {@code path}: if it belongs to a stream that should be archived and is not followed
-   * yet, start following it. Cheap and non-blocking; call it for every {@code /stream/} request.
+   * yet, start following it. Cheap and non-blocking; call it for every request under the playback prefix.
    */
   public void streamRequested(String path) {
     streamIdOf(path).ifPresent(this::discovered);
@@ -206,7 +218,7 @@ public final class Archiver {
    * body): the archiver uses these bytes instead of fetching the segment again. Non-blocking.
    */
   public void viewerSegment(String path, Buffer bytes) {
-    Matcher m = SEGMENT_PATH.matcher(path);
+    Matcher m = segmentPath.matcher(path);
     if (!m.matches() || closed) {
       return;
     }

@@ -205,7 +205,7 @@ final class StreamArchiver {
       return;
     }
     polling = true;
-    URI masterUri = settings.upstream().resolve("/stream/" + id + ".m3u8");
+    URI masterUri = settings.upstream().resolve(settings.playbackPrefix() + id + ".m3u8");
     here(fetcher.fetch(masterUri))
         .compose(resp -> {
           if (resp.status() == 404 || resp.status() == 410) {

@@ -41,20 +41,35 @@ public final class LivepeerOrigin {
   /** Segments kept per rendition, as go-livepeer's ring. */
   public static final int RING = 12;
 
-  private static final Pattern MASTER = Pattern.compile("^/stream/([^/]+)\\.m3u8$");
-  private static final Pattern MEDIA = Pattern.compile("^/stream/([^/]+)/([^/]+)\\.m3u8$");
-  private static final Pattern SEGMENT = Pattern.compile("^/stream/([^/]+)/([^/]+)/(\\d+)\\.ts$");
+  private final String prefix;
+  private final Pattern masterPath;
+  private final Pattern mediaPath;
+  private final Pattern segmentPath;
 
   private final Map<String, OriginStream> streams = new ConcurrentHashMap<>();
   private final AtomicLong requests = new AtomicLong();
   private final Map<String, AtomicLong> segmentRequests = new ConcurrentHashMap<>();
   private HttpServer server;
 
-  private LivepeerOrigin() {}
+  private LivepeerOrigin(String prefix) {
+    this.prefix = prefix;
+    String p = Pattern.quote(prefix);
+    this.masterPath = Pattern.compile("^" + p + "([^/]+)\\.m3u8$");
+    this.mediaPath = Pattern.compile("^" + p + "([^/]+)/([^/]+)\\.m3u8$");
+    this.segmentPath = Pattern.compile("^" + p + "([^/]+)/([^/]+)/(\\d+)\\.ts$");
+  }
 
-  /** Starts on a free port of 127.0.0.1. */
+  /** Starts on a free port of 127.0.0.1, serving streams under go-livepeer's {@code /stream/}. */
   public static Future<LivepeerOrigin> start(Vertx vertx) {
-    LivepeerOrigin origin = new LivepeerOrigin();
+    return start(vertx, "/stream/");
+  }
+
+  /**
+   * Starts on a free port of 127.0.0.1, serving streams under {@code prefix} (as a gateway in front of
+   * go-livepeer that mounts it elsewhere would) instead of {@code /stream/}.
+   */
+  public static Future<LivepeerOrigin> start(Vertx vertx, String prefix) {
+    LivepeerOrigin origin = new LivepeerOrigin(prefix);
     return vertx.createHttpServer().requestHandler(origin::handle).listen(0, "127.0.0.1").map(s -> {
       origin.server = s;
       return origin;
@@ -89,7 +104,7 @@ public final class LivepeerOrigin {
    * @return a stream that answers 404 until its first {@link OriginStream#publish}
    */
   public OriginStream stream(String id, List<HlsRecording.Rendition> renditions) {
-    OriginStream s = new OriginStream(id, renditions);
+    OriginStream s = new OriginStream(prefix, id, renditions);
     streams.put(id, s);
     return s;
   }
@@ -109,6 +124,7 @@ public final class LivepeerOrigin {
 
   /** A stream on the origin; all methods thread-safe. */
   public static final class OriginStream {
+    private final String prefix;
     private final String id;
     private final List<HlsRecording.Rendition> renditions;
     private final Map<String, List<Slot>> slots = new LinkedHashMap<>();
@@ -126,7 +142,8 @@ public final class LivepeerOrigin {
     private final Set<String> servedSegments = new HashSet<>();
     private final Set<String> forgotten = new HashSet<>();
 
-    private OriginStream(String id, List<HlsRecording.Rendition> renditions) {
+    private OriginStream(String prefix, String id, List<HlsRecording.Rendition> renditions) {
+      this.prefix = prefix;
       this.id = id;
       this.renditions = List.copyOf(renditions);
       reset();
@@ -261,7 +278,7 @@ public final class LivepeerOrigin {
       b.append("#EXT-X-TARGETDURATION:").append(targetDuration.get(rendition)).append('\n');
       for (Slot s : list.subList(from, list.size())) {
         b.append(String.format(Locale.ROOT, "#EXTINF:%.3f,\n", s.duration));
-        b.append("/stream/").append(id).append('/').append(rendition).append('/').append(s.seq).append(".ts\n");
+        b.append(prefix).append(id).append('/').append(rendition).append('/').append(s.seq).append(".ts\n");
       }
       return b.toString();
     }
@@ -310,13 +327,13 @@ public final class LivepeerOrigin {
         .putHeader("Access-Control-Expose-Headers", "Content-Length");
     String path = req.path();
     Matcher m;
-    if ((m = MASTER.matcher(path)).matches()) {
+    if ((m = masterPath.matcher(path)).matches()) {
       OriginStream s = streams.get(m.group(1));
       if (s != null && s.live()) {
         resp.putHeader("Content-Type", "application/x-mpegURL").end(s.master());
         return;
       }
-    } else if ((m = MEDIA.matcher(path)).matches()) {
+    } else if ((m = mediaPath.matcher(path)).matches()) {
       OriginStream s = streams.get(m.group(1));
       String rendition = m.group(2);
       if (s != null && s.live() && s.held()) {
@@ -329,7 +346,7 @@ public final class LivepeerOrigin {
         s.polled(rendition);
         return;
       }
-    } else if ((m = SEGMENT.matcher(path)).matches()) {
+    } else if ((m = segmentPath.matcher(path)).matches()) {
       segmentRequests.computeIfAbsent(path, p -> new AtomicLong()).incrementAndGet();
       OriginStream s = streams.get(m.group(1));
       Buffer bytes = s == null || !s.live() ? null : s.segment(m.group(2), Long.parseLong(m.group(3)));
