@@ -173,6 +173,11 @@ final class StreamArchiver {
         metrics.segment(id, rendition, Result.DUPLICATE);
         return;
       }
+      // The archiver's own fetch, seen by the shield like a viewer's: kept, it would outlive the segment and
+      // be taken for the segment of the same seq after a restart.
+      if (pending.containsKey(s.get().number + "/" + s.get().currentRun().number + "/" + rendition + "/" + seq)) {
+        return;
+      }
     }
     if (tapped.size() >= TAP_CAPACITY) {
       tapped.remove(tapped.keySet().iterator().next());
@@ -552,6 +557,7 @@ final class StreamArchiver {
           Instant end = session.lastSegment.orElse(clock.instant());
           persist(new SessionFinalised(session.number, end.isBefore(session.start) ? session.start : end));
           phase = Phase.ENDED;
+          tapped.clear(); // bytes of this run's segments: a restart reuses their seq numbers
           endedAt = clock.instant();
           return uploadSwarmCopy(session, true);
         })

@@ -289,6 +289,9 @@ public final class CoalescingShield implements OriginShield {
     if (stale > 0) {
       cache.put(entry.key(), cached);
     }
+    if (head.status() == 404 && kind == ObjectKind.PLAYLIST) {
+      forgetSegmentsUnder(entry.key());
+    }
     if (head.status() == 200 && kind.segment()) {
       for (Handler<UpstreamObject> listener : segmentListeners) {
         try {
@@ -299,6 +302,23 @@ public final class CoalescingShield implements OriginShield {
       }
     }
     return cached;
+  }
+
+  /**
+   * A playlist answered 404: its stream ended (go-livepeer answers 404 for master, media playlists and
+   * segments at once). A stream restarted under the same id numbers its segments from 0 again, under the
+   * paths the last session used: cached segments under the playlist's directory ({@code /stream/{id}/} for
+   * the master {@code /stream/{id}.m3u8}, {@code /stream/{id}/{rendition}/} for a media playlist) would be
+   * served in place of the new ones, so they are forgotten.
+   */
+  private void forgetSegmentsUnder(String playlistUrl) {
+    int q = playlistUrl.indexOf('?');
+    String path = q < 0 ? playlistUrl : playlistUrl.substring(0, q);
+    if (!path.toLowerCase(Locale.ROOT).endsWith(".m3u8")) {
+      return;
+    }
+    String dir = path.substring(0, path.length() - ".m3u8".length()) + "/";
+    cache.asMap().keySet().removeIf(key -> key.startsWith(dir) && ObjectKind.of(key).segment());
   }
 
   private Duration playlistTtl(Buffer body) {

@@ -103,6 +103,33 @@ class ShieldFailureTest {
   }
 
   @Test
+  void aStreamThatEndedForgetsItsSegmentsSoThatARestartUnderTheSameIdIsNotServedTheOldOnes() throws Exception {
+    String master = "/stream/abc.m3u8";
+    String segment = "/stream/abc/source/0.ts";
+    String other = "/stream/abcd/source/0.ts";
+    AtomicInteger session = new AtomicInteger(1);
+    AtomicInteger masterStatus = new AtomicInteger(200);
+    upstream.route(master, req -> TestUpstream.livepeerHeaders(req).setStatusCode(masterStatus.get()).end(PLAYLIST));
+    upstream.route(segment, req -> TestUpstream.livepeerHeaders(req).end("session " + session.get()));
+    upstream.serve(other, Buffer.buffer("another stream"));
+    SwarmteeServer server = server();
+    assertEquals("session 1", get(server, segment).text());
+    assertEquals("another stream", get(server, other).text());
+    assertEquals("session 1", get(server, segment).text(), "a segment is immutable while its stream lives");
+    assertEquals(1, upstream.count(segment));
+
+    // The stream ends (everything 404) and restarts under the same id: seq 0 is a new segment.
+    masterStatus.set(404);
+    assertEquals(404, get(server, master).status());
+    masterStatus.set(200);
+    session.set(2);
+    assertEquals("session 2", get(server, segment).text());
+    assertEquals(2, upstream.count(segment));
+    assertEquals("another stream", get(server, other).text(), "other streams keep their cache");
+    assertEquals(1, upstream.count(other));
+  }
+
+  @Test
   void firstByteTimeoutIs504(Vertx vertx) throws Exception {
     upstream.route(MEDIA, req -> { /* never answers */ });
     SwarmteeServer server = server("--first-byte-timeout", "200ms");

@@ -39,7 +39,7 @@ public final class LiveFeed {
     for (HlsRecording.Rendition r : HlsRecording.RENDITIONS) {
       Files.createDirectories(dir.resolve(r.name()));
     }
-    List<String> cmd = HlsRecording.ffmpegCommand(dir, true);
+    List<String> cmd = HlsRecording.ffmpegCommand(dir, true, HlsRecording.Format.TS);
     cmd.addAll(cmd.indexOf("-filter_complex"), List.of("-t", String.valueOf(seconds)));
     Process p;
     try {

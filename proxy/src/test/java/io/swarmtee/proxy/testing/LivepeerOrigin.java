@@ -30,6 +30,11 @@ import java.util.regex.Pattern;
  * {@code text/vnd.trolltech.linguist}; {@code Cache-Control: max-age=5} and CORS on every answer, 404s
  * included; 404 for everything before the first segment and after the end.
  *
+ * <p>An {@linkplain #fmp4Stream fMP4 stream} has the same layout with fMP4 (go-livepeer itself serves only
+ * MPEG-TS): segments {@code /stream/{id}/{rendition}/{seq}.m4s} after
+ * {@code #EXT-X-MAP:URI="/stream/{id}/{rendition}/init.mp4"}, {@code #EXT-X-VERSION:7}, both served as
+ * {@code video/mp4}.
+ *
  * <p>Time is the test's: {@link OriginStream#publish} adds the next segment of every rendition. Segments come
  * from a {@link HlsRecording} (real ffmpeg output), or from ffmpeg running live ({@link LiveFeed}).
  * Thread-safe.
@@ -45,6 +50,7 @@ public final class LivepeerOrigin {
   private final Pattern masterPath;
   private final Pattern mediaPath;
   private final Pattern segmentPath;
+  private final Pattern initPath;
 
   private final Map<String, OriginStream> streams = new ConcurrentHashMap<>();
   private final AtomicLong requests = new AtomicLong();
@@ -56,7 +62,8 @@ public final class LivepeerOrigin {
     String p = Pattern.quote(prefix);
     this.masterPath = Pattern.compile("^" + p + "([^/]+)\\.m3u8$");
     this.mediaPath = Pattern.compile("^" + p + "([^/]+)/([^/]+)\\.m3u8$");
-    this.segmentPath = Pattern.compile("^" + p + "([^/]+)/([^/]+)/(\\d+)\\.ts$");
+    this.segmentPath = Pattern.compile("^" + p + "([^/]+)/([^/]+)/(\\d+)\\.(ts|m4s)$");
+    this.initPath = Pattern.compile("^" + p + "([^/]+)/([^/]+)/init\\.mp4$");
   }
 
   /** Starts on a free port of 127.0.0.1, serving streams under go-livepeer's {@code /stream/}. */
@@ -93,7 +100,7 @@ public final class LivepeerOrigin {
     return requests.get();
   }
 
-  /** @return how often the segment at {@code path} was requested */
+  /** @return how often the segment (or init section) at {@code path} was requested */
   public long segmentRequests(String path) {
     AtomicLong n = segmentRequests.get(path);
     return n == null ? 0 : n.get();
@@ -104,7 +111,21 @@ public final class LivepeerOrigin {
    * @return a stream that answers 404 until its first {@link OriginStream#publish}
    */
   public OriginStream stream(String id, List<HlsRecording.Rendition> renditions) {
-    OriginStream s = new OriginStream(prefix, id, renditions);
+    OriginStream s = new OriginStream(prefix, id, renditions, Map.of());
+    streams.put(id, s);
+    return s;
+  }
+
+  /**
+   * @param initSections rendition → its fMP4 init section, one per rendition of {@code renditions}
+   * @return an fMP4 stream that answers 404 until its first {@link OriginStream#publish}
+   */
+  public OriginStream fmp4Stream(String id, List<HlsRecording.Rendition> renditions,
+      Map<String, Buffer> initSections) {
+    for (HlsRecording.Rendition r : renditions) {
+      Objects.requireNonNull(initSections.get(r.name()), "init section of " + r.name());
+    }
+    OriginStream s = new OriginStream(prefix, id, renditions, initSections);
     streams.put(id, s);
     return s;
   }
@@ -127,6 +148,7 @@ public final class LivepeerOrigin {
     private final String prefix;
     private final String id;
     private final List<HlsRecording.Rendition> renditions;
+    private final Map<String, Buffer> initSections;
     private final Map<String, List<Slot>> slots = new LinkedHashMap<>();
     private final Map<String, Integer> targetDuration = new LinkedHashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
@@ -139,13 +161,17 @@ public final class LivepeerOrigin {
     private record SegmentWaiter(long seq, Set<String> remaining, Promise<Void> promise) {}
 
     private final List<SegmentWaiter> segmentWaiters = new ArrayList<>();
+    /** The seq {@link #segmentServed} records an init section under. */
+    private static final long INIT_SEQ = -1;
     private final Set<String> servedSegments = new HashSet<>();
     private final Set<String> forgotten = new HashSet<>();
 
-    private OriginStream(String prefix, String id, List<HlsRecording.Rendition> renditions) {
+    private OriginStream(String prefix, String id, List<HlsRecording.Rendition> renditions,
+        Map<String, Buffer> initSections) {
       this.prefix = prefix;
       this.id = id;
       this.renditions = List.copyOf(renditions);
+      this.initSections = Map.copyOf(initSections);
       reset();
     }
 
@@ -246,6 +272,13 @@ public final class LivepeerOrigin {
       return p.future();
     }
 
+    /**
+     * @return completed once the init section of every rendition has been requested (fMP4 streams)
+     */
+    public Future<Void> initSectionsServed() {
+      return served(INIT_SEQ);
+    }
+
     private synchronized void segmentServed(String rendition, long seq) {
       servedSegments.add(rendition + "/" + seq);
       segmentWaiters.removeIf(w -> {
@@ -273,12 +306,17 @@ public final class LivepeerOrigin {
       List<Slot> list = slots.get(rendition);
       int from = Math.max(0, list.size() - WINDOW);
       long dropped = Math.max(0, published - WINDOW);
-      StringBuilder b = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n");
+      boolean fmp4 = !initSections.isEmpty();
+      StringBuilder b = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:").append(fmp4 ? 7 : 3).append('\n');
       b.append("#EXT-X-MEDIA-SEQUENCE:").append(dropped).append('\n');
       b.append("#EXT-X-TARGETDURATION:").append(targetDuration.get(rendition)).append('\n');
+      if (fmp4) {
+        b.append("#EXT-X-MAP:URI=\"").append(prefix).append(id).append('/').append(rendition).append("/init.mp4\"\n");
+      }
       for (Slot s : list.subList(from, list.size())) {
         b.append(String.format(Locale.ROOT, "#EXTINF:%.3f,\n", s.duration));
-        b.append(prefix).append(id).append('/').append(rendition).append('/').append(s.seq).append(".ts\n");
+        b.append(prefix).append(id).append('/').append(rendition).append('/').append(s.seq)
+            .append(fmp4 ? ".m4s\n" : ".ts\n");
       }
       return b.toString();
     }
@@ -308,6 +346,14 @@ public final class LivepeerOrigin {
         }
       }
       return null;
+    }
+
+    private synchronized Buffer initSection(String rendition) {
+      return initSections.get(rendition);
+    }
+
+    private synchronized boolean fmp4() {
+      return !initSections.isEmpty();
     }
 
     private synchronized boolean live() {
@@ -346,15 +392,25 @@ public final class LivepeerOrigin {
         s.polled(rendition);
         return;
       }
+    } else if ((m = initPath.matcher(path)).matches()) {
+      segmentRequests.computeIfAbsent(path, p -> new AtomicLong()).incrementAndGet();
+      OriginStream s = streams.get(m.group(1));
+      Buffer bytes = s == null || !s.live() ? null : s.initSection(m.group(2));
+      if (bytes != null) {
+        s.segmentServed(m.group(2), OriginStream.INIT_SEQ);
+        resp.putHeader("Content-Type", "video/mp4").end(bytes);
+        return;
+      }
     } else if ((m = segmentPath.matcher(path)).matches()) {
       segmentRequests.computeIfAbsent(path, p -> new AtomicLong()).incrementAndGet();
       OriginStream s = streams.get(m.group(1));
-      Buffer bytes = s == null || !s.live() ? null : s.segment(m.group(2), Long.parseLong(m.group(3)));
+      boolean wanted = s != null && s.fmp4() == m.group(4).equals("m4s");
+      Buffer bytes = !wanted || !s.live() ? null : s.segment(m.group(2), Long.parseLong(m.group(3)));
       if (s != null && s.live()) {
         s.segmentServed(m.group(2), Long.parseLong(m.group(3)));
       }
       if (bytes != null) {
-        resp.putHeader("Content-Type", "text/vnd.trolltech.linguist").end(bytes);
+        resp.putHeader("Content-Type", s.fmp4() ? "video/mp4" : "text/vnd.trolltech.linguist").end(bytes);
         return;
       }
     }
