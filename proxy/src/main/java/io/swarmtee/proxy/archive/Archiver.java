@@ -47,7 +47,7 @@ public final class Archiver {
   private final ArchiveStateStore store;
   private final ArchiveMetrics metrics;
   private final Clock clock;
-  private final Scheduler scheduler;
+  private final CountingScheduler scheduler;
   private final Map<String, StreamArchiver> streams = new LinkedHashMap<>();
   private final Map<String, Future<StreamArchiver>> loading = new LinkedHashMap<>();
   private final Set<String> stopped = new HashSet<>();
@@ -64,8 +64,41 @@ public final class Archiver {
     this.sink = sink;
     this.store = store;
     this.clock = clock;
-    this.scheduler = scheduler;
-    this.metrics = new ArchiveMetrics(registry, this::activeCount);
+    this.scheduler = new CountingScheduler(scheduler);
+    this.metrics = new ArchiveMetrics(registry, new ArchiveMetrics.State() {
+      @Override
+      public int activeStreams() {
+        return count(s -> s.following() && s.phase() != StreamArchiver.Phase.WAITING);
+      }
+
+      @Override
+      public int pollingStreams() {
+        return count(StreamArchiver::following);
+      }
+
+      @Override
+      public int pendingSegments() {
+        int n = 0;
+        synchronized (streams) {
+          for (StreamArchiver s : streams.values()) {
+            n += s.pendingCount();
+          }
+        }
+        return n;
+      }
+
+      @Override
+      public int timers() {
+        return Archiver.this.scheduler.due();
+      }
+
+      @Override
+      public int knownStreams() {
+        synchronized (streams) {
+          return streams.size();
+        }
+      }
+    });
     this.streamPath = streamPath(settings.playbackPrefix());
     this.segmentPath = Pattern.compile("^" + Pattern.quote(settings.playbackPrefix())
         + "([^/]+)/([^/]+)/(\\d+)\\.[A-Za-z0-9]+$");
@@ -106,11 +139,11 @@ public final class Archiver {
     return this;
   }
 
-  private int activeCount() {
+  private int count(java.util.function.Predicate<StreamArchiver> which) {
     int n = 0;
     synchronized (streams) {
       for (StreamArchiver s : streams.values()) {
-        if (s.following() && s.phase() != StreamArchiver.Phase.WAITING) {
+        if (which.test(s)) {
           n++;
         }
       }

@@ -147,9 +147,15 @@ final class StreamArchiver {
     }
   }
 
+  /** @return segments and init sections being fetched or stored */
+  int pendingCount() {
+    return pending.size();
+  }
+
   /** Stops polling; archived state stays. */
   void unfollow() {
     following = false;
+    tapped.clear(); // this archiver object stays in memory as long as its archive: keep no segment bytes
     if (timer >= 0) {
       scheduler.cancel(timer);
       timer = -1;
@@ -168,16 +174,20 @@ final class StreamArchiver {
   void offer(String rendition, long seq, Buffer bytes) {
     Optional<Session> s = archive.latest();
     if (s.isPresent() && phase == Phase.LIVE) {
-      Track t = s.get().currentRun().tracks.get(rendition);
+      Run run = s.get().currentRun();
+      Track t = run.tracks.get(rendition);
       if (t != null && t.entries.containsKey(seq)) {
         metrics.segment(id, rendition, Result.DUPLICATE);
         return;
       }
       // The archiver's own fetch, seen by the shield like a viewer's: kept, it would outlive the segment and
       // be taken for the segment of the same seq after a restart.
-      if (pending.containsKey(s.get().number + "/" + s.get().currentRun().number + "/" + rendition + "/" + seq)) {
+      if (pending.containsKey(s.get().number + "/" + run.number + "/" + rendition + "/" + seq)) {
         return;
       }
+    }
+    if (phase == Phase.FINALISING) {
+      return;
     }
     if (tapped.size() >= TAP_CAPACITY) {
       tapped.remove(tapped.keySet().iterator().next());

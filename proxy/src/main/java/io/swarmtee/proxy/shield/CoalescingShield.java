@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -110,6 +111,8 @@ public final class CoalescingShield implements OriginShield {
         .baseUnit("bytes").description("Bytes held by the origin shield cache").register(metrics.registry());
     Gauge.builder("swarmtee.cache.entries", cache, Cache::estimatedSize)
         .description("Objects held by the origin shield cache").register(metrics.registry());
+    Gauge.builder("swarmtee.cache.inflight", inFlight, Map::size)
+        .description("Upstream fetches in flight that viewers and the archiver join").register(metrics.registry());
   }
 
   /**

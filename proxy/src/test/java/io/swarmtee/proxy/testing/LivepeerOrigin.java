@@ -279,18 +279,19 @@ public final class LivepeerOrigin {
       return served(INIT_SEQ);
     }
 
-    private synchronized void segmentServed(String rendition, long seq) {
-      servedSegments.add(rendition + "/" + seq);
-      segmentWaiters.removeIf(w -> {
-        if (w.seq() == seq) {
-          w.remaining().remove(rendition);
-        }
-        if (w.remaining().isEmpty()) {
-          w.promise().complete();
-          return true;
-        }
-        return false;
-      });
+    private void segmentServed(String rendition, long seq) {
+      List<Promise<Void>> done = new ArrayList<>();
+      synchronized (this) {
+        servedSegments.add(rendition + "/" + seq);
+        segmentWaiters.removeIf(w -> {
+          if (w.seq() == seq) {
+            w.remaining().remove(rendition);
+          }
+          return w.remaining().isEmpty() && done.add(w.promise());
+        });
+      }
+      // Completed outside the lock and the iteration: a waiter's continuation may register the next waiter.
+      done.forEach(Promise::complete);
     }
 
     private synchronized String master() {
@@ -321,15 +322,15 @@ public final class LivepeerOrigin {
       return b.toString();
     }
 
-    private synchronized void polled(String rendition) {
-      waiters.removeIf(w -> {
-        w.remaining().remove(rendition);
-        if (w.remaining().isEmpty()) {
-          w.promise().complete();
-          return true;
-        }
-        return false;
-      });
+    private void polled(String rendition) {
+      List<Promise<Void>> done = new ArrayList<>();
+      synchronized (this) {
+        waiters.removeIf(w -> {
+          w.remaining().remove(rendition);
+          return w.remaining().isEmpty() && done.add(w.promise());
+        });
+      }
+      done.forEach(Promise::complete);
     }
 
     private synchronized Buffer segment(String rendition, long seq) {

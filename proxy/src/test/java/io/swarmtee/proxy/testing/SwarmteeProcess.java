@@ -69,6 +69,11 @@ public final class SwarmteeProcess implements AutoCloseable {
     }
   }
 
+  /** @return the child's process id */
+  public long pid() {
+    return process.pid();
+  }
+
   /** @return the port, once the child listens (fails if it exits first) */
   public int port() throws Exception {
     return port.get(60, TimeUnit.SECONDS);
