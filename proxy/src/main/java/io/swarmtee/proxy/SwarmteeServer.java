@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -117,7 +118,10 @@ public final class SwarmteeServer {
     parts.modules().forEach(factory -> modules.add(factory.apply(context)));
     Router router = router();
     HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(config.h2c())
-        .setCompressionSupported(false).setMaxInitialLineLength(PathGuard.MAX_PATH + 4096);
+        .setCompressionSupported(false).setMaxInitialLineLength(PathGuard.MAX_PATH + 4096)
+        // A viewer that stops reading (or vanishes without a FIN) would otherwise hold its connection, its
+        // stream and the object it was reading forever: no byte either way for this long closes it.
+        .setIdleTimeout((int) config.timeouts().viewerIdle().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     return vertx.createHttpServer(options)
         .requestHandler(request -> accept(router, request))
         .listen(config.listen().port(), config.listen().host())

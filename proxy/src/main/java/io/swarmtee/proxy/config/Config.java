@@ -105,12 +105,15 @@ public record Config(
    * @param connect to establish the TCP connection
    * @param firstByte from sending the request to the response headers
    * @param idle longest silence in the middle of a response body
+   * @param viewerIdle longest time a viewer's connection may neither deliver a byte to swarmtee nor take
+   *     one (a viewer that stopped reading, an idle keep-alive) before it is closed
    */
-  public record Timeouts(Duration connect, Duration firstByte, Duration idle) {
+  public record Timeouts(Duration connect, Duration firstByte, Duration idle, Duration viewerIdle) {
     public Timeouts {
       Objects.requireNonNull(connect, "connect");
       Objects.requireNonNull(firstByte, "firstByte");
       Objects.requireNonNull(idle, "idle");
+      Objects.requireNonNull(viewerIdle, "viewerIdle");
     }
   }
 
@@ -210,7 +213,7 @@ public record Config(
     Store store = new Store(s.url(BEE), batch, data);
 
     Timeouts timeouts = new Timeouts(positive(s, CONNECT_TIMEOUT), positive(s, FIRST_BYTE_TIMEOUT),
-        positive(s, IDLE_TIMEOUT));
+        positive(s, IDLE_TIMEOUT), positive(s, VIEWER_IDLE_TIMEOUT));
     Optional<Duration> ttl = s.required(PLAYLIST_TTL).equals("auto") ? Optional.empty()
         : Optional.of(positive(s, PLAYLIST_TTL));
     Cache cache = new Cache(s.bytes(SEGMENT_CACHE_BYTES), ttl, s.duration(STALE_IF_ERROR), s.duration(NEGATIVE_TTL));

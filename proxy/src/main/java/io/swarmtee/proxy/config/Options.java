@@ -49,6 +49,8 @@ public final class Options {
   public static final Option FIRST_BYTE_TIMEOUT = Option.of("first-byte-timeout", "10s",
       "upstream time to response headers");
   public static final Option IDLE_TIMEOUT = Option.of("idle-timeout", "10s", "upstream silence allowed mid-body");
+  public static final Option VIEWER_IDLE_TIMEOUT = Option.of("viewer-idle-timeout", "60s",
+      "a viewer connection on which nothing was read or written for this long is closed");
 
   public static final Option SEGMENT_CACHE_BYTES = Option.of("segment-cache-bytes", "256MiB",
       "memory budget of the object cache (segments, playlists)");
@@ -87,7 +89,7 @@ public final class Options {
   /** Everything the server (no subcommand) accepts. */
   public static final List<Option> SERVER = List.of(CONFIG, LISTEN, UPSTREAM, UPSTREAM_STATUS, PLAYBACK_PREFIX, H2C,
       ADMIN_TOKEN, ARCHIVE, ARCHIVE_STREAMS, GATEWAY, ALLOWED_HOSTS, END_AFTER, RESTART_GRACE, SWARM_REFRESH, BEE, BATCH, DATA, CONNECT_TIMEOUT,
-      FIRST_BYTE_TIMEOUT, IDLE_TIMEOUT, SEGMENT_CACHE_BYTES, PLAYLIST_TTL, STALE_IF_ERROR, NEGATIVE_TTL,
+      FIRST_BYTE_TIMEOUT, IDLE_TIMEOUT, VIEWER_IDLE_TIMEOUT, SEGMENT_CACHE_BYTES, PLAYLIST_TTL, STALE_IF_ERROR, NEGATIVE_TTL,
       SPOOL_MAX_BYTES, SPOOL_MAX_SEGMENTS, UPLOAD_CONCURRENCY, KEYSTORE, ETH_ADDRESS, PASSWORD_FILE, BATCH_DEPTH,
       BATCH_TTL, BATCH_MIN_TTL, BATCH_MAX_UTILIZATION, MAX_SPEND, GNOSIS_RPC);
 

@@ -348,6 +348,16 @@ public final class CoalescingShield implements OriginShield {
     return streams;
   }
 
+  /** @return upstream fetches started and not finished (tests and diagnostics) */
+  int upstreamFetches() {
+    return upstream.running();
+  }
+
+  /** @return upstream timeout timers armed and pending (tests and diagnostics) */
+  int upstreamTimers() {
+    return upstream.timers();
+  }
+
   /** @return fetches in flight now (for tests and diagnostics) */
   int inFlightCount() {
     return inFlight.size();

@@ -42,7 +42,8 @@ public record ShieldSettings(URI upstream, String playbackPrefix, List<String> a
 
   /** @return a copy with other timeouts */
   public ShieldSettings withTimeouts(Duration connect, Duration firstByte, Duration idle) {
-    return new ShieldSettings(upstream, playbackPrefix, allowedHosts, new Config.Timeouts(connect, firstByte, idle),
+    return new ShieldSettings(upstream, playbackPrefix, allowedHosts, new Config.Timeouts(connect, firstByte, idle,
+        timeouts.viewerIdle()),
         cache);
   }
 }

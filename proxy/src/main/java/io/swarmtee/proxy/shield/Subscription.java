@@ -35,6 +35,11 @@ final class Subscription {
     Subscription s = new Subscription(entry, response, context, active);
     active.add(s);
     entry.addReader(s.wake);
+    // A viewer whose write queue is full waits for a drain that never comes once its connection is gone,
+    // and no chunk may arrive anymore to wake it (the object can be complete): without this, a viewer that
+    // stopped reading and then went away would pin its stream and the whole object forever. The response
+    // reports the close through its exception handler (the close handler belongs to the request metrics).
+    response.exceptionHandler(e -> s.schedule());
     s.schedule();
     return s;
   }

@@ -6,24 +6,39 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fetches one URL into an {@link InFlight}, enforcing the connect, first-byte and idle timeouts. The
  * request carries no viewer header at all (the fetch is shared), so nothing hop-by-hop or private can
  * leak upstream; hop-by-hop response headers are dropped from what is kept.
+ *
+ * <p>Keep-alive: an upstream may close an idle pooled connection just as a request goes out on it (the
+ * close and the request cross on the wire). Such a request failed before any byte of an answer, and a GET
+ * is safe to repeat, so it is sent once more on a connection of its own ({@code fresh}, never pooled)
+ * instead of turning the upstream's housekeeping into a 502 for viewers.
  */
 final class UpstreamClient {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamClient.class);
 
   /** Headers that describe one connection, never an object (RFC 9110 §7.6.1 and the usual suspects). */
   static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
@@ -31,6 +46,11 @@ final class UpstreamClient {
 
   private final Vertx vertx;
   private final HttpClient client;
+  private final HttpClient fresh;
+  // Connections that already carried a request: only a request on one of these may meet a keep-alive close.
+  private final Set<HttpConnection> used = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+  private final AtomicInteger running = new AtomicInteger();
+  private final AtomicInteger timers = new AtomicInteger();
   private final Duration connectTimeout;
   private final Duration firstByteTimeout;
   private final Duration idleTimeout;
@@ -44,6 +64,9 @@ final class UpstreamClient {
         new HttpClientOptions().setKeepAlive(true).setMetricsName("swarmtee-upstream")
             .setConnectTimeout((int) connectTimeout.toMillis()),
         new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(1024));
+    this.fresh = vertx.createHttpClient(
+        new HttpClientOptions().setKeepAlive(false).setMetricsName("swarmtee-upstream-retry")
+            .setConnectTimeout((int) connectTimeout.toMillis()));
   }
 
   /**
@@ -59,6 +82,17 @@ final class UpstreamClient {
 
   void close() {
     client.close();
+    fresh.close();
+  }
+
+  /** @return fetches started and not finished yet */
+  int running() {
+    return running.get();
+  }
+
+  /** @return timeout timers armed and neither fired nor cancelled */
+  int timers() {
+    return timers.get();
   }
 
   private final class Fetch {
@@ -68,6 +102,8 @@ final class UpstreamClient {
     private final BiConsumer<String, Long> done;
     private HttpClientRequest request;
     private long timer = -1;
+    private boolean answered;
+    private boolean retried;
     private boolean finished;
 
     Fetch(URI url, InFlight entry, long start, BiConsumer<String, Long> done) {
@@ -78,32 +114,63 @@ final class UpstreamClient {
     }
 
     void run() {
+      running.incrementAndGet();
+      send(client);
+    }
+
+    private void send(HttpClient via) {
       RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
           .setConnectTimeout(connectTimeout.toMillis()).setFollowRedirects(false)
           .putHeader("User-Agent", "swarmtee").putHeader("Accept-Encoding", "identity");
-      client.request(options).onComplete(ar -> {
+      via.request(options).onComplete(ar -> {
+        if (finished) {
+          if (ar.succeeded()) {
+            ar.result().reset(); // the first-byte timeout fired while waiting for a connection
+          }
+          return;
+        }
         if (ar.failed()) {
           fail(connectFailure(ar.cause()));
           return;
         }
-        request = ar.result();
+        HttpClientRequest req = ar.result();
+        request = req;
+        boolean reused = !used.add(req.connection());
         arm(firstByteTimeout, () -> fail(ProxyFailure.gatewayTimeout(
             "upstream sent no response headers within " + firstByteTimeout.toMillis() + " ms")));
-        request.exceptionHandler(e -> fail(ProxyFailure.badGateway("upstream request failed: " + e.getMessage(), e)));
-        request.send().onComplete(sent -> {
+        req.exceptionHandler(e -> sendFailed(req, reused, e));
+        req.send().onComplete(sent -> {
           if (sent.failed()) {
-            fail(ProxyFailure.badGateway("upstream request failed: " + sent.cause().getMessage(), sent.cause()));
-          } else {
+            sendFailed(req, reused, sent.cause());
+          } else if (req == request) {
             onResponse(sent.result());
           }
         });
       });
     }
 
+    /** The request broke before a response: once, if a reused connection was closed under it, try again. */
+    private void sendFailed(HttpClientRequest req, boolean reused, Throwable e) {
+      if (finished || req != request || answered) {
+        return;
+      }
+      boolean closedUnderUs = e instanceof HttpClosedException || e instanceof IOException;
+      if (reused && closedUnderUs && !retried) {
+        retried = true;
+        request = null;
+        disarm();
+        LOG.debug("upstream closed a kept-alive connection under {}: sending it again on a new one", url);
+        send(fresh);
+        return;
+      }
+      fail(ProxyFailure.badGateway("upstream request failed: " + e.getMessage(), e));
+    }
+
     private void onResponse(HttpClientResponse response) {
       if (finished) {
         return;
       }
+      answered = true;
       int status = response.statusCode();
       if (status >= 500 || status < 200) {
         // Read the error body away instead of resetting: the connection stays reusable.
@@ -138,6 +205,7 @@ final class UpstreamClient {
       response.endHandler(v -> {
         if (!finished) {
           finished = true;
+          running.decrementAndGet();
           disarm();
           entry.end();
           done.accept(String.valueOf(status), System.nanoTime() - start);
@@ -148,15 +216,19 @@ final class UpstreamClient {
 
     private void arm(Duration timeout, Runnable onTimeout) {
       disarm();
+      timers.incrementAndGet();
       timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
         timer = -1;
+        timers.decrementAndGet();
         onTimeout.run();
       });
     }
 
     private void disarm() {
       if (timer >= 0) {
-        vertx.cancelTimer(timer);
+        if (vertx.cancelTimer(timer)) {
+          timers.decrementAndGet();
+        }
         timer = -1;
       }
     }
@@ -170,6 +242,7 @@ final class UpstreamClient {
         return;
       }
       finished = true;
+      running.decrementAndGet();
       disarm();
       if (request != null) {
         request.reset();

@@ -1,0 +1,127 @@
+package io.swarmtee.proxy.shield;
+
+import com.sun.management.UnixOperatingSystemMXBean;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The counters a leak shows in, read from the same places an operator would: Vert.x's own HTTP client
+ * and server gauges (vertx-micrometer-metrics, wired as in {@code Main}), the process's open file
+ * descriptors, the JVM's direct buffer pool, the heap after a full collection, and the shield's own
+ * in-flight map, stream set and upstream timers.
+ */
+final class LeakCounters {
+
+  /** Vert.x's name of the origin shield's upstream client ({@code HttpClientOptions#setMetricsName}). */
+  static final String UPSTREAM_CLIENT = "swarmtee-upstream";
+
+  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final Vertx vertx;
+
+  LeakCounters() {
+    vertx = Vertx.builder()
+        // As in Main, plus the client name label: it tells the shield's upstream client from the test's viewers.
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .addLabels(Label.CLIENT_NAME)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+
+  /** A snapshot of everything that must not grow from round to round. */
+  record Snapshot(double upstreamConnections, double viewerConnections, long fds, long directBytes,
+      long directBuffers, long nettyBytes, long heapBytes, int inFlight, int streams, int upstreamFetches, int upstreamTimers) {
+
+    @Override
+    public String toString() {
+      return String.format("upstream conns %.0f, viewer conns %.0f, fds %d, direct %d B in %d buffers,"
+          + " netty pooled %d KiB, heap %d KiB, in flight %d, streams %d, upstream fetches %d, upstream timers %d",
+          upstreamConnections, viewerConnections, fds, directBytes, directBuffers, nettyBytes >> 10, heapBytes >> 10, inFlight, streams, upstreamFetches,
+          upstreamTimers);
+    }
+  }
+
+  Snapshot snapshot(CoalescingShield shield, boolean collectGarbage) {
+    long heap = -1;
+    if (collectGarbage) {
+      // A full collection first, so what remains is what something still references.
+      MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+      memory.gc();
+      heap = memory.getHeapMemoryUsage().getUsed();
+    }
+    BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+        .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
+    return new Snapshot(upstreamConnections(), viewerConnections(), openFds(), direct.getMemoryUsed(),
+        direct.getCount(), nettyPooledBytes(), heap, shield.inFlightCount(), shield.streams().size(), shield.upstreamFetches(),
+        shield.upstreamTimers());
+  }
+
+  /** @return connections the shield's upstream client holds open (pooled or busy), per Vert.x's gauge */
+  double upstreamConnections() {
+    return registry.find("vertx.http.client.active.connections").tag("client_name", UPSTREAM_CLIENT).gauges()
+        .stream().mapToDouble(Gauge::value).sum();
+  }
+
+  /** @return connections open on every HTTP server of this Vert.x (swarmtee's and test upstreams') */
+  double viewerConnections() {
+    return registry.find("vertx.http.server.active.connections").gauges().stream().mapToDouble(Gauge::value).sum();
+  }
+
+  /** @return heap and direct memory Vert.x's pooled Netty allocator (Netty's default one) holds in chunks */
+  static long nettyPooledBytes() {
+    if (VertxByteBufAllocator.POOLED_ALLOCATOR instanceof ByteBufAllocatorMetricProvider p) {
+      return p.metric().usedHeapMemory() + p.metric().usedDirectMemory();
+    }
+    throw new AssertionError("Vert.x's pooled allocator has no metric: " + VertxByteBufAllocator.POOLED_ALLOCATOR);
+  }
+
+  /** @return the file descriptors this JVM has open (sockets included) */
+  static long openFds() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+      return unix.getOpenFileDescriptorCount();
+    }
+    throw new AssertionError("these leak tests count file descriptors and need a Unix JVM");
+  }
+
+  /**
+   * Completes once {@code condition} holds, checking it on a timer, or fails after {@code max} with the
+   * last value seen: for gauges that follow a close event asynchronously.
+   */
+  <T> Future<T> eventually(Supplier<T> value, java.util.function.Predicate<T> condition, Duration max, String what) {
+    Promise<T> promise = Promise.promise();
+    long deadline = System.nanoTime() + max.toNanos();
+    T first = value.get();
+    if (condition.test(first)) {
+      return Future.succeededFuture(first);
+    }
+    vertx.setPeriodic(5, id -> {
+      T now = value.get();
+      if (condition.test(now)) {
+        vertx.cancelTimer(id);
+        promise.tryComplete(now);
+      } else if (System.nanoTime() > deadline) {
+        vertx.cancelTimer(id);
+        promise.tryFail(new AssertionError(what + " within " + max.toMillis() + " ms; last seen: " + now));
+      }
+    });
+    return promise.future();
+  }
+
+  void close() throws Exception {
+    vertx.close().await(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+}
