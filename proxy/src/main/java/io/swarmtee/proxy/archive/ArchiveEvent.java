@@ -16,6 +16,18 @@ public sealed interface ArchiveEvent {
   /** Session number the event belongs to (0, 1, …). */
   int session();
 
+  /** What the journal says about one segment: archived, lost, or spooled (pending). */
+  sealed interface SegmentEvent extends ArchiveEvent permits SegmentArchived, SegmentLost, SegmentSpooled {
+    int run();
+
+    String rendition();
+
+    long seq();
+
+    /** @return the segment's duration in seconds (EXTINF) */
+    double duration();
+  }
+
   /** A new archive session began (a stream that started, or restarted after the grace period). */
   record SessionStarted(int session, Instant at) implements ArchiveEvent {
     public SessionStarted {
@@ -45,7 +57,7 @@ public sealed interface ArchiveEvent {
   /** A segment stored in Swarm. {@code extension} is "ts", "m4s", "mp4", … (for the {@code ?name=}). */
   record SegmentArchived(int session, int run, String rendition, long seq, double duration,
       SwarmReference reference, long bytes, Instant firstSeen, Optional<Instant> programDateTime,
-      Instant stored, String extension) implements ArchiveEvent {
+      Instant stored, String extension) implements SegmentEvent {
     public SegmentArchived {
       Objects.requireNonNull(rendition, "rendition");
       Objects.requireNonNull(reference, "reference");
@@ -56,8 +68,34 @@ public sealed interface ArchiveEvent {
     }
   }
 
+  /**
+   * A segment durably accepted into the upload spool, its upload not confirmed yet: pending. It survives a
+   * crash of swarmtee: the spool uploads it after a restart and its outcome turns this entry into a
+   * {@link SegmentArchived} (or a {@link SegmentLost} if the upload failed for good), even if the segment has
+   * left the upstream's window meanwhile. Carries everything the archived entry needs.
+   *
+   * @param expected the reference computed while spooling (the one the upload must confirm)
+   */
+  record SegmentSpooled(int session, int run, String rendition, long seq, double duration,
+      SwarmReference expected, long bytes, Instant firstSeen, Optional<Instant> programDateTime,
+      String extension) implements SegmentEvent {
+    public SegmentSpooled {
+      Objects.requireNonNull(rendition, "rendition");
+      Objects.requireNonNull(expected, "expected");
+      Objects.requireNonNull(firstSeen, "firstSeen");
+      Objects.requireNonNull(programDateTime, "programDateTime");
+      Objects.requireNonNull(extension, "extension");
+    }
+
+    /** @return the archived entry this pending one becomes once the store confirmed {@code reference} */
+    SegmentArchived archived(SwarmReference reference, Instant stored) {
+      return new SegmentArchived(session, run, rendition, seq, duration, reference, bytes, firstSeen,
+          programDateTime, stored, extension);
+    }
+  }
+
   /** A segment that could not be archived (expired upstream, or a hole in the seq numbers). */
-  record SegmentLost(int session, int run, String rendition, long seq, double duration) implements ArchiveEvent {
+  record SegmentLost(int session, int run, String rendition, long seq, double duration) implements SegmentEvent {
     public SegmentLost {
       Objects.requireNonNull(rendition, "rendition");
     }
@@ -109,6 +147,10 @@ public sealed interface ArchiveEvent {
           .put("bytes", e.bytes()).put("firstSeen", e.firstSeen().toString())
           .put("pdt", e.programDateTime().map(Instant::toString).orElse(null))
           .put("stored", e.stored().toString()).put("ext", e.extension());
+      case SegmentSpooled e -> j.put("e", "spooled").put("run", e.run()).put("rendition", e.rendition())
+          .put("seq", e.seq()).put("duration", e.duration()).put("expected", e.expected().hex())
+          .put("bytes", e.bytes()).put("firstSeen", e.firstSeen().toString())
+          .put("pdt", e.programDateTime().map(Instant::toString).orElse(null)).put("ext", e.extension());
       case SegmentLost e -> j.put("e", "lost").put("run", e.run()).put("rendition", e.rendition())
           .put("seq", e.seq()).put("duration", e.duration());
       case InitArchived e -> j.put("e", "init").put("run", e.run()).put("rendition", e.rendition())
@@ -138,6 +180,10 @@ public sealed interface ArchiveEvent {
             j.getDouble("duration"), SwarmReference.parse(j.getString("ref")), j.getLong("bytes"),
             Instant.parse(j.getString("firstSeen")), Optional.ofNullable(j.getString("pdt")).map(Instant::parse),
             Instant.parse(j.getString("stored")), j.getString("ext"));
+        case "spooled" -> new SegmentSpooled(s, j.getInteger("run"), j.getString("rendition"), j.getLong("seq"),
+            j.getDouble("duration"), SwarmReference.parse(j.getString("expected")), j.getLong("bytes"),
+            Instant.parse(j.getString("firstSeen")), Optional.ofNullable(j.getString("pdt")).map(Instant::parse),
+            j.getString("ext"));
         case "lost" -> new SegmentLost(s, j.getInteger("run"), j.getString("rendition"), j.getLong("seq"),
             j.getDouble("duration"));
         case "init" -> new InitArchived(s, j.getInteger("run"), j.getString("rendition"), j.getString("uri"),

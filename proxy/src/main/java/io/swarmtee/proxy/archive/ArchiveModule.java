@@ -170,7 +170,7 @@ public final class ArchiveModule implements ProxyModule {
             .onSuccess(embedded::tryComplete).onFailure(embedded::tryFail).mapEmpty();
     return storeReady
         .compose(v -> store.init())
-        .compose(v -> pipeline.start(PipelineArchiveSink.outcomes()))
+        .compose(v -> pipeline.start(PipelineArchiveSink.outcomes(archiver)))
         .compose(v -> archiver.open())
         .onSuccess(v -> LOG.info("archiver started (store: {})", bee.map(b -> "Bee " + b.options().baseUrl())
             .orElse("embedded")));

@@ -2,6 +2,7 @@ package io.swarmtee.proxy.archive;
 
 import io.swarmtee.proxy.archive.StreamArchive.Entry;
 import io.swarmtee.proxy.archive.StreamArchive.Lost;
+import io.swarmtee.proxy.archive.StreamArchive.Pending;
 import io.swarmtee.proxy.archive.StreamArchive.Run;
 import io.swarmtee.proxy.archive.StreamArchive.Session;
 import io.swarmtee.proxy.archive.StreamArchive.Stored;
@@ -21,7 +22,8 @@ import java.util.function.Function;
 
 /**
  * Writes the archive playlists of a session. Media playlists are {@code EVENT} while the session is live
- * (listing, per run, only the gap-free prefix of resolved entries so that entries are only ever appended)
+ * (listing, per run, only the gap-free prefix of resolved entries so that entries are only ever appended;
+ * a segment still pending in the upload spool is not resolved)
  * and {@code VOD} with {@code ENDLIST} once finalised. Segment URIs are
  * {@code {gateway}/bytes/<ref>?name=<seq>.<ext>}: resolvable on swarmtee and on any Bee gateway, and
  * accepted by ffmpeg's extension check.
@@ -75,8 +77,8 @@ final class ArchivePlaylists {
       Instant next = run.start; // where the next segment starts when the upstream does not say
       long expected = t.entries.firstKey();
       for (Entry e : t.entries.values()) {
-        if (!session.finalised && e.seq() != expected) {
-          break; // a segment before this one is still being archived: list nothing after it yet
+        if (!session.finalised && (e.seq() != expected || e instanceof Pending)) {
+          break; // this segment or one before it is still being archived: list nothing from here yet
         }
         expected = e.seq() + 1;
         BigDecimal duration = BigDecimal.valueOf(e.duration());
@@ -88,6 +90,9 @@ final class ArchivePlaylists {
               s.segment().programDateTime().orElse(firstOfRun ? s.segment().firstSeen() : next),
               HexReference.parse(s.segment().reference().hex()));
           case Lost l -> ArchivedSegment.lost(rendition, l.seq(), duration, next);
+          // Finalised with its upload still pending (Bee away): a gap until the outcome arrives and the
+          // final playlists are written again.
+          case Pending p -> ArchivedSegment.lost(rendition, p.seq(), duration, next);
         };
         if (init.isPresent()) {
           segment = segment.withInitSection(init.get());

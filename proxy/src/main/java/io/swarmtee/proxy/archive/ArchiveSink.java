@@ -26,6 +26,34 @@ public interface ArchiveSink {
   Future<SwarmReference> storeSegment(SegmentKey key, Buffer bytes);
 
   /**
+   * {@link #storeSegment} in two steps, for a sink with a durable spool: the returned future completes once
+   * the segment is accepted, telling whether the acceptance survives a crash ({@link Acceptance#durable()}),
+   * and {@link Acceptance#stored()} then completes as {@link #storeSegment}'s future would. A durable sink
+   * reports the outcome of a segment accepted before a crash to the archiver after the restart (the archiver
+   * journals the segment as pending meanwhile). The default accepts nothing durably: it completes when the
+   * segment is stored.
+   *
+   * @return fails as {@link #storeSegment} does when the segment is refused at once (a full spool)
+   */
+  default Future<Acceptance> acceptSegment(SegmentKey key, Buffer bytes) {
+    return storeSegment(key, bytes).map(ref -> new Acceptance(false, ref, Future.succeededFuture(ref)));
+  }
+
+  /**
+   * A segment accepted by the sink.
+   *
+   * @param durable true if the segment is on stable storage and will be stored (or fail) even across a crash
+   * @param expected the reference the content must get (computed while accepting)
+   * @param stored completes with the reference once stored, or fails as {@link #storeSegment}'s future does
+   */
+  record Acceptance(boolean durable, SwarmReference expected, Future<SwarmReference> stored) {
+    public Acceptance {
+      java.util.Objects.requireNonNull(expected, "expected");
+      java.util.Objects.requireNonNull(stored, "stored");
+    }
+  }
+
+  /**
    * @param name file name inside the manifest, e.g. {@code index.m3u8}
    * @param playlist the playlist text (UTF-8)
    */

@@ -2,6 +2,8 @@ package io.swarmtee.proxy.archive;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swarmtee.proxy.archive.StreamArchive.Session;
+import io.swarmtee.tee.spool.Outcome;
+import io.swarmtee.tee.spool.SegmentKey;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -36,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class Archiver {
 
   private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
+  /** The name part of an archive segment's {@link SegmentKey}: {@code s<session>r<run>-<seq>.<ext>}. */
+  private static final Pattern SEGMENT_KEY = Pattern.compile("s(\\d{1,9})r(\\d{1,9})-(\\d{1,18})\\.[A-Za-z0-9]{1,8}");
   private final Pattern streamPath;
   private final Pattern segmentPath;
 
@@ -358,6 +362,33 @@ public final class Archiver {
     return archiver(id).map(Optional::of);
   }
 
+  /**
+   * The upload pipeline's {@link io.swarmtee.tee.spool.OutcomeListener}: the outcome of a segment the spool
+   * accepted — in this process, or before a crash and uploaded after the restart — goes to the segment's
+   * archive, which turns its pending (or lost) entry into an archived one, or a lost one when the upload
+   * failed for good, and rewrites the playlists (a finalised session's final copy too). Outcomes of keys that
+   * are not archive segments (playlists, init sections) need no record.
+   *
+   * @return completes once the archive journal holds the outcome durably, so the spool may forget it; fails
+   *     (the spool delivers it again on the next start) when the archiver is closed or the journal write failed
+   */
+  public Future<Void> onOutcome(Outcome outcome) {
+    SegmentKey key = outcome.key();
+    Matcher m = SEGMENT_KEY.matcher(key.name());
+    if (!m.matches() || !FileArchiveStateStore.isSafeId(key.stream())) {
+      return Future.succeededFuture();
+    }
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("archiver closed; outcome of " + key
+          + " is left to the next start"));
+    }
+    int session = Integer.parseInt(m.group(1));
+    int run = Integer.parseInt(m.group(2));
+    long seq = Long.parseLong(m.group(3));
+    return onContext(() -> archiver(key.stream())
+        .compose(a -> a.outcome(outcome, session, run, key.rendition(), seq)));
+  }
+
   /** Which playlist of an archive. */
   public record PlaylistRequest(String streamId, Optional<Integer> session, Optional<String> rendition) {
     public PlaylistRequest {
@@ -414,7 +445,8 @@ public final class Archiver {
         .put("end", s.end.map(Instant::toString).orElse(null))
         .put("duration", Math.round(s.durationSeconds() * 1000) / 1000.0)
         .put("renditions", new JsonArray(s.renditions()))
-        .put("segments", new JsonObject().put("archived", archivedSegments).put("lost", s.lost))
+        .put("segments", new JsonObject().put("archived", archivedSegments).put("lost", s.lost)
+            .put("pending", s.pending))
         .put("bytes", s.bytes)
         .put("discontinuities", s.runs.size() - 1)
         .put("master", s.master.map(r -> r.hex()).orElse(null))

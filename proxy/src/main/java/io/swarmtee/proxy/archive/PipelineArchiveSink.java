@@ -16,10 +16,11 @@ import java.util.function.BiFunction;
  * full → {@code dropped}); playlists go straight to the store by {@code playlists} (they are small and
  * rewritten anyway).
  *
- * <p>The archiver learns a segment's reference from {@link UploadPipeline#result}; the pipeline's outcome
- * listener ({@link #outcomes()}) therefore only acknowledges. An outcome redelivered after a restart is not
- * needed: the archiver fetches again whatever its journal does not record and the upstream still has, and
- * the same bytes give the same reference.
+ * <p>Acceptance is durable ({@link #acceptSegment}): the archiver journals the segment as pending as soon as
+ * the spool accepted it, and in the same process learns its reference from {@link UploadPipeline#result}. A
+ * segment accepted before a crash is uploaded by the spool after the restart; its outcome reaches the archive
+ * through the pipeline's outcome listener, {@link Archiver#onOutcome}, which acknowledges only once the archive
+ * journal recorded it — so the segment counts as archived even if it has left the upstream's window by then.
  */
 public final class PipelineArchiveSink implements ArchiveSink {
 
@@ -38,21 +39,26 @@ public final class PipelineArchiveSink implements ArchiveSink {
     this.manifests = manifests;
   }
 
-  /** @return the listener to start the pipeline with */
-  public static OutcomeListener outcomes() {
-    return outcome -> Future.succeededFuture();
+  /** @return the listener to start the pipeline with: outcomes go to {@code archiver}'s journal */
+  public static OutcomeListener outcomes(Archiver archiver) {
+    return archiver::onOutcome;
   }
 
   @Override
   public Future<SwarmReference> storeSegment(SegmentKey key, Buffer bytes) {
+    return acceptSegment(key, bytes).compose(Acceptance::stored);
+  }
+
+  @Override
+  public Future<Acceptance> acceptSegment(SegmentKey key, Buffer bytes) {
     return pipeline.submit(key, bytes)
         .recover(e -> Future.failedFuture(e instanceof SegmentRefusedException r
             ? new ArchiveSinkException(key + " refused by the spool: " + r.getMessage(),
                 r.reason() == SegmentRefusedException.Reason.SPOOL_FULL, r)
-            : e))
-        .compose(accepted -> pipeline.result(key))
-        .recover(e -> Future.failedFuture(e instanceof ArchiveSinkException ? e
-            : new ArchiveSinkException(key + " not stored: " + e.getMessage(), false, e)));
+            : new ArchiveSinkException(key + " not accepted: " + e.getMessage(), false, e)))
+        .map(accepted -> new Acceptance(true, accepted.reference(), pipeline.result(key)
+            .recover(e -> Future.failedFuture(new ArchiveSinkException(key + " not stored: " + e.getMessage(), false,
+                e)))));
   }
 
   @Override

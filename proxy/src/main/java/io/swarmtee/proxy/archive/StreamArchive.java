@@ -5,6 +5,7 @@ import io.swarmtee.proxy.archive.ArchiveEvent.MasterUploaded;
 import io.swarmtee.proxy.archive.ArchiveEvent.RunStarted;
 import io.swarmtee.proxy.archive.ArchiveEvent.SegmentArchived;
 import io.swarmtee.proxy.archive.ArchiveEvent.SegmentLost;
+import io.swarmtee.proxy.archive.ArchiveEvent.SegmentSpooled;
 import io.swarmtee.proxy.archive.ArchiveEvent.SessionFinalised;
 import io.swarmtee.proxy.archive.ArchiveEvent.SessionReopened;
 import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
@@ -22,38 +23,44 @@ import java.util.TreeMap;
 /**
  * The archive of one stream: the fold of its {@link ArchiveEvent}s. Mutable, confined to the archiver's
  * context. Events that contradict the state (a segment for an unknown session, a second entry for the same
- * seq) are ignored, which makes replaying a journal idempotent.
+ * seq) are ignored, which makes replaying a journal idempotent. The one upgrade: a pending entry becomes
+ * archived or lost, and a lost one archived (its upload was confirmed after all, e.g. replayed by the spool
+ * after a restart) — never the other way.
  */
 final class StreamArchive {
 
-  /** An entry of a rendition in a run: an archived segment or a lost one. */
-  sealed interface Entry permits Stored, Lost {
-    long seq();
+  /** An entry of a rendition in a run: an archived segment, a lost one, or one still in the upload spool. */
+  sealed interface Entry permits Stored, Lost, Pending {
+    /** @return the journal record the entry comes from */
+    ArchiveEvent.SegmentEvent event();
 
-    double duration();
+    default long seq() {
+      return event().seq();
+    }
+
+    default double duration() {
+      return event().duration();
+    }
   }
 
   record Stored(SegmentArchived segment) implements Entry {
     @Override
-    public long seq() {
-      return segment.seq();
-    }
-
-    @Override
-    public double duration() {
-      return segment.duration();
+    public ArchiveEvent.SegmentEvent event() {
+      return segment;
     }
   }
 
   record Lost(SegmentLost lost) implements Entry {
     @Override
-    public long seq() {
-      return lost.seq();
+    public ArchiveEvent.SegmentEvent event() {
+      return lost;
     }
+  }
 
+  record Pending(SegmentSpooled spooled) implements Entry {
     @Override
-    public double duration() {
-      return lost.duration();
+    public ArchiveEvent.SegmentEvent event() {
+      return spooled;
     }
   }
 
@@ -98,6 +105,7 @@ final class StreamArchive {
     final List<Run> runs = new ArrayList<>();
     long archived;
     long lost;
+    long pending;
     long bytes;
     Optional<Instant> lastSegment = Optional.empty();
 
@@ -208,8 +216,23 @@ final class StreamArchive {
       }
       case SegmentArchived e -> {
         Optional<Run> run = s.run(e.run());
-        if (run.isEmpty() || run.get().track(e.rendition()).entries.containsKey(e.seq())) {
+        if (run.isEmpty()) {
           return false;
+        }
+        Entry before = run.get().track(e.rendition()).entries.get(e.seq());
+        switch (before) {
+          case null -> { }
+          case Stored st -> {
+            return false;
+          }
+          case Pending p -> {
+            s.pending--;
+            superseded++;
+          }
+          case Lost l -> {
+            s.lost--;
+            superseded++;
+          }
         }
         run.get().track(e.rendition()).entries.put(e.seq(), new Stored(e));
         s.archived++;
@@ -221,11 +244,27 @@ final class StreamArchive {
       }
       case SegmentLost e -> {
         Optional<Run> run = s.run(e.run());
-        if (run.isEmpty() || run.get().track(e.rendition()).entries.containsKey(e.seq())) {
+        if (run.isEmpty()) {
+          return false;
+        }
+        Entry before = run.get().track(e.rendition()).entries.get(e.seq());
+        if (before instanceof Pending) {
+          s.pending--;
+          superseded++;
+        } else if (before != null) {
           return false;
         }
         run.get().track(e.rendition()).entries.put(e.seq(), new Lost(e));
         s.lost++;
+        return true;
+      }
+      case SegmentSpooled e -> {
+        Optional<Run> run = s.run(e.run());
+        if (run.isEmpty() || run.get().track(e.rendition()).entries.containsKey(e.seq())) {
+          return false;
+        }
+        run.get().track(e.rendition()).entries.put(e.seq(), new Pending(e));
+        s.pending++;
         return true;
       }
       case InitArchived e -> {
@@ -289,6 +328,7 @@ final class StreamArchive {
             out.add(switch (e) {
               case Stored st -> st.segment();
               case Lost l -> l.lost();
+              case Pending p -> p.spooled();
             });
           }
         }

@@ -5,6 +5,7 @@ import io.swarmtee.proxy.archive.ArchiveEvent.MasterUploaded;
 import io.swarmtee.proxy.archive.ArchiveEvent.RunStarted;
 import io.swarmtee.proxy.archive.ArchiveEvent.SegmentArchived;
 import io.swarmtee.proxy.archive.ArchiveEvent.SegmentLost;
+import io.swarmtee.proxy.archive.ArchiveEvent.SegmentSpooled;
 import io.swarmtee.proxy.archive.ArchiveEvent.SessionFinalised;
 import io.swarmtee.proxy.archive.ArchiveEvent.SessionReopened;
 import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
@@ -14,10 +15,14 @@ import io.swarmtee.proxy.archive.ArchiveSink.ArchiveSinkException;
 import io.swarmtee.proxy.archive.LivePlaylist.Entry;
 import io.swarmtee.proxy.archive.LivePlaylist.Media;
 import io.swarmtee.proxy.archive.LivePlaylist.Variant;
+import io.swarmtee.proxy.archive.StreamArchive.Lost;
+import io.swarmtee.proxy.archive.StreamArchive.Pending;
 import io.swarmtee.proxy.archive.StreamArchive.Run;
 import io.swarmtee.proxy.archive.StreamArchive.Session;
+import io.swarmtee.proxy.archive.StreamArchive.Stored;
 import io.swarmtee.proxy.archive.StreamArchive.Track;
 import io.swarmtee.tee.SwarmReference;
+import io.swarmtee.tee.spool.Outcome;
 import io.swarmtee.tee.spool.SegmentKey;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -36,6 +41,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -54,6 +61,8 @@ final class StreamArchiver {
   private static final int FETCH_ATTEMPTS = 3;
   private static final int TAP_CAPACITY = 64;
   private static final int COMPACT_AFTER = 200;
+  /** At most this many gaps are written on each side of a segment placed late (a corrupt key is no reason to loop). */
+  private static final int MAX_HOLE = 10_000;
 
   /** Where the archiver is in a stream's life. */
   enum Phase { WAITING, LIVE, FINALISING, ENDED }
@@ -89,6 +98,10 @@ final class StreamArchiver {
   private Instant lastSwarmUpload = Instant.EPOCH;
   private boolean swarmDirty;
   private final List<Promise<Void>> endWaiters = new ArrayList<>();
+  /** Spool outcomes for segments without an entry yet, by {@code session/run/rendition/seq}. */
+  private final Map<String, List<Runnable>> awaitingEntry = new HashMap<>();
+  /** Finalised sessions whose final playlists are to be written again (a late outcome changed them). */
+  private final Set<Integer> refinalising = new TreeSet<>();
 
   StreamArchiver(String id, StreamArchive archive, ArchiveSettings settings, UpstreamFetcher fetcher,
       ArchiveSink sink, ArchiveStateStore store, ArchiveMetrics metrics, Clock clock, Scheduler scheduler,
@@ -456,27 +469,155 @@ final class StreamArchiver {
         "s" + session.number + "r" + run.number + "-" + item.seq() + "." + item.extension());
     Buffer tap = tapped.remove(rendition + "/" + item.seq());
     Future<Buffer> bytes = tap != null ? Future.succeededFuture(tap) : fetchSegment(item.uri(), FETCH_ATTEMPTS);
+    // Journalled as pending once the spool holds it durably: should swarmtee die before the upload is
+    // confirmed, the spool's outcome after the restart finds the entry (onOutcome) even if the upstream no
+    // longer lists the segment.
     Future<Void> done = bytes
-        .compose(buf -> here(sink.storeSegment(key, buf)).map(ref -> {
-          Instant stored = clock.instant();
-          persist(new SegmentArchived(session.number, run.number, rendition, item.seq(), item.entry().duration(), ref,
-              buf.length(), firstSeen, item.entry().programDateTime(), stored, item.extension()));
-          metrics.segment(id, rendition, Result.ARCHIVED);
-          metrics.lag(Duration.between(firstSeen, stored));
-          return (Void) null;
+        .compose(buf -> here(sink.acceptSegment(key, buf)).compose(accepted -> {
+          SegmentSpooled spooled = new SegmentSpooled(session.number, run.number, rendition, item.seq(),
+              item.entry().duration(), accepted.expected(), buf.length(), firstSeen,
+              item.entry().programDateTime(), item.extension());
+          if (accepted.durable()) {
+            persist(spooled);
+          }
+          return here(accepted.stored()).map(ref -> spooled.archived(ref, clock.instant()));
         }))
-        .recover(err -> {
+        .transform(ar -> {
+          if (ar.succeeded()) {
+            metrics.segment(id, rendition, Result.ARCHIVED);
+            metrics.lag(Duration.between(firstSeen, ar.result().stored()));
+            return persist(ar.result());
+          }
+          Throwable err = ar.cause();
           Result result = err instanceof SegmentGone ? Result.LOST
               : err instanceof ArchiveSinkException s && s.dropped() ? Result.DROPPED : Result.FAILED;
           LOG.warn("stream {}: segment {}/{} not archived ({}): {}", id, rendition, item.seq(),
               result.name().toLowerCase(Locale.ROOT), err.getMessage());
-          persist(new SegmentLost(session.number, run.number, rendition, item.seq(), item.entry().duration()));
           metrics.segment(id, rendition, result);
-          return Future.succeededFuture();
+          return persist(new SegmentLost(session.number, run.number, rendition, item.seq(), item.entry().duration()));
         });
     String pendingKey = trackKey + "/" + item.seq();
     pending.put(pendingKey, done);
     done.onComplete(ar -> pending.remove(pendingKey));
+  }
+
+  /**
+   * The upload spool's outcome for segment {@code seq} of {@code rendition} in run {@code runNo} of session
+   * {@code sessionNo} — typically one accepted before a crash and uploaded after the restart. A pending (or,
+   * had the journal not learnt of the spooling before the crash, lost) entry becomes archived under the
+   * confirmed reference; a failure for good makes a pending entry lost. Playlists follow: the live copy at
+   * the next refresh, a finalised session's final copy is written and uploaded again.
+   *
+   * @return completes once the archive journal holds the outcome durably; until then the spool keeps it
+   */
+  Future<Void> outcome(Outcome outcome, int sessionNo, int runNo, String rendition, long seq) {
+    String entryKey = sessionNo + "/" + runNo + "/" + rendition + "/" + seq;
+    Future<?> inFlight = pending.get(entryKey);
+    if (inFlight != null) {
+      return inFlight.mapEmpty(); // archived by this process, which records the same outcome itself
+    }
+    Optional<Session> session = archive.session(sessionNo);
+    Optional<Run> run = session.flatMap(s -> s.run(runNo));
+    if (run.isEmpty()) {
+      LOG.warn("stream {}: outcome of {} for a session or run the archive does not know, not listed", id,
+          outcome.key());
+      return Future.succeededFuture();
+    }
+    Track track = run.get().tracks.get(rendition);
+    StreamArchive.Entry entry = track == null ? null : track.entries.get(seq);
+    Instant now = clock.instant();
+    Future<Void> recorded = switch (entry) {
+      case Stored stored -> Future.succeededFuture();
+      case Pending p -> switch (outcome) {
+        case Outcome.Stored st -> {
+          metrics.segment(id, rendition, Result.ARCHIVED);
+          metrics.lag(Duration.between(p.spooled().firstSeen(), now));
+          LOG.info("stream {}: segment {}/{} archived after all, uploaded by the spool", id, rendition, seq);
+          yield persist(p.spooled().archived(st.reference(), now));
+        }
+        case Outcome.Failed f -> {
+          metrics.segment(id, rendition, Result.FAILED);
+          LOG.warn("stream {}: segment {}/{} not archived (failed): {}", id, rendition, seq, f.message());
+          yield persist(new SegmentLost(sessionNo, runNo, rendition, seq, p.duration()));
+        }
+      };
+      case Lost l -> outcome instanceof Outcome.Stored st
+          ? placed(st, sessionNo, run.get(), rendition, seq, l.duration(), "was a gap") : Future.succeededFuture();
+      case null -> {
+        if (!session.get().finalised) {
+          // Not resolved yet (the crash came before the journal learnt of the spooling): the archiver
+          // either archives the segment again from the upstream (same bytes, same reference) or marks it
+          // lost; either way the outcome is applied then.
+          Promise<Void> later = Promise.promise();
+          awaitingEntry.computeIfAbsent(entryKey, k -> new ArrayList<>())
+              .add(() -> outcome(outcome, sessionNo, runNo, rendition, seq).onComplete(later));
+          yield later.future();
+        }
+        if (!(outcome instanceof Outcome.Stored st)) {
+          yield Future.succeededFuture();
+        }
+        Future<Void> placed = placed(st, sessionNo, run.get(), rendition, seq, targetSeconds(), "had no entry");
+        yield Future.join(placed, lostAround(sessionNo, run.get(), rendition, seq)).mapEmpty();
+      }
+    };
+    if (session.get().finalised && !(entry instanceof Stored)) {
+      recorded = recorded.onSuccess(v -> refinalise(session.get()));
+    }
+    return recorded;
+  }
+
+  /**
+   * Marks lost the seqs between {@code seq}, just placed, and its neighbours in the track: segments the
+   * archiver never resolved because it never saw them, listed as gaps so that the timeline stays true.
+   */
+  private Future<Void> lostAround(int sessionNo, Run run, String rendition, long seq) {
+    Track track = run.track(rendition);
+    Long lower = track.entries.lowerKey(seq);
+    Long higher = track.entries.higherKey(seq);
+    List<Future<Void>> written = new ArrayList<>();
+    long from = lower == null ? seq + 1 : lower + 1;
+    long to = higher == null ? seq - 1 : higher - 1;
+    for (long x = Math.max(from, seq - MAX_HOLE); x <= Math.min(to, seq + MAX_HOLE); x++) {
+      if (x != seq && !track.entries.containsKey(x)) {
+        metrics.segment(id, rendition, Result.LOST);
+        written.add(persist(new SegmentLost(sessionNo, run.number, rendition, x, targetSeconds())));
+      }
+    }
+    return Future.all(written).mapEmpty();
+  }
+
+  /** Uploads a finalised session's final playlists again, once for all outcomes of this event-loop turn. */
+  private void refinalise(Session session) {
+    if (finalising != null || !refinalising.add(session.number)) {
+      return; // finalisation under way uploads the final copy anyway, or one is queued
+    }
+    context.runOnContext(v -> {
+      refinalising.remove(session.number);
+      uploadSwarmCopy(session, true);
+    });
+  }
+
+  /** Applies the outcomes that waited for an entry of {@code entryKey} (all of a session when finalised). */
+  private void entryResolved(String entryKey) {
+    List<Runnable> waiting = awaitingEntry.remove(entryKey);
+    if (waiting != null) {
+      waiting.forEach(Runnable::run);
+    }
+  }
+
+  /**
+   * Records a segment the spool stored although the journal has no details of it: its duration is {@code
+   * duration} (the gap's, or the target duration), its size unknown.
+   */
+  private Future<Void> placed(Outcome.Stored stored, int sessionNo, Run run, String rendition, long seq,
+      double duration, String why) {
+    metrics.segment(id, rendition, Result.ARCHIVED);
+    LOG.info("stream {}: segment {}/{} archived after all, uploaded by the spool ({}; duration estimated)", id,
+        rendition, seq, why);
+    String name = stored.key().name();
+    String ext = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+    return persist(new SegmentArchived(sessionNo, run.number, rendition, seq, duration, stored.reference(), 0,
+        run.start, Optional.empty(), clock.instant(), ext));
   }
 
   private void archiveInit(Session session, Run run, String rendition, URI uri) {
@@ -526,18 +667,23 @@ final class StreamArchiver {
     });
   }
 
-  private void persist(ArchiveEvent event) {
+  /** @return completes once the event is on stable storage (at once if it changes nothing) */
+  private Future<Void> persist(ArchiveEvent event) {
     if (!archive.apply(event)) {
-      return;
+      return Future.succeededFuture();
     }
     swarmDirty |= !(event instanceof MasterUploaded);
-    store.append(id, event).onFailure(err -> LOG.error("stream {}: archive state not saved: {}", id,
-        err.getMessage()));
+    Future<Void> appended = store.append(id, event).onFailure(err -> LOG.error("stream {}: archive state not saved: {}",
+        id, err.getMessage()));
     if (archive.superseded >= COMPACT_AFTER) {
       archive.superseded = 0;
       store.replace(id, archive.compactEvents()).onFailure(err -> LOG.error("stream {}: journal compaction failed: {}",
           id, err.getMessage()));
     }
+    if (event instanceof ArchiveEvent.SegmentEvent e) {
+      entryResolved(e.session() + "/" + e.run() + "/" + e.rendition() + "/" + e.seq());
+    }
+    return appended;
   }
 
   /**
@@ -569,6 +715,9 @@ final class StreamArchiver {
           phase = Phase.ENDED;
           tapped.clear(); // bytes of this run's segments: a restart reuses their seq numbers
           endedAt = clock.instant();
+          // Outcomes still waiting for an entry of this session get one now, in the final copy below.
+          String prefix = session.number + "/";
+          List.copyOf(awaitingEntry.keySet()).stream().filter(k -> k.startsWith(prefix)).forEach(this::entryResolved);
           return uploadSwarmCopy(session, true);
         })
         .<Void>mapEmpty()

@@ -21,7 +21,9 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * swarmtee.jar as a child process archives a live stream, is killed with SIGKILL in the middle, restarts on
  * the same {@code --data} and finishes the archive: nothing lost, nothing twice, byte-identical in Bee. The kill
- * comes during a Bee outage, with segments spooled but not uploaded.
+ * comes during a Bee outage, with segments spooled but not uploaded; while swarmtee is dead they leave the
+ * upstream's window, so only the spool (and the journal's pending entries) can bring them into the archive.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(180)
@@ -70,7 +73,7 @@ class ArchiveKillNineIT {
     return variants == 2;
   }
 
-  private static void killMidStream(SwarmteeProcess first, OriginStream stream, HlsRecording recording, TestBee bee,
+  private static void killMidStream(Vertx vertx, SwarmteeProcess first, OriginStream stream, HlsRecording recording, TestBee bee,
       WebClient web) throws Exception {
     JsonObject started = await(web.request(HttpMethod.POST, first.port(), "127.0.0.1", "/api/archives/k9")
         .putHeader("Authorization", "Bearer " + ADMIN).send()).bodyAsJsonObject();
@@ -79,8 +82,30 @@ class ArchiveKillNineIT {
     // Bee stops answering: segments 3 and 4 are fetched and spooled but not uploaded when swarmtee dies.
     bee.outage(TestBee.Fault.UNAVAILABLE_503);
     play(stream, recording, 3, 5);
+    awaitSpooled(vertx, web, first.port(), 10); // 0..4 of both renditions, at least 3 and 4 not uploaded
     first.kill9();
     bee.outage(TestBee.Fault.NONE);
+  }
+
+  /**
+   * Condition polling of the child process's archive state, bounded by a deadline, until {@code n} segments
+   * are journalled as archived or pending (spooled, upload not confirmed): only then is a kill sure to find
+   * in the spool those Bee has not taken.
+   */
+  private static void awaitSpooled(Vertx vertx, WebClient web, int port, long n) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(30);
+    String last = "";
+    while (Instant.now().isBefore(deadline)) {
+      JsonObject archive = await(web.get(port, "127.0.0.1", "/api/archives/k9").send()).bodyAsJsonObject();
+      last = String.valueOf(archive);
+      JsonObject segments = archive == null ? new JsonObject() : archive.getJsonObject("segments");
+      if (segments.getLong("archived", 0L) + segments.getLong("pending", 0L) == n
+          && segments.getLong("pending", 0L) >= 4) {
+        return;
+      }
+      vertx.timer(50).await(5, TimeUnit.SECONDS);
+    }
+    throw new AssertionError("never " + n + " segments spooled; last answer: " + last);
   }
 
   @Test
@@ -97,16 +122,20 @@ class ArchiveKillNineIT {
     WebClient web = WebClient.create(vertx);
 
     try (SwarmteeProcess first = SwarmteeProcess.start(Path.of("target", "swarmtee.jar"), flags, log)) {
-      killMidStream(first, stream, recording, bee, web);
+      killMidStream(vertx, first, stream, recording, bee, web);
     }
 
 
-    // While swarmtee is dead two more segments appear; they are still in the window after the restart.
-    stream.publish(recording, 5);
-    stream.publish(recording, 6);
+    // While swarmtee is dead six more segments appear: 3 and 4 leave the window, 5..10 are in it.
+    for (int i = 5; i <= 10; i++) {
+      stream.publish(recording, i);
+    }
     try (SwarmteeProcess second = SwarmteeProcess.start(Path.of("target", "swarmtee.jar"), flags, log)) {
       int port2 = second.port();
-      play(stream, recording, 7, 12);
+      for (int seq = 5; seq <= 10; seq++) {
+        await(stream.served(seq)); // the restarted archiver fetched the window before it moves on
+      }
+      play(stream, recording, 11, 12);
       for (int seq = 0; seq < 12; seq++) {
         await(stream.served(seq));
       }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.swarmtee.proxy.archive.ArchiveEvent.MasterUploaded;
 import io.swarmtee.proxy.archive.ArchiveEvent.SegmentArchived;
 import io.swarmtee.proxy.archive.ArchiveEvent.SegmentLost;
+import io.swarmtee.proxy.archive.ArchiveEvent.SegmentSpooled;
 import io.swarmtee.proxy.archive.ArchiveEvent.SessionFinalised;
 import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
 import io.swarmtee.proxy.archive.ArchiveEvent.VariantSeen;
@@ -140,6 +141,59 @@ class FileArchiveStateStoreTest {
         writer.media(reloaded.latest().orElseThrow(), "source"));
     assertEquals(archive.latest().orElseThrow().master, reloaded.latest().orElseThrow().master);
     assertEquals(List.of("s"), await(store.streams()), "no temporary file left behind");
+  }
+
+  private static SegmentSpooled spooled(int seq) {
+    return new SegmentSpooled(0, 0, "source", seq, 2.0, SwarmReference.parse(String.format("%064x", seq + 1)),
+        1000 + seq, T0.plusSeconds(2L * seq), Optional.empty(), "ts");
+  }
+
+  @Test
+  void aPendingEntryBecomesArchivedOrLostAndALostOneArchivedButNeverTheOtherWay(Vertx vertx, @TempDir Path dir)
+      throws Exception {
+    List<ArchiveEvent> events = new ArrayList<>(List.of(new SessionStarted(0, T0), segment(0), segment(1),
+        spooled(2), spooled(3), new SegmentLost(0, 0, "source", 4, 2.0)));
+    StreamArchive archive = new StreamArchive("s");
+    events.forEach(archive::apply);
+    StreamArchive.Session session = archive.latest().orElseThrow();
+    assertEquals(List.of(2L, 2L, 1L), List.of(session.archived, session.pending, session.lost));
+    ArchivePlaylists writer = new ArchivePlaylists("");
+    String live = writer.media(session, "source");
+    assertTrue(live.contains("name=1.ts") && !live.contains("name=2.ts") && !live.contains("#EXT-X-GAP"),
+        "a live playlist stops before a pending segment: " + live);
+
+    List<ArchiveEvent> outcomes = List.of(spooled(2).archived(segment(2).reference(), T0.plusSeconds(60)),
+        new SegmentLost(0, 0, "source", 3, 2.0), segment(4));
+    for (ArchiveEvent e : outcomes) {
+      assertTrue(archive.apply(e), e.toString());
+    }
+    events.addAll(outcomes);
+    assertEquals(List.of(4L, 0L, 1L), List.of(session.archived, session.pending, session.lost));
+    for (ArchiveEvent back : List.of(new SegmentLost(0, 0, "source", 2, 2.0), spooled(2), spooled(3), segment(3))) {
+      // archived stays archived, lost takes only an archived entry, pending comes only first
+      assertEquals(back instanceof SegmentArchived a && a.seq() == 3, archive.apply(back), back.toString());
+    }
+    assertEquals(List.of(5L, 0L, 0L), List.of(session.archived, session.pending, session.lost));
+
+    FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
+    for (ArchiveEvent e : events) {
+      await(store.append("s", e));
+    }
+    await(store.append("s", segment(3)));
+    StreamArchive reloaded = new StreamArchive("s");
+    await(store.load("s")).forEach(reloaded::apply);
+    StreamArchive compacted = new StreamArchive("s");
+    archive.compactEvents().forEach(compacted::apply);
+    for (StreamArchive other : List.of(reloaded, compacted)) {
+      assertEquals(writer.media(session, "source"), writer.media(other.latest().orElseThrow(), "source"));
+      assertEquals(5L, other.latest().orElseThrow().archived);
+    }
+    StreamArchive pendingOnly = new StreamArchive("s");
+    List.of(new SessionStarted(0, T0), spooled(0)).forEach(pendingOnly::apply);
+    StreamArchive pendingCompacted = new StreamArchive("s");
+    pendingOnly.compactEvents().forEach(pendingCompacted::apply);
+    assertEquals(1L, pendingCompacted.latest().orElseThrow().pending, "compaction keeps pending entries");
+    await(store.close());
   }
 
   @Test
