@@ -490,7 +490,14 @@ final class UploadPipelineImpl implements UploadPipeline {
     if (pending.isEmpty()) {
       return Future.succeededFuture();
     }
-    return Future.join(pending).transform(ignored -> settle());
+    // Look again on the next event-loop turn, not within this stack: a future completed on another thread
+    // is complete before its listeners (which untrack it, and may start more work) have run there, and
+    // re-checking at once recursed until that thread caught up (a StackOverflowError in close()).
+    return Future.join(pending).transform(ignored -> {
+      Promise<Void> again = Promise.promise();
+      vertx.runOnContext(v -> settle().onComplete(again));
+      return again.future();
+    });
   }
 
   /** Runs file I/O on a worker thread; tracked so that {@link #close} waits for it. */
