@@ -158,7 +158,8 @@ public final class StoreBench {
     return new double[] {rawWrite, put, pipelined, accept, rawRead, read};
   }
 
-  private static void durableWrite(Path dir, String name, byte[] bytes) throws IOException {
+  /** The crash-safe write the baselines use: write a temp file, fsync, rename, fsync the directory. */
+  public static void durableWrite(Path dir, String name, byte[] bytes) throws IOException {
     Path tmp = dir.resolve(name + ".tmp");
     try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       ByteBuffer buffer = ByteBuffer.wrap(bytes);

@@ -38,11 +38,22 @@ public final class SwarmteeProcess implements AutoCloseable {
    * @param log where the child's output goes (appended)
    */
   public static SwarmteeProcess start(Path jar, List<String> flags, Path log) throws IOException {
+    return start(jar, List.of(), flags, log);
+  }
+
+  /**
+   * @param jvmOptions options of the child's JVM after the default {@code -Xmx256m} (a later {@code -Xmx} wins),
+   *     e.g. {@code --add-modules jdk.incubator.vector} for SIMD hashing as {@code ./dev run} does
+   */
+  public static SwarmteeProcess start(Path jar, List<String> jvmOptions, List<String> flags, Path log)
+      throws IOException {
     if (!Files.isRegularFile(jar)) {
       throw new IOException(jar.toAbsolutePath() + " is missing: run the *IT tests after `package` (mvn verify)");
     }
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-jar", jar.toString()));
+        "-Xmx256m"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", jar.toString()));
     cmd.addAll(flags);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     return new SwarmteeProcess(p, log);

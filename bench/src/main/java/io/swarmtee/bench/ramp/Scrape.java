@@ -1,0 +1,149 @@
+package io.swarmtee.bench.ramp;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * One read of swarmtee's {@code GET /metrics} (Prometheus text format): every sample by name and labels,
+ * and what a step needs from two reads — counter deltas and histogram quantiles over the bucket deltas
+ * (linear inside a bucket, as PromQL's {@code histogram_quantile}).
+ */
+record Scrape(List<Sample> samples) {
+
+  /** One line of the exposition. */
+  record Sample(String name, Map<String, String> labels, double value) {
+    Sample {
+      Objects.requireNonNull(name, "name");
+      labels = Map.copyOf(labels);
+    }
+  }
+
+  Scrape {
+    samples = List.copyOf(samples);
+  }
+
+  /** @throws IllegalArgumentException on a line that is not a sample or a comment */
+  static Scrape parse(String text) {
+    List<Sample> out = new ArrayList<>();
+    for (String raw : text.split("\n")) {
+      String line = raw.strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      int brace = line.indexOf('{');
+      int space;
+      String name;
+      Map<String, String> labels = new LinkedHashMap<>();
+      if (brace >= 0 && brace < line.indexOf(' ')) {
+        name = line.substring(0, brace);
+        int close = labels(line, brace + 1, labels);
+        space = close + 1;
+      } else {
+        space = line.indexOf(' ');
+        name = line.substring(0, space);
+      }
+      String[] rest = line.substring(space).strip().split("\\s+");
+      try {
+        out.add(new Sample(name, labels, Double.parseDouble(rest[0])));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("not a sample: " + line, e);
+      }
+    }
+    return new Scrape(out);
+  }
+
+  /** Reads {@code k="v",…} from {@code from}; @return the index of the closing brace */
+  private static int labels(String line, int from, Map<String, String> into) {
+    int i = from;
+    while (line.charAt(i) != '}') {
+      int eq = line.indexOf('=', i);
+      String key = line.substring(i, eq).strip();
+      StringBuilder value = new StringBuilder();
+      int j = eq + 2; // past ="
+      while (line.charAt(j) != '"') {
+        char c = line.charAt(j);
+        if (c == '\\') {
+          char n = line.charAt(++j);
+          value.append(n == 'n' ? '\n' : n);
+        } else {
+          value.append(c);
+        }
+        j++;
+      }
+      into.put(key, value.toString());
+      i = j + 1;
+      if (line.charAt(i) == ',') {
+        i++;
+      }
+    }
+    return i;
+  }
+
+  /** @return the sum of every sample of {@code name} whose labels match (0 when there is none) */
+  double sum(String name, Predicate<Map<String, String>> labels) {
+    return samples.stream().filter(s -> s.name().equals(name) && labels.test(s.labels()))
+        .mapToDouble(Sample::value).sum();
+  }
+
+  double sum(String name) {
+    return sum(name, l -> true);
+  }
+
+  /** @return {@code name}'s value now minus in {@code before} */
+  double delta(Scrape before, String name, Predicate<Map<String, String>> labels) {
+    return sum(name, labels) - before.sum(name, labels);
+  }
+
+  double delta(Scrape before, String name) {
+    return delta(before, name, l -> true);
+  }
+
+  /** Cumulative bucket counts of histogram {@code base} (all series summed), by upper bound. */
+  private TreeMap<Double, Double> buckets(String base) {
+    TreeMap<Double, Double> out = new TreeMap<>();
+    for (Sample s : samples) {
+      if (s.name().equals(base + "_bucket")) {
+        String le = s.labels().get("le");
+        double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+        out.merge(bound, s.value(), Double::sum);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * @param q the quantile, 0–1
+   * @return the {@code q} quantile of what histogram {@code base} observed since {@code before}, in its unit;
+   *     NaN when it observed nothing
+   */
+  double quantile(Scrape before, String base, double q) {
+    TreeMap<Double, Double> now = buckets(base);
+    TreeMap<Double, Double> then = before.buckets(base);
+    double total = now.lastEntry() == null ? 0
+        : now.lastEntry().getValue() - then.getOrDefault(now.lastKey(), 0.0);
+    if (total <= 0) {
+      return Double.NaN;
+    }
+    double rank = q * total;
+    double lower = 0;
+    double below = 0;
+    for (Map.Entry<Double, Double> e : now.entrySet()) {
+      double count = e.getValue() - then.getOrDefault(e.getKey(), 0.0);
+      if (count >= rank) {
+        if (e.getKey().isInfinite()) {
+          return lower; // above the largest finite bound: the bound is all that is known
+        }
+        double inBucket = count - below;
+        return inBucket <= 0 ? e.getKey() : lower + (e.getKey() - lower) * (rank - below) / inBucket;
+      }
+      lower = e.getKey();
+      below = count;
+    }
+    return lower;
+  }
+}
