@@ -16,6 +16,7 @@ import io.swarmtee.tee.bee.FeedUpdate;
 import io.swarmtee.tee.bee.UploadOptions;
 import io.swarmtee.tee.bee.fake.FakeBee;
 import io.swarmtee.tee.bee.fake.FakeSwarm;
+import io.swarmtee.tee.it.MutableClock;
 import io.swarmtee.tee.spool.SegmentKey;
 import io.swarmtee.tee.spool.SegmentUploader;
 import io.swarmtee.tee.spool.UploadException;

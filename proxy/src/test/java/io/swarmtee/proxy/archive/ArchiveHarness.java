@@ -68,6 +68,15 @@ final class ArchiveHarness {
 
   static Future<ArchiveHarness> startWith(Vertx vertx, Path data, UnaryOperator<ArchiveSettings> tune,
       LivepeerOrigin origin, TestBee bee) {
+    return startWith(vertx, data, tune, origin, bee, Clock.systemUTC(), ArchiveHooks.NONE);
+  }
+
+  /**
+   * @param clock the archiver's clock (a test's {@code MutableClock})
+   * @param hooks told of every master upload
+   */
+  static Future<ArchiveHarness> startWith(Vertx vertx, Path data, UnaryOperator<ArchiveSettings> tune,
+      LivepeerOrigin origin, TestBee bee, Clock clock, ArchiveHooks hooks) {
     HttpClient upstreamClient = vertx.createHttpClient();
     HttpClient beeForward = vertx.createHttpClient();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -80,7 +89,7 @@ final class ArchiveHarness {
     return FileArchiveStateStore.open(vertx, data.resolve("archive")).compose(store -> {
       Archiver archiver = Archiver.create(vertx, settings, fetcher,
           new BeeArchiveSink(beeClient, Scheduler.of(vertx.getOrCreateContext()), Duration.ofMillis(50),
-              Duration.ofMillis(400)), store, registry, Clock.systemUTC());
+              Duration.ofMillis(400)), store, registry, clock).hooks(hooks);
       Router router = Router.router(vertx);
       ArchiveRoutes.mount(router, archiver,
           req -> ("Bearer " + ADMIN).equals(req.getHeader("Authorization")));

@@ -10,6 +10,8 @@ import io.swarmtee.proxy.testing.HlsRecording;
 import io.swarmtee.proxy.testing.LivepeerOrigin;
 import io.swarmtee.proxy.testing.LivepeerOrigin.OriginStream;
 import io.swarmtee.proxy.testing.SwarmteeProcess;
+import io.swarmtee.proxy.testing.TestBee;
+import io.swarmtee.tee.SwarmReference;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -20,8 +22,10 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.MatchResult;
@@ -38,7 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code EXT-X-MAP} whose URI is a Swarm {@code /bytes/<ref>?name=init.mp4}, the init section archived once
  * per run and stored once (the store received exactly the segments' and the init sections' bytes), every byte
  * identical to the origin's through swarmtee's {@code /bytes/{ref}} — also after the restart, which reuses
- * the segment paths of the first run — VOD with ENDLIST, and ffmpeg remuxes the whole duration.
+ * the segment paths of the first run — VOD with ENDLIST, and ffmpeg remuxes the whole duration. Then the
+ * same into a test Bee ({@code --bee}): each init section uploaded once, the live Swarm copy refreshed as
+ * segments arrive but at most every {@code --swarm-refresh}, and ffmpeg plays the final copy from Bee alone.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(240)
@@ -50,6 +56,8 @@ class Fmp4ArchiveIT {
       Pattern.MULTILINE);
   private static final Pattern SEGMENT = Pattern.compile("^(/bytes/[0-9a-f]{64}\\?name=(\\d+)\\.m4s)$",
       Pattern.MULTILINE);
+  private static final Pattern BZZ = Pattern.compile("^/bzz/([0-9a-f]{64})/$", Pattern.MULTILINE);
+  private static final Duration REFRESH = Duration.ofSeconds(2);
   private static final Pattern EXTINF = Pattern.compile("^#EXTINF:([0-9.]+),", Pattern.MULTILINE);
 
   @Test
@@ -136,6 +144,99 @@ class Fmp4ArchiveIT {
       assertEquals("", run.output().strip(), "ffmpeg reported errors");
       assertEquals(sourceDuration, Ffmpeg.duration(out), 0.5);
     }
+  }
+
+  @Test
+  void intoBeeTheInitSectionIsUploadedOnceAndTheLiveSwarmCopyRefreshedAtMostEverySwarmRefresh(Vertx vertx,
+      @TempDir Path tmp) throws Exception {
+    HlsRecording recording = HlsRecording.generate(Path.of("target", "hls-fixture-fmp4-8s"), 2 * PER_RUN,
+        HlsRecording.Format.FMP4);
+    int segments = recording.size();
+    LivepeerOrigin origin = await(LivepeerOrigin.start(vertx));
+    TestBee bee = await(TestBee.start(vertx));
+    OriginStream stream = origin.fmp4Stream(ID, HlsRecording.RENDITIONS, recording.initSections());
+    Path log = Path.of("target", "fmp4-bee-swarmtee.log");
+    Files.deleteIfExists(log);
+    List<String> flags = List.of("--listen", "127.0.0.1:0", "--upstream", origin.url(), "--archive",
+        "--data", tmp.resolve("data").toString(), "--bee", bee.url(), "--batch", TestBee.BATCH,
+        "--swarm-refresh", REFRESH.toSeconds() + "s");
+    WebClient web = WebClient.create(vertx);
+
+    try (SwarmteeProcess swarmtee = SwarmteeProcess.start(Path.of("target", "swarmtee.jar"), flags, log)) {
+      int port = swarmtee.port();
+      // Nothing of this stream can reach Bee before this instant.
+      Instant start = Instant.now();
+      stream.publish(recording, 0);
+      assertEquals(200, await(web.get(port, "127.0.0.1", "/stream/" + ID + ".m3u8").send()).statusCode());
+      play(stream, recording, 1, segments);
+      // While live, a refreshed Swarm copy lists every segment (EVENT, no ENDLIST) — within one refresh period.
+      SwarmReference live = await(bee.whenFile(f -> f.name().equals("index.m3u8")
+          && listedInBee(bee, f.body().toString()) == segments
+          && mediaOf(bee, f.body().toString()).stream().noneMatch(m -> m.contains("#EXT-X-ENDLIST"))));
+      JsonObject api = awaitArchive(vertx, web, port, a -> a.getString("master") != null);
+      assertEquals("live", api.getString("state"), api.encodePrettily());
+      stream.end();
+      JsonObject archive = awaitArchive(vertx, web, port, a -> a.getBoolean("masterFinal"));
+      assertEquals(2L * segments, archive.getJsonObject("segments").getLong("archived"), archive.encodePrettily());
+
+      // Bee received each init section once, each segment once, and nothing else by /bytes.
+      List<TestBee.Upload> uploads = bee.uploadLog();
+      List<TestBee.Upload> bytes = uploads.stream().filter(u -> u.path().equals("/bytes")).toList();
+      for (HlsRecording.Rendition r : HlsRecording.RENDITIONS) {
+        Buffer init = recording.initSection(r.name()).orElseThrow();
+        assertEquals(1, bytes.stream().filter(u -> u.body().equals(init)).count(), r.name() + " init section");
+      }
+      assertEquals(2 * segments + HlsRecording.RENDITIONS.size(), bytes.size());
+
+      // Live copies of the master (those whose media playlists have no ENDLIST): they changed as segments
+      // arrived, and began at least REFRESH apart, after `start`, each before Bee received it — so
+      // (n - 1) * REFRESH <= (Bee's time of the last one) - start. An upper bound, whatever the machine's speed.
+      List<TestBee.Upload> masters = uploads.stream().filter(u -> u.name().equals(Optional.of("index.m3u8")))
+          .toList();
+      List<TestBee.Upload> liveMasters = masters.stream()
+          .filter(u -> mediaOf(bee, u.body().toString()).stream().noneMatch(m -> m.contains("#EXT-X-ENDLIST")))
+          .toList();
+      assertTrue(liveMasters.stream().anyMatch(u -> u.reference().equals(live)), masters.toString());
+      assertTrue(liveMasters.stream().map(TestBee.Upload::reference).distinct().count() >= 2, liveMasters.toString());
+      Duration span = Duration.between(start, liveMasters.getLast().at());
+      assertTrue((liveMasters.size() - 1) * REFRESH.toMillis() <= span.toMillis(),
+          liveMasters.size() + " live copies within " + span + " at most every " + REFRESH);
+      int listedBefore = 0;
+      for (TestBee.Upload m : liveMasters) {
+        int listed = listedInBee(bee, m.body().toString());
+        assertTrue(listed >= listedBefore, "live copies only grow");
+        listedBefore = listed;
+      }
+
+      // The final copy: its media playlists each with one EXT-X-MAP; ffmpeg plays it from Bee alone.
+      String finalMaster = archive.getString("master");
+      List<String> media = mediaOf(bee, bee.file(SwarmReference.parse(finalMaster)).orElseThrow().toString());
+      assertEquals(HlsRecording.RENDITIONS.size(), media.size());
+      for (String m : media) {
+        assertTrue(m.endsWith("#EXT-X-ENDLIST\n"), m);
+        assertEquals(1, MAP.matcher(m).results().count(), m);
+        assertEquals(segments, SEGMENT.matcher(m).results().count(), m);
+      }
+      Path out = tmp.resolve("fmp4-from-bee.mp4");
+      Ffmpeg.Run run = Ffmpeg.remux(bee.url() + "/bzz/" + finalMaster + "/", out);
+      assertEquals(0, run.exit(), run.output());
+      assertEquals("", run.output().strip(), "ffmpeg reported errors");
+      assertEquals(recording.duration(), Ffmpeg.duration(out), 0.5);
+    }
+  }
+
+  /** @return the media playlists (from Bee) a master in Bee lists as {@code /bzz/<ref>/} */
+  private static List<String> mediaOf(TestBee bee, String master) {
+    return BZZ.matcher(master).results()
+        .map(m -> bee.file(SwarmReference.parse(m.group(1))).map(Buffer::toString).orElse(""))
+        .toList();
+  }
+
+  /** @return segments per rendition (the fewest) the media playlists of a master in Bee list */
+  private static int listedInBee(TestBee bee, String master) {
+    List<String> media = mediaOf(bee, master);
+    return media.isEmpty() ? 0
+        : media.stream().mapToInt(m -> (int) SEGMENT.matcher(m).results().count()).min().orElse(0);
   }
 
   /** Publishes recording segments {@code from..to-1}, each once the archiver polled and fetched the one before. */

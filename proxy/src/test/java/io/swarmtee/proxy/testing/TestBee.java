@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +35,15 @@ public final class TestBee {
   /** A {@code /bzz} upload. */
   public record File(String name, String contentType, Buffer body) {}
 
+  /**
+   * An upload as this node received it, in order.
+   *
+   * @param path {@code /bytes} or {@code /bzz}
+   * @param name the {@code ?name=} of a {@code /bzz} upload
+   * @param at when the body had arrived (wall clock)
+   */
+  public record Upload(String path, Optional<String> name, SwarmReference reference, Buffer body, Instant at) {}
+
   private record FileWaiter(java.util.function.Predicate<File> predicate,
       io.vertx.core.Promise<SwarmReference> promise) {}
 
@@ -43,6 +53,7 @@ public final class TestBee {
   private final Map<SwarmReference, File> files = new ConcurrentHashMap<>();
   private final AtomicInteger refused = new AtomicInteger();
   private final AtomicInteger uploads = new AtomicInteger();
+  private final java.util.List<Upload> log = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Fault fault = Fault.NONE;
   private HttpServer server;
 
@@ -77,6 +88,11 @@ public final class TestBee {
   /** @return successful uploads */
   public int uploads() {
     return uploads.get();
+  }
+
+  /** @return every successful upload so far, in the order received */
+  public java.util.List<Upload> uploadLog() {
+    return java.util.List.copyOf(log);
   }
 
   /** @return the bytes stored under a {@code /bytes} reference */
@@ -129,6 +145,7 @@ public final class TestBee {
       req.body().onSuccess(body -> {
         SwarmReference ref = SwarmHasher.hash(body.getBytes());
         bytes.put(ref, body.copy());
+        log.add(new Upload("/bytes", Optional.empty(), ref, body.copy(), Instant.now()));
         uploaded(req, ref);
       });
     } else if (req.method() == HttpMethod.POST && path.equals("/bzz")) {
@@ -139,6 +156,7 @@ public final class TestBee {
         byte[] manifest = ("bzz\n" + name + "\n" + type + "\n").getBytes(StandardCharsets.UTF_8);
         SwarmReference ref = SwarmHasher.create().update(manifest).update(body).finish();
         File file = new File(name, type, body.copy());
+        log.add(new Upload("/bzz", Optional.of(name), ref, body.copy(), Instant.now()));
         synchronized (this) {
           files.put(ref, file);
           fileWaiters.removeIf(w -> w.predicate().test(file) && w.promise().tryComplete(ref));

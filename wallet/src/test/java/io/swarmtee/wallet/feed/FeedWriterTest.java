@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.swarmtee.tee.Keccak256;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
-import io.swarmtee.wallet.MutableClock;
+import io.swarmtee.tee.it.MutableClock;
 import io.swarmtee.wallet.Identity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

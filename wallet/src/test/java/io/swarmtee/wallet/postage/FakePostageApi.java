@@ -1,7 +1,7 @@
 package io.swarmtee.wallet.postage;
 
 import io.swarmtee.tee.bee.BatchId;
-import io.swarmtee.wallet.MutableClock;
+import io.swarmtee.tee.it.MutableClock;
 import io.swarmtee.tee.bee.PostageBatch;
 import io.swarmtee.tee.bee.ChainState;
 import io.vertx.core.Future;

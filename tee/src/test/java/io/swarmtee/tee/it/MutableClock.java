@@ -1,4 +1,4 @@
-package io.swarmtee.wallet;
+package io.swarmtee.tee.it;
 
 import java.time.Clock;
 import java.time.Duration;
