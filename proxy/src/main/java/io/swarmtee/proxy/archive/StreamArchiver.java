@@ -403,8 +403,10 @@ final class StreamArchiver {
       if (track.entries.containsKey(item.seq()) || pending.containsKey(trackKey + "/" + item.seq())) {
         continue;
       }
-      item.entry().mapUri().ifPresent(map -> archiveInit(session, run, rendition, mediaUri.resolve(map)));
-      archiveSegment(session, run, rendition, item, trackKey);
+      Future<Void> init = item.entry().mapUri()
+          .map(map -> archiveInit(session, run, rendition, mediaUri.resolve(map)))
+          .orElseGet(Future::succeededFuture);
+      archiveSegment(session, run, rendition, item, trackKey, init);
     }
   }
 
@@ -462,7 +464,9 @@ final class StreamArchiver {
     watermarks.clear();
   }
 
-  private void archiveSegment(Session session, Run run, String rendition, Item item, String trackKey) {
+  /** @param init completes (never fails) once the segment's init section is archived or could not be */
+  private void archiveSegment(Session session, Run run, String rendition, Item item, String trackKey,
+      Future<Void> init) {
     Instant firstSeen = clock.instant();
     lastNewSegment = firstSeen;
     SegmentKey key = new SegmentKey(id, rendition,
@@ -480,7 +484,10 @@ final class StreamArchiver {
           if (accepted.durable()) {
             persist(spooled);
           }
-          return here(accepted.stored()).map(ref -> spooled.archived(ref, clock.instant()));
+          // An fMP4 segment counts as archived only after its init section: a live (EVENT) playlist must not
+          // list it before the EXT-X-MAP it needs, nor gain that MAP above entries it already listed.
+          return here(accepted.stored()).compose(ref -> init.map(ref))
+              .map(ref -> spooled.archived(ref, clock.instant()));
         }))
         .transform(ar -> {
           if (ar.succeeded()) {
@@ -620,11 +627,15 @@ final class StreamArchiver {
         run.start, Optional.empty(), clock.instant(), ext));
   }
 
-  private void archiveInit(Session session, Run run, String rendition, URI uri) {
+  /** @return completes (never fails) once the init section is archived, or could not be */
+  private Future<Void> archiveInit(Session session, Run run, String rendition, URI uri) {
     Track track = run.track(rendition);
     String pendingKey = session.number + "/" + run.number + "/" + rendition + "/init";
-    if (track.init.isPresent() || pending.containsKey(pendingKey) || !allowed(uri)) {
-      return;
+    if (pending.containsKey(pendingKey)) {
+      return pending.get(pendingKey).<Void>mapEmpty();
+    }
+    if (track.init.isPresent() || !allowed(uri)) {
+      return Future.succeededFuture();
     }
     Matcher m = EXTENSION.matcher(uri.getPath());
     String ext = m.find() ? m.group(1).toLowerCase(Locale.ROOT) : "mp4";
@@ -641,6 +652,7 @@ final class StreamArchiver {
         });
     pending.put(pendingKey, done);
     done.onComplete(ar -> pending.remove(pendingKey));
+    return done;
   }
 
   /** The upstream no longer has the segment. */

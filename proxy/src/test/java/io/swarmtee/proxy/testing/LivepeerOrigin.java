@@ -154,6 +154,7 @@ public final class LivepeerOrigin {
     private final List<Waiter> waiters = new ArrayList<>();
     private boolean live;
     private boolean held;
+    private Promise<Void> initGate;
     private long published;
 
     private record Waiter(Set<String> remaining, Promise<Void> promise) {}
@@ -233,6 +234,26 @@ public final class LivepeerOrigin {
     /** While held, media playlists answer 503 (an overloaded gateway): nobody sees new segments. */
     public synchronized void hold(boolean h) {
       held = h;
+    }
+
+    /**
+     * Until the returned action runs, requests for init sections wait unanswered (a slow origin).
+     *
+     * @return releases the waiting requests and answers later ones at once
+     */
+    public synchronized Runnable holdInitSections() {
+      Promise<Void> gate = Promise.promise();
+      initGate = gate;
+      return () -> {
+        synchronized (this) {
+          initGate = null;
+        }
+        gate.tryComplete();
+      };
+    }
+
+    private synchronized Future<Void> initGate() {
+      return initGate == null ? Future.succeededFuture() : initGate.future();
     }
 
     private synchronized boolean held() {
@@ -396,10 +417,17 @@ public final class LivepeerOrigin {
     } else if ((m = initPath.matcher(path)).matches()) {
       segmentRequests.computeIfAbsent(path, p -> new AtomicLong()).incrementAndGet();
       OriginStream s = streams.get(m.group(1));
-      Buffer bytes = s == null || !s.live() ? null : s.initSection(m.group(2));
-      if (bytes != null) {
-        s.segmentServed(m.group(2), OriginStream.INIT_SEQ);
-        resp.putHeader("Content-Type", "video/mp4").end(bytes);
+      String rendition = m.group(2);
+      if (s != null) {
+        s.initGate().onComplete(ar -> {
+          Buffer bytes = s.live() ? s.initSection(rendition) : null;
+          if (bytes == null) {
+            notFound(resp);
+            return;
+          }
+          s.segmentServed(rendition, OriginStream.INIT_SEQ);
+          resp.putHeader("Content-Type", "video/mp4").end(bytes);
+        });
         return;
       }
     } else if ((m = segmentPath.matcher(path)).matches()) {
@@ -415,6 +443,10 @@ public final class LivepeerOrigin {
         return;
       }
     }
+    notFound(resp);
+  }
+
+  private static void notFound(HttpServerResponse resp) {
     resp.setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8").end("404 page not found\n");
   }
 }

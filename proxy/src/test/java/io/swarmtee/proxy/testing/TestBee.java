@@ -44,6 +44,11 @@ public final class TestBee {
    */
   public record Upload(String path, Optional<String> name, SwarmReference reference, Buffer body, Instant at) {}
 
+  private record UploadWaiter(java.util.function.Predicate<Upload> predicate,
+      io.vertx.core.Promise<Upload> promise) {}
+
+  private final java.util.List<UploadWaiter> uploadWaiters = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private record FileWaiter(java.util.function.Predicate<File> predicate,
       io.vertx.core.Promise<SwarmReference> promise) {}
 
@@ -93,6 +98,23 @@ public final class TestBee {
   /** @return every successful upload so far, in the order received */
   public java.util.List<Upload> uploadLog() {
     return java.util.List.copyOf(log);
+  }
+
+  /** @return the first upload (already received or to come) that matches */
+  public synchronized Future<Upload> whenUploaded(java.util.function.Predicate<Upload> predicate) {
+    for (Upload u : log) {
+      if (predicate.test(u)) {
+        return Future.succeededFuture(u);
+      }
+    }
+    io.vertx.core.Promise<Upload> p = io.vertx.core.Promise.promise();
+    uploadWaiters.add(new UploadWaiter(predicate, p));
+    return p.future();
+  }
+
+  private synchronized void logged(Upload u) {
+    log.add(u);
+    uploadWaiters.removeIf(w -> w.predicate().test(u) && w.promise().tryComplete(u));
   }
 
   /** @return the bytes stored under a {@code /bytes} reference */
@@ -145,7 +167,7 @@ public final class TestBee {
       req.body().onSuccess(body -> {
         SwarmReference ref = SwarmHasher.hash(body.getBytes());
         bytes.put(ref, body.copy());
-        log.add(new Upload("/bytes", Optional.empty(), ref, body.copy(), Instant.now()));
+        logged(new Upload("/bytes", Optional.empty(), ref, body.copy(), Instant.now()));
         uploaded(req, ref);
       });
     } else if (req.method() == HttpMethod.POST && path.equals("/bzz")) {
@@ -156,7 +178,7 @@ public final class TestBee {
         byte[] manifest = ("bzz\n" + name + "\n" + type + "\n").getBytes(StandardCharsets.UTF_8);
         SwarmReference ref = SwarmHasher.create().update(manifest).update(body).finish();
         File file = new File(name, type, body.copy());
-        log.add(new Upload("/bzz", Optional.of(name), ref, body.copy(), Instant.now()));
+        logged(new Upload("/bzz", Optional.of(name), ref, body.copy(), Instant.now()));
         synchronized (this) {
           files.put(ref, file);
           fileWaiters.removeIf(w -> w.predicate().test(file) && w.promise().tryComplete(ref));
