@@ -595,8 +595,13 @@ final class StreamArchiver {
 
   /** Uploads a finalised session's final playlists again, once for all outcomes of this event-loop turn. */
   private void refinalise(Session session) {
-    if (finalising != null || !refinalising.add(session.number)) {
-      return; // finalisation under way uploads the final copy anyway, or one is queued
+    if (finalising != null) {
+      // Its final copy may have been rendered already: write it again once it is done.
+      finalising.onComplete(ar -> refinalise(session));
+      return;
+    }
+    if (!refinalising.add(session.number)) {
+      return; // one is queued
     }
     context.runOnContext(v -> {
       refinalising.remove(session.number);
