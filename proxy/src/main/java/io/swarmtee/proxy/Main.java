@@ -186,20 +186,24 @@ public final class Main {
         .build();
     new NettyEventExecutorMetrics(((VertxInternal) vertx).nettyEventLoopGroup()).bindTo(registry);
     EventLoopLag.start(vertx, registry, Duration.ofSeconds(1));
+    // One Bee client for everything (uploads, /bytes, the wallet's postage and feeds): one set of timeouts,
+    // one connection pool, one set of swarmtee_bee_* metrics.
+    Optional<BeeClient> bee = config.store().bee().map(url -> BeeClient.create(vertx, beeOptions(config, url, registry)));
     Wallet wallet;
     try {
-      wallet = Wallet.open(vertx, walletConfig, config.store().data(), registry, Clock.systemUTC())
+      wallet = Wallet.open(vertx, walletConfig, bee, config.store().data(), registry, Clock.systemUTC())
           .await(120, TimeUnit.SECONDS);
     } catch (IdentityException | PostageException | FeedException e) {
       err.println("swarmtee: " + e.getMessage()); // wrong password, corrupt keystore or state: one line
+      bee.ifPresent(BeeClient::close);
       vertx.close();
       return BAD_CONFIG;
     } catch (Exception e) {
       LOG.error("swarmtee failed to start: {}", e.getMessage());
+      bee.ifPresent(BeeClient::close);
       vertx.close();
       return 1;
     }
-    Optional<BeeClient> bee = config.store().bee().map(url -> BeeClient.create(vertx, beeOptions(config, url, registry)));
     // Without Bee, archives live in the embedded store under --data/store: /bytes reads the very instance
     // the archiver writes to.
     Optional<Future<EmbeddedStore>> embedded = bee.isPresent() ? Optional.empty()

@@ -5,7 +5,6 @@ import io.swarmtee.proxy.archive.ArchiveHooks;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
-import io.swarmtee.tee.bee.BeeClientOptions;
 import io.swarmtee.wallet.Identity;
 import io.swarmtee.wallet.chain.ChainContracts;
 import io.swarmtee.wallet.chain.ChainReader;
@@ -71,19 +70,25 @@ public final class Wallet implements AutoCloseable {
   /**
    * Loads the identity and builds the services; makes no call to Bee or the chain yet.
    *
+   * @param bee the Bee client of {@code --bee} that the rest of swarmtee uses (same timeouts, connection
+   *     pool, metrics); present exactly when {@code config.bee()} is. The wallet does not close it.
+   * @throws IllegalArgumentException if {@code bee} and {@code config.bee()} disagree
    * @return fails with {@link io.swarmtee.wallet.IdentityException} (wrong password, corrupt keystore, …) or
    *     {@link io.swarmtee.wallet.postage.PostageException} / {@link io.swarmtee.wallet.feed.FeedException}
    *     (unreadable state in {@code dataDir})
    */
-  public static Future<Wallet> open(Vertx vertx, WalletConfig config, Path dataDir, MeterRegistry registry,
-      Clock clock) {
+  public static Future<Wallet> open(Vertx vertx, WalletConfig config, Optional<BeeClient> bee, Path dataDir,
+      MeterRegistry registry, Clock clock) {
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(bee, "bee");
+    if (bee.isPresent() != config.bee().isPresent()) {
+      throw new IllegalArgumentException(bee.isPresent() ? "a Bee client without --bee" : "--bee without a Bee client");
+    }
     PostageEstimator estimator = PostageEstimator.create(PostageEstimator.DEFAULT_SEGMENT,
         config.postage().map(PostagePolicy::targetTtl).orElse(PostagePolicy.DEFAULT_TARGET_TTL));
     Future<Optional<Identity>> identity = config.keystore().isEmpty() ? Future.succeededFuture(Optional.empty())
         : vertx.executeBlocking(() -> Optional.of(
             Identity.load(config.keystore().get(), config.ethAddress(), config.passwordFile().orElseThrow())));
-    Optional<BeeClient> bee = config.bee().map(uri -> BeeClient.create(vertx, BeeClientOptions.of(uri.toString())));
     return identity.compose(id -> {
       id.ifPresent(i -> LOG.info("identity {}", i.address()));
       Future<Optional<PostageManager>> postage = config.postage().isEmpty() ? Future.succeededFuture(Optional.empty())
@@ -102,7 +107,7 @@ public final class Wallet implements AutoCloseable {
           return new Wallet(vertx, id, bee, p, f, chain, estimator);
         });
       });
-    }).onFailure(e -> bee.ifPresent(BeeClient::close));
+    });
   }
 
   /** Starts the periodic postage refresh and chain reads. */
@@ -210,11 +215,13 @@ public final class Wallet implements AutoCloseable {
     postage.ifPresent(PostageManager::close);
   }
 
-  /** Stops refreshing and closes the Bee client and the chain reader: call after every module stopped. */
+  /**
+   * Stops refreshing and closes the chain reader: call after every module stopped. The Bee client is the
+   * caller's, closed by it afterwards.
+   */
   @Override
   public synchronized void close() {
     stopRefreshing();
     chain.ifPresent(ChainReader::close);
-    bee.ifPresent(BeeClient::close);
   }
 }

@@ -2,6 +2,7 @@ package io.swarmtee.proxy.wallet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -13,6 +14,8 @@ import io.swarmtee.proxy.archive.ArchiveHooks;
 import io.swarmtee.proxy.config.Config;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.BeeClient;
+import io.swarmtee.tee.bee.BeeClientOptions;
 import io.swarmtee.tee.bee.fake.FakeBee;
 import io.swarmtee.wallet.Keystores;
 import io.vertx.core.Vertx;
@@ -24,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,12 +43,15 @@ class WalletModuleTest {
   @TempDir Path tmp;
   private final Vertx vertx = Vertx.vertx();
   private Wallet wallet;
+  private Optional<BeeClient> bee = Optional.empty();
+  private PrometheusMeterRegistry registry;
 
   @AfterEach
   void close() {
     if (wallet != null) {
       wallet.close();
     }
+    bee.ifPresent(BeeClient::close);
     vertx.close().await();
   }
 
@@ -53,8 +60,14 @@ class WalletModuleTest {
   /** Starts swarmtee (upstream unused) with {@code flags} and the wallet module, as Main does. */
   private SwarmteeServer start(String... flags) throws Exception {
     Config config = TestServers.config("http://127.0.0.1:9", tmp.resolve("data"), flags);
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    wallet = Wallet.open(vertx, WalletConfig.from(config.settings()), config.store().data(), registry,
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // As Main: one Bee client, with swarmtee's options and metrics, shared by the wallet.
+    bee = config.store().bee().map(url -> {
+      BeeClientOptions options = BeeClientOptions.of(url.toString()).withMeterRegistry(registry);
+      return BeeClient.create(vertx, config.store().batch().filter(b -> !b.equals("auto"))
+          .map(b -> options.withDefaultBatchId(BatchId.parse(b))).orElse(options));
+    });
+    wallet = Wallet.open(vertx, WalletConfig.from(config.settings()), bee, config.store().data(), registry,
         Clock.systemUTC()).await();
     Wallet w = wallet;
     return SwarmteeServer.start(vertx, config, SwarmteeServer.Parts.of(registry, Ticker.systemTicker(),
@@ -111,9 +124,30 @@ class WalletModuleTest {
     assertEquals("bee", estimate.body().getString("priceSource"));
     assertEquals(23, estimate.body().getInteger("depth"));
     assertEquals("104367705292800000", estimate.body().getString("costPlur"), "FakeBee's price is 24 000 PLUR");
+    // Postage went through the Bee client it was given: its requests are in that client's metrics.
+    double viaClient = registry.find("swarmtee.bee.requests").counters().stream()
+        .filter(c -> c.getId().getTag("op").startsWith("stamp")).mapToDouble(c -> c.count()).sum();
+    assertEquals(fake.calls("GET /stamps") + fake.calls("GET /stamps/{batch_id}"), viaClient, 0.0);
+    assertTrue(viaClient >= 1, "at least the refresh asked Bee for stamps");
     server.stop(Duration.ofSeconds(1)).await();
     fake.close().await();
     fake.assertSpecConformant();
+  }
+
+  @Test
+  void aBeeClientMustComeWithBeeAndNoneWithout() throws Exception {
+    Config withBee = TestServers.config("http://127.0.0.1:9", tmp.resolve("data"), "--bee", "http://127.0.0.1:9");
+    Config without = TestServers.config("http://127.0.0.1:9", tmp.resolve("data"));
+    BeeClient client = BeeClient.create(vertx, BeeClientOptions.of("http://127.0.0.1:9"));
+    try {
+      PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      assertThrows(IllegalArgumentException.class, () -> Wallet.open(vertx, WalletConfig.from(withBee.settings()),
+          Optional.empty(), tmp, r, Clock.systemUTC()));
+      assertThrows(IllegalArgumentException.class, () -> Wallet.open(vertx, WalletConfig.from(without.settings()),
+          Optional.of(client), tmp, r, Clock.systemUTC()));
+    } finally {
+      client.close();
+    }
   }
 
   @Test
