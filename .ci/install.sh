@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # chromium (+ chromium-driver): the web page's browser test drives Debian's headless Chromium.
-APT_PACKAGES=(ffmpeg prometheus chromium chromium-driver)
+# nginx, wrk (+ curl): bench's ShieldBenchIT runs the origin-shield and coalescing benchmarks CI-sized.
+APT_PACKAGES=(ffmpeg prometheus chromium chromium-driver nginx wrk curl)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -3,23 +3,34 @@
 # is not cached yet while the origin (bench SlowOrigin) takes 200 ms to the first byte and then sends
 # 1 MiB at 10 MB/s. Reports, per round, how often the origin was asked (must be 1 for swarmtee) and the
 # viewers' time to first / last byte, for swarmtee and for nginx proxy_cache with proxy_cache_lock on.
-# Writes bench/results/coalescing.json.   bash bench/coalescing.sh [--viewers N] [--rounds R]
+# Writes OUT/coalescing.json and OUT/coalescing.csv (OUT defaults to bench/results); fails unless swarmtee's
+# origin saw exactly one request per round and every viewer got the whole segment.
+#   bash bench/coalescing.sh [--viewers N] [--rounds R] [--out DIR] [--no-build]
+# --no-build uses proxy/target/swarmtee.jar and bench/target/swarmtee-bench.jar as they are (the CI test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-VIEWERS=200 ROUNDS=3
+VIEWERS=200 ROUNDS=3 OUT=bench/results BUILD=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --viewers) VIEWERS="$2"; shift 2 ;;
     --rounds) ROUNDS="$2"; shift 2 ;;
-    *) echo "usage: $0 [--viewers N] [--rounds R]" >&2; exit 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    *) echo "usage: $0 [--viewers N] [--rounds R] [--out DIR] [--no-build]" >&2; exit 2 ;;
   esac
 done
 for tool in nginx python3 curl; do
   command -v "$tool" >/dev/null || { echo "coalescing: $tool is required (apt-get install $tool)" >&2; exit 1; }
 done
 
-./dev mvn -q -DskipTests -pl proxy,bench -am package
+if ((BUILD)); then
+  ./dev mvn -q -DskipTests -pl proxy,bench -am package
+fi
+for jar in proxy/target/swarmtee.jar bench/target/swarmtee-bench.jar; do
+  [[ -f $jar ]] || { echo "coalescing: $jar is missing (run without --no-build)" >&2; exit 1; }
+done
+mkdir -p "$OUT"
 
 bench_workdir coalescing
 BENCH=(./dev java -cp bench/target/swarmtee-bench.jar)
@@ -47,7 +58,8 @@ nginx_conf "$WORK/nginx" "
   }"
 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
 PIDS+=($!)
-./dev java -jar proxy/target/swarmtee.jar --listen 127.0.0.1:$ST_PORT --upstream "$ORIGIN" > "$WORK/swarmtee.log" 2>&1 &
+./dev java -jar proxy/target/swarmtee.jar --listen 127.0.0.1:$ST_PORT --upstream "$ORIGIN" --data "$WORK/data" \
+  > "$WORK/swarmtee.log" 2>&1 &
 PIDS+=($!)
 wait_for curl -fsS "http://127.0.0.1:$CACHE_PORT/stream/warm/source/0.ts"
 wait_for curl -fsS "http://127.0.0.1:$ST_PORT/stream/warm/source/0.ts"
@@ -66,7 +78,8 @@ for round in $(seq "$ROUNDS"); do
 done
 
 printf '%s\n' "${LINES[@]}" | python3 -c '
-import json, sys, datetime
+import csv, json, sys, datetime
+out = sys.argv[1]
 rows = []
 for line in sys.stdin:
     rnd, label, fetches, viewers, ok, f50, f99, fmax, l50, l99, lmax = line.split()
@@ -81,9 +94,20 @@ for r in rows:
     print("| %d | %s | %d | %d/%d | %.0f / %.0f / %.0f | %.0f / %.0f / %.0f |" % (r["round"], r["server"], r["upstream_fetches"],
           r["complete"], r["viewers"], f["p50"], f["p99"], f["max"], l["p50"], l["p99"], l["max"]))
 json.dump(dict(benchmark="coalescing", date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-               origin="200 ms to first byte, 1 MiB at 10 MB/s", rows=rows), open("bench/results/coalescing.json", "w"), indent=2)
+               origin="200 ms to first byte, 1 MiB at 10 MB/s", rows=rows), open(out + "/coalescing.json", "w"), indent=2)
+with open(out + "/coalescing.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["round", "server", "upstream_fetches", "viewers", "complete", "ttfb_p50_ms", "ttfb_p99_ms", "ttfb_max_ms",
+                "ttlb_p50_ms", "ttlb_p99_ms", "ttlb_max_ms"])
+    for r in rows:
+        f, l = r["ttfb_ms"], r["ttlb_ms"]
+        w.writerow([r["round"], r["server"], r["upstream_fetches"], r["viewers"], r["complete"], f["p50"], f["p99"],
+                    f["max"], l["p50"], l["p99"], l["max"]])
 print()
-print("wrote bench/results/coalescing.json")
+print("wrote %s/coalescing.json and %s/coalescing.csv" % (out, out))
 bad = [r for r in rows if r["server"] == "swarmtee" and (r["upstream_fetches"] != 1 or r["complete"] != r["viewers"])]
+for r in bad:
+    print("coalescing: FAILED: round %d: swarmtee fetched %d times, %d/%d viewers complete" % (r["round"],
+          r["upstream_fetches"], r["complete"], r["viewers"]), file=sys.stderr)
 sys.exit(1 if bad else 0)
-'
+' "$OUT"

@@ -1,32 +1,45 @@
 #!/usr/bin/env bash
 # Origin-shield throughput, same machine, same files, wrk as the client, in one run:
 #   nginx static (the ceiling; it is also the origin), nginx proxy_cache in front of that origin,
-#   swarmtee in front of the same origin, archiving off. (Archiving on is not measured yet: the archiver is
-#   only wired with --bee, and this script has no Bee or Bee test double to point it at.)
-# Objects: a 1 MiB and a 2 MiB segment under /stream/bench/source/<n>.ts and a live playlist.
-# Prints a table with ratios swarmtee / nginx-proxy-cache and writes bench/results/origin-shield.json.
+#   swarmtee in front of the same origin with archiving off, and swarmtee with --archive into its embedded
+#   store (no Bee): the archiver follows the stream the viewers ask for and must archive both segments.
+# Objects: a 1 MiB and a 2 MiB segment under /stream/bench/source/<n>.ts and a live playlist (with its master
+# /stream/bench.m3u8, which the archiver polls).
+# Prints a table with ratios swarmtee / nginx-proxy-cache, checks that every case ran without errors, that
+# each swarmtee fetched each segment from the origin exactly once, and that the archiving one archived both,
+# and writes OUT/origin-shield.json and OUT/origin-shield.csv (OUT defaults to bench/results).
 # Cases run interleaved REPEATS times (each repeat: every object on every server); the table shows, per
 # object and server, the repeat with the median requests/s, so one burst of load from other builds on
 # the shared machine does not decide a row.
 #   bash bench/origin-shield.sh [--duration SECONDS] [--repeats R] [--threads T] [--connections C]
+#                               [--warmup SECONDS] [--out DIR] [--no-build]
+# --no-build uses proxy/target/swarmtee.jar as it is (the CI test runs after Maven packaged it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-DURATION=10 REPEATS=3 THREADS=2 CONNECTIONS=32
+DURATION=10 REPEATS=3 THREADS=2 CONNECTIONS=32 WARMUP=2 OUT=bench/results BUILD=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
     --repeats) REPEATS="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
-    *) echo "usage: $0 [--duration S] [--repeats R] [--threads T] [--connections C]" >&2; exit 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --out) OUT="$2"; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    *) echo "usage: $0 [--duration S] [--repeats R] [--threads T] [--connections C] [--warmup S] [--out DIR] [--no-build]" >&2
+       exit 2 ;;
   esac
 done
-for tool in wrk nginx python3; do
+for tool in wrk nginx python3 curl; do
   command -v "$tool" >/dev/null || { echo "origin-shield: $tool is required (apt-get install $tool)" >&2; exit 1; }
 done
 
-./dev mvn -q -DskipTests -pl proxy -am package
+if ((BUILD)); then
+  ./dev mvn -q -DskipTests -pl proxy -am package
+fi
+[[ -f proxy/target/swarmtee.jar ]] || { echo "origin-shield: proxy/target/swarmtee.jar is missing (run without --no-build)" >&2; exit 1; }
+mkdir -p "$OUT"
 
 bench_workdir origin-shield
 
@@ -39,8 +52,12 @@ head -c $((2 * 1024 * 1024)) /dev/urandom > "$ROOT/stream/bench/source/2.ts"
   echo "#EXTM3U"; echo "#EXT-X-VERSION:3"; echo "#EXT-X-TARGETDURATION:2"; echo "#EXT-X-MEDIA-SEQUENCE:1"
   echo "#EXTINF:2.000,"; echo "source/1.ts"; echo "#EXTINF:2.000,"; echo "source/2.ts"
 } > "$ROOT/stream/bench/source.m3u8"
+{
+  echo "#EXTM3U"; echo "#EXT-X-VERSION:3"
+  echo "#EXT-X-STREAM-INF:PROGRAM-ID=0,BANDWIDTH=4000000,RESOLUTION=1280x720"; echo "bench/source.m3u8"
+} > "$ROOT/stream/bench.m3u8"
 
-ORIGIN_PORT=$(free_port) CACHE_PORT=$(free_port) ST_PORT=$(free_port)
+ORIGIN_PORT=$(free_port) CACHE_PORT=$(free_port) ST_PORT=$(free_port) STA_PORT=$(free_port)
 nginx_conf "$WORK/nginx" "
   sendfile on;
   tcp_nopush on;
@@ -68,10 +85,14 @@ nginx_conf "$WORK/nginx" "
 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
 PIDS+=($!)
 ./dev java -jar proxy/target/swarmtee.jar --listen 127.0.0.1:$ST_PORT --upstream http://127.0.0.1:$ORIGIN_PORT \
-  > "$WORK/swarmtee.log" 2>&1 &
+  --data "$WORK/data-off" > "$WORK/swarmtee.log" 2>&1 &
+PIDS+=($!)
+# Archiving on, default mode: the embedded store under --data, no Bee.
+./dev java -jar proxy/target/swarmtee.jar --listen 127.0.0.1:$STA_PORT --upstream http://127.0.0.1:$ORIGIN_PORT \
+  --archive --data "$WORK/data-archive" > "$WORK/swarmtee-archiving.log" 2>&1 &
 PIDS+=($!)
 
-SERVERS=("nginx-static:$ORIGIN_PORT" "nginx-proxy-cache:$CACHE_PORT" "swarmtee:$ST_PORT")
+SERVERS=("nginx-static:$ORIGIN_PORT" "nginx-proxy-cache:$CACHE_PORT" "swarmtee:$ST_PORT" "swarmtee-archiving:$STA_PORT")
 OBJECTS=("segment-1MiB:/stream/bench/source/1.ts" "segment-2MiB:/stream/bench/source/2.ts" "playlist:/stream/bench/source.m3u8")
 for s in "${SERVERS[@]}"; do
   for o in "${OBJECTS[@]}"; do wait_for curl -fsS -o /dev/null "http://127.0.0.1:${s#*:}${o#*:}"; done
@@ -80,31 +101,54 @@ done
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "origin-shield: $(nproc) cores, load average $LOAD before the run (the machine is shared with other builds:"
 echo "  absolute figures are noisy; compare the ratios within this run). wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per case,"
-echo "  each case warmed with a 2 s wrk run first; $REPEATS interleaved repeats, median req/s shown."
+echo "  each case warmed with a ${WARMUP} s wrk run first; $REPEATS interleaved repeats, median req/s shown."
 ROWS=()
 for repeat in $(seq "$REPEATS"); do
   for o in "${OBJECTS[@]}"; do
     for s in "${SERVERS[@]}"; do
       url="http://127.0.0.1:${s#*:}${o#*:}"
-      [[ $repeat -eq 1 ]] && wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "$url" >/dev/null
+      if [[ $repeat -eq 1 && $WARMUP -gt 0 ]]; then wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null; fi
       line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/wrk-report.lua "$url" | grep '^RESULT')
       ROWS+=("${o%%:*} ${s%%:*} ${line#RESULT }")
     done
   done
 done
 
+# What each swarmtee fetched from the origin (segments are cached for good: once each, however many
+# viewers), and what the archiving one archived: the archiver follows the stream, so both segments.
+upstream_segment_fetches() {
+  curl -fsS "http://127.0.0.1:$1/metrics" | awk '/^swarmtee_upstream_requests_total\{/ && /kind="segment"/ { n += $NF } END { print n + 0 }'
+}
+archived() {
+  curl -fsS "http://127.0.0.1:$STA_PORT/api/archives/bench" \
+    | python3 -c 'import json,sys; a=json.load(sys.stdin); print(a["segments"]["archived"], a["segments"]["lost"], a["state"])'
+}
+ARCHIVED="0 0 none"
+for _ in $(seq 300); do
+  ARCHIVED=$(archived 2>/dev/null || echo "0 0 none")
+  [[ ${ARCHIVED%% *} -ge 2 ]] && break
+  sleep 0.1
+done
+FETCHES="swarmtee=$(upstream_segment_fetches "$ST_PORT") swarmtee-archiving=$(upstream_segment_fetches "$STA_PORT")"
+
 printf '%s\n' "${ROWS[@]}" | python3 -c '
-import json, sys, datetime
+import csv, json, sys, datetime
+out, fetches_text, archived_text = sys.argv[5], sys.argv[6], sys.argv[7]
 runs = {}
 for line in sys.stdin:
-    obj, server, req, byts, dur, p50, p99, err = line.split()
+    obj, server, req, byts, dur, p50, p99, err, status = line.split()
     sec = int(dur) / 1e6
     runs.setdefault((obj, server), []).append(dict(object=obj, server=server, requests=int(req), rps=int(req) / sec,
-                     mb_per_s=int(byts) / sec / 1e6, p50_ms=int(p50) / 1e3, p99_ms=int(p99) / 1e3, errors=int(err)))
+                     mb_per_s=int(byts) / sec / 1e6, p50_ms=int(p50) / 1e3, p99_ms=int(p99) / 1e3, errors=int(err),
+                     non_2xx=int(status)))
 rows = []
 for key, reps in runs.items():
     median = dict(sorted(reps, key=lambda r: r["rps"])[len(reps) // 2])
     median["rps_all_repeats"] = [round(r["rps"]) for r in reps]
+    # Errors of every repeat, not only of the median one: a case passes only if none had any.
+    median["errors"] = sum(r["errors"] for r in reps)
+    median["non_2xx"] = sum(r["non_2xx"] for r in reps)
+    median["requests_all_repeats"] = sum(r["requests"] for r in reps)
     rows.append(median)
 base = {r["object"]: r for r in rows if r["server"] == "nginx-proxy-cache"}
 print()
@@ -118,9 +162,30 @@ for r in rows:
           " / ".join(str(x) for x in r["rps_all_repeats"]), r["mb_per_s"],
           r["p50_ms"], r["p99_ms"], r["errors"], r["rps_ratio_vs_proxy_cache"],
           "%.2f" % r["p99_ratio_vs_proxy_cache"] if r["p99_ratio_vs_proxy_cache"] is not None else "-"))
-json.dump(dict(benchmark="origin-shield", date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-               cores=int(sys.argv[1]), load_before=sys.argv[2], wrk=sys.argv[3], repeats=int(sys.argv[4]), rows=rows),
-          open("bench/results/origin-shield.json", "w"), indent=2)
+fetches = {k: int(v) for k, v in (kv.split("=") for kv in fetches_text.split())}
+arch, lost, state = archived_text.split()
+archive = dict(stream="bench", archived=int(arch), lost=int(lost), state=state, segments_listed=2)
 print()
-print("wrote bench/results/origin-shield.json")
-' "$(nproc)" "$LOAD" "-t$THREADS -c$CONNECTIONS -d${DURATION}s --latency" "$REPEATS"
+print("upstream segment fetches (2 segments): " + ", ".join("%s %d" % kv for kv in fetches.items()))
+print("swarmtee-archiving archived %d of 2 segments (%d lost, archive %s)" % (archive["archived"], archive["lost"], state))
+json.dump(dict(benchmark="origin-shield", date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+               cores=int(sys.argv[1]), load_before=sys.argv[2], wrk=sys.argv[3], repeats=int(sys.argv[4]),
+               upstream_segment_fetches=fetches, archive=archive, rows=rows),
+          open(out + "/origin-shield.json", "w"), indent=2)
+fields = ["object", "server", "requests", "rps", "mb_per_s", "p50_ms", "p99_ms", "errors", "non_2xx",
+          "rps_ratio_vs_proxy_cache", "p99_ratio_vs_proxy_cache"]
+with open(out + "/origin-shield.csv", "w", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+    w.writeheader()
+    w.writerows(rows)
+print()
+print("wrote %s/origin-shield.json and %s/origin-shield.csv" % (out, out))
+problems = ["%s %s: %d requests, %d errors (%d non-2xx)" % (r["object"], r["server"], r["requests"], r["errors"],
+            r["non_2xx"]) for r in rows if r["errors"] or r["non_2xx"] or min(r["rps_all_repeats"]) == 0]
+problems += ["%s fetched the 2 segments %d times" % kv for kv in fetches.items() if kv[1] != 2]
+if archive["archived"] != 2:
+    problems.append("swarmtee-archiving archived %d of 2 segments" % archive["archived"])
+for p in problems:
+    print("origin-shield: FAILED: " + p, file=sys.stderr)
+sys.exit(1 if problems else 0)
+' "$(nproc)" "$LOAD" "-t$THREADS -c$CONNECTIONS -d${DURATION}s --latency" "$REPEATS" "$OUT" "$FETCHES" "$ARCHIVED"
