@@ -2,12 +2,12 @@
 # Origin-shield throughput, same machine, same files, wrk as the client, in one run:
 #   nginx static (the ceiling; it is also the origin), nginx proxy_cache in front of that origin,
 #   swarmtee in front of the same origin with archiving off, and swarmtee with --archive into its embedded
-#   store (no Bee): the archiver follows the stream the viewers ask for and must archive both segments.
+#   store (no Bee): the archiver follows the stream the viewers ask for and must archive all it lists.
 # Objects: a 1 MiB and a 2 MiB segment under /stream/bench/source/<n>.ts and a live playlist (with its master
-# /stream/bench.m3u8, which the archiver polls).
+# /stream/bench.m3u8, which the archiver polls) that gets a new 256 KiB segment every 2 s during the run.
 # Prints a table with ratios swarmtee / nginx-proxy-cache, checks that every case ran without errors, that
-# each swarmtee fetched each segment from the origin exactly once, and that the archiving one archived both,
-# and writes OUT/origin-shield.json and OUT/origin-shield.csv (OUT defaults to bench/results).
+# each swarmtee fetched each segment from the origin exactly once, and that the archiving one archived every
+# segment the playlist listed, and writes OUT/origin-shield.json and OUT/origin-shield.csv (OUT defaults to bench/results).
 # Cases run interleaved REPEATS times (each repeat: every object on every server); the table shows, per
 # object and server, the repeat with the median requests/s, so one burst of load from other builds on
 # the shared machine does not decide a row.
@@ -48,10 +48,28 @@ ROOT="$WORK/www"
 mkdir -p "$ROOT/stream/bench/source"
 head -c $((1024 * 1024)) /dev/urandom > "$ROOT/stream/bench/source/1.ts"
 head -c $((2 * 1024 * 1024)) /dev/urandom > "$ROOT/stream/bench/source/2.ts"
-{
-  echo "#EXTM3U"; echo "#EXT-X-VERSION:3"; echo "#EXT-X-TARGETDURATION:2"; echo "#EXT-X-MEDIA-SEQUENCE:1"
-  echo "#EXTINF:2.000,"; echo "source/1.ts"; echo "#EXTINF:2.000,"; echo "source/2.ts"
-} > "$ROOT/stream/bench/source.m3u8"
+# A live media playlist: the last 5 segments, one more every 2 s while the run lasts (see live_stream), so
+# the archiver works the whole time as it would on a live stream. Segments 3.. are 256 KiB; wrk loads the
+# 1 and 2 MiB segments, which stay on disk after leaving the window.
+write_playlist() { # write_playlist LAST: segments LAST-4..LAST (those > 0), atomically
+  local last=$1 first=$(($1 > 4 ? $1 - 4 : 1)) n
+  {
+    echo "#EXTM3U"; echo "#EXT-X-VERSION:3"; echo "#EXT-X-TARGETDURATION:2"; echo "#EXT-X-MEDIA-SEQUENCE:$first"
+    for n in $(seq "$first" "$last"); do echo "#EXTINF:2.000,"; echo "source/$n.ts"; done
+  } > "$ROOT/stream/bench/source.m3u8.tmp"
+  mv "$ROOT/stream/bench/source.m3u8.tmp" "$ROOT/stream/bench/source.m3u8"
+  echo "$last" > "$WORK/listed"
+}
+live_stream() { # until $WORK/stop exists; never stops between a segment and its playlist
+  local last=2
+  while [[ ! -f $WORK/stop ]]; do
+    sleep 2
+    last=$((last + 1))
+    head -c $((256 * 1024)) /dev/urandom > "$ROOT/stream/bench/source/$last.ts"
+    write_playlist "$last"
+  done
+}
+write_playlist 2
 {
   echo "#EXTM3U"; echo "#EXT-X-VERSION:3"
   echo "#EXT-X-STREAM-INF:PROGRAM-ID=0,BANDWIDTH=4000000,RESOLUTION=1280x720"; echo "bench/source.m3u8"
@@ -98,6 +116,10 @@ for s in "${SERVERS[@]}"; do
   for o in "${OBJECTS[@]}"; do wait_for curl -fsS -o /dev/null "http://127.0.0.1:${s#*:}${o#*:}"; done
 done
 
+live_stream &
+LIVE=$!
+PIDS+=($LIVE)
+
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "origin-shield: $(nproc) cores, load average $LOAD before the run (the machine is shared with other builds:"
 echo "  absolute figures are noisy; compare the ratios within this run). wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per case,"
@@ -114,8 +136,11 @@ for repeat in $(seq "$REPEATS"); do
   done
 done
 
-# What each swarmtee fetched from the origin (segments are cached for good: once each, however many
-# viewers), and what the archiving one archived: the archiver follows the stream, so both segments.
+# What each swarmtee fetched from the origin — each segment once however many viewers: swarmtee only the two
+# the viewers asked for, the archiving one also every segment the live playlist listed — and what the
+# archiving one archived: every listed segment (the stream stops advancing first, then the archiver catches up).
+touch "$WORK/stop"; wait "$LIVE" 2>/dev/null || true
+LISTED=$(cat "$WORK/listed")
 upstream_segment_fetches() {
   curl -fsS "http://127.0.0.1:$1/metrics" | awk '/^swarmtee_upstream_requests_total\{/ && /kind="segment"/ { n += $NF } END { print n + 0 }'
 }
@@ -126,14 +151,14 @@ archived() {
 ARCHIVED="0 0 none"
 for _ in $(seq 300); do
   ARCHIVED=$(archived 2>/dev/null || echo "0 0 none")
-  [[ ${ARCHIVED%% *} -ge 2 ]] && break
+  [[ ${ARCHIVED%% *} -ge $LISTED ]] && break
   sleep 0.1
 done
 FETCHES="swarmtee=$(upstream_segment_fetches "$ST_PORT") swarmtee-archiving=$(upstream_segment_fetches "$STA_PORT")"
 
 printf '%s\n' "${ROWS[@]}" | python3 -c '
 import csv, json, sys, datetime
-out, fetches_text, archived_text = sys.argv[5], sys.argv[6], sys.argv[7]
+out, fetches_text, archived_text, listed = sys.argv[5], sys.argv[6], sys.argv[7], int(sys.argv[8])
 runs = {}
 for line in sys.stdin:
     obj, server, req, byts, dur, p50, p99, err, status = line.split()
@@ -164,10 +189,12 @@ for r in rows:
           "%.2f" % r["p99_ratio_vs_proxy_cache"] if r["p99_ratio_vs_proxy_cache"] is not None else "-"))
 fetches = {k: int(v) for k, v in (kv.split("=") for kv in fetches_text.split())}
 arch, lost, state = archived_text.split()
-archive = dict(stream="bench", archived=int(arch), lost=int(lost), state=state, segments_listed=2)
+archive = dict(stream="bench", archived=int(arch), lost=int(lost), state=state, segments_listed=listed)
 print()
-print("upstream segment fetches (2 segments): " + ", ".join("%s %d" % kv for kv in fetches.items()))
-print("swarmtee-archiving archived %d of 2 segments (%d lost, archive %s)" % (archive["archived"], archive["lost"], state))
+print("upstream segment fetches: swarmtee %d (viewers asked for 2 segments), swarmtee-archiving %d (%d segments listed)"
+      % (fetches["swarmtee"], fetches["swarmtee-archiving"], listed))
+print("swarmtee-archiving archived %d of %d listed segments (%d lost, archive %s)" % (archive["archived"], listed,
+      archive["lost"], state))
 json.dump(dict(benchmark="origin-shield", date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                cores=int(sys.argv[1]), load_before=sys.argv[2], wrk=sys.argv[3], repeats=int(sys.argv[4]),
                upstream_segment_fetches=fetches, archive=archive, rows=rows),
@@ -182,10 +209,13 @@ print()
 print("wrote %s/origin-shield.json and %s/origin-shield.csv" % (out, out))
 problems = ["%s %s: %d requests, %d errors (%d non-2xx)" % (r["object"], r["server"], r["requests"], r["errors"],
             r["non_2xx"]) for r in rows if r["errors"] or r["non_2xx"] or min(r["rps_all_repeats"]) == 0]
-problems += ["%s fetched the 2 segments %d times" % kv for kv in fetches.items() if kv[1] != 2]
-if archive["archived"] != 2:
-    problems.append("swarmtee-archiving archived %d of 2 segments" % archive["archived"])
+if fetches["swarmtee"] != 2:
+    problems.append("swarmtee fetched the 2 segments %d times" % fetches["swarmtee"])
+if fetches["swarmtee-archiving"] != listed:
+    problems.append("swarmtee-archiving fetched the %d segments %d times" % (listed, fetches["swarmtee-archiving"]))
+if archive["archived"] != listed or archive["lost"]:
+    problems.append("swarmtee-archiving archived %d of %d segments, %d lost" % (archive["archived"], listed, archive["lost"]))
 for p in problems:
     print("origin-shield: FAILED: " + p, file=sys.stderr)
 sys.exit(1 if problems else 0)
-' "$(nproc)" "$LOAD" "-t$THREADS -c$CONNECTIONS -d${DURATION}s --latency" "$REPEATS" "$OUT" "$FETCHES" "$ARCHIVED"
+' "$(nproc)" "$LOAD" "-t$THREADS -c$CONNECTIONS -d${DURATION}s --latency" "$REPEATS" "$OUT" "$FETCHES" "$ARCHIVED" "$LISTED"

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
  * The origin-shield and coalescing benchmarks, CI-sized: the real scripts ({@code bench/origin-shield.sh},
  * {@code bench/coalescing.sh}) with real nginx and wrk against the jars Maven just packaged, a second or so
  * per case. Asserts what the run must have produced, never how fast: every case served requests without an
- * error or a non-2xx answer, swarmtee fetched each object from the origin exactly once (coalesced across
- * the concurrent viewers, then cached), the archiving swarmtee archived the stream's segments, and the JSON
- * and CSV reports hold every row. nginx and wrk come from .ci/install.sh; without them this fails.
+ * error or a non-2xx answer, swarmtee fetched each segment from the origin exactly once (coalesced across
+ * the concurrent viewers, then cached), the archiving swarmtee archived every segment the live playlist
+ * listed during the run, and the JSON and CSV reports hold every row. nginx and wrk come from .ci/install.sh; without them this fails.
  */
 class ShieldBenchIT {
 
@@ -70,7 +70,7 @@ class ShieldBenchIT {
   }
 
   @Test
-  void originShieldEveryCaseServedWithoutErrorsEachSegmentFetchedOnceAndArchived() throws Exception {
+  void originShieldEveryCaseServedWithoutErrorsEachSegmentFetchedOnceAndAllArchived() throws Exception {
     Path out = OUT.resolve("origin-shield");
     String output = run("bench/origin-shield.sh", out, "--duration", "1", "--repeats", "1", "--warmup", "0",
         "--connections", "8");
@@ -94,10 +94,12 @@ class ShieldBenchIT {
       }
     }
     JsonObject fetches = report.getJsonObject("upstream_segment_fetches");
-    assertEquals(2L, fetches.getLong("swarmtee"), "one origin fetch per segment: " + fetches);
-    assertEquals(2L, fetches.getLong("swarmtee-archiving"), "one origin fetch per segment: " + fetches);
     JsonObject archive = report.getJsonObject("archive");
-    assertEquals(2L, archive.getLong("archived"), "both segments archived: " + archive);
+    long listed = archive.getLong("segments_listed");
+    assertTrue(listed > 2, "the live playlist advanced during the run: " + archive);
+    assertEquals(2L, fetches.getLong("swarmtee"), "one origin fetch per segment viewers asked for: " + fetches);
+    assertEquals(listed, fetches.getLong("swarmtee-archiving"), "one origin fetch per listed segment: " + fetches);
+    assertEquals(listed, archive.getLong("archived"), "every listed segment archived: " + archive);
     assertEquals(0L, archive.getLong("lost"), archive.encode());
 
     List<String> lines = csv(out.resolve("origin-shield.csv"));
