@@ -210,8 +210,23 @@ public final class FileArchiveStateStore implements ArchiveStateStore {
       }
       Future<Void> previous = tails.getOrDefault(streamId, Future.succeededFuture());
       Future<T> next = previous.transform(ignored -> op.get());
-      tails.put(streamId, next.transform(ignored -> Future.succeededFuture()));
+      Future<Void> tail = next.transform(ignored -> Future.succeededFuture());
+      tails.put(streamId, tail);
+      // Once nothing is queued behind it, the stream's tail is forgotten: kept, every stream ever archived
+      // would hold an entry here for as long as swarmtee runs.
+      tail.onComplete(ar -> {
+        synchronized (tails) {
+          tails.remove(streamId, tail);
+        }
+      });
       return next;
+    }
+  }
+
+  /** @return streams with operations queued or running (tests: 0 once everything asked for is done) */
+  int busyStreams() {
+    synchronized (tails) {
+      return tails.size();
     }
   }
 

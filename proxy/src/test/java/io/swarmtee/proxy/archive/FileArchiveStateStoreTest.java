@@ -65,6 +65,21 @@ class FileArchiveStateStoreTest {
   }
 
   @Test
+  void aStreamWhoseWritesAreDoneLeavesNothingBehind(Vertx vertx, @TempDir Path dir) throws Exception {
+    FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
+    for (int i = 0; i < 50; i++) {
+      for (ArchiveEvent e : events()) {
+        store.append("stream-" + i, e);
+      }
+      store.release("stream-" + i);
+    }
+    assertTrue(store.busyStreams() > 0, "writes were queued");
+    // close() waits for every stream's queue; each queue forgets itself first, as it drains.
+    await(store.close());
+    assertEquals(0, store.busyStreams(), "no per-stream state once its writes are done");
+  }
+
+  @Test
   void releaseClosesTheJournalAndALaterAppendTakesItUpAgain(Vertx vertx, @TempDir Path dir) throws Exception {
     FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
     List<ArchiveEvent> all = events();

@@ -41,7 +41,6 @@ class StartStopSoakIT {
     SoakSample last = report.samples().getLast();
     assertEquals(CYCLES, last.finalised(), table);
     assertEquals(CYCLES, last.knownStreams(), "one archive held per stream, nothing else: " + table);
-    assertTrue(last.cacheEntries() > 0, "the shield cached segments: " + table);
     assertTrue(report.passed(), table);
   }
 }

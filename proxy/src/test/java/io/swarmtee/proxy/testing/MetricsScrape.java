@@ -51,21 +51,4 @@ public record MetricsScrape(Map<String, Double> sums, int series) {
     }
     return v;
   }
-
-  /** @return the metric's value, or 0 when it is not exported (yet: meters registered on first use) */
-  public double valueOrZero(String name) {
-    return sums.getOrDefault(name, 0.0);
-  }
-
-  /** @return the number of series of metric {@code name} (sample lines whose name is exactly it) */
-  public static int seriesOf(String exposition, String name) {
-    int n = 0;
-    for (String line : exposition.split("\n")) {
-      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
-        n++;
-      }
-    }
-    return n;
-  }
-
 }

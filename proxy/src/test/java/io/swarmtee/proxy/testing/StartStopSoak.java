@@ -51,7 +51,7 @@ public final class StartStopSoak {
    *     by the first sample and its legitimate filling does not hide a leak
    * @param restartGrace {@code --restart-grace}: how long an ended stream is still polled for a comeback
    * @param jar swarmtee's fat jar
-   * @param work a directory for the fixture recording, swarmtee's data and its log
+   * @param work a directory for the fixture recording, swarmtee's data and its log; without {@code data/}
    */
   public record Plan(int cycles, int concurrency, int sampleEvery, int segments, long cacheBytes,
       Duration restartGrace, Path jar, Path work) {
@@ -105,6 +105,10 @@ public final class StartStopSoak {
     TestBee bee = await(TestBee.start(vertx), Duration.ofSeconds(30));
     web = WebClient.create(vertx);
     Path data = plan.work().resolve("data");
+    if (Files.exists(data)) {
+      // Archives of an earlier run would be loaded at start and counted as this run's.
+      throw new IllegalStateException(data.toAbsolutePath() + " exists: the soak needs a fresh work directory");
+    }
     Path log = plan.work().resolve("swarmtee.log");
     Files.createDirectories(plan.work());
     Files.deleteIfExists(log);
