@@ -12,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -106,23 +107,36 @@ public final class LoadRamp {
       List<String> jvm = List.of("-Xmx1g", "--add-modules", "jdk.incubator.vector");
       try (SwarmteeProcess swarmtee = SwarmteeProcess.start(options.jar(), jvm, flags,
           options.work().resolve(name + "-swarmtee.log"))) {
+        // An interrupted ramp (Ctrl-C) must not leave swarmtee running; BeeDevNode has its own hook.
+        Thread stop = new Thread(swarmtee::close, "ramp-stop-swarmtee");
+        Runtime.getRuntime().addShutdownHook(stop);
         int port = swarmtee.port();
-        for (RampRecording recording : recordings) {
-          StepResult step = step("ramp" + index + "-" + recording.rung().bitrate() / 1000 + "k-", recording, streams,
-              origin, port, swarmtee.pid(), backend);
-          steps.add(step);
-          LOG.info("setup {} step {}: {} MB/s, lag p99 {} s, {}", name, recording.rung().label(),
-              round(step.megabytesPerSecond()), round(step.lagP99()),
-              step.sustainable() ? "sustainable" : "NOT sustainable: " + step.problems());
-          if (!step.sustainable()) {
-            break;
-          }
+        try {
+          steps(index, name, streams, recordings, origin, port, swarmtee.pid(), backend, steps);
+        } finally {
+          Runtime.getRuntime().removeShutdownHook(stop);
         }
       } finally {
         await(origin.close());
       }
     }
     return new SetupResult(kind, streams, ingest, steps, Bottleneck.verdict(kind, steps, machine, ingest, cores));
+  }
+
+  /** Runs the setup's steps in ascending order, up to and including the first unsustainable one. */
+  private void steps(int index, String name, int streams, List<RampRecording> recordings, LivepeerOrigin origin,
+      int port, long swarmteePid, Backend backend, List<StepResult> into) throws Exception {
+    for (RampRecording recording : recordings) {
+      StepResult step = step("ramp" + index + "-" + recording.rung().bitrate() / 1000 + "k-", recording, streams,
+          origin, port, swarmteePid, backend);
+      into.add(step);
+      LOG.info("setup {} step {}: {} MB/s, lag p99 {} s, {}", name, recording.rung().label(),
+          round(step.megabytesPerSecond()), round(step.lagP99()),
+          step.sustainable() ? "sustainable" : "NOT sustainable: " + step.problems());
+      if (!step.sustainable()) {
+        return;
+      }
+    }
   }
 
   /** One sample of swarmtee's depth gauges. */
@@ -214,7 +228,8 @@ public final class LoadRamp {
         samples.stream().mapToDouble(Depth::queue).max().orElse(0),
         samples.stream().mapToDouble(Depth::spool).max().orElse(0),
         samples.stream().mapToDouble(Depth::spoolBytes).max().orElse(0), growth,
-        (cpu1[0] - cpu0[0]) / wall, (cpu1[1] - cpu0[1]) / wall, (cpu1[2] - cpu0[2]) / wall, problems);
+        (cpu1[0] - cpu0[0]) / wall, (cpu1[1] - cpu0[1]) / wall, (cpu1[2] - cpu0[2]) / wall,
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), problems);
   }
 
   private static long count(Scrape after, Scrape before, Predicate<Map<String, String>> mine, Set<String> results) {

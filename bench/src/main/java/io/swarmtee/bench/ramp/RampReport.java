@@ -17,7 +17,7 @@ public final class RampReport {
       "achieved_bitrate", "published", "archived", "lost", "dropped", "retries", "store_errors", "stored_segments",
       "stored_bytes", "seconds", "drain_seconds", "drained", "segments_per_s", "mb_per_s", "offered_mb_per_s",
       "upload_p50_ms", "upload_p99_ms", "lag_p50_s", "lag_p99_s", "queue_max", "spool_max", "spool_max_bytes",
-      "spool_growth", "swarmtee_cores", "store_cores", "ramp_cores", "sustainable", "problems");
+      "spool_growth", "swarmtee_cores", "store_cores", "ramp_cores", "load_average", "sustainable", "problems");
 
   private RampReport() {}
 
@@ -33,11 +33,11 @@ public final class RampReport {
     for (SetupResult s : r.setups()) {
       b.append(String.format(Locale.ROOT, "%n%s, %d stream%s (raw ingest %.1f MB/s)%n", s.backend().description(),
           s.streams(), s.streams() == 1 ? "" : "s", s.storeIngestMBps()));
-      b.append(String.format(Locale.ROOT, "%-12s %-14s %9s %6s %7s %7s %15s %13s %6s %6s %9s %6s %16s  %s%n",
+      b.append(String.format(Locale.ROOT, "%-12s %-14s %9s %6s %7s %7s %15s %13s %6s %6s %9s %6s %16s %5s  %s%n",
           "step", "picture", "reached", "seg/s", "MB/s", "offered", "upload p50/p99", "lag p50/p99", "queue",
-          "spool", "lost/drop", "errors", "CPU st/bee/ramp", "sustainable"));
+          "spool", "lost/drop", "errors", "CPU st/bee/ramp", "load", "sustainable"));
       for (StepResult t : s.steps()) {
-        b.append(String.format(Locale.ROOT, "%-12s %-14s %9s %6.2f %7.2f %7.2f %15s %13s %6.0f %6.0f %9s %6d %16s  %s%n",
+        b.append(String.format(Locale.ROOT, "%-12s %-14s %9s %6.2f %7.2f %7.2f %15s %13s %6.0f %6.0f %9s %6d %16s %5.1f  %s%n",
             t.rung().label(), t.rung().resolution() + "@" + t.rung().fps(), kbps(t.achievedBitrate()),
             t.segmentsPerSecond(), t.megabytesPerSecond(), t.offeredMBps(),
             String.format(Locale.ROOT, "%.0f/%.0f ms", t.uploadP50(), t.uploadP99()),
@@ -45,7 +45,7 @@ public final class RampReport {
             t.lost() + "/" + t.dropped(), t.retries() + t.storeErrors(),
             String.format(Locale.ROOT, "%.2f/%s/%.2f", t.swarmteeCores(),
                 Double.isNaN(t.storeCores()) ? "-" : String.format(Locale.ROOT, "%.2f", t.storeCores()),
-                t.driverCores()),
+                t.driverCores()), t.loadAverage(),
             t.sustainable() ? "yes" : "NO: " + String.join("; ", t.problems())));
       }
       b.append("highest sustainable: ").append(s.highestSustainable()
@@ -73,7 +73,7 @@ public final class RampReport {
             num(t.drainSeconds()), t.drained(), num(t.segmentsPerSecond()), num(t.megabytesPerSecond()),
             num(t.offeredMBps()), num(t.uploadP50()), num(t.uploadP99()), num(t.lagP50()), num(t.lagP99()),
             num(t.queueMax()), num(t.spoolMax()), num(t.spoolMaxBytes()), num(t.spoolGrowth()),
-            num(t.swarmteeCores()), num(t.storeCores()), num(t.driverCores()), t.sustainable(),
+            num(t.swarmteeCores()), num(t.storeCores()), num(t.driverCores()), num(t.loadAverage()), t.sustainable(),
             "\"" + String.join("; ", t.problems()).replace("\"", "'") + "\"");
         b.append(row.stream().map(v -> v == null ? "" : String.valueOf(v)).collect(Collectors.joining(",")))
             .append('\n');
@@ -104,6 +104,7 @@ public final class RampReport {
             .put("spoolMaxBytes", num(t.spoolMaxBytes())).put("spoolGrowthSegments", num(t.spoolGrowth()))
             .put("cpuCores", new JsonObject().put("swarmtee", num(t.swarmteeCores())).put("bee", num(t.storeCores()))
                 .put("ramp", num(t.driverCores())))
+            .put("loadAverage", num(t.loadAverage()))
             .put("sustainable", t.sustainable()).put("problems", new JsonArray(t.problems())));
       }
       setups.add(new JsonObject()

@@ -29,13 +29,14 @@ import java.util.Objects;
  * @param swarmteeCores CPU seconds of swarmtee's process per wall second
  * @param storeCores the same for Bee's process (NaN for the fake: it runs in the driver)
  * @param driverCores the same for the ramp's own JVM (origin, and the fake Bee when used)
+ * @param loadAverage the machine's 1-minute load average at the end of the step (other work shares the cores)
  * @param problems why the step is not sustainable; empty when it is
  */
 public record StepResult(Rung rung, int streams, double achievedBitrate, int published, long archived, long lost,
     long dropped, long retries, long storeErrors, long storedSegments, long storedBytes, double seconds,
     double drainSeconds, boolean drained, double offeredMBps, double uploadP50, double uploadP99, double lagP50,
     double lagP99, double queueMax, double spoolMax, double spoolMaxBytes, double spoolGrowth,
-    double swarmteeCores, double storeCores, double driverCores, List<String> problems) {
+    double swarmteeCores, double storeCores, double driverCores, double loadAverage, List<String> problems) {
 
   public StepResult {
     Objects.requireNonNull(rung, "rung");
