@@ -14,9 +14,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.NetSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +51,6 @@ class StalledViewerLeakTest {
   TestUpstream upstream;
   SwarmteeServer server;
   HttpClient fast;
-  NetClient raw;
 
   @BeforeEach
   void start() throws Exception {
@@ -61,7 +60,6 @@ class StalledViewerLeakTest {
             "--viewer-idle-timeout", VIEWER_IDLE.toMillis() + "ms", "--segment-cache-bytes", "16MiB"),
         new TestServers.FakeTicker(), counters.registry).await(10, TimeUnit.SECONDS);
     fast = counters.vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
-    raw = counters.vertx.createNetClient(new NetClientOptions().setReceiveBufferSize(4096));
   }
 
   @AfterEach
@@ -92,12 +90,14 @@ class StalledViewerLeakTest {
         joined.future().onSuccess(v -> response.end(segment.getBuffer(1 << 20, SIZE)));
       });
 
-      NetSocket stalled = raw.connect(server.port(), "127.0.0.1").await(10, TimeUnit.SECONDS);
-      Promise<Void> stalledClosed = Promise.promise();
-      stalled.closeHandler(v -> stalledClosed.tryComplete());
-      stalled.handler(b -> { });
-      stalled.pause(); // never reads: the kernel's receive buffer fills, then swarmtee's send side
-      stalled.write("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").await(10, TimeUnit.SECONDS);
+      // A plain blocking socket that never reads: its small receive buffer fills, then swarmtee's send side.
+      // (Not a paused Vert.x NetSocket: that one keeps what it already read in its own queue, and on close
+      // drops it without releasing Netty's buffers, a leak of the test's, not swarmtee's.)
+      Socket stalled = new Socket();
+      stalled.setReceiveBufferSize(4096);
+      stalled.connect(new InetSocketAddress("127.0.0.1", server.port()), 10_000);
+      stalled.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
       fetched.future().await(10, TimeUnit.SECONDS);
 
       double before = coalesced();
@@ -118,10 +118,9 @@ class StalledViewerLeakTest {
       boolean idle = r % 5 == 4;
       if (!idle) {
         stalled.close();
-        stalledClosed.future().await(BOUND.toSeconds(), TimeUnit.SECONDS);
       }
       // Every fifth round the viewer does nothing at all: swarmtee's idle timeout closes its connection
-      // (the paused socket would only see the FIN if it read, so the server side is watched).
+      // (the socket would only see the FIN if it read, so the server side is watched).
       counters.eventually(() -> shield.streams().size(), n -> n == 0, BOUND, "the stalled viewer's stream ends")
           .await(30, TimeUnit.SECONDS);
       counters.eventually(counters::viewerConnections, n -> n <= 1, BOUND,
@@ -140,7 +139,8 @@ class StalledViewerLeakTest {
     assertTrue(end.fds() - warm.fds() <= 4, "open descriptors grew from " + warm.fds() + " to " + end.fds());
     assertTrue(end.directBytes() - warm.directBytes() <= (4 << 20),
         "direct memory grew from " + warm.directBytes() + " to " + end.directBytes());
-    assertTrue(end.nettyBytes() - warm.nettyBytes() <= (4 << 20),
+    // Netty's adaptive allocator holds still once warm (150 rounds measured: +128 KiB at most).
+    assertTrue(end.nettyBytes() - warm.nettyBytes() <= (2 << 20),
         "Netty's pooled memory grew from " + warm.nettyBytes() + " to " + end.nettyBytes());
     // The cache holds at most 16 MiB; 50 leaked streams would each pin a 12 MiB object.
     assertTrue(end.heapBytes() - warm.heapBytes() <= (24 << 20),

@@ -157,7 +157,8 @@ class UpstreamStallLeakTest {
     assertTrue(end.fds() - warm.fds() <= 4, "open descriptors grew from " + warm.fds() + " to " + end.fds());
     assertTrue(end.directBytes() - warm.directBytes() <= (4 << 20),
         "direct memory grew from " + warm.directBytes() + " to " + end.directBytes());
-    assertTrue(end.nettyBytes() - warm.nettyBytes() <= (4 << 20),
+    // Netty's adaptive allocator holds still once warm (150 rounds measured: +128 KiB at most).
+    assertTrue(end.nettyBytes() - warm.nettyBytes() <= (2 << 20),
         "Netty's pooled memory grew from " + warm.nettyBytes() + " to " + end.nettyBytes());
     // The cache keeps at most 2 MiB; 50 leaked rounds would hold at least 50 x 256 KiB of stalled body:
     // 10 MiB more heap than before is a leak; collection noise is far below it.
