@@ -17,6 +17,7 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -79,6 +80,22 @@ final class LeakCounters {
   /** @return connections open on every HTTP server of this Vert.x (swarmtee's and test upstreams') */
   double viewerConnections() {
     return registry.find("vertx.http.server.active.connections").gauges().stream().mapToDouble(Gauge::value).sum();
+  }
+
+  /**
+   * @return how much {@code samples} (taken at equal intervals) grew, not counting their largest single
+   *     step: a pooled allocator that takes one more chunk once (whenever that falls) shows as one step,
+   *     a leak as growth in every interval
+   */
+  static long growthBeyondOneStep(List<Long> samples) {
+    long total = 0;
+    long largest = 0;
+    for (int i = 1; i < samples.size(); i++) {
+      long step = Math.max(0, samples.get(i) - samples.get(i - 1));
+      total += step;
+      largest = Math.max(largest, step);
+    }
+    return total - largest;
   }
 
   /** @return heap and direct memory Vert.x's pooled Netty allocator (Netty's default one) holds in chunks */

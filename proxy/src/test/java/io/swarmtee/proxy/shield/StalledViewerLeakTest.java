@@ -19,6 +19,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,6 +79,7 @@ class StalledViewerLeakTest {
     CoalescingShield shield = server.shield();
     Buffer segment = CoalescingTest.randomBytes(SIZE, 42);
     LeakCounters.Snapshot warm = null;
+    List<Long> netty = new ArrayList<>();
     long maxWritten = 0;
     for (int r = 0; r < WARMUP + ROUNDS; r++) {
       String path = "/stream/stalled/source/" + r + ".ts";
@@ -129,6 +132,9 @@ class StalledViewerLeakTest {
         stalled.close();
       }
       assertEquals(0, shield.inFlightCount());
+      if (r >= WARMUP - 1 && (r - WARMUP + 1) % 10 == 0) {
+        netty.add(LeakCounters.nettyPooledBytes());
+      }
       if (r == WARMUP - 1) {
         warm = counters.snapshot(shield, true);
         LOG.info("after {} warm-up rounds: {}", WARMUP, warm);
@@ -139,9 +145,12 @@ class StalledViewerLeakTest {
     assertTrue(end.fds() - warm.fds() <= 4, "open descriptors grew from " + warm.fds() + " to " + end.fds());
     assertTrue(end.directBytes() - warm.directBytes() <= (4 << 20),
         "direct memory grew from " + warm.directBytes() + " to " + end.directBytes());
-    // Netty's adaptive allocator holds still once warm (150 rounds measured: +128 KiB at most).
-    assertTrue(end.nettyBytes() - warm.nettyBytes() <= (2 << 20),
-        "Netty's pooled memory grew from " + warm.nettyBytes() + " to " + end.nettyBytes());
+    // Netty's adaptive allocator may take one more chunk at any round (seen: once, +8 MiB); a leak grows it
+    // in every 10 rounds. 150 rounds measured: flat once warm but for that one step.
+    netty.add(end.nettyBytes());
+    LOG.info("Netty's pooled bytes every 10 rounds: {}", netty);
+    assertTrue(LeakCounters.growthBeyondOneStep(netty) <= (512 << 10),
+        "Netty's pooled memory grew round after round (every 10 rounds): " + netty);
     // The cache holds at most 16 MiB; 50 leaked streams would each pin a 12 MiB object.
     assertTrue(end.heapBytes() - warm.heapBytes() <= (24 << 20),
         "heap after GC grew from " + (warm.heapBytes() >> 10) + " KiB to " + (end.heapBytes() >> 10) + " KiB");

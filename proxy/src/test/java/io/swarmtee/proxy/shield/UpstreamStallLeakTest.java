@@ -21,6 +21,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +107,7 @@ class UpstreamStallLeakTest {
   void aStalledSegmentReleasesEveryWaiterItsConnectionAndItsEntry() throws Exception {
     CoalescingShield shield = server.shield();
     LeakCounters.Snapshot warm = null;
+    List<Long> netty = new ArrayList<>();
     for (int r = 0; r < WARMUP + ROUNDS; r++) {
       String path = stalling(r);
       Future<Http> first = Http.get(viewers, server.port(), path);
@@ -146,6 +149,9 @@ class UpstreamStallLeakTest {
           "the broken upstream connection leaves the pool").await(15, TimeUnit.SECONDS);
       assertEquals(0, shield.upstreamTimers(), "no upstream timer left armed");
       assertEquals(0, shield.upstreamFetches(), "no upstream fetch left running");
+      if (r >= WARMUP - 1 && (r - WARMUP + 1) % 10 == 0) {
+        netty.add(LeakCounters.nettyPooledBytes());
+      }
       if (r == WARMUP - 1) {
         warm = counters.snapshot(shield, true);
         LOG.info("after {} warm-up rounds: {}", WARMUP, warm);
@@ -157,9 +163,12 @@ class UpstreamStallLeakTest {
     assertTrue(end.fds() - warm.fds() <= 4, "open descriptors grew from " + warm.fds() + " to " + end.fds());
     assertTrue(end.directBytes() - warm.directBytes() <= (4 << 20),
         "direct memory grew from " + warm.directBytes() + " to " + end.directBytes());
-    // Netty's adaptive allocator holds still once warm (150 rounds measured: +128 KiB at most).
-    assertTrue(end.nettyBytes() - warm.nettyBytes() <= (2 << 20),
-        "Netty's pooled memory grew from " + warm.nettyBytes() + " to " + end.nettyBytes());
+    // Netty's adaptive allocator may take one more chunk at any round (seen: once, +8 MiB); a leak grows it
+    // in every 10 rounds. 150 rounds measured: flat once warm but for that one step.
+    netty.add(end.nettyBytes());
+    LOG.info("Netty's pooled bytes every 10 rounds: {}", netty);
+    assertTrue(LeakCounters.growthBeyondOneStep(netty) <= (512 << 10),
+        "Netty's pooled memory grew round after round (every 10 rounds): " + netty);
     // The cache keeps at most 2 MiB; 50 leaked rounds would hold at least 50 x 256 KiB of stalled body:
     // 10 MiB more heap than before is a leak; collection noise is far below it.
     assertTrue(end.heapBytes() - warm.heapBytes() <= (10 << 20),
