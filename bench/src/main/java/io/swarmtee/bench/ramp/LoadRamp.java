@@ -217,7 +217,7 @@ public final class LoadRamp {
       problems.add(String.format(java.util.Locale.ROOT, "lag p99 %.2f s > %.2f s", lagP99,
           options.lagBound().toMillis() / 1e3));
     }
-    if (growth >= n) {
+    if (growth >= options.growthBound() * n) {
       problems.add(String.format(java.util.Locale.ROOT, "spool grew by %.1f segments", growth));
     }
     return new StepResult(rung, n, recording.achievedBitrate(), published, archived, lost, dropped, retries,

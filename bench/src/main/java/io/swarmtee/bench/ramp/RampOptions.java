@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param maxBitrate the ramp doubles from 100 kbit/s until a step reaches this (bit/s)
  * @param stepSeconds live seconds per step (a multiple of the 2 s segment duration)
  * @param lagBound a step is sustainable only if its archive lag p99 stays at or below this
+ * @param growthBound … and if the spool grew by less than this many segments per stream over the live phase
  * @param drainTimeout how long after a step's streams ended the archive may take to catch up
  * @param jar swarmtee's fat jar, run as a child process
  * @param cache where encoded recordings are kept between runs
@@ -21,7 +22,7 @@ import java.util.Objects;
  * @param out results written as {@code out}.csv and {@code out}.json
  */
 public record RampOptions(List<Backend.Kind> backends, List<Integer> streams, long maxBitrate, int stepSeconds,
-    Duration lagBound, Duration drainTimeout, Path jar, Path cache, Path work, Path out) {
+    Duration lagBound, double growthBound, Duration drainTimeout, Path jar, Path cache, Path work, Path out) {
 
   public RampOptions {
     backends = List.copyOf(backends);
@@ -33,7 +34,11 @@ public record RampOptions(List<Backend.Kind> backends, List<Integer> streams, lo
     Objects.requireNonNull(work, "work");
     Objects.requireNonNull(out, "out");
     if (backends.isEmpty() || streams.isEmpty() || streams.stream().anyMatch(n -> n < 1)) {
-      throw new IllegalArgumentException("need at least one backend and stream counts ≥ 1: " + backends + " " + streams);
+      throw new IllegalArgumentException("need at least one backend and stream counts ≥ 1: " + backends + " "
+          + streams);
+    }
+    if (!(growthBound > 0)) {
+      throw new IllegalArgumentException("growth bound must be > 0: " + growthBound);
     }
     if (stepSeconds < 2 * RampRecording.SEGMENT_SECONDS || stepSeconds % RampRecording.SEGMENT_SECONDS != 0) {
       throw new IllegalArgumentException("step seconds must be an even number ≥ 4: " + stepSeconds);
@@ -46,8 +51,8 @@ public record RampOptions(List<Backend.Kind> backends, List<Integer> streams, lo
   }
 
   static final String USAGE = "usage: RampBench [--backend fake|bee|both] [--streams 1,3,10] [--max-bitrate 25.6M]"
-      + " [--step-seconds 24] [--lag-bound 4s] [--drain-timeout 30s] [--jar proxy/target/swarmtee.jar]"
-      + " [--cache DIR] [--work DIR] [--out bench/results/ramp]";
+      + " [--step-seconds 24] [--lag-bound 4s] [--growth-bound 1] [--drain-timeout 30s]"
+      + " [--jar proxy/target/swarmtee.jar] [--cache DIR] [--work DIR] [--out bench/results/ramp]";
 
   /** Parses the command line of {@code bench/ramp.sh}. */
   public static RampOptions parse(String[] args, Path defaultCache, Path defaultWork) {
@@ -56,6 +61,7 @@ public record RampOptions(List<Backend.Kind> backends, List<Integer> streams, lo
     long max = 25_600_000;
     int step = 24;
     Duration lag = Duration.ofSeconds(2L * RampRecording.SEGMENT_SECONDS);
+    double growth = 1;
     Duration drain = Duration.ofSeconds(30);
     Path jar = Path.of("proxy/target/swarmtee.jar");
     Path cache = defaultCache;
@@ -73,6 +79,7 @@ public record RampOptions(List<Backend.Kind> backends, List<Integer> streams, lo
         case "--max-bitrate" -> max = bitrate(value);
         case "--step-seconds" -> step = Integer.parseInt(value);
         case "--lag-bound" -> lag = duration(value);
+        case "--growth-bound" -> growth = Double.parseDouble(value);
         case "--drain-timeout" -> drain = duration(value);
         case "--jar" -> jar = Path.of(value);
         case "--cache" -> cache = Path.of(value);
@@ -82,7 +89,7 @@ public record RampOptions(List<Backend.Kind> backends, List<Integer> streams, lo
       }
       i++;
     }
-    return new RampOptions(backends, streams, max, step, lag, drain, jar, cache, work, out);
+    return new RampOptions(backends, streams, max, step, lag, growth, drain, jar, cache, work, out);
   }
 
   /** {@code 25600000}, {@code 25.6M}, {@code 400k}. */

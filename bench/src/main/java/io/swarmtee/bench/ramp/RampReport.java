@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -25,8 +26,9 @@ public final class RampReport {
   public static String text(RampResult r) {
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "Load ramp: %d s steps of 2 s segments, one rendition per stream; "
-            + "sustainable = drained within %d s, nothing lost/dropped, archive lag p99 <= %.1f s, spool not growing%n",
-        r.options().stepSeconds(), r.options().drainTimeout().toSeconds(), r.options().lagBound().toMillis() / 1e3));
+            + "sustainable = drained within %d s, nothing lost/dropped, archive lag p99 <= %.1f s, spool growth"
+            + " < %.1f segments per stream%n", r.options().stepSeconds(), r.options().drainTimeout().toSeconds(),
+        r.options().lagBound().toMillis() / 1e3, r.options().growthBound()));
     b.append(String.format(Locale.ROOT, "Same-run capacities (2 MiB segments): swarmtee hashing %.1f MB/s (1 thread,"
             + " %s), durable writes %.1f MB/s, loopback HTTP %.1f MB/s; %d cores%n", r.machine().hashMBps(), r.bmt(),
         r.machine().diskMBps(), r.machine().loopbackMBps(), r.cores()));
@@ -37,7 +39,8 @@ public final class RampReport {
           "step", "picture", "reached", "seg/s", "MB/s", "offered", "upload p50/p99", "lag p50/p99", "queue",
           "spool", "lost/drop", "errors", "CPU st/bee/ramp", "load", "sustainable"));
       for (StepResult t : s.steps()) {
-        b.append(String.format(Locale.ROOT, "%-12s %-14s %9s %6.2f %7.2f %7.2f %15s %13s %6.0f %6.0f %9s %6d %16s %5.1f  %s%n",
+        b.append(String.format(Locale.ROOT,
+            "%-12s %-14s %9s %6.2f %7.2f %7.2f %15s %13s %6.0f %6.0f %9s %6d %16s %5.1f  %s%n",
             t.rung().label(), t.rung().resolution() + "@" + t.rung().fps(), kbps(t.achievedBitrate()),
             t.segmentsPerSecond(), t.megabytesPerSecond(), t.offeredMBps(),
             String.format(Locale.ROOT, "%.0f/%.0f ms", t.uploadP50(), t.uploadP99()),
@@ -67,8 +70,9 @@ public final class RampReport {
     StringBuilder b = new StringBuilder(String.join(",", CSV_COLUMNS)).append('\n');
     for (SetupResult s : r.setups()) {
       for (StepResult t : s.steps()) {
-        List<Object> row = java.util.Arrays.asList(s.backend().key(), t.streams(), t.rung().bitrate(), t.rung().resolution(),
-            t.rung().fps(), Math.round(t.achievedBitrate()), t.published(), t.archived(), t.lost(), t.dropped(),
+        List<Object> row = Arrays.asList(s.backend().key(), t.streams(), t.rung().bitrate(),
+            t.rung().resolution(), t.rung().fps(), Math.round(t.achievedBitrate()), t.published(), t.archived(),
+            t.lost(), t.dropped(),
             t.retries(), t.storeErrors(), t.storedSegments(), t.storedBytes(), num(t.seconds()),
             num(t.drainSeconds()), t.drained(), num(t.segmentsPerSecond()), num(t.megabytesPerSecond()),
             num(t.offeredMBps()), num(t.uploadP50()), num(t.uploadP99()), num(t.lagP50()), num(t.lagP99()),
@@ -129,6 +133,7 @@ public final class RampReport {
         .put("stepSeconds", r.options().stepSeconds())
         .put("segmentSeconds", RampRecording.SEGMENT_SECONDS)
         .put("lagBoundSeconds", r.options().lagBound().toMillis() / 1e3)
+        .put("growthBoundSegmentsPerStream", r.options().growthBound())
         .put("drainTimeoutSeconds", r.options().drainTimeout().toMillis() / 1e3)
         .put("uploadConcurrency", LoadRamp.UPLOAD_CONCURRENCY)
         .put("baselines", new JsonObject().put("hashMegabytesPerSecond", num(r.machine().hashMBps()))

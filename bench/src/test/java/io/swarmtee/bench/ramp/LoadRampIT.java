@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * archiving one live stream into the Bee test double through three low steps (100, 200, 400 kbit/s, real
  * ffmpeg recordings, 6 s each). Asserts structure only — a row per step, every published segment archived
  * with nothing lost or dropped, swarmtee's metrics read (latencies and lags observed, depths sampled), the
- * verdict given, the CSV and JSON written and consistent — never a speed: the lag bound is set far above
- * anything a slow CI machine produces, so that only a broken archive path stops the ramp early.
+ * verdict given, the CSV and JSON written and consistent — never a speed: the lag, spool-growth and drain
+ * bounds are set far above anything a slow CI machine produces, so that only a broken archive path (a lost,
+ * dropped or never archived segment) stops the ramp early.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class LoadRampIT {
@@ -29,8 +30,8 @@ class LoadRampIT {
   @Test
   void threeLowStepsIntoTheBeeTestDoubleArchiveEverySegmentAndWriteTheReport(@TempDir Path tmp) throws Exception {
     RampOptions options = new RampOptions(List.of(Backend.Kind.FAKE), List.of(1), 400_000, 6, Duration.ofSeconds(60),
-        Duration.ofSeconds(60), Path.of("..", "proxy", "target", "swarmtee.jar"), Path.of("target", "ramp-recordings"),
-        tmp.resolve("work"), tmp.resolve("out/ramp"));
+        1000, Duration.ofSeconds(60), Path.of("..", "proxy", "target", "swarmtee.jar"),
+        Path.of("target", "ramp-recordings"), tmp.resolve("work"), tmp.resolve("out/ramp"));
 
     RampResult result = LoadRamp.run(options);
 
