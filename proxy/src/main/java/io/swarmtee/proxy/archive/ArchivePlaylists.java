@@ -62,7 +62,8 @@ final class ArchivePlaylists {
   /**
    * The media playlist of {@code rendition}, rendered by the manifest module's archive playlist builder
    * (the one writer of archive playlists): PROGRAM-DATE-TIME on every entry, DISCONTINUITY between runs,
-   * EXT-X-GAP for lost segments, EXT-X-MAP for fMP4, VERSION from the features used.
+   * EXT-X-GAP for lost segments (and for fMP4 segments whose init section could not be archived),
+   * EXT-X-MAP for fMP4 from the first archived segment of a run on, VERSION from the features used.
    */
   String media(Session session, String rendition) {
     ArchivePlaylist playlist = ArchivePlaylist.create(rendition, uris);
@@ -74,6 +75,7 @@ final class ArchivePlaylists {
       }
       Optional<HexReference> init = t.init.map(i -> HexReference.parse(i.reference().hex()));
       boolean firstOfRun = true;
+      boolean withInit = false;
       Instant next = run.start; // where the next segment starts when the upstream does not say
       long expected = t.entries.firstKey();
       for (Entry e : t.entries.values()) {
@@ -94,7 +96,10 @@ final class ArchivePlaylists {
           // final playlists are written again.
           case Pending p -> ArchivedSegment.lost(rendition, p.seq(), duration, next);
         };
-        if (init.isPresent()) {
+        // Gaps before the first archived segment carry no MAP: a segment whose init section could not be
+        // archived is one, and a live playlist that listed them must not gain a MAP above them later.
+        withInit |= e instanceof Stored;
+        if (init.isPresent() && withInit) {
           segment = segment.withInitSection(init.get());
         }
         if (firstOfRun && any) {

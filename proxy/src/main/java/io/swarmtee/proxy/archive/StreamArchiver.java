@@ -464,7 +464,12 @@ final class StreamArchiver {
     watermarks.clear();
   }
 
-  /** @param init completes (never fails) once the segment's init section is archived or could not be */
+  private static Result resultOf(Throwable err) {
+    return err instanceof SegmentGone ? Result.LOST
+        : err instanceof ArchiveSinkException s && s.dropped() ? Result.DROPPED : Result.FAILED;
+  }
+
+  /** @param init completes once the segment's init section is archived, fails if it could not be */
   private void archiveSegment(Session session, Run run, String rendition, Item item, String trackKey,
       Future<Void> init) {
     Instant firstSeen = clock.instant();
@@ -485,7 +490,8 @@ final class StreamArchiver {
             persist(spooled);
           }
           // An fMP4 segment counts as archived only after its init section: a live (EVENT) playlist must not
-          // list it before the EXT-X-MAP it needs, nor gain that MAP above entries it already listed.
+          // list it before the EXT-X-MAP it needs, nor gain that MAP above entries it already listed. Without
+          // it the segment cannot be played: a gap.
           return here(accepted.stored()).compose(ref -> init.map(ref))
               .map(ref -> spooled.archived(ref, clock.instant()));
         }))
@@ -496,10 +502,14 @@ final class StreamArchiver {
             return persist(ar.result());
           }
           Throwable err = ar.cause();
-          Result result = err instanceof SegmentGone ? Result.LOST
-              : err instanceof ArchiveSinkException s && s.dropped() ? Result.DROPPED : Result.FAILED;
-          LOG.warn("stream {}: segment {}/{} not archived ({}): {}", id, rendition, item.seq(),
-              result.name().toLowerCase(Locale.ROOT), err.getMessage());
+          Result result = resultOf(err instanceof InitSectionMissing missing ? missing.getCause() : err);
+          if (err instanceof InitSectionMissing) {
+            LOG.warn("stream {}: segment {}/{} listed as a gap ({}): {}", id, rendition, item.seq(),
+                result.name().toLowerCase(Locale.ROOT), err.getMessage());
+          } else {
+            LOG.warn("stream {}: segment {}/{} not archived ({}): {}", id, rendition, item.seq(),
+                result.name().toLowerCase(Locale.ROOT), err.getMessage());
+          }
           metrics.segment(id, rendition, result);
           return persist(new SegmentLost(session.number, run.number, rendition, item.seq(), item.entry().duration()));
         });
@@ -632,15 +642,28 @@ final class StreamArchiver {
         run.start, Optional.empty(), clock.instant(), ext));
   }
 
-  /** @return completes (never fails) once the init section is archived, or could not be */
+  /**
+   * Archives the init section of a run's rendition, once: every new segment of the rendition tries again
+   * while it is not archived (a refusal may not be for good), sharing an attempt in flight.
+   *
+   * @return completes once the init section is archived; fails with {@link InitSectionMissing} if this attempt
+   *     could not archive it (the upstream answered 404 or kept failing, the sink refused it, or the URI is not
+   *     one swarmtee fetches from), after the retries {@link #fetchSegment} and the sink make
+   */
   private Future<Void> archiveInit(Session session, Run run, String rendition, URI uri) {
     Track track = run.track(rendition);
     String pendingKey = session.number + "/" + run.number + "/" + rendition + "/init";
     if (pending.containsKey(pendingKey)) {
       return pending.get(pendingKey).<Void>mapEmpty();
     }
-    if (track.init.isPresent() || !allowed(uri)) {
+    if (track.init.isPresent()) {
       return Future.succeededFuture();
+    }
+    if (!allowed(uri)) {
+      LOG.warn("stream {}: refusing to fetch init section {} of {} (not the upstream nor an allowed host)", id, uri,
+          rendition);
+      return Future.failedFuture(new InitSectionMissing(uri,
+          new ArchiveSinkException(uri + " is not the upstream nor an allowed host", false, null)));
     }
     Matcher m = EXTENSION.matcher(uri.getPath());
     String ext = m.find() ? m.group(1).toLowerCase(Locale.ROOT) : "mp4";
@@ -652,12 +675,22 @@ final class StreamArchiver {
           return (Void) null;
         })
         .recover(err -> {
-          LOG.warn("stream {}: init section {} of {} not archived: {}", id, uri, rendition, err.getMessage());
-          return Future.succeededFuture();
+          LOG.warn("stream {}: init section {} of {} not archived, its segments become gaps until it is: {}", id,
+              uri, rendition, err.getMessage());
+          return Future.failedFuture(new InitSectionMissing(uri, err));
         });
     pending.put(pendingKey, done);
     done.onComplete(ar -> pending.remove(pendingKey));
     return done;
+  }
+
+  /** The init section a segment needs could not be archived: the segment cannot be played from the archive. */
+  static final class InitSectionMissing extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InitSectionMissing(URI uri, Throwable cause) {
+      super("its init section " + uri + " could not be archived: " + cause.getMessage(), cause, false, false);
+    }
   }
 
   /** The upstream no longer has the segment. */

@@ -48,8 +48,7 @@ class Fmp4InitSectionTest {
   @Test
   void segmentsWaitForTheirInitSection(Vertx vertx, @TempDir Path data) throws Exception {
     h = ArchiveHarness.start(vertx, data, s -> s);
-    Map<String, Buffer> inits = new LinkedHashMap<>();
-    HlsRecording.RENDITIONS.forEach(r -> inits.put(r.name(), Buffer.buffer("init of " + r.name())));
+    Map<String, Buffer> inits = initSections();
     OriginStream stream = h.origin.fmp4Stream(ID, HlsRecording.RENDITIONS, inits);
     Runnable release = stream.holdInitSections();
     await(h.archiver.start(ID));
@@ -93,7 +92,15 @@ class Fmp4InitSectionTest {
     }
   }
 
-  private static Map<String, HlsRecording.Segment> segments(int i) {
+  /** @return an init section per rendition of {@link HlsRecording#RENDITIONS} */
+  static Map<String, Buffer> initSections() {
+    Map<String, Buffer> inits = new LinkedHashMap<>();
+    HlsRecording.RENDITIONS.forEach(r -> inits.put(r.name(), Buffer.buffer("init of " + r.name())));
+    return inits;
+  }
+
+  /** @return fMP4 segment {@code i} of every rendition (one second each) */
+  static Map<String, HlsRecording.Segment> segments(int i) {
     Map<String, HlsRecording.Segment> out = new LinkedHashMap<>();
     for (HlsRecording.Rendition r : HlsRecording.RENDITIONS) {
       out.put(r.name(), new HlsRecording.Segment(1.0, Buffer.buffer(r.name() + " fragment " + i)));

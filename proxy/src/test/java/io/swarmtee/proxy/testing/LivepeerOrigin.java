@@ -268,6 +268,14 @@ public final class LivepeerOrigin {
       forgotten.add(rendition + "/" + seq);
     }
 
+    /**
+     * Makes {@code rendition}'s init section answer 404 for good (fMP4 streams); its requests still count as
+     * {@linkplain #initSectionsServed served}.
+     */
+    public synchronized void refuseInitSection(String rendition) {
+      forgotten.add(rendition + "/init");
+    }
+
     /** @return completed once every rendition's media playlist has been served after this call */
     public synchronized Future<Void> mediaPolled() {
       Promise<Void> p = Promise.promise();
@@ -371,7 +379,7 @@ public final class LivepeerOrigin {
     }
 
     private synchronized Buffer initSection(String rendition) {
-      return initSections.get(rendition);
+      return forgotten.contains(rendition + "/init") ? null : initSections.get(rendition);
     }
 
     private synchronized boolean fmp4() {
@@ -421,11 +429,13 @@ public final class LivepeerOrigin {
       if (s != null) {
         s.initGate().onComplete(ar -> {
           Buffer bytes = s.live() ? s.initSection(rendition) : null;
+          if (s.live()) {
+            s.segmentServed(rendition, OriginStream.INIT_SEQ);
+          }
           if (bytes == null) {
             notFound(resp);
             return;
           }
-          s.segmentServed(rendition, OriginStream.INIT_SEQ);
           resp.putHeader("Content-Type", "video/mp4").end(bytes);
         });
         return;
