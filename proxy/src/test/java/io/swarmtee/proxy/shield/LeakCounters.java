@@ -1,5 +1,7 @@
 package io.swarmtee.proxy.shield;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -19,6 +21,8 @@ import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The counters a leak shows in, read from the same places an operator would: Vert.x's own HTTP client
@@ -27,6 +31,8 @@ import java.util.function.Supplier;
  * in-flight map, stream set and upstream timers.
  */
 final class LeakCounters {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LeakCounters.class);
 
   /** Vert.x's name of the origin shield's upstream client ({@code HttpClientOptions#setMetricsName}). */
   static final String UPSTREAM_CLIENT = "swarmtee-upstream";
@@ -102,6 +108,24 @@ final class LeakCounters {
    * holds 12.5 MiB at the last two samples (both taken after the 50th round), above it.
    */
   static final long NETTY_GROWTH_BOUND = (8L << 20) + (512L << 10);
+
+  /**
+   * Asserts the end of a leak test's rounds holds no more than the end of its warm-up: descriptors (+4),
+   * direct buffers (+4 MiB), Netty's pooled memory ({@link #netGrowth} of {@code netty}, to which the end
+   * sample is added, within {@link #NETTY_GROWTH_BOUND}) and heap after GC (+{@code heapBound} bytes).
+   */
+  static void assertNoGrowth(Snapshot warm, Snapshot end, List<Long> netty, long heapBound) {
+    assertTrue(end.fds() - warm.fds() <= 4, "open descriptors grew from " + warm.fds() + " to " + end.fds());
+    assertTrue(end.directBytes() - warm.directBytes() <= (4 << 20),
+        "direct memory grew from " + warm.directBytes() + " to " + end.directBytes());
+    // Netty's allocator takes and returns chunks as load comes and goes; a leak never returns them.
+    netty.add(end.nettyBytes());
+    LOG.info("Netty's pooled bytes every 10 rounds: {}", netty);
+    assertTrue(netGrowth(netty) <= NETTY_GROWTH_BOUND, "Netty's pooled memory stayed " + (netGrowth(netty) >> 10)
+        + " KiB above its first sample (every 10 rounds): " + netty);
+    assertTrue(end.heapBytes() - warm.heapBytes() <= heapBound,
+        "heap after GC grew from " + (warm.heapBytes() >> 10) + " KiB to " + (end.heapBytes() >> 10) + " KiB");
+  }
 
   /** @return heap and direct memory Vert.x's pooled Netty allocator (Netty's default one) holds in chunks */
   static long nettyPooledBytes() {

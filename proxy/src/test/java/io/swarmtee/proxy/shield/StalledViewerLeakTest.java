@@ -142,17 +142,7 @@ class StalledViewerLeakTest {
     }
     LeakCounters.Snapshot end = counters.snapshot(shield, true);
     LOG.info("after {} more rounds: {}; most written to a stalled viewer: {} of {} bytes", ROUNDS, end, maxWritten, SIZE);
-    assertTrue(end.fds() - warm.fds() <= 4, "open descriptors grew from " + warm.fds() + " to " + end.fds());
-    assertTrue(end.directBytes() - warm.directBytes() <= (4 << 20),
-        "direct memory grew from " + warm.directBytes() + " to " + end.directBytes());
-    // Netty's allocator takes and returns chunks as load comes and goes; a leak never returns them.
-    netty.add(end.nettyBytes());
-    LOG.info("Netty's pooled bytes every 10 rounds: {}", netty);
-    assertTrue(LeakCounters.netGrowth(netty) <= LeakCounters.NETTY_GROWTH_BOUND,
-        "Netty's pooled memory stayed " + (LeakCounters.netGrowth(netty) >> 10) + " KiB above its first sample"
-            + " (every 10 rounds): " + netty);
     // The cache holds at most 16 MiB; 50 leaked streams would each pin a 12 MiB object.
-    assertTrue(end.heapBytes() - warm.heapBytes() <= (24 << 20),
-        "heap after GC grew from " + (warm.heapBytes() >> 10) + " KiB to " + (end.heapBytes() >> 10) + " KiB");
+    LeakCounters.assertNoGrowth(warm, end, netty, 24 << 20);
   }
 }

@@ -160,18 +160,8 @@ class UpstreamStallLeakTest {
     LeakCounters.Snapshot end = counters.snapshot(shield, true);
     LOG.info("after {} more rounds: {}", ROUNDS, end);
     assertTrue(end.upstreamConnections() <= 1, end.toString());
-    assertTrue(end.fds() - warm.fds() <= 4, "open descriptors grew from " + warm.fds() + " to " + end.fds());
-    assertTrue(end.directBytes() - warm.directBytes() <= (4 << 20),
-        "direct memory grew from " + warm.directBytes() + " to " + end.directBytes());
-    // Netty's allocator takes and returns chunks as load comes and goes; a leak never returns them.
-    netty.add(end.nettyBytes());
-    LOG.info("Netty's pooled bytes every 10 rounds: {}", netty);
-    assertTrue(LeakCounters.netGrowth(netty) <= LeakCounters.NETTY_GROWTH_BOUND,
-        "Netty's pooled memory stayed " + (LeakCounters.netGrowth(netty) >> 10) + " KiB above its first sample"
-            + " (every 10 rounds): " + netty);
     // The cache keeps at most 2 MiB; 50 leaked rounds would hold at least 50 x 256 KiB of stalled body:
     // 10 MiB more heap than before is a leak; collection noise is far below it.
-    assertTrue(end.heapBytes() - warm.heapBytes() <= (10 << 20),
-        "heap after GC grew from " + (warm.heapBytes() >> 10) + " KiB to " + (end.heapBytes() >> 10) + " KiB");
+    LeakCounters.assertNoGrowth(warm, end, netty, 10 << 20);
   }
 }
