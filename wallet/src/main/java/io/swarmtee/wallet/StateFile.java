@@ -1,5 +1,6 @@
 package io.swarmtee.wallet;
 
+import io.swarmtee.tee.store.AtomicFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,6 @@
 package io.swarmtee.proxy.archive;
 
+import io.swarmtee.tee.store.AtomicFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -11,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,33 +166,14 @@ public final class FileArchiveStateStore implements ArchiveStateStore {
     }
     byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
     return serialised(streamId, () -> vertx.executeBlocking(() -> {
-      Path target = journal(streamId);
-      Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
+      // The append channel points at the file being replaced: close it, the next append reopens the new one.
       FileChannel old = channels.remove(streamId);
       if (old != null) {
         old.close();
       }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      syncDirectory();
+      AtomicFiles.write(journal(streamId), bytes);
       return null;
     }));
-  }
-
-  private void syncDirectory() {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException e) {
-      // Some file systems refuse to open directories; the rename is still atomic there.
-      LOG.debug("cannot fsync directory {}: {}", dir, e.getMessage());
-    }
   }
 
   private static FileChannel openAppend(Path file) {

@@ -1,4 +1,4 @@
-package io.swarmtee.wallet;
+package io.swarmtee.tee.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
