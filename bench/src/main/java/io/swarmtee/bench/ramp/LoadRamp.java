@@ -3,6 +3,7 @@ package io.swarmtee.bench.ramp;
 import io.swarmtee.proxy.testing.HlsRecording;
 import io.swarmtee.proxy.testing.LivepeerOrigin;
 import io.swarmtee.proxy.testing.LivepeerOrigin.OriginStream;
+import io.swarmtee.proxy.testing.MetricsScrape;
 import io.swarmtee.proxy.testing.SwarmteeProcess;
 import io.swarmtee.tee.Chunks;
 import io.vertx.core.Future;
@@ -153,7 +154,7 @@ public final class LoadRamp {
       ids.add(prefix + i);
       streams.add(origin.stream(prefix + i, renditions));
     }
-    Scrape before = await(scrape(port));
+    MetricsScrape before = await(scrape(port));
     for (String id : ids) {
       await(startArchive(port, id));
     }
@@ -175,7 +176,7 @@ public final class LoadRamp {
     }
     long done = System.nanoTime();
     double[] cpu1 = cpu(swarmteePid, backend);
-    Scrape after = await(scrape(port));
+    MetricsScrape after = await(scrape(port));
     streams.forEach(OriginStream::restart); // frees the bytes the origin holds for the ended streams
 
     double wall = (done - t0) / 1e9;
@@ -232,7 +233,7 @@ public final class LoadRamp {
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), problems);
   }
 
-  private static long count(Scrape after, Scrape before, Predicate<Map<String, String>> mine, Set<String> results) {
+  private static long count(MetricsScrape after, MetricsScrape before, Predicate<Map<String, String>> mine, Set<String> results) {
     return Math.round(after.delta(before, "swarmtee_archive_segments_total",
         l -> mine.test(l) && results.contains(l.get("result"))));
   }
@@ -335,12 +336,12 @@ public final class LoadRamp {
                 + r.statusCode() + " " + r.bodyAsString())));
   }
 
-  private Future<Scrape> scrape(int port) {
+  private Future<MetricsScrape> scrape(int port) {
     return web.get(port, "127.0.0.1", "/metrics").send().compose(LoadRamp::parse);
   }
 
-  private static Future<Scrape> parse(HttpResponse<Buffer> r) {
-    return r.statusCode() == 200 ? Future.succeededFuture(Scrape.parse(r.bodyAsString()))
+  private static Future<MetricsScrape> parse(HttpResponse<Buffer> r) {
+    return r.statusCode() == 200 ? Future.succeededFuture(MetricsScrape.parse(r.bodyAsString()))
         : Future.failedFuture(new IllegalStateException("GET /metrics answered " + r.statusCode()));
   }
 

@@ -1,4 +1,4 @@
-package io.swarmtee.bench.ramp;
+package io.swarmtee.proxy.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class ScrapeTest {
+/** The /metrics reader shared by the soak and the load ramp. */
+class MetricsScrapeTest {
 
   private static final String BEFORE = """
       # HELP swarmtee_archive_lag_seconds lag
@@ -35,8 +36,8 @@ class ScrapeTest {
 
   @Test
   void quantilesComeFromTheBucketDeltasInterpolatedLinearly() {
-    Scrape before = Scrape.parse(BEFORE);
-    Scrape after = Scrape.parse(AFTER);
+    MetricsScrape before = MetricsScrape.parse(BEFORE);
+    MetricsScrape after = MetricsScrape.parse(AFTER);
     // 100 observations since: 50 in (0.1, 1], 50 in (1, 10].
     assertEquals(0.1 + 0.9 * 50 / 50, after.quantile(before, "swarmtee_archive_lag_seconds", 0.5), 1e-9);
     assertEquals(1 + 9 * 49.0 / 50, after.quantile(before, "swarmtee_archive_lag_seconds", 0.99), 1e-9);
@@ -45,8 +46,8 @@ class ScrapeTest {
 
   @Test
   void countersAreSummedByLabelsAndDiffed() {
-    Scrape before = Scrape.parse(BEFORE);
-    Scrape after = Scrape.parse(AFTER);
+    MetricsScrape before = MetricsScrape.parse(BEFORE);
+    MetricsScrape after = MetricsScrape.parse(AFTER);
     assertEquals(9.0, after.delta(before, "swarmtee_archive_segments_total", l -> "archived".equals(l.get("result"))));
     assertEquals(5.0, after.sum("swarmtee_archive_segments_total", l -> "s2, \"quoted\"".equals(l.get("stream"))));
     assertEquals(-2.0, after.delta(before, "swarmtee_spool_segments"));
@@ -55,6 +56,6 @@ class ScrapeTest {
 
   @Test
   void aLineThatIsNoSampleIsRefused() {
-    assertThrows(IllegalArgumentException.class, () -> Scrape.parse("swarmtee_x not-a-number\n"));
+    assertThrows(IllegalArgumentException.class, () -> MetricsScrape.parse("swarmtee_x not-a-number\n"));
   }
 }
