@@ -1,6 +1,7 @@
 package io.swarmtee.proxy.shield;
 
 import io.swarmtee.proxy.ProxyFailure;
+import io.swarmtee.proxy.http.AcceptEncoding;
 import io.swarmtee.proxy.http.Cors;
 import io.swarmtee.proxy.http.ErrorResponses;
 import io.swarmtee.proxy.http.PathGuard;
@@ -124,7 +125,7 @@ final class ShieldHandler implements Handler<RoutingContext> {
     Buffer body = object.body();
     String etag = cached.etag();
     String range = request.getHeader("Range");
-    boolean gzip = playlist && range == null && acceptsGzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING));
+    boolean gzip = playlist && range == null && AcceptEncoding.gzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING));
     if (gzip) {
       body = gzip(body);
       etag = etag.substring(0, etag.length() - 1) + "-gz\"";
@@ -182,19 +183,6 @@ final class ShieldHandler implements Handler<RoutingContext> {
       String c = candidate.trim();
       if (c.equals("*") || c.equals(etag) || c.equals("W/" + etag)) {
         return true;
-      }
-    }
-    return false;
-  }
-
-  static boolean acceptsGzip(String acceptEncoding) {
-    if (acceptEncoding == null) {
-      return false;
-    }
-    for (String part : acceptEncoding.split(",")) {
-      String[] p = part.trim().split(";");
-      if (p[0].trim().equalsIgnoreCase("gzip")) {
-        return p.length < 2 || !p[1].trim().replace(" ", "").matches("q=0(\\.0*)?");
       }
     }
     return false;

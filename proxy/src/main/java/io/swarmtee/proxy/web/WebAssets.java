@@ -1,5 +1,6 @@
 package io.swarmtee.proxy.web;
 
+import io.swarmtee.proxy.http.AcceptEncoding;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -119,7 +120,7 @@ final class WebAssets {
   }
 
   private static void send(HttpServerRequest request, Asset a, String cacheControl) {
-    boolean gzip = acceptsGzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING)) && a.gzipped().length() < a.body().length();
+    boolean gzip = AcceptEncoding.gzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING)) && a.gzipped().length() < a.body().length();
     String etag = "\"" + a.etag() + (gzip ? "-gz" : "") + "\"";
     HttpServerResponse response = request.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, a.contentType())
@@ -143,26 +144,6 @@ final class WebAssets {
     } else {
       response.end(body);
     }
-  }
-
-  /** @return whether {@code Accept-Encoding} lists gzip without {@code q=0} */
-  static boolean acceptsGzip(String acceptEncoding) {
-    if (acceptEncoding == null) {
-      return false;
-    }
-    for (String part : acceptEncoding.split(",")) {
-      String[] p = part.trim().split(";");
-      if (p[0].trim().equalsIgnoreCase("gzip")) {
-        for (int i = 1; i < p.length; i++) {
-          String q = p[i].trim().replace(" ", "");
-          if (q.matches("q=0(\\.0*)?")) {
-            return false;
-          }
-        }
-        return true;
-      }
-    }
-    return false;
   }
 
   private static Asset asset(String name, byte[] bytes) {

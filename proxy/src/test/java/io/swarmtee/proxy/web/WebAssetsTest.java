@@ -50,14 +50,4 @@ class WebAssetsTest {
     }
     assertEquals("text/javascript; charset=utf-8", assets.asset("app.js").orElseThrow().contentType());
   }
-
-  @Test
-  void gzipIsSentOnlyWhenAccepted() {
-    assertTrue(WebAssets.acceptsGzip("gzip, deflate, br"));
-    assertTrue(WebAssets.acceptsGzip("br;q=1.0, GZIP;q=0.5"));
-    assertFalse(WebAssets.acceptsGzip("gzip;q=0"));
-    assertFalse(WebAssets.acceptsGzip("gzip; q=0.000"));
-    assertFalse(WebAssets.acceptsGzip("identity"));
-    assertFalse(WebAssets.acceptsGzip(null));
-  }
 }
