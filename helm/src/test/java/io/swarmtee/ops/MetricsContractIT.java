@@ -151,7 +151,11 @@ class MetricsContractIT {
     StringBuilder log = new StringBuilder();
     Pattern listening = Pattern.compile("swarmtee listening on [^ ]+:(\\d+),");
     CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(swarmtee.getInputStream(), StandardCharsets.UTF_8))) {
+      // Not try-with-resources: once the line is found the drain thread owns the reader. Closing it here
+      // waited for the lock a blocked readLine holds, i.e. until the child printed another line, so a
+      // swarmtee that went quiet after "listening" looked as if it never started.
+      BufferedReader r = new BufferedReader(new InputStreamReader(swarmtee.getInputStream(), StandardCharsets.UTF_8));
+      try {
         for (String line; (line = r.readLine()) != null; ) {
           synchronized (log) {
             log.append(line).append('\n');
