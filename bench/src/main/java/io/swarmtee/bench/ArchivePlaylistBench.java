@@ -21,19 +21,21 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * What it costs to keep a 10-hour archive playlist (18,000 two-second segments) current. Measured in one
- * run, each as the median of several repeats, in wall-clock and in thread-CPU milliseconds:
+ * What it costs to keep a 10-hour archive playlist (18,000 two-second segments) current. Measured
+ * in one run, each as the median of several repeats, in wall-clock and in thread-CPU milliseconds:
+ *
  * <ul>
- *   <li><b>append one</b>: {@link ArchivePlaylist#append} of one more segment to an 18,000-segment archive,
- *       then {@link ArchivePlaylist#text()} — what the archiver does per new segment;</li>
- *   <li><b>full rebuild (builder)</b>: 18,000 appends into a fresh builder, then {@code text()};</li>
- *   <li><b>full rebuild (writer)</b>: {@link PlaylistWriter#write} of the 18,000-segment model;</li>
- *   <li><b>parse</b>: {@link MediaPlaylist#parse} of the same text;</li>
- *   <li><b>baseline</b>: a plain {@link StringBuilder} concatenating the 18,000 pre-rendered entries — the
- *       cost of producing that many bytes at all. Ratios are against this baseline.</li>
+ *   <li><b>append one</b>: {@link ArchivePlaylist#append} of one more segment to an 18,000-segment
+ *       archive, then {@link ArchivePlaylist#text()} — what the archiver does per new segment;
+ *   <li><b>full rebuild (builder)</b>: 18,000 appends into a fresh builder, then {@code text()};
+ *   <li><b>full rebuild (writer)</b>: {@link PlaylistWriter#write} of the 18,000-segment model;
+ *   <li><b>parse</b>: {@link MediaPlaylist#parse} of the same text;
+ *   <li><b>baseline</b>: a plain {@link StringBuilder} concatenating the 18,000 pre-rendered
+ *       entries — the cost of producing that many bytes at all. Ratios are against this baseline.
  * </ul>
- * Usage: {@code ArchivePlaylistBench [--segments N] [--repeats R] [--out FILE]}; prints a table and writes
- * JSON (default {@code bench/results/archive-playlist.json}).
+ *
+ * Usage: {@code ArchivePlaylistBench [--segments N] [--repeats R] [--out FILE]}; prints a table and
+ * writes JSON (default {@code bench/results/archive-playlist.json}).
  */
 public final class ArchivePlaylistBench {
 
@@ -55,8 +57,10 @@ public final class ArchivePlaylistBench {
         case "--segments" -> segments = Integer.parseInt(args[++i]);
         case "--repeats" -> repeats = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException(
-            "usage: ArchivePlaylistBench [--segments N] [--repeats R] [--out FILE]; unknown " + args[i]);
+        default ->
+            throw new IllegalArgumentException(
+                "usage: ArchivePlaylistBench [--segments N] [--repeats R] [--out FILE]; unknown "
+                    + args[i]);
       }
     }
     // append-one runs repeats * 4 warm-up and repeats * 4 measured appends beyond the base archive
@@ -75,32 +79,49 @@ public final class ArchivePlaylistBench {
     String header = text.substring(0, text.indexOf("#EXT-X-PROGRAM-DATE-TIME"));
 
     int[] next = {segments};
-    List<Row> rows = List.of(
-        new Row("append-one", "append 1 segment to an archive of " + segments + ", then text()",
-            measure(repeats * 4, () -> {
-              archive.append(input.get(next[0]++));
-              return archive.text().length();
-            })),
-        new Row("rebuild-builder", "fresh builder, " + segments + " appends, then text()",
-            measure(repeats, () -> build(base).text().length())),
-        new Row("rebuild-writer", "PlaylistWriter.write of the " + segments + "-segment model",
-            measure(repeats, () -> PlaylistWriter.write(model).length())),
-        new Row("parse", "MediaPlaylist.parse of the " + segments + "-segment text",
-            measure(repeats, () -> {
-              try {
-                return MediaPlaylist.parse(text).segments().size();
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            })),
-        new Row("baseline", "StringBuilder concatenation of the " + segments + " pre-rendered entries",
-            measure(repeats, () -> {
-              StringBuilder sb = new StringBuilder(text.length()).append(header);
-              for (String r : rendered) {
-                sb.append(r);
-              }
-              return sb.toString().length();
-            })));
+    List<Row> rows =
+        List.of(
+            new Row(
+                "append-one",
+                "append 1 segment to an archive of " + segments + ", then text()",
+                measure(
+                    repeats * 4,
+                    () -> {
+                      archive.append(input.get(next[0]++));
+                      return archive.text().length();
+                    })),
+            new Row(
+                "rebuild-builder",
+                "fresh builder, " + segments + " appends, then text()",
+                measure(repeats, () -> build(base).text().length())),
+            new Row(
+                "rebuild-writer",
+                "PlaylistWriter.write of the " + segments + "-segment model",
+                measure(repeats, () -> PlaylistWriter.write(model).length())),
+            new Row(
+                "parse",
+                "MediaPlaylist.parse of the " + segments + "-segment text",
+                measure(
+                    repeats,
+                    () -> {
+                      try {
+                        return MediaPlaylist.parse(text).segments().size();
+                      } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                      }
+                    })),
+            new Row(
+                "baseline",
+                "StringBuilder concatenation of the " + segments + " pre-rendered entries",
+                measure(
+                    repeats,
+                    () -> {
+                      StringBuilder sb = new StringBuilder(text.length()).append(header);
+                      for (String r : rendered) {
+                        sb.append(r);
+                      }
+                      return sb.toString().length();
+                    })));
     print(rows, segments, text.length(), repeats);
     write(out, rows, segments, text.length(), repeats);
   }
@@ -122,9 +143,15 @@ public final class ArchivePlaylistBench {
     for (int i = 0; i < n; i++) {
       random.nextBytes(ref);
       BigDecimal duration = BigDecimal.valueOf(1_900 + random.nextInt(200), 3);
-      ArchivedSegment s = i % 500 == 499
-          ? ArchivedSegment.lost("source", i, duration, t0.plusMillis(2_000L * i))
-          : ArchivedSegment.stored("source", i, duration, t0.plusMillis(2_000L * i), new HexReference(hex.formatHex(ref)));
+      ArchivedSegment s =
+          i % 500 == 499
+              ? ArchivedSegment.lost("source", i, duration, t0.plusMillis(2_000L * i))
+              : ArchivedSegment.stored(
+                  "source",
+                  i,
+                  duration,
+                  t0.plusMillis(2_000L * i),
+                  new HexReference(hex.formatHex(ref)));
       list.add(i % 3_000 == 2_999 ? s.withDiscontinuity() : s);
     }
     return list;
@@ -159,24 +186,55 @@ public final class ArchivePlaylistBench {
 
   private static void print(List<Row> rows, int segments, int bytes, int repeats) {
     Timing baseline = rows.getLast().median();
-    System.out.printf(Locale.ROOT, "archive playlist: %d segments (%.1f h of 2 s segments), %d bytes; median of %d runs%n",
-        segments, segments * 2 / 3600.0, bytes, repeats);
-    System.out.printf(Locale.ROOT, "%-16s %10s %10s %14s  %s%n", "operation", "wall ms", "cpu ms", "cpu/baseline", "what");
+    System.out.printf(
+        Locale.ROOT,
+        "archive playlist: %d segments (%.1f h of 2 s segments), %d bytes; median of %d runs%n",
+        segments,
+        segments * 2 / 3600.0,
+        bytes,
+        repeats);
+    System.out.printf(
+        Locale.ROOT,
+        "%-16s %10s %10s %14s  %s%n",
+        "operation",
+        "wall ms",
+        "cpu ms",
+        "cpu/baseline",
+        "what");
     for (Row r : rows) {
-      System.out.printf(Locale.ROOT, "%-16s %10.3f %10.3f %14.2f  %s%n", r.name(), r.median().wallMs(),
-          r.median().cpuMs(), r.median().cpuMs() / baseline.cpuMs(), r.what());
+      System.out.printf(
+          Locale.ROOT,
+          "%-16s %10.3f %10.3f %14.2f  %s%n",
+          r.name(),
+          r.median().wallMs(),
+          r.median().cpuMs(),
+          r.median().cpuMs() / baseline.cpuMs(),
+          r.what());
     }
   }
 
-  private static void write(Path out, List<Row> rows, int segments, int bytes, int repeats) throws IOException {
+  private static void write(Path out, List<Row> rows, int segments, int bytes, int repeats)
+      throws IOException {
     Timing baseline = rows.getLast().median();
     StringBuilder json = new StringBuilder();
-    json.append(String.format(Locale.ROOT, "{\"segments\":%d,\"bytes\":%d,\"repeats\":%d,\"results\":[", segments, bytes, repeats));
+    json.append(
+        String.format(
+            Locale.ROOT,
+            "{\"segments\":%d,\"bytes\":%d,\"repeats\":%d,\"results\":[",
+            segments,
+            bytes,
+            repeats));
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
-      json.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
-          "{\"operation\":\"%s\",\"wallMs\":%.4f,\"cpuMs\":%.4f,\"cpuPerBaseline\":%.3f}",
-          r.name(), r.median().wallMs(), r.median().cpuMs(), r.median().cpuMs() / baseline.cpuMs()));
+      json.append(i == 0 ? "" : ",")
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "{\"operation\":\"%s\",\"wallMs\":%.4f,\"cpuMs\":%.4f,\"cpuPerBaseline\":%.3f}",
+                  r.name(),
+                  r.median().wallMs(),
+                  r.median().cpuMs(),
+                  r.median().cpuMs() / baseline.cpuMs()));
     }
     json.append("]}\n");
     if (out.getParent() != null) {

@@ -29,18 +29,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Bee's ingest rate on this machine: 2 MiB segments uploaded with {@code POST /bytes} (deferred,
  * redundancy 0) through swarmtee's {@link BeeClient} with 1, 4 and 16 uploads in flight, next to
  * swarmtee's own Swarm hashing ({@link SwarmHasher}, one thread) over the same segments in the same
- * run. Every reference Bee answers is checked against the local one (the upload carries it as expected).
+ * run. Every reference Bee answers is checked against the local one (the upload carries it as
+ * expected).
  *
- * <p>Usage: {@code BeeIngestBench --bee URL --batch ID [--segments N] [--concurrency 1,4,16] [--out FILE]};
- * {@code bench/bee-ingest.sh} starts a {@code bee dev} node and passes its URL and batch. Prints a
- * table and writes the figures as JSON (default {@code bench/results/bee-ingest.json}).
+ * <p>Usage: {@code BeeIngestBench --bee URL --batch ID [--segments N] [--concurrency 1,4,16] [--out
+ * FILE]}; {@code bench/bee-ingest.sh} starts a {@code bee dev} node and passes its URL and batch.
+ * Prints a table and writes the figures as JSON (default {@code bench/results/bee-ingest.json}).
  */
 public final class BeeIngestBench {
 
   private static final int SEGMENT = 2 << 20;
 
-  private record Result(int concurrency, int segments, double seconds, double segmentsPerSecond,
-      double megabytesPerSecond, double p50Millis, double maxMillis) {}
+  private record Result(
+      int concurrency,
+      int segments,
+      double seconds,
+      double segmentsPerSecond,
+      double megabytesPerSecond,
+      double p50Millis,
+      double maxMillis) {}
 
   public static void main(String[] args) throws Exception {
     String bee = null;
@@ -53,7 +60,8 @@ public final class BeeIngestBench {
         case "--bee" -> bee = args[++i];
         case "--batch" -> batch = args[++i];
         case "--segments" -> segments = Integer.parseInt(args[++i]);
-        case "--concurrency" -> concurrency = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--concurrency" ->
+            concurrency = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
         case "--out" -> out = Path.of(args[++i]);
         default -> throw new IllegalArgumentException(usage() + "; unknown " + args[i]);
       }
@@ -63,8 +71,13 @@ public final class BeeIngestBench {
     }
 
     Vertx vertx = Vertx.vertx();
-    BeeClient client = BeeClient.create(vertx, BeeClientOptions.of(bee)
-        .withDefaultBatchId(BatchId.parse(batch)).withDeferred(true).withUploadTimeout(Duration.ofMinutes(5)));
+    BeeClient client =
+        BeeClient.create(
+            vertx,
+            BeeClientOptions.of(bee)
+                .withDefaultBatchId(BatchId.parse(batch))
+                .withDeferred(true)
+                .withUploadTimeout(Duration.ofMinutes(5)));
     try {
       BeeHealth health = await(client.health());
       // Distinct content for every upload of the run, so Bee never sees a repeat.
@@ -77,7 +90,8 @@ public final class BeeIngestBench {
         data.add(segment);
       }
 
-      // swarmtee's side on the same bytes: references computed once (also used as the expected ones).
+      // swarmtee's side on the same bytes: references computed once (also used as the expected
+      // ones).
       SwarmReference[] refs = new SwarmReference[total];
       SwarmHasher.hash(data.get(0)); // warm-up
       long h0 = System.nanoTime();
@@ -108,19 +122,39 @@ public final class BeeIngestBench {
     return "usage: BeeIngestBench --bee URL --batch ID [--segments N] [--concurrency 1,4,16] [--out FILE]";
   }
 
-  private static Result measure(BeeClient client, List<byte[]> data, SwarmReference[] refs, int from, int count,
-      int concurrency) throws Exception {
+  private static Result measure(
+      BeeClient client,
+      List<byte[]> data,
+      SwarmReference[] refs,
+      int from,
+      int count,
+      int concurrency)
+      throws Exception {
     long start = System.nanoTime();
     List<Double> latencies = await(upload(client, data, refs, from, count, concurrency));
     double seconds = (System.nanoTime() - start) / 1e9;
     double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    return new Result(concurrency, count, seconds, count / seconds, count * (double) SEGMENT / 1e6 / seconds,
-        sorted[sorted.length / 2], sorted[sorted.length - 1]);
+    return new Result(
+        concurrency,
+        count,
+        seconds,
+        count / seconds,
+        count * (double) SEGMENT / 1e6 / seconds,
+        sorted[sorted.length / 2],
+        sorted[sorted.length - 1]);
   }
 
-  /** Uploads {@code data[from, from+count)} with {@code concurrency} in flight; completes with latencies (ms). */
-  private static Future<List<Double>> upload(BeeClient client, List<byte[]> data, SwarmReference[] refs, int from,
-      int count, int concurrency) {
+  /**
+   * Uploads {@code data[from, from+count)} with {@code concurrency} in flight; completes with
+   * latencies (ms).
+   */
+  private static Future<List<Double>> upload(
+      BeeClient client,
+      List<byte[]> data,
+      SwarmReference[] refs,
+      int from,
+      int count,
+      int concurrency) {
     AtomicInteger next = new AtomicInteger(from);
     List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
     List<Future<Void>> lanes = new ArrayList<>();
@@ -132,70 +166,123 @@ public final class BeeIngestBench {
     return Future.all(lanes).map(ignored -> List.copyOf(latencies));
   }
 
-  private static void lane(BeeClient client, List<byte[]> data, SwarmReference[] refs, AtomicInteger next, int end,
-      List<Double> latencies, Promise<Void> done) {
+  private static void lane(
+      BeeClient client,
+      List<byte[]> data,
+      SwarmReference[] refs,
+      AtomicInteger next,
+      int end,
+      List<Double> latencies,
+      Promise<Void> done) {
     int i = next.getAndIncrement();
     if (i >= end) {
       done.complete();
       return;
     }
     long t0 = System.nanoTime();
-    client.uploadBytes(Buffer.buffer(data.get(i)), UploadOptions.DEFAULT.withExpected(refs[i]))
-        .onSuccess(ref -> {
-          latencies.add((System.nanoTime() - t0) / 1e6);
-          lane(client, data, refs, next, end, latencies, done);
-        })
+    client
+        .uploadBytes(Buffer.buffer(data.get(i)), UploadOptions.DEFAULT.withExpected(refs[i]))
+        .onSuccess(
+            ref -> {
+              latencies.add((System.nanoTime() - t0) / 1e6);
+              lane(client, data, refs, next, end, latencies, done);
+            })
         .onFailure(done::fail);
   }
 
-  private static void print(BeeHealth health, List<Result> results, double hashSps, double hashMBps) {
+  private static void print(
+      BeeHealth health, List<Result> results, double hashSps, double hashMBps) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "Bee %s ingest, 2 MiB segments, POST /bytes deferred, redundancy 0"
-        + " (%d cores, load average %.1f)%n", health.version(), Runtime.getRuntime().availableProcessors(),
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-    b.append(String.format(Locale.ROOT, "%-22s %10s %10s %10s %10s %12s%n", "", "segments/s", "MB/s",
-        "p50 ms", "max ms", "vs hashing"));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "Bee %s ingest, 2 MiB segments, POST /bytes deferred, redundancy 0"
+                + " (%d cores, load average %.1f)%n",
+            health.version(),
+            Runtime.getRuntime().availableProcessors(),
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage()));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%-22s %10s %10s %10s %10s %12s%n",
+            "",
+            "segments/s",
+            "MB/s",
+            "p50 ms",
+            "max ms",
+            "vs hashing"));
     for (Result r : results) {
-      b.append(String.format(Locale.ROOT, "%-22s %10.2f %10.1f %10.0f %10.0f %11.3fx%n",
-          "bee, " + r.concurrency() + " in flight", r.segmentsPerSecond(), r.megabytesPerSecond(), r.p50Millis(),
-          r.maxMillis(), r.megabytesPerSecond() / hashMBps));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%-22s %10.2f %10.1f %10.0f %10.0f %11.3fx%n",
+              "bee, " + r.concurrency() + " in flight",
+              r.segmentsPerSecond(),
+              r.megabytesPerSecond(),
+              r.p50Millis(),
+              r.maxMillis(),
+              r.megabytesPerSecond() / hashMBps));
     }
-    b.append(String.format(Locale.ROOT, "%-22s %10.2f %10.1f %10s %10s %11.3fx  (BMT: %s)%n",
-        "swarmtee hash, 1 thread", hashSps, hashMBps, "", "", 1.0, io.swarmtee.tee.Chunks.implementation()));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%-22s %10.2f %10.1f %10s %10s %11.3fx  (BMT: %s)%n",
+            "swarmtee hash, 1 thread",
+            hashSps,
+            hashMBps,
+            "",
+            "",
+            1.0,
+            io.swarmtee.tee.Chunks.implementation()));
     System.out.print(b);
   }
 
-  private static void write(Path out, String bee, BeeHealth health, int segments, List<Result> results,
-      double hashSps, double hashMBps) throws Exception {
+  private static void write(
+      Path out,
+      String bee,
+      BeeHealth health,
+      int segments,
+      List<Result> results,
+      double hashSps,
+      double hashMBps)
+      throws Exception {
     JsonArray rows = new JsonArray();
     for (Result r : results) {
-      rows.add(new JsonObject()
-          .put("concurrency", r.concurrency())
-          .put("segments", r.segments())
-          .put("seconds", round(r.seconds()))
-          .put("segmentsPerSecond", round(r.segmentsPerSecond()))
-          .put("megabytesPerSecond", round(r.megabytesPerSecond()))
-          .put("p50Millis", round(r.p50Millis()))
-          .put("maxMillis", round(r.maxMillis()))
-          .put("ratioToSwarmteeHashing", round(r.megabytesPerSecond() / hashMBps)));
+      rows.add(
+          new JsonObject()
+              .put("concurrency", r.concurrency())
+              .put("segments", r.segments())
+              .put("seconds", round(r.seconds()))
+              .put("segmentsPerSecond", round(r.segmentsPerSecond()))
+              .put("megabytesPerSecond", round(r.megabytesPerSecond()))
+              .put("p50Millis", round(r.p50Millis()))
+              .put("maxMillis", round(r.maxMillis()))
+              .put("ratioToSwarmteeHashing", round(r.megabytesPerSecond() / hashMBps)));
     }
-    JsonObject json = new JsonObject()
-        .put("benchmark", "bee-ingest")
-        .put("at", Instant.now().toString())
-        .put("bee", bee)
-        .put("beeVersion", health.version())
-        .put("segmentBytes", SEGMENT)
-        .put("segmentsPerConcurrency", segments)
-        .put("upload", "POST /bytes, swarm-deferred-upload: true, swarm-redundancy-level: 0")
-        .put("cores", Runtime.getRuntime().availableProcessors())
-        .put("loadAverage", round(java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-            .getSystemLoadAverage()))
-        .put("results", rows)
-        .put("swarmteeHashing", new JsonObject()
-            .put("threads", 1)
-            .put("bmt", String.valueOf(io.swarmtee.tee.Chunks.implementation()))
-            .put("segmentsPerSecond", round(hashSps))
-            .put("megabytesPerSecond", round(hashMBps)));
+    JsonObject json =
+        new JsonObject()
+            .put("benchmark", "bee-ingest")
+            .put("at", Instant.now().toString())
+            .put("bee", bee)
+            .put("beeVersion", health.version())
+            .put("segmentBytes", SEGMENT)
+            .put("segmentsPerConcurrency", segments)
+            .put("upload", "POST /bytes, swarm-deferred-upload: true, swarm-redundancy-level: 0")
+            .put("cores", Runtime.getRuntime().availableProcessors())
+            .put(
+                "loadAverage",
+                round(
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage()))
+            .put("results", rows)
+            .put(
+                "swarmteeHashing",
+                new JsonObject()
+                    .put("threads", 1)
+                    .put("bmt", String.valueOf(io.swarmtee.tee.Chunks.implementation()))
+                    .put("segmentsPerSecond", round(hashSps))
+                    .put("megabytesPerSecond", round(hashMBps)));
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, json.encodePrettily() + "\n");
     System.out.println("wrote " + out);

@@ -15,14 +15,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * Fires {@code viewers} GETs of one URL at once (one keep-alive connection each, opened by a warm-up
- * volley at {@code /stream/warm/source/0.ts} of the same server) and reports every viewer's time
- * to first body byte and to last byte, measured from the moment the requests were fired, plus how often
- * the origin was asked for the path ({@code ORIGIN/_count?path=}, see {@link SlowOrigin}).
+ * Fires {@code viewers} GETs of one URL at once (one keep-alive connection each, opened by a
+ * warm-up volley at {@code /stream/warm/source/0.ts} of the same server) and reports every viewer's
+ * time to first body byte and to last byte, measured from the moment the requests were fired, plus
+ * how often the origin was asked for the path ({@code ORIGIN/_count?path=}, see {@link
+ * SlowOrigin}).
  *
  * <p>{@code java -cp swarmtee-bench.jar io.swarmtee.bench.CoalescingClient LABEL URL ORIGIN_BASE
- * [viewers] [expectedBytes]} prints a human line and one {@code RESULT} line:
- * {@code label fetches ok ttfb_p50 ttfb_p99 ttfb_max ttlb_p50 ttlb_p99 ttlb_max} (milliseconds).
+ * [viewers] [expectedBytes]} prints a human line and one {@code RESULT} line: {@code label fetches
+ * ok ttfb_p50 ttfb_p99 ttfb_max ttlb_p50 ttlb_p99 ttlb_max} (milliseconds).
  */
 public final class CoalescingClient {
 
@@ -33,7 +34,8 @@ public final class CoalescingClient {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 3) {
-      throw new IllegalArgumentException("usage: CoalescingClient LABEL URL ORIGIN_BASE [viewers] [expectedBytes]");
+      throw new IllegalArgumentException(
+          "usage: CoalescingClient LABEL URL ORIGIN_BASE [viewers] [expectedBytes]");
     }
     String label = args[0];
     URI url = URI.create(args[1]);
@@ -41,11 +43,16 @@ public final class CoalescingClient {
     int viewers = args.length > 3 ? Integer.parseInt(args[3]) : 200;
     long expected = args.length > 4 ? Long.parseLong(args[4]) : 1024 * 1024;
 
-    // HTTP/1.1 opens one connection per concurrent request. A first volley at a cached warm-up object
-    // leaves `viewers` keep-alive connections in the pool (and warms both JVMs), so the measured volley
+    // HTTP/1.1 opens one connection per concurrent request. A first volley at a cached warm-up
+    // object
+    // leaves `viewers` keep-alive connections in the pool (and warms both JVMs), so the measured
+    // volley
     // times the proxy, not TCP set-up in a client competing for the same 2 cores.
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build();
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     URI warm = url.resolve("/stream/warm/source/0.ts");
     for (Viewer v : volley(client, warm, viewers)) {
       if (v.status() != 200) {
@@ -56,17 +63,45 @@ public final class CoalescingClient {
     long ok = results.stream().filter(v -> v.status() == 200 && v.bytes() == expected).count();
 
     HttpClient control = HttpClient.newHttpClient();
-    String count = control.send(HttpRequest.newBuilder(URI.create(origin + "/_count?path=" + url.getRawPath())).build(),
-        HttpResponse.BodyHandlers.ofString()).body().trim();
+    String count =
+        control
+            .send(
+                HttpRequest.newBuilder(URI.create(origin + "/_count?path=" + url.getRawPath()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body()
+            .trim();
 
     double[] ttfb = millis(results.stream().mapToLong(Viewer::firstByteNanos).toArray());
     double[] ttlb = millis(results.stream().mapToLong(Viewer::lastByteNanos).toArray());
-    System.out.printf(Locale.ROOT, "%s: %d viewers, %d complete (200, %d bytes), upstream fetches %s, "
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %d viewers, %d complete (200, %d bytes), upstream fetches %s, "
             + "first byte p50/p99/max %.0f/%.0f/%.0f ms, last byte p50/p99/max %.0f/%.0f/%.0f ms%n",
-        label, viewers, ok, expected, count, pct(ttfb, 50), pct(ttfb, 99), ttfb[ttfb.length - 1],
-        pct(ttlb, 50), pct(ttlb, 99), ttlb[ttlb.length - 1]);
-    System.out.printf(Locale.ROOT, "RESULT %s %s %d %d %.1f %.1f %.1f %.1f %.1f %.1f%n", label, count, viewers, ok,
-        pct(ttfb, 50), pct(ttfb, 99), ttfb[ttfb.length - 1], pct(ttlb, 50), pct(ttlb, 99), ttlb[ttlb.length - 1]);
+        label,
+        viewers,
+        ok,
+        expected,
+        count,
+        pct(ttfb, 50),
+        pct(ttfb, 99),
+        ttfb[ttfb.length - 1],
+        pct(ttlb, 50),
+        pct(ttlb, 99),
+        ttlb[ttlb.length - 1]);
+    System.out.printf(
+        Locale.ROOT,
+        "RESULT %s %s %d %d %.1f %.1f %.1f %.1f %.1f %.1f%n",
+        label,
+        count,
+        viewers,
+        ok,
+        pct(ttfb, 50),
+        pct(ttfb, 99),
+        ttfb[ttfb.length - 1],
+        pct(ttlb, 50),
+        pct(ttlb, 99),
+        ttlb[ttlb.length - 1]);
     System.exit(ok == viewers ? 0 : 1);
   }
 
@@ -76,7 +111,10 @@ public final class CoalescingClient {
     long start = System.nanoTime();
     List<CompletableFuture<Viewer>> all = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      all.add(client.sendAsync(request, info -> new Timing(info.statusCode(), start)).thenApply(HttpResponse::body));
+      all.add(
+          client
+              .sendAsync(request, info -> new Timing(info.statusCode(), start))
+              .thenApply(HttpResponse::body));
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
     return all.stream().map(CompletableFuture::join).toList();

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A slow HLS origin for the coalescing benchmark: every {@code .ts} under {@code /stream/} answers
- * after {@code firstByteMillis}, then sends {@code size} bytes at {@code bytesPerSecond}, and counts how
- * often each path was asked for. {@code GET /_count?path=P} returns that count as text.
+ * after {@code firstByteMillis}, then sends {@code size} bytes at {@code bytesPerSecond}, and
+ * counts how often each path was asked for. {@code GET /_count?path=P} returns that count as text.
  *
  * <p>{@code java -cp swarmtee-bench.jar io.swarmtee.bench.SlowOrigin PORT_FILE [firstByteMillis]
  * [bytesPerSecond] [size]}: listens on a free port of 127.0.0.1 and writes the port to PORT_FILE.
@@ -42,7 +42,8 @@ public final class SlowOrigin {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
-      throw new IllegalArgumentException("usage: SlowOrigin PORT_FILE [firstByteMillis] [bytesPerSecond] [size]");
+      throw new IllegalArgumentException(
+          "usage: SlowOrigin PORT_FILE [firstByteMillis] [bytesPerSecond] [size]");
     }
     long firstByte = args.length > 1 ? Long.parseLong(args[1]) : 200;
     long rate = args.length > 2 ? Long.parseLong(args[2]) : 10_000_000;
@@ -73,9 +74,11 @@ public final class SlowOrigin {
       return;
     }
     counts.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
-    HttpServerResponse response = request.response()
-        .putHeader("Content-Type", "video/mp2t")
-        .putHeader("Content-Length", Integer.toString(body.length()));
+    HttpServerResponse response =
+        request
+            .response()
+            .putHeader("Content-Type", "video/mp2t")
+            .putHeader("Content-Length", Integer.toString(body.length()));
     vertx.setTimer(firstByteMillis, id -> send(response, 0, System.nanoTime()));
   }
 

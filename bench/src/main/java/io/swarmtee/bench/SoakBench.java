@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The start/stop soak at full size: {@link StartStopSoak} with 500 short live streams (10 at a time, a sample
- * every 50) through swarmtee's fat jar, held to {@link SoakReport.Bounds#defaults()} — the engine and bounds
- * of the CI's {@code StartStopSoakIT}, ten times longer. Prints the table of samples and the verdict, writes
- * {@code soak.csv} and {@code soak.json}; exits 1 when a bound is broken.
+ * The start/stop soak at full size: {@link StartStopSoak} with 500 short live streams (10 at a
+ * time, a sample every 50) through swarmtee's fat jar, held to {@link SoakReport.Bounds#defaults()}
+ * — the engine and bounds of the CI's {@code StartStopSoakIT}, ten times longer. Prints the table
+ * of samples and the verdict, writes {@code soak.csv} and {@code soak.json}; exits 1 when a bound
+ * is broken.
  *
- * <p>Usage: {@code SoakBench [--cycles N] [--concurrency C] [--every K] [--jar FILE] [--work DIR] [--out DIR]};
- * {@code --work} must not hold a {@code data/} directory (default: a new {@code bench/target/soak-*}).
+ * <p>Usage: {@code SoakBench [--cycles N] [--concurrency C] [--every K] [--jar FILE] [--work DIR]
+ * [--out DIR]}; {@code --work} must not hold a {@code data/} directory (default: a new {@code
+ * bench/target/soak-*}).
  */
 public final class SoakBench {
 
@@ -36,23 +38,32 @@ public final class SoakBench {
         case "--jar" -> jar = Path.of(args[++i]);
         case "--work" -> work = Path.of(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException("usage: SoakBench [--cycles N] [--concurrency C] [--every K]"
-            + " [--jar FILE] [--work DIR] [--out DIR]; unknown " + args[i]);
+        default ->
+            throw new IllegalArgumentException(
+                "usage: SoakBench [--cycles N] [--concurrency C] [--every K]"
+                    + " [--jar FILE] [--work DIR] [--out DIR]; unknown "
+                    + args[i]);
       }
     }
     if (work == null) {
       Files.createDirectories(Path.of("bench/target"));
-      work = Files.createTempDirectory(Path.of("bench/target"), "soak-"); // swarmtee's data and log stay there
+      work =
+          Files.createTempDirectory(
+              Path.of("bench/target"), "soak-"); // swarmtee's data and log stay there
     }
     Vertx vertx = Vertx.vertx();
     SoakReport report;
     try {
-      report = StartStopSoak.run(vertx, StartStopSoak.Plan.of(cycles, concurrency, every, jar, work),
-          SoakReport.Bounds.defaults());
+      report =
+          StartStopSoak.run(
+              vertx,
+              StartStopSoak.Plan.of(cycles, concurrency, every, jar, work),
+              SoakReport.Bounds.defaults());
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
-    System.out.printf("start/stop soak: %d streams, %d at a time, sampled every %d (swarmtee %s, log %s)%n%n",
+    System.out.printf(
+        "start/stop soak: %d streams, %d at a time, sampled every %d (swarmtee %s, log %s)%n%n",
         cycles, concurrency, every, jar, work.resolve("swarmtee.log"));
     System.out.print(report.table());
     List<Path> files = report.write(out, "soak");

@@ -34,13 +34,13 @@ import java.util.stream.Stream;
  *   <li>durable write baseline: write a file, fsync it, rename it, fsync the directory (what any
  *       crash-safe write costs at least);
  *   <li>embedded store put: hash the {@code /bytes} tree and write one pack durably;
- *   <li>pipeline: submit (spool write + hash + fsync) → upload into the embedded store → outcome recorded,
- *       with 2 uploads at once;
+ *   <li>pipeline: submit (spool write + hash + fsync) → upload into the embedded store → outcome
+ *       recorded, with 2 uploads at once;
  *   <li>read baseline: read the file back; embedded store read: walk the tree, re-hash every chunk.
  * </ul>
  *
- * <p>Usage: {@code StoreBench [--segments N] [--repeats R] [--dir DIR]} (default 40 segments, median of
- * 3 runs after a warm-up, in a temporary directory under {@code bench/target}).
+ * <p>Usage: {@code StoreBench [--segments N] [--repeats R] [--dir DIR]} (default 40 segments,
+ * median of 3 runs after a warm-up, in a temporary directory under {@code bench/target}).
  */
 public final class StoreBench {
 
@@ -55,8 +55,9 @@ public final class StoreBench {
         case "--segments" -> segments = Integer.parseInt(args[++i]);
         case "--dir" -> dir = Path.of(args[++i]);
         case "--repeats" -> repeats = Integer.parseInt(args[++i]);
-        default -> throw new IllegalArgumentException(
-            "usage: StoreBench [--segments N] [--repeats R] [--dir DIR]; unknown " + args[i]);
+        default ->
+            throw new IllegalArgumentException(
+                "usage: StoreBench [--segments N] [--repeats R] [--dir DIR]; unknown " + args[i]);
       }
     }
     delete(dir);
@@ -81,8 +82,13 @@ public final class StoreBench {
         int k = i;
         m[i] = runs.stream().mapToDouble(run -> run[k]).sorted().toArray()[runs.size() / 2];
       }
-      System.out.printf(Locale.ROOT, "%d segments of 2 MiB, %d cores, BMT: %s, median of %d runs%n", segments,
-          Runtime.getRuntime().availableProcessors(), io.swarmtee.tee.Chunks.implementation(), repeats);
+      System.out.printf(
+          Locale.ROOT,
+          "%d segments of 2 MiB, %d cores, BMT: %s, median of %d runs%n",
+          segments,
+          Runtime.getRuntime().availableProcessors(),
+          io.swarmtee.tee.Chunks.implementation(),
+          repeats);
       System.out.printf(Locale.ROOT, "%-58s %9s %9s%n", "", "MB/s", "ratio");
       row("durable write baseline (write+fsync+rename+dir fsync)", m[0], m[0]);
       row("embedded store put (hash tree + pack + fsync)", m[1], m[0]);
@@ -97,10 +103,13 @@ public final class StoreBench {
   }
 
   private static void row(String what, double mbPerSecond, double baseline) {
-    System.out.printf(Locale.ROOT, "%-58s %9.1f %9.3f%n", what, mbPerSecond, mbPerSecond / baseline);
+    System.out.printf(
+        Locale.ROOT, "%-58s %9.1f %9.3f%n", what, mbPerSecond, mbPerSecond / baseline);
   }
 
-  /** @return MB/s: durable write, store put, pipeline, pipeline accept, plain read, store read */
+  /**
+   * @return MB/s: durable write, store put, pipeline, pipeline accept, plain read, store read
+   */
   private static double[] measure(Vertx vertx, Path dir, List<byte[]> data) throws Exception {
     int segments = data.size();
     double mb = segments * (double) SEGMENT / 1e6;
@@ -122,19 +131,26 @@ public final class StoreBench {
     EmbeddedStore target = await(EmbeddedStore.open(vertx, dir.resolve("store2")));
     AtomicInteger done = new AtomicInteger();
     Promise<Void> all = Promise.promise();
-    OutcomeListener listener = outcome -> {
-      if (done.incrementAndGet() == segments) {
-        all.complete();
-      }
-      return Future.succeededFuture();
-    };
-    UploadPipeline pipeline = UploadPipeline.create(vertx,
-        PipelineOptions.defaults(dir.resolve("spool")).withConcurrency(2), target, new SimpleMeterRegistry());
+    OutcomeListener listener =
+        outcome -> {
+          if (done.incrementAndGet() == segments) {
+            all.complete();
+          }
+          return Future.succeededFuture();
+        };
+    UploadPipeline pipeline =
+        UploadPipeline.create(
+            vertx,
+            PipelineOptions.defaults(dir.resolve("spool")).withConcurrency(2),
+            target,
+            new SimpleMeterRegistry());
     await(pipeline.start(listener));
     t0 = System.nanoTime();
     List<Future<?>> accepted = new ArrayList<>();
     for (int i = 0; i < segments; i++) {
-      accepted.add(pipeline.submit(new SegmentKey("bench", "source", i + ".ts"), Buffer.buffer(data.get(i))));
+      accepted.add(
+          pipeline.submit(
+              new SegmentKey("bench", "source", i + ".ts"), Buffer.buffer(data.get(i))));
     }
     await(Future.all(accepted));
     double accept = mb / seconds(t0);
@@ -158,10 +174,13 @@ public final class StoreBench {
     return new double[] {rawWrite, put, pipelined, accept, rawRead, read};
   }
 
-  /** The crash-safe write the baselines use: write a temp file, fsync, rename, fsync the directory. */
+  /**
+   * The crash-safe write the baselines use: write a temp file, fsync, rename, fsync the directory.
+   */
   public static void durableWrite(Path dir, String name, byte[] bytes) throws IOException {
     Path tmp = dir.resolve(name + ".tmp");
-    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (FileChannel out =
+        FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       while (buffer.hasRemaining()) {
         out.write(buffer);

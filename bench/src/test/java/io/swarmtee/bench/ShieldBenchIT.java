@@ -19,42 +19,57 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The origin-shield and coalescing benchmarks, CI-sized: the real scripts ({@code bench/origin-shield.sh},
- * {@code bench/coalescing.sh}) with real nginx and wrk against the jars Maven just packaged, a second or so
- * per case. Asserts what the run must have produced, never how fast: every case served requests without an
- * error or a non-2xx answer, swarmtee fetched each segment from the origin exactly once (coalesced across
- * the concurrent viewers, then cached), the archiving swarmtee archived every segment the live playlist
- * listed during the run, and the JSON and CSV reports hold every row. nginx and wrk come from .ci/install.sh; without them this fails.
+ * The origin-shield and coalescing benchmarks, CI-sized: the real scripts ({@code
+ * bench/origin-shield.sh}, {@code bench/coalescing.sh}) with real nginx and wrk against the jars
+ * Maven just packaged, a second or so per case. Asserts what the run must have produced, never how
+ * fast: every case served requests without an error or a non-2xx answer, swarmtee fetched each
+ * segment from the origin exactly once (coalesced across the concurrent viewers, then cached), the
+ * archiving swarmtee archived every segment the live playlist listed during the run, and the JSON
+ * and CSV reports hold every row. nginx and wrk come from .ci/install.sh; without them this fails.
  */
 class ShieldBenchIT {
 
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
   private static final Path OUT = Path.of("target", "shield-bench").toAbsolutePath();
-  private static final List<String> SERVERS = List.of("nginx-static", "nginx-proxy-cache", "swarmtee",
-      "swarmtee-archiving");
+  private static final List<String> SERVERS =
+      List.of("nginx-static", "nginx-proxy-cache", "swarmtee", "swarmtee-archiving");
   private static final List<String> OBJECTS = List.of("segment-1MiB", "segment-2MiB", "playlist");
 
   @BeforeAll
   static void tools() {
     for (String tool : List.of("nginx", "wrk", "curl", "python3")) {
-      boolean found = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":")).filter(d -> !d.isEmpty())
-          .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+      boolean found =
+          Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+              .filter(d -> !d.isEmpty())
+              .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
       if (!found) {
-        fail(tool + " is not on PATH: the shield benchmarks need it (.ci/install.sh installs it with apt-get)");
+        fail(
+            tool
+                + " is not on PATH: the shield benchmarks need it (.ci/install.sh installs it with apt-get)");
       }
     }
-    assertTrue(Files.isRegularFile(ROOT.resolve("proxy/target/swarmtee.jar")), "swarmtee.jar is packaged before this IT");
+    assertTrue(
+        Files.isRegularFile(ROOT.resolve("proxy/target/swarmtee.jar")),
+        "swarmtee.jar is packaged before this IT");
   }
 
-  /** @return the script's output; fails with it when the script fails or hangs */
+  /**
+   * @return the script's output; fails with it when the script fails or hangs
+   */
   private static String run(String script, Path out, String... args) throws Exception {
     Files.createDirectories(out);
-    List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve(script).toString(), "--no-build", "--out",
-        out.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "bash", ROOT.resolve(script).toString(), "--no-build", "--out", out.toString()));
     command.addAll(List.of(args));
     Path log = out.resolve("output.txt");
-    Process p = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(command)
+            .directory(ROOT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     if (!p.waitFor(300, TimeUnit.SECONDS)) {
       p.descendants().forEach(ProcessHandle::destroy);
       p.destroy();
@@ -70,10 +85,21 @@ class ShieldBenchIT {
   }
 
   @Test
-  void originShieldEveryCaseServedWithoutErrorsEachSegmentFetchedOnceAndAllArchived() throws Exception {
+  void originShieldEveryCaseServedWithoutErrorsEachSegmentFetchedOnceAndAllArchived()
+      throws Exception {
     Path out = OUT.resolve("origin-shield");
-    String output = run("bench/origin-shield.sh", out, "--duration", "1", "--repeats", "1", "--warmup", "0",
-        "--connections", "8");
+    String output =
+        run(
+            "bench/origin-shield.sh",
+            out,
+            "--duration",
+            "1",
+            "--repeats",
+            "1",
+            "--warmup",
+            "0",
+            "--connections",
+            "8");
 
     JsonObject report = new JsonObject(Files.readString(out.resolve("origin-shield.json")));
     JsonArray rows = report.getJsonArray("rows");
@@ -97,14 +123,22 @@ class ShieldBenchIT {
     JsonObject archive = report.getJsonObject("archive");
     long listed = archive.getLong("segments_listed");
     assertTrue(listed > 2, "the live playlist advanced during the run: " + archive);
-    assertEquals(2L, fetches.getLong("swarmtee"), "one origin fetch per segment viewers asked for: " + fetches);
-    assertEquals(listed, fetches.getLong("swarmtee-archiving"), "one origin fetch per listed segment: " + fetches);
+    assertEquals(
+        2L,
+        fetches.getLong("swarmtee"),
+        "one origin fetch per segment viewers asked for: " + fetches);
+    assertEquals(
+        listed,
+        fetches.getLong("swarmtee-archiving"),
+        "one origin fetch per listed segment: " + fetches);
     assertEquals(listed, archive.getLong("archived"), "every listed segment archived: " + archive);
     assertEquals(0L, archive.getLong("lost"), archive.encode());
 
     List<String> lines = csv(out.resolve("origin-shield.csv"));
-    assertEquals("object,server,requests,rps,mb_per_s,p50_ms,p99_ms,errors,non_2xx,rps_ratio_vs_proxy_cache,"
-        + "p99_ratio_vs_proxy_cache", lines.get(0));
+    assertEquals(
+        "object,server,requests,rps,mb_per_s,p50_ms,p99_ms,errors,non_2xx,rps_ratio_vs_proxy_cache,"
+            + "p99_ratio_vs_proxy_cache",
+        lines.get(0));
     assertEquals(1 + rows.size(), lines.size(), String.join("\n", lines));
   }
 
@@ -113,19 +147,30 @@ class ShieldBenchIT {
     Path out = OUT.resolve("coalescing");
     int viewers = 20;
     int rounds = 2;
-    String output = run("bench/coalescing.sh", out, "--viewers", String.valueOf(viewers), "--rounds",
-        String.valueOf(rounds));
+    String output =
+        run(
+            "bench/coalescing.sh",
+            out,
+            "--viewers",
+            String.valueOf(viewers),
+            "--rounds",
+            String.valueOf(rounds));
 
-    JsonArray rows = new JsonObject(Files.readString(out.resolve("coalescing.json"))).getJsonArray("rows");
+    JsonArray rows =
+        new JsonObject(Files.readString(out.resolve("coalescing.json"))).getJsonArray("rows");
     assertEquals(2 * rounds, rows.size(), output);
     int swarmtee = 0;
     for (int i = 0; i < rows.size(); i++) {
       JsonObject row = rows.getJsonObject(i);
       assertEquals(viewers, row.getInteger("viewers"), row.encode());
-      assertEquals(viewers, row.getInteger("complete"), "every viewer got the whole segment: " + row.encode());
+      assertEquals(
+          viewers,
+          row.getInteger("complete"),
+          "every viewer got the whole segment: " + row.encode());
       if (row.getString("server").equals("swarmtee")) {
         swarmtee++;
-        assertEquals(1, row.getInteger("upstream_fetches"), "swarmtee coalesced the round: " + row.encode());
+        assertEquals(
+            1, row.getInteger("upstream_fetches"), "swarmtee coalesced the round: " + row.encode());
       } else {
         assertEquals("nginx-proxy-cache-lock", row.getString("server"));
         assertTrue(row.getInteger("upstream_fetches") >= 1, row.encode());
@@ -133,8 +178,10 @@ class ShieldBenchIT {
     }
     assertEquals(rounds, swarmtee);
     List<String> lines = csv(out.resolve("coalescing.csv"));
-    assertEquals("round,server,upstream_fetches,viewers,complete,ttfb_p50_ms,ttfb_p99_ms,ttfb_max_ms,ttlb_p50_ms,"
-        + "ttlb_p99_ms,ttlb_max_ms", lines.get(0));
+    assertEquals(
+        "round,server,upstream_fetches,viewers,complete,ttfb_p50_ms,ttfb_p99_ms,ttfb_max_ms,ttlb_p50_ms,"
+            + "ttlb_p99_ms,ttlb_max_ms",
+        lines.get(0));
     assertEquals(1 + rows.size(), lines.size(), String.join("\n", lines));
   }
 }

@@ -12,11 +12,15 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 
-/** The alert rules file (also the chart's PrometheusRule), checked and unit-tested with the real promtool. */
+/**
+ * The alert rules file (also the chart's PrometheusRule), checked and unit-tested with the real
+ * promtool.
+ */
 class AlertRulesTest {
 
   static final Path RULES = Path.of("swarmtee", "files", "swarmtee-alerts.yaml").toAbsolutePath();
-  static final Path RULE_TESTS = Path.of("src", "test", "resources", "promtool", "alerts-test.yaml").toAbsolutePath();
+  static final Path RULE_TESTS =
+      Path.of("src", "test", "resources", "promtool", "alerts-test.yaml").toAbsolutePath();
 
   static Set<String> metricNames() throws IOException {
     Set<String> names = new TreeSet<>();
@@ -34,7 +38,8 @@ class AlertRulesTest {
   @Test
   void rulesAreValid() throws Exception {
     String promtool = Processes.require("promtool", "prometheus");
-    Processes.Result r = Processes.run(RULES.getParent(), null, promtool, "check", "rules", RULES.toString());
+    Processes.Result r =
+        Processes.run(RULES.getParent(), null, promtool, "check", "rules", RULES.toString());
     assertEquals(0, r.exitCode(), r.output());
     assertTrue(r.output().contains("SUCCESS: 9 rules found"), r.output());
   }
@@ -42,7 +47,9 @@ class AlertRulesTest {
   @Test
   void everyAlertFiresAndResolvesAsSpecified() throws Exception {
     String promtool = Processes.require("promtool", "prometheus");
-    Processes.Result r = Processes.run(RULE_TESTS.getParent(), null, promtool, "test", "rules", RULE_TESTS.toString());
+    Processes.Result r =
+        Processes.run(
+            RULE_TESTS.getParent(), null, promtool, "test", "rules", RULE_TESTS.toString());
     assertEquals(0, r.exitCode(), r.output());
     assertTrue(r.output().contains("SUCCESS"), r.output());
   }
@@ -50,10 +57,22 @@ class AlertRulesTest {
   @Test
   void everyAlertTheIssueAsksForExistsAndIsUnitTested() throws IOException {
     List<String> alerts = Manifests.YAML.readTree(RULES.toFile()).findValuesAsText("alert");
-    assertEquals(List.of("SwarmteeArchiveLagHigh", "SwarmteeSegmentsLost", "SwarmteeSegmentsDropped",
-        "SwarmteeReferenceMismatch", "SwarmteeUploadFailures", "SwarmteeSpoolFillingUp", "SwarmteeBeeDown",
-        "SwarmteePostageBatchTtlLow", "SwarmteePostageBatchNearlyFull"), alerts);
-    List<String> tested = Manifests.YAML.readTree(RULE_TESTS.toFile()).findValuesAsText("alertname");
-    assertTrue(tested.containsAll(alerts), "untested: " + alerts.stream().filter(a -> !tested.contains(a)).toList());
+    assertEquals(
+        List.of(
+            "SwarmteeArchiveLagHigh",
+            "SwarmteeSegmentsLost",
+            "SwarmteeSegmentsDropped",
+            "SwarmteeReferenceMismatch",
+            "SwarmteeUploadFailures",
+            "SwarmteeSpoolFillingUp",
+            "SwarmteeBeeDown",
+            "SwarmteePostageBatchTtlLow",
+            "SwarmteePostageBatchNearlyFull"),
+        alerts);
+    List<String> tested =
+        Manifests.YAML.readTree(RULE_TESTS.toFile()).findValuesAsText("alertname");
+    assertTrue(
+        tested.containsAll(alerts),
+        "untested: " + alerts.stream().filter(a -> !tested.contains(a)).toList());
   }
 }

@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The canonical dashboard grafana/swarmtee.json: structure, and every query checked by the real promtool. */
+/**
+ * The canonical dashboard grafana/swarmtee.json: structure, and every query checked by the real
+ * promtool.
+ */
 class GrafanaDashboardTest {
 
   static final Path DASHBOARD = Path.of("..", "grafana", "swarmtee.json");
@@ -30,17 +33,21 @@ class GrafanaDashboardTest {
 
   static List<JsonNode> panels(JsonNode dashboard) {
     List<JsonNode> out = new ArrayList<>();
-    dashboard.path("panels").forEach(p -> {
-      if (!"row".equals(p.path("type").asText())) {
-        out.add(p);
-      }
-    });
+    dashboard
+        .path("panels")
+        .forEach(
+            p -> {
+              if (!"row".equals(p.path("type").asText())) {
+                out.add(p);
+              }
+            });
     return out;
   }
 
   static List<String> expressions(JsonNode dashboard) {
     List<String> out = new ArrayList<>();
-    panels(dashboard).forEach(p -> p.path("targets").forEach(t -> out.add(t.path("expr").asText())));
+    panels(dashboard)
+        .forEach(p -> p.path("targets").forEach(t -> out.add(t.path("expr").asText())));
     return out;
   }
 
@@ -72,12 +79,16 @@ class GrafanaDashboardTest {
     for (JsonNode p : panels) {
       String title = p.path("title").asText();
       assertEquals("${datasource}", p.path("datasource").path("uid").asText(), title);
-      assertFalse(p.path("fieldConfig").path("defaults").path("unit").asText().isBlank(), title + " has no unit");
+      assertFalse(
+          p.path("fieldConfig").path("defaults").path("unit").asText().isBlank(),
+          title + " has no unit");
       assertTrue(p.path("targets").size() > 0, title + " has no query");
       for (JsonNode t : p.path("targets")) {
         assertEquals("${datasource}", t.path("datasource").path("uid").asText(), title);
         String expr = t.path("expr").asText();
-        assertTrue(expr.contains("job=~\"$job\"") && expr.contains("instance=~\"$instance\""), title + ": " + expr);
+        assertTrue(
+            expr.contains("job=~\"$job\"") && expr.contains("instance=~\"$instance\""),
+            title + ": " + expr);
       }
     }
   }
@@ -85,14 +96,26 @@ class GrafanaDashboardTest {
   @Test
   void coversWhatAnOperatorLooksAtFirst() throws IOException {
     Set<String> names = metricNames();
-    for (String required : List.of("swarmtee_http_requests_total", "swarmtee_http_bytes_sent_total",
-        "swarmtee_cache_requests_total", "swarmtee_upstream_duration_seconds_bucket",
-        "swarmtee_archive_lag_seconds_bucket", "swarmtee_archive_segments_total",
-        "swarmtee_upload_duration_seconds_bucket", "swarmtee_upload_queue_segments", "swarmtee_spool_segments",
-        "swarmtee_upload_retries_total", "swarmtee_reference_mismatches_total", "swarmtee_bee_up",
-        "swarmtee_postage_batch_ttl_seconds", "swarmtee_postage_batch_utilization_ratio",
-        "swarmtee_postage_capacity_remaining_bytes", "jvm_memory_used_bytes", "jvm_gc_pause_seconds_sum",
-        "swarmtee_event_loop_lag_seconds")) {
+    for (String required :
+        List.of(
+            "swarmtee_http_requests_total",
+            "swarmtee_http_bytes_sent_total",
+            "swarmtee_cache_requests_total",
+            "swarmtee_upstream_duration_seconds_bucket",
+            "swarmtee_archive_lag_seconds_bucket",
+            "swarmtee_archive_segments_total",
+            "swarmtee_upload_duration_seconds_bucket",
+            "swarmtee_upload_queue_segments",
+            "swarmtee_spool_segments",
+            "swarmtee_upload_retries_total",
+            "swarmtee_reference_mismatches_total",
+            "swarmtee_bee_up",
+            "swarmtee_postage_batch_ttl_seconds",
+            "swarmtee_postage_batch_utilization_ratio",
+            "swarmtee_postage_capacity_remaining_bytes",
+            "jvm_memory_used_bytes",
+            "jvm_gc_pause_seconds_sum",
+            "swarmtee_event_loop_lag_seconds")) {
       assertTrue(names.contains(required), "dashboard lacks " + required);
     }
   }
@@ -103,9 +126,14 @@ class GrafanaDashboardTest {
     StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
     int i = 0;
     for (String expr : expressions(dashboard())) {
-      String concrete = expr.replace("$__rate_interval", "5m").replace("$job", ".*").replace("$instance", ".*");
-      rules.append("      - record: dashboard:query:").append(i++).append("\n        expr: ")
-          .append(new ObjectMapper().writeValueAsString(concrete)).append('\n');
+      String concrete =
+          expr.replace("$__rate_interval", "5m").replace("$job", ".*").replace("$instance", ".*");
+      rules
+          .append("      - record: dashboard:query:")
+          .append(i++)
+          .append("\n        expr: ")
+          .append(new ObjectMapper().writeValueAsString(concrete))
+          .append('\n');
     }
     Path file = tmp.resolve("dashboard-rules.yaml");
     Files.writeString(file, rules);

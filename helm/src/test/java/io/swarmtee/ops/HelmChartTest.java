@@ -21,19 +21,32 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@code helm lint} and {@code helm template} of helm/swarmtee with a real helm (helm-java's native library). */
+/**
+ * {@code helm lint} and {@code helm template} of helm/swarmtee with a real helm (helm-java's native
+ * library).
+ */
 class HelmChartTest {
 
   static final Path CHART = Path.of("swarmtee").toAbsolutePath();
 
   static Stream<Path> scenarios() throws IOException {
     try (Stream<Path> files = Files.list(CHART.resolve("ci"))) {
-      return files.filter(f -> f.getFileName().toString().endsWith("-values.yaml")).sorted().toList().stream();
+      return files
+          .filter(f -> f.getFileName().toString().endsWith("-values.yaml"))
+          .sorted()
+          .toList()
+          .stream();
     }
   }
 
   static Manifests template(Path values) throws IOException {
-    return Manifests.parse(new Helm(CHART).template().withName("edge").withNamespace("video").withValuesFile(values).call());
+    return Manifests.parse(
+        new Helm(CHART)
+            .template()
+            .withName("edge")
+            .withNamespace("video")
+            .withValuesFile(values)
+            .call());
   }
 
   static Manifests template(Map<String, Object> set) throws IOException {
@@ -48,17 +61,23 @@ class HelmChartTest {
     assertFalse(result.isFailed(), () -> String.join("\n", result.getMessages()));
   }
 
-  /** helm-java's lint takes no values file, so each scenario is linted as a copy of the chart whose values are merged. */
+  /**
+   * helm-java's lint takes no values file, so each scenario is linted as a copy of the chart whose
+   * values are merged.
+   */
   @ParameterizedTest
   @MethodSource("scenarios")
   void lintsStrictEveryScenario(Path scenario, @TempDir Path tmp) throws IOException {
     Path copy = tmp.resolve("swarmtee");
     copyTree(CHART, copy);
-    JsonNode merged = merge((ObjectNode) Manifests.YAML.readTree(CHART.resolve("values.yaml").toFile()),
-        Manifests.YAML.readTree(scenario.toFile()));
+    JsonNode merged =
+        merge(
+            (ObjectNode) Manifests.YAML.readTree(CHART.resolve("values.yaml").toFile()),
+            Manifests.YAML.readTree(scenario.toFile()));
     Manifests.YAML.writeValue(copy.resolve("values.yaml").toFile(), merged);
     LintResult result = new Helm(copy).lint().strict().call();
-    assertFalse(result.isFailed(), () -> scenario + ":\n" + String.join("\n", result.getMessages()));
+    assertFalse(
+        result.isFailed(), () -> scenario + ":\n" + String.join("\n", result.getMessages()));
   }
 
   @ParameterizedTest
@@ -75,7 +94,8 @@ class HelmChartTest {
     assertTrue(pod.path("securityContext").path("runAsNonRoot").asBoolean());
     assertTrue(c.path("securityContext").path("readOnlyRootFilesystem").asBoolean());
     assertFalse(c.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true));
-    assertEquals("ALL", c.path("securityContext").path("capabilities").path("drop").get(0).asText());
+    assertEquals(
+        "ALL", c.path("securityContext").path("capabilities").path("drop").get(0).asText());
     assertTrue(c.path("resources").path("limits").has("memory"), "memory limit set");
     // The read-only root filesystem needs writable /tmp and /data.
     List<String> mounts = c.path("volumeMounts").findValuesAsText("mountPath");
@@ -92,13 +112,21 @@ class HelmChartTest {
   void defaultsProxyOnlyWithPersistentDataAndNothingOptional() throws IOException {
     Manifests m = template(Map.of());
     JsonNode sts = m.find("StatefulSet", "edge-swarmtee").orElseThrow();
-    assertEquals("data", sts.path("spec").path("volumeClaimTemplates").get(0).path("metadata").path("name").asText());
+    assertEquals(
+        "data",
+        sts.path("spec")
+            .path("volumeClaimTemplates")
+            .get(0)
+            .path("metadata")
+            .path("name")
+            .asText());
     ObjectNode env = Manifests.env(Manifests.container(sts, "swarmtee").orElseThrow());
     assertEquals("false", env.path("SWARMTEE_ARCHIVE").path("value").asText());
     assertFalse(env.has("SWARMTEE_BEE"));
     assertFalse(env.has("SWARMTEE_KEYSTORE"));
     assertFalse(env.has("SWARMTEE_ADMIN_TOKEN"));
-    for (String kind : List.of("ServiceMonitor", "PrometheusRule", "Ingress", "NetworkPolicy", "ConfigMap")) {
+    for (String kind :
+        List.of("ServiceMonitor", "PrometheusRule", "Ingress", "NetworkPolicy", "ConfigMap")) {
       assertTrue(m.ofKind(kind).isEmpty(), kind + " is rendered only when enabled");
     }
     assertEquals(1, m.ofKind("StatefulSet").size(), "no Bee unless bee.enabled");
@@ -113,13 +141,16 @@ class HelmChartTest {
     ObjectNode env = Manifests.env(c);
     assertEquals("http://bee.swarm:1633", env.path("SWARMTEE_BEE").path("value").asText());
     assertEquals("true", env.path("SWARMTEE_ARCHIVE").path("value").asText());
-    assertEquals("/etc/swarmtee/wallet/keystore.json", env.path("SWARMTEE_KEYSTORE").path("value").asText());
-    assertEquals("/etc/swarmtee/wallet/password", env.path("SWARMTEE_PASSWORD_FILE").path("value").asText());
+    assertEquals(
+        "/etc/swarmtee/wallet/keystore.json", env.path("SWARMTEE_KEYSTORE").path("value").asText());
+    assertEquals(
+        "/etc/swarmtee/wallet/password", env.path("SWARMTEE_PASSWORD_FILE").path("value").asText());
     JsonNode token = env.path("SWARMTEE_ADMIN_TOKEN").path("valueFrom").path("secretKeyRef");
     assertEquals("swarmtee-admin", token.path("name").asText());
     assertEquals("admin-token", token.path("key").asText());
     // The wallet Secret is mounted read-only, owner-read only.
-    JsonNode walletVolume = findByName(sts.path("spec").path("template").path("spec").path("volumes"), "wallet");
+    JsonNode walletVolume =
+        findByName(sts.path("spec").path("template").path("spec").path("volumes"), "wallet");
     assertEquals("broadcaster-wallet", walletVolume.path("secret").path("secretName").asText());
     assertEquals(0400, walletVolume.path("secret").path("defaultMode").asInt());
     assertTrue(findByName(c.path("volumeMounts"), "wallet").path("readOnly").asBoolean());
@@ -130,14 +161,26 @@ class HelmChartTest {
 
     JsonNode rule = m.find("PrometheusRule", "edge-swarmtee").orElseThrow();
     JsonNode plain = Manifests.YAML.readTree(CHART.resolve("files/swarmtee-alerts.yaml").toFile());
-    assertEquals(plain.path("groups"), rule.path("spec").path("groups"), "PrometheusRule = the plain rules file");
+    assertEquals(
+        plain.path("groups"),
+        rule.path("spec").path("groups"),
+        "PrometheusRule = the plain rules file");
 
     JsonNode np = m.find("NetworkPolicy", "edge-swarmtee").orElseThrow();
-    List<Integer> egressPorts = np.path("spec").path("egress").findValues("port").stream().map(JsonNode::asInt).toList();
-    assertEquals(List.of(53, 53, 9935, 1633), egressPorts, "egress only to DNS, the upstream and Bee");
+    List<Integer> egressPorts =
+        np.path("spec").path("egress").findValues("port").stream().map(JsonNode::asInt).toList();
+    assertEquals(
+        List.of(53, 53, 9935, 1633), egressPorts, "egress only to DNS, the upstream and Bee");
 
-    assertEquals("live.example.org", m.find("Ingress", "edge-swarmtee").orElseThrow()
-        .path("spec").path("rules").get(0).path("host").asText());
+    assertEquals(
+        "live.example.org",
+        m.find("Ingress", "edge-swarmtee")
+            .orElseThrow()
+            .path("spec")
+            .path("rules")
+            .get(0)
+            .path("host")
+            .asText());
     assertEquals(1, m.ofKind("StatefulSet").size(), "an external Bee is not deployed");
   }
 
@@ -147,9 +190,26 @@ class HelmChartTest {
     JsonNode bee = m.find("StatefulSet", "edge-swarmtee-bee").orElseThrow();
     JsonNode beeContainer = Manifests.container(bee, "bee").orElseThrow();
     assertTrue(beeContainer.path("image").asText().startsWith("ethersphere/bee:"));
-    assertEquals("/etc/bee/wallet/password", Manifests.env(beeContainer).path("BEE_PASSWORD_FILE").path("value").asText());
-    assertEquals("install-wallet-key", bee.path("spec").path("template").path("spec").path("initContainers").get(0).path("name").asText());
-    assertEquals("data", bee.path("spec").path("volumeClaimTemplates").get(0).path("metadata").path("name").asText());
+    assertEquals(
+        "/etc/bee/wallet/password",
+        Manifests.env(beeContainer).path("BEE_PASSWORD_FILE").path("value").asText());
+    assertEquals(
+        "install-wallet-key",
+        bee.path("spec")
+            .path("template")
+            .path("spec")
+            .path("initContainers")
+            .get(0)
+            .path("name")
+            .asText());
+    assertEquals(
+        "data",
+        bee.path("spec")
+            .path("volumeClaimTemplates")
+            .get(0)
+            .path("metadata")
+            .path("name")
+            .asText());
     assertTrue(m.find("Service", "edge-swarmtee-bee").isPresent());
 
     JsonNode sts = m.find("StatefulSet", "edge-swarmtee").orElseThrow();
@@ -161,8 +221,17 @@ class HelmChartTest {
     assertEquals("100000000000000000", env.path("SWARMTEE_MAX_SPEND").path("value").asText());
 
     JsonNode np = m.find("NetworkPolicy", "edge-swarmtee").orElseThrow();
-    assertEquals("bee", np.path("spec").path("egress").get(2).path("to").get(0)
-        .path("podSelector").path("matchLabels").path("app.kubernetes.io/component").asText());
+    assertEquals(
+        "bee",
+        np.path("spec")
+            .path("egress")
+            .get(2)
+            .path("to")
+            .get(0)
+            .path("podSelector")
+            .path("matchLabels")
+            .path("app.kubernetes.io/component")
+            .asText());
   }
 
   @Test
@@ -171,41 +240,49 @@ class HelmChartTest {
     JsonNode cm = m.find("ConfigMap", "edge-swarmtee-dashboard").orElseThrow();
     assertEquals("1", cm.path("metadata").path("labels").path("grafana_dashboard").asText());
     JsonNode shipped = Manifests.YAML.readTree(cm.path("data").path("swarmtee.json").asText());
-    JsonNode canonical = Manifests.YAML.readTree(Path.of("..", "grafana", "swarmtee.json").toFile());
+    JsonNode canonical =
+        Manifests.YAML.readTree(Path.of("..", "grafana", "swarmtee.json").toFile());
     assertEquals(canonical, shipped);
   }
 
   @Test
   void chartCopyOfTheDashboardIsByteIdenticalToTheCanonicalOne() throws IOException {
-    assertEquals(Files.readString(Path.of("..", "grafana", "swarmtee.json")),
+    assertEquals(
+        Files.readString(Path.of("..", "grafana", "swarmtee.json")),
         Files.readString(CHART.resolve("files/swarmtee.json")),
         "helm/swarmtee/files/swarmtee.json differs from grafana/swarmtee.json: cp grafana/swarmtee.json helm/swarmtee/files/");
   }
 
   @Test
   void schemaRejectsBadValues() {
-    List<Map<String, Object>> bad = List.of(
-        Map.of("replicaCount", "two"),
-        Map.of("postage.batch", "not-a-batch"),
-        Map.of("swarmtee.upstream", "ftp://origin"),
-        Map.of("swarmtee.spool.uploadConcurrency", 0),
-        Map.of("postage.maxUtilization", 1.5),
-        Map.of("wallet.ethAddress", "0x123"),
-        Map.of("unknownKey", "x"),
-        Map.of("service.type", "Headless"));
+    List<Map<String, Object>> bad =
+        List.of(
+            Map.of("replicaCount", "two"),
+            Map.of("postage.batch", "not-a-batch"),
+            Map.of("swarmtee.upstream", "ftp://origin"),
+            Map.of("swarmtee.spool.uploadConcurrency", 0),
+            Map.of("postage.maxUtilization", 1.5),
+            Map.of("wallet.ethAddress", "0x123"),
+            Map.of("unknownKey", "x"),
+            Map.of("service.type", "Headless"));
     for (Map<String, Object> set : bad) {
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> template(set), set.toString());
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> template(set), set.toString());
       assertTrue(e.getMessage().contains("schema"), set + " → " + e.getMessage());
     }
   }
 
   @Test
   void refusesUnsafeCombinations() {
-    var auto = assertThrows(IllegalStateException.class, () -> template(Map.of("postage.batch", "auto")));
+    var auto =
+        assertThrows(IllegalStateException.class, () -> template(Map.of("postage.batch", "auto")));
     assertTrue(auto.getMessage().contains("wallet.existingSecret"), auto.getMessage());
-    var bee = assertThrows(IllegalStateException.class, () -> template(Map.of("bee.enabled", true)));
+    var bee =
+        assertThrows(IllegalStateException.class, () -> template(Map.of("bee.enabled", true)));
     assertTrue(bee.getMessage().contains("wallet.existingSecret"), bee.getMessage());
-    var np = assertThrows(IllegalStateException.class, () -> template(Map.of("networkPolicy.enabled", true)));
+    var np =
+        assertThrows(
+            IllegalStateException.class, () -> template(Map.of("networkPolicy.enabled", true)));
     assertTrue(np.getMessage().contains("upstreamPeers"), np.getMessage());
   }
 
@@ -214,17 +291,26 @@ class HelmChartTest {
     List<String> lines = Files.readAllLines(CHART.resolve("values.yaml"));
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
-      if (line.isBlank() || line.strip().startsWith("#") || line.strip().startsWith("-") || !line.contains(":")) {
+      if (line.isBlank()
+          || line.strip().startsWith("#")
+          || line.strip().startsWith("-")
+          || !line.contains(":")) {
         continue;
       }
       boolean isBlockParent = line.strip().endsWith(":");
       boolean commented = i > 0 && lines.get(i - 1).strip().startsWith("#");
-      boolean insideDefaultValue = indent(line) > 0 && !isBlockParent && !commented && parentIsCommentedValue(lines, i);
-      assertTrue(commented || isBlockParent || insideDefaultValue, "values.yaml:" + (i + 1) + " has no comment: " + line);
+      boolean insideDefaultValue =
+          indent(line) > 0 && !isBlockParent && !commented && parentIsCommentedValue(lines, i);
+      assertTrue(
+          commented || isBlockParent || insideDefaultValue,
+          "values.yaml:" + (i + 1) + " has no comment: " + line);
     }
   }
 
-  /** Lines inside a commented key's default (e.g. resources.requests.cpu) are documented by that key's comment. */
+  /**
+   * Lines inside a commented key's default (e.g. resources.requests.cpu) are documented by that
+   * key's comment.
+   */
   private static boolean parentIsCommentedValue(List<String> lines, int i) {
     int indent = indent(lines.get(i));
     for (int j = i - 1; j >= 0; j--) {
@@ -259,14 +345,17 @@ class HelmChartTest {
   }
 
   private static JsonNode merge(ObjectNode base, JsonNode overlay) {
-    overlay.fields().forEachRemaining(e -> {
-      JsonNode existing = base.get(e.getKey());
-      if (existing instanceof ObjectNode obj && e.getValue().isObject()) {
-        merge(obj, e.getValue());
-      } else {
-        base.set(e.getKey(), e.getValue());
-      }
-    });
+    overlay
+        .fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode existing = base.get(e.getKey());
+              if (existing instanceof ObjectNode obj && e.getValue().isObject()) {
+                merge(obj, e.getValue());
+              } else {
+                base.set(e.getKey(), e.getValue());
+              }
+            });
     return base;
   }
 

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The container image tarball Jib wrote in {@code package}: its config, and the image actually run —
- * its layers unpacked into a root filesystem and started as the image's non-root user in fresh PID and
- * mount namespaces with /proc (what a container runtime does, without the runtime).
+ * The container image tarball Jib wrote in {@code package}: its config, and the image actually run
+ * — its layers unpacked into a root filesystem and started as the image's non-root user in fresh
+ * PID and mount namespaces with /proc (what a container runtime does, without the runtime).
  */
 class ImageIT {
 
@@ -40,8 +40,11 @@ class ImageIT {
 
   @BeforeAll
   static void unpackImage() throws Exception {
-    Path tar = Path.of(System.getProperty("swarmtee.image.tar", "target/swarmtee-image.tar")).toAbsolutePath();
-    assertTrue(Files.isRegularFile(tar), tar + " missing: the package phase builds it (jib:buildTar)");
+    Path tar =
+        Path.of(System.getProperty("swarmtee.image.tar", "target/swarmtee-image.tar"))
+            .toAbsolutePath();
+    assertTrue(
+        Files.isRegularFile(tar), tar + " missing: the package phase builds it (jib:buildTar)");
     Processes.Result r = Processes.run(unpacked, null, "tar", "-xf", tar.toString());
     assertEquals(0, r.exitCode(), r.output());
     ObjectMapper json = new ObjectMapper();
@@ -57,10 +60,16 @@ class ImageIT {
     assertEquals("65532:65532", c.path("User").asText());
     List<String> entrypoint = texts(c.path("Entrypoint"));
     assertEquals("/opt/java/bin/java", entrypoint.get(0));
-    assertEquals(List.of("-jar", "/app/swarmtee.jar"), entrypoint.subList(entrypoint.size() - 2, entrypoint.size()));
-    assertTrue(entrypoint.stream().anyMatch(a -> a.startsWith("-XX:MaxRAMPercentage=")), "container-aware heap");
+    assertEquals(
+        List.of("-jar", "/app/swarmtee.jar"),
+        entrypoint.subList(entrypoint.size() - 2, entrypoint.size()));
+    assertTrue(
+        entrypoint.stream().anyMatch(a -> a.startsWith("-XX:MaxRAMPercentage=")),
+        "container-aware heap");
     assertTrue(entrypoint.contains("-XX:+ExitOnOutOfMemoryError"));
-    assertTrue(entrypoint.contains("--add-modules=jdk.incubator.vector"), "SIMD Swarm hashing in the image");
+    assertTrue(
+        entrypoint.contains("--add-modules=jdk.incubator.vector"),
+        "SIMD Swarm hashing in the image");
     assertTrue(c.path("ExposedPorts").has("8080/tcp"), c.toString());
     assertTrue(c.path("Volumes").has("/data"), c.toString());
     assertTrue(texts(c.path("Env")).contains("SWARMTEE_DATA=/data"), c.toString());
@@ -70,26 +79,43 @@ class ImageIT {
 
   @Test
   void imageStartsAndAnswersHealthAsTheNonRootUser(@TempDir Path root) throws Exception {
-    assertEquals("root", System.getProperty("user.name"), "unpacking the image and chroot need root (CI runs as root)");
+    assertEquals(
+        "root",
+        System.getProperty("user.name"),
+        "unpacking the image and chroot need root (CI runs as root)");
     String unshare = Processes.require("unshare", "util-linux");
     String chroot = Processes.require("chroot", "coreutils");
     for (Path layer : layers) {
-      Processes.Result r = Processes.run(root, null, "tar", "-xzpf", layer.toString(), "-C", root.toString());
+      Processes.Result r =
+          Processes.run(root, null, "tar", "-xzpf", layer.toString(), "-C", root.toString());
       assertEquals(0, r.exitCode(), "unpacking " + layer + ": " + r.output());
     }
-    assertTrue(Files.getPosixFilePermissions(root.resolve("opt/java/bin/java")).contains(PosixFilePermission.OTHERS_EXECUTE),
+    assertTrue(
+        Files.getPosixFilePermissions(root.resolve("opt/java/bin/java"))
+            .contains(PosixFilePermission.OTHERS_EXECUTE),
         "java is executable by the non-root user");
     assertTrue(Files.isRegularFile(root.resolve("app/swarmtee.jar")));
     Files.createDirectories(root.resolve("proc"));
     // A runtime's root directory is 755; JUnit's temporary directory is 700.
-    Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
 
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    List<String> cmd = new ArrayList<>(List.of(unshare, "--fork", "--kill-child=SIGTERM", "--pid", "--mount", "--mount-proc=" + root.resolve("proc"),
-        chroot, "--userspec=65532:65532", root.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                unshare,
+                "--fork",
+                "--kill-child=SIGTERM",
+                "--pid",
+                "--mount",
+                "--mount-proc=" + root.resolve("proc"),
+                chroot,
+                "--userspec=65532:65532",
+                root.toString()));
     cmd.addAll(texts(config.path("config").path("Entrypoint")));
     cmd.addAll(List.of("--listen", "127.0.0.1:" + port));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -103,23 +129,33 @@ class ImageIT {
     Process p = pb.start();
     try {
       StringBuilder log = new StringBuilder();
-      CompletableFuture<Boolean> listening = CompletableFuture.supplyAsync(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = r.readLine()) != null; ) {
-            log.append(line).append('\n');
-            if (line.toLowerCase().contains("listening")) {
-              return true;
-            }
-          }
-          return false;
-        } catch (IOException e) {
-          return false;
-        }
-      });
-      assertTrue(listening.get(90, TimeUnit.SECONDS), () -> "swarmtee in the image did not start:\n" + log);
-      HttpResponse<String> health = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      CompletableFuture<Boolean> listening =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line; (line = r.readLine()) != null; ) {
+                    log.append(line).append('\n');
+                    if (line.toLowerCase().contains("listening")) {
+                      return true;
+                    }
+                  }
+                  return false;
+                } catch (IOException e) {
+                  return false;
+                }
+              });
+      assertTrue(
+          listening.get(90, TimeUnit.SECONDS),
+          () -> "swarmtee in the image did not start:\n" + log);
+      HttpResponse<String> health =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertEquals(200, health.statusCode(), health.body());
       assertTrue(health.body().contains("ok"), health.body());
     } finally {

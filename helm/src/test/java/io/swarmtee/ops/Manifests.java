@@ -33,11 +33,15 @@ record Manifests(List<JsonNode> docs) {
   }
 
   Optional<JsonNode> find(String kind, String nameSuffix) {
-    return ofKind(kind).stream().filter(d -> d.path("metadata").path("name").asText().endsWith(nameSuffix)).findFirst();
+    return ofKind(kind).stream()
+        .filter(d -> d.path("metadata").path("name").asText().endsWith(nameSuffix))
+        .findFirst();
   }
 
   static Optional<JsonNode> container(JsonNode workload, String name) {
-    return StreamSupport.stream(workload.path("spec").path("template").path("spec").path("containers").spliterator(), false)
+    return StreamSupport.stream(
+            workload.path("spec").path("template").path("spec").path("containers").spliterator(),
+            false)
         .filter(c -> name.equals(c.path("name").asText()))
         .findFirst();
   }

@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the real tools the ops tests need; a missing tool fails the test with the way to install it. */
+/**
+ * Runs the real tools the ops tests need; a missing tool fails the test with the way to install it.
+ */
 final class Processes {
 
   record Result(int exitCode, String output) {}
@@ -25,12 +27,21 @@ final class Processes {
         return candidate.toString();
       }
     }
-    return fail(name + " is not installed: apt-get install " + debianPackage + " (bash .ci/install.sh does it)");
+    return fail(
+        name
+            + " is not installed: apt-get install "
+            + debianPackage
+            + " (bash .ci/install.sh does it)");
   }
 
-  /** Runs a command with stdin from {@code input} (may be null) and returns exit code and merged output. */
-  static Result run(Path workDir, String input, String... command) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(List.of(command)).directory(workDir.toFile()).redirectErrorStream(true);
+  /**
+   * Runs a command with stdin from {@code input} (may be null) and returns exit code and merged
+   * output.
+   */
+  static Result run(Path workDir, String input, String... command)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder(List.of(command)).directory(workDir.toFile()).redirectErrorStream(true);
     Process p = pb.start();
     if (input != null) {
       p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));

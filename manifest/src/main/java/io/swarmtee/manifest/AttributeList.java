@@ -10,12 +10,13 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * The attribute list of a tag such as {@code #EXT-X-STREAM-INF:BANDWIDTH=800000,CODECS="avc1.4d401f"},
- * kept in its original order with every value as written, so that writing it back reproduces the text.
+ * The attribute list of a tag such as {@code
+ * #EXT-X-STREAM-INF:BANDWIDTH=800000,CODECS="avc1.4d401f"}, kept in its original order with every
+ * value as written, so that writing it back reproduces the text.
  *
- * <p>Typed getters ({@link #integer}, {@link #decimal}, {@link #resolution}, {@link #string}) interpret a
- * value on demand and throw {@link IllegalArgumentException} if it does not have that type; the parser
- * already checks the types of the attributes it knows (see {@link Tag}).
+ * <p>Typed getters ({@link #integer}, {@link #decimal}, {@link #resolution}, {@link #string})
+ * interpret a value on demand and throw {@link IllegalArgumentException} if it does not have that
+ * type; the parser already checks the types of the attributes it knows (see {@link Tag}).
  *
  * @param attributes the attributes in written order; names are unique
  */
@@ -36,8 +37,8 @@ public record AttributeList(List<Attribute> attributes) {
         throw new IllegalArgumentException("attribute name must be [A-Z0-9-]+: " + name);
       }
       if (quoted ? !validQuoted(value) : !validUnquoted(value)) {
-        throw new IllegalArgumentException("invalid " + (quoted ? "quoted" : "unquoted") + " value for " + name
-            + ": " + value);
+        throw new IllegalArgumentException(
+            "invalid " + (quoted ? "quoted" : "unquoted") + " value for " + name + ": " + value);
       }
     }
   }
@@ -52,7 +53,9 @@ public record AttributeList(List<Attribute> attributes) {
     }
   }
 
-  /** @return a builder that keeps attributes in the order they are added */
+  /**
+   * @return a builder that keeps attributes in the order they are added
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -144,7 +147,9 @@ public record AttributeList(List<Attribute> attributes) {
     return out.toString();
   }
 
-  /** @return the attribute called {@code name}, if present */
+  /**
+   * @return the attribute called {@code name}, if present
+   */
   public Optional<Attribute> attribute(String name) {
     for (Attribute a : attributes) {
       if (a.name().equals(name)) {
@@ -154,12 +159,16 @@ public record AttributeList(List<Attribute> attributes) {
     return Optional.empty();
   }
 
-  /** @return whether an attribute called {@code name} is present */
+  /**
+   * @return whether an attribute called {@code name} is present
+   */
   public boolean has(String name) {
     return attribute(name).isPresent();
   }
 
-  /** @return the value of {@code name} without quotes, quoted or not */
+  /**
+   * @return the value of {@code name} without quotes, quoted or not
+   */
   public Optional<String> get(String name) {
     return attribute(name).map(Attribute::value);
   }
@@ -169,12 +178,14 @@ public record AttributeList(List<Attribute> attributes) {
    * @throws IllegalArgumentException if present but not quoted
    */
   public Optional<String> string(String name) {
-    return attribute(name).map(a -> {
-      if (!a.quoted()) {
-        throw new IllegalArgumentException(name + " must be a quoted string");
-      }
-      return a.value();
-    });
+    return attribute(name)
+        .map(
+            a -> {
+              if (!a.quoted()) {
+                throw new IllegalArgumentException(name + " must be a quoted string");
+              }
+              return a.value();
+            });
   }
 
   /**
@@ -319,7 +330,9 @@ public record AttributeList(List<Attribute> attributes) {
       return this;
     }
 
-    /** @throws IllegalArgumentException if a name was added twice */
+    /**
+     * @throws IllegalArgumentException if a name was added twice
+     */
     public AttributeList build() {
       return new AttributeList(list);
     }

@@ -2,14 +2,17 @@ package io.swarmtee.manifest;
 
 /**
  * The lowest {@code EXT-X-VERSION} a media playlist's features need (RFC 8216 §7 and its successor
- * draft): 2 for a KEY with IV, 3 for decimal EXTINF durations, 4 for BYTERANGE and I-FRAMES-ONLY, 5 for
- * KEYFORMAT and MAP in an I-frame playlist, 6 for MAP otherwise, 8 for DEFINE, 9 for SKIP; 1 otherwise.
+ * draft): 2 for a KEY with IV, 3 for decimal EXTINF durations, 4 for BYTERANGE and I-FRAMES-ONLY, 5
+ * for KEYFORMAT and MAP in an I-frame playlist, 6 for MAP otherwise, 8 for DEFINE, 9 for SKIP; 1
+ * otherwise.
  */
 public final class HlsVersion {
 
   private HlsVersion() {}
 
-  /** @return the version {@code playlist} must declare */
+  /**
+   * @return the version {@code playlist} must declare
+   */
   public static int required(MediaPlaylist playlist) {
     int version = 1;
     boolean iFrames = playlist.iFramesOnly();
@@ -19,7 +22,9 @@ public final class HlsVersion {
     return version;
   }
 
-  /** @return the version {@code segment}'s lines need in a playlist without I-FRAMES-ONLY */
+  /**
+   * @return the version {@code segment}'s lines need in a playlist without I-FRAMES-ONLY
+   */
   public static int required(MediaSegment segment) {
     int version = 1;
     for (Line line : segment.lines()) {
@@ -28,7 +33,10 @@ public final class HlsVersion {
     return version;
   }
 
-  /** @return the version one line needs; {@code iFramesOnly} tells whether the playlist is an I-frame one */
+  /**
+   * @return the version one line needs; {@code iFramesOnly} tells whether the playlist is an
+   *     I-frame one
+   */
   public static int required(Line line, boolean iFramesOnly) {
     if (!(line instanceof Line.TagLine tag)) {
       return 1;
@@ -39,7 +47,8 @@ public final class HlsVersion {
       case Line.Flag f when f.tag() == Tag.I_FRAMES_ONLY -> 4;
       case Line.Attributes a when a.tag() == Tag.MAP -> iFramesOnly ? 5 : 6;
       case Line.Attributes a when a.tag() == Tag.KEY ->
-          a.attributes().has("KEYFORMAT") || a.attributes().has("KEYFORMATVERSIONS") ? 5
+          a.attributes().has("KEYFORMAT") || a.attributes().has("KEYFORMATVERSIONS")
+              ? 5
               : a.attributes().has("IV") ? 2 : 1;
       case Line.Attributes a when a.tag() == Tag.DEFINE -> 8;
       case Line.Attributes a when a.tag() == Tag.SKIP -> 9;

@@ -6,17 +6,20 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * One line of a playlist other than {@code #EXTM3U} and URI lines: a known tag, an unknown tag, a comment
- * or a blank line. Playlists keep their lines in written order, which is what makes parsing lossless.
+ * One line of a playlist other than {@code #EXTM3U} and URI lines: a known tag, an unknown tag, a
+ * comment or a blank line. Playlists keep their lines in written order, which is what makes parsing
+ * lossless.
  *
- * <p>Known tags come in a handful of value shapes ({@link Tag.Shape}); the record for a shape holds the
- * {@link Tag} it belongs to, and the tag both reads and writes it.
+ * <p>Known tags come in a handful of value shapes ({@link Tag.Shape}); the record for a shape holds
+ * the {@link Tag} it belongs to, and the tag both reads and writes it.
  */
 public sealed interface Line {
 
   /** A known tag. */
   sealed interface TagLine extends Line permits Flag, Int, Text, Inf, ByteRange, Attributes {
-    /** @return the tag this line is */
+    /**
+     * @return the tag this line is
+     */
     Tag tag();
   }
 
@@ -47,8 +50,9 @@ public sealed interface Line {
   }
 
   /**
-   * A tag whose value is a single string checked by the tag, such as {@code #EXT-X-PLAYLIST-TYPE:VOD} or
-   * {@code #EXT-X-PROGRAM-DATE-TIME:2024-01-01T00:00:00.000Z}; the text is kept as written.
+   * A tag whose value is a single string checked by the tag, such as {@code
+   * #EXT-X-PLAYLIST-TYPE:VOD} or {@code #EXT-X-PROGRAM-DATE-TIME:2024-01-01T00:00:00.000Z}; the
+   * text is kept as written.
    *
    * @param tag a tag of shape {@link Tag.Shape#TEXT}
    * @param value the value the tag accepts
@@ -78,7 +82,9 @@ public sealed interface Line {
       title.ifPresent(Line::checkSingleLine);
     }
 
-    /** @return an EXTINF line with an empty title, as most origins write it */
+    /**
+     * @return an EXTINF line with an empty title, as most origins write it
+     */
     public static Inf of(BigDecimal duration) {
       return new Inf(duration, Optional.of(""));
     }
@@ -110,7 +116,8 @@ public sealed interface Line {
   }
 
   /**
-   * A tag whose value is an attribute list, such as {@code #EXT-X-STREAM-INF} or {@code #EXT-X-MAP}.
+   * A tag whose value is an attribute list, such as {@code #EXT-X-STREAM-INF} or {@code
+   * #EXT-X-MAP}.
    *
    * @param tag a tag of shape {@link Tag.Shape#ATTRIBUTES}
    * @param attributes checked by the tag for required and typed attributes

@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Splits playlist input into lines while enforcing the size and line-length limits as it goes, so an
- * oversized input is rejected without being read (or, for a String, scanned) to its end. Strips the
- * line terminator (LF or CRLF); the parser deals with BOM and blanks.
+ * Splits playlist input into lines while enforcing the size and line-length limits as it goes, so
+ * an oversized input is rejected without being read (or, for a String, scanned) to its end. Strips
+ * the line terminator (LF or CRLF); the parser deals with BOM and blanks.
  */
 abstract sealed class LineSource {
 
@@ -25,20 +25,26 @@ abstract sealed class LineSource {
     this.maxLineBytes = maxLineBytes;
   }
 
-  /** @return the next line without its terminator, or null at the end of input */
+  /**
+   * @return the next line without its terminator, or null at the end of input
+   */
   abstract String next() throws PlaylistParseException, IOException;
 
-  /** @return the 1-based number of the line last returned */
+  /**
+   * @return the 1-based number of the line last returned
+   */
   int lineNumber() {
     return lineNumber;
   }
 
   protected PlaylistParseException tooLarge() {
-    return new PlaylistParseException(lineNumber, "playlist is larger than the limit of " + maxBytes + " bytes");
+    return new PlaylistParseException(
+        lineNumber, "playlist is larger than the limit of " + maxBytes + " bytes");
   }
 
   protected PlaylistParseException lineTooLong() {
-    return new PlaylistParseException(lineNumber, "line is longer than the limit of " + maxLineBytes + " bytes");
+    return new PlaylistParseException(
+        lineNumber, "line is longer than the limit of " + maxLineBytes + " bytes");
   }
 
   static LineSource of(String text, long maxBytes, int maxLineBytes) {
@@ -101,9 +107,11 @@ abstract sealed class LineSource {
     private byte[] line = new byte[256];
     private long bytes;
     private boolean eof;
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
 
     OfStream(InputStream in, long maxBytes, int maxLineBytes) {
       super(maxBytes, maxLineBytes);
@@ -151,7 +159,9 @@ abstract sealed class LineSource {
       }
     }
 
-    /** Reads more input; never reads past the size limit plus one byte (to detect it was exceeded). */
+    /**
+     * Reads more input; never reads past the size limit plus one byte (to detect it was exceeded).
+     */
     private boolean fill() throws IOException, PlaylistParseException {
       long allowed = maxBytes + 1 - bytes;
       int want = (int) Math.min(buffer.length, allowed);
@@ -170,5 +180,4 @@ abstract sealed class LineSource {
       return n > 0 || fill();
     }
   }
-
 }

@@ -47,16 +47,23 @@ final class Lines {
    */
   static void checkKind(List<Line> lines, boolean master) {
     for (Line line : lines) {
-      if (line instanceof Line.TagLine t && t.tag().scope() != Tag.Scope.PLAYLIST
+      if (line instanceof Line.TagLine t
+          && t.tag().scope() != Tag.Scope.PLAYLIST
           && (t.tag().scope() == Tag.Scope.MASTER) != master) {
-        throw new IllegalArgumentException(t.tag().tagName() + " does not belong in a "
-            + (master ? "master" : "media") + " playlist");
+        throw new IllegalArgumentException(
+            t.tag().tagName()
+                + " does not belong in a "
+                + (master ? "master" : "media")
+                + " playlist");
       }
     }
   }
 
-  /** @return header, the lines of every entry, and trailer, in order */
-  static <E> List<Line> concat(List<Line> header, List<E> entries, Function<E, List<Line>> linesOf, List<Line> trailer) {
+  /**
+   * @return header, the lines of every entry, and trailer, in order
+   */
+  static <E> List<Line> concat(
+      List<Line> header, List<E> entries, Function<E, List<Line>> linesOf, List<Line> trailer) {
     List<Line> all = new ArrayList<>(header);
     for (E entry : entries) {
       all.addAll(linesOf.apply(entry));
@@ -66,7 +73,10 @@ final class Lines {
   }
 
   static void checkUri(String uri) {
-    if (uri.isEmpty() || uri.startsWith("#") || uri.indexOf('\n') >= 0 || uri.indexOf('\r') >= 0
+    if (uri.isEmpty()
+        || uri.startsWith("#")
+        || uri.indexOf('\n') >= 0
+        || uri.indexOf('\r') >= 0
         || Character.isWhitespace(uri.charAt(uri.length() - 1))) {
       throw new IllegalArgumentException("not a URI line: '" + uri + "'");
     }

@@ -3,8 +3,8 @@ package io.swarmtee.manifest;
 import java.util.Objects;
 
 /**
- * A playlist text that cannot be accepted: missing {@code #EXTM3U}, an {@code EXTINF} without a URI, a
- * malformed number or attribute list, input over the size or line-length limit, and so on.
+ * A playlist text that cannot be accepted: missing {@code #EXTM3U}, an {@code EXTINF} without a
+ * URI, a malformed number or attribute list, input over the size or line-length limit, and so on.
  *
  * <p>Carries the 1-based line number where the problem was found (the line being read when a limit
  * was hit) and a human-readable reason; {@link #getMessage()} combines both.
@@ -33,12 +33,16 @@ public final class PlaylistParseException extends Exception {
     this.reason = reason;
   }
 
-  /** @return the 1-based line number the problem was found on */
+  /**
+   * @return the 1-based line number the problem was found on
+   */
   public int lineNumber() {
     return lineNumber;
   }
 
-  /** @return what is wrong, without the line number */
+  /**
+   * @return what is wrong, without the line number
+   */
   public String reason() {
     return reason;
   }

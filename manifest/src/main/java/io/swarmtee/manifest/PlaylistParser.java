@@ -9,24 +9,26 @@ import java.util.Optional;
 /**
  * Parses HLS playlist text into {@link MediaPlaylist} or {@link MasterPlaylist}, losslessly.
  *
- * <p><b>Lenient</b> where real origins are sloppy: LF or CRLF line ends, a UTF-8 BOM, trailing blanks
- * on lines, blanks after a tag's colon ({@code #EXT-X-PLAYLIST-TYPE: EVENT}), tags between
- * {@code EXTINF} and its URI, unknown tags and comments anywhere (kept verbatim). <b>Strict</b> where
- * it matters: a missing {@code #EXTM3U}, an {@code EXTINF} without a URI, a URI without an
+ * <p><b>Lenient</b> where real origins are sloppy: LF or CRLF line ends, a UTF-8 BOM, trailing
+ * blanks on lines, blanks after a tag's colon ({@code #EXT-X-PLAYLIST-TYPE: EVENT}), tags between
+ * {@code EXTINF} and its URI, unknown tags and comments anywhere (kept verbatim). <b>Strict</b>
+ * where it matters: a missing {@code #EXTM3U}, an {@code EXTINF} without a URI, a URI without an
  * {@code EXTINF}, a malformed number, date or attribute list, master and media tags mixed, or input
  * over the limits all throw {@link PlaylistParseException} with the line number and reason.
  *
- * <p>The limits are checked while reading: {@link #parse(InputStream)} stops reading at the first byte
- * past the size limit or the line-length limit. Instances are immutable and thread-safe.
+ * <p>The limits are checked while reading: {@link #parse(InputStream)} stops reading at the first
+ * byte past the size limit or the line-length limit. Instances are immutable and thread-safe.
  */
 public final class PlaylistParser {
 
   /** Default limit on the size of a playlist: 4 MiB. */
   public static final long DEFAULT_MAX_BYTES = 4L * 1024 * 1024;
+
   /** Default limit on the length of one line: 64 KiB. */
   public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
 
-  private static final PlaylistParser DEFAULT = new PlaylistParser(DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE_BYTES);
+  private static final PlaylistParser DEFAULT =
+      new PlaylistParser(DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE_BYTES);
 
   private final long maxBytes;
   private final int maxLineBytes;
@@ -39,7 +41,9 @@ public final class PlaylistParser {
     this.maxLineBytes = maxLineBytes;
   }
 
-  /** @return a parser with the default limits (4 MiB, 64 KiB lines) */
+  /**
+   * @return a parser with the default limits (4 MiB, 64 KiB lines)
+   */
   public static PlaylistParser create() {
     return DEFAULT;
   }
@@ -67,8 +71,8 @@ public final class PlaylistParser {
   }
 
   /**
-   * Reads a UTF-8 playlist from {@code in} up to its end, or up to the first byte past a limit. Does not
-   * close the stream.
+   * Reads a UTF-8 playlist from {@code in} up to its end, or up to the first byte past a limit.
+   * Does not close the stream.
    *
    * @throws PlaylistParseException if it is not an acceptable playlist or exceeds a limit
    * @throws IOException if reading fails
@@ -77,7 +81,9 @@ public final class PlaylistParser {
     return parse(LineSource.of(in, maxBytes, maxLineBytes));
   }
 
-  /** @throws PlaylistParseException also if {@code text} is a master playlist */
+  /**
+   * @throws PlaylistParseException also if {@code text} is a master playlist
+   */
   public MediaPlaylist parseMedia(String text) throws PlaylistParseException {
     if (parse(text) instanceof MediaPlaylist media) {
       return media;
@@ -85,7 +91,9 @@ public final class PlaylistParser {
     throw new PlaylistParseException(1, "expected a media playlist, found a master playlist");
   }
 
-  /** @throws PlaylistParseException also if {@code text} is a media playlist */
+  /**
+   * @throws PlaylistParseException also if {@code text} is a media playlist
+   */
   public MasterPlaylist parseMaster(String text) throws PlaylistParseException {
     if (parse(text) instanceof MasterPlaylist master) {
       return master;
@@ -121,15 +129,23 @@ public final class PlaylistParser {
       if (kind == null) {
         kind = lineKind;
       } else if (kind != lineKind) {
-        throw new PlaylistParseException(number, t.tag().tagName() + " mixes " + kindName(lineKind)
-            + " playlist tags into a " + kindName(kind) + " playlist");
+        throw new PlaylistParseException(
+            number,
+            t.tag().tagName()
+                + " mixes "
+                + kindName(lineKind)
+                + " playlist tags into a "
+                + kindName(kind)
+                + " playlist");
       }
     }
     if (kind == null) {
       Optional<Numbered> uri = lines.stream().filter(n -> n.uri() != null).findFirst();
-      throw new PlaylistParseException(uri.map(Numbered::number).orElse(1), uri.isPresent()
-          ? "URI without EXTINF or EXT-X-STREAM-INF"
-          : "neither a media playlist (no EXT-X-TARGETDURATION) nor a master playlist (no EXT-X-STREAM-INF)");
+      throw new PlaylistParseException(
+          uri.map(Numbered::number).orElse(1),
+          uri.isPresent()
+              ? "URI without EXTINF or EXT-X-STREAM-INF"
+              : "neither a media playlist (no EXT-X-TARGETDURATION) nor a master playlist (no EXT-X-STREAM-INF)");
     }
     return kind == Tag.Scope.MASTER ? master(lines) : media(lines);
   }
@@ -146,7 +162,9 @@ public final class PlaylistParser {
     }
   }
 
-  /** @throws IllegalArgumentException if the line is malformed */
+  /**
+   * @throws IllegalArgumentException if the line is malformed
+   */
   private static Numbered classifyLine(int number, String text) {
     if (text.isEmpty()) {
       return new Numbered(number, new Line.Blank(), null);
@@ -191,8 +209,8 @@ public final class PlaylistParser {
       }
       if (line instanceof Line.Inf) {
         if (infLine != 0) {
-          throw new PlaylistParseException(infLine, "EXTINF has no URI (another EXTINF follows on line "
-              + n.number() + ")");
+          throw new PlaylistParseException(
+              infLine, "EXTINF has no URI (another EXTINF follows on line " + n.number() + ")");
         }
         infLine = n.number();
       }
@@ -202,7 +220,8 @@ public final class PlaylistParser {
       throw new PlaylistParseException(infLine, "EXTINF has no URI");
     }
     if (!Lines.has(header, Tag.TARGETDURATION)) {
-      throw new PlaylistParseException(firstSegmentLine == 0 ? 1 : firstSegmentLine,
+      throw new PlaylistParseException(
+          firstSegmentLine == 0 ? 1 : firstSegmentLine,
           "media playlist lacks EXT-X-TARGETDURATION before its first segment");
     }
     int last = lines.isEmpty() ? 1 : lines.getLast().number();
@@ -228,8 +247,9 @@ public final class PlaylistParser {
       Line line = n.line();
       if (line instanceof Line.Attributes a && a.tag() == Tag.STREAM_INF) {
         if (streamInfLine != 0) {
-          throw new PlaylistParseException(streamInfLine, "EXT-X-STREAM-INF has no URI (another follows on line "
-              + n.number() + ")");
+          throw new PlaylistParseException(
+              streamInfLine,
+              "EXT-X-STREAM-INF has no URI (another follows on line " + n.number() + ")");
         }
         streamInfLine = n.number();
         started = true;
@@ -244,7 +264,8 @@ public final class PlaylistParser {
   }
 
   /** Model constructors validate too; their reasons become parse errors at the line being built. */
-  private static <T> T build(int number, java.util.function.Supplier<T> constructor) throws PlaylistParseException {
+  private static <T> T build(int number, java.util.function.Supplier<T> constructor)
+      throws PlaylistParseException {
     try {
       return constructor.get();
     } catch (IllegalArgumentException e) {

@@ -3,14 +3,16 @@ package io.swarmtee.manifest;
 import java.util.List;
 
 /**
- * Writes playlists as text: {@code #EXTM3U}, then every line in its stored order, each ending in LF.
- * Known tags are written by their {@link Tag}; unknown tags and comments verbatim. Stateless.
+ * Writes playlists as text: {@code #EXTM3U}, then every line in its stored order, each ending in
+ * LF. Known tags are written by their {@link Tag}; unknown tags and comments verbatim. Stateless.
  */
 public final class PlaylistWriter {
 
   private PlaylistWriter() {}
 
-  /** @return the playlist's text */
+  /**
+   * @return the playlist's text
+   */
   public static String write(Playlist playlist) {
     StringBuilder out = new StringBuilder(estimate(playlist));
     write(playlist, out);
@@ -59,7 +61,7 @@ public final class PlaylistWriter {
       case Line.TagLine tag -> tag.tag().write(tag, out);
       case Line.Unknown unknown -> out.append(unknown.text());
       case Line.Comment comment -> out.append(comment.text());
-      case Line.Blank blank -> { }
+      case Line.Blank blank -> {}
     }
   }
 

@@ -17,14 +17,16 @@ public record Resolution(int width, int height) {
   /**
    * Parses {@code 1280x720}.
    *
-   * @throws IllegalArgumentException if {@code text} is not two positive decimal integers joined by 'x'
+   * @throws IllegalArgumentException if {@code text} is not two positive decimal integers joined by
+   *     'x'
    */
   public static Resolution parse(String text) {
     int x = text.indexOf('x');
     if (x <= 0 || x == text.length() - 1) {
       throw new IllegalArgumentException("not a resolution (WIDTHxHEIGHT): " + text);
     }
-    return new Resolution(positiveInt(text.substring(0, x), text), positiveInt(text.substring(x + 1), text));
+    return new Resolution(
+        positiveInt(text.substring(0, x), text), positiveInt(text.substring(x + 1), text));
   }
 
   private static int positiveInt(String digits, String text) {

@@ -1,9 +1,9 @@
 package io.swarmtee.manifest;
 
+import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
-import java.time.DateTimeException;
 import java.time.temporal.ChronoField;
 import java.util.HashMap;
 import java.util.List;
@@ -13,9 +13,9 @@ import java.util.OptionalLong;
 
 /**
  * Every HLS tag this library understands (RFC 8216 and its successor draft, LL-HLS included). Each
- * constant is the one place that reads the tag ({@link #read}) and writes it ({@link #write}), so the
- * parser and the writer cannot drift apart. Tags not listed here are kept verbatim as
- * {@link Line.Unknown}.
+ * constant is the one place that reads the tag ({@link #read}) and writes it ({@link #write}), so
+ * the parser and the writer cannot drift apart. Tags not listed here are kept verbatim as {@link
+ * Line.Unknown}.
  */
 public enum Tag {
   VERSION("EXT-X-VERSION", Shape.INT, Scope.PLAYLIST),
@@ -47,7 +47,8 @@ public enum Tag {
   PART("EXT-X-PART", Shape.ATTRIBUTES, Scope.SEGMENT, "URI", "DURATION"),
 
   STREAM_INF("EXT-X-STREAM-INF", Shape.ATTRIBUTES, Scope.MASTER, "BANDWIDTH"),
-  I_FRAME_STREAM_INF("EXT-X-I-FRAME-STREAM-INF", Shape.ATTRIBUTES, Scope.MASTER, "BANDWIDTH", "URI"),
+  I_FRAME_STREAM_INF(
+      "EXT-X-I-FRAME-STREAM-INF", Shape.ATTRIBUTES, Scope.MASTER, "BANDWIDTH", "URI"),
   MEDIA("EXT-X-MEDIA", Shape.ATTRIBUTES, Scope.MASTER, "TYPE", "GROUP-ID", "NAME"),
   SESSION_DATA("EXT-X-SESSION-DATA", Shape.ATTRIBUTES, Scope.MASTER, "DATA-ID"),
   SESSION_KEY("EXT-X-SESSION-KEY", Shape.ATTRIBUTES, Scope.MASTER, "METHOD");
@@ -74,7 +75,9 @@ public enum Tag {
     }
   }
 
-  /** Where a tag may appear; decides master vs. media playlist and which segment a line belongs to. */
+  /**
+   * Where a tag may appear; decides master vs. media playlist and which segment a line belongs to.
+   */
   public enum Scope {
     /** Either kind of playlist, before the first segment or variant. */
     PLAYLIST,
@@ -86,33 +89,40 @@ public enum Tag {
     MASTER
   }
 
-  private enum AttributeType { INT, DECIMAL, SIGNED_DECIMAL, RESOLUTION, QUOTED }
+  private enum AttributeType {
+    INT,
+    DECIMAL,
+    SIGNED_DECIMAL,
+    RESOLUTION,
+    QUOTED
+  }
 
   /** Types of the attributes whose meaning does not depend on the tag; checked when present. */
-  private static final Map<String, AttributeType> ATTRIBUTE_TYPES = Map.ofEntries(
-      Map.entry("BANDWIDTH", AttributeType.INT),
-      Map.entry("AVERAGE-BANDWIDTH", AttributeType.INT),
-      Map.entry("PROGRAM-ID", AttributeType.INT),
-      Map.entry("RESOLUTION", AttributeType.RESOLUTION),
-      Map.entry("FRAME-RATE", AttributeType.DECIMAL),
-      Map.entry("CODECS", AttributeType.QUOTED),
-      Map.entry("URI", AttributeType.QUOTED),
-      Map.entry("GROUP-ID", AttributeType.QUOTED),
-      Map.entry("NAME", AttributeType.QUOTED),
-      Map.entry("DATA-ID", AttributeType.QUOTED),
-      Map.entry("ID", AttributeType.QUOTED),
-      Map.entry("DURATION", AttributeType.DECIMAL),
-      Map.entry("PLANNED-DURATION", AttributeType.DECIMAL),
-      Map.entry("TIME-OFFSET", AttributeType.SIGNED_DECIMAL),
-      Map.entry("PART-TARGET", AttributeType.DECIMAL),
-      Map.entry("CAN-SKIP-UNTIL", AttributeType.DECIMAL),
-      Map.entry("HOLD-BACK", AttributeType.DECIMAL),
-      Map.entry("PART-HOLD-BACK", AttributeType.DECIMAL),
-      Map.entry("SKIPPED-SEGMENTS", AttributeType.INT),
-      Map.entry("LAST-MSN", AttributeType.INT),
-      Map.entry("LAST-PART", AttributeType.INT),
-      Map.entry("BYTERANGE-START", AttributeType.INT),
-      Map.entry("BYTERANGE-LENGTH", AttributeType.INT));
+  private static final Map<String, AttributeType> ATTRIBUTE_TYPES =
+      Map.ofEntries(
+          Map.entry("BANDWIDTH", AttributeType.INT),
+          Map.entry("AVERAGE-BANDWIDTH", AttributeType.INT),
+          Map.entry("PROGRAM-ID", AttributeType.INT),
+          Map.entry("RESOLUTION", AttributeType.RESOLUTION),
+          Map.entry("FRAME-RATE", AttributeType.DECIMAL),
+          Map.entry("CODECS", AttributeType.QUOTED),
+          Map.entry("URI", AttributeType.QUOTED),
+          Map.entry("GROUP-ID", AttributeType.QUOTED),
+          Map.entry("NAME", AttributeType.QUOTED),
+          Map.entry("DATA-ID", AttributeType.QUOTED),
+          Map.entry("ID", AttributeType.QUOTED),
+          Map.entry("DURATION", AttributeType.DECIMAL),
+          Map.entry("PLANNED-DURATION", AttributeType.DECIMAL),
+          Map.entry("TIME-OFFSET", AttributeType.SIGNED_DECIMAL),
+          Map.entry("PART-TARGET", AttributeType.DECIMAL),
+          Map.entry("CAN-SKIP-UNTIL", AttributeType.DECIMAL),
+          Map.entry("HOLD-BACK", AttributeType.DECIMAL),
+          Map.entry("PART-HOLD-BACK", AttributeType.DECIMAL),
+          Map.entry("SKIPPED-SEGMENTS", AttributeType.INT),
+          Map.entry("LAST-MSN", AttributeType.INT),
+          Map.entry("LAST-PART", AttributeType.INT),
+          Map.entry("BYTERANGE-START", AttributeType.INT),
+          Map.entry("BYTERANGE-LENGTH", AttributeType.INT));
 
   private static final Map<String, Tag> BY_NAME = new HashMap<>();
 
@@ -122,13 +132,19 @@ public enum Tag {
     }
   }
 
-  /** ISO 8601 date-time with a mandatory offset written as {@code Z}, {@code +hh:mm}, {@code +hhmm} or {@code +hh}. */
-  private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
-      .parseCaseInsensitive()
-      .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
-      .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
-      .appendPattern("[XXX][XX][X]")
-      .toFormatter();
+  /**
+   * ISO 8601 date-time with a mandatory offset written as {@code Z}, {@code +hh:mm}, {@code +hhmm}
+   * or {@code +hh}.
+   */
+  private static final DateTimeFormatter DATE_TIME =
+      new DateTimeFormatterBuilder()
+          .parseCaseInsensitive()
+          .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .optionalEnd()
+          .appendPattern("[XXX][XX][X]")
+          .toFormatter();
 
   private final String tagName;
   private final Shape shape;
@@ -142,22 +158,30 @@ public enum Tag {
     this.required = List.of(required);
   }
 
-  /** @return the name as written after '#', e.g. {@code EXT-X-TARGETDURATION} */
+  /**
+   * @return the name as written after '#', e.g. {@code EXT-X-TARGETDURATION}
+   */
   public String tagName() {
     return tagName;
   }
 
-  /** @return how the value is written */
+  /**
+   * @return how the value is written
+   */
   public Shape shape() {
     return shape;
   }
 
-  /** @return where the tag may appear */
+  /**
+   * @return where the tag may appear
+   */
   public Scope scope() {
     return scope;
   }
 
-  /** @return the known tag called {@code name} (without '#'), if any */
+  /**
+   * @return the known tag called {@code name} (without '#'), if any
+   */
   public static Optional<Tag> byName(String name) {
     return Optional.ofNullable(BY_NAME.get(name));
   }
@@ -165,7 +189,8 @@ public enum Tag {
   /**
    * Reads this tag's value.
    *
-   * @param value the text after the colon (leading blanks already removed), or null if there was no colon
+   * @param value the text after the colon (leading blanks already removed), or null if there was no
+   *     colon
    * @return the typed line
    * @throws IllegalArgumentException with the reason if the value is not acceptable for this tag
    */
@@ -185,14 +210,21 @@ public enum Tag {
       case INF -> {
         int comma = value.indexOf(',');
         String duration = comma < 0 ? value : value.substring(0, comma);
-        yield new Line.Inf(AttributeList.parseDecimal(duration, "EXTINF duration", false),
+        yield new Line.Inf(
+            AttributeList.parseDecimal(duration, "EXTINF duration", false),
             comma < 0 ? Optional.empty() : Optional.of(value.substring(comma + 1)));
       }
       case BYTERANGE -> {
         int at = value.indexOf('@');
-        long length = AttributeList.parseDecimalInteger(at < 0 ? value : value.substring(0, at), tagName);
-        yield new Line.ByteRange(length, at < 0 ? OptionalLong.empty()
-            : OptionalLong.of(AttributeList.parseDecimalInteger(value.substring(at + 1), tagName + " offset")));
+        long length =
+            AttributeList.parseDecimalInteger(at < 0 ? value : value.substring(0, at), tagName);
+        yield new Line.ByteRange(
+            length,
+            at < 0
+                ? OptionalLong.empty()
+                : OptionalLong.of(
+                    AttributeList.parseDecimalInteger(
+                        value.substring(at + 1), tagName + " offset")));
       }
       case ATTRIBUTES -> new Line.Attributes(this, AttributeList.parse(value));
       case FLAG -> throw new AssertionError("handled above");
@@ -210,7 +242,7 @@ public enum Tag {
     }
     out.append('#').append(tagName);
     switch (line) {
-      case Line.Flag f -> { }
+      case Line.Flag f -> {}
       case Line.Int i -> out.append(':').append(i.value());
       case Line.Text t -> out.append(':').append(t.value());
       case Line.Inf inf -> {
@@ -271,19 +303,23 @@ public enum Tag {
     try {
       return OffsetDateTime.parse(text, DATE_TIME);
     } catch (DateTimeException e) {
-      throw new IllegalArgumentException("not an ISO 8601 date-time with offset: '" + text + "'", e);
+      throw new IllegalArgumentException(
+          "not an ISO 8601 date-time with offset: '" + text + "'", e);
     }
   }
 
   /** The two values of {@code EXT-X-PLAYLIST-TYPE}. */
   public enum PlaylistType {
-    EVENT, VOD;
+    EVENT,
+    VOD;
 
     static PlaylistType parse(String value) {
       return switch (value) {
         case "EVENT" -> EVENT;
         case "VOD" -> VOD;
-        default -> throw new IllegalArgumentException("EXT-X-PLAYLIST-TYPE must be EVENT or VOD: '" + value + "'");
+        default ->
+            throw new IllegalArgumentException(
+                "EXT-X-PLAYLIST-TYPE must be EVENT or VOD: '" + value + "'");
       };
     }
   }

@@ -25,37 +25,51 @@ public record Variant(List<Line> lines, String uri) {
     Lines.checkKind(lines, true);
   }
 
-  /** @return a variant of just {@code #EXT-X-STREAM-INF:<attributes>} and the URI */
+  /**
+   * @return a variant of just {@code #EXT-X-STREAM-INF:<attributes>} and the URI
+   */
   public static Variant of(AttributeList streamInf, String uri) {
     return new Variant(List.of(new Line.Attributes(Tag.STREAM_INF, streamInf)), uri);
   }
 
-  /** @return the {@code EXT-X-STREAM-INF} attributes */
+  /**
+   * @return the {@code EXT-X-STREAM-INF} attributes
+   */
   public AttributeList streamInf() {
     return Lines.firstAttributes(lines, Tag.STREAM_INF).orElseThrow();
   }
 
-  /** @return {@code BANDWIDTH} in bits per second */
+  /**
+   * @return {@code BANDWIDTH} in bits per second
+   */
   public long bandwidth() {
     return streamInf().integer("BANDWIDTH").orElseThrow();
   }
 
-  /** @return {@code AVERAGE-BANDWIDTH}, if written */
+  /**
+   * @return {@code AVERAGE-BANDWIDTH}, if written
+   */
   public OptionalLong averageBandwidth() {
     return streamInf().integer("AVERAGE-BANDWIDTH");
   }
 
-  /** @return {@code RESOLUTION}, if written */
+  /**
+   * @return {@code RESOLUTION}, if written
+   */
   public Optional<Resolution> resolution() {
     return streamInf().resolution("RESOLUTION");
   }
 
-  /** @return {@code CODECS}, if written */
+  /**
+   * @return {@code CODECS}, if written
+   */
   public Optional<String> codecs() {
     return streamInf().string("CODECS");
   }
 
-  /** @return {@code FRAME-RATE}, if written */
+  /**
+   * @return {@code FRAME-RATE}, if written
+   */
   public Optional<BigDecimal> frameRate() {
     return streamInf().decimal("FRAME-RATE");
   }

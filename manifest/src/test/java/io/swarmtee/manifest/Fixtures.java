@@ -26,12 +26,19 @@ final class Fixtures {
     }
   }
 
-  /** @return every *.m3u8 fixture as a path relative to the hls directory, e.g. {@code rfc8216/8.1_simple_media.m3u8} */
+  /**
+   * @return every *.m3u8 fixture as a path relative to the hls directory, e.g. {@code
+   *     rfc8216/8.1_simple_media.m3u8}
+   */
   static List<String> all() {
     Path root = root();
     try (Stream<Path> files = Files.walk(root)) {
-      List<String> names = files.filter(p -> p.toString().endsWith(".m3u8"))
-          .map(p -> root.relativize(p).toString().replace('\\', '/')).sorted().toList();
+      List<String> names =
+          files
+              .filter(p -> p.toString().endsWith(".m3u8"))
+              .map(p -> root.relativize(p).toString().replace('\\', '/'))
+              .sorted()
+              .toList();
       if (names.size() < 25) {
         throw new IllegalStateException("fixtures missing, found only " + names);
       }

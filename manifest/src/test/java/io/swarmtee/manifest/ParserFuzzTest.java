@@ -16,9 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Random mutations of every fixture (seeded per fixture, so a failure names a reproducible case): the
- * parser returns or throws {@link PlaylistParseException}, nothing else, within a time bound; whatever it
- * accepts it also writes back to an equal playlist.
+ * Random mutations of every fixture (seeded per fixture, so a failure names a reproducible case):
+ * the parser returns or throws {@link PlaylistParseException}, nothing else, within a time bound;
+ * whatever it accepts it also writes back to an equal playlist.
  */
 class ParserFuzzTest {
 
@@ -40,10 +40,12 @@ class ParserFuzzTest {
     for (int i = 0; i < CASES_PER_FIXTURE; i++) {
       byte[] mutated = mutate(original, random);
       String label = name + " seed " + seed + " case " + i;
-      boolean ok = assertTimeoutPreemptively(PER_CASE, () -> parsesOrRejects(mutated, label), label);
+      boolean ok =
+          assertTimeoutPreemptively(PER_CASE, () -> parsesOrRejects(mutated, label), label);
       accepted += ok ? 1 : 0;
     }
-    assertTrue(accepted > 0 && accepted < CASES_PER_FIXTURE,
+    assertTrue(
+        accepted > 0 && accepted < CASES_PER_FIXTURE,
         "mutations should be sometimes accepted, sometimes rejected; accepted " + accepted);
   }
 
@@ -69,9 +71,16 @@ class ParserFuzzTest {
       return false;
     }
     try {
-      assertEquals(fromString, Playlist.parse(fromString.write()), label + ": write/parse round trip");
+      assertEquals(
+          fromString, Playlist.parse(fromString.write()), label + ": write/parse round trip");
     } catch (PlaylistParseException e) {
-      fail(label + ": written playlist does not parse: " + e + "\n--- written ---\n" + fromString.write(), e);
+      fail(
+          label
+              + ": written playlist does not parse: "
+              + e
+              + "\n--- written ---\n"
+              + fromString.write(),
+          e);
     }
     if (fromStream != null) {
       assertEquals(fromString, fromStream, label + ": String and stream parsers disagree");
@@ -83,15 +92,16 @@ class ParserFuzzTest {
     byte[] bytes = original;
     int rounds = 1 + random.nextInt(3);
     for (int r = 0; r < rounds; r++) {
-      bytes = switch (random.nextInt(7)) {
-        case 0 -> flipByte(bytes, random);
-        case 1 -> editLines(bytes, random, 0);
-        case 2 -> editLines(bytes, random, 1);
-        case 3 -> editLines(bytes, random, 2);
-        case 4 -> Arrays.copyOf(bytes, bytes.length == 0 ? 0 : random.nextInt(bytes.length));
-        case 5 -> insertGarbage(bytes, random);
-        default -> garbleAttributes(bytes, random);
-      };
+      bytes =
+          switch (random.nextInt(7)) {
+            case 0 -> flipByte(bytes, random);
+            case 1 -> editLines(bytes, random, 0);
+            case 2 -> editLines(bytes, random, 1);
+            case 3 -> editLines(bytes, random, 2);
+            case 4 -> Arrays.copyOf(bytes, bytes.length == 0 ? 0 : random.nextInt(bytes.length));
+            case 5 -> insertGarbage(bytes, random);
+            default -> garbleAttributes(bytes, random);
+          };
     }
     return bytes;
   }
@@ -107,7 +117,8 @@ class ParserFuzzTest {
 
   /** 0 deletes a line, 1 duplicates one, 2 swaps two. */
   static byte[] editLines(byte[] bytes, Random random, int op) {
-    List<String> lines = new ArrayList<>(Arrays.asList(new String(bytes, StandardCharsets.UTF_8).split("\n", -1)));
+    List<String> lines =
+        new ArrayList<>(Arrays.asList(new String(bytes, StandardCharsets.UTF_8).split("\n", -1)));
     int i = random.nextInt(lines.size());
     switch (op) {
       case 0 -> lines.remove(i);

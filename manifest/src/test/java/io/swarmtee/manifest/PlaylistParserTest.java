@@ -22,7 +22,10 @@ class PlaylistParserTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       missing EXTM3U                 | #EXT-X-TARGETDURATION:2\\n#EXTINF:2,\\na.ts\\n                              | 1 | #EXTM3U
       empty input                    |                                                                          | 1 | empty
       EXTM3U not first               | \\n#EXTM3U\\n#EXT-X-TARGETDURATION:2\\n                                    | 1 | #EXTM3U
@@ -62,15 +65,19 @@ class PlaylistParserTest {
 
   @Test
   void parseMediaAndParseMasterRefuseTheOtherKind() {
-    assertThrows(PlaylistParseException.class, () -> MediaPlaylist.parse("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\na\n"));
+    assertThrows(
+        PlaylistParseException.class,
+        () -> MediaPlaylist.parse("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\na\n"));
     assertThrows(PlaylistParseException.class, () -> MasterPlaylist.parse(MEDIA));
   }
 
   @Test
   void toleratesWhatRealOriginsWrite() throws Exception {
-    MediaPlaylist p = MediaPlaylist.parse("\uFEFF#EXTM3U \r\n#EXT-X-TARGETDURATION: 6\r\n#EXT-X-PLAYLIST-TYPE: EVENT \r\n"
-        + "#EXTINF:5.97,\r\n#EXT-X-PROGRAM-DATE-TIME:2024-05-01T10:00:00+0200\r\n#EXT-X-SOMETHING-NEW\r\n"
-        + "seg.ts  \r\n\r\n\r\n");
+    MediaPlaylist p =
+        MediaPlaylist.parse(
+            "\uFEFF#EXTM3U \r\n#EXT-X-TARGETDURATION: 6\r\n#EXT-X-PLAYLIST-TYPE: EVENT \r\n"
+                + "#EXTINF:5.97,\r\n#EXT-X-PROGRAM-DATE-TIME:2024-05-01T10:00:00+0200\r\n#EXT-X-SOMETHING-NEW\r\n"
+                + "seg.ts  \r\n\r\n\r\n");
     assertEquals(6, p.targetDuration());
     assertEquals(Tag.PlaylistType.EVENT, p.playlistType().orElseThrow());
     MediaSegment s = p.segments().getFirst();
@@ -83,17 +90,26 @@ class PlaylistParserTest {
 
   @Test
   void programDateTimeOffsetForms() {
-    for (String t : List.of("2024-01-01T00:00:00Z", "2024-01-01T00:00:00.123Z", "2024-01-01T01:00:00+01:00",
-        "2024-01-01T01:00:00.5+0100", "2024-01-01T01:00:00+01", "2023-12-31T19:00:00.000000-05:00")) {
-      assertEquals(2024, Tag.parseDateTime(t).toInstant().atZone(java.time.ZoneOffset.UTC).getYear(), t);
+    for (String t :
+        List.of(
+            "2024-01-01T00:00:00Z",
+            "2024-01-01T00:00:00.123Z",
+            "2024-01-01T01:00:00+01:00",
+            "2024-01-01T01:00:00.5+0100",
+            "2024-01-01T01:00:00+01",
+            "2023-12-31T19:00:00.000000-05:00")) {
+      assertEquals(
+          2024, Tag.parseDateTime(t).toInstant().atZone(java.time.ZoneOffset.UTC).getYear(), t);
     }
   }
 
   @Test
   void stringLargerThanTheLimitIsRejectedBeforeScanning() {
     PlaylistParser small = PlaylistParser.create(100, 64);
-    PlaylistParseException e = assertThrows(PlaylistParseException.class,
-        () -> small.parse(MEDIA + "#EXTINF:2,\na.ts\n".repeat(20)));
+    PlaylistParseException e =
+        assertThrows(
+            PlaylistParseException.class,
+            () -> small.parse(MEDIA + "#EXTINF:2,\na.ts\n".repeat(20)));
     assertEquals(1, e.lineNumber());
     assertTrue(e.reason().contains("100 bytes"), e.reason());
   }
@@ -102,8 +118,10 @@ class PlaylistParserTest {
   void multiByteCharactersCountAsTheirUtf8Bytes() {
     PlaylistParser small = PlaylistParser.create(1000, 30);
     String title = "é".repeat(12); // line: 22 chars, 34 bytes
-    PlaylistParseException e = assertThrows(PlaylistParseException.class,
-        () -> small.parse(MEDIA + "#EXTINF:2," + title + "\na.ts\n"));
+    PlaylistParseException e =
+        assertThrows(
+            PlaylistParseException.class,
+            () -> small.parse(MEDIA + "#EXTINF:2," + title + "\na.ts\n"));
     assertEquals(3, e.lineNumber());
     assertTrue(e.reason().contains("longer than"), e.reason());
   }
@@ -111,7 +129,8 @@ class PlaylistParserTest {
   @Test
   void defaultLimitsAre4MiBAnd64KiB() throws Exception {
     String longTitle = "x".repeat(64 * 1024 - "#EXTINF:2,".length());
-    assertEquals(1, MediaPlaylist.parse(MEDIA + "#EXTINF:2," + longTitle + "\na.ts\n").segments().size());
+    assertEquals(
+        1, MediaPlaylist.parse(MEDIA + "#EXTINF:2," + longTitle + "\na.ts\n").segments().size());
     PlaylistParseException e = reject(MEDIA + "#EXTINF:2," + longTitle + "x\na.ts\n");
     assertEquals(3, e.lineNumber());
     String big = MEDIA + "#EXTINF:2,\na.ts\n".repeat((int) (PlaylistParser.DEFAULT_MAX_BYTES / 16));
@@ -121,8 +140,10 @@ class PlaylistParserTest {
 
   @Test
   void streamStopsReadingAtTheSizeLimit() {
-    CountingEndless in = new CountingEndless((MEDIA + "#EXTINF:2,\na.ts\n").getBytes(StandardCharsets.UTF_8),
-        "#EXTINF:2,\na.ts\n".getBytes(StandardCharsets.UTF_8));
+    CountingEndless in =
+        new CountingEndless(
+            (MEDIA + "#EXTINF:2,\na.ts\n").getBytes(StandardCharsets.UTF_8),
+            "#EXTINF:2,\na.ts\n".getBytes(StandardCharsets.UTF_8));
     PlaylistParser parser = PlaylistParser.create(1 << 20, 1024);
     PlaylistParseException e = assertThrows(PlaylistParseException.class, () -> parser.parse(in));
     assertTrue(e.reason().contains("larger than"), e.reason());
@@ -131,9 +152,12 @@ class PlaylistParserTest {
 
   @Test
   void streamStopsReadingAtAnOverlongLine() {
-    CountingEndless in = new CountingEndless((MEDIA + "#EXTINF:2,").getBytes(StandardCharsets.UTF_8),
-        "y".getBytes(StandardCharsets.UTF_8));
-    PlaylistParseException e = assertThrows(PlaylistParseException.class, () -> PlaylistParser.create().parse(in));
+    CountingEndless in =
+        new CountingEndless(
+            (MEDIA + "#EXTINF:2,").getBytes(StandardCharsets.UTF_8),
+            "y".getBytes(StandardCharsets.UTF_8));
+    PlaylistParseException e =
+        assertThrows(PlaylistParseException.class, () -> PlaylistParser.create().parse(in));
     assertEquals(3, e.lineNumber());
     assertTrue(e.reason().contains("longer than"), e.reason());
     assertTrue(in.count < PlaylistParser.DEFAULT_MAX_LINE_BYTES + 32 * 1024, "read " + in.count);
@@ -142,8 +166,10 @@ class PlaylistParserTest {
   @Test
   void invalidUtf8IsAParseErrorOnItsLine() {
     byte[] bytes = (MEDIA + "#EXTINF:2,\u00ff\na.ts\n").getBytes(StandardCharsets.ISO_8859_1);
-    PlaylistParseException e = assertThrows(PlaylistParseException.class,
-        () -> PlaylistParser.create().parse(new ByteArrayInputStream(bytes)));
+    PlaylistParseException e =
+        assertThrows(
+            PlaylistParseException.class,
+            () -> PlaylistParser.create().parse(new ByteArrayInputStream(bytes)));
     assertEquals(3, e.lineNumber());
     assertTrue(e.reason().contains("UTF-8"));
   }
@@ -151,7 +177,9 @@ class PlaylistParserTest {
   @Test
   void attributeListsKeepOrderAndSpellingAndAcceptBlanksAfterCommas() throws Exception {
     AttributeList a = AttributeList.parse("Z=1,A=\"x,y\", B=0x1F,C=-1.5");
-    assertEquals(List.of("Z", "A", "B", "C"), a.attributes().stream().map(AttributeList.Attribute::name).toList());
+    assertEquals(
+        List.of("Z", "A", "B", "C"),
+        a.attributes().stream().map(AttributeList.Attribute::name).toList());
     assertEquals("x,y", a.string("A").orElseThrow());
     assertEquals("Z=1,A=\"x,y\",B=0x1F,C=-1.5", a.toString());
     assertEquals(new BigDecimal("-1.5"), a.decimal("C").orElseThrow());
@@ -171,7 +199,9 @@ class PlaylistParserTest {
     }
 
     private byte at(long i) {
-      return i < prefix.length ? prefix[(int) i] : chunk[(int) ((i - prefix.length) % chunk.length)];
+      return i < prefix.length
+          ? prefix[(int) i]
+          : chunk[(int) ((i - prefix.length) % chunk.length)];
     }
 
     @Override

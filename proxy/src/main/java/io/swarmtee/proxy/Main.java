@@ -1,6 +1,7 @@
 package io.swarmtee.proxy;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -8,7 +9,6 @@ import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.swarmtee.proxy.archive.ArchiveModule;
 import io.swarmtee.proxy.bytes.ContentSource;
 import io.swarmtee.proxy.config.Config;
@@ -17,20 +17,13 @@ import io.swarmtee.proxy.config.ConfigParser;
 import io.swarmtee.proxy.config.Option;
 import io.swarmtee.proxy.config.Options;
 import io.swarmtee.proxy.metrics.EventLoopLag;
+import io.swarmtee.proxy.metrics.ExpositionHygiene;
+import io.swarmtee.proxy.wallet.ArchiveBitrate;
 import io.swarmtee.proxy.wallet.Wallet;
 import io.swarmtee.proxy.wallet.WalletCommands;
 import io.swarmtee.proxy.wallet.WalletConfig;
-import io.swarmtee.proxy.metrics.ExpositionHygiene;
-import io.swarmtee.tee.store.EmbeddedStore;
-import io.swarmtee.tee.store.StoreSync;
-import io.swarmtee.tee.store.SyncOptions;
-import io.swarmtee.tee.store.SyncReport;
-import io.swarmtee.proxy.wallet.ArchiveBitrate;
 import io.swarmtee.proxy.wallet.WalletModule;
 import io.swarmtee.proxy.web.WebModule;
-import io.swarmtee.wallet.IdentityException;
-import io.swarmtee.wallet.feed.FeedException;
-import io.swarmtee.wallet.postage.PostageException;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeClientOptions;
@@ -38,6 +31,13 @@ import io.swarmtee.tee.bee.UploadOptions;
 import io.swarmtee.tee.spool.PipelineOptions;
 import io.swarmtee.tee.spool.SegmentUploader;
 import io.swarmtee.tee.spool.UploadPipeline;
+import io.swarmtee.tee.store.EmbeddedStore;
+import io.swarmtee.tee.store.StoreSync;
+import io.swarmtee.tee.store.SyncOptions;
+import io.swarmtee.tee.store.SyncReport;
+import io.swarmtee.wallet.IdentityException;
+import io.swarmtee.wallet.feed.FeedException;
+import io.swarmtee.wallet.postage.PostageException;
 import io.swarmtee.wallet.postage.StampedUploader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -61,9 +61,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Command-line entry point of {@code swarmtee.jar}: {@code swarmtee [flags]} runs the server,
- * {@code swarmtee sync [flags]} pushes the embedded store to Bee, {@code swarmtee wallet new} creates a
- * keystore, {@code swarmtee postage estimate} prices archiving. Exit codes: 0 fine, 1 runtime
- * failure, 2 bad configuration (one line on stderr).
+ * {@code swarmtee sync [flags]} pushes the embedded store to Bee, {@code swarmtee wallet new}
+ * creates a keystore, {@code swarmtee postage estimate} prices archiving. Exit codes: 0 fine, 1
+ * runtime failure, 2 bad configuration (one line on stderr).
  */
 public final class Main {
 
@@ -89,39 +89,50 @@ public final class Main {
    * @return the exit code to use now: 0 when the server started or help was printed, 2 for a bad
    *     configuration, 1 when the server could not start
    */
-  public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+  public static int run(
+      List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
     String command = !args.isEmpty() && !args.get(0).startsWith("-") ? args.get(0) : "";
     List<String> flags = command.isEmpty() ? args : args.subList(1, args.size());
-    if ((command.equals("wallet") || command.equals("postage")) && !flags.isEmpty() && !flags.get(0).startsWith("-")) {
+    if ((command.equals("wallet") || command.equals("postage"))
+        && !flags.isEmpty()
+        && !flags.get(0).startsWith("-")) {
       command = command + " " + flags.get(0); // two-word commands: wallet new, postage estimate
       flags = flags.subList(1, flags.size());
     }
-    List<Option> options = switch (command) {
-      case "" -> Options.SERVER;
-      case "sync" -> Options.SYNC;
-      case "wallet new" -> Options.WALLET_NEW;
-      case "postage estimate" -> Options.POSTAGE_ESTIMATE;
-      default -> null;
-    };
+    List<Option> options =
+        switch (command) {
+          case "" -> Options.SERVER;
+          case "sync" -> Options.SYNC;
+          case "wallet new" -> Options.WALLET_NEW;
+          case "postage estimate" -> Options.POSTAGE_ESTIMATE;
+          default -> null;
+        };
     if (options == null) {
-      err.println("swarmtee: unknown command '" + command
-          + "' (commands: sync, wallet new, postage estimate; see --help)");
+      err.println(
+          "swarmtee: unknown command '"
+              + command
+              + "' (commands: sync, wallet new, postage estimate; see --help)");
       return BAD_CONFIG;
     }
     if (flags.contains("--help") || flags.contains("-h")) {
-      out.print(ConfigParser.help(command.isEmpty()
-          ? "usage: java -jar swarmtee.jar [sync] [flags]\n  (no command) run the origin shield and archiver"
-            + "\n  sync          upload what the embedded store in --data holds to --bee with --batch"
-            + "\n  wallet new    create a keystore (--keystore DIR --password-file FILE), print its address"
-            + "\n  postage estimate  stamps, batch depth and cost of --hours of video at --bitrate"
-          : "usage: java -jar swarmtee.jar " + command + " [flags]", options));
+      out.print(
+          ConfigParser.help(
+              command.isEmpty()
+                  ? "usage: java -jar swarmtee.jar [sync] [flags]\n  (no command) run the origin shield and archiver"
+                      + "\n  sync          upload what the embedded store in --data holds to --bee with --batch"
+                      + "\n  wallet new    create a keystore (--keystore DIR --password-file FILE), print its address"
+                      + "\n  postage estimate  stamps, batch depth and cost of --hours of video at --bitrate"
+                  : "usage: java -jar swarmtee.jar " + command + " [flags]",
+              options));
       return 0;
     }
     try {
       return switch (command) {
         case "sync" -> sync(flags, env, out, err);
-        case "wallet new" -> WalletCommands.walletNew(ConfigParser.parse(flags, env, options), out, err);
-        case "postage estimate" -> WalletCommands.estimate(ConfigParser.parse(flags, env, options), out, err);
+        case "wallet new" ->
+            WalletCommands.walletNew(ConfigParser.parse(flags, env, options), out, err);
+        case "postage estimate" ->
+            WalletCommands.estimate(ConfigParser.parse(flags, env, options), out, err);
         default -> {
           Config config = Config.load(flags, env);
           yield serve(config, WalletConfig.from(config.settings()), err);
@@ -134,11 +145,13 @@ public final class Main {
   }
 
   /**
-   * {@code sync}: pushes every tree of the embedded store under {@code --data} to {@code --bee} chunk by
-   * chunk with {@code --batch}, so the references in archive playlists written without Bee resolve on Bee.
-   * Resumable: progress is kept beside the store, a second run sends only what is missing.
+   * {@code sync}: pushes every tree of the embedded store under {@code --data} to {@code --bee}
+   * chunk by chunk with {@code --batch}, so the references in archive playlists written without Bee
+   * resolve on Bee. Resumable: progress is kept beside the store, a second run sends only what is
+   * missing.
    */
-  private static int sync(List<String> flags, Map<String, String> env, PrintStream out, PrintStream err)
+  private static int sync(
+      List<String> flags, Map<String, String> env, PrintStream out, PrintStream err)
       throws ConfigException {
     var settings = ConfigParser.parse(flags, env, Options.SYNC);
     Path data = settings.path(Options.DATA);
@@ -155,13 +168,31 @@ public final class Main {
     }
     Vertx vertx = Vertx.vertx();
     try {
-      EmbeddedStore store = EmbeddedStore.open(vertx, data.resolve("store")).await(60, TimeUnit.SECONDS);
-      BeeClient bee = BeeClient.create(vertx, BeeClientOptions.of(beeUrl.toString()).withDefaultBatchId(batch));
-      SyncReport report = StoreSync.create(vertx, store, bee, SyncOptions.forTarget(store, beeUrl, batch)
-          .withConcurrency(settings.integer(Options.UPLOAD_CONCURRENCY, 1, 256)))
-          .syncAll().await(7, TimeUnit.DAYS);
-      out.println("synced " + report.roots() + " trees to " + beeUrl + " (" + report.rootsAlreadySynced()
-          + " already there): " + report.chunksSent() + " chunks sent, " + report.chunksSkipped() + " skipped");
+      EmbeddedStore store =
+          EmbeddedStore.open(vertx, data.resolve("store")).await(60, TimeUnit.SECONDS);
+      BeeClient bee =
+          BeeClient.create(vertx, BeeClientOptions.of(beeUrl.toString()).withDefaultBatchId(batch));
+      SyncReport report =
+          StoreSync.create(
+                  vertx,
+                  store,
+                  bee,
+                  SyncOptions.forTarget(store, beeUrl, batch)
+                      .withConcurrency(settings.integer(Options.UPLOAD_CONCURRENCY, 1, 256)))
+              .syncAll()
+              .await(7, TimeUnit.DAYS);
+      out.println(
+          "synced "
+              + report.roots()
+              + " trees to "
+              + beeUrl
+              + " ("
+              + report.rootsAlreadySynced()
+              + " already there): "
+              + report.chunksSent()
+              + " chunks sent, "
+              + report.chunksSkipped()
+              + " skipped");
       return 0;
     } catch (Exception e) {
       err.println("swarmtee: sync stopped: " + e.getMessage() + " (run it again to resume)");
@@ -173,28 +204,38 @@ public final class Main {
 
   private static int serve(Config config, WalletConfig walletConfig, PrintStream err) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().meterFilter(ExpositionHygiene.FILTER); // promtool check metrics finds no problem
-    // JVM and process meters come from Micrometer's binders, Vert.x's own (pools, HTTP, event bus) from
+    registry
+        .config()
+        .meterFilter(ExpositionHygiene.FILTER); // promtool check metrics finds no problem
+    // JVM and process meters come from Micrometer's binders, Vert.x's own (pools, HTTP, event bus)
+    // from
     // vertx-micrometer-metrics writing into the same registry, so one scrape shows everything.
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    Vertx vertx =
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+            .withMetrics(new MicrometerMetricsFactory(registry))
+            .build();
     new NettyEventExecutorMetrics(((VertxInternal) vertx).nettyEventLoopGroup()).bindTo(registry);
     EventLoopLag.start(vertx, registry, Duration.ofSeconds(1));
-    // One Bee client for everything (uploads, /bytes, the wallet's postage and feeds): one set of timeouts,
+    // One Bee client for everything (uploads, /bytes, the wallet's postage and feeds): one set of
+    // timeouts,
     // one connection pool, one set of swarmtee_bee_* metrics.
-    Optional<BeeClient> bee = config.store().bee().map(url -> BeeClient.create(vertx, beeOptions(config, url, registry)));
+    Optional<BeeClient> bee =
+        config.store().bee().map(url -> BeeClient.create(vertx, beeOptions(config, url, registry)));
     Wallet wallet;
     try {
-      wallet = Wallet.open(vertx, walletConfig, bee, config.store().data(), registry, Clock.systemUTC())
-          .await(120, TimeUnit.SECONDS);
+      wallet =
+          Wallet.open(vertx, walletConfig, bee, config.store().data(), registry, Clock.systemUTC())
+              .await(120, TimeUnit.SECONDS);
     } catch (IdentityException | PostageException | FeedException e) {
-      err.println("swarmtee: " + e.getMessage()); // wrong password, corrupt keystore or state: one line
+      err.println(
+          "swarmtee: " + e.getMessage()); // wrong password, corrupt keystore or state: one line
       bee.ifPresent(BeeClient::close);
       vertx.close();
       return BAD_CONFIG;
@@ -204,53 +245,91 @@ public final class Main {
       vertx.close();
       return 1;
     }
-    // Without Bee, archives live in the embedded store under --data/store: /bytes reads the very instance
+    // Without Bee, archives live in the embedded store under --data/store: /bytes reads the very
+    // instance
     // the archiver writes to.
-    Optional<Future<EmbeddedStore>> embedded = bee.isPresent() ? Optional.empty()
-        : Optional.of(EmbeddedStore.open(vertx, config.store().data().resolve("store")));
-    Optional<ContentSource> content = bee.map(ContentSource::bee).or(() -> embedded.map(ContentSource::embedded));
-    Optional<UploadPipeline> uploads = bee.map(b -> UploadPipeline.create(vertx, pipelineOptions(config),
-        wallet.postage().<SegmentUploader>map(postage -> StampedUploader.create(b, UploadOptions.DEFAULT, postage))
-            .orElseGet(() -> SegmentUploader.bee(b, UploadOptions.DEFAULT)), registry));
+    Optional<Future<EmbeddedStore>> embedded =
+        bee.isPresent()
+            ? Optional.empty()
+            : Optional.of(EmbeddedStore.open(vertx, config.store().data().resolve("store")));
+    Optional<ContentSource> content =
+        bee.map(ContentSource::bee).or(() -> embedded.map(ContentSource::embedded));
+    Optional<UploadPipeline> uploads =
+        bee.map(
+            b ->
+                UploadPipeline.create(
+                    vertx,
+                    pipelineOptions(config),
+                    wallet
+                        .postage()
+                        .<SegmentUploader>map(
+                            postage -> StampedUploader.create(b, UploadOptions.DEFAULT, postage))
+                        .orElseGet(() -> SegmentUploader.bee(b, UploadOptions.DEFAULT)),
+                    registry));
     List<Function<ModuleContext, ProxyModule>> modules = new ArrayList<>();
     modules.add(ctx -> new WalletModule(ctx, wallet));
     if (config.archive().enabled()) {
-      // The archiver's master references go to the wallet's feeds; the wallet closes after the modules.
-      modules.add(embedded.map(store -> ArchiveModule.factory(wallet.archiveHooks(), store))
-          .orElseGet(() -> ArchiveModule.factory(wallet.archiveHooks())));
+      // The archiver's master references go to the wallet's feeds; the wallet closes after the
+      // modules.
+      modules.add(
+          embedded
+              .map(store -> ArchiveModule.factory(wallet.archiveHooks(), store))
+              .orElseGet(() -> ArchiveModule.factory(wallet.archiveHooks())));
     }
     modules.add(WebModule::new);
-    SwarmteeServer.Parts parts = new SwarmteeServer.Parts(registry, Ticker.systemTicker(), Clock.systemUTC(),
-        content, bee, uploads, modules);
+    SwarmteeServer.Parts parts =
+        new SwarmteeServer.Parts(
+            registry, Ticker.systemTicker(), Clock.systemUTC(), content, bee, uploads, modules);
     try {
-      SwarmteeServer server = SwarmteeServer.start(vertx, config, parts).await(60, TimeUnit.SECONDS);
+      SwarmteeServer server =
+          SwarmteeServer.start(vertx, config, parts).await(60, TimeUnit.SECONDS);
       if (config.archive().enabled()) {
-        ArchiveBitrate.start(vertx, registry, wallet); // postage shows hours of video at the current rate
+        ArchiveBitrate.start(
+            vertx, registry, wallet); // postage shows hours of video at the current rate
       }
-      LOG.info("swarmtee listening on {}:{}, upstream {}{}, archive {}", config.listen().host(), server.port(),
-          config.upstream(), config.playbackPrefix(), config.archive().enabled() ? "on" : "off");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        LOG.info("shutting down: draining requests for up to {} s", SHUTDOWN_GRACE.toSeconds());
-        try {
-          server.stop(SHUTDOWN_GRACE).await(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          LOG.warn("unclean shutdown: {}", e.toString());
-        }
-        wallet.close(); // after the modules: the archiver's final feed updates go through the wallet
-        try {
-          uploads.map(UploadPipeline::close).orElse(Future.succeededFuture()).await(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          LOG.warn("upload pipeline did not close cleanly: {}", e.toString());
-        }
-        bee.ifPresent(BeeClient::close);
-        // Awaited on its own: a future composed on an event loop could not complete once the loops stopped.
-        try {
-          vertx.close().await(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          LOG.warn("Vert.x did not close cleanly: {}", e.toString());
-        }
-        LOG.info("stopped");
-      }, "swarmtee-shutdown"));
+      LOG.info(
+          "swarmtee listening on {}:{}, upstream {}{}, archive {}",
+          config.listen().host(),
+          server.port(),
+          config.upstream(),
+          config.playbackPrefix(),
+          config.archive().enabled() ? "on" : "off");
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    LOG.info(
+                        "shutting down: draining requests for up to {} s",
+                        SHUTDOWN_GRACE.toSeconds());
+                    try {
+                      server
+                          .stop(SHUTDOWN_GRACE)
+                          .await(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                      LOG.warn("unclean shutdown: {}", e.toString());
+                    }
+                    wallet
+                        .close(); // after the modules: the archiver's final feed updates go through
+                    // the wallet
+                    try {
+                      uploads
+                          .map(UploadPipeline::close)
+                          .orElse(Future.succeededFuture())
+                          .await(10, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                      LOG.warn("upload pipeline did not close cleanly: {}", e.toString());
+                    }
+                    bee.ifPresent(BeeClient::close);
+                    // Awaited on its own: a future composed on an event loop could not complete
+                    // once the loops stopped.
+                    try {
+                      vertx.close().await(10, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+                    }
+                    LOG.info("stopped");
+                  },
+                  "swarmtee-shutdown"));
       return 0;
     } catch (Exception e) {
       LOG.error("swarmtee failed to start: {}", e.getMessage());
@@ -265,22 +344,31 @@ public final class Main {
   static final int PIPELINE_ATTEMPTS = 30_000;
 
   static PipelineOptions pipelineOptions(Config config) {
-    // Transient failures (Bee restarting, unreachable) are retried for as long as the spool holds the
-    // segment: capped backoff, and an attempt budget (~10 days at the 30 s cap) that no outage exhausts,
-    // so an accepted segment is never turned into a loss by waiting; permanent failures still fail at once.
+    // Transient failures (Bee restarting, unreachable) are retried for as long as the spool holds
+    // the
+    // segment: capped backoff, and an attempt budget (~10 days at the 30 s cap) that no outage
+    // exhausts,
+    // so an accepted segment is never turned into a loss by waiting; permanent failures still fail
+    // at once.
     PipelineOptions defaults = PipelineOptions.defaults(config.store().data().resolve("spool"));
     return defaults
         .withLimits(config.spool().maxBytes(), config.spool().maxSegments())
         .withConcurrency(config.spool().uploadConcurrency())
-        .withRetries(PIPELINE_ATTEMPTS, defaults.initialBackoff(), defaults.maxBackoff(), defaults.jitter());
+        .withRetries(
+            PIPELINE_ATTEMPTS, defaults.initialBackoff(), defaults.maxBackoff(), defaults.jitter());
   }
 
   static BeeClientOptions beeOptions(Config config, URI url, MeterRegistry registry) {
-    BeeClientOptions options = BeeClientOptions.of(url.toString())
-        .withConnectTimeout(config.timeouts().connect())
-        .withMaxConnections(Math.max(8, 2 * config.spool().uploadConcurrency()))
-        .withMeterRegistry(registry);
-    return config.store().batch().filter(b -> !b.equals("auto")).map(b -> options.withDefaultBatchId(BatchId.parse(b)))
+    BeeClientOptions options =
+        BeeClientOptions.of(url.toString())
+            .withConnectTimeout(config.timeouts().connect())
+            .withMaxConnections(Math.max(8, 2 * config.spool().uploadConcurrency()))
+            .withMeterRegistry(registry);
+    return config
+        .store()
+        .batch()
+        .filter(b -> !b.equals("auto"))
+        .map(b -> options.withDefaultBatchId(BatchId.parse(b)))
         .orElse(options);
   }
 }

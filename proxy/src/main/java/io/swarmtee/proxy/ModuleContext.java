@@ -11,8 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What {@code Main} hands to each {@link ProxyModule} it builds. New shared services (the embedded store)
- * are added as components here when they exist.
+ * What {@code Main} hands to each {@link ProxyModule} it builds. New shared services (the embedded
+ * store) are added as components here when they exist.
  *
  * @param vertx the one Vert.x instance
  * @param config the parsed configuration, including the module's own settings
@@ -21,10 +21,17 @@ import java.util.Optional;
  * @param admin guard for admin-only routes beyond the automatic {@code /api/*} write rule
  * @param bee the Bee client when {@code --bee} is set (playlist uploads, downloads)
  * @param uploads the durable upload pipeline for segments, when there is a store to upload to; NOT
- *     started: its one consumer (the archiver) calls {@code start(listener)}; {@code Main} closes it
+ *     started: its one consumer (the archiver) calls {@code start(listener)}; {@code Main} closes
+ *     it
  */
-public record ModuleContext(Vertx vertx, Config config, OriginShield shield, MeterRegistry registry,
-    AdminGuard admin, Optional<BeeClient> bee, Optional<UploadPipeline> uploads) {
+public record ModuleContext(
+    Vertx vertx,
+    Config config,
+    OriginShield shield,
+    MeterRegistry registry,
+    AdminGuard admin,
+    Optional<BeeClient> bee,
+    Optional<UploadPipeline> uploads) {
 
   public ModuleContext {
     Objects.requireNonNull(vertx, "vertx");

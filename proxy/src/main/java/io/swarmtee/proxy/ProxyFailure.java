@@ -4,8 +4,9 @@ import java.util.Objects;
 
 /**
  * A failure that carries the HTTP status it should be answered with. Thrown or used to fail futures
- * anywhere in the server; the router's failure handler ({@link io.swarmtee.proxy.http.ErrorResponses})
- * turns it into a one-line JSON body {@code {"code":502,"message":"..."}}. Anything else becomes 500.
+ * anywhere in the server; the router's failure handler ({@link
+ * io.swarmtee.proxy.http.ErrorResponses}) turns it into a one-line JSON body {@code
+ * {"code":502,"message":"..."}}. Anything else becomes 500.
  */
 public final class ProxyFailure extends RuntimeException {
 
@@ -27,7 +28,9 @@ public final class ProxyFailure extends RuntimeException {
     this.code = code;
   }
 
-  /** @return the HTTP status */
+  /**
+   * @return the HTTP status
+   */
   public int code() {
     return code;
   }

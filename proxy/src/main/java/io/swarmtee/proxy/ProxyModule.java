@@ -4,16 +4,16 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 
 /**
- * A part of the server that brings its own routes and lifecycle, e.g. the archiver
- * ({@code io.swarmtee.proxy.archive}) or the wallet. {@code Main} builds each module from a
- * {@link ModuleContext}, calls {@link #mount} once before the server listens, {@link #start} after it
+ * A part of the server that brings its own routes and lifecycle, e.g. the archiver ({@code
+ * io.swarmtee.proxy.archive}) or the wallet. {@code Main} builds each module from a {@link
+ * ModuleContext}, calls {@link #mount} once before the server listens, {@link #start} after it
  * listens, and {@link #stop} on shutdown (SIGTERM), after the server stopped accepting requests.
  *
  * <p>Routes are mounted on the root router, beside swarmtee's own ({@code /health}, {@code /ready},
- * {@code /metrics}, {@code /bytes/*}) and the origin shield (the playback prefix), which must not be
- * shadowed. Rules applied before any module sees a request: the path has passed
- * {@link io.swarmtee.proxy.http.PathGuard} (no dot segments, encoded slashes or control characters);
- * every {@code /api/*} request whose method is not GET, HEAD or OPTIONS already carried the admin token;
+ * {@code /metrics}, {@code /bytes/*}) and the origin shield (the playback prefix), which must not
+ * be shadowed. Rules applied before any module sees a request: the path has passed {@link
+ * io.swarmtee.proxy.http.PathGuard} (no dot segments, encoded slashes or control characters); every
+ * {@code /api/*} request whose method is not GET, HEAD or OPTIONS already carried the admin token;
  * failures ({@link ProxyFailure} or any exception, via {@code ctx.fail}) are answered in one place.
  */
 public interface ProxyModule {
@@ -21,16 +21,21 @@ public interface ProxyModule {
   /**
    * Adds this module's routes. Called once on the event loop of server start.
    *
-   * @param router the root router; the module may add sub-routers with {@code route("/x*").subRouter(...)}
+   * @param router the root router; the module may add sub-routers with {@code
+   *     route("/x*").subRouter(...)}
    */
   void mount(Router router);
 
-  /** @return completes when the module runs (e.g. resumed persisted work); a failure aborts start-up */
+  /**
+   * @return completes when the module runs (e.g. resumed persisted work); a failure aborts start-up
+   */
   default Future<Void> start() {
     return Future.succeededFuture();
   }
 
-  /** @return completes when the module stopped and flushed what it must keep; never fails start-up */
+  /**
+   * @return completes when the module stopped and flushed what it must keep; never fails start-up
+   */
   default Future<Void> stop() {
     return Future.succeededFuture();
   }

@@ -35,16 +35,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server of swarmtee: the origin shield under the playback prefix, {@code /health},
- * {@code /ready}, {@code /metrics}, and the routes of the {@link ProxyModule}s. Every request first
- * passes {@link PathGuard}; every request is counted in {@code swarmtee.http.*}.
+ * The HTTP server of swarmtee: the origin shield under the playback prefix, {@code /health}, {@code
+ * /ready}, {@code /metrics}, and the routes of the {@link ProxyModule}s. Every request first passes
+ * {@link PathGuard}; every request is counted in {@code swarmtee.http.*}.
  */
 public final class SwarmteeServer {
 
@@ -61,8 +61,14 @@ public final class SwarmteeServer {
    * @param uploads the upload pipeline, handed to modules (not started here)
    * @param modules factories of the modules to mount, in order
    */
-  public record Parts(PrometheusMeterRegistry registry, Ticker ticker, Clock clock, Optional<ContentSource> content,
-      Optional<BeeClient> bee, Optional<UploadPipeline> uploads, List<Function<ModuleContext, ProxyModule>> modules) {
+  public record Parts(
+      PrometheusMeterRegistry registry,
+      Ticker ticker,
+      Clock clock,
+      Optional<ContentSource> content,
+      Optional<BeeClient> bee,
+      Optional<UploadPipeline> uploads,
+      List<Function<ModuleContext, ProxyModule>> modules) {
     public Parts {
       Objects.requireNonNull(registry, "registry");
       Objects.requireNonNull(ticker, "ticker");
@@ -74,9 +80,13 @@ public final class SwarmteeServer {
     }
 
     /** Parts without a store or Bee: the shield and the given modules only. */
-    public static Parts of(PrometheusMeterRegistry registry, Ticker ticker, Clock clock,
+    public static Parts of(
+        PrometheusMeterRegistry registry,
+        Ticker ticker,
+        Clock clock,
         List<Function<ModuleContext, ProxyModule>> modules) {
-      return new Parts(registry, ticker, clock, Optional.empty(), Optional.empty(), Optional.empty(), modules);
+      return new Parts(
+          registry, ticker, clock, Optional.empty(), Optional.empty(), Optional.empty(), modules);
     }
   }
 
@@ -95,34 +105,52 @@ public final class SwarmteeServer {
     this.config = config;
     this.parts = parts;
     this.metrics = new ProxyMetrics(parts.registry());
-    this.shield = CoalescingShield.create(vertx, ShieldSettings.from(config), metrics, parts.ticker(), parts.clock());
+    this.shield =
+        CoalescingShield.create(
+            vertx, ShieldSettings.from(config), metrics, parts.ticker(), parts.clock());
     this.admin = AdminGuard.create(config.adminToken());
-    this.probe = vertx.createHttpClient(new HttpClientOptions().setMetricsName("swarmtee-ready-probe")
-        .setConnectTimeout((int) config.timeouts().connect().toMillis()).setKeepAlive(false));
+    this.probe =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setMetricsName("swarmtee-ready-probe")
+                .setConnectTimeout((int) config.timeouts().connect().toMillis())
+                .setKeepAlive(false));
   }
 
   /**
-   * Builds the modules, mounts everything, listens on {@code config.listen()} and starts the modules.
+   * Builds the modules, mounts everything, listens on {@code config.listen()} and starts the
+   * modules.
    *
    * @return the running server; fails if the port cannot be bound or a module fails to start
    */
   public static Future<SwarmteeServer> start(Vertx vertx, Config config, Parts parts) {
-    SwarmteeServer s = new SwarmteeServer(Objects.requireNonNull(vertx, "vertx"), Objects.requireNonNull(config),
-        Objects.requireNonNull(parts));
+    SwarmteeServer s =
+        new SwarmteeServer(
+            Objects.requireNonNull(vertx, "vertx"),
+            Objects.requireNonNull(config),
+            Objects.requireNonNull(parts));
     return s.listen().map(s);
   }
 
   private Future<Void> listen() {
-    ModuleContext context = new ModuleContext(vertx, config, shield, parts.registry(), admin, parts.bee(),
-        parts.uploads());
+    ModuleContext context =
+        new ModuleContext(
+            vertx, config, shield, parts.registry(), admin, parts.bee(), parts.uploads());
     parts.modules().forEach(factory -> modules.add(factory.apply(context)));
     Router router = router();
-    HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(config.h2c())
-        .setCompressionSupported(false).setMaxInitialLineLength(PathGuard.MAX_PATH + 4096)
-        // A viewer that stops reading (or vanishes without a FIN) would otherwise hold its connection, its
-        // stream and the object it was reading forever: no byte either way for this long closes it.
-        .setIdleTimeout((int) config.timeouts().viewerIdle().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-    return vertx.createHttpServer(options)
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHttp2ClearTextEnabled(config.h2c())
+            .setCompressionSupported(false)
+            .setMaxInitialLineLength(PathGuard.MAX_PATH + 4096)
+            // A viewer that stops reading (or vanishes without a FIN) would otherwise hold its
+            // connection, its
+            // stream and the object it was reading forever: no byte either way for this long closes
+            // it.
+            .setIdleTimeout((int) config.timeouts().viewerIdle().toMillis())
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    return vertx
+        .createHttpServer(options)
         .requestHandler(request -> accept(router, request))
         .listen(config.listen().port(), config.listen().host())
         .onSuccess(s -> server = s)
@@ -130,29 +158,36 @@ public final class SwarmteeServer {
         .mapEmpty();
   }
 
-  /** @return the port listened on (the real one when 0 was configured) */
+  /**
+   * @return the port listened on (the real one when 0 was configured)
+   */
   public int port() {
     return server.actualPort();
   }
 
-  /** @return the origin shield, as handed to modules */
+  /**
+   * @return the origin shield, as handed to modules
+   */
   public CoalescingShield shield() {
     return shield;
   }
 
   /**
-   * Stops accepting connections, lets requests in progress finish within {@code grace}, then stops the
-   * modules and the upstream client.
+   * Stops accepting connections, lets requests in progress finish within {@code grace}, then stops
+   * the modules and the upstream client.
    */
   public Future<Void> stop(Duration grace) {
-    Future<Void> closed = server == null ? Future.succeededFuture()
-        : server.shutdown(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    Future<Void> closed =
+        server == null
+            ? Future.succeededFuture()
+            : server.shutdown(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     return closed
         .eventually(() -> Future.join(modules.stream().map(ProxyModule::stop).toList()))
-        .eventually(() -> {
-          shield.close();
-          return probe.close();
-        })
+        .eventually(
+            () -> {
+              shield.close();
+              return probe.close();
+            })
         .mapEmpty();
   }
 
@@ -162,12 +197,18 @@ public final class SwarmteeServer {
     String method = request.method().name();
     HttpServerResponse response = request.response();
     boolean[] counted = {false};
-    Runnable count = () -> {
-      if (!counted[0]) {
-        counted[0] = true;
-        metrics.request(kind, method, response.getStatusCode(), System.nanoTime() - start, response.bytesWritten());
-      }
-    };
+    Runnable count =
+        () -> {
+          if (!counted[0]) {
+            counted[0] = true;
+            metrics.request(
+                kind,
+                method,
+                response.getStatusCode(),
+                System.nanoTime() - start,
+                response.bytesWritten());
+          }
+        };
     response.endHandler(v -> count.run());
     response.closeHandler(v -> count.run());
     try {
@@ -177,7 +218,8 @@ public final class SwarmteeServer {
       return;
     }
     if (request.method() == HttpMethod.OPTIONS) {
-      // Preflights are answered here, for every path: a route would make Vert.x answer 405 instead of
+      // Preflights are answered here, for every path: a route would make Vert.x answer 405 instead
+      // of
       // 404 for unknown paths.
       Cors.preflight(request);
       return;
@@ -190,7 +232,8 @@ public final class SwarmteeServer {
       return ProxyMetrics.Kind.OTHER;
     } else if (path.startsWith(config.playbackPrefix())) {
       ObjectKind k = ObjectKind.of(path);
-      return k == ObjectKind.PLAYLIST ? ProxyMetrics.Kind.PLAYLIST
+      return k == ObjectKind.PLAYLIST
+          ? ProxyMetrics.Kind.PLAYLIST
           : k.segment() ? ProxyMetrics.Kind.SEGMENT : ProxyMetrics.Kind.OTHER;
     } else if (path.startsWith("/bytes/")) {
       return ProxyMetrics.Kind.BYTES;
@@ -206,22 +249,35 @@ public final class SwarmteeServer {
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
     router.get("/ready").handler(this::ready);
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(parts.registry().scrape()));
+    router
+        .get("/metrics")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .end(parts.registry().scrape()));
     // Reads of the API are public; anything that changes state needs the admin token.
-    router.route("/api/*").handler(ctx -> {
-      HttpMethod m = ctx.request().method();
-      if (m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS) {
-        ctx.next();
-      } else {
-        admin.handle(ctx);
-      }
-    });
-    router.route("/bytes/:ref").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(parts.content()
-        .<io.vertx.core.Handler<RoutingContext>>map(BytesHandler::create)
-        .orElse(ctx -> ctx.fail(new ProxyFailure(503, "no content store configured"))));
+    router
+        .route("/api/*")
+        .handler(
+            ctx -> {
+              HttpMethod m = ctx.request().method();
+              if (m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS) {
+                ctx.next();
+              } else {
+                admin.handle(ctx);
+              }
+            });
+    router
+        .route("/bytes/:ref")
+        .method(HttpMethod.GET)
+        .method(HttpMethod.HEAD)
+        .handler(
+            parts
+                .content()
+                .<io.vertx.core.Handler<RoutingContext>>map(BytesHandler::create)
+                .orElse(ctx -> ctx.fail(new ProxyFailure(503, "no content store configured"))));
     modules.forEach(module -> module.mount(router));
     router.route(config.playbackPrefix() + "*").handler(shield.viewerHandler());
     router.route().failureHandler(ErrorResponses::handle);
@@ -232,39 +288,66 @@ public final class SwarmteeServer {
 
   private void ready(RoutingContext ctx) {
     List<Future<String>> checks = new ArrayList<>();
-    checks.add(upstreamReachable().map(v -> (String) null).recover(e -> Future.succeededFuture(
-        "upstream " + config.upstream() + " unreachable: " + e.getMessage())));
-    parts.content().ifPresent(content -> checks.add(content.ready().map(v -> (String) null)
-        .recover(e -> Future.succeededFuture("store: " + e.getMessage()))));
+    checks.add(
+        upstreamReachable()
+            .map(v -> (String) null)
+            .recover(
+                e ->
+                    Future.succeededFuture(
+                        "upstream " + config.upstream() + " unreachable: " + e.getMessage())));
+    parts
+        .content()
+        .ifPresent(
+            content ->
+                checks.add(
+                    content
+                        .ready()
+                        .map(v -> (String) null)
+                        .recover(e -> Future.succeededFuture("store: " + e.getMessage()))));
     for (ProxyModule module : modules) {
-      checks.add(module.ready().map(v -> (String) null)
-          .recover(e -> Future.succeededFuture(String.valueOf(e.getMessage()))));
+      checks.add(
+          module
+              .ready()
+              .map(v -> (String) null)
+              .recover(e -> Future.succeededFuture(String.valueOf(e.getMessage()))));
     }
-    Future.join(checks).onComplete(ar -> {
-      JsonArray reasons = new JsonArray();
-      checks.stream().map(Future::result).filter(Objects::nonNull).forEach(reasons::add);
-      if (reasons.isEmpty()) {
-        json(ctx, 200, new JsonObject().put("status", "ready"));
-      } else {
-        json(ctx, 503, new JsonObject().put("status", "unready").put("reasons", reasons));
-      }
-    });
+    Future.join(checks)
+        .onComplete(
+            ar -> {
+              JsonArray reasons = new JsonArray();
+              checks.stream().map(Future::result).filter(Objects::nonNull).forEach(reasons::add);
+              if (reasons.isEmpty()) {
+                json(ctx, 200, new JsonObject().put("status", "ready"));
+              } else {
+                json(ctx, 503, new JsonObject().put("status", "unready").put("reasons", reasons));
+              }
+            });
   }
 
   /** Any HTTP answer of the upstream (even 404) proves it is reachable. */
   private Future<Void> upstreamReachable() {
-    String url = config.upstreamStatus().map(Object::toString).orElse(config.upstream().resolve("/").toString());
-    return probe.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
-            .setConnectTimeout(config.timeouts().connect().toMillis())
-            .setIdleTimeout(config.timeouts().firstByte().toMillis()))
+    String url =
+        config
+            .upstreamStatus()
+            .map(Object::toString)
+            .orElse(config.upstream().resolve("/").toString());
+    return probe
+        .request(
+            new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setAbsoluteURI(url)
+                .setConnectTimeout(config.timeouts().connect().toMillis())
+                .setIdleTimeout(config.timeouts().firstByte().toMillis()))
         .compose(req -> req.send())
         .compose(resp -> resp.body())
         .mapEmpty();
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end(body.encode() + "\n");
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(body.encode() + "\n");
   }
-
 }

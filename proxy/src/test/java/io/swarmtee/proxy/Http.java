@@ -14,21 +14,38 @@ import io.vertx.core.internal.http.HttpClientInternal;
 public record Http(int status, MultiMap headers, Buffer body, HttpVersion version) {
 
   /**
-   * Sends a request with optional header name/value pairs and reads the whole response. The exchange runs
-   * on an event loop even when called from the test thread: a pooled connection completes
-   * {@code client.request} at once, and handlers then attached from a foreign thread race with the response
-   * arriving on the event loop (a lost end, a hung test).
+   * Sends a request with optional header name/value pairs and reads the whole response. The
+   * exchange runs on an event loop even when called from the test thread: a pooled connection
+   * completes {@code client.request} at once, and handlers then attached from a foreign thread race
+   * with the response arriving on the event loop (a lost end, a hung test).
    */
-  public static Future<Http> send(HttpClient client, HttpMethod method, int port, String path, String... headers) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path);
+  public static Future<Http> send(
+      HttpClient client, HttpMethod method, int port, String path, String... headers) {
+    RequestOptions options =
+        new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path);
     for (int i = 0; i < headers.length; i += 2) {
       options.addHeader(headers[i], headers[i + 1]);
     }
     Promise<Http> result = Promise.promise();
-    ((HttpClientInternal) client).vertx().getOrCreateContext().runOnContext(v -> client.request(options)
-        .compose(req -> req.send())
-        .compose(resp -> resp.body().map(body -> new Http(resp.statusCode(), resp.headers(), body, resp.version())))
-        .onComplete(result));
+    ((HttpClientInternal) client)
+        .vertx()
+        .getOrCreateContext()
+        .runOnContext(
+            v ->
+                client
+                    .request(options)
+                    .compose(req -> req.send())
+                    .compose(
+                        resp ->
+                            resp.body()
+                                .map(
+                                    body ->
+                                        new Http(
+                                            resp.statusCode(),
+                                            resp.headers(),
+                                            body,
+                                            resp.version())))
+                    .onComplete(result));
     return result.future();
   }
 

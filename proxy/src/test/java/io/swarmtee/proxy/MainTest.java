@@ -18,24 +18,34 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(List<String> args) {
-    return Main.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+    return Main.run(
+        args,
+        Map.of(),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   @Test
   void theServersUploadPipelineOutlastsAnyBeeOutage(@TempDir Path data) throws Exception {
-    var options = Main.pipelineOptions(io.swarmtee.proxy.TestServers.config("http://127.0.0.1:9", data,
-        "--spool-max-segments", "77", "--upload-concurrency", "3"));
+    var options =
+        Main.pipelineOptions(
+            io.swarmtee.proxy.TestServers.config(
+                "http://127.0.0.1:9",
+                data,
+                "--spool-max-segments",
+                "77",
+                "--upload-concurrency",
+                "3"));
     assertEquals(77, options.maxSpoolSegments());
     assertEquals(3, options.concurrency());
-    // At the capped backoff the attempt budget lasts days, not the minutes the library default allows.
+    // At the capped backoff the attempt budget lasts days, not the minutes the library default
+    // allows.
     java.time.Duration budget = options.maxBackoff().multipliedBy(options.maxAttempts());
     assertTrue(budget.compareTo(java.time.Duration.ofDays(7)) > 0, budget.toString());
   }
@@ -68,8 +78,18 @@ class MainTest {
   void childProcessExitsWithTwoOnUnusableDataDirectory() throws Exception {
     Path file = Files.writeString(tmp.resolve("plain-file"), "x");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "--data", file.toString(), "--listen", "127.0.0.1:0").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "--data",
+                file.toString(),
+                "--listen",
+                "127.0.0.1:0")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child finished");
     String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(2, p.exitValue(), stderr);

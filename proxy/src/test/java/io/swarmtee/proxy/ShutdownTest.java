@@ -22,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class ShutdownTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void drainsTheRequestInProgress(Vertx vertx) throws Exception {
@@ -32,14 +31,20 @@ class ShutdownTest {
     Promise<Void> requested = Promise.promise();
     Promise<Void> release = Promise.promise();
     TestUpstream upstream = TestUpstream.start(vertx).await(10, TimeUnit.SECONDS);
-    upstream.route(segment, req -> {
-      var resp = TestUpstream.livepeerHeaders(req).putHeader("Content-Length", String.valueOf(body.length()));
-      resp.write(body.getBuffer(0, 1000));
-      requested.complete();
-      release.future().onSuccess(v -> resp.end(body.getBuffer(1000, body.length())));
-    });
-    SwarmteeServer server = TestServers.start(vertx, TestServers.config(upstream.url(), tmp),
-        new TestServers.FakeTicker()).await(10, TimeUnit.SECONDS);
+    upstream.route(
+        segment,
+        req -> {
+          var resp =
+              TestUpstream.livepeerHeaders(req)
+                  .putHeader("Content-Length", String.valueOf(body.length()));
+          resp.write(body.getBuffer(0, 1000));
+          requested.complete();
+          release.future().onSuccess(v -> resp.end(body.getBuffer(1000, body.length())));
+        });
+    SwarmteeServer server =
+        TestServers.start(
+                vertx, TestServers.config(upstream.url(), tmp), new TestServers.FakeTicker())
+            .await(10, TimeUnit.SECONDS);
     int port = server.port();
     HttpClient client = vertx.createHttpClient();
     Future<Http> inProgress = Http.get(client, port, segment);
@@ -47,8 +52,10 @@ class ShutdownTest {
 
     Future<Void> stopped = server.stop(Duration.ofSeconds(30));
     assertFalse(stopped.isComplete(), "waits for the request in progress");
-    assertThrows(Exception.class, () -> Http.get(vertx.createHttpClient(), port, "/health")
-        .await(10, TimeUnit.SECONDS), "no new connections once stopping");
+    assertThrows(
+        Exception.class,
+        () -> Http.get(vertx.createHttpClient(), port, "/health").await(10, TimeUnit.SECONDS),
+        "no new connections once stopping");
     release.complete();
     Http r = inProgress.await(10, TimeUnit.SECONDS);
     assertEquals(200, r.status());

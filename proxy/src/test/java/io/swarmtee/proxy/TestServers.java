@@ -35,10 +35,14 @@ public final class TestServers {
     }
   }
 
-  /** @return a configuration listening on 127.0.0.1:0 in front of {@code upstream}, plus {@code flags} */
+  /**
+   * @return a configuration listening on 127.0.0.1:0 in front of {@code upstream}, plus {@code
+   *     flags}
+   */
   public static Config config(String upstream, Path data, String... flags) {
-    List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:0", "--upstream", upstream,
-        "--data", data.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of("--listen", "127.0.0.1:0", "--upstream", upstream, "--data", data.toString()));
     args.addAll(List.of(flags));
     try {
       return Config.load(args, Map.of());
@@ -47,15 +51,24 @@ public final class TestServers {
     }
   }
 
-  public static Future<SwarmteeServer> start(Vertx vertx, Config config, Ticker ticker, PrometheusMeterRegistry registry) {
-    return SwarmteeServer.start(vertx, config,
-        SwarmteeServer.Parts.of(registry, ticker, Clock.systemUTC(), List.of()));
+  public static Future<SwarmteeServer> start(
+      Vertx vertx, Config config, Ticker ticker, PrometheusMeterRegistry registry) {
+    return SwarmteeServer.start(
+        vertx, config, SwarmteeServer.Parts.of(registry, ticker, Clock.systemUTC(), List.of()));
   }
 
   public static Future<SwarmteeServer> start(Vertx vertx, Config config, ContentSource content) {
-    return SwarmteeServer.start(vertx, config, new SwarmteeServer.Parts(
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new FakeTicker(), Clock.systemUTC(),
-        Optional.of(content), Optional.empty(), Optional.empty(), List.of()));
+    return SwarmteeServer.start(
+        vertx,
+        config,
+        new SwarmteeServer.Parts(
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            new FakeTicker(),
+            Clock.systemUTC(),
+            Optional.of(content),
+            Optional.empty(),
+            Optional.empty(),
+            List.of()));
   }
 
   public static Future<SwarmteeServer> start(Vertx vertx, Config config, Ticker ticker) {

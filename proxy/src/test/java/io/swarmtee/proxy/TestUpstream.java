@@ -28,10 +28,15 @@ public final class TestUpstream {
   /** Starts on a free loopback port. */
   public static Future<TestUpstream> start(Vertx vertx) {
     TestUpstream t = new TestUpstream();
-    return vertx.createHttpServer().requestHandler(t::handle).listen(0, "127.0.0.1").map(s -> {
-      t.server = s;
-      return t;
-    });
+    return vertx
+        .createHttpServer()
+        .requestHandler(t::handle)
+        .listen(0, "127.0.0.1")
+        .map(
+            s -> {
+              t.server = s;
+              return t;
+            });
   }
 
   private void handle(HttpServerRequest request) {
@@ -73,13 +78,17 @@ public final class TestUpstream {
     return this;
   }
 
-  /** @return requests received for {@code path} */
+  /**
+   * @return requests received for {@code path}
+   */
   public int count(String path) {
     AtomicInteger c = counts.get(path);
     return c == null ? 0 : c.get();
   }
 
-  /** @return every request received, in order */
+  /**
+   * @return every request received, in order
+   */
   public List<HttpServerRequest> requests() {
     return List.copyOf(seen);
   }

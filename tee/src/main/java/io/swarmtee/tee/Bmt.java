@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binary Merkle tree hashing of one chunk payload (FACTS.md §3): the payload zero-padded to 4096 bytes
- * is split into 128 segments of 32 bytes, hashed pairwise up 7 levels with Keccak-256.
+ * Binary Merkle tree hashing of one chunk payload (FACTS.md §3): the payload zero-padded to 4096
+ * bytes is split into 128 segments of 32 bytes, hashed pairwise up 7 levels with Keccak-256.
  *
  * <p>Subtrees that lie wholly in the zero padding are never hashed: their roots are the constants
  * {@link #ZERO_HASHES}, so a short chunk costs about as many permutations as it has 64-byte pairs.
@@ -18,8 +18,10 @@ final class Bmt {
 
   /** Computes a BMT root; the scalar code below or {@link SimdBmt}. */
   interface RootFunction {
-    /** Writes the BMT root of {@code payload[off..off+len)} to {@code out[oo..oo+32)}; the caller has
-     * checked the ranges and {@code 1 ≤ len ≤ 4096}. */
+    /**
+     * Writes the BMT root of {@code payload[off..off+len)} to {@code out[oo..oo+32)}; the caller
+     * has checked the ranges and {@code 1 ≤ len ≤ 4096}.
+     */
     void root(byte[] payload, int off, int len, byte[] out, int oo);
   }
 
@@ -37,13 +39,20 @@ final class Bmt {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Bmt.class);
-  /** Creates the SIMD root function, or null when the Vector API is absent, too narrow or disabled. */
+
+  /**
+   * Creates the SIMD root function, or null when the Vector API is absent, too narrow or disabled.
+   */
   private static final Supplier<RootFunction> SIMD = simdFactory();
 
   private final long[] scratch = new long[25];
   private final RootFunction simd;
-  /** Node hashes of the level being built; level 1 needs 64 nodes, each later level half as many. */
+
+  /**
+   * Node hashes of the level being built; level 1 needs 64 nodes, each later level half as many.
+   */
   private final byte[] nodes = new byte[Chunks.CHUNK_SIZE / 2];
+
   private final byte[] tail = new byte[2 * SEGMENT];
   private final byte[] root = new byte[SEGMENT];
 
@@ -51,7 +60,9 @@ final class Bmt {
     this(SIMD);
   }
 
-  /** @param simdFactory the SIMD root function to use, or null for the scalar path */
+  /**
+   * @param simdFactory the SIMD root function to use, or null for the scalar path
+   */
   Bmt(Supplier<RootFunction> simdFactory) {
     this.simd = simdFactory == null ? null : simdFactory.get();
   }
@@ -112,7 +123,8 @@ final class Bmt {
   }
 
   /**
-   * Writes the content address {@code keccak256(span_le8 ‖ bmtRoot(payload))} to {@code out[oo..oo+32)}.
+   * Writes the content address {@code keccak256(span_le8 ‖ bmtRoot(payload))} to {@code
+   * out[oo..oo+32)}.
    *
    * @throws IllegalArgumentException if {@code len > 4096}
    */
@@ -122,12 +134,16 @@ final class Bmt {
     Keccak256.hashSpanned(span, root, 0, out, oo, scratch);
   }
 
-  /** @return a copy of the root of a height-h subtree over zeros (h = 0: a zero segment) */
+  /**
+   * @return a copy of the root of a height-h subtree over zeros (h = 0: a zero segment)
+   */
   static byte[] zeroHash(int height) {
     return ZERO_HASHES[height].clone();
   }
 
-  /** @return how roots are computed in this JVM, e.g. {@code "simd, 8 lanes"} or {@code "scalar"} */
+  /**
+   * @return how roots are computed in this JVM, e.g. {@code "simd, 8 lanes"} or {@code "scalar"}
+   */
   static String implementation() {
     return SIMD == null ? "scalar" : "simd, " + simdLanes() + " lanes";
   }

@@ -10,6 +10,7 @@ final class BytesTreeHasher implements SwarmHasher {
 
   private static final int CHUNK = Chunks.CHUNK_SIZE;
   private static final int REF = SwarmReference.LENGTH;
+
   /** Levels 1..11 cover any span a long can count (4096 · 128^9 > 2^63). */
   private static final int MAX_LEVELS = 12;
 
@@ -17,8 +18,10 @@ final class BytesTreeHasher implements SwarmHasher {
   private final Bmt bmt = new Bmt();
   private final byte[] leaf = new byte[CHUNK];
   private final byte[] address = new byte[REF];
+
   /** {@code levels[i]}: references waiting to become an intermediate chunk at height i (≥ 1). */
   private final byte[][] levels = new byte[MAX_LEVELS][];
+
   private final int[] counts = new int[MAX_LEVELS];
   private final long[] spans = new long[MAX_LEVELS];
   private int leafLen;
@@ -109,7 +112,8 @@ final class BytesTreeHasher implements SwarmHasher {
         wrap(level);
       }
     }
-    throw new IllegalStateException("no root after " + length + " bytes"); // unreachable: a leaf was pushed
+    throw new IllegalStateException(
+        "no root after " + length + " bytes"); // unreachable: a leaf was pushed
   }
 
   private void fillLeaf(int n) {

@@ -6,24 +6,26 @@ import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
- * Content-addressed chunks (CAC) as Swarm defines them (FACTS.md §3): a payload of at most 4096 bytes
- * with an 8-byte little-endian span, addressed by {@code keccak256(span ‖ bmtRoot(payload))}.
+ * Content-addressed chunks (CAC) as Swarm defines them (FACTS.md §3): a payload of at most 4096
+ * bytes with an 8-byte little-endian span, addressed by {@code keccak256(span ‖ bmtRoot(payload))}.
  *
  * <p>The span is the number of data bytes the chunk stands for: the payload length for a leaf, the
- * total of its subtree for an intermediate chunk. It is an unsigned 64-bit number; this class does not
- * check it against the payload, so it can also address chunks whose span says something else (as
- * Bee's tests do).
+ * total of its subtree for an intermediate chunk. It is an unsigned 64-bit number; this class does
+ * not check it against the payload, so it can also address chunks whose span says something else
+ * (as Bee's tests do).
  *
  * <p>All methods are static and thread-safe: each thread hashes with its own reusable work buffers,
- * so verifying chunk after chunk (as the embedded store does on every read) allocates nothing but the
- * result.
+ * so verifying chunk after chunk (as the embedded store does on every read) allocates nothing but
+ * the result.
  */
 public final class Chunks {
 
   /** Maximum payload of one chunk in bytes. */
   public static final int CHUNK_SIZE = 4096;
+
   /** Length of the little-endian span prefix in bytes. */
   public static final int SPAN_SIZE = 8;
+
   /** How many child references fit in one intermediate chunk. */
   public static final int BRANCHES = CHUNK_SIZE / SwarmReference.LENGTH;
 
@@ -76,8 +78,8 @@ public final class Chunks {
   }
 
   /**
-   * Builds a chunk's wire form {@code span(8, little-endian) ‖ payload}, the body of Bee's
-   * {@code POST /chunks} and {@code POST /soc}.
+   * Builds a chunk's wire form {@code span(8, little-endian) ‖ payload}, the body of Bee's {@code
+   * POST /chunks} and {@code POST /soc}.
    *
    * @return a new array of {@code 8 + len} bytes
    * @throws IllegalArgumentException if {@code len > 4096}
@@ -104,8 +106,8 @@ public final class Chunks {
   }
 
   /**
-   * Says how this JVM computes BMT roots: {@code "simd, N lanes"} when it runs with
-   * {@code --add-modules jdk.incubator.vector} on a CPU with 256-bit or wider vectors (several times
+   * Says how this JVM computes BMT roots: {@code "simd, N lanes"} when it runs with {@code
+   * --add-modules jdk.incubator.vector} on a CPU with 256-bit or wider vectors (several times
    * faster), else {@code "scalar"}. Results are identical either way; {@code -Dswarmtee.simd=false}
    * forces the scalar path.
    */

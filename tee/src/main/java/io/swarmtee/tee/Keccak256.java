@@ -9,15 +9,16 @@ import java.util.Objects;
 
 /**
  * Ethereum's Keccak-256: Keccak[r=1088, c=512] with the original {@code 0x01} padding, as used for
- * Swarm chunk addresses and Ethereum signatures. This is <em>not</em> NIST SHA3-256, which pads with
- * {@code 0x06} and yields different digests.
+ * Swarm chunk addresses and Ethereum signatures. This is <em>not</em> NIST SHA3-256, which pads
+ * with {@code 0x06} and yields different digests.
  *
  * <p>Two ways to use it:
+ *
  * <ul>
- *   <li>{@link #hash(byte[]...)}: one-shot over the concatenation of its arguments; thread-safe.</li>
- *   <li>an instance from {@link #Keccak256()}: {@link #update(byte[], int, int) update} any number of
- *       times, then {@link #digest(byte[], int) digest}, which also resets it for the next message.
- *       An instance is <em>not</em> thread-safe; give each thread its own.</li>
+ *   <li>{@link #hash(byte[]...)}: one-shot over the concatenation of its arguments; thread-safe.
+ *   <li>an instance from {@link #Keccak256()}: {@link #update(byte[], int, int) update} any number
+ *       of times, then {@link #digest(byte[], int) digest}, which also resets it for the next
+ *       message. An instance is <em>not</em> thread-safe; give each thread its own.
  * </ul>
  *
  * <p>Full 136-byte blocks are absorbed straight from the caller's array or buffer (no copy, no
@@ -27,12 +28,15 @@ public final class Keccak256 {
 
   /** Digest length in bytes. */
   public static final int DIGEST_LENGTH = 32;
+
   /** Rate in bytes: how many input bytes one permutation absorbs. */
   static final int RATE = 136;
+
   private static final int RATE_LANES = RATE / 8;
 
   private static final VarHandle LE_LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   /** Little-endian whatever the buffer's own {@link ByteBuffer#order()} says. */
   private static final VarHandle LE_LONG_BUFFER =
       MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -156,7 +160,10 @@ public final class Keccak256 {
     reset();
   }
 
-  /** @return the digest of everything absorbed since the last reset (a new array); resets this hasher */
+  /**
+   * @return the digest of everything absorbed since the last reset (a new array); resets this
+   *     hasher
+   */
   public byte[] digest() {
     byte[] out = new byte[DIGEST_LENGTH];
     digest(out, 0);
@@ -170,11 +177,12 @@ public final class Keccak256 {
   }
 
   /**
-   * Keccak-256 of exactly 64 bytes, {@code left[lo..lo+32) ‖ right[ro..ro+32)}, into {@code out[oo..)}:
-   * the inner node of a binary Merkle tree. One permutation, no buffering; {@code scratch} is a
-   * 25-lane work array owned by the caller.
+   * Keccak-256 of exactly 64 bytes, {@code left[lo..lo+32) ‖ right[ro..ro+32)}, into {@code
+   * out[oo..)}: the inner node of a binary Merkle tree. One permutation, no buffering; {@code
+   * scratch} is a 25-lane work array owned by the caller.
    */
-  static void hashPair(byte[] left, int lo, byte[] right, int ro, byte[] out, int oo, long[] scratch) {
+  static void hashPair(
+      byte[] left, int lo, byte[] right, int ro, byte[] out, int oo, long[] scratch) {
     long[] s = scratch;
     s[0] = (long) LE_LONG.get(left, lo);
     s[1] = (long) LE_LONG.get(left, lo + 8);
@@ -227,9 +235,12 @@ public final class Keccak256 {
     permute(s);
   }
 
-  // Round constants and rotation offsets follow FIPS 202 §3.2; theta, rho, pi and chi are written out
+  // Round constants and rotation offsets follow FIPS 202 §3.2; theta, rho, pi and chi are written
+  // out
   // per lane so the JIT keeps the state in registers instead of indexing arrays.
-  /** @return a copy of the 24 round constants (for {@link SimdBmt}) */
+  /**
+   * @return a copy of the 24 round constants (for {@link SimdBmt})
+   */
   static long[] roundConstants() {
     return RC.clone();
   }
@@ -249,14 +260,35 @@ public final class Keccak256 {
    * Keccak-f[1600] on {@code s} (25 lanes, lane x + 5y). The state lives in locals {@code aXY} for
    * the 24 rounds; each round computes one output plane at a time (theta and rho-pi into five
    * {@code b}, then chi) into the other set of locals {@code eXY}, so two rounds per iteration swap
-   * the roles and no lane is copied. Column parities for the next theta are taken from the fresh plane.
+   * the roles and no lane is copied. Column parities for the next theta are taken from the fresh
+   * plane.
    */
   static void permute(long[] s) {
-    long a00 = s[0]; long a10 = s[1]; long a20 = s[2]; long a30 = s[3]; long a40 = s[4];
-    long a01 = s[5]; long a11 = s[6]; long a21 = s[7]; long a31 = s[8]; long a41 = s[9];
-    long a02 = s[10]; long a12 = s[11]; long a22 = s[12]; long a32 = s[13]; long a42 = s[14];
-    long a03 = s[15]; long a13 = s[16]; long a23 = s[17]; long a33 = s[18]; long a43 = s[19];
-    long a04 = s[20]; long a14 = s[21]; long a24 = s[22]; long a34 = s[23]; long a44 = s[24];
+    long a00 = s[0];
+    long a10 = s[1];
+    long a20 = s[2];
+    long a30 = s[3];
+    long a40 = s[4];
+    long a01 = s[5];
+    long a11 = s[6];
+    long a21 = s[7];
+    long a31 = s[8];
+    long a41 = s[9];
+    long a02 = s[10];
+    long a12 = s[11];
+    long a22 = s[12];
+    long a32 = s[13];
+    long a42 = s[14];
+    long a03 = s[15];
+    long a13 = s[16];
+    long a23 = s[17];
+    long a33 = s[18];
+    long a43 = s[19];
+    long a04 = s[20];
+    long a14 = s[21];
+    long a24 = s[22];
+    long a34 = s[23];
+    long a44 = s[24];
     long e00, e10, e20, e30, e40;
     long e01, e11, e21, e31, e41;
     long e02, e12, e22, e32, e42;
@@ -390,10 +422,30 @@ public final class Keccak256 {
       c3 = a30 ^ a31 ^ a32 ^ a33 ^ a34;
       c4 = a40 ^ a41 ^ a42 ^ a43 ^ a44;
     }
-    s[0] = a00; s[1] = a10; s[2] = a20; s[3] = a30; s[4] = a40;
-    s[5] = a01; s[6] = a11; s[7] = a21; s[8] = a31; s[9] = a41;
-    s[10] = a02; s[11] = a12; s[12] = a22; s[13] = a32; s[14] = a42;
-    s[15] = a03; s[16] = a13; s[17] = a23; s[18] = a33; s[19] = a43;
-    s[20] = a04; s[21] = a14; s[22] = a24; s[23] = a34; s[24] = a44;
+    s[0] = a00;
+    s[1] = a10;
+    s[2] = a20;
+    s[3] = a30;
+    s[4] = a40;
+    s[5] = a01;
+    s[6] = a11;
+    s[7] = a21;
+    s[8] = a31;
+    s[9] = a41;
+    s[10] = a02;
+    s[11] = a12;
+    s[12] = a22;
+    s[13] = a32;
+    s[14] = a42;
+    s[15] = a03;
+    s[16] = a13;
+    s[17] = a23;
+    s[18] = a33;
+    s[19] = a43;
+    s[20] = a04;
+    s[21] = a14;
+    s[22] = a24;
+    s[23] = a34;
+    s[24] = a44;
   }
 }

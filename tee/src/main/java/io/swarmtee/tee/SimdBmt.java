@@ -16,25 +16,28 @@ import jdk.incubator.vector.VectorSpecies;
  * vector lane runs its own Keccak-f[1600] over one 64-byte pair, so a 4096-byte chunk takes about
  * 128 / LANES permutations' worth of instructions instead of 128.
  *
- * <p>Only loaded when the JVM runs with {@code --add-modules jdk.incubator.vector} (Bmt decides, after
- * checking this class against the scalar path). Works on little-endian {@code long} lanes: the payload
- * is converted once, each level's digests are regrouped into the next level's messages.
+ * <p>Only loaded when the JVM runs with {@code --add-modules jdk.incubator.vector} (Bmt decides,
+ * after checking this class against the scalar path). Works on little-endian {@code long} lanes:
+ * the payload is converted once, each level's digests are regrouped into the next level's messages.
  * Reusable, not thread-safe.
  */
 final class SimdBmt implements Bmt.RootFunction {
 
   private static final VectorSpecies<Long> S = LongVector.SPECIES_PREFERRED;
+
   /** Pair hashes per vector operation. */
   static final int LANES = S.length();
 
   private static final VarHandle LE_LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long[] RC = Keccak256.roundConstants();
+
   /** {@code ZERO_LONGS[h]}: root of a height-h subtree over zeros, as 4 little-endian lanes. */
   private static final long[][] ZERO_LONGS = new long[Bmt.DEPTH + 1][4];
 
   static {
-    // Computed here rather than taken from Bmt: Bmt's static initialiser creates a SimdBmt, and this
+    // Computed here rather than taken from Bmt: Bmt's static initialiser creates a SimdBmt, and
+    // this
     // class must be complete by then whichever of the two is initialised first.
     byte[] zero = new byte[32];
     for (int h = 0; h <= Bmt.DEPTH; h++) {
@@ -45,7 +48,10 @@ final class SimdBmt implements Bmt.RootFunction {
     }
   }
 
-  /** Pairs on the widest level; arrays are laid out lane-major: lane i of pair p at {@code i * PAIRS + p}. */
+  /**
+   * Pairs on the widest level; arrays are laid out lane-major: lane i of pair p at {@code i * PAIRS
+   * + p}.
+   */
   private static final int PAIRS = Chunks.CHUNK_SIZE / 64;
 
   // Messages (8 lanes per pair) and digests (4 lanes per node), lane-major so that one vector load
@@ -99,12 +105,13 @@ final class SimdBmt implements Bmt.RootFunction {
   }
 
   /**
-   * Keccak-256 of the {@link #LANES} 64-byte messages of pairs {@code p0 .. p0 + LANES} in
-   * {@code in} into their digests in {@code out} (both lane-major). Same round structure as
-   * {@link Keccak256#permute}, one message per vector lane.
+   * Keccak-256 of the {@link #LANES} 64-byte messages of pairs {@code p0 .. p0 + LANES} in {@code
+   * in} into their digests in {@code out} (both lane-major). Same round structure as {@link
+   * Keccak256#permute}, one message per vector lane.
    *
    * <p>Constants are built in place and the round constants come in as an argument on purpose: with
-   * {@code static final} vector fields or array, C2 left the vectors boxed (GBs/s of garbage, 5x slower).
+   * {@code static final} vector fields or array, C2 left the vectors boxed (GBs/s of garbage, 5x
+   * slower).
    */
   private static void hashPairs(long[] in, long[] out, int p0, long[] rc) {
     LongVector a00 = LongVector.fromArray(S, in, 0 * PAIRS + p0);

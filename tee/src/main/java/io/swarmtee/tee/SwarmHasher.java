@@ -8,8 +8,8 @@ import java.util.Objects;
  * Computes the Swarm reference Bee's {@code POST /bytes} returns for the same content (redundancy
  * level 0, unencrypted), incrementally: bytes are hashed as they arrive, in 4096-byte leaf chunks
  * whose addresses are collected into intermediate chunks of up to 128 references (span = data bytes
- * below), a lone last reference on a level is carried up unchanged, and content of at most 4096 bytes
- * is addressed by its single chunk (FACTS.md §3).
+ * below), a lone last reference on a level is carried up unchanged, and content of at most 4096
+ * bytes is addressed by its single chunk (FACTS.md §3).
  *
  * <p>Memory is bounded whatever the content length: one 4 KiB leaf buffer plus one 4 KiB buffer per
  * tree level (a 10 MB segment needs three levels).
@@ -23,7 +23,9 @@ import java.util.Objects;
  */
 public interface SwarmHasher {
 
-  /** @return a hasher that computes only the reference */
+  /**
+   * @return a hasher that computes only the reference
+   */
   static SwarmHasher create() {
     return new BytesTreeHasher(ChunkSink.NONE);
   }
@@ -81,7 +83,9 @@ public interface SwarmHasher {
    */
   SwarmHasher update(Buffer data);
 
-  /** @return how many bytes were hashed so far */
+  /**
+   * @return how many bytes were hashed so far
+   */
   long length();
 
   /**

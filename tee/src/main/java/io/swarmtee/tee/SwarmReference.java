@@ -14,6 +14,7 @@ public record SwarmReference(byte[] bytes) {
 
   /** Length in bytes of a plain reference. */
   public static final int LENGTH = 32;
+
   /** Length in bytes of an encrypted reference. */
   public static final int ENCRYPTED_LENGTH = 64;
 
@@ -22,7 +23,8 @@ public record SwarmReference(byte[] bytes) {
   public SwarmReference {
     Objects.requireNonNull(bytes, "bytes");
     if (bytes.length != LENGTH && bytes.length != ENCRYPTED_LENGTH) {
-      throw new IllegalArgumentException("a Swarm reference has 32 or 64 bytes, not " + bytes.length);
+      throw new IllegalArgumentException(
+          "a Swarm reference has 32 or 64 bytes, not " + bytes.length);
     }
     bytes = bytes.clone();
   }
@@ -35,7 +37,8 @@ public record SwarmReference(byte[] bytes) {
   public static SwarmReference parse(String hex) {
     Objects.requireNonNull(hex, "hex");
     if (hex.length() != 2 * LENGTH && hex.length() != 2 * ENCRYPTED_LENGTH) {
-      throw new IllegalArgumentException("a Swarm reference has 64 or 128 hex digits, not " + hex.length());
+      throw new IllegalArgumentException(
+          "a Swarm reference has 64 or 128 hex digits, not " + hex.length());
     }
     try {
       return new SwarmReference(HEX.parseHex(hex));
@@ -44,7 +47,9 @@ public record SwarmReference(byte[] bytes) {
     }
   }
 
-  /** @return true if {@code hex} is a well-formed reference; never throws */
+  /**
+   * @return true if {@code hex} is a well-formed reference; never throws
+   */
   public static boolean isValid(String hex) {
     if (hex == null || (hex.length() != 2 * LENGTH && hex.length() != 2 * ENCRYPTED_LENGTH)) {
       return false;
@@ -57,18 +62,24 @@ public record SwarmReference(byte[] bytes) {
     return true;
   }
 
-  /** @return a copy of the reference bytes */
+  /**
+   * @return a copy of the reference bytes
+   */
   @Override
   public byte[] bytes() {
     return bytes.clone();
   }
 
-  /** @return lower-case hex, 64 or 128 digits */
+  /**
+   * @return lower-case hex, 64 or 128 digits
+   */
   public String hex() {
     return HEX.formatHex(bytes);
   }
 
-  /** @return true for a 64-byte (encrypted) reference */
+  /**
+   * @return true for a 64-byte (encrypted) reference
+   */
   public boolean encrypted() {
     return bytes.length == ENCRYPTED_LENGTH;
   }

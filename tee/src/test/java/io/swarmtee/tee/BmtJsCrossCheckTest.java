@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Cross-checks {@link SwarmHasher} against an independent implementation, npm
  * {@code @fairdatasociety/bmt-js} (pinned in tools/js, run through tools/js/bmt-hash.js), on seeded
- * random content of random lengths up to 3 MiB and on every boundary of the chunk tree. Node runs once
- * for the whole batch. Needs node and {@code npm ci} in tools/js ({@code bash .ci/install.sh}); fails
- * without them.
+ * random content of random lengths up to 3 MiB and on every boundary of the chunk tree. Node runs
+ * once for the whole batch. Needs node and {@code npm ci} in tools/js ({@code bash
+ * .ci/install.sh}); fails without them.
  */
 class BmtJsCrossCheckTest {
 
@@ -77,20 +77,28 @@ class BmtJsCrossCheckTest {
     Map<Path, SwarmReference> theirs = runBmtJs(script, List.copyOf(ours.keySet()));
     assertEquals(ours.keySet(), theirs.keySet(), "bmt-hash.js answered for other files");
     List<Executable> checks = new ArrayList<>();
-    ours.forEach((file, ref) -> checks.add(() -> assertEquals(theirs.get(file), ref, file.getFileName().toString())));
+    ours.forEach(
+        (file, ref) ->
+            checks.add(() -> assertEquals(theirs.get(file), ref, file.getFileName().toString())));
     assertAll(checks);
   }
 
-  private Map<Path, SwarmReference> runBmtJs(Path script, List<Path> files) throws IOException, InterruptedException {
+  private Map<Path, SwarmReference> runBmtJs(Path script, List<Path> files)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("node", script.toString()));
     files.forEach(f -> command.add(f.toString()));
     Path out = dir.resolve("bmt-js.out");
     Path err = dir.resolve("bmt-js.err");
     Process node;
     try {
-      node = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      node =
+          new ProcessBuilder(command)
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
     } catch (IOException e) {
-      throw new AssertionError("cannot start node (" + e.getMessage() + "): run bash .ci/install.sh", e);
+      throw new AssertionError(
+          "cannot start node (" + e.getMessage() + "): run bash .ci/install.sh", e);
     }
     if (!node.waitFor(3, TimeUnit.MINUTES)) {
       node.destroyForcibly();

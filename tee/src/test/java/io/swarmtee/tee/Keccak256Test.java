@@ -34,10 +34,13 @@ class Keccak256Test {
 
   @Test
   void ethereumVectors() {
-    assertEquals("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470", keccak(new byte[0]));
-    assertEquals("4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45",
+    assertEquals(
+        "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470", keccak(new byte[0]));
+    assertEquals(
+        "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45",
         keccak("abc".getBytes(StandardCharsets.US_ASCII)));
-    assertEquals("4d741b6f1eb29cb2a9b9911c82f56fa8d73b04959d3d9d222895df6c0b28aa15",
+    assertEquals(
+        "4d741b6f1eb29cb2a9b9911c82f56fa8d73b04959d3d9d222895df6c0b28aa15",
         keccak("The quick brown fox jumps over the lazy dog".getBytes(StandardCharsets.US_ASCII)));
   }
 
@@ -48,11 +51,11 @@ class Keccak256Test {
    */
   @ParameterizedTest(name = "{0} bytes")
   @CsvSource({
-      "135, cbdfd9dee5faad3818d6b06f95a219fd290b0e1706f6a82e5a595b9ce9faca62",
-      "136, 7ce759f1ab7f9ce437719970c26b0a66ff11fe3e38e17df89cf5d29c7d7f807e",
-      "137, ac73d4fae68b8453f764007c1a20ce95994187861f0c3227a3a8e99a73a3b1db",
-      "272, 8e2476e65823b24d96ebe239f2c1534cdf763e689e2410c3b1cb0c74e6177bfc",
-      "1000, af692982e84a5a9688359025660a7857cd28ee7c8d867cfa1677baf2e6d1f63b",
+    "135, cbdfd9dee5faad3818d6b06f95a219fd290b0e1706f6a82e5a595b9ce9faca62",
+    "136, 7ce759f1ab7f9ce437719970c26b0a66ff11fe3e38e17df89cf5d29c7d7f807e",
+    "137, ac73d4fae68b8453f764007c1a20ce95994187861f0c3227a3a8e99a73a3b1db",
+    "272, 8e2476e65823b24d96ebe239f2c1534cdf763e689e2410c3b1cb0c74e6177bfc",
+    "1000, af692982e84a5a9688359025660a7857cd28ee7c8d867cfa1677baf2e6d1f63b",
   })
   void blockBoundaries(int length, String expected) {
     assertEquals(expected, keccak(ramp(length)));
@@ -112,11 +115,12 @@ class Keccak256Test {
       int off = 0;
       while (off < data.length) {
         int n = Math.min(data.length - off, random.nextInt(400));
-        ByteBuffer view = switch (trial % 3) {
-          case 0 -> direct.slice(off, n).order(ByteOrder.BIG_ENDIAN);
-          case 1 -> direct.asReadOnlyBuffer().position(off).limit(off + n);
-          default -> ByteBuffer.wrap(data).asReadOnlyBuffer().position(off).limit(off + n);
-        };
+        ByteBuffer view =
+            switch (trial % 3) {
+              case 0 -> direct.slice(off, n).order(ByteOrder.BIG_ENDIAN);
+              case 1 -> direct.asReadOnlyBuffer().position(off).limit(off + n);
+              default -> ByteBuffer.wrap(data).asReadOnlyBuffer().position(off).limit(off + n);
+            };
         k.update(view);
         assertEquals(0, view.remaining());
         off += n;
@@ -139,7 +143,9 @@ class Keccak256Test {
   void resetForgetsInput() {
     Keccak256 k = new Keccak256().update(ramp(300));
     k.reset();
-    assertEquals("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470", HEX.formatHex(k.digest()));
+    assertEquals(
+        "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470",
+        HEX.formatHex(k.digest()));
   }
 
   @Test
@@ -154,8 +160,12 @@ class Keccak256Test {
       assertArrayEquals(Keccak256.hash(pair), out);
 
       long span = random.nextLong();
-      byte[] spanned = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN)
-          .putLong(span).put(pair, 0, 32).array();
+      byte[] spanned =
+          ByteBuffer.allocate(40)
+              .order(ByteOrder.LITTLE_ENDIAN)
+              .putLong(span)
+              .put(pair, 0, 32)
+              .array();
       Keccak256.hashSpanned(span, pair, 0, out, 0, scratch);
       assertArrayEquals(Keccak256.hash(spanned), out);
     }

@@ -9,15 +9,16 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Vector API path against the scalar one. tee's tests run with
- * {@code --add-modules jdk.incubator.vector} (see tee/pom.xml), so the vector tests exercise
- * {@link SimdBmt} wherever the CPU has 256-bit vectors, and this class compares both directly.
+ * The Vector API path against the scalar one. tee's tests run with {@code --add-modules
+ * jdk.incubator.vector} (see tee/pom.xml), so the vector tests exercise {@link SimdBmt} wherever
+ * the CPU has 256-bit vectors, and this class compares both directly.
  */
 class SimdBmtTest {
 
   @Test
   void testJvmHasTheVectorModule() {
-    assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
+    assertTrue(
+        ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
         "surefire must run tee's tests with --add-modules jdk.incubator.vector");
     String expected = SimdBmt.LANES >= 4 ? "simd, " + SimdBmt.LANES + " lanes" : "scalar";
     assertEquals(expected, Chunks.implementation());
@@ -38,7 +39,8 @@ class SimdBmtTest {
       int off = random.nextInt(buffer.length - len + 1);
       scalar.scalarRoot(buffer, off, len, expected, 0);
       simd.root(buffer, off, len, actual, 3);
-      assertArrayEquals(expected, Arrays.copyOfRange(actual, 3, 35), "length " + len + " at " + off);
+      assertArrayEquals(
+          expected, Arrays.copyOfRange(actual, 3, 35), "length " + len + " at " + off);
     }
     scalar.scalarRoot(buffer, 0, Chunks.CHUNK_SIZE, expected, 0);
     simd.root(buffer, 0, Chunks.CHUNK_SIZE, actual, 0);

@@ -40,7 +40,9 @@ class SwarmHasherTest {
   @Test
   void incrementalEqualsOneShotForRandomSplits() {
     Random random = new Random(3);
-    int[] lengths = {0, 1, 4095, 4096, 4097, 128 * CHUNK, 128 * CHUNK + 1, 129 * CHUNK + 77, 700_001};
+    int[] lengths = {
+      0, 1, 4095, 4096, 4097, 128 * CHUNK, 128 * CHUNK + 1, 129 * CHUNK + 77, 700_001
+    };
     for (int length : lengths) {
       byte[] data = random(random, length);
       SwarmReference expected = SwarmHasher.hash(data);
@@ -69,12 +71,26 @@ class SwarmHasherTest {
    * equals finish(), and the chunks alone rebuild the content (the tree is complete).
    */
   @ParameterizedTest(name = "{0} bytes")
-  @ValueSource(ints = {0, 5, 4096, 4097, 8192, 524_288, 524_289, 528_384, 1_000_000, 128 * 128 * CHUNK + 4096 + 1})
+  @ValueSource(
+      ints = {
+        0,
+        5,
+        4096,
+        4097,
+        8192,
+        524_288,
+        524_289,
+        528_384,
+        1_000_000,
+        128 * 128 * CHUNK + 4096 + 1
+      })
   void sinkReceivesEveryChunkOnceRootLast(int length) {
     byte[] data = random(new Random(length), length);
     List<Chunk> chunks = new ArrayList<>();
-    SwarmHasher hasher = SwarmHasher.create((address, span, payload, off, len) ->
-        chunks.add(new Chunk(address, span, Arrays.copyOfRange(payload, off, off + len))));
+    SwarmHasher hasher =
+        SwarmHasher.create(
+            (address, span, payload, off, len) ->
+                chunks.add(new Chunk(address, span, Arrays.copyOfRange(payload, off, off + len))));
     for (int off = 0; off < length; off += 10_000) {
       hasher.update(data, off, Math.min(10_000, length - off));
     }
@@ -83,12 +99,15 @@ class SwarmHasherTest {
     Map<SwarmReference, Chunk> byAddress = new HashMap<>();
     for (Chunk c : chunks) {
       assertNull(byAddress.put(c.address(), c), "chunk emitted twice: " + c.address());
-      assertEquals(c.address(), Chunks.contentAddress(c.span(), c.payload(), 0, c.payload().length));
+      assertEquals(
+          c.address(), Chunks.contentAddress(c.span(), c.payload(), 0, c.payload().length));
       assertTrue(c.payload().length <= CHUNK);
     }
     assertEquals(root, chunks.getLast().address(), "root chunk comes last");
     assertEquals(root, SwarmHasher.hash(data));
-    assertEquals(Math.max(1, (length + CHUNK - 1) / CHUNK), chunks.stream().filter(c -> c.span() <= CHUNK).count(),
+    assertEquals(
+        Math.max(1, (length + CHUNK - 1) / CHUNK),
+        chunks.stream().filter(c -> c.span() <= CHUNK).count(),
         "one leaf per 4096 bytes");
 
     ByteArrayOutputStream rebuilt = new ByteArrayOutputStream();
@@ -96,8 +115,11 @@ class SwarmHasherTest {
     assertArrayEquals(data, rebuilt.toByteArray());
   }
 
-  /** Reads a tree back the way a Bee node serves /bytes: spans tell leaves from intermediate chunks. */
-  private static void join(Map<SwarmReference, Chunk> chunks, SwarmReference ref, ByteArrayOutputStream out) {
+  /**
+   * Reads a tree back the way a Bee node serves /bytes: spans tell leaves from intermediate chunks.
+   */
+  private static void join(
+      Map<SwarmReference, Chunk> chunks, SwarmReference ref, ByteArrayOutputStream out) {
     Chunk chunk = chunks.get(ref);
     assertTrue(chunk != null, "missing chunk " + ref);
     if (chunk.span() <= CHUNK) {
@@ -107,7 +129,8 @@ class SwarmHasherTest {
     }
     long below = 0;
     for (int i = 0; i < chunk.payload().length; i += SwarmReference.LENGTH) {
-      SwarmReference child = new SwarmReference(Arrays.copyOfRange(chunk.payload(), i, i + SwarmReference.LENGTH));
+      SwarmReference child =
+          new SwarmReference(Arrays.copyOfRange(chunk.payload(), i, i + SwarmReference.LENGTH));
       below += chunks.get(child).span();
       join(chunks, child, out);
     }
@@ -139,15 +162,21 @@ class SwarmHasherTest {
       List<Future<Integer>> checked = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int first = t * perThread;
-        checked.add(pool.submit(() -> {
-          start.await();
-          for (int i = first; i < first + perThread; i++) {
-            byte[] p = payloads[i];
-            assertEquals(expected[i], Chunks.contentAddress(p.length, p, 0, p.length), "payload " + i);
-            assertEquals(expected[i], Chunks.contentAddress(Chunks.wire(p.length, p, 0, p.length)));
-          }
-          return perThread;
-        }));
+        checked.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = first; i < first + perThread; i++) {
+                    byte[] p = payloads[i];
+                    assertEquals(
+                        expected[i],
+                        Chunks.contentAddress(p.length, p, 0, p.length),
+                        "payload " + i);
+                    assertEquals(
+                        expected[i], Chunks.contentAddress(Chunks.wire(p.length, p, 0, p.length)));
+                  }
+                  return perThread;
+                }));
       }
       int total = 0;
       for (Future<Integer> f : checked) {
@@ -172,9 +201,11 @@ class SwarmHasherTest {
 
   @Test
   void rejectsBadArguments() {
-    assertThrows(IndexOutOfBoundsException.class, () -> SwarmHasher.create().update(new byte[4], 2, 3));
+    assertThrows(
+        IndexOutOfBoundsException.class, () -> SwarmHasher.create().update(new byte[4], 2, 3));
     assertThrows(NullPointerException.class, () -> SwarmHasher.create(null));
-    assertThrows(IllegalArgumentException.class, () -> Chunks.contentAddress(1, new byte[4097], 0, 4097));
+    assertThrows(
+        IllegalArgumentException.class, () -> Chunks.contentAddress(1, new byte[4097], 0, 4097));
     assertThrows(IllegalArgumentException.class, () -> Chunks.bmtRoot(new byte[4097], 0, 4097));
     assertThrows(IllegalArgumentException.class, () -> Chunks.contentAddress(new byte[7]));
     assertThrows(IllegalArgumentException.class, () -> Chunks.contentAddress(new byte[4105]));
@@ -187,7 +218,8 @@ class SwarmHasherTest {
     byte[] wire = Chunks.wire(0x0102030405060708L, payload, 0, 3);
     assertArrayEquals(new byte[] {8, 7, 6, 5, 4, 3, 2, 1, 9, 8, 7}, wire);
     assertEquals(0x0102030405060708L, Chunks.span(wire));
-    assertEquals(Chunks.contentAddress(0x0102030405060708L, payload, 0, 3), Chunks.contentAddress(wire));
+    assertEquals(
+        Chunks.contentAddress(0x0102030405060708L, payload, 0, 3), Chunks.contentAddress(wire));
   }
 
   @Test
@@ -201,7 +233,8 @@ class SwarmHasherTest {
       assertArrayEquals(expected, Chunks.bmtRoot(padded, 0, len), "length " + len);
       byte[] offset = new byte[len + 10];
       System.arraycopy(padded, 0, offset, 10, len);
-      assertArrayEquals(expected, Chunks.bmtRoot(offset, 10, len), "length " + len + " at offset 10");
+      assertArrayEquals(
+          expected, Chunks.bmtRoot(offset, 10, len), "length " + len + " at offset 10");
     }
   }
 

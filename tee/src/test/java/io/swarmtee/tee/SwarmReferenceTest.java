@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class SwarmReferenceTest {
 
-  private static final String HEX = "c10090961e7682a10890c334d759a28426647141213abda93b096b892824d2ef";
+  private static final String HEX =
+      "c10090961e7682a10890c334d759a28426647141213abda93b096b892824d2ef";
 
   @Test
   void parsesAndWritesHex() {
@@ -41,7 +42,8 @@ class SwarmReferenceTest {
   @Test
   void rejectsMalformedInput() {
     assertThrows(IllegalArgumentException.class, () -> SwarmReference.parse(HEX.substring(1)));
-    assertThrows(IllegalArgumentException.class, () -> SwarmReference.parse("zz" + HEX.substring(2)));
+    assertThrows(
+        IllegalArgumentException.class, () -> SwarmReference.parse("zz" + HEX.substring(2)));
     assertThrows(IllegalArgumentException.class, () -> new SwarmReference(new byte[31]));
     assertFalse(SwarmReference.isValid("../" + HEX.substring(3)));
     assertFalse(SwarmReference.isValid(null));

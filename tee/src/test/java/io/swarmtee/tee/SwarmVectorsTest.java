@@ -22,8 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every vector of {@code src/test/resources/swarm/test-vectors.json} (a copy of the project's shared
- * vectors, taken from Bee v2.8.1's and bmt-js's own tests).
+ * Every vector of {@code src/test/resources/swarm/test-vectors.json} (a copy of the project's
+ * shared vectors, taken from Bee v2.8.1's and bmt-js's own tests).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SwarmVectorsTest {
@@ -47,9 +47,10 @@ class SwarmVectorsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cacVectors")
   void contentAddressedChunk(JsonObject v) {
-    byte[] input = v.containsKey("input_utf8")
-        ? v.getString("input_utf8").getBytes(StandardCharsets.UTF_8)
-        : HEX.parseHex(v.getString("input_hex"));
+    byte[] input =
+        v.containsKey("input_utf8")
+            ? v.getString("input_utf8").getBytes(StandardCharsets.UTF_8)
+            : HEX.parseHex(v.getString("input_hex"));
     SwarmReference expected = SwarmReference.parse(v.getString("expected"));
     if (v.containsKey("span")) {
       long span = v.getLong("span");
@@ -80,8 +81,8 @@ class SwarmVectorsTest {
   }
 
   /**
-   * Bee's pkg/file/testing vectors: data[i] = i % 255, up to 64 MiB + 32 bytes. The data is generated
-   * piecewise and streamed through the hasher in odd-sized pieces, so memory stays small.
+   * Bee's pkg/file/testing vectors: data[i] = i % 255, up to 64 MiB + 32 bytes. The data is
+   * generated piecewise and streamed through the hasher in odd-sized pieces, so memory stays small.
    */
   @ParameterizedTest(name = "length {0}")
   @MethodSource("bytesTreeVectors")
@@ -107,7 +108,8 @@ class SwarmVectorsTest {
   void everyBytesTreeVectorIsCovered() throws IOException {
     List<Long> lengths = bytesTreeVectors().map(v -> v.getLong("length")).toList();
     assertEquals(21, lengths.size(), "the vectors file changed: review the cases above");
-    assertTrue(lengths.contains(67_108_864L) && lengths.contains(67_108_896L), "64 MiB vectors present");
+    assertTrue(
+        lengths.contains(67_108_864L) && lengths.contains(67_108_896L), "64 MiB vectors present");
   }
 
   @Test
@@ -115,13 +117,15 @@ class SwarmVectorsTest {
     JsonObject soc = vectors.getJsonObject("soc");
     byte[] id = HEX.parseHex(soc.getString("id_hex"));
     byte[] owner = HEX.parseHex(soc.getString("owner"));
-    byte[] wrapped = Chunks.contentAddress(3, "foo".getBytes(StandardCharsets.US_ASCII), 0, 3).bytes();
+    byte[] wrapped =
+        Chunks.contentAddress(3, "foo".getBytes(StandardCharsets.US_ASCII), 0, 3).bytes();
     assertEquals(soc.getString("wrapped_cac"), HEX.formatHex(wrapped));
 
     byte[] digest = Keccak256.hash(id, wrapped);
     assertEquals(soc.getString("digest_keccak256_id_concat_cacaddr"), HEX.formatHex(digest));
     byte[] prefix = "\u0019Ethereum Signed Message:\n32".getBytes(StandardCharsets.US_ASCII);
-    assertEquals(soc.getString("eip191_hash_that_is_actually_signed"),
+    assertEquals(
+        soc.getString("eip191_hash_that_is_actually_signed"),
         HEX.formatHex(Keccak256.hash(prefix, digest)));
     assertEquals(soc.getString("soc_address"), HEX.formatHex(Keccak256.hash(id, owner)));
   }
@@ -137,7 +141,8 @@ class SwarmVectorsTest {
       byte[] indexBe8 = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(index).array();
       byte[] identifier = Keccak256.hash(topic, indexBe8);
       assertEquals(expected.getString("identifier"), HEX.formatHex(identifier));
-      assertEquals(expected.getString("soc_address"), HEX.formatHex(Keccak256.hash(identifier, owner)));
+      assertEquals(
+          expected.getString("soc_address"), HEX.formatHex(Keccak256.hash(identifier, owner)));
       checked++;
     }
     assertEquals(2, checked);
@@ -146,7 +151,12 @@ class SwarmVectorsTest {
   @Test
   void noUnknownSections() {
     assertEquals(
-        List.of("notes", "cac_chunk_address", "bytes_tree_vectors", "soc", "feed_sequence_computed_here"),
+        List.of(
+            "notes",
+            "cac_chunk_address",
+            "bytes_tree_vectors",
+            "soc",
+            "feed_sequence_computed_here"),
         List.copyOf(vectors.fieldNames()));
     JsonArray cac = vectors.getJsonArray("cac_chunk_address");
     assertTrue(cac.stream().map(JsonObject.class::cast).anyMatch(v -> !v.containsKey("span")));

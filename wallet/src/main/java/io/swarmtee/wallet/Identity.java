@@ -12,8 +12,8 @@ import org.web3j.crypto.Sign;
 /**
  * The broadcaster's Ethereum identity: an address and the ability to sign with its key.
  *
- * <p>The key never leaves this object: {@link #toString()}, {@link #toJson()} and every exception show
- * the address only. Immutable and thread-safe.
+ * <p>The key never leaves this object: {@link #toString()}, {@link #toJson()} and every exception
+ * show the address only. Immutable and thread-safe.
  */
 public final class Identity {
 
@@ -44,24 +44,28 @@ public final class Identity {
     return new Identity(Keystores.decrypt(keystore, ethAddress, passwordFile));
   }
 
-  /**
-   * Wraps a key pair already in memory (tests, embedding). Prefer {@link #load}.
-   */
+  /** Wraps a key pair already in memory (tests, embedding). Prefer {@link #load}. */
   public static Identity fromKeyPair(ECKeyPair keyPair) {
     return new Identity(keyPair);
   }
 
-  /** @return the EIP-55 checksummed address, {@code 0x}-prefixed */
+  /**
+   * @return the EIP-55 checksummed address, {@code 0x}-prefixed
+   */
   public String address() {
     return address;
   }
 
-  /** @return the 20 address bytes (a copy) */
+  /**
+   * @return the 20 address bytes (a copy)
+   */
   public byte[] addressBytes() {
     return addressBytes.clone();
   }
 
-  /** @return the address as 40 lower-case hex digits without {@code 0x}, as Bee's API spells owners */
+  /**
+   * @return the address as 40 lower-case hex digits without {@code 0x}, as Bee's API spells owners
+   */
   public String addressHex() {
     return HexFormat.of().formatHex(addressBytes);
   }
@@ -82,7 +86,9 @@ public final class Identity {
     return out;
   }
 
-  /** @return {@code {"address": "0x…"}} */
+  /**
+   * @return {@code {"address": "0x…"}}
+   */
   public JsonObject toJson() {
     return new JsonObject().put("address", address);
   }

@@ -3,9 +3,9 @@ package io.swarmtee.wallet;
 import java.util.Objects;
 
 /**
- * Loading or creating an identity failed. The message is one line meant for the operator; it names files
- * and addresses but never a password, a private key or keystore ciphertext, and no cause that could carry
- * them is attached.
+ * Loading or creating an identity failed. The message is one line meant for the operator; it names
+ * files and addresses but never a password, a private key or keystore ciphertext, and no cause that
+ * could carry them is attached.
  */
 public final class IdentityException extends RuntimeException {
 
@@ -15,7 +15,9 @@ public final class IdentityException extends RuntimeException {
     PASSWORD_FILE,
     /** The keystore path does not exist, or a directory holds no keystore file. */
     NO_KEYSTORE,
-    /** A keystore directory holds several accounts and none was picked with {@code --eth-address}. */
+    /**
+     * A keystore directory holds several accounts and none was picked with {@code --eth-address}.
+     */
     AMBIGUOUS,
     /** {@code --eth-address} names an account the keystore does not hold. */
     NOT_FOUND,
@@ -34,7 +36,9 @@ public final class IdentityException extends RuntimeException {
     this.kind = Objects.requireNonNull(kind, "kind");
   }
 
-  /** @return the kind of failure */
+  /**
+   * @return the kind of failure
+   */
   public Kind kind() {
     return kind;
   }

@@ -30,11 +30,11 @@ import org.web3j.crypto.exception.CipherException;
 import org.web3j.protocol.ObjectMapperFactory;
 
 /**
- * V3 (scrypt) keystore files as go-ethereum and go-livepeer write them: finding the account in a keystore
- * directory, decrypting it, and creating a new one.
+ * V3 (scrypt) keystore files as go-ethereum and go-livepeer write them: finding the account in a
+ * keystore directory, decrypting it, and creating a new one.
  *
- * <p>All methods block (file I/O and scrypt): call them at start-up or off the event loop. Failures are
- * {@link IdentityException}s whose messages never contain the password or key material.
+ * <p>All methods block (file I/O and scrypt): call them at start-up or off the event loop. Failures
+ * are {@link IdentityException}s whose messages never contain the password or key material.
  */
 public final class Keystores {
 
@@ -62,8 +62,8 @@ public final class Keystores {
   private Keystores() {}
 
   /**
-   * Creates a new random account in {@code dir} (created if missing) as a V3 keystore file named like
-   * go-ethereum's ({@code UTC--<time>--<address>}), readable by its owner only.
+   * Creates a new random account in {@code dir} (created if missing) as a V3 keystore file named
+   * like go-ethereum's ({@code UTC--<time>--<address>}), readable by its owner only.
    *
    * @return the file and the checksummed address
    * @throws IdentityException {@link Kind#PASSWORD_FILE} or {@link Kind#CREATE_FAILED}
@@ -81,8 +81,12 @@ public final class Keystores {
       Files.createDirectories(dir);
       String name = "UTC--" + GETH_NAME_TIME.format(Instant.now()) + "--" + wallet.getAddress();
       Path target = dir.resolve(name);
-      Path tmp = Files.createTempFile(dir, ".keystore-", ".tmp",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Path tmp =
+          Files.createTempFile(
+              dir,
+              ".keystore-",
+              ".tmp",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       try {
         Files.write(tmp, JSON.writeValueAsBytes(wallet));
         try {
@@ -97,11 +101,17 @@ public final class Keystores {
       LOG.info("created keystore {} for {}", target, address);
       return new Created(target, address);
     } catch (IOException e) {
-      throw new IdentityException(Kind.CREATE_FAILED,
-          "cannot write a keystore in " + dir + ": " + e.getClass().getSimpleName() + " " + e.getMessage());
+      throw new IdentityException(
+          Kind.CREATE_FAILED,
+          "cannot write a keystore in "
+              + dir
+              + ": "
+              + e.getClass().getSimpleName()
+              + " "
+              + e.getMessage());
     } catch (CipherException | java.security.GeneralSecurityException e) {
-      throw new IdentityException(Kind.CREATE_FAILED,
-          "cannot create a keystore: " + e.getClass().getSimpleName());
+      throw new IdentityException(
+          Kind.CREATE_FAILED, "cannot create a keystore: " + e.getClass().getSimpleName());
     }
   }
 
@@ -112,34 +122,51 @@ public final class Keystores {
     Optional<String> wanted = ethAddress.map(Keystores::normalise);
     if (wanted.isPresent() && !wanted.get().matches("[0-9a-f]{40}")) {
       // Not echoed: a mistyped flag could hold anything, even a key.
-      throw new IdentityException(Kind.NOT_FOUND, "--eth-address is not a 40-hex-digit Ethereum address");
+      throw new IdentityException(
+          Kind.NOT_FOUND, "--eth-address is not a 40-hex-digit Ethereum address");
     }
     Path file = locate(keystore, wanted);
     String password = readPassword(passwordFile);
-    WalletFile wallet = readWalletFile(file)
-        .orElseThrow(() -> new IdentityException(Kind.CORRUPT,
-            "keystore " + file + " is not a V3 keystore (unreadable JSON)"));
+    WalletFile wallet =
+        readWalletFile(file)
+            .orElseThrow(
+                () ->
+                    new IdentityException(
+                        Kind.CORRUPT,
+                        "keystore " + file + " is not a V3 keystore (unreadable JSON)"));
     ECKeyPair keyPair;
     try {
       keyPair = Wallet.decrypt(password, wallet);
     } catch (CipherException e) {
-      // web3j's CipherException messages are fixed texts ("Invalid password provided", "KDF type is not
+      // web3j's CipherException messages are fixed texts ("Invalid password provided", "KDF type is
+      // not
       // supported", ...) and never contain the password.
       if ("Invalid password provided".equals(e.getMessage())) {
-        throw new IdentityException(Kind.WRONG_PASSWORD,
-            "wrong password for keystore " + file + " (account " + checksum(wallet.getAddress()) + ")");
+        throw new IdentityException(
+            Kind.WRONG_PASSWORD,
+            "wrong password for keystore "
+                + file
+                + " (account "
+                + checksum(wallet.getAddress())
+                + ")");
       }
-      throw new IdentityException(Kind.CORRUPT,
-          "keystore " + file + " cannot be decrypted: " + e.getMessage());
+      throw new IdentityException(
+          Kind.CORRUPT, "keystore " + file + " cannot be decrypted: " + e.getMessage());
     } catch (RuntimeException e) {
-      throw new IdentityException(Kind.CORRUPT,
+      throw new IdentityException(
+          Kind.CORRUPT,
           "keystore " + file + " is not a V3 keystore (" + e.getClass().getSimpleName() + ")");
     }
     String derived = Keys.getAddress(keyPair.getPublicKey());
     if (wallet.getAddress() != null && !normalise(wallet.getAddress()).equals(derived)) {
-      throw new IdentityException(Kind.CORRUPT,
-          "keystore " + file + " claims account " + checksum(wallet.getAddress())
-              + " but its key belongs to " + Keys.toChecksumAddress(derived));
+      throw new IdentityException(
+          Kind.CORRUPT,
+          "keystore "
+              + file
+              + " claims account "
+              + checksum(wallet.getAddress())
+              + " but its key belongs to "
+              + Keys.toChecksumAddress(derived));
     }
     return keyPair;
   }
@@ -154,19 +181,33 @@ public final class Keystores {
     }
     List<Account> accounts = accounts(keystore);
     if (accounts.isEmpty()) {
-      throw new IdentityException(Kind.NO_KEYSTORE, "keystore directory " + keystore + " holds no V3 keystore file");
+      throw new IdentityException(
+          Kind.NO_KEYSTORE, "keystore directory " + keystore + " holds no V3 keystore file");
     }
     if (address.isPresent()) {
-      List<Account> matching = accounts.stream().filter(a -> a.address.equals(address.get())).toList();
+      List<Account> matching =
+          accounts.stream().filter(a -> a.address.equals(address.get())).toList();
       if (matching.isEmpty()) {
-        throw new IdentityException(Kind.NOT_FOUND, "keystore directory " + keystore + " holds no account "
-            + checksum(address.get()) + "; it holds " + list(accounts));
+        throw new IdentityException(
+            Kind.NOT_FOUND,
+            "keystore directory "
+                + keystore
+                + " holds no account "
+                + checksum(address.get())
+                + "; it holds "
+                + list(accounts));
       }
       return matching.getFirst().file;
     }
     if (accounts.size() > 1) {
-      throw new IdentityException(Kind.AMBIGUOUS, "keystore directory " + keystore + " holds "
-          + accounts.size() + " accounts, pick one with --eth-address: " + list(accounts));
+      throw new IdentityException(
+          Kind.AMBIGUOUS,
+          "keystore directory "
+              + keystore
+              + " holds "
+              + accounts.size()
+              + " accounts, pick one with --eth-address: "
+              + list(accounts));
     }
     return accounts.getFirst().file;
   }
@@ -179,18 +220,23 @@ public final class Keystores {
       for (Path f : files.sorted().toList()) {
         String name = f.getFileName().toString();
         // go-ethereum's keystore scanner skips dot files, editor backups and directories too.
-        if (name.startsWith(".") || name.endsWith("~") || !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+        if (name.startsWith(".")
+            || name.endsWith("~")
+            || !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
           continue;
         }
         Optional<WalletFile> wallet = readWalletFile(f);
-        if (wallet.isEmpty() || wallet.get().getAddress() == null || wallet.get().getCrypto() == null) {
+        if (wallet.isEmpty()
+            || wallet.get().getAddress() == null
+            || wallet.get().getCrypto() == null) {
           LOG.debug("skipping {}: not a V3 keystore", f);
           continue;
         }
         accounts.add(new Account(f, normalise(wallet.get().getAddress())));
       }
     } catch (IOException e) {
-      throw new IdentityException(Kind.NO_KEYSTORE,
+      throw new IdentityException(
+          Kind.NO_KEYSTORE,
           "cannot list keystore directory " + dir + ": " + e.getClass().getSimpleName());
     }
     return accounts;
@@ -211,7 +257,8 @@ public final class Keystores {
     try {
       password = Files.readString(passwordFile, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IdentityException(Kind.PASSWORD_FILE,
+      throw new IdentityException(
+          Kind.PASSWORD_FILE,
           "cannot read password file " + passwordFile + " (" + e.getClass().getSimpleName() + ")");
     }
     // Only the line break editors append is dropped; other whitespace is part of the password.
@@ -220,7 +267,8 @@ public final class Keystores {
       end--;
     }
     if (end == 0) {
-      throw new IdentityException(Kind.PASSWORD_FILE, "password file " + passwordFile + " is empty");
+      throw new IdentityException(
+          Kind.PASSWORD_FILE, "password file " + passwordFile + " is empty");
     }
     return password.substring(0, end);
   }
@@ -236,6 +284,8 @@ public final class Keystores {
   }
 
   private static String list(List<Account> accounts) {
-    return accounts.stream().map(a -> Keys.toChecksumAddress(a.address)).collect(Collectors.joining(", "));
+    return accounts.stream()
+        .map(a -> Keys.toChecksumAddress(a.address))
+        .collect(Collectors.joining(", "));
   }
 }

@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * A small JSON state file in the data directory, read once and rewritten whole with
- * {@link AtomicFiles#write} on Vert.x worker threads. Writes never overtake each other: each one
- * snapshots the state when its turn comes, so the last write always holds the latest state.
+ * A small JSON state file in the data directory, read once and rewritten whole with {@link
+ * AtomicFiles#write} on Vert.x worker threads. Writes never overtake each other: each one snapshots
+ * the state when its turn comes, so the last write always holds the latest state.
  */
 public final class StateFile {
 
@@ -27,7 +27,9 @@ public final class StateFile {
     this.file = Objects.requireNonNull(file, "file");
   }
 
-  /** @return the file */
+  /**
+   * @return the file
+   */
   public Path path() {
     return file;
   }
@@ -38,28 +40,33 @@ public final class StateFile {
    * @return empty if the file does not exist; fails if it exists but is not a JSON object
    */
   public Future<Optional<JsonObject>> read() {
-    return vertx.executeBlocking(() -> {
-      if (!Files.exists(file)) {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        return Optional.empty();
-      }
-      return Optional.of(new JsonObject(Files.readString(file, StandardCharsets.UTF_8)));
-    });
+    return vertx.executeBlocking(
+        () -> {
+          if (!Files.exists(file)) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            return Optional.empty();
+          }
+          return Optional.of(new JsonObject(Files.readString(file, StandardCharsets.UTF_8)));
+        });
   }
 
   /**
    * Writes {@code snapshot.get()} after every write already queued.
    *
-   * @param snapshot called on the writing turn (any thread) for the state to write; must be thread-safe
+   * @param snapshot called on the writing turn (any thread) for the state to write; must be
+   *     thread-safe
    */
   public synchronized Future<Void> write(Supplier<JsonObject> snapshot) {
-    Future<Void> write = lastWrite.transform(ignored -> {
-      byte[] bytes = snapshot.get().encodePrettily().getBytes(StandardCharsets.UTF_8);
-      return vertx.<Void>executeBlocking(() -> {
-        AtomicFiles.write(file, bytes);
-        return null;
-      });
-    });
+    Future<Void> write =
+        lastWrite.transform(
+            ignored -> {
+              byte[] bytes = snapshot.get().encodePrettily().getBytes(StandardCharsets.UTF_8);
+              return vertx.<Void>executeBlocking(
+                  () -> {
+                    AtomicFiles.write(file, bytes);
+                    return null;
+                  });
+            });
     lastWrite = write;
     return write;
   }

@@ -49,7 +49,10 @@ import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.Sign;
 
-/** The wallet over the real BeeClient against tee's FakeBee (which checks every exchange against Bee's OpenAPI spec). */
+/**
+ * The wallet over the real BeeClient against tee's FakeBee (which checks every exchange against
+ * Bee's OpenAPI spec).
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FakeBeeIntegrationTest {
 
@@ -57,9 +60,13 @@ class FakeBeeIntegrationTest {
 
   private final Vertx vertx = Vertx.vertx();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T15:00:00Z"));
-  private final Identity identity = Identity.fromKeyPair(ECKeyPair.create(
-      new BigInteger("634fb5a872396d9693e5c9f9d7233cfa93f395c093371017ff44aa9ae6564cdd", 16)));
-  private final PostageEstimator estimator = PostageEstimator.create(Duration.ofSeconds(2), Duration.ofDays(30));
+  private final Identity identity =
+      Identity.fromKeyPair(
+          ECKeyPair.create(
+              new BigInteger(
+                  "634fb5a872396d9693e5c9f9d7233cfa93f395c093371017ff44aa9ae6564cdd", 16)));
+  private final PostageEstimator estimator =
+      PostageEstimator.create(Duration.ofSeconds(2), Duration.ofDays(30));
   @TempDir Path dataDir;
   private FakeBee fake;
   private BeeClient bee;
@@ -82,9 +89,15 @@ class FakeBeeIntegrationTest {
   }
 
   private PostageManager auto(BigInteger maxSpend) {
-    return PostageManager.create(vertx, BeePostageApi.over(bee),
-        PostagePolicy.auto(20, Duration.ofDays(7), Duration.ofDays(30), 0.9, maxSpend), estimator, dataDir, clock,
-        new SimpleMeterRegistry()).await();
+    return PostageManager.create(
+            vertx,
+            BeePostageApi.over(bee),
+            PostagePolicy.auto(20, Duration.ofDays(7), Duration.ofDays(30), 0.9, maxSpend),
+            estimator,
+            dataDir,
+            clock,
+            new SimpleMeterRegistry())
+        .await();
   }
 
   @Test
@@ -92,7 +105,8 @@ class FakeBeeIntegrationTest {
     PostageManager postage = auto(BigInteger.TEN.pow(18));
     postage.refresh().await();
     assertEquals(1, fake.calls("POST /stamps/{amount}/{depth}"));
-    assertEquals("true", fake.lastHeaders("POST /stamps/{amount}/{depth}").orElseThrow().get("immutable"));
+    assertEquals(
+        "true", fake.lastHeaders("POST /stamps/{amount}/{depth}").orElseThrow().get("immutable"));
     PostageStatus s = postage.refresh().await(); // FakeBee's purchases are usable at once
     BatchId batch = s.currentBatch().orElseThrow();
     assertEquals(Duration.ofDays(30).toSeconds(), s.batches().getFirst().batch().batchTTL());
@@ -116,20 +130,34 @@ class FakeBeeIntegrationTest {
     SwarmReference expected = FakeSwarm.reference(segment);
     SegmentKey key = new SegmentKey("s", "source", "1.ts");
     assertEquals(expected, uploader.upload(key, Buffer.buffer(segment), expected).await());
-    assertEquals(batch.hex(), fake.lastHeaders("POST /bytes").orElseThrow().get("swarm-postage-batch-id"));
+    assertEquals(
+        batch.hex(), fake.lastHeaders("POST /bytes").orElseThrow().get("swarm-postage-batch-id"));
 
-    fake.setUsable(batch, false); // Bee answers 422: the segment must stay in the pipeline, not be dropped
-    Throwable e = assertThrows(Throwable.class, () -> uploader.upload(key, Buffer.buffer(segment), expected).await());
+    fake.setUsable(
+        batch, false); // Bee answers 422: the segment must stay in the pipeline, not be dropped
+    Throwable e =
+        assertThrows(
+            Throwable.class, () -> uploader.upload(key, Buffer.buffer(segment), expected).await());
     assertEquals(UploadException.Kind.TRANSIENT, assertInstanceOf(UploadException.class, e).kind());
   }
 
   @Test
   void feedUpdatesReachBeeAsValidSignedSocsThatResolveToTheMaster() {
     BatchId batch = fake.createBatch(20, true);
-    FeedWriter feeds = FeedWriter.create(vertx, identity, BeeFeedApi.over(bee), () -> Future.succeededFuture(batch),
-        dataDir, clock).await();
-    byte[] master = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=4000000\nsource.m3u8\n".getBytes(StandardCharsets.UTF_8);
-    SwarmReference masterRef = bee.uploadBytes(Buffer.buffer(master), UploadOptions.DEFAULT.withBatchId(batch)).await();
+    FeedWriter feeds =
+        FeedWriter.create(
+                vertx,
+                identity,
+                BeeFeedApi.over(bee),
+                () -> Future.succeededFuture(batch),
+                dataDir,
+                clock)
+            .await();
+    byte[] master =
+        "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=4000000\nsource.m3u8\n"
+            .getBytes(StandardCharsets.UTF_8);
+    SwarmReference masterRef =
+        bee.uploadBytes(Buffer.buffer(master), UploadOptions.DEFAULT.withBatchId(batch)).await();
 
     io.swarmtee.wallet.feed.FeedUpdate update = feeds.update("live-1", masterRef).await();
     assertEquals(1, fake.calls("POST /soc/{owner}/{id}"));
@@ -138,9 +166,15 @@ class FakeBeeIntegrationTest {
     byte[] sig = Arrays.copyOfRange(soc, 32, 97);
     byte[] wrapped = Arrays.copyOfRange(soc, 97, soc.length);
     assertArrayEquals(Feeds.identifier(Feeds.topic("live-1"), 0), id);
-    byte[] digest = Keccak256.hash(id, FakeSwarm.chunkAddress(Arrays.copyOf(wrapped, 8),
-        Arrays.copyOfRange(wrapped, 8, wrapped.length)).bytes());
-    Sign.SignatureData data = new Sign.SignatureData(sig[64], Arrays.copyOfRange(sig, 0, 32), Arrays.copyOfRange(sig, 32, 64));
+    byte[] digest =
+        Keccak256.hash(
+            id,
+            FakeSwarm.chunkAddress(
+                    Arrays.copyOf(wrapped, 8), Arrays.copyOfRange(wrapped, 8, wrapped.length))
+                .bytes());
+    Sign.SignatureData data =
+        new Sign.SignatureData(
+            sig[64], Arrays.copyOfRange(sig, 0, 32), Arrays.copyOfRange(sig, 32, 64));
     assertEquals(identity.addressHex(), Keys.getAddress(assertDoesNotThrowKey(digest, data)));
 
     String topic = HEX.formatHex(Feeds.topic("live-1"));
@@ -152,7 +186,8 @@ class FakeBeeIntegrationTest {
     SwarmReference manifest = feeds.feedManifest("live-1").await();
     assertEquals(manifest, feeds.feedManifest("live-1").await());
     assertEquals(1, fake.calls("POST /feeds/{owner}/{topic}"));
-    assertTrue(feeds.describe("live-1").orElseThrow().getString("bzzPath").endsWith(manifest.hex() + "/"));
+    assertTrue(
+        feeds.describe("live-1").orElseThrow().getString("bzzPath").endsWith(manifest.hex() + "/"));
   }
 
   private static BigInteger assertDoesNotThrowKey(byte[] digest, Sign.SignatureData data) {

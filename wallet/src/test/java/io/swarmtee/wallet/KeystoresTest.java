@@ -32,8 +32,10 @@ import org.web3j.protocol.ObjectMapperFactory;
 class KeystoresTest {
 
   // Two fixed keys so the test knows the private key hex it must never see in any output.
-  private static final String KEY_A = "634fb5a872396d9693e5c9f9d7233cfa93f395c093371017ff44aa9ae6564cdd";
-  private static final String KEY_B = "1b1f1c6e0b41d5ab5f4df2a1b0e3f7fb1c5c7d2e3a4b5c6d7e8f901234567891";
+  private static final String KEY_A =
+      "634fb5a872396d9693e5c9f9d7233cfa93f395c093371017ff44aa9ae6564cdd";
+  private static final String KEY_B =
+      "1b1f1c6e0b41d5ab5f4df2a1b0e3f7fb1c5c7d2e3a4b5c6d7e8f901234567891";
   private static final String PASSWORD = "correct horse battery staple ∆";
 
   @TempDir Path dir;
@@ -77,7 +79,8 @@ class KeystoresTest {
   private void assertNoSecretsIn(List<String> texts) {
     for (String text : texts) {
       String lower = text.toLowerCase(Locale.ROOT);
-      for (String secret : List.of(KEY_A, KEY_B, PASSWORD.toLowerCase(Locale.ROOT), "correct horse")) {
+      for (String secret :
+          List.of(KEY_A, KEY_B, PASSWORD.toLowerCase(Locale.ROOT), "correct horse")) {
         assertFalse(lower.contains(secret), "secret leaked into: " + text);
       }
     }
@@ -113,19 +116,31 @@ class KeystoresTest {
     Path ks = dir.resolve("keystore");
     keystore(ks, KEY_A, PASSWORD);
     keystore(ks, KEY_B, PASSWORD);
-    IdentityException e = fails(Kind.AMBIGUOUS, () -> Identity.load(ks, Optional.empty(), passwordFile));
+    IdentityException e =
+        fails(Kind.AMBIGUOUS, () -> Identity.load(ks, Optional.empty(), passwordFile));
     assertTrue(e.getMessage().contains(address(KEY_A)), e.getMessage());
     assertTrue(e.getMessage().contains(address(KEY_B)), e.getMessage());
     assertTrue(e.getMessage().contains("--eth-address"), e.getMessage());
 
     String b = address(KEY_B);
-    for (String spelling : List.of(b, b.toLowerCase(Locale.ROOT), b.substring(2), b.toUpperCase(Locale.ROOT).replace("0X", "0x"))) {
+    for (String spelling :
+        List.of(
+            b,
+            b.toLowerCase(Locale.ROOT),
+            b.substring(2),
+            b.toUpperCase(Locale.ROOT).replace("0X", "0x"))) {
       assertEquals(b, Identity.load(ks, Optional.of(spelling), passwordFile).address(), spelling);
     }
 
-    IdentityException missing = fails(Kind.NOT_FOUND,
-        () -> Identity.load(ks, Optional.of("0x000000000000000000000000000000000000dEaD"), passwordFile));
-    assertTrue(missing.getMessage().contains(address(KEY_A)) && missing.getMessage().contains(b), missing.getMessage());
+    IdentityException missing =
+        fails(
+            Kind.NOT_FOUND,
+            () ->
+                Identity.load(
+                    ks, Optional.of("0x000000000000000000000000000000000000dEaD"), passwordFile));
+    assertTrue(
+        missing.getMessage().contains(address(KEY_A)) && missing.getMessage().contains(b),
+        missing.getMessage());
     fails(Kind.NOT_FOUND, () -> Identity.load(ks, Optional.of(KEY_A), passwordFile));
     assertNoSecretsIn(outputs);
   }
@@ -136,15 +151,19 @@ class KeystoresTest {
 
     Path wrongPassword = dir.resolve("wrong.txt");
     Files.writeString(wrongPassword, "not " + PASSWORD);
-    IdentityException wrong = fails(Kind.WRONG_PASSWORD, () -> Identity.load(good, Optional.empty(), wrongPassword));
+    IdentityException wrong =
+        fails(Kind.WRONG_PASSWORD, () -> Identity.load(good, Optional.empty(), wrongPassword));
     assertTrue(wrong.getMessage().contains(address(KEY_A)), wrong.getMessage());
 
     Path empty = dir.resolve("empty.txt");
     Files.writeString(empty, "\n");
     fails(Kind.PASSWORD_FILE, () -> Identity.load(good, Optional.empty(), empty));
-    fails(Kind.PASSWORD_FILE, () -> Identity.load(good, Optional.empty(), dir.resolve("absent.txt")));
+    fails(
+        Kind.PASSWORD_FILE, () -> Identity.load(good, Optional.empty(), dir.resolve("absent.txt")));
 
-    fails(Kind.NO_KEYSTORE, () -> Identity.load(dir.resolve("nowhere"), Optional.empty(), passwordFile));
+    fails(
+        Kind.NO_KEYSTORE,
+        () -> Identity.load(dir.resolve("nowhere"), Optional.empty(), passwordFile));
     Path emptyDir = Files.createDirectories(dir.resolve("emptydir"));
     fails(Kind.NO_KEYSTORE, () -> Identity.load(emptyDir, Optional.empty(), passwordFile));
 
@@ -162,16 +181,19 @@ class KeystoresTest {
 
     // A keystore whose address field lies about its key.
     JsonNode lying = ObjectMapperFactory.getObjectMapper().readTree(json);
-    ((com.fasterxml.jackson.databind.node.ObjectNode) lying).put("address", Keys.getAddress(key(KEY_B).getPublicKey()));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) lying)
+        .put("address", Keys.getAddress(key(KEY_B).getPublicKey()));
     Path liar = dir.resolve("liar.json");
     Files.writeString(liar, lying.toString());
     fails(Kind.CORRUPT, () -> Identity.load(liar, Optional.empty(), passwordFile));
 
-    // A flipped ciphertext byte: the MAC no longer matches, which is indistinguishable from a wrong password.
+    // A flipped ciphertext byte: the MAC no longer matches, which is indistinguishable from a wrong
+    // password.
     JsonNode flipped = ObjectMapperFactory.getObjectMapper().readTree(json);
     String ct = flipped.get("crypto").get("ciphertext").asText();
     String flippedCt = (ct.charAt(0) == '0' ? "1" : "0") + ct.substring(1);
-    ((com.fasterxml.jackson.databind.node.ObjectNode) flipped.get("crypto")).put("ciphertext", flippedCt);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) flipped.get("crypto"))
+        .put("ciphertext", flippedCt);
     Path tampered = dir.resolve("tampered.json");
     Files.writeString(tampered, flipped.toString());
     fails(Kind.WRONG_PASSWORD, () -> Identity.load(tampered, Optional.empty(), passwordFile));
@@ -187,8 +209,11 @@ class KeystoresTest {
     byte[] sig = id.signPrefixed(message);
     assertEquals(65, sig.length);
     assertTrue(sig[64] == 27 || sig[64] == 28, "v = " + sig[64]);
-    Sign.SignatureData data = new Sign.SignatureData(sig[64],
-        java.util.Arrays.copyOfRange(sig, 0, 32), java.util.Arrays.copyOfRange(sig, 32, 64));
+    Sign.SignatureData data =
+        new Sign.SignatureData(
+            sig[64],
+            java.util.Arrays.copyOfRange(sig, 0, 32),
+            java.util.Arrays.copyOfRange(sig, 32, 64));
     BigInteger publicKey = Sign.signedPrefixedMessageToKey(message, data);
     assertEquals(id.addressHex(), Keys.getAddress(publicKey));
     assertArrayEquals(sig, id.signPrefixed(message), "RFC 6979: deterministic");
@@ -196,24 +221,42 @@ class KeystoresTest {
 
   @Test
   void createsALightKeystoreThatLoadsBackOwnerOnly() throws Exception {
-    Keystores.Created created = Keystores.create(dir.resolve("new"), passwordFile, Keystores.Strength.LIGHT);
+    Keystores.Created created =
+        Keystores.create(dir.resolve("new"), passwordFile, Keystores.Strength.LIGHT);
     assertTrue(created.file().getFileName().toString().startsWith("UTC--"));
-    assertTrue(created.file().getFileName().toString()
-        .endsWith("--" + created.address().substring(2).toLowerCase(Locale.ROOT)));
-    assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+    assertTrue(
+        created
+            .file()
+            .getFileName()
+            .toString()
+            .endsWith("--" + created.address().substring(2).toLowerCase(Locale.ROOT)));
+    assertEquals(
+        Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
         Files.getPosixFilePermissions(created.file()));
-    assertEquals(created.address(), Identity.load(dir.resolve("new"), Optional.empty(), passwordFile).address());
-    assertEquals(List.of(created.file()), Files.list(dir.resolve("new")).toList(), "no temp file left behind");
+    assertEquals(
+        created.address(),
+        Identity.load(dir.resolve("new"), Optional.empty(), passwordFile).address());
+    assertEquals(
+        List.of(created.file()),
+        Files.list(dir.resolve("new")).toList(),
+        "no temp file left behind");
   }
 
   @Test
   void theStandardStrengthIsGoEthereumsScrypt() throws Exception {
-    Keystores.Created created = Keystores.create(dir.resolve("std"), passwordFile, Keystores.Strength.STANDARD);
-    JsonNode kdf = ObjectMapperFactory.getObjectMapper().readTree(created.file().toFile()).get("crypto");
+    Keystores.Created created =
+        Keystores.create(dir.resolve("std"), passwordFile, Keystores.Strength.STANDARD);
+    JsonNode kdf =
+        ObjectMapperFactory.getObjectMapper().readTree(created.file().toFile()).get("crypto");
     assertEquals("scrypt", kdf.get("kdf").asText());
     assertEquals(262144, kdf.get("kdfparams").get("n").asInt());
     assertEquals(1, kdf.get("kdfparams").get("p").asInt());
     assertEquals(8, kdf.get("kdfparams").get("r").asInt());
-    assertEquals(3, ObjectMapperFactory.getObjectMapper().readTree(created.file().toFile()).get("version").asInt());
+    assertEquals(
+        3,
+        ObjectMapperFactory.getObjectMapper()
+            .readTree(created.file().toFile())
+            .get("version")
+            .asInt());
   }
 }

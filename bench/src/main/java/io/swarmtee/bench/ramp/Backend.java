@@ -11,15 +11,16 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where swarmtee archives to during a ramp: tee's Bee test double ({@link FakeBee}, in memory, inside the
- * ramp's own JVM) or a real Bee ({@link BeeDevNode}: {@code bee dev}, its own process). A fresh one per
- * setup, so that one setup's backlog never slows the next.
+ * Where swarmtee archives to during a ramp: tee's Bee test double ({@link FakeBee}, in memory,
+ * inside the ramp's own JVM) or a real Bee ({@link BeeDevNode}: {@code bee dev}, its own process).
+ * A fresh one per setup, so that one setup's backlog never slows the next.
  */
 final class Backend implements AutoCloseable {
 
   /** The two kinds of Bee the issue asks for. */
   enum Kind {
-    FAKE("Bee test double (FakeBee)"), BEE("bee dev node");
+    FAKE("Bee test double (FakeBee)"),
+    BEE("bee dev node");
 
     private final String description;
 
@@ -67,11 +68,17 @@ final class Backend implements AutoCloseable {
       case FAKE -> {
         FakeBee fake = await(FakeBee.start(vertx));
         String batch = fake.createBatch(FAKE_BATCH_DEPTH, true).hex();
-        yield new Backend(kind, fake.baseUrl(), batch, OptionalLong.empty(), () -> await(fake.close()));
+        yield new Backend(
+            kind, fake.baseUrl(), batch, OptionalLong.empty(), () -> await(fake.close()));
       }
       case BEE -> {
         BeeDevNode node = BeeDevNode.start(logDir.resolve("bee-" + System.nanoTime() + ".log"));
-        yield new Backend(kind, node.apiUrl().toString(), node.batchId(), OptionalLong.of(node.pid()), node::close);
+        yield new Backend(
+            kind,
+            node.apiUrl().toString(),
+            node.batchId(),
+            OptionalLong.of(node.pid()),
+            node::close);
       }
     };
   }
@@ -88,7 +95,9 @@ final class Backend implements AutoCloseable {
     return batch;
   }
 
-  /** @return the process to measure CPU of; empty for the fake (it shares the ramp's JVM) */
+  /**
+   * @return the process to measure CPU of; empty for the fake (it shares the ramp's JVM)
+   */
   OptionalLong pid() {
     return pid;
   }

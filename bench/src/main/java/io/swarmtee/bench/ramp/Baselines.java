@@ -28,11 +28,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
- * The same-run capacities a ramp's throughput is compared with, each on 2 MiB segments of random bytes,
- * measured while nothing else of the ramp runs: swarmtee's Swarm hashing ({@link SwarmHasher}, one thread),
- * a durable write (write, fsync, rename, fsync the directory: what the spool does per segment), loopback
- * HTTP (POST to a server that discards the body) and the store's raw ingest ({@code POST /bytes} through
- * {@link BeeClient} with as many uploads in flight as swarmtee's pipeline).
+ * The same-run capacities a ramp's throughput is compared with, each on 2 MiB segments of random
+ * bytes, measured while nothing else of the ramp runs: swarmtee's Swarm hashing ({@link
+ * SwarmHasher}, one thread), a durable write (write, fsync, rename, fsync the directory: what the
+ * spool does per segment), loopback HTTP (POST to a server that discards the body) and the store's
+ * raw ingest ({@code POST /bytes} through {@link BeeClient} with as many uploads in flight as
+ * swarmtee's pipeline).
  */
 final class Baselines {
 
@@ -89,16 +90,29 @@ final class Baselines {
 
   /** 48 POSTs of 2 MiB over loopback HTTP, 4 in flight, to a Vert.x server that drops the body. */
   static double loopback(Vertx vertx) throws Exception {
-    HttpServer server = Backend.await(vertx.createHttpServer()
-        .requestHandler(req -> req.handler(b -> { }).endHandler(v -> req.response().end()))
-        .listen(0, "127.0.0.1"));
-    HttpClient client = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(4));
+    HttpServer server =
+        Backend.await(
+            vertx
+                .createHttpServer()
+                .requestHandler(req -> req.handler(b -> {}).endHandler(v -> req.response().end()))
+                .listen(0, "127.0.0.1"));
+    HttpClient client =
+        vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(4));
     Buffer body = Buffer.buffer(random(6));
-    RequestOptions post = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-        .setPort(server.actualPort()).setURI("/sink");
+    RequestOptions post =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setHost("127.0.0.1")
+            .setPort(server.actualPort())
+            .setURI("/sink");
     try {
-      IntFunction<Future<Void>> one = i -> client.request(post)
-          .compose(req -> req.send(body)).compose(resp -> resp.body()).mapEmpty();
+      IntFunction<Future<Void>> one =
+          i ->
+              client
+                  .request(post)
+                  .compose(req -> req.send(body))
+                  .compose(resp -> resp.body())
+                  .mapEmpty();
       Backend.await(lanes(4, 4, one)); // warm-up
       int n = 48;
       long t0 = System.nanoTime();
@@ -110,10 +124,18 @@ final class Baselines {
     }
   }
 
-  /** {@code count} uploads of distinct 2 MiB segments, {@code inFlight} at once, to the backend's POST /bytes. */
-  static double storeIngest(Vertx vertx, Backend backend, int count, int inFlight) throws Exception {
-    BeeClient client = BeeClient.create(vertx, BeeClientOptions.of(backend.url())
-        .withDefaultBatchId(BatchId.parse(backend.batch())).withUploadTimeout(Duration.ofMinutes(5)));
+  /**
+   * {@code count} uploads of distinct 2 MiB segments, {@code inFlight} at once, to the backend's
+   * POST /bytes.
+   */
+  static double storeIngest(Vertx vertx, Backend backend, int count, int inFlight)
+      throws Exception {
+    BeeClient client =
+        BeeClient.create(
+            vertx,
+            BeeClientOptions.of(backend.url())
+                .withDefaultBatchId(BatchId.parse(backend.batch()))
+                .withUploadTimeout(Duration.ofMinutes(5)));
     try {
       List<Buffer> data = new ArrayList<>();
       for (int i = 0; i < count + 1; i++) {
@@ -121,7 +143,11 @@ final class Baselines {
       }
       Backend.await(client.uploadBytes(data.get(count), UploadOptions.DEFAULT)); // warm-up
       long t0 = System.nanoTime();
-      Backend.await(lanes(count, inFlight, i -> client.uploadBytes(data.get(i), UploadOptions.DEFAULT).mapEmpty()));
+      Backend.await(
+          lanes(
+              count,
+              inFlight,
+              i -> client.uploadBytes(data.get(i), UploadOptions.DEFAULT).mapEmpty()));
       return count * (double) SEGMENT / 1e3 / ((System.nanoTime() - t0) / 1e6);
     } finally {
       client.close();
@@ -140,7 +166,8 @@ final class Baselines {
     return Future.all(all).mapEmpty();
   }
 
-  private static void lane(AtomicInteger next, int count, IntFunction<Future<Void>> task, Promise<Void> done) {
+  private static void lane(
+      AtomicInteger next, int count, IntFunction<Future<Void>> task, Promise<Void> done) {
     int i = next.getAndIncrement();
     if (i >= count) {
       done.complete();

@@ -5,12 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Makes one recording serve as N different streams: concurrent streams replaying the same bytes would be
- * deduplicated by swarmtee (same content, one upload) and by Bee (same chunks), so each stream's copy of a
- * segment gets {@code index + 1} MPEG-TS null packets (PID 0x1FFF, payload ignored by every demuxer; it
- * carries the stream's index) right after the leading tables (ffmpeg writes SDT, PAT, PMT). That shifts every
- * later 4 KiB chunk boundary by 188 bytes per packet, so no chunk of one stream's segment equals another's,
- * while the segment still starts with its PAT and PMT and plays the same.
+ * Makes one recording serve as N different streams: concurrent streams replaying the same bytes
+ * would be deduplicated by swarmtee (same content, one upload) and by Bee (same chunks), so each
+ * stream's copy of a segment gets {@code index + 1} MPEG-TS null packets (PID 0x1FFF, payload
+ * ignored by every demuxer; it carries the stream's index) right after the leading tables (ffmpeg
+ * writes SDT, PAT, PMT). That shifts every later 4 KiB chunk boundary by 188 bytes per packet, so
+ * no chunk of one stream's segment equals another's, while the segment still starts with its PAT
+ * and PMT and plays the same.
  */
 final class DistinctSegments {
 
@@ -23,11 +24,12 @@ final class DistinctSegments {
   private DistinctSegments() {}
 
   /**
-   * @param segment an MPEG-TS segment (a whole number of 188-byte packets) that starts with its tables
-   *     (PAT, PMT, optionally SDT/NIT)
+   * @param segment an MPEG-TS segment (a whole number of 188-byte packets) that starts with its
+   *     tables (PAT, PMT, optionally SDT/NIT)
    * @param index the stream's index, from 0
    * @return a copy with {@code index + 1} null packets inserted after the leading table packets
-   * @throws IllegalArgumentException if {@code segment} is not packet-aligned MPEG-TS with a leading PAT
+   * @throws IllegalArgumentException if {@code segment} is not packet-aligned MPEG-TS with a
+   *     leading PAT
    */
   static Buffer forStream(Buffer segment, int index) {
     byte[] in = segment.getBytes();
@@ -48,8 +50,11 @@ final class DistinctSegments {
       at += PACKET;
     }
     if (pat < 0) {
-      throw new IllegalArgumentException("the segment does not start with its tables (no PAT before the first"
-          + " other packet; " + in.length + " bytes)");
+      throw new IllegalArgumentException(
+          "the segment does not start with its tables (no PAT before the first"
+              + " other packet; "
+              + in.length
+              + " bytes)");
     }
     int count = index + 1;
     byte[] out = new byte[in.length + count * PACKET];
@@ -73,7 +78,8 @@ final class DistinctSegments {
       payload += 1 + (ts[offset + 4] & 0xFF);
     }
     int section = payload + 1 + (ts[payload] & 0xFF); // skip the pointer field
-    // table_id(1) section_length(2) transport_stream_id(2) version(1) section_number(1) last_section(1) = 8
+    // table_id(1) section_length(2) transport_stream_id(2) version(1) section_number(1)
+    // last_section(1) = 8
     for (int program = section + 8; program + 4 <= offset + PACKET; program += 4) {
       int number = ((ts[program] & 0xFF) << 8) | (ts[program + 1] & 0xFF);
       if (number != 0) {

@@ -12,9 +12,12 @@ public final class RampBench {
 
   public static void main(String[] args) throws Exception {
     String cache = System.getenv("SWARMTEE_CACHE");
-    Path cacheRoot = cache == null || cache.isBlank()
-        ? Path.of(System.getProperty("user.home"), ".cache", "swarmtee") : Path.of(cache);
-    RampOptions options = RampOptions.parse(args, cacheRoot.resolve("ramp"), Path.of("bench/target/ramp-work"));
+    Path cacheRoot =
+        cache == null || cache.isBlank()
+            ? Path.of(System.getProperty("user.home"), ".cache", "swarmtee")
+            : Path.of(cache);
+    RampOptions options =
+        RampOptions.parse(args, cacheRoot.resolve("ramp"), Path.of("bench/target/ramp-work"));
     RampResult result = LoadRamp.run(options);
     System.out.print(RampReport.text(result));
     for (Path p : RampReport.write(result, options.out())) {

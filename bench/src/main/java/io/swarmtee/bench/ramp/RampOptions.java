@@ -14,15 +14,26 @@ import java.util.Objects;
  * @param maxBitrate the ramp doubles from 100 kbit/s until a step reaches this (bit/s)
  * @param stepSeconds live seconds per step (a multiple of the 2 s segment duration)
  * @param lagBound a step is sustainable only if its archive lag p99 stays at or below this
- * @param growthBound … and if the spool grew by less than this many segments per stream over the live phase
+ * @param growthBound … and if the spool grew by less than this many segments per stream over the
+ *     live phase
  * @param drainTimeout how long after a step's streams ended the archive may take to catch up
  * @param jar swarmtee's fat jar, run as a child process
  * @param cache where encoded recordings are kept between runs
  * @param work scratch space (swarmtee's data, logs); the caller deletes it
  * @param out results written as {@code out}.csv and {@code out}.json
  */
-public record RampOptions(List<Backend.Kind> backends, List<Integer> streams, long maxBitrate, int stepSeconds,
-    Duration lagBound, double growthBound, Duration drainTimeout, Path jar, Path cache, Path work, Path out) {
+public record RampOptions(
+    List<Backend.Kind> backends,
+    List<Integer> streams,
+    long maxBitrate,
+    int stepSeconds,
+    Duration lagBound,
+    double growthBound,
+    Duration drainTimeout,
+    Path jar,
+    Path cache,
+    Path work,
+    Path out) {
 
   public RampOptions {
     backends = List.copyOf(backends);
@@ -34,13 +45,14 @@ public record RampOptions(List<Backend.Kind> backends, List<Integer> streams, lo
     Objects.requireNonNull(work, "work");
     Objects.requireNonNull(out, "out");
     if (backends.isEmpty() || streams.isEmpty() || streams.stream().anyMatch(n -> n < 1)) {
-      throw new IllegalArgumentException("need at least one backend and stream counts ≥ 1: " + backends + " "
-          + streams);
+      throw new IllegalArgumentException(
+          "need at least one backend and stream counts ≥ 1: " + backends + " " + streams);
     }
     if (!(growthBound > 0)) {
       throw new IllegalArgumentException("growth bound must be > 0: " + growthBound);
     }
-    if (stepSeconds < 2 * RampRecording.SEGMENT_SECONDS || stepSeconds % RampRecording.SEGMENT_SECONDS != 0) {
+    if (stepSeconds < 2 * RampRecording.SEGMENT_SECONDS
+        || stepSeconds % RampRecording.SEGMENT_SECONDS != 0) {
       throw new IllegalArgumentException("step seconds must be an even number ≥ 4: " + stepSeconds);
     }
   }
@@ -50,9 +62,10 @@ public record RampOptions(List<Backend.Kind> backends, List<Integer> streams, lo
     return Rung.ladder(maxBitrate);
   }
 
-  static final String USAGE = "usage: RampBench [--backend fake|bee|both] [--streams 1,3,10] [--max-bitrate 25.6M]"
-      + " [--step-seconds 24] [--lag-bound 4s] [--growth-bound 1] [--drain-timeout 30s]"
-      + " [--jar proxy/target/swarmtee.jar] [--cache DIR] [--work DIR] [--out bench/results/ramp]";
+  static final String USAGE =
+      "usage: RampBench [--backend fake|bee|both] [--streams 1,3,10] [--max-bitrate 25.6M]"
+          + " [--step-seconds 24] [--lag-bound 4s] [--growth-bound 1] [--drain-timeout 30s]"
+          + " [--jar proxy/target/swarmtee.jar] [--cache DIR] [--work DIR] [--out bench/results/ramp]";
 
   /** Parses the command line of {@code bench/ramp.sh}. */
   public static RampOptions parse(String[] args, Path defaultCache, Path defaultWork) {
@@ -73,9 +86,14 @@ public record RampOptions(List<Backend.Kind> backends, List<Integer> streams, lo
         throw new IllegalArgumentException(USAGE + "; " + args[i] + " needs a value");
       }
       switch (args[i]) {
-        case "--backend" -> backends = value.equals("both") ? List.of(Backend.Kind.FAKE, Backend.Kind.BEE)
-            : List.of(Backend.Kind.parse(value));
-        case "--streams" -> streams = Arrays.stream(value.split(",")).map(String::strip).map(Integer::valueOf).toList();
+        case "--backend" ->
+            backends =
+                value.equals("both")
+                    ? List.of(Backend.Kind.FAKE, Backend.Kind.BEE)
+                    : List.of(Backend.Kind.parse(value));
+        case "--streams" ->
+            streams =
+                Arrays.stream(value.split(",")).map(String::strip).map(Integer::valueOf).toList();
         case "--max-bitrate" -> max = bitrate(value);
         case "--step-seconds" -> step = Integer.parseInt(value);
         case "--lag-bound" -> lag = duration(value);
@@ -112,7 +130,8 @@ public record RampOptions(List<Backend.Kind> backends, List<Integer> streams, lo
     if (t.endsWith("ms")) {
       return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
     } else if (t.endsWith("s")) {
-      return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+      return Duration.ofMillis(
+          Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
     } else if (t.endsWith("m")) {
       return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
     }

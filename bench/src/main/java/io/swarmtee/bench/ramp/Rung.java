@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One bitrate step of the ramp: the nominal bitrate of a rendition and the picture it is encoded at.
- * Resolution and frame rate grow with the bitrate roughly like a transcoding ladder (144p 10 fps at
- * 100 kbit/s … 1080p 60 fps from 12.8 Mbit/s on).
+ * One bitrate step of the ramp: the nominal bitrate of a rendition and the picture it is encoded
+ * at. Resolution and frame rate grow with the bitrate roughly like a transcoding ladder (144p 10
+ * fps at 100 kbit/s … 1080p 60 fps from 12.8 Mbit/s on).
  *
  * @param bitrate nominal bits per second of the rendition (video + audio + MPEG-TS overhead)
  */
@@ -17,12 +17,20 @@ public record Rung(long bitrate, int width, int height, int fps) {
   public static final long FIRST_BITRATE = 100_000;
 
   public Rung {
-    if (bitrate <= 0 || width <= 0 || height <= 0 || fps <= 0 || width % 2 != 0 || height % 2 != 0) {
-      throw new IllegalArgumentException("bad rung " + bitrate + " bit/s " + width + "x" + height + "@" + fps);
+    if (bitrate <= 0
+        || width <= 0
+        || height <= 0
+        || fps <= 0
+        || width % 2 != 0
+        || height % 2 != 0) {
+      throw new IllegalArgumentException(
+          "bad rung " + bitrate + " bit/s " + width + "x" + height + "@" + fps);
     }
   }
 
-  /** @return the rung for {@code bitrate}: the picture a ladder would give it */
+  /**
+   * @return the rung for {@code bitrate}: the picture a ladder would give it
+   */
   public static Rung of(long bitrate) {
     long k = bitrate / 1000;
     if (k <= 100) {
@@ -44,12 +52,13 @@ public record Rung(long bitrate, int width, int height, int fps) {
   }
 
   /**
-   * @return {@value #FIRST_BITRATE} bit/s doubling until the first step at or above {@code maxBitrate} (so
-   *     25 Mbit/s gives 9 steps, the last 25.6 Mbit/s)
+   * @return {@value #FIRST_BITRATE} bit/s doubling until the first step at or above {@code
+   *     maxBitrate} (so 25 Mbit/s gives 9 steps, the last 25.6 Mbit/s)
    */
   public static List<Rung> ladder(long maxBitrate) {
     if (maxBitrate < FIRST_BITRATE) {
-      throw new IllegalArgumentException("max bitrate " + maxBitrate + " is below the first step " + FIRST_BITRATE);
+      throw new IllegalArgumentException(
+          "max bitrate " + maxBitrate + " is below the first step " + FIRST_BITRATE);
     }
     List<Rung> out = new ArrayList<>();
     long b = FIRST_BITRATE;
@@ -62,19 +71,26 @@ public record Rung(long bitrate, int width, int height, int fps) {
     }
   }
 
-  /** @return a go-livepeer style rendition name, e.g. {@code P720p30fps16x9} */
+  /**
+   * @return a go-livepeer style rendition name, e.g. {@code P720p30fps16x9}
+   */
   public String rendition() {
     return "P" + height + "p" + fps + "fps16x9";
   }
 
-  /** @return {@code WxH} as a master playlist's RESOLUTION */
+  /**
+   * @return {@code WxH} as a master playlist's RESOLUTION
+   */
   public String resolution() {
     return width + "x" + height;
   }
 
-  /** @return e.g. {@code 1.6 Mbit/s} or {@code 400 kbit/s} */
+  /**
+   * @return e.g. {@code 1.6 Mbit/s} or {@code 400 kbit/s}
+   */
   public String label() {
-    return bitrate >= 1_000_000 ? String.format(Locale.ROOT, "%.1f Mbit/s", bitrate / 1e6)
+    return bitrate >= 1_000_000
+        ? String.format(Locale.ROOT, "%.1f Mbit/s", bitrate / 1e6)
         : (bitrate / 1000) + " kbit/s";
   }
 }

@@ -5,15 +5,20 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One setup of a ramp (a backend, a number of concurrent streams): its steps in order (the ramp stops
- * after the first unsustainable one), the store's raw ingest measured just before, and the verdict.
+ * One setup of a ramp (a backend, a number of concurrent streams): its steps in order (the ramp
+ * stops after the first unsustainable one), the store's raw ingest measured just before, and the
+ * verdict.
  *
- * @param storeIngestMBps the backend's raw {@code POST /bytes} rate, 2 MiB segments, as many in flight as
- *     swarmtee's upload concurrency
- * @param bottleneck the resource the offered load came closest to at the first unsustainable step (or at
- *     the last step when all held), with the figures that say so
+ * @param storeIngestMBps the backend's raw {@code POST /bytes} rate, 2 MiB segments, as many in
+ *     flight as swarmtee's upload concurrency
+ * @param bottleneck the resource the offered load came closest to at the first unsustainable step
+ *     (or at the last step when all held), with the figures that say so
  */
-public record SetupResult(Backend.Kind backend, int streams, double storeIngestMBps, List<StepResult> steps,
+public record SetupResult(
+    Backend.Kind backend,
+    int streams,
+    double storeIngestMBps,
+    List<StepResult> steps,
     String bottleneck) {
 
   public SetupResult {
@@ -22,7 +27,9 @@ public record SetupResult(Backend.Kind backend, int streams, double storeIngestM
     Objects.requireNonNull(bottleneck, "bottleneck");
   }
 
-  /** @return the highest step the archive kept up with (steps are in ascending order) */
+  /**
+   * @return the highest step the archive kept up with (steps are in ascending order)
+   */
   public Optional<StepResult> highestSustainable() {
     StepResult best = null;
     for (StepResult s : steps) {
@@ -34,7 +41,9 @@ public record SetupResult(Backend.Kind backend, int streams, double storeIngestM
     return Optional.ofNullable(best);
   }
 
-  /** @return the first step the archive did not keep up with */
+  /**
+   * @return the first step the archive did not keep up with
+   */
   public Optional<StepResult> firstUnsustainable() {
     return steps.stream().filter(s -> !s.sustainable()).findFirst();
   }

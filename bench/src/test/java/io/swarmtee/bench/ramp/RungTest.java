@@ -17,7 +17,9 @@ class RungTest {
     for (int i = 1; i < ladder.size(); i++) {
       assertEquals(2 * ladder.get(i - 1).bitrate(), ladder.get(i).bitrate());
     }
-    assertEquals(List.of(100_000L, 200_000L, 400_000L), Rung.ladder(400_000).stream().map(Rung::bitrate).toList());
+    assertEquals(
+        List.of(100_000L, 200_000L, 400_000L),
+        Rung.ladder(400_000).stream().map(Rung::bitrate).toList());
     assertEquals(1, Rung.ladder(100_000).size());
     assertThrows(IllegalArgumentException.class, () -> Rung.ladder(50_000));
   }

@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One variant of an archive master playlist: the upstream variant's description pointing at the archive
- * media playlist of that rendition.
+ * One variant of an archive master playlist: the upstream variant's description pointing at the
+ * archive media playlist of that rendition.
  *
  * @param uri the archive media playlist's URI (relative to the archive master, typically)
  * @param bandwidth upstream BANDWIDTH, bits per second
@@ -16,7 +16,11 @@ import java.util.Optional;
  * @param codecs upstream CODECS
  * @param frameRate upstream FRAME-RATE
  */
-public record ArchiveVariant(String uri, long bandwidth, Optional<Resolution> resolution, Optional<String> codecs,
+public record ArchiveVariant(
+    String uri,
+    long bandwidth,
+    Optional<Resolution> resolution,
+    Optional<String> codecs,
     Optional<BigDecimal> frameRate) {
 
   public ArchiveVariant {
@@ -35,7 +39,7 @@ public record ArchiveVariant(String uri, long bandwidth, Optional<Resolution> re
    * @return the archive variant keeping upstream's BANDWIDTH, RESOLUTION, CODECS and FRAME-RATE
    */
   public static ArchiveVariant from(Variant upstream, String uri) {
-    return new ArchiveVariant(uri, upstream.bandwidth(), upstream.resolution(), upstream.codecs(),
-        upstream.frameRate());
+    return new ArchiveVariant(
+        uri, upstream.bandwidth(), upstream.resolution(), upstream.codecs(), upstream.frameRate());
   }
 }

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * A Swarm reference as archive playlists write it: 64 lower-case hex digits (128 for an encrypted
- * reference). The manifest module has no dependency on the Swarm code; callers convert with
- * {@code HexReference.parse(swarmReference.hex())}.
+ * reference). The manifest module has no dependency on the Swarm code; callers convert with {@code
+ * HexReference.parse(swarmReference.hex())}.
  *
  * @param hex 64 or 128 lower-case hex digits
  */
@@ -14,7 +14,8 @@ public record HexReference(String hex) {
   public HexReference {
     Objects.requireNonNull(hex, "hex");
     if (hex.length() != 64 && hex.length() != 128) {
-      throw new IllegalArgumentException("a Swarm reference has 64 or 128 hex digits, not " + hex.length());
+      throw new IllegalArgumentException(
+          "a Swarm reference has 64 or 128 hex digits, not " + hex.length());
     }
     for (int i = 0; i < hex.length(); i++) {
       char c = hex.charAt(i);

@@ -30,18 +30,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real ffmpeg plays archive playlists: segments made by ffmpeg's hls muxer are served by a local HTTP
- * server under {@code /bytes/<ref>} (ignoring the query, as Bee does), the builder's playlist lists them
- * with the default URI strategy, and {@code ffmpeg -i <playlist> -c copy} must copy the whole duration.
- * A bare {@code /bytes/<ref>} playlist is refused by ffmpeg — the reason for {@code ?name=<seq>.ts}.
+ * Real ffmpeg plays archive playlists: segments made by ffmpeg's hls muxer are served by a local
+ * HTTP server under {@code /bytes/<ref>} (ignoring the query, as Bee does), the builder's playlist
+ * lists them with the default URI strategy, and {@code ffmpeg -i <playlist> -c copy} must copy the
+ * whole duration. A bare {@code /bytes/<ref>} playlist is refused by ffmpeg — the reason for {@code
+ * ?name=<seq>.ts}.
  */
 class ArchiveFfmpegTest {
 
   static final Duration TOOL_TIMEOUT = Duration.ofSeconds(90);
   static final Instant T0 = Instant.parse("2026-11-25T14:00:00Z");
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   static HttpServer server;
   static final Map<String, byte[]> STORE = new ConcurrentHashMap<>();
@@ -53,8 +53,16 @@ class ArchiveFfmpegTest {
   @BeforeAll
   static void makeSegmentsAndServe() throws Exception {
     tsUpstream = ffmpegHls("ts", List.of("-hls_segment_filename", "ts_%03d.ts"));
-    fmp4Upstream = ffmpegHls("fmp4", List.of("-hls_segment_type", "fmp4", "-hls_fmp4_init_filename", "fmp4_init.mp4",
-        "-hls_segment_filename", "fmp4_%03d.m4s"));
+    fmp4Upstream =
+        ffmpegHls(
+            "fmp4",
+            List.of(
+                "-hls_segment_type",
+                "fmp4",
+                "-hls_fmp4_init_filename",
+                "fmp4_init.mp4",
+                "-hls_segment_filename",
+                "fmp4_%03d.m4s"));
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", ArchiveFfmpegTest::serve);
     server.start();
@@ -69,10 +77,36 @@ class ArchiveFfmpegTest {
 
   /** Runs ffmpeg's hls muxer on 8 s of test video and audio; returns its playlist, parsed. */
   static MediaPlaylist ffmpegHls(String name, List<String> extra) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of("ffmpeg", "-nostdin", "-v", "error", "-y",
-        "-f", "lavfi", "-i", "testsrc=size=160x120:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-        "-t", "8", "-c:v", "libx264", "-g", "25", "-c:a", "aac", "-f", "hls", "-hls_time", "2",
-        "-hls_playlist_type", "vod"));
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                "ffmpeg",
+                "-nostdin",
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=size=160x120:rate=25",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=440:sample_rate=48000",
+                "-t",
+                "8",
+                "-c:v",
+                "libx264",
+                "-g",
+                "25",
+                "-c:a",
+                "aac",
+                "-f",
+                "hls",
+                "-hls_time",
+                "2",
+                "-hls_playlist_type",
+                "vod"));
     cmd.addAll(extra);
     cmd.add(name + ".m3u8");
     ExternalTool.Result r = ExternalTool.run(dir, TOOL_TIMEOUT, cmd);
@@ -112,16 +146,21 @@ class ArchiveFfmpegTest {
     exchange.close();
   }
 
-  static ArchivePlaylist archive(MediaPlaylist upstream, SegmentUriStrategy uris, Set<Integer> lost, boolean fmp4)
+  static ArchivePlaylist archive(
+      MediaPlaylist upstream, SegmentUriStrategy uris, Set<Integer> lost, boolean fmp4)
       throws Exception {
     ArchivePlaylist a = ArchivePlaylist.create("source", uris);
-    HexReference init = fmp4 ? store(upstream.segments().getFirst().map().orElseThrow().string("URI").orElseThrow()) : null;
+    HexReference init =
+        fmp4
+            ? store(upstream.segments().getFirst().map().orElseThrow().string("URI").orElseThrow())
+            : null;
     for (int i = 0; i < upstream.segments().size(); i++) {
       MediaSegment s = upstream.segments().get(i);
       Instant pdt = T0.plusSeconds(2L * i);
-      ArchivedSegment entry = lost.contains(i)
-          ? ArchivedSegment.lost("source", i, s.duration(), pdt)
-          : ArchivedSegment.stored("source", i, s.duration(), pdt, store(s.uri()));
+      ArchivedSegment entry =
+          lost.contains(i)
+              ? ArchivedSegment.lost("source", i, s.duration(), pdt)
+              : ArchivedSegment.stored("source", i, s.duration(), pdt, store(s.uri()));
       a.append(fmp4 ? entry.withInitSection(init) : entry);
     }
     return a.finish();
@@ -135,18 +174,35 @@ class ArchiveFfmpegTest {
     return sum;
   }
 
-  /** Copies the served playlist with ffmpeg; returns ffmpeg's result and the output's duration, if any. */
-  static ExternalTool.Result copyWithFfmpeg(String name, ArchivePlaylist archive, String outFile) throws Exception {
+  /**
+   * Copies the served playlist with ffmpeg; returns ffmpeg's result and the output's duration, if
+   * any.
+   */
+  static ExternalTool.Result copyWithFfmpeg(String name, ArchivePlaylist archive, String outFile)
+      throws Exception {
     PLAYLISTS.put(name, archive.text());
     REQUESTED.clear(); // tests run one after the other; each checks only its own requests
     String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/archive/" + name;
-    return ExternalTool.run(dir, TOOL_TIMEOUT, List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", url,
-        "-c", "copy", outFile));
+    return ExternalTool.run(
+        dir,
+        TOOL_TIMEOUT,
+        List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", url, "-c", "copy", outFile));
   }
 
   static double probeDuration(String file) throws Exception {
-    ExternalTool.Result r = ExternalTool.run(dir, TOOL_TIMEOUT, List.of("ffprobe", "-v", "error",
-        "-show_entries", "format=duration", "-of", "csv=p=0", file));
+    ExternalTool.Result r =
+        ExternalTool.run(
+            dir,
+            TOOL_TIMEOUT,
+            List.of(
+                "ffprobe",
+                "-v",
+                "error",
+                "-show_entries",
+                "format=duration",
+                "-of",
+                "csv=p=0",
+                file));
     assertEquals(0, r.exitCode(), r.stderr());
     return Double.parseDouble(r.stdout().trim());
   }
@@ -180,26 +236,31 @@ class ArchiveFfmpegTest {
     assertTrue(a.playlist().segments().get(1).gap());
     ExternalTool.Result r = copyWithFfmpeg("gap.m3u8", a, "gap-out.ts");
     assertEquals(0, r.exitCode(), r.stderr());
-    assertTrue(REQUESTED.stream().noneMatch(u -> u.contains("?name=1.ts")), "the lost segment has no Swarm URI");
+    assertTrue(
+        REQUESTED.stream().noneMatch(u -> u.contains("?name=1.ts")),
+        "the lost segment has no Swarm URI");
     double rest = total(tsUpstream, Set.of(1)).doubleValue();
     double probed = probeDuration("gap-out.ts");
-    assertTrue(probed >= rest - 0.25, "copied " + probed + " s of the " + rest + " s that were not lost");
+    assertTrue(
+        probed >= rest - 0.25, "copied " + probed + " s of the " + rest + " s that were not lost");
   }
 
   @Test
   void ffmpegRefusesBareBytesUrisWhichIsWhyTheNameQueryExists() throws Exception {
-    SegmentUriStrategy bare = new SegmentUriStrategy() {
-      @Override
-      public String segmentUri(ArchivedSegment segment, HexReference reference) {
-        return "/bytes/" + reference.hex();
-      }
+    SegmentUriStrategy bare =
+        new SegmentUriStrategy() {
+          @Override
+          public String segmentUri(ArchivedSegment segment, HexReference reference) {
+            return "/bytes/" + reference.hex();
+          }
 
-      @Override
-      public String initSectionUri(ArchivedSegment segment, HexReference init) {
-        return "/bytes/" + init.hex();
-      }
-    };
-    ExternalTool.Result r = copyWithFfmpeg("bare.m3u8", archive(tsUpstream, bare, Set.of(), false), "bare-out.ts");
+          @Override
+          public String initSectionUri(ArchivedSegment segment, HexReference init) {
+            return "/bytes/" + init.hex();
+          }
+        };
+    ExternalTool.Result r =
+        copyWithFfmpeg("bare.m3u8", archive(tsUpstream, bare, Set.of(), false), "bare-out.ts");
     assertNotEquals(0, r.exitCode());
     assertTrue(r.stderr().contains("allowed_segment_extensions"), r.stderr());
   }

@@ -8,40 +8,45 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * What the archiver tells the rest of swarmtee, and asks it: the wallet points a stream's Swarm feed at
- * every new archive master and describes that feed for {@code GET /api/archives}. Called on the archiver's
- * context; must not block.
+ * What the archiver tells the rest of swarmtee, and asks it: the wallet points a stream's Swarm
+ * feed at every new archive master and describes that feed for {@code GET /api/archives}. Called on
+ * the archiver's context; must not block.
  */
 public interface ArchiveHooks {
 
   /** Hooks that do nothing (no wallet). */
-  ArchiveHooks NONE = new ArchiveHooks() {
-    @Override
-    public Future<Void> masterUploaded(String streamId, SwarmReference master, boolean finalised) {
-      return Future.succeededFuture();
-    }
+  ArchiveHooks NONE =
+      new ArchiveHooks() {
+        @Override
+        public Future<Void> masterUploaded(
+            String streamId, SwarmReference master, boolean finalised) {
+          return Future.succeededFuture();
+        }
 
-    @Override
-    public Optional<JsonObject> feed(String streamId) {
-      return Optional.empty();
-    }
-  };
+        @Override
+        public Optional<JsonObject> feed(String streamId) {
+          return Optional.empty();
+        }
+      };
 
   /**
    * A new Swarm copy of the archive master of {@code streamId}'s latest session was uploaded.
    *
-   * @param master the reference of the master ({@code /bzz} manifest with Bee, {@code /bytes} otherwise)
+   * @param master the reference of the master ({@code /bzz} manifest with Bee, {@code /bytes}
+   *     otherwise)
    * @param finalised true for the final (VOD) copy
    * @return completes when handled; a failure is logged and otherwise ignored
    */
   Future<Void> masterUploaded(String streamId, SwarmReference master, boolean finalised);
 
-  /** @return the stream's feed, shown as {@code feedManifest} in the archive API; empty if none */
+  /**
+   * @return the stream's feed, shown as {@code feedManifest} in the archive API; empty if none
+   */
   Optional<JsonObject> feed(String streamId);
 
   /**
-   * @return when swarmtee manages postage batches ({@code --batch auto}), the batch that stamps uploads
-   *     right now (it changes as batches fill or expire); empty otherwise
+   * @return when swarmtee manages postage batches ({@code --batch auto}), the batch that stamps
+   *     uploads right now (it changes as batches fill or expire); empty otherwise
    */
   default Optional<Supplier<Future<BatchId>>> uploadBatch() {
     return Optional.empty();

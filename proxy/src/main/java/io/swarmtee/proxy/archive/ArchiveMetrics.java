@@ -9,69 +9,109 @@ import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The archive's metrics (names are a contract, Prometheus names in brackets):
- * {@code swarmtee.archive.segments} counter by stream, rendition, result
- * ({@code swarmtee_archive_segments_total}); {@code swarmtee.archive.lag} timer with histogram, first seen
- * upstream → reference stored ({@code swarmtee_archive_lag_seconds}); {@code swarmtee.archive.active.streams}
- * gauge; {@code swarmtee.archive.playlist.uploads} counter by result; the gauges a leak would show in
- * ({@link State}): {@code swarmtee.archive.polling.streams}, {@code swarmtee.archive.pending.segments},
- * {@code swarmtee.archive.timers}, {@code swarmtee.archive.streams}.
+ * The archive's metrics (names are a contract, Prometheus names in brackets): {@code
+ * swarmtee.archive.segments} counter by stream, rendition, result ({@code
+ * swarmtee_archive_segments_total}); {@code swarmtee.archive.lag} timer with histogram, first seen
+ * upstream → reference stored ({@code swarmtee_archive_lag_seconds}); {@code
+ * swarmtee.archive.active.streams} gauge; {@code swarmtee.archive.playlist.uploads} counter by
+ * result; the gauges a leak would show in ({@link State}): {@code
+ * swarmtee.archive.polling.streams}, {@code swarmtee.archive.pending.segments}, {@code
+ * swarmtee.archive.timers}, {@code swarmtee.archive.streams}.
  */
 final class ArchiveMetrics {
 
   /** The {@code result} tag of {@code swarmtee.archive.segments}. */
-  enum Result { ARCHIVED, DUPLICATE, LOST, DROPPED, FAILED }
+  enum Result {
+    ARCHIVED,
+    DUPLICATE,
+    LOST,
+    DROPPED,
+    FAILED
+  }
 
   private final MeterRegistry registry;
   private final Timer lag;
 
   /** What the archiver's gauges read; called from the scrape's thread. */
   interface State {
-    /** @return streams followed with a session (live or within the restart grace) */
+    /**
+     * @return streams followed with a session (live or within the restart grace)
+     */
     int activeStreams();
 
-    /** @return streams whose archiver polls the upstream (following, with or without a session) */
+    /**
+     * @return streams whose archiver polls the upstream (following, with or without a session)
+     */
     int pollingStreams();
 
-    /** @return segments and init sections fetched or stored right now */
+    /**
+     * @return segments and init sections fetched or stored right now
+     */
     int pendingSegments();
 
-    /** @return archiver timers due (stream polls, fetch retries, the {@code /status} poll) */
+    /**
+     * @return archiver timers due (stream polls, fetch retries, the {@code /status} poll)
+     */
     int timers();
 
-    /** @return streams the archiver holds in memory (one per archive, followed or not) */
+    /**
+     * @return streams the archiver holds in memory (one per archive, followed or not)
+     */
     int knownStreams();
   }
 
   ArchiveMetrics(MeterRegistry registry, State state) {
     this.registry = registry;
-    this.lag = Timer.builder("swarmtee.archive.lag")
-        .description("Time from a segment first seen upstream to its Swarm reference stored")
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(10))
-        .maximumExpectedValue(Duration.ofMinutes(5))
-        .register(registry);
-    gauge("swarmtee.archive.active.streams", "Streams the archiver is following", state, State::activeStreams);
-    gauge("swarmtee.archive.polling.streams", "Streams whose archiver polls the upstream, with or without a session",
-        state, State::pollingStreams);
-    gauge("swarmtee.archive.pending.segments", "Archive segments being fetched or stored", state,
+    this.lag =
+        Timer.builder("swarmtee.archive.lag")
+            .description("Time from a segment first seen upstream to its Swarm reference stored")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(10))
+            .maximumExpectedValue(Duration.ofMinutes(5))
+            .register(registry);
+    gauge(
+        "swarmtee.archive.active.streams",
+        "Streams the archiver is following",
+        state,
+        State::activeStreams);
+    gauge(
+        "swarmtee.archive.polling.streams",
+        "Streams whose archiver polls the upstream, with or without a session",
+        state,
+        State::pollingStreams);
+    gauge(
+        "swarmtee.archive.pending.segments",
+        "Archive segments being fetched or stored",
+        state,
         State::pendingSegments);
-    gauge("swarmtee.archive.timers", "Archiver timers due: stream polls, fetch retries, the /status poll", state,
+    gauge(
+        "swarmtee.archive.timers",
+        "Archiver timers due: stream polls, fetch retries, the /status poll",
+        state,
         State::timers);
-    gauge("swarmtee.archive.streams", "Streams the archiver holds in memory, one per archive", state,
+    gauge(
+        "swarmtee.archive.streams",
+        "Streams the archiver holds in memory, one per archive",
+        state,
         State::knownStreams);
   }
 
   private void gauge(String name, String description, State state, ToDoubleFunction<State> value) {
     // strongReference: Micrometer holds a gauge's object weakly, and nothing else holds this one.
-    Gauge.builder(name, state, value).strongReference(true).description(description).register(registry);
+    Gauge.builder(name, state, value)
+        .strongReference(true)
+        .description(description)
+        .register(registry);
   }
 
   void segment(String stream, String rendition, Result result) {
     Counter.builder("swarmtee.archive.segments")
         .description("Archive segments by result")
-        .tag("stream", stream).tag("rendition", rendition).tag("result", result.name().toLowerCase(Locale.ROOT))
-        .register(registry).increment();
+        .tag("stream", stream)
+        .tag("rendition", rendition)
+        .tag("result", result.name().toLowerCase(Locale.ROOT))
+        .register(registry)
+        .increment();
   }
 
   void lag(Duration d) {
@@ -82,6 +122,7 @@ final class ArchiveMetrics {
     Counter.builder("swarmtee.archive.playlist.uploads")
         .description("Uploads of archive playlists to Swarm")
         .tag("result", ok ? "ok" : "failed")
-        .register(registry).increment();
+        .register(registry)
+        .increment();
   }
 }

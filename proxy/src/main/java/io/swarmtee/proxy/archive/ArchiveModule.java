@@ -5,11 +5,11 @@ import io.swarmtee.proxy.ProxyModule;
 import io.swarmtee.proxy.config.Config;
 import io.swarmtee.tee.SwarmHasher;
 import io.swarmtee.tee.SwarmReference;
-import io.swarmtee.tee.spool.SegmentKey;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.UploadOptions;
 import io.swarmtee.tee.spool.PipelineOptions;
+import io.swarmtee.tee.spool.SegmentKey;
 import io.swarmtee.tee.spool.SegmentUploader;
 import io.swarmtee.tee.spool.UploadPipeline;
 import io.swarmtee.tee.store.EmbeddedStore;
@@ -31,11 +31,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The archiver as a {@link ProxyModule} of the swarmtee server (only built with {@code --archive}):
- * fetches through the origin shield (one upstream fetch shared with viewers), reuses the segments the
- * shield fetched for viewers, learns streams from viewers' requests, and stores segments through the tee's
- * durable upload pipeline: {@code Main}'s, into Bee ({@code --bee}), or its own into the embedded store under
- * {@code --data} (without {@code --bee}). Playlists go to Bee's {@code /bzz} or the embedded store's
- * {@code /bytes}.
+ * fetches through the origin shield (one upstream fetch shared with viewers), reuses the segments
+ * the shield fetched for viewers, learns streams from viewers' requests, and stores segments
+ * through the tee's durable upload pipeline: {@code Main}'s, into Bee ({@code --bee}), or its own
+ * into the embedded store under {@code --data} (without {@code --bee}). Playlists go to Bee's
+ * {@code /bzz} or the embedded store's {@code /bytes}.
  *
  * <p>Files under {@code --data}: {@code archive/} (journals), {@code spool/} (upload pipeline),
  * {@code store/} (embedded store, without {@code --bee}).
@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class ArchiveModule implements ProxyModule {
 
   private static final Logger LOG = LoggerFactory.getLogger(ArchiveModule.class);
-  private static final int UPLOAD_ATTEMPTS = 100_000; // a store hiccup must not turn archived segments into losses
+  private static final int UPLOAD_ATTEMPTS =
+      100_000; // a store hiccup must not turn archived segments into losses
 
   private final ModuleContext ctx;
   private final Archiver archiver;
@@ -54,7 +55,8 @@ public final class ArchiveModule implements ProxyModule {
   private final Promise<EmbeddedStore> embedded = Promise.promise();
   private final Optional<Future<EmbeddedStore>> sharedStore;
 
-  private ArchiveModule(ModuleContext ctx, ArchiveHooks hooks, Optional<Future<EmbeddedStore>> sharedStore) {
+  private ArchiveModule(
+      ModuleContext ctx, ArchiveHooks hooks, Optional<Future<EmbeddedStore>> sharedStore) {
     this.ctx = ctx;
     this.sharedStore = sharedStore;
     Config config = ctx.config();
@@ -65,37 +67,70 @@ public final class ArchiveModule implements ProxyModule {
     if (ctx.bee().isPresent()) {
       BeeClient client = ctx.bee().get();
       this.bee = ctx.bee();
-      // An explicit --batch stamps every upload; with --batch auto only Main's pipeline (its uploader asks the
+      // An explicit --batch stamps every upload; with --batch auto only Main's pipeline (its
+      // uploader asks the
       // wallet for a batch per upload) can upload.
-      Optional<UploadOptions> stamped = config.store().batch().filter(b -> !b.equals("auto"))
-          .map(b -> UploadOptions.DEFAULT.withBatchId(BatchId.parse(b)))
-          .or(() -> client.options().defaultBatchId().map(b -> UploadOptions.DEFAULT));
+      Optional<UploadOptions> stamped =
+          config
+              .store()
+              .batch()
+              .filter(b -> !b.equals("auto"))
+              .map(b -> UploadOptions.DEFAULT.withBatchId(BatchId.parse(b)))
+              .or(() -> client.options().defaultBatchId().map(b -> UploadOptions.DEFAULT));
       this.ownPipeline = ctx.uploads().isEmpty();
-      this.pipeline = ctx.uploads().orElseGet(() -> UploadPipeline.create(ctx.vertx(), pipelineOptions(config),
-          SegmentUploader.bee(client, stamped.orElse(UploadOptions.DEFAULT)), ctx.registry()));
+      this.pipeline =
+          ctx.uploads()
+              .orElseGet(
+                  () ->
+                      UploadPipeline.create(
+                          ctx.vertx(),
+                          pipelineOptions(config),
+                          SegmentUploader.bee(client, stamped.orElse(UploadOptions.DEFAULT)),
+                          ctx.registry()));
       if (stamped.isPresent()) {
-        BeeArchiveSink beeSink = new BeeArchiveSink(client, stamped.get(),
-            Scheduler.of(ctx.vertx().getOrCreateContext()), Duration.ofMillis(250), Duration.ofSeconds(10));
+        BeeArchiveSink beeSink =
+            new BeeArchiveSink(
+                client,
+                stamped.get(),
+                Scheduler.of(ctx.vertx().getOrCreateContext()),
+                Duration.ofMillis(250),
+                Duration.ofSeconds(10));
         playlists = beeSink::storePlaylist;
         manifests = true;
       } else if (hooks.uploadBatch().isPresent()) {
-        // --batch auto: playlists go to /bzz too, stamped with the batch the wallet uses right now, so the
+        // --batch auto: playlists go to /bzz too, stamped with the batch the wallet uses right now,
+        // so the
         // master is a manifest and Bee's /bzz/<feed manifest>/ resolves to it.
         Supplier<Future<BatchId>> batch = hooks.uploadBatch().get();
         Scheduler scheduler = Scheduler.of(ctx.vertx().getOrCreateContext());
-        playlists = (name, text) -> batch.get().compose(b -> new BeeArchiveSink(client,
-            UploadOptions.DEFAULT.withBatchId(b), scheduler, Duration.ofMillis(250), Duration.ofSeconds(10))
-            .storePlaylist(name, text));
+        playlists =
+            (name, text) ->
+                batch
+                    .get()
+                    .compose(
+                        b ->
+                            new BeeArchiveSink(
+                                    client,
+                                    UploadOptions.DEFAULT.withBatchId(b),
+                                    scheduler,
+                                    Duration.ofMillis(250),
+                                    Duration.ofSeconds(10))
+                                .storePlaylist(name, text));
         manifests = true;
       } else {
-        // The key carries the content's hash: the pipeline deduplicates by key, and a playlist changes under
+        // The key carries the content's hash: the pipeline deduplicates by key, and a playlist
+        // changes under
         // the same name. Linked as /bytes/<ref>?name=….m3u8.
         UploadPipeline p = pipeline;
-        playlists = (name, text) -> {
-          SegmentKey key = new SegmentKey("archive-playlists", "m3u8",
-              SwarmHasher.hash(text.getBytes()).hex() + "-" + name);
-          return p.submit(key, text).compose(accepted -> p.result(key));
-        };
+        playlists =
+            (name, text) -> {
+              SegmentKey key =
+                  new SegmentKey(
+                      "archive-playlists",
+                      "m3u8",
+                      SwarmHasher.hash(text.getBytes()).hex() + "-" + name);
+              return p.submit(key, text).compose(accepted -> p.result(key));
+            };
         manifests = false;
       }
     } else {
@@ -103,27 +138,59 @@ public final class ArchiveModule implements ProxyModule {
       this.bee = Optional.empty();
       this.ownPipeline = true;
       Future<EmbeddedStore> opened = embedded.future();
-      SegmentUploader uploader = (key, bytes, expected) -> opened.compose(s -> s.upload(key, bytes, expected));
-      this.pipeline = UploadPipeline.create(ctx.vertx(), pipelineOptions(config), uploader, ctx.registry());
+      SegmentUploader uploader =
+          (key, bytes, expected) -> opened.compose(s -> s.upload(key, bytes, expected));
+      this.pipeline =
+          UploadPipeline.create(ctx.vertx(), pipelineOptions(config), uploader, ctx.registry());
       playlists = (name, text) -> opened.compose(s -> s.put(text));
       manifests = false;
     }
     URI upstream = config.upstream();
     Config.Archive a = config.archive();
-    ArchiveSettings settings = new ArchiveSettings(upstream, config.playbackPrefix(), config.upstreamStatus(), a.allowedHosts(),
-        id -> a.streams().pattern().matcher(id).matches(), a.gateway().map(ArchiveModule::withoutSlash).orElse(""),
-        Optional.empty(), a.endAfter(), a.restartGrace(), a.swarmRefresh(), Duration.ofSeconds(5));
-    UpstreamFetcher fetcher = uri -> ctx.shield().fetch(uri).map(o -> new UpstreamFetcher.Response(o.status(),
-        o.body(), Optional.of(o.contentType())));
-    this.archiver = Archiver.create(ctx.vertx(), settings, fetcher,
-        new PipelineArchiveSink(pipeline, playlists, manifests), store, ctx.registry(), Clock.systemUTC())
-        .hooks(hooks);
+    ArchiveSettings settings =
+        new ArchiveSettings(
+            upstream,
+            config.playbackPrefix(),
+            config.upstreamStatus(),
+            a.allowedHosts(),
+            id -> a.streams().pattern().matcher(id).matches(),
+            a.gateway().map(ArchiveModule::withoutSlash).orElse(""),
+            Optional.empty(),
+            a.endAfter(),
+            a.restartGrace(),
+            a.swarmRefresh(),
+            Duration.ofSeconds(5));
+    UpstreamFetcher fetcher =
+        uri ->
+            ctx.shield()
+                .fetch(uri)
+                .map(
+                    o ->
+                        new UpstreamFetcher.Response(
+                            o.status(), o.body(), Optional.of(o.contentType())));
+    this.archiver =
+        Archiver.create(
+                ctx.vertx(),
+                settings,
+                fetcher,
+                new PipelineArchiveSink(pipeline, playlists, manifests),
+                store,
+                ctx.registry(),
+                Clock.systemUTC())
+            .hooks(hooks);
   }
 
   private static PipelineOptions pipelineOptions(Config config) {
-    return new PipelineOptions(config.store().data().resolve("spool"), config.spool().maxBytes(),
-        config.spool().maxSegments(), config.spool().uploadConcurrency(), UPLOAD_ATTEMPTS, Duration.ofMillis(250),
-        Duration.ofSeconds(10), 0.5, 10_000);
+    return new PipelineOptions(
+        config.store().data().resolve("spool"),
+        config.spool().maxBytes(),
+        config.spool().maxSegments(),
+        config.spool().uploadConcurrency(),
+        UPLOAD_ATTEMPTS,
+        Duration.ofMillis(250),
+        Duration.ofSeconds(10),
+        0.5,
+        10_000);
   }
 
   private static String withoutSlash(URI u) {
@@ -131,21 +198,26 @@ public final class ArchiveModule implements ProxyModule {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
-  /** @return a factory for {@code SwarmteeServer.Parts}: the archive module with {@code hooks} */
+  /**
+   * @return a factory for {@code SwarmteeServer.Parts}: the archive module with {@code hooks}
+   */
   public static Function<ModuleContext, ProxyModule> factory(ArchiveHooks hooks) {
     return ctx -> new ArchiveModule(ctx, hooks, Optional.empty());
   }
 
   /**
-   * @param store the embedded store Main opened for {@code /bytes} (used without Bee), so that what the
-   *     archiver writes is what viewers read: one store instance per directory
+   * @param store the embedded store Main opened for {@code /bytes} (used without Bee), so that what
+   *     the archiver writes is what viewers read: one store instance per directory
    * @return a factory for {@code SwarmteeServer.Parts}: the archive module with {@code hooks}
    */
-  public static Function<ModuleContext, ProxyModule> factory(ArchiveHooks hooks, Future<EmbeddedStore> store) {
+  public static Function<ModuleContext, ProxyModule> factory(
+      ArchiveHooks hooks, Future<EmbeddedStore> store) {
     return ctx -> new ArchiveModule(ctx, hooks, Optional.of(store));
   }
 
-  /** @return the archiver (tests, tools) */
+  /**
+   * @return the archiver (tests, tools)
+   */
   public Archiver archiver() {
     return archiver;
   }
@@ -154,32 +226,49 @@ public final class ArchiveModule implements ProxyModule {
   public void mount(Router router) {
     // Viewers' requests tell the archiver which streams exist.
     ctx.shield().onViewerRequest(archiver::streamRequested);
-    ArchiveRoutes.mount(router, archiver,
+    ArchiveRoutes.mount(
+        router,
+        archiver,
         req -> ctx.admin().check(req.getHeader(HttpHeaders.AUTHORIZATION)).isEmpty());
-    ctx.shield().onSegment(object -> {
-      if (object.ok()) {
-        archiver.viewerSegment(object.path(), object.body());
-      }
-    });
+    ctx.shield()
+        .onSegment(
+            object -> {
+              if (object.ok()) {
+                archiver.viewerSegment(object.path(), object.body());
+              }
+            });
   }
 
   @Override
   public Future<Void> start() {
-    Future<Void> storeReady = !ownPipeline ? Future.succeededFuture()
-        : sharedStore.orElseGet(() -> EmbeddedStore.open(ctx.vertx(), ctx.config().store().data().resolve("store")))
-            .onSuccess(embedded::tryComplete).onFailure(embedded::tryFail).mapEmpty();
+    Future<Void> storeReady =
+        !ownPipeline
+            ? Future.succeededFuture()
+            : sharedStore
+                .orElseGet(
+                    () ->
+                        EmbeddedStore.open(
+                            ctx.vertx(), ctx.config().store().data().resolve("store")))
+                .onSuccess(embedded::tryComplete)
+                .onFailure(embedded::tryFail)
+                .mapEmpty();
     return storeReady
         .compose(v -> store.init())
         .compose(v -> pipeline.start(PipelineArchiveSink.outcomes(archiver)))
         .compose(v -> archiver.open())
-        .onSuccess(v -> LOG.info("archiver started (store: {})", bee.map(b -> "Bee " + b.options().baseUrl())
-            .orElse("embedded")));
+        .onSuccess(
+            v ->
+                LOG.info(
+                    "archiver started (store: {})",
+                    bee.map(b -> "Bee " + b.options().baseUrl()).orElse("embedded")));
   }
 
   @Override
   public Future<Void> stop() {
-    return archiver.close()
-        .eventually(() -> ownPipeline ? pipeline.close() : Future.succeededFuture()) // else Main closes it
+    return archiver
+        .close()
+        .eventually(
+            () -> ownPipeline ? pipeline.close() : Future.succeededFuture()) // else Main closes it
         .eventually(store::close);
   }
 

@@ -1,5 +1,9 @@
 package io.swarmtee.proxy.archive;
 
+import io.swarmtee.manifest.archive.ArchivePlaylist;
+import io.swarmtee.manifest.archive.ArchivedSegment;
+import io.swarmtee.manifest.archive.HexReference;
+import io.swarmtee.manifest.archive.SegmentUriStrategy;
 import io.swarmtee.proxy.archive.StreamArchive.Entry;
 import io.swarmtee.proxy.archive.StreamArchive.Lost;
 import io.swarmtee.proxy.archive.StreamArchive.Pending;
@@ -8,35 +12,34 @@ import io.swarmtee.proxy.archive.StreamArchive.Session;
 import io.swarmtee.proxy.archive.StreamArchive.Stored;
 import io.swarmtee.proxy.archive.StreamArchive.Track;
 import io.swarmtee.proxy.archive.StreamArchive.Variant;
-import io.swarmtee.manifest.archive.ArchivePlaylist;
-import io.swarmtee.manifest.archive.ArchivedSegment;
-import io.swarmtee.manifest.archive.HexReference;
-import io.swarmtee.manifest.archive.SegmentUriStrategy;
 import io.swarmtee.tee.SwarmReference;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.util.Optional;
 import java.time.Instant;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Writes the archive playlists of a session. Media playlists are {@code EVENT} while the session is live
- * (listing, per run, only the gap-free prefix of resolved entries so that entries are only ever appended;
- * a segment still pending in the upload spool is not resolved)
- * and {@code VOD} with {@code ENDLIST} once finalised. Segment URIs are
- * {@code {gateway}/bytes/<ref>?name=<seq>.<ext>}: resolvable on swarmtee and on any Bee gateway, and
- * accepted by ffmpeg's extension check.
+ * Writes the archive playlists of a session. Media playlists are {@code EVENT} while the session is
+ * live (listing, per run, only the gap-free prefix of resolved entries so that entries are only
+ * ever appended; a segment still pending in the upload spool is not resolved) and {@code VOD} with
+ * {@code ENDLIST} once finalised. Segment URIs are {@code {gateway}/bytes/<ref>?name=<seq>.<ext>}:
+ * resolvable on swarmtee and on any Bee gateway, and accepted by ffmpeg's extension check.
  */
 final class ArchivePlaylists {
 
   private final String gateway;
   private final SegmentUriStrategy uris;
 
-  /** @param gateway prefix written before {@code /bytes/…} (empty: root-relative) */
+  /**
+   * @param gateway prefix written before {@code /bytes/…} (empty: root-relative)
+   */
   ArchivePlaylists(String gateway) {
     this.gateway = gateway.endsWith("/") ? gateway.substring(0, gateway.length() - 1) : gateway;
-    this.uris = this.gateway.isEmpty() ? SegmentUriStrategy.beeBytes() : SegmentUriStrategy.gateway(URI.create(this.gateway + "/"));
+    this.uris =
+        this.gateway.isEmpty()
+            ? SegmentUriStrategy.beeBytes()
+            : SegmentUriStrategy.gateway(URI.create(this.gateway + "/"));
   }
 
   String bytesUri(SwarmReference ref, String name) {
@@ -47,11 +50,15 @@ final class ArchivePlaylists {
     return gateway + "/bzz/" + ref.hex() + "/";
   }
 
-  /** @param variantUri the URI the master lists for a rendition */
+  /**
+   * @param variantUri the URI the master lists for a rendition
+   */
   String master(Session session, Function<String, String> variantUri) {
     StringBuilder b = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n");
     for (String rendition : session.renditions()) {
-      Variant v = session.variants.getOrDefault(rendition, new Variant(rendition, 0, java.util.Optional.empty()));
+      Variant v =
+          session.variants.getOrDefault(
+              rendition, new Variant(rendition, 0, java.util.Optional.empty()));
       b.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(Math.max(1, v.bandwidth()));
       v.resolution().ifPresent(r -> b.append(",RESOLUTION=").append(r));
       b.append('\n').append(variantUri.apply(rendition)).append('\n');
@@ -60,10 +67,11 @@ final class ArchivePlaylists {
   }
 
   /**
-   * The media playlist of {@code rendition}, rendered by the manifest module's archive playlist builder
-   * (the one writer of archive playlists): PROGRAM-DATE-TIME on every entry, DISCONTINUITY between runs,
-   * EXT-X-GAP for lost segments (and for fMP4 segments whose init section could not be archived),
-   * EXT-X-MAP for fMP4 from the first archived segment of a run on, VERSION from the features used.
+   * The media playlist of {@code rendition}, rendered by the manifest module's archive playlist
+   * builder (the one writer of archive playlists): PROGRAM-DATE-TIME on every entry, DISCONTINUITY
+   * between runs, EXT-X-GAP for lost segments (and for fMP4 segments whose init section could not
+   * be archived), EXT-X-MAP for fMP4 from the first archived segment of a run on, VERSION from the
+   * features used.
    */
   String media(Session session, String rendition) {
     ArchivePlaylist playlist = ArchivePlaylist.create(rendition, uris);
@@ -80,24 +88,37 @@ final class ArchivePlaylists {
       long expected = t.entries.firstKey();
       for (Entry e : t.entries.values()) {
         if (!session.finalised && (e.seq() != expected || e instanceof Pending)) {
-          break; // this segment or one before it is still being archived: list nothing from here yet
+          break; // this segment or one before it is still being archived: list nothing from here
+          // yet
         }
         expected = e.seq() + 1;
         BigDecimal duration = BigDecimal.valueOf(e.duration());
-        ArchivedSegment segment = switch (e) {
-          // The upstream's PROGRAM-DATE-TIME when it gives one. Otherwise (go-livepeer never does) the time
-          // the run's first segment was first seen, then each segment right after the one before: polling
-          // makes first-seen times jitter by up to half a target duration, durations are exact.
-          case Stored s -> ArchivedSegment.stored(rendition, s.seq(), duration,
-              s.segment().programDateTime().orElse(firstOfRun ? s.segment().firstSeen() : next),
-              HexReference.parse(s.segment().reference().hex()));
-          case Lost l -> ArchivedSegment.lost(rendition, l.seq(), duration, next);
-          // Finalised with its upload still pending (Bee away): a gap until the outcome arrives and the
-          // final playlists are written again.
-          case Pending p -> ArchivedSegment.lost(rendition, p.seq(), duration, next);
-        };
-        // Gaps before the first archived segment carry no MAP: a segment whose init section could not be
-        // archived is one, and a live playlist that listed them must not gain a MAP above them later.
+        ArchivedSegment segment =
+            switch (e) {
+              // The upstream's PROGRAM-DATE-TIME when it gives one. Otherwise (go-livepeer never
+              // does) the time
+              // the run's first segment was first seen, then each segment right after the one
+              // before: polling
+              // makes first-seen times jitter by up to half a target duration, durations are exact.
+              case Stored s ->
+                  ArchivedSegment.stored(
+                      rendition,
+                      s.seq(),
+                      duration,
+                      s.segment()
+                          .programDateTime()
+                          .orElse(firstOfRun ? s.segment().firstSeen() : next),
+                      HexReference.parse(s.segment().reference().hex()));
+              case Lost l -> ArchivedSegment.lost(rendition, l.seq(), duration, next);
+              // Finalised with its upload still pending (Bee away): a gap until the outcome arrives
+              // and the
+              // final playlists are written again.
+              case Pending p -> ArchivedSegment.lost(rendition, p.seq(), duration, next);
+            };
+        // Gaps before the first archived segment carry no MAP: a segment whose init section could
+        // not be
+        // archived is one, and a live playlist that listed them must not gain a MAP above them
+        // later.
         withInit |= e instanceof Stored;
         if (init.isPresent() && withInit) {
           segment = segment.withInitSection(init.get());

@@ -19,39 +19,61 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The archive's HTTP endpoints:
+ *
  * <ul>
- *   <li>{@code GET /archive/{id}/index.m3u8}, {@code GET /archive/{id}/{rendition}.m3u8}: latest session;</li>
- *   <li>{@code GET /archive/{id}/s/{n}/index.m3u8}, {@code …/s/{n}/{rendition}.m3u8}: session {@code n} (0-based);</li>
- *   <li>{@code GET /api/archives}, {@code GET /api/archives/{id}}: JSON;</li>
- *   <li>{@code POST /api/archives/{id}} (admin) with {@code {"action":"start"|"stop"|"finalise"}} (default start).</li>
+ *   <li>{@code GET /archive/{id}/index.m3u8}, {@code GET /archive/{id}/{rendition}.m3u8}: latest
+ *       session;
+ *   <li>{@code GET /archive/{id}/s/{n}/index.m3u8}, {@code …/s/{n}/{rendition}.m3u8}: session
+ *       {@code n} (0-based);
+ *   <li>{@code GET /api/archives}, {@code GET /api/archives/{id}}: JSON;
+ *   <li>{@code POST /api/archives/{id}} (admin) with {@code {"action":"start"|"stop"|"finalise"}}
+ *       (default start).
  * </ul>
  */
 public final class ArchiveRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(ArchiveRoutes.class);
   private static final String MPEGURL = "application/vnd.apple.mpegurl";
-  private static final Pattern PLAYLIST = Pattern.compile("^([A-Za-z0-9][A-Za-z0-9._-]{0,127})\\.m3u8$");
+  private static final Pattern PLAYLIST =
+      Pattern.compile("^([A-Za-z0-9][A-Za-z0-9._-]{0,127})\\.m3u8$");
 
   private ArchiveRoutes() {}
 
   /**
    * Adds the routes to {@code router}.
    *
-   * @param isAdmin decides whether a request carries the admin credentials ({@code Authorization: Bearer …});
-   *     admin routes answer 401 when it says no
+   * @param isAdmin decides whether a request carries the admin credentials ({@code Authorization:
+   *     Bearer …}); admin routes answer 401 when it says no
    */
   public static void mount(Router router, Archiver archiver, Predicate<HttpServerRequest> isAdmin) {
     router.get("/archive/:id/s/:session/:file").handler(ctx -> playlist(ctx, archiver, true));
     router.get("/archive/:id/:file").handler(ctx -> playlist(ctx, archiver, false));
-    router.get("/api/archives").handler(ctx -> archiver.list()
-        .onSuccess(list -> json(ctx, 200, list.encode()))
-        .onFailure(ctx::fail));
-    router.get("/api/archives/:id").handler(ctx -> archiver.describe(ctx.pathParam("id"))
-        .onSuccess(found -> found.ifPresentOrElse(j -> json(ctx, 200, j.encode()),
-            () -> error(ctx, 404, "no archive for stream " + ctx.pathParam("id"))))
-        .onFailure(ctx::fail));
-    router.post("/api/archives/:id").handler(BodyHandler.create().setBodyLimit(4096)).handler(ctx -> admin(ctx,
-        archiver, isAdmin));
+    router
+        .get("/api/archives")
+        .handler(
+            ctx ->
+                archiver
+                    .list()
+                    .onSuccess(list -> json(ctx, 200, list.encode()))
+                    .onFailure(ctx::fail));
+    router
+        .get("/api/archives/:id")
+        .handler(
+            ctx ->
+                archiver
+                    .describe(ctx.pathParam("id"))
+                    .onSuccess(
+                        found ->
+                            found.ifPresentOrElse(
+                                j -> json(ctx, 200, j.encode()),
+                                () ->
+                                    error(
+                                        ctx, 404, "no archive for stream " + ctx.pathParam("id"))))
+                    .onFailure(ctx::fail));
+    router
+        .post("/api/archives/:id")
+        .handler(BodyHandler.create().setBodyLimit(4096))
+        .handler(ctx -> admin(ctx, archiver, isAdmin));
   }
 
   private static void playlist(RoutingContext ctx, Archiver archiver, boolean withSession) {
@@ -70,10 +92,14 @@ public final class ArchiveRoutes {
         return;
       }
     }
-    Optional<String> rendition = m.group(1).equals("index") ? Optional.empty() : Optional.of(m.group(1));
-    archiver.playlist(new PlaylistRequest(id, session, rendition))
-        .onSuccess(found -> found.ifPresentOrElse(p -> send(ctx, p),
-            () -> error(ctx, 404, "no such archive playlist")))
+    Optional<String> rendition =
+        m.group(1).equals("index") ? Optional.empty() : Optional.of(m.group(1));
+    archiver
+        .playlist(new PlaylistRequest(id, session, rendition))
+        .onSuccess(
+            found ->
+                found.ifPresentOrElse(
+                    p -> send(ctx, p), () -> error(ctx, 404, "no such archive playlist")))
         .onFailure(ctx::fail);
   }
 
@@ -85,7 +111,8 @@ public final class ArchiveRoutes {
         .end(p.text());
   }
 
-  private static void admin(RoutingContext ctx, Archiver archiver, Predicate<HttpServerRequest> isAdmin) {
+  private static void admin(
+      RoutingContext ctx, Archiver archiver, Predicate<HttpServerRequest> isAdmin) {
     if (!isAdmin.test(ctx.request())) {
       error(ctx, 401, "admin token required");
       return;
@@ -104,12 +131,13 @@ public final class ArchiveRoutes {
         return;
       }
     }
-    Future<JsonObject> result = switch (action == null ? "start" : action) {
-      case "start" -> archiver.start(id);
-      case "stop" -> archiver.stop(id);
-      case "finalise", "finalize" -> archiver.finaliseNow(id);
-      default -> null;
-    };
+    Future<JsonObject> result =
+        switch (action == null ? "start" : action) {
+          case "start" -> archiver.start(id);
+          case "stop" -> archiver.stop(id);
+          case "finalise", "finalize" -> archiver.finaliseNow(id);
+          default -> null;
+        };
     if (result == null) {
       error(ctx, 400, "unknown action " + action + " (start, stop, finalise)");
       return;
@@ -119,7 +147,10 @@ public final class ArchiveRoutes {
   }
 
   private static void json(RoutingContext ctx, int status, String body) {
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body);
   }
 
   private static void error(RoutingContext ctx, int status, String message) {

@@ -13,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An {@link ArchiveSink} straight onto a {@link BeeClient}: retries retryable failures (Bee down, 503,
- * timeouts) with capped exponential backoff for as long as it takes, fails at once on a permanent refusal.
- * Holds the bytes in memory meanwhile; swarmtee proper uses the tee's durable upload pipeline instead,
- * which spools them to disk first.
+ * An {@link ArchiveSink} straight onto a {@link BeeClient}: retries retryable failures (Bee down,
+ * 503, timeouts) with capped exponential backoff for as long as it takes, fails at once on a
+ * permanent refusal. Holds the bytes in memory meanwhile; swarmtee proper uses the tee's durable
+ * upload pipeline instead, which spools them to disk first.
  */
 public final class BeeArchiveSink implements ArchiveSink {
 
@@ -33,12 +33,19 @@ public final class BeeArchiveSink implements ArchiveSink {
    * @param scheduler timers for the backoff
    * @param firstBackoff delay before the first retry, doubled up to {@code maxBackoff}
    */
-  public BeeArchiveSink(BeeClient bee, Scheduler scheduler, Duration firstBackoff, Duration maxBackoff) {
+  public BeeArchiveSink(
+      BeeClient bee, Scheduler scheduler, Duration firstBackoff, Duration maxBackoff) {
     this(bee, UploadOptions.DEFAULT, scheduler, firstBackoff, maxBackoff);
   }
 
-  /** @param options per-upload options (e.g. the batch, when the client has no default one) */
-  public BeeArchiveSink(BeeClient bee, UploadOptions options, Scheduler scheduler, Duration firstBackoff,
+  /**
+   * @param options per-upload options (e.g. the batch, when the client has no default one)
+   */
+  public BeeArchiveSink(
+      BeeClient bee,
+      UploadOptions options,
+      Scheduler scheduler,
+      Duration firstBackoff,
       Duration maxBackoff) {
     this.options = options;
     this.bee = bee;
@@ -57,25 +64,35 @@ public final class BeeArchiveSink implements ArchiveSink {
     return withRetry(name, () -> bee.uploadFile(playlist, name, MPEGURL, options), firstBackoff);
   }
 
-  private Future<SwarmReference> withRetry(String what, java.util.function.Supplier<Future<SwarmReference>> op,
-      Duration backoff) {
+  private Future<SwarmReference> withRetry(
+      String what, java.util.function.Supplier<Future<SwarmReference>> op, Duration backoff) {
     Future<SwarmReference> attempt;
     try {
       attempt = op.get();
     } catch (RuntimeException e) { // e.g. no batch configured: a refusal, not a reason to retry
-      return Future.failedFuture(new ArchiveSinkException(what + " not uploaded: " + e.getMessage(), false, e));
+      return Future.failedFuture(
+          new ArchiveSinkException(what + " not uploaded: " + e.getMessage(), false, e));
     }
-    return attempt.recover(err -> {
-      boolean retryable = !(err instanceof BeeException b) || b.retryable();
-      if (!retryable) {
-        return Future.failedFuture(new ArchiveSinkException(what + " refused by Bee: " + err.getMessage(), false,
-            err));
-      }
-      LOG.debug("upload of {} failed ({}), retrying in {} ms", what, err.getMessage(), backoff.toMillis());
-      Promise<SwarmReference> retry = Promise.promise();
-      Duration next = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
-      scheduler.schedule(backoff, () -> withRetry(what, op, next).onComplete(retry));
-      return retry.future();
-    });
+    return attempt.recover(
+        err -> {
+          boolean retryable = !(err instanceof BeeException b) || b.retryable();
+          if (!retryable) {
+            return Future.failedFuture(
+                new ArchiveSinkException(
+                    what + " refused by Bee: " + err.getMessage(), false, err));
+          }
+          LOG.debug(
+              "upload of {} failed ({}), retrying in {} ms",
+              what,
+              err.getMessage(),
+              backoff.toMillis());
+          Promise<SwarmReference> retry = Promise.promise();
+          Duration next =
+              backoff.multipliedBy(2).compareTo(maxBackoff) > 0
+                  ? maxBackoff
+                  : backoff.multipliedBy(2);
+          scheduler.schedule(backoff, () -> withRetry(what, op, next).onComplete(retry));
+          return retry.future();
+        });
   }
 }

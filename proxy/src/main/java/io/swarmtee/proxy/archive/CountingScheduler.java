@@ -7,14 +7,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link Scheduler} that knows how many of its tasks are still due (scheduled, neither run nor cancelled):
- * the archiver's {@code swarmtee.archive.timers} gauge. An archiver that keeps polling a dead stream shows
- * up there as a timer that never goes away.
+ * A {@link Scheduler} that knows how many of its tasks are still due (scheduled, neither run nor
+ * cancelled): the archiver's {@code swarmtee.archive.timers} gauge. An archiver that keeps polling
+ * a dead stream shows up there as a timer that never goes away.
  */
 final class CountingScheduler implements Scheduler {
 
   private final Scheduler delegate;
   private final AtomicInteger due = new AtomicInteger();
+
   /** Tasks not run yet by id; the flag is set by whichever of run or cancel comes first. */
   private final Map<Long, AtomicBoolean> tasks = new ConcurrentHashMap<>();
 
@@ -22,7 +23,9 @@ final class CountingScheduler implements Scheduler {
     this.delegate = delegate;
   }
 
-  /** @return tasks scheduled and neither run nor cancelled yet */
+  /**
+   * @return tasks scheduled and neither run nor cancelled yet
+   */
   int due() {
     return due.get();
   }
@@ -32,13 +35,16 @@ final class CountingScheduler implements Scheduler {
     AtomicBoolean done = new AtomicBoolean();
     long[] id = {-1};
     due.incrementAndGet();
-    id[0] = delegate.schedule(delay, () -> {
-      tasks.remove(id[0]);
-      if (done.compareAndSet(false, true)) {
-        due.decrementAndGet();
-      }
-      task.run();
-    });
+    id[0] =
+        delegate.schedule(
+            delay,
+            () -> {
+              tasks.remove(id[0]);
+              if (done.compareAndSet(false, true)) {
+                due.decrementAndGet();
+              }
+              task.run();
+            });
     tasks.put(id[0], done);
     if (done.get()) {
       tasks.remove(id[0]); // a scheduler that ran the task at once (tests' manual schedulers)

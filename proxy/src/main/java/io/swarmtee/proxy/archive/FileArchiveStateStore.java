@@ -23,10 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ArchiveStateStore} on local files: {@code <dir>/<streamId>.journal}, one JSON event per line,
- * appended and {@code fsync}ed before the append's future completes. A torn last line (crash mid-append) is
- * cut off on load; {@link #replace} writes a temporary file, syncs it and renames it over the journal.
- * File I/O runs on worker threads; appends to one stream are chained so they land in call order.
+ * {@link ArchiveStateStore} on local files: {@code <dir>/<streamId>.journal}, one JSON event per
+ * line, appended and {@code fsync}ed before the append's future completes. A torn last line (crash
+ * mid-append) is cut off on load; {@link #replace} writes a temporary file, syncs it and renames it
+ * over the journal. File I/O runs on worker threads; appends to one stream are chained so they land
+ * in call order.
  */
 public final class FileArchiveStateStore implements ArchiveStateStore {
 
@@ -54,23 +55,30 @@ public final class FileArchiveStateStore implements ArchiveStateStore {
     return store.init().map(store);
   }
 
-  /** @return a store on {@code dir} that does nothing on disk before {@link #init()} */
+  /**
+   * @return a store on {@code dir} that does nothing on disk before {@link #init()}
+   */
   public static FileArchiveStateStore create(Vertx vertx, Path dir) {
     return new FileArchiveStateStore(vertx, dir);
   }
 
-  /** Creates the directory if missing; @return a failed future if it cannot be created or written */
+  /**
+   * Creates the directory if missing; @return a failed future if it cannot be created or written
+   */
   public Future<Void> init() {
-    return vertx.executeBlocking(() -> {
-      Files.createDirectories(dir);
-      if (!Files.isWritable(dir)) {
-        throw new IOException("archive state directory is not writable: " + dir);
-      }
-      return null;
-    });
+    return vertx.executeBlocking(
+        () -> {
+          Files.createDirectories(dir);
+          if (!Files.isWritable(dir)) {
+            throw new IOException("archive state directory is not writable: " + dir);
+          }
+          return null;
+        });
   }
 
-  /** @return true if {@code id} can name a stream (letters, digits, {@code . _ -}, at most 128) */
+  /**
+   * @return true if {@code id} can name a stream (letters, digits, {@code . _ -}, at most 128)
+   */
   public static boolean isSafeId(String id) {
     return id != null && SAFE_ID.matcher(id).matches();
   }
@@ -84,13 +92,17 @@ public final class FileArchiveStateStore implements ArchiveStateStore {
 
   @Override
   public Future<List<String>> streams() {
-    return vertx.executeBlocking(() -> {
-      try (Stream<Path> files = Files.list(dir)) {
-        return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(SUFFIX))
-            .map(n -> n.substring(0, n.length() - SUFFIX.length())).filter(FileArchiveStateStore::isSafeId)
-            .toList();
-      }
-    });
+    return vertx.executeBlocking(
+        () -> {
+          try (Stream<Path> files = Files.list(dir)) {
+            return files
+                .map(p -> p.getFileName().toString())
+                .filter(n -> n.endsWith(SUFFIX))
+                .map(n -> n.substring(0, n.length() - SUFFIX.length()))
+                .filter(FileArchiveStateStore::isSafeId)
+                .toList();
+          }
+        });
   }
 
   @Override
@@ -116,13 +128,15 @@ public final class FileArchiveStateStore implements ArchiveStateStore {
       try {
         events.add(ArchiveEvent.fromJson(new JsonObject(line)));
       } catch (DecodeException | IllegalArgumentException e) {
-        throw new IOException(file + ":" + lineNo + ": corrupt archive journal record: " + e.getMessage(), e);
+        throw new IOException(
+            file + ":" + lineNo + ": corrupt archive journal record: " + e.getMessage(), e);
       }
       start = i + 1;
       goodEnd = start;
     }
     if (goodEnd < all.length) {
-      // A crash in the middle of an append leaves a line without its newline: it was never acknowledged.
+      // A crash in the middle of an append leaves a line without its newline: it was never
+      // acknowledged.
       LOG.warn("{}: discarding a torn last record ({} bytes)", file, all.length - goodEnd);
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
         ch.truncate(goodEnd);
@@ -135,27 +149,38 @@ public final class FileArchiveStateStore implements ArchiveStateStore {
   @Override
   public Future<Void> append(String streamId, ArchiveEvent event) {
     byte[] line = (event.toJson().encode() + "\n").getBytes(StandardCharsets.UTF_8);
-    return serialised(streamId, () -> vertx.executeBlocking(() -> {
-      FileChannel ch = channels.computeIfAbsent(streamId, id -> openAppend(journal(id)));
-      ByteBuffer buf = ByteBuffer.wrap(line);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(false);
-      return null;
-    }));
+    return serialised(
+        streamId,
+        () ->
+            vertx.executeBlocking(
+                () -> {
+                  FileChannel ch =
+                      channels.computeIfAbsent(streamId, id -> openAppend(journal(id)));
+                  ByteBuffer buf = ByteBuffer.wrap(line);
+                  while (buf.hasRemaining()) {
+                    ch.write(buf);
+                  }
+                  ch.force(false);
+                  return null;
+                }));
   }
 
-  /** Closes the stream's journal file once its queued appends are done; the next append reopens it. */
+  /**
+   * Closes the stream's journal file once its queued appends are done; the next append reopens it.
+   */
   @Override
   public Future<Void> release(String streamId) {
-    return serialised(streamId, () -> vertx.executeBlocking(() -> {
-      FileChannel ch = channels.remove(streamId);
-      if (ch != null) {
-        ch.close();
-      }
-      return null;
-    }));
+    return serialised(
+        streamId,
+        () ->
+            vertx.executeBlocking(
+                () -> {
+                  FileChannel ch = channels.remove(streamId);
+                  if (ch != null) {
+                    ch.close();
+                  }
+                  return null;
+                }));
   }
 
   @Override
@@ -165,20 +190,26 @@ public final class FileArchiveStateStore implements ArchiveStateStore {
       b.append(e.toJson().encode()).append('\n');
     }
     byte[] bytes = b.toString().getBytes(StandardCharsets.UTF_8);
-    return serialised(streamId, () -> vertx.executeBlocking(() -> {
-      // The append channel points at the file being replaced: close it, the next append reopens the new one.
-      FileChannel old = channels.remove(streamId);
-      if (old != null) {
-        old.close();
-      }
-      AtomicFiles.write(journal(streamId), bytes);
-      return null;
-    }));
+    return serialised(
+        streamId,
+        () ->
+            vertx.executeBlocking(
+                () -> {
+                  // The append channel points at the file being replaced: close it, the next append
+                  // reopens the new one.
+                  FileChannel old = channels.remove(streamId);
+                  if (old != null) {
+                    old.close();
+                  }
+                  AtomicFiles.write(journal(streamId), bytes);
+                  return null;
+                }));
   }
 
   private static FileChannel openAppend(Path file) {
     try {
-      return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      return FileChannel.open(
+          file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -193,18 +224,22 @@ public final class FileArchiveStateStore implements ArchiveStateStore {
       Future<T> next = previous.transform(ignored -> op.get());
       Future<Void> tail = next.transform(ignored -> Future.succeededFuture());
       tails.put(streamId, tail);
-      // Once nothing is queued behind it, the stream's tail is forgotten: kept, every stream ever archived
+      // Once nothing is queued behind it, the stream's tail is forgotten: kept, every stream ever
+      // archived
       // would hold an entry here for as long as swarmtee runs.
-      tail.onComplete(ar -> {
-        synchronized (tails) {
-          tails.remove(streamId, tail);
-        }
-      });
+      tail.onComplete(
+          ar -> {
+            synchronized (tails) {
+              tails.remove(streamId, tail);
+            }
+          });
       return next;
     }
   }
 
-  /** @return streams with operations queued or running (tests: 0 once everything asked for is done) */
+  /**
+   * @return streams with operations queued or running (tests: 0 once everything asked for is done)
+   */
   int busyStreams() {
     synchronized (tails) {
       return tails.size();
@@ -218,12 +253,16 @@ public final class FileArchiveStateStore implements ArchiveStateStore {
       closed = true;
       all = new ArrayList<>(tails.values());
     }
-    return Future.join(all).transform(ignored -> vertx.executeBlocking(() -> {
-      for (FileChannel ch : channels.values()) {
-        ch.close();
-      }
-      channels.clear();
-      return null;
-    }));
+    return Future.join(all)
+        .transform(
+            ignored ->
+                vertx.executeBlocking(
+                    () -> {
+                      for (FileChannel ch : channels.values()) {
+                        ch.close();
+                      }
+                      channels.clear();
+                      return null;
+                    }));
   }
 }

@@ -30,7 +30,8 @@ final class LivePlaylist {
   }
 
   /** One media segment as listed upstream (URI as written, maybe relative). */
-  record Entry(String uri, double duration, Optional<Instant> programDateTime, Optional<String> mapUri) {
+  record Entry(
+      String uri, double duration, Optional<Instant> programDateTime, Optional<String> mapUri) {
     Entry {
       Objects.requireNonNull(uri, "uri");
       Objects.requireNonNull(programDateTime, "programDateTime");

@@ -4,8 +4,8 @@ import io.vertx.core.Context;
 import java.time.Duration;
 
 /**
- * Timers of the archiver, injectable so that tests can run the polling loop deterministically. Tasks run on
- * the archiver's context.
+ * Timers of the archiver, injectable so that tests can run the polling loop deterministically.
+ * Tasks run on the archiver's context.
  */
 public interface Scheduler {
 
@@ -15,12 +15,16 @@ public interface Scheduler {
   /** Cancels a task that has not run yet; no-op otherwise. */
   void cancel(long id);
 
-  /** @return a scheduler on Vert.x timers of {@code context} */
+  /**
+   * @return a scheduler on Vert.x timers of {@code context}
+   */
   static Scheduler of(Context context) {
     return new Scheduler() {
       @Override
       public long schedule(Duration delay, Runnable task) {
-        return context.owner().setTimer(Math.max(1, delay.toMillis()), id -> context.runOnContext(v -> task.run()));
+        return context
+            .owner()
+            .setTimer(Math.max(1, delay.toMillis()), id -> context.runOnContext(v -> task.run()));
       }
 
       @Override

@@ -21,17 +21,22 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The archive of one stream: the fold of its {@link ArchiveEvent}s. Mutable, confined to the archiver's
- * context. Events that contradict the state (a segment for an unknown session, a second entry for the same
- * seq) are ignored, which makes replaying a journal idempotent. The one upgrade: a pending entry becomes
- * archived or lost, and a lost one archived (its upload was confirmed after all, e.g. replayed by the spool
- * after a restart) — never the other way.
+ * The archive of one stream: the fold of its {@link ArchiveEvent}s. Mutable, confined to the
+ * archiver's context. Events that contradict the state (a segment for an unknown session, a second
+ * entry for the same seq) are ignored, which makes replaying a journal idempotent. The one upgrade:
+ * a pending entry becomes archived or lost, and a lost one archived (its upload was confirmed after
+ * all, e.g. replayed by the spool after a restart) — never the other way.
  */
 final class StreamArchive {
 
-  /** An entry of a rendition in a run: an archived segment, a lost one, or one still in the upload spool. */
+  /**
+   * An entry of a rendition in a run: an archived segment, a lost one, or one still in the upload
+   * spool.
+   */
   sealed interface Entry permits Stored, Lost, Pending {
-    /** @return the journal record the entry comes from */
+    /**
+     * @return the journal record the entry comes from
+     */
     ArchiveEvent.SegmentEvent event();
 
     default long seq() {
@@ -122,7 +127,9 @@ final class StreamArchive {
       return runs.stream().filter(r -> r.number == n).findFirst();
     }
 
-    /** @return duration of the longest rendition's entries (seconds) */
+    /**
+     * @return duration of the longest rendition's entries (seconds)
+     */
     double durationSeconds() {
       double best = 0;
       for (String r : renditions()) {
@@ -159,6 +166,7 @@ final class StreamArchive {
 
   final String streamId;
   final List<Session> sessions = new ArrayList<>();
+
   /** Number of events applied since the state was last written compactly. */
   int superseded;
 
@@ -174,7 +182,9 @@ final class StreamArchive {
     return n >= 0 && n < sessions.size() ? Optional.of(sessions.get(n)) : Optional.empty();
   }
 
-  /** @return true if the event changed the state */
+  /**
+   * @return true if the event changed the state
+   */
   boolean apply(ArchiveEvent event) {
     switch (event) {
       case SessionStarted e -> {
@@ -221,7 +231,7 @@ final class StreamArchive {
         }
         Entry before = run.get().track(e.rendition()).entries.get(e.seq());
         switch (before) {
-          case null -> { }
+          case null -> {}
           case Stored st -> {
             return false;
           }
@@ -310,7 +320,9 @@ final class StreamArchive {
     }
   }
 
-  /** @return the events that rebuild this state, without superseded ones (for journal compaction) */
+  /**
+   * @return the events that rebuild this state, without superseded ones (for journal compaction)
+   */
   List<ArchiveEvent> compactEvents() {
     List<ArchiveEvent> out = new ArrayList<>();
     for (Session s : sessions) {
@@ -325,11 +337,12 @@ final class StreamArchive {
         for (Map.Entry<String, Track> t : run.tracks.entrySet()) {
           t.getValue().init.ifPresent(out::add);
           for (Entry e : t.getValue().entries.values()) {
-            out.add(switch (e) {
-              case Stored st -> st.segment();
-              case Lost l -> l.lost();
-              case Pending p -> p.spooled();
-            });
+            out.add(
+                switch (e) {
+                  case Stored st -> st.segment();
+                  case Lost l -> l.lost();
+                  case Pending p -> p.spooled();
+                });
           }
         }
       }
@@ -337,7 +350,8 @@ final class StreamArchive {
         out.add(new SessionFinalised(s.number, s.end.orElse(s.start)));
       }
       int n = s.number;
-      s.master.ifPresent(m -> out.add(new MasterUploaded(n, m, s.masterIsFinal, s.end.orElse(s.start))));
+      s.master.ifPresent(
+          m -> out.add(new MasterUploaded(n, m, s.masterIsFinal, s.end.orElse(s.start))));
     }
     return out;
   }

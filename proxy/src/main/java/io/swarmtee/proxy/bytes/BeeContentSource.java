@@ -10,7 +10,10 @@ import io.vertx.core.Future;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Streams {@code /bytes} from a Bee node through {@link BeeClient}, mapping its failures to statuses. */
+/**
+ * Streams {@code /bytes} from a Bee node through {@link BeeClient}, mapping its failures to
+ * statuses.
+ */
 final class BeeContentSource implements ContentSource {
 
   private final BeeClient bee;
@@ -22,21 +25,32 @@ final class BeeContentSource implements ContentSource {
   @Override
   public Future<Content> open(SwarmReference ref, Optional<String> range, boolean headOnly) {
     Future<BeeDownload> download = headOnly ? bee.headBytes(ref) : bee.getBytes(ref, range);
-    return download.<Content>map(d -> {
-      int status = d.status() == 206 || d.status() == 416 ? d.status() : 200;
-      if (headOnly || status == 416) {
-        d.discard();
-        return new Content(status, d.contentLength(), d.contentRange(), Optional.empty());
-      }
-      return new Content(status, d.contentLength(), d.contentRange(), Optional.of(d.body()));
-    }).recover(e -> Future.failedFuture(failure(e)));
+    return download
+        .<Content>map(
+            d -> {
+              int status = d.status() == 206 || d.status() == 416 ? d.status() : 200;
+              if (headOnly || status == 416) {
+                d.discard();
+                return new Content(status, d.contentLength(), d.contentRange(), Optional.empty());
+              }
+              return new Content(
+                  status, d.contentLength(), d.contentRange(), Optional.of(d.body()));
+            })
+        .recover(e -> Future.failedFuture(failure(e)));
   }
 
   @Override
   public Future<Void> ready() {
-    return bee.readiness().recover(e -> Future.failedFuture("Bee " + bee.options().baseUrl() + " unreachable: "
-        + e.getMessage())).compose(ready -> ready ? Future.succeededFuture()
-        : Future.failedFuture("Bee " + bee.options().baseUrl() + " is not ready"));
+    return bee.readiness()
+        .recover(
+            e ->
+                Future.failedFuture(
+                    "Bee " + bee.options().baseUrl() + " unreachable: " + e.getMessage()))
+        .compose(
+            ready ->
+                ready
+                    ? Future.succeededFuture()
+                    : Future.failedFuture("Bee " + bee.options().baseUrl() + " is not ready"));
   }
 
   private static ProxyFailure failure(Throwable e) {

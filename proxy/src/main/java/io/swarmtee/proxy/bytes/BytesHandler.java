@@ -15,11 +15,11 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET/HEAD /bytes/{ref}[?name=file.ext]}: content by Swarm reference, streamed with backpressure
- * from a {@link ContentSource}, Range passed through. Content is addressed by its hash, so it is
- * immutable: {@code ETag: "<ref>"} (answered 304 without touching the store) and a year of caching.
- * {@code name} only sets the Content-Type from its extension (ffmpeg wants a media extension in segment
- * URLs, Safari the right type).
+ * {@code GET/HEAD /bytes/{ref}[?name=file.ext]}: content by Swarm reference, streamed with
+ * backpressure from a {@link ContentSource}, Range passed through. Content is addressed by its
+ * hash, so it is immutable: {@code ETag: "<ref>"} (answered 304 without touching the store) and a
+ * year of caching. {@code name} only sets the Content-Type from its extension (ffmpeg wants a media
+ * extension in segment URLs, Safari the right type).
  */
 public final class BytesHandler implements Handler<RoutingContext> {
 
@@ -31,7 +31,9 @@ public final class BytesHandler implements Handler<RoutingContext> {
     this.source = Objects.requireNonNull(source, "source");
   }
 
-  /** @return a handler for a route with a {@code ref} path parameter */
+  /**
+   * @return a handler for a route with a {@code ref} path parameter
+   */
   public static BytesHandler create(ContentSource source) {
     return new BytesHandler(source);
   }
@@ -62,34 +64,52 @@ public final class BytesHandler implements Handler<RoutingContext> {
       return;
     }
     boolean head = ctx.request().method() == HttpMethod.HEAD;
-    source.open(ref, Optional.ofNullable(ctx.request().getHeader("Range")), head).onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-        return;
-      }
-      Content content = ar.result();
-      content.contentRange().ifPresent(r -> response.putHeader(HttpHeaders.CONTENT_RANGE, r));
-      if (content.status() == 416) {
-        ErrorResponses.send(ctx.request(), 416, "range not satisfiable");
-        return;
-      }
-      response.setStatusCode(content.status());
-      content.length().ifPresentOrElse(n -> response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(n)),
-          () -> response.setChunked(true));
-      if (content.body().isEmpty()) {
-        response.end();
-        return;
-      }
-      // A store failing mid-body must break the response, not end it: a short 200 looks complete.
-      content.body().get().pipe().endOnFailure(false).to(response).onFailure(e -> {
-        if (!response.ended()) {
-          response.reset();
-        }
-      });
-    });
+    source
+        .open(ref, Optional.ofNullable(ctx.request().getHeader("Range")), head)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                ctx.fail(ar.cause());
+                return;
+              }
+              Content content = ar.result();
+              content
+                  .contentRange()
+                  .ifPresent(r -> response.putHeader(HttpHeaders.CONTENT_RANGE, r));
+              if (content.status() == 416) {
+                ErrorResponses.send(ctx.request(), 416, "range not satisfiable");
+                return;
+              }
+              response.setStatusCode(content.status());
+              content
+                  .length()
+                  .ifPresentOrElse(
+                      n -> response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(n)),
+                      () -> response.setChunked(true));
+              if (content.body().isEmpty()) {
+                response.end();
+                return;
+              }
+              // A store failing mid-body must break the response, not end it: a short 200 looks
+              // complete.
+              content
+                  .body()
+                  .get()
+                  .pipe()
+                  .endOnFailure(false)
+                  .to(response)
+                  .onFailure(
+                      e -> {
+                        if (!response.ended()) {
+                          response.reset();
+                        }
+                      });
+            });
   }
 
-  /** @return the Content-Type for a file name's extension; octet-stream without a known one */
+  /**
+   * @return the Content-Type for a file name's extension; octet-stream without a known one
+   */
   public static String contentType(String name) {
     if (name == null) {
       return "application/octet-stream";

@@ -14,7 +14,11 @@ import java.util.OptionalLong;
  * @param contentRange the {@code Content-Range} value for 206 and 416
  * @param body the bytes, paused; empty for HEAD and 416
  */
-public record Content(int status, OptionalLong length, Optional<String> contentRange, Optional<ReadStream<Buffer>> body) {
+public record Content(
+    int status,
+    OptionalLong length,
+    Optional<String> contentRange,
+    Optional<ReadStream<Buffer>> body) {
 
   public Content {
     if (status != 200 && status != 206 && status != 416) {

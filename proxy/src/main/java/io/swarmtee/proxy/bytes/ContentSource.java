@@ -16,20 +16,26 @@ public interface ContentSource {
    *
    * @param range the client's {@code Range} header, passed on as is
    * @param headOnly true for HEAD: status and length only, no body
-   * @return the content with a paused body; fails with a {@link io.swarmtee.proxy.ProxyFailure}: 404 when
-   *     the reference is unknown, 502/504 when the store cannot answer
+   * @return the content with a paused body; fails with a {@link io.swarmtee.proxy.ProxyFailure}:
+   *     404 when the reference is unknown, 502/504 when the store cannot answer
    */
   Future<Content> open(SwarmReference ref, Optional<String> range, boolean headOnly);
 
-  /** @return succeeds when the store can serve; fails with a one-line reason otherwise (for /ready) */
+  /**
+   * @return succeeds when the store can serve; fails with a one-line reason otherwise (for /ready)
+   */
   Future<Void> ready();
 
-  /** @return a source streaming from a Bee node's {@code /bytes} */
+  /**
+   * @return a source streaming from a Bee node's {@code /bytes}
+   */
   static ContentSource bee(BeeClient bee) {
     return new BeeContentSource(bee);
   }
 
-  /** @return a source reading the embedded store (once it has opened) */
+  /**
+   * @return a source reading the embedded store (once it has opened)
+   */
   static ContentSource embedded(io.vertx.core.Future<io.swarmtee.tee.store.EmbeddedStore> store) {
     return new EmbeddedContentSource(store);
   }

@@ -15,16 +15,18 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The whole configuration of the swarmtee server, typed and validated. Build it with
- * {@link #load(List, Map)} (flags, environment, YAML file) or, in tests, with {@link #from(Settings)}
- * over {@link ConfigParser#parse}; {@link #defaults()} is the configuration of a bare start.
+ * The whole configuration of the swarmtee server, typed and validated. Build it with {@link
+ * #load(List, Map)} (flags, environment, YAML file) or, in tests, with {@link #from(Settings)} over
+ * {@link ConfigParser#parse}; {@link #defaults()} is the configuration of a bare start.
  *
  * @param listen where the HTTP server listens
- * @param upstream base URL of the HLS origin; only paths under {@code playbackPrefix} are fetched from it
+ * @param upstream base URL of the HLS origin; only paths under {@code playbackPrefix} are fetched
+ *     from it
  * @param upstreamStatus go-livepeer's {@code /status} URL, used to discover streams
  * @param playbackPrefix path prefix forwarded to the upstream, starts and ends with {@code /}
  * @param h2c whether HTTP/2 over cleartext is accepted
- * @param adminToken bearer token of admin endpoints; empty means admin endpoints answer 403 to everyone
+ * @param adminToken bearer token of admin endpoints; empty means admin endpoints answer 403 to
+ *     everyone
  * @param archive the archiver's settings
  * @param store where archived bytes go
  * @param timeouts upstream timeouts
@@ -66,14 +68,20 @@ public record Config(
    * @param enabled archive at all ({@code --archive}, default off)
    * @param streams which stream ids to archive
    * @param gateway base URL written before Swarm paths in archive playlists; empty = root-relative
-   * @param allowedHosts hosts besides the upstream's the archiver may fetch segment URIs from, lower case,
-   *     each {@code host} or {@code host:port}
+   * @param allowedHosts hosts besides the upstream's the archiver may fetch segment URIs from,
+   *     lower case, each {@code host} or {@code host:port}
    * @param endAfter a stream has ended after this many target durations without a new segment
    * @param restartGrace a stream back within this time continues its session
    * @param swarmRefresh the shortest interval between Swarm copies of a live archive's playlists
    */
-  public record Archive(boolean enabled, StreamFilter streams, Optional<URI> gateway, List<String> allowedHosts,
-      int endAfter, Duration restartGrace, Duration swarmRefresh) {
+  public record Archive(
+      boolean enabled,
+      StreamFilter streams,
+      Optional<URI> gateway,
+      List<String> allowedHosts,
+      int endAfter,
+      Duration restartGrace,
+      Duration swarmRefresh) {
     public Archive {
       Objects.requireNonNull(streams, "streams");
       Objects.requireNonNull(gateway, "gateway");
@@ -88,7 +96,8 @@ public record Config(
    *
    * @param bee a Bee node's API URL; empty = the embedded store under {@code data}
    * @param batch postage batch id (64 lower-case hex digits) for uploads to Bee; empty without
-   *     {@code --batch} or with {@code --batch auto} (then the wallet's postage manager picks each batch)
+   *     {@code --batch} or with {@code --batch auto} (then the wallet's postage manager picks each
+   *     batch)
    * @param data directory (exists and is writable) for the spool, embedded store and archive state
    */
   public record Store(Optional<URI> bee, Optional<String> batch, Path data) {
@@ -105,8 +114,8 @@ public record Config(
    * @param connect to establish the TCP connection
    * @param firstByte from sending the request to the response headers
    * @param idle longest silence in the middle of a response body
-   * @param viewerIdle longest time a viewer's connection may neither deliver a byte to swarmtee nor take
-   *     one (a viewer that stopped reading, an idle keep-alive) before it is closed
+   * @param viewerIdle longest time a viewer's connection may neither deliver a byte to swarmtee nor
+   *     take one (a viewer that stopped reading, an idle keep-alive) before it is closed
    */
   public record Timeouts(Duration connect, Duration firstByte, Duration idle, Duration viewerIdle) {
     public Timeouts {
@@ -122,10 +131,12 @@ public record Config(
    *
    * @param maxBytes memory budget of cached objects (bodies)
    * @param playlistTtl freshness of a playlist; empty = half its {@code #EXT-X-TARGETDURATION}
-   * @param staleIfError how long after it went stale a playlist may still be served when the upstream fails
+   * @param staleIfError how long after it went stale a playlist may still be served when the
+   *     upstream fails
    * @param negativeTtl how long a 404 is remembered
    */
-  public record Cache(long maxBytes, Optional<Duration> playlistTtl, Duration staleIfError, Duration negativeTtl) {
+  public record Cache(
+      long maxBytes, Optional<Duration> playlistTtl, Duration staleIfError, Duration negativeTtl) {
     public Cache {
       Objects.requireNonNull(playlistTtl, "playlistTtl");
       Objects.requireNonNull(staleIfError, "staleIfError");
@@ -151,7 +162,9 @@ public record Config(
     return from(ConfigParser.parse(args, env, SERVER));
   }
 
-  /** @return the configuration with every default (data directory not created) */
+  /**
+   * @return the configuration with every default (data directory not created)
+   */
   public static Config defaults() {
     try {
       return from(ConfigParser.parse(List.of(), Map.of(), SERVER), false);
@@ -173,12 +186,17 @@ public record Config(
       throw s.fail(LISTEN, e.getMessage());
     }
     URI upstream = s.url(UPSTREAM).orElseThrow(() -> s.fail(UPSTREAM, "missing"));
-    if (upstream.getRawPath() != null && !upstream.getRawPath().isEmpty() && !upstream.getRawPath().equals("/")) {
-      throw s.fail(UPSTREAM, "give the origin only (scheme, host, port); paths come from --playback-prefix");
+    if (upstream.getRawPath() != null
+        && !upstream.getRawPath().isEmpty()
+        && !upstream.getRawPath().equals("/")) {
+      throw s.fail(
+          UPSTREAM, "give the origin only (scheme, host, port); paths come from --playback-prefix");
     }
     String prefix = s.required(PLAYBACK_PREFIX);
     if (!prefix.matches("/([A-Za-z0-9._~-]+/)+")) {
-      throw s.fail(PLAYBACK_PREFIX, "expected a path like /stream/ (starts and ends with /), got '" + prefix + "'");
+      throw s.fail(
+          PLAYBACK_PREFIX,
+          "expected a path like /stream/ (starts and ends with /), got '" + prefix + "'");
     }
     Optional<String> token = s.text(ADMIN_TOKEN).filter(t -> !t.isEmpty());
     if (token.isPresent() && token.get().length() < 16) {
@@ -191,19 +209,32 @@ public record Config(
     } catch (IllegalArgumentException e) {
       throw s.fail(ARCHIVE_STREAMS, e.getMessage());
     }
-    List<String> hosts = s.list(ALLOWED_HOSTS).stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+    List<String> hosts =
+        s.list(ALLOWED_HOSTS).stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
     for (String h : hosts) {
       if (!h.matches("[a-z0-9.-]+(:\\d{1,5})?|\\[[0-9a-f:]+\\](:\\d{1,5})?")) {
         throw s.fail(ALLOWED_HOSTS, "not a host or host:port: '" + h + "'");
       }
     }
-    Archive archive = new Archive(s.bool(ARCHIVE), streams, s.url(GATEWAY), hosts, s.integer(END_AFTER, 1, 100),
-        s.duration(RESTART_GRACE), s.duration(SWARM_REFRESH));
+    Archive archive =
+        new Archive(
+            s.bool(ARCHIVE),
+            streams,
+            s.url(GATEWAY),
+            hosts,
+            s.integer(END_AFTER, 1, 100),
+            s.duration(RESTART_GRACE),
+            s.duration(SWARM_REFRESH));
 
-    // "auto" is the wallet's managed postage (io.swarmtee.proxy.wallet.WalletConfig): no fixed batch here.
-    Optional<String> batch = s.text(BATCH).filter(b -> !b.isEmpty()).map(b -> b.toLowerCase(Locale.ROOT))
-        .filter(b -> !b.equals("auto"));
-    if (batch.isPresent() && !(batch.get().length() == 64 && batch.get().chars().allMatch(HexFormat::isHexDigit))) {
+    // "auto" is the wallet's managed postage (io.swarmtee.proxy.wallet.WalletConfig): no fixed
+    // batch here.
+    Optional<String> batch =
+        s.text(BATCH)
+            .filter(b -> !b.isEmpty())
+            .map(b -> b.toLowerCase(Locale.ROOT))
+            .filter(b -> !b.equals("auto"));
+    if (batch.isPresent()
+        && !(batch.get().length() == 64 && batch.get().chars().allMatch(HexFormat::isHexDigit))) {
       throw s.fail(BATCH, "a postage batch id is 64 hex digits, or auto");
     }
     Path data = s.path(DATA);
@@ -212,16 +243,41 @@ public record Config(
     }
     Store store = new Store(s.url(BEE), batch, data);
 
-    Timeouts timeouts = new Timeouts(positive(s, CONNECT_TIMEOUT), positive(s, FIRST_BYTE_TIMEOUT),
-        positive(s, IDLE_TIMEOUT), positive(s, VIEWER_IDLE_TIMEOUT));
-    Optional<Duration> ttl = s.required(PLAYLIST_TTL).equals("auto") ? Optional.empty()
-        : Optional.of(positive(s, PLAYLIST_TTL));
-    Cache cache = new Cache(s.bytes(SEGMENT_CACHE_BYTES), ttl, s.duration(STALE_IF_ERROR), s.duration(NEGATIVE_TTL));
-    Spool spool = new Spool(s.bytes(SPOOL_MAX_BYTES), s.integer(SPOOL_MAX_SEGMENTS, 1, Integer.MAX_VALUE),
-        s.integer(UPLOAD_CONCURRENCY, 1, 256));
+    Timeouts timeouts =
+        new Timeouts(
+            positive(s, CONNECT_TIMEOUT),
+            positive(s, FIRST_BYTE_TIMEOUT),
+            positive(s, IDLE_TIMEOUT),
+            positive(s, VIEWER_IDLE_TIMEOUT));
+    Optional<Duration> ttl =
+        s.required(PLAYLIST_TTL).equals("auto")
+            ? Optional.empty()
+            : Optional.of(positive(s, PLAYLIST_TTL));
+    Cache cache =
+        new Cache(
+            s.bytes(SEGMENT_CACHE_BYTES),
+            ttl,
+            s.duration(STALE_IF_ERROR),
+            s.duration(NEGATIVE_TTL));
+    Spool spool =
+        new Spool(
+            s.bytes(SPOOL_MAX_BYTES),
+            s.integer(SPOOL_MAX_SEGMENTS, 1, Integer.MAX_VALUE),
+            s.integer(UPLOAD_CONCURRENCY, 1, 256));
 
-    return new Config(listen, upstream, s.url(UPSTREAM_STATUS), prefix, s.bool(H2C), token, archive, store,
-        timeouts, cache, spool, s);
+    return new Config(
+        listen,
+        upstream,
+        s.url(UPSTREAM_STATUS),
+        prefix,
+        s.bool(H2C),
+        token,
+        archive,
+        store,
+        timeouts,
+        cache,
+        spool,
+        s);
   }
 
   private static Duration positive(Settings s, Option option) throws ConfigException {
@@ -239,7 +295,9 @@ public record Config(
     } catch (IOException | SecurityException e) {
       throw s.fail(DATA, "cannot create data directory " + data + ": " + e);
     }
-    if (!Files.isDirectory(data) || !Files.isReadable(data) || !Files.isWritable(data)
+    if (!Files.isDirectory(data)
+        || !Files.isReadable(data)
+        || !Files.isWritable(data)
         || !Files.isExecutable(data)) {
       throw s.fail(DATA, "data directory " + data + " is not a readable and writable directory");
     }

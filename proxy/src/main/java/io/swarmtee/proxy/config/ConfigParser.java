@@ -16,11 +16,11 @@ import java.util.Optional;
 import java.util.StringJoiner;
 
 /**
- * Resolves settings from command-line flags, environment variables {@code SWARMTEE_*} and an optional
- * YAML file ({@code --config} or {@code SWARMTEE_CONFIG}). Precedence: flag &gt; environment &gt; file &gt;
- * default. Flags are {@code --name value}, {@code --name=value}, or for switches {@code --name} alone.
- * Unknown flags and unknown file keys are errors; unknown {@code SWARMTEE_*} variables are ignored
- * (another version or subcommand may use them).
+ * Resolves settings from command-line flags, environment variables {@code SWARMTEE_*} and an
+ * optional YAML file ({@code --config} or {@code SWARMTEE_CONFIG}). Precedence: flag &gt;
+ * environment &gt; file &gt; default. Flags are {@code --name value}, {@code --name=value}, or for
+ * switches {@code --name} alone. Unknown flags and unknown file keys are errors; unknown {@code
+ * SWARMTEE_*} variables are ignored (another version or subcommand may use them).
  */
 public final class ConfigParser {
 
@@ -32,7 +32,8 @@ public final class ConfigParser {
    * @param args the flags (after any subcommand name)
    * @param env the process environment
    * @param options what this (sub)command accepts
-   * @throws ConfigException on an unknown flag, a flag without value, an unreadable or malformed file
+   * @throws ConfigException on an unknown flag, a flag without value, an unreadable or malformed
+   *     file
    */
   public static Settings parse(List<String> args, Map<String, String> env, List<Option> options)
       throws ConfigException {
@@ -42,7 +43,8 @@ public final class ConfigParser {
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       if (!arg.startsWith("--") || arg.length() == 2) {
-        throw new ConfigException("unexpected argument '" + arg + "' (flags look like --name value; see --help)");
+        throw new ConfigException(
+            "unexpected argument '" + arg + "' (flags look like --name value; see --help)");
       }
       int eq = arg.indexOf('=');
       String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
@@ -65,9 +67,11 @@ public final class ConfigParser {
       }
     }
 
-    Optional<String> file = Optional.ofNullable(flags.get(Options.CONFIG.name()))
-        .or(() -> Optional.ofNullable(env.get(Options.CONFIG.env())));
-    Map<String, String> fileValues = file.isPresent() ? readFile(Path.of(file.get()), byName) : Map.of();
+    Optional<String> file =
+        Optional.ofNullable(flags.get(Options.CONFIG.name()))
+            .or(() -> Optional.ofNullable(env.get(Options.CONFIG.env())));
+    Map<String, String> fileValues =
+        file.isPresent() ? readFile(Path.of(file.get()), byName) : Map.of();
 
     Map<String, String> values = new HashMap<>();
     Map<String, String> sources = new HashMap<>();
@@ -90,13 +94,18 @@ public final class ConfigParser {
     return new Settings(values, sources);
   }
 
-  private static Map<String, String> readFile(Path path, Map<String, Option> byName) throws ConfigException {
+  private static Map<String, String> readFile(Path path, Map<String, Option> byName)
+      throws ConfigException {
     JsonNode root;
     try {
       root = YAML.readTree(Files.readAllBytes(path));
     } catch (JacksonException e) {
-      throw new ConfigException("config file " + path + " is not valid YAML: "
-          + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+      throw new ConfigException(
+          "config file "
+              + path
+              + " is not valid YAML: "
+              + e.getOriginalMessage().lines().findFirst().orElse(""),
+          e);
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + path + ": " + e, e);
     }
@@ -104,7 +113,8 @@ public final class ConfigParser {
       return Map.of();
     }
     if (!root.isObject()) {
-      throw new ConfigException("config file " + path + " must be a mapping of flag names to values");
+      throw new ConfigException(
+          "config file " + path + " must be a mapping of flag names to values");
     }
     Map<String, String> values = new HashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
@@ -121,20 +131,28 @@ public final class ConfigParser {
       } else if (node.isValueNode()) {
         values.put(key, node.isNull() ? "" : node.asText());
       } else {
-        throw new ConfigException("config file " + path + ": key '" + key + "' must be a scalar or a list");
+        throw new ConfigException(
+            "config file " + path + ": key '" + key + "' must be a scalar or a list");
       }
     }
     return values;
   }
 
-  /** @return the {@code --help} text for {@code options}, one flag per line with its variable and default */
+  /**
+   * @return the {@code --help} text for {@code options}, one flag per line with its variable and
+   *     default
+   */
   public static String help(String usage, List<Option> options) {
     StringBuilder out = new StringBuilder(usage).append("\n\n");
     for (Option o : options) {
       String left = "  --" + o.name() + (o.flag() ? "" : " VALUE");
       out.append(String.format("%-30s %s%n", left, o.help()));
-      out.append(String.format("%-30s env %s%s%n", "", o.env(),
-          o.defaultValue().filter(d -> !d.isEmpty()).map(d -> ", default " + d).orElse("")));
+      out.append(
+          String.format(
+              "%-30s env %s%s%n",
+              "",
+              o.env(),
+              o.defaultValue().filter(d -> !d.isEmpty()).map(d -> ", default " + d).orElse("")));
     }
     out.append("\nPrecedence: flag > environment > --config file > default.\n");
     return out.toString();

@@ -2,7 +2,10 @@ package io.swarmtee.proxy.config;
 
 import java.util.Objects;
 
-/** A listen address: host (name or IP literal, IPv6 without brackets) and TCP port (0 = any free port). */
+/**
+ * A listen address: host (name or IP literal, IPv6 without brackets) and TCP port (0 = any free
+ * port).
+ */
 public record HostPort(String host, int port) {
 
   public HostPort {

@@ -14,33 +14,41 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The resolved text value of every setting (flag &gt; environment &gt; file &gt; default) and where it
- * came from, with typed readers whose errors name the setting and its source in one line.
+ * The resolved text value of every setting (flag &gt; environment &gt; file &gt; default) and where
+ * it came from, with typed readers whose errors name the setting and its source in one line.
  *
  * @param values resolved text per option name; absent options have no key
- * @param sources where each value came from, e.g. {@code "--upstream"}, {@code "env SWARMTEE_UPSTREAM"}
+ * @param sources where each value came from, e.g. {@code "--upstream"}, {@code "env
+ *     SWARMTEE_UPSTREAM"}
  */
 public record Settings(Map<String, String> values, Map<String, String> sources) {
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
-  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?)(i?b)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d+)\\s*([kmgt]?)(i?b)?", Pattern.CASE_INSENSITIVE);
 
   public Settings {
     values = Map.copyOf(values);
     sources = Map.copyOf(sources);
   }
 
-  /** @return the text of {@code option}, if set or defaulted */
+  /**
+   * @return the text of {@code option}, if set or defaulted
+   */
   public Optional<String> text(Option option) {
     return Optional.ofNullable(values.get(option.name()));
   }
 
-  /** @return the text of an option that has a default */
+  /**
+   * @return the text of an option that has a default
+   */
   public String required(Option option) throws ConfigException {
     return text(option).orElseThrow(() -> fail(option, "missing"));
   }
 
-  /** @return true/false of a switch */
+  /**
+   * @return true/false of a switch
+   */
   public boolean bool(Option option) throws ConfigException {
     String v = required(option).toLowerCase(Locale.ROOT);
     return switch (v) {
@@ -50,7 +58,9 @@ public record Settings(Map<String, String> values, Map<String, String> sources) 
     };
   }
 
-  /** @return an absolute http(s) URL with a host, if set */
+  /**
+   * @return an absolute http(s) URL with a host, if set
+   */
   public Optional<URI> url(Option option) throws ConfigException {
     Optional<String> t = text(option).filter(s -> !s.isEmpty());
     if (t.isEmpty()) {
@@ -71,7 +81,9 @@ public record Settings(Map<String, String> values, Map<String, String> sources) 
     }
   }
 
-  /** @return a duration written {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h} or bare seconds */
+  /**
+   * @return a duration written {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h} or bare seconds
+   */
   public Duration duration(Option option) throws ConfigException {
     String v = required(option).trim();
     Matcher m = DURATION.matcher(v);
@@ -88,20 +100,24 @@ public record Settings(Map<String, String> values, Map<String, String> sources) 
     };
   }
 
-  /** @return a byte count written {@code 1048576}, {@code 64KiB}, {@code 256m}, {@code 1GiB} (binary units) */
+  /**
+   * @return a byte count written {@code 1048576}, {@code 64KiB}, {@code 256m}, {@code 1GiB} (binary
+   *     units)
+   */
   public long bytes(Option option) throws ConfigException {
     String v = required(option).trim();
     Matcher m = SIZE.matcher(v);
     if (!m.matches()) {
       throw fail(option, "expected a size like 67108864, 64MiB or 1GiB, got '" + v + "'");
     }
-    int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-      case "k" -> 10;
-      case "m" -> 20;
-      case "g" -> 30;
-      case "t" -> 40;
-      default -> 0;
-    };
+    int shift =
+        switch (m.group(2).toLowerCase(Locale.ROOT)) {
+          case "k" -> 10;
+          case "m" -> 20;
+          case "g" -> 30;
+          case "t" -> 40;
+          default -> 0;
+        };
     try {
       long n = Long.parseLong(m.group(1));
       if (n > (Long.MAX_VALUE >> shift)) {
@@ -113,7 +129,9 @@ public record Settings(Map<String, String> values, Map<String, String> sources) 
     }
   }
 
-  /** @return an integer in [min, max] */
+  /**
+   * @return an integer in [min, max]
+   */
   public int integer(Option option, int min, int max) throws ConfigException {
     String v = required(option).trim();
     try {
@@ -127,13 +145,18 @@ public record Settings(Map<String, String> values, Map<String, String> sources) 
     }
   }
 
-  /** @return comma-separated non-empty items, trimmed */
+  /**
+   * @return comma-separated non-empty items, trimmed
+   */
   public List<String> list(Option option) {
-    return text(option).map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList())
+    return text(option)
+        .map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList())
         .orElse(List.of());
   }
 
-  /** @return a filesystem path */
+  /**
+   * @return a filesystem path
+   */
   public Path path(Option option) throws ConfigException {
     String v = required(option);
     try {
@@ -143,7 +166,9 @@ public record Settings(Map<String, String> values, Map<String, String> sources) 
     }
   }
 
-  /** @return an error naming the option and where its value came from */
+  /**
+   * @return an error naming the option and where its value came from
+   */
   public ConfigException fail(Option option, String problem) {
     Objects.requireNonNull(option, "option");
     String from = sources.getOrDefault(option.name(), "default");

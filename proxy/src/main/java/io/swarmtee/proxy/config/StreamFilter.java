@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Which stream ids to archive: a glob ({@code *} any run of characters, {@code ?} one character) or a
- * regular expression written between slashes ({@code /live-[0-9]+/}). Matches the whole id.
+ * Which stream ids to archive: a glob ({@code *} any run of characters, {@code ?} one character) or
+ * a regular expression written between slashes ({@code /live-[0-9]+/}). Matches the whole id.
  *
  * @param source the text as configured
  * @param pattern the compiled form
@@ -33,7 +33,8 @@ public record StreamFilter(String source, Pattern pattern) {
       try {
         return new StreamFilter(text, Pattern.compile(text.substring(1, text.length() - 1)));
       } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException("bad regular expression " + text + ": " + e.getDescription(), e);
+        throw new IllegalArgumentException(
+            "bad regular expression " + text + ": " + e.getDescription(), e);
       }
     }
     StringBuilder regex = new StringBuilder();
@@ -47,7 +48,9 @@ public record StreamFilter(String source, Pattern pattern) {
     return new StreamFilter(text, Pattern.compile(regex.toString()));
   }
 
-  /** @return true if {@code streamId} is selected */
+  /**
+   * @return true if {@code streamId} is selected
+   */
   public boolean matches(String streamId) {
     return pattern.matcher(streamId).matches();
   }

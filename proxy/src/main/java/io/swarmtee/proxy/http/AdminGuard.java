@@ -10,9 +10,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Guards admin routes with {@code Authorization: Bearer <admin-token>}. Without a configured token every
- * request is refused with 403; a missing or wrong token gets 401. The comparison takes the same time
- * whatever the token's content ({@link MessageDigest#isEqual} over SHA-256 digests, so length too).
+ * Guards admin routes with {@code Authorization: Bearer <admin-token>}. Without a configured token
+ * every request is refused with 403; a missing or wrong token gets 401. The comparison takes the
+ * same time whatever the token's content ({@link MessageDigest#isEqual} over SHA-256 digests, so
+ * length too).
  */
 public final class AdminGuard implements Handler<RoutingContext> {
 
@@ -22,7 +23,9 @@ public final class AdminGuard implements Handler<RoutingContext> {
     this.tokenDigest = Objects.requireNonNull(token, "token").map(AdminGuard::sha256);
   }
 
-  /** @return a guard accepting {@code token}; an empty token refuses everything */
+  /**
+   * @return a guard accepting {@code token}; an empty token refuses everything
+   */
   public static AdminGuard create(Optional<String> token) {
     return new AdminGuard(token);
   }
@@ -44,10 +47,12 @@ public final class AdminGuard implements Handler<RoutingContext> {
    */
   public Optional<ProxyFailure> check(String authorization) {
     if (tokenDigest.isEmpty()) {
-      return Optional.of(new ProxyFailure(403, "admin endpoints are disabled: no --admin-token configured"));
+      return Optional.of(
+          new ProxyFailure(403, "admin endpoints are disabled: no --admin-token configured"));
     }
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return Optional.of(new ProxyFailure(401, "admin endpoint: send Authorization: Bearer <admin-token>"));
+      return Optional.of(
+          new ProxyFailure(401, "admin endpoint: send Authorization: Bearer <admin-token>"));
     }
     byte[] given = sha256(authorization.substring(7).trim());
     if (!MessageDigest.isEqual(given, tokenDigest.get())) {

@@ -4,7 +4,9 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
-/** CORS for public, credential-less content: any origin may read, preflights are answered locally. */
+/**
+ * CORS for public, credential-less content: any origin may read, preflights are answered locally.
+ */
 public final class Cors {
 
   private static final String EXPOSE = "Content-Length, Content-Range, Accept-Ranges, ETag";
@@ -22,12 +24,16 @@ public final class Cors {
     HttpServerResponse response = request.response();
     apply(response);
     boolean api = request.path().startsWith("/api/");
-    response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS,
+    response.putHeader(
+        HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS,
         api ? "GET, HEAD, POST, PUT, DELETE, OPTIONS" : "GET, HEAD, OPTIONS");
     String asked = request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS);
     // Echo only header-name characters: the value is reflected into our response.
-    response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS,
-        asked != null && asked.matches("[A-Za-z0-9-, ]{1,512}") ? asked : "Range, If-None-Match, Authorization");
+    response.putHeader(
+        HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS,
+        asked != null && asked.matches("[A-Za-z0-9-, ]{1,512}")
+            ? asked
+            : "Range, If-None-Match, Authorization");
     response.putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, "86400");
     response.putHeader(HttpHeaders.CONTENT_LENGTH, "0");
     response.setStatusCode(204).end();

@@ -26,7 +26,12 @@ public final class ErrorResponses {
     Throwable failure = ctx.failure();
     if (failure instanceof ProxyFailure pf) {
       if (pf.code() >= 500) {
-        LOG.warn("{} {} → {} {}", ctx.request().method(), ctx.request().path(), pf.code(), pf.getMessage());
+        LOG.warn(
+            "{} {} → {} {}",
+            ctx.request().method(),
+            ctx.request().path(),
+            pf.code(),
+            pf.getMessage());
       }
       send(ctx.request(), pf.code(), pf.getMessage());
     } else if (failure != null) {
@@ -38,7 +43,10 @@ public final class ErrorResponses {
     }
   }
 
-  /** Answers {@code request} with {@code code} and a one-line JSON body; resets it if already started. */
+  /**
+   * Answers {@code request} with {@code code} and a one-line JSON body; resets it if already
+   * started.
+   */
   public static void send(HttpServerRequest request, int code, String message) {
     HttpServerResponse response = request.response();
     if (response.ended() || response.closed()) {
@@ -50,7 +58,10 @@ public final class ErrorResponses {
     }
     String body = new JsonObject().put("code", code).put("message", message).encode() + "\n";
     response.setStatusCode(code);
-    response.headers().remove(HttpHeaders.CONTENT_LENGTH).remove(HttpHeaders.CONTENT_ENCODING)
+    response
+        .headers()
+        .remove(HttpHeaders.CONTENT_LENGTH)
+        .remove(HttpHeaders.CONTENT_ENCODING)
         .remove(HttpHeaders.ETAG);
     if (code != 416) {
       response.headers().remove(HttpHeaders.CONTENT_RANGE);

@@ -8,13 +8,13 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Checks request targets before any routing, and gives the canonical (decoded) path. Refused, with a
- * 400 {@link ProxyFailure}: absolute-form and asterisk-form targets (swarmtee is not an open proxy),
- * paths longer than {@value #MAX_PATH} characters, non-ASCII or control characters, backslashes,
- * malformed or forbidden percent escapes ({@code %2F}, {@code %5C}, {@code %00}–{@code %1F},
- * {@code %7F}), invalid UTF-8, empty segments ({@code //}) and dot segments ({@code .}, {@code ..},
- * also when encoded as {@code %2e}). Nothing is "cleaned up": a suspicious path is refused, not
- * rewritten, so what is checked is exactly what is served.
+ * Checks request targets before any routing, and gives the canonical (decoded) path. Refused, with
+ * a 400 {@link ProxyFailure}: absolute-form and asterisk-form targets (swarmtee is not an open
+ * proxy), paths longer than {@value #MAX_PATH} characters, non-ASCII or control characters,
+ * backslashes, malformed or forbidden percent escapes ({@code %2F}, {@code %5C}, {@code %00}–{@code
+ * %1F}, {@code %7F}), invalid UTF-8, empty segments ({@code //}) and dot segments ({@code .},
+ * {@code ..}, also when encoded as {@code %2e}). Nothing is "cleaned up": a suspicious path is
+ * refused, not rewritten, so what is checked is exactly what is served.
  */
 public final class PathGuard {
 
@@ -33,7 +33,8 @@ public final class PathGuard {
       throw ProxyFailure.badRequest("empty request target");
     }
     if (uri.charAt(0) != '/') {
-      throw ProxyFailure.badRequest("only origin-form request targets (/path) are accepted: swarmtee is not an open proxy");
+      throw ProxyFailure.badRequest(
+          "only origin-form request targets (/path) are accepted: swarmtee is not an open proxy");
     }
     int q = uri.indexOf('?');
     String rawPath = q < 0 ? uri : uri.substring(0, q);
@@ -43,7 +44,8 @@ public final class PathGuard {
     for (int i = 0; i < uri.length(); i++) {
       char c = uri.charAt(i);
       if (c <= 0x20 || c >= 0x7f) {
-        throw ProxyFailure.badRequest("control, space or non-ASCII character in the request target");
+        throw ProxyFailure.badRequest(
+            "control, space or non-ASCII character in the request target");
       }
       if (c == '\\') {
         throw ProxyFailure.badRequest("backslash in the request target");
@@ -75,16 +77,21 @@ public final class PathGuard {
     return path;
   }
 
-  /** @return {@code path} percent-encoded for a request line (unreserved and sub-delims kept) */
+  /**
+   * @return {@code path} percent-encoded for a request line (unreserved and sub-delims kept)
+   */
   public static String encode(String path) {
     StringBuilder out = new StringBuilder(path.length());
     for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
           || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0) {
         out.append((char) c);
       } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+        out.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
       }
     }
@@ -115,8 +122,12 @@ public final class PathGuard {
       }
     }
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes.toByteArray()))
+          .toString();
     } catch (CharacterCodingException e) {
       throw ProxyFailure.badRequest("percent escapes in the path are not UTF-8");
     }

@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * What a {@code Range} header asks of a representation of known length. Only single byte ranges are
- * honoured; a malformed header or several ranges mean the whole representation (RFC 9110 §14.2 allows
- * ignoring Range).
+ * honoured; a malformed header or several ranges mean the whole representation (RFC 9110 §14.2
+ * allows ignoring Range).
  */
 public sealed interface RangeRequest {
 
@@ -15,12 +15,16 @@ public sealed interface RangeRequest {
 
   /** Serve {@code [start, end]} (inclusive) of {@code length} with 206. */
   record Partial(long start, long end, long length) implements RangeRequest {
-    /** @return the number of bytes in the range */
+    /**
+     * @return the number of bytes in the range
+     */
     public long size() {
       return end - start + 1;
     }
 
-    /** @return the {@code Content-Range} value */
+    /**
+     * @return the {@code Content-Range} value
+     */
     public String contentRange() {
       return "bytes " + start + "-" + end + "/" + length;
     }
@@ -28,7 +32,9 @@ public sealed interface RangeRequest {
 
   /** Answer 416 with {@code Content-Range: bytes *}{@code /length}. */
   record Unsatisfiable(long length) implements RangeRequest {
-    /** @return the {@code Content-Range} value */
+    /**
+     * @return the {@code Content-Range} value
+     */
     public String contentRange() {
       return "bytes */" + length;
     }
@@ -57,7 +63,8 @@ public sealed interface RangeRequest {
         return new Partial(Math.max(0, length - suffix), length - 1, length);
       }
       long start = Long.parseLong(m.group(1));
-      long end = m.group(2).isEmpty() ? length - 1 : Math.min(Long.parseLong(m.group(2)), length - 1);
+      long end =
+          m.group(2).isEmpty() ? length - 1 : Math.min(Long.parseLong(m.group(2)), length - 1);
       if (m.group(2).length() > 0 && Long.parseLong(m.group(2)) < start) {
         return new Whole();
       }

@@ -1,6 +1,6 @@
 /**
- * HTTP plumbing shared by every route: request-target checks ({@link io.swarmtee.proxy.http.PathGuard}),
- * the single error mapping ({@link io.swarmtee.proxy.http.ErrorResponses}), CORS, Range parsing and the
- * admin token guard.
+ * HTTP plumbing shared by every route: request-target checks ({@link
+ * io.swarmtee.proxy.http.PathGuard}), the single error mapping ({@link
+ * io.swarmtee.proxy.http.ErrorResponses}), CORS, Range parsing and the admin token guard.
  */
 package io.swarmtee.proxy.http;

@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code swarmtee.event.loop.lag} (seconds, tagged {@code loop}): how long a task submitted to each
- * Vert.x event loop waited before it ran, sampled periodically. A loop blocked by slow code shows up
- * here long before requests time out. (vertx-micrometer-metrics has no such meter; Netty's pending-task
- * count alone does not say how long tasks wait.)
+ * Vert.x event loop waited before it ran, sampled periodically. A loop blocked by slow code shows
+ * up here long before requests time out. (vertx-micrometer-metrics has no such meter; Netty's
+ * pending-task count alone does not say how long tasks wait.)
  */
 public final class EventLoopLag {
 
@@ -28,8 +28,10 @@ public final class EventLoopLag {
       AtomicLong lag = new AtomicLong();
       loops.add(loop);
       lagNanos.add(lag);
-      Gauge.builder("swarmtee.event.loop.lag", lag, l -> l.get() / 1e9).baseUnit("seconds")
-          .description("Wait of a task submitted to the event loop, last sample").tag("loop", String.valueOf(i++))
+      Gauge.builder("swarmtee.event.loop.lag", lag, l -> l.get() / 1e9)
+          .baseUnit("seconds")
+          .description("Wait of a task submitted to the event loop, last sample")
+          .tag("loop", String.valueOf(i++))
           .register(registry);
     }
   }

@@ -10,18 +10,25 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * swarmtee's own HTTP, upstream and cache meters (a contract: dashboards use these names). Every tag has
- * a bounded set of values: kinds and results are fixed words, methods are the known HTTP methods or
- * {@code other}, statuses are 3-digit codes swarmtee itself produced (or {@code timeout}/{@code error}
- * for upstream failures). Paths are never tags.
+ * swarmtee's own HTTP, upstream and cache meters (a contract: dashboards use these names). Every
+ * tag has a bounded set of values: kinds and results are fixed words, methods are the known HTTP
+ * methods or {@code other}, statuses are 3-digit codes swarmtee itself produced (or {@code
+ * timeout}/{@code error} for upstream failures). Paths are never tags.
  */
 public final class ProxyMetrics {
 
   /** Request kinds for {@code kind} tags. */
   public enum Kind {
-    PLAYLIST, SEGMENT, BYTES, ARCHIVE, API, OTHER;
+    PLAYLIST,
+    SEGMENT,
+    BYTES,
+    ARCHIVE,
+    API,
+    OTHER;
 
-    /** @return the tag value */
+    /**
+     * @return the tag value
+     */
     public String tag() {
       return name().toLowerCase(Locale.ROOT);
     }
@@ -29,32 +36,53 @@ public final class ProxyMetrics {
 
   /** Outcomes of a cache lookup for the {@code result} tag. */
   public enum CacheResult {
-    HIT, MISS, COALESCED, STALE;
+    HIT,
+    MISS,
+    COALESCED,
+    STALE;
 
-    /** @return the tag value */
+    /**
+     * @return the tag value
+     */
     public String tag() {
       return name().toLowerCase(Locale.ROOT);
     }
   }
 
   /** Latency buckets: a dozen, from a cache hit on loopback to a slow upstream. */
-  private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
-      Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
-      Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
-      Duration.ofSeconds(10), Duration.ofSeconds(30)};
+  private static final Duration[] BUCKETS = {
+    Duration.ofMillis(1),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30)
+  };
 
-  private static final Set<String> METHODS = Set.of("GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH");
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH");
 
   private final MeterRegistry registry;
   private final Counter bytesSent;
 
   public ProxyMetrics(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
-    this.bytesSent = Counter.builder("swarmtee.http.bytes.sent")
-        .description("Response bytes written to clients, headers excluded").register(registry);
+    this.bytesSent =
+        Counter.builder("swarmtee.http.bytes.sent")
+            .description("Response bytes written to clients, headers excluded")
+            .register(registry);
   }
 
-  /** @return the registry the meters live in */
+  /**
+   * @return the registry the meters live in
+   */
   public MeterRegistry registry() {
     return registry;
   }
@@ -63,26 +91,46 @@ public final class ProxyMetrics {
   public void request(Kind kind, String method, int status, long nanos, long bytes) {
     String m = METHODS.contains(method) ? method : "other";
     String s = status >= 100 && status <= 599 ? String.valueOf(status) : "other";
-    Counter.builder("swarmtee.http.requests").description("Client requests by kind, method and status")
-        .tags("kind", kind.tag(), "method", m, "status", s).register(registry).increment();
-    Timer.builder("swarmtee.http.request.duration").description("Time from request to the last byte sent")
-        .tags("kind", kind.tag()).serviceLevelObjectives(BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    Counter.builder("swarmtee.http.requests")
+        .description("Client requests by kind, method and status")
+        .tags("kind", kind.tag(), "method", m, "status", s)
+        .register(registry)
+        .increment();
+    Timer.builder("swarmtee.http.request.duration")
+        .description("Time from request to the last byte sent")
+        .tags("kind", kind.tag())
+        .serviceLevelObjectives(BUCKETS)
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
     if (bytes > 0) {
       bytesSent.increment(bytes);
     }
   }
 
-  /** Records one finished upstream fetch; {@code status} is a code, {@code timeout} or {@code error}. */
+  /**
+   * Records one finished upstream fetch; {@code status} is a code, {@code timeout} or {@code
+   * error}.
+   */
   public void upstream(Kind kind, String status, long nanos) {
-    Counter.builder("swarmtee.upstream.requests").description("Fetches from the upstream by kind and status")
-        .tags("kind", kind.tag(), "status", status).register(registry).increment();
-    Timer.builder("swarmtee.upstream.duration").description("Upstream fetch time, request to last byte")
-        .tags("kind", kind.tag()).serviceLevelObjectives(BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    Counter.builder("swarmtee.upstream.requests")
+        .description("Fetches from the upstream by kind and status")
+        .tags("kind", kind.tag(), "status", status)
+        .register(registry)
+        .increment();
+    Timer.builder("swarmtee.upstream.duration")
+        .description("Upstream fetch time, request to last byte")
+        .tags("kind", kind.tag())
+        .serviceLevelObjectives(BUCKETS)
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** Records one cache lookup. */
   public void cache(CacheResult result) {
-    Counter.builder("swarmtee.cache.requests").description("Origin shield lookups by result")
-        .tags("result", result.tag()).register(registry).increment();
+    Counter.builder("swarmtee.cache.requests")
+        .description("Origin shield lookups by result")
+        .tags("result", result.tag())
+        .register(registry)
+        .increment();
   }
 }

@@ -7,7 +7,8 @@ import java.util.Objects;
  * nanoseconds. Fresh until {@code freshUntil}; after that servable only as stale-if-error until
  * {@code staleUntil}, when the cache drops it.
  */
-record CachedObject(UpstreamObject object, String etag, long fetchedNanos, long freshUntil, long staleUntil) {
+record CachedObject(
+    UpstreamObject object, String etag, long fetchedNanos, long freshUntil, long staleUntil) {
 
   CachedObject {
     Objects.requireNonNull(object, "object");
@@ -22,7 +23,9 @@ record CachedObject(UpstreamObject object, String etag, long fetchedNanos, long 
     return now - staleUntil < 0;
   }
 
-  /** @return seconds a downstream cache may keep it, at least 1 */
+  /**
+   * @return seconds a downstream cache may keep it, at least 1
+   */
   long maxAgeSeconds(long now) {
     return Math.max(1, (freshUntil - now) / 1_000_000_000L);
   }

@@ -34,20 +34,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The origin shield: a Caffeine cache of complete objects in front of a map of fetches in flight.
- * A lookup finds a fresh cached object (hit), joins the fetch in flight (coalesced), or starts the one
- * fetch (miss); when the upstream fails, a playlist past its freshness but within stale-if-error is
- * served instead (stale).
+ * The origin shield: a Caffeine cache of complete objects in front of a map of fetches in flight. A
+ * lookup finds a fresh cached object (hit), joins the fetch in flight (coalesced), or starts the
+ * one fetch (miss); when the upstream fails, a playlist past its freshness but within
+ * stale-if-error is served instead (stale).
  *
- * <p>Why not vertx-http-proxy: its cache stores a response only after it completed and lets concurrent
- * misses each go upstream; coalescing with streaming to every waiter needs the shared {@link InFlight}
- * entry anyway, and the shield never forwards a viewer request as such (no viewer header reaches the
- * upstream), so the proxy's request/response plumbing would be bypassed almost entirely.
+ * <p>Why not vertx-http-proxy: its cache stores a response only after it completed and lets
+ * concurrent misses each go upstream; coalescing with streaming to every waiter needs the shared
+ * {@link InFlight} entry anyway, and the shield never forwards a viewer request as such (no viewer
+ * header reaches the upstream), so the proxy's request/response plumbing would be bypassed almost
+ * entirely.
  */
 public final class CoalescingShield implements OriginShield {
 
   private static final Logger LOG = LoggerFactory.getLogger(CoalescingShield.class);
-  private static final Pattern TARGET_DURATION = Pattern.compile("#EXT-X-TARGETDURATION:\\s*(\\d+)");
+  private static final Pattern TARGET_DURATION =
+      Pattern.compile("#EXT-X-TARGETDURATION:\\s*(\\d+)");
   private static final long SEGMENT_LIFETIME = Duration.ofDays(365).toNanos();
   private static final Duration MASTER_TTL = Duration.ofSeconds(1);
 
@@ -74,7 +76,8 @@ public final class CoalescingShield implements OriginShield {
   private final UpstreamClient upstream;
   private final Set<Subscription> streams = ConcurrentHashMap.newKeySet();
 
-  private CoalescingShield(Vertx vertx, ShieldSettings settings, ProxyMetrics metrics, Ticker ticker, Clock clock) {
+  private CoalescingShield(
+      Vertx vertx, ShieldSettings settings, ProxyMetrics metrics, Ticker ticker, Clock clock) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -82,49 +85,71 @@ public final class CoalescingShield implements OriginShield {
     this.clock = Objects.requireNonNull(clock, "clock");
     URI u = settings.upstream();
     this.origin = URI.create(u.getScheme().toLowerCase(Locale.ROOT) + "://" + u.getRawAuthority());
-    this.cache = Caffeine.newBuilder()
-        .ticker(ticker)
-        .executor(Runnable::run)
-        .maximumWeight(settings.cache().maxBytes())
-        .weigher((String key, CachedObject o) -> (int) Math.min(Integer.MAX_VALUE, o.object().body().length() + 512L))
-        .expireAfter(new Expiry<String, CachedObject>() {
-          @Override
-          public long expireAfterCreate(String key, CachedObject value, long now) {
-            return Math.max(0, value.staleUntil() - now);
-          }
+    this.cache =
+        Caffeine.newBuilder()
+            .ticker(ticker)
+            .executor(Runnable::run)
+            .maximumWeight(settings.cache().maxBytes())
+            .weigher(
+                (String key, CachedObject o) ->
+                    (int) Math.min(Integer.MAX_VALUE, o.object().body().length() + 512L))
+            .expireAfter(
+                new Expiry<String, CachedObject>() {
+                  @Override
+                  public long expireAfterCreate(String key, CachedObject value, long now) {
+                    return Math.max(0, value.staleUntil() - now);
+                  }
 
-          @Override
-          public long expireAfterUpdate(String key, CachedObject value, long now, long current) {
-            return Math.max(0, value.staleUntil() - now);
-          }
+                  @Override
+                  public long expireAfterUpdate(
+                      String key, CachedObject value, long now, long current) {
+                    return Math.max(0, value.staleUntil() - now);
+                  }
 
-          @Override
-          public long expireAfterRead(String key, CachedObject value, long now, long current) {
-            return current;
-          }
-        })
-        .build();
-    this.upstream = new UpstreamClient(vertx, settings.timeouts().connect(), settings.timeouts().firstByte(),
-        settings.timeouts().idle());
-    Gauge.builder("swarmtee.cache.bytes", cache,
-            c -> c.policy().eviction().flatMap(e -> e.weightedSize().stream().boxed().findFirst()).orElse(0L))
-        .baseUnit("bytes").description("Bytes held by the origin shield cache").register(metrics.registry());
+                  @Override
+                  public long expireAfterRead(
+                      String key, CachedObject value, long now, long current) {
+                    return current;
+                  }
+                })
+            .build();
+    this.upstream =
+        new UpstreamClient(
+            vertx,
+            settings.timeouts().connect(),
+            settings.timeouts().firstByte(),
+            settings.timeouts().idle());
+    Gauge.builder(
+            "swarmtee.cache.bytes",
+            cache,
+            c ->
+                c.policy()
+                    .eviction()
+                    .flatMap(e -> e.weightedSize().stream().boxed().findFirst())
+                    .orElse(0L))
+        .baseUnit("bytes")
+        .description("Bytes held by the origin shield cache")
+        .register(metrics.registry());
     Gauge.builder("swarmtee.cache.entries", cache, Cache::estimatedSize)
-        .description("Objects held by the origin shield cache").register(metrics.registry());
+        .description("Objects held by the origin shield cache")
+        .register(metrics.registry());
     Gauge.builder("swarmtee.cache.inflight", inFlight, Map::size)
-        .description("Upstream fetches in flight that viewers and the archiver join").register(metrics.registry());
+        .description("Upstream fetches in flight that viewers and the archiver join")
+        .register(metrics.registry());
   }
 
   /**
    * @param ticker time source of cache freshness (tests pass a fake one)
    * @param clock time source of {@link UpstreamObject#fetchedAt()}
    */
-  public static CoalescingShield create(Vertx vertx, ShieldSettings settings, ProxyMetrics metrics, Ticker ticker,
-      Clock clock) {
+  public static CoalescingShield create(
+      Vertx vertx, ShieldSettings settings, ProxyMetrics metrics, Ticker ticker, Clock clock) {
     return new CoalescingShield(vertx, settings, metrics, ticker, clock);
   }
 
-  /** @return the handler serving viewers under the playback prefix */
+  /**
+   * @return the handler serving viewers under the playback prefix
+   */
   public Handler<RoutingContext> viewerHandler() {
     return new ShieldHandler(this);
   }
@@ -181,42 +206,61 @@ public final class CoalescingShield implements OriginShield {
     upstream.close();
   }
 
-  /** @return the upstream URL of a decoded path under the playback prefix */
+  /**
+   * @return the upstream URL of a decoded path under the playback prefix
+   */
   String urlOf(String decodedPath) {
-    if (!decodedPath.startsWith(settings.playbackPrefix()) || decodedPath.length() == settings.playbackPrefix().length()) {
-      throw ProxyFailure.badRequest("only paths under " + settings.playbackPrefix() + " are fetched from the upstream");
+    if (!decodedPath.startsWith(settings.playbackPrefix())
+        || decodedPath.length() == settings.playbackPrefix().length()) {
+      throw ProxyFailure.badRequest(
+          "only paths under " + settings.playbackPrefix() + " are fetched from the upstream");
     }
     return origin + PathGuard.encode(decodedPath);
   }
 
   private String allowed(URI url) {
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-    if (!url.isAbsolute() || url.getHost() == null || !(scheme.equals("http") || scheme.equals("https"))) {
+    if (!url.isAbsolute()
+        || url.getHost() == null
+        || !(scheme.equals("http") || scheme.equals("https"))) {
       throw new ProxyFailure(403, "only absolute http(s) URLs can be fetched");
     }
     String host = url.getHost().toLowerCase(Locale.ROOT);
     int port = url.getPort() >= 0 ? url.getPort() : scheme.equals("https") ? 443 : 80;
     URI up = settings.upstream();
-    int upPort = up.getPort() >= 0 ? up.getPort() : up.getScheme().equalsIgnoreCase("https") ? 443 : 80;
-    if (host.equals(up.getHost().toLowerCase(Locale.ROOT)) && port == upPort && scheme.equalsIgnoreCase(up.getScheme())) {
+    int upPort =
+        up.getPort() >= 0 ? up.getPort() : up.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+    if (host.equals(up.getHost().toLowerCase(Locale.ROOT))
+        && port == upPort
+        && scheme.equalsIgnoreCase(up.getScheme())) {
       String rawQuery = url.getRawQuery();
-      return origin + PathGuard.encode(PathGuard.check(url.getRawPath() == null || url.getRawPath().isEmpty() ? "/"
-          : url.getRawPath())) + (rawQuery == null ? "" : "?" + rawQuery);
+      return origin
+          + PathGuard.encode(
+              PathGuard.check(
+                  url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath()))
+          + (rawQuery == null ? "" : "?" + rawQuery);
     }
-    boolean listed = settings.allowedHosts().contains(host) || settings.allowedHosts().contains(host + ":" + port);
+    boolean listed =
+        settings.allowedHosts().contains(host)
+            || settings.allowedHosts().contains(host + ":" + port);
     if (!listed) {
-      throw new ProxyFailure(403, "host " + host + " is neither the upstream nor in --allowed-hosts");
+      throw new ProxyFailure(
+          403, "host " + host + " is neither the upstream nor in --allowed-hosts");
     }
     try {
-      PathGuard.check(url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath());
-      return new URI(scheme, url.getRawAuthority(), null, null, null) + url.getRawPath()
+      PathGuard.check(
+          url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath());
+      return new URI(scheme, url.getRawAuthority(), null, null, null)
+          + url.getRawPath()
           + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
     } catch (URISyntaxException e) {
       throw new ProxyFailure(403, "unusable URL: " + e.getReason());
     }
   }
 
-  /** Finds {@code url} in the cache or in flight, or starts fetching it. Counts the cache result. */
+  /**
+   * Finds {@code url} in the cache or in flight, or starts fetching it. Counts the cache result.
+   */
   Lookup lookup(String url) {
     long now = ticker.read();
     CachedObject cached = cache.getIfPresent(url);
@@ -224,17 +268,23 @@ public final class CoalescingShield implements OriginShield {
       metrics.cache(CacheResult.HIT);
       return new Hit(cached, false);
     }
-    Optional<CachedObject> stale = Optional.ofNullable(cached).filter(c -> c.object().status() == 200);
+    Optional<CachedObject> stale =
+        Optional.ofNullable(cached).filter(c -> c.object().status() == 200);
     boolean[] started = {false};
-    Flight flight = inFlight.computeIfAbsent(url, k -> {
-      started[0] = true;
-      return start(k);
-    });
+    Flight flight =
+        inFlight.computeIfAbsent(
+            url,
+            k -> {
+              started[0] = true;
+              return start(k);
+            });
     metrics.cache(started[0] ? CacheResult.MISS : CacheResult.COALESCED);
     return new Pending(flight, stale);
   }
 
-  /** @return the complete object of a lookup, or the stale fallback when the upstream failed */
+  /**
+   * @return the complete object of a lookup, or the stale fallback when the upstream failed
+   */
   Future<Hit> complete(Lookup lookup) {
     return switch (lookup) {
       case Hit hit -> Future.succeededFuture(hit);
@@ -242,12 +292,15 @@ public final class CoalescingShield implements OriginShield {
     };
   }
 
-  /** @return the stale fallback of {@code p} if still servable, else the failure {@code e} */
+  /**
+   * @return the stale fallback of {@code p} if still servable, else the failure {@code e}
+   */
   Future<Hit> staleOr(Pending p, Throwable e) {
     long now = ticker.read();
     if (p.stale().isPresent() && p.stale().get().servableStale(now)) {
       metrics.cache(CacheResult.STALE);
-      LOG.debug("serving stale {} after upstream failure: {}", p.flight().entry().key(), e.getMessage());
+      LOG.debug(
+          "serving stale {} after upstream failure: {}", p.flight().entry().key(), e.getMessage());
       return Future.succeededFuture(new Hit(p.stale().get(), true));
     }
     return Future.failedFuture(e);
@@ -259,8 +312,12 @@ public final class CoalescingShield implements OriginShield {
     Future<CachedObject> result = entry.body().map(body -> store(entry, body));
     result.onComplete(ar -> inFlight.remove(url));
     // The fetch itself starts after the entry is published, on a context of ours.
-    vertx.runOnContext(v -> upstream.fetch(URI.create(url), entry,
-        (status, nanos) -> metrics.upstream(metricKind(kind), status, nanos)));
+    vertx.runOnContext(
+        v ->
+            upstream.fetch(
+                URI.create(url),
+                entry,
+                (status, nanos) -> metrics.upstream(metricKind(kind), status, nanos)));
     return new Flight(entry, result);
   }
 
@@ -269,10 +326,18 @@ public final class CoalescingShield implements OriginShield {
     long now = ticker.read();
     String path = URI.create(entry.key()).getRawPath();
     ObjectKind kind = entry.kind();
-    String type = kind == ObjectKind.OTHER ? head.headers().getOrDefault("content-type", kind.contentType())
-        : kind.contentType();
-    UpstreamObject object = new UpstreamObject(entry.key().startsWith(origin.toString()) ? path : entry.key(),
-        head.status(), type, head.headers(), body, clock.instant());
+    String type =
+        kind == ObjectKind.OTHER
+            ? head.headers().getOrDefault("content-type", kind.contentType())
+            : kind.contentType();
+    UpstreamObject object =
+        new UpstreamObject(
+            entry.key().startsWith(origin.toString()) ? path : entry.key(),
+            head.status(),
+            type,
+            head.headers(),
+            body,
+            clock.instant());
     long fresh;
     long stale;
     if (head.status() == 200 && kind.segment()) {
@@ -308,11 +373,11 @@ public final class CoalescingShield implements OriginShield {
   }
 
   /**
-   * A playlist answered 404: its stream ended (go-livepeer answers 404 for master, media playlists and
-   * segments at once). A stream restarted under the same id numbers its segments from 0 again, under the
-   * paths the last session used: cached segments under the playlist's directory ({@code /stream/{id}/} for
-   * the master {@code /stream/{id}.m3u8}, {@code /stream/{id}/{rendition}/} for a media playlist) would be
-   * served in place of the new ones, so they are forgotten.
+   * A playlist answered 404: its stream ended (go-livepeer answers 404 for master, media playlists
+   * and segments at once). A stream restarted under the same id numbers its segments from 0 again,
+   * under the paths the last session used: cached segments under the playlist's directory ({@code
+   * /stream/{id}/} for the master {@code /stream/{id}.m3u8}, {@code /stream/{id}/{rendition}/} for
+   * a media playlist) would be served in place of the new ones, so they are forgotten.
    */
   private void forgetSegmentsUnder(String playlistUrl) {
     int q = playlistUrl.indexOf('?');
@@ -339,31 +404,42 @@ public final class CoalescingShield implements OriginShield {
   }
 
   static ProxyMetrics.Kind metricKind(ObjectKind kind) {
-    return kind == ObjectKind.PLAYLIST ? ProxyMetrics.Kind.PLAYLIST
+    return kind == ObjectKind.PLAYLIST
+        ? ProxyMetrics.Kind.PLAYLIST
         : kind.segment() ? ProxyMetrics.Kind.SEGMENT : ProxyMetrics.Kind.OTHER;
   }
 
-  /** @return viewers being streamed an object still in flight */
+  /**
+   * @return viewers being streamed an object still in flight
+   */
   Set<Subscription> streams() {
     return streams;
   }
 
-  /** @return upstream fetches started and not finished (tests and diagnostics) */
+  /**
+   * @return upstream fetches started and not finished (tests and diagnostics)
+   */
   int upstreamFetches() {
     return upstream.running();
   }
 
-  /** @return upstream timeout timers armed and pending (tests and diagnostics) */
+  /**
+   * @return upstream timeout timers armed and pending (tests and diagnostics)
+   */
   int upstreamTimers() {
     return upstream.timers();
   }
 
-  /** @return fetches in flight now (for tests and diagnostics) */
+  /**
+   * @return fetches in flight now (for tests and diagnostics)
+   */
   int inFlightCount() {
     return inFlight.size();
   }
 
-  /** @return the entry in flight for {@code url}, if any (tests) */
+  /**
+   * @return the entry in flight for {@code url}, if any (tests)
+   */
   Optional<InFlight> inFlight(String url) {
     return Optional.ofNullable(inFlight.get(url)).map(Flight::entry);
   }

@@ -13,10 +13,11 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * One upstream fetch shared by everyone who asks for the object while it is in flight. Received chunks
- * are kept once, in order; each reader ({@link Subscription}) reads them by index at its own pace, so a
- * slow viewer costs no memory beyond this one shared copy (which becomes the cache entry anyway) and
- * holds up nobody. Thread-safe: the fetch appends on its event loop, readers read from theirs.
+ * One upstream fetch shared by everyone who asks for the object while it is in flight. Received
+ * chunks are kept once, in order; each reader ({@link Subscription}) reads them by index at its own
+ * pace, so a slow viewer costs no memory beyond this one shared copy (which becomes the cache entry
+ * anyway) and holds up nobody. Thread-safe: the fetch appends on its event loop, readers read from
+ * theirs.
  */
 final class InFlight {
 
@@ -58,12 +59,16 @@ final class InFlight {
     return kind;
   }
 
-  /** @return completes with the upstream's head; fails with a ProxyFailure if none came */
+  /**
+   * @return completes with the upstream's head; fails with a ProxyFailure if none came
+   */
   Future<Head> head() {
     return head.future();
   }
 
-  /** @return completes with the whole body once the upstream finished; fails if it broke off */
+  /**
+   * @return completes with the whole body once the upstream finished; fails if it broke off
+   */
   Future<Buffer> body() {
     return body.future();
   }
@@ -111,17 +116,23 @@ final class InFlight {
     wake();
   }
 
-  /** @return the strong ETag of the complete body; null before {@link #body()} completed */
+  /**
+   * @return the strong ETag of the complete body; null before {@link #body()} completed
+   */
   synchronized String etag() {
     return etag;
   }
 
-  /** @return chunk {@code index}, or null if not received (yet) */
+  /**
+   * @return chunk {@code index}, or null if not received (yet)
+   */
   synchronized Buffer chunk(int index) {
     return index < chunks.size() ? chunks.get(index) : null;
   }
 
-  /** @return true when every chunk was received, false while in flight or after a failure */
+  /**
+   * @return true when every chunk was received, false while in flight or after a failure
+   */
   synchronized boolean ended() {
     return ended;
   }

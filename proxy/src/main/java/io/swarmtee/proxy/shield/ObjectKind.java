@@ -21,17 +21,23 @@ public enum ObjectKind {
     this.contentType = contentType;
   }
 
-  /** @return the Content-Type swarmtee serves this kind with */
+  /**
+   * @return the Content-Type swarmtee serves this kind with
+   */
   public String contentType() {
     return contentType;
   }
 
-  /** @return true for immutable media (segments and init sections) */
+  /**
+   * @return true for immutable media (segments and init sections)
+   */
   public boolean segment() {
     return this == TS_SEGMENT || this == MP4_SEGMENT || this == AAC_SEGMENT;
   }
 
-  /** @return the kind named by the extension of {@code path} (query ignored) */
+  /**
+   * @return the kind named by the extension of {@code path} (query ignored)
+   */
   public static ObjectKind of(String path) {
     int q = path.indexOf('?');
     String p = (q < 0 ? path : path.substring(0, q)).toLowerCase(Locale.ROOT);

@@ -26,9 +26,9 @@ import java.io.UncheckedIOException;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Serves viewers under the playback prefix: GET and HEAD only. A segment whose fetch is in flight is
- * streamed as it arrives ({@link Subscription}); everything else (playlists, HEAD, Range, conditional
- * requests, 404s) is answered from the complete object, which is then cached.
+ * Serves viewers under the playback prefix: GET and HEAD only. A segment whose fetch is in flight
+ * is streamed as it arrives ({@link Subscription}); everything else (playlists, HEAD, Range,
+ * conditional requests, 404s) is answered from the complete object, which is then cached.
  */
 final class ShieldHandler implements Handler<RoutingContext> {
 
@@ -45,7 +45,9 @@ final class ShieldHandler implements Handler<RoutingContext> {
     HttpServerRequest request = ctx.request();
     if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
       request.response().putHeader(HttpHeaders.ALLOW, "GET, HEAD, OPTIONS");
-      ctx.fail(new ProxyFailure(405, request.method() + " is not forwarded: the origin shield serves GET and HEAD"));
+      ctx.fail(
+          new ProxyFailure(
+              405, request.method() + " is not forwarded: the origin shield serves GET and HEAD"));
       return;
     }
     Lookup lookup;
@@ -62,19 +64,29 @@ final class ShieldHandler implements Handler<RoutingContext> {
     Context context = Vertx.currentContext();
     switch (lookup) {
       case Hit hit -> serve(ctx, hit);
-      case Pending pending -> on(context, pending.flight().entry().head()).onComplete(head -> {
-        if (head.failed()) {
-          shield.staleOr(pending, head.cause()).onSuccess(hit -> serve(ctx, hit)).onFailure(ctx::fail);
-        } else if (streamable(request, pending.flight().entry(), head.result())) {
-          stream(ctx, context, pending.flight().entry(), head.result());
-        } else {
-          on(context, shield.complete(pending)).onSuccess(hit -> serve(ctx, hit)).onFailure(ctx::fail);
-        }
-      });
+      case Pending pending ->
+          on(context, pending.flight().entry().head())
+              .onComplete(
+                  head -> {
+                    if (head.failed()) {
+                      shield
+                          .staleOr(pending, head.cause())
+                          .onSuccess(hit -> serve(ctx, hit))
+                          .onFailure(ctx::fail);
+                    } else if (streamable(request, pending.flight().entry(), head.result())) {
+                      stream(ctx, context, pending.flight().entry(), head.result());
+                    } else {
+                      on(context, shield.complete(pending))
+                          .onSuccess(hit -> serve(ctx, hit))
+                          .onFailure(ctx::fail);
+                    }
+                  });
     }
   }
 
-  /** @return {@code future}, whose handlers run on {@code context} */
+  /**
+   * @return {@code future}, whose handlers run on {@code context}
+   */
   private static <T> Future<T> on(Context context, Future<T> future) {
     Promise<T> promise = Promise.promise();
     future.onComplete(ar -> context.runOnContext(v -> promise.handle(ar)));
@@ -82,8 +94,11 @@ final class ShieldHandler implements Handler<RoutingContext> {
   }
 
   private static boolean streamable(HttpServerRequest request, InFlight entry, InFlight.Head head) {
-    return head.status() == 200 && entry.kind() != ObjectKind.PLAYLIST && request.method() == HttpMethod.GET
-        && request.getHeader("Range") == null && request.getHeader(HttpHeaders.IF_NONE_MATCH) == null;
+    return head.status() == 200
+        && entry.kind() != ObjectKind.PLAYLIST
+        && request.method() == HttpMethod.GET
+        && request.getHeader("Range") == null
+        && request.getHeader(HttpHeaders.IF_NONE_MATCH) == null;
   }
 
   private void stream(RoutingContext ctx, Context context, InFlight entry, InFlight.Head head) {
@@ -108,7 +123,8 @@ final class ShieldHandler implements Handler<RoutingContext> {
     UpstreamObject object = cached.object();
     if (object.status() == 404) {
       long ttl = shield.settings().cache().negativeTtl().toSeconds();
-      response.putHeader(HttpHeaders.CACHE_CONTROL, ttl > 0 ? "public, max-age=" + ttl : "no-cache");
+      response.putHeader(
+          HttpHeaders.CACHE_CONTROL, ttl > 0 ? "public, max-age=" + ttl : "no-cache");
       ErrorResponses.send(request, 404, "not found upstream");
       return;
     }
@@ -125,15 +141,23 @@ final class ShieldHandler implements Handler<RoutingContext> {
     Buffer body = object.body();
     String etag = cached.etag();
     String range = request.getHeader("Range");
-    boolean gzip = playlist && range == null && AcceptEncoding.gzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING));
+    boolean gzip =
+        playlist
+            && range == null
+            && AcceptEncoding.gzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING));
     if (gzip) {
       body = gzip(body);
       etag = etag.substring(0, etag.length() - 1) + "-gz\"";
       response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
     }
     response.putHeader(HttpHeaders.CONTENT_TYPE, object.contentType());
-    response.putHeader(HttpHeaders.CACHE_CONTROL, kind.segment() ? IMMUTABLE
-        : playlist ? "public, max-age=" + (hit.stale() ? 1 : cached.maxAgeSeconds(shield.now())) : "no-cache");
+    response.putHeader(
+        HttpHeaders.CACHE_CONTROL,
+        kind.segment()
+            ? IMMUTABLE
+            : playlist
+                ? "public, max-age=" + (hit.stale() ? 1 : cached.maxAgeSeconds(shield.now()))
+                : "no-cache");
     if (playlist) {
       response.putHeader(HttpHeaders.VARY, "Accept-Encoding");
     }
@@ -155,7 +179,8 @@ final class ShieldHandler implements Handler<RoutingContext> {
       }
       case RangeRequest.Unsatisfiable u -> {
         response.putHeader(HttpHeaders.CONTENT_RANGE, u.contentRange());
-        ErrorResponses.send(request, 416, "range not satisfiable: the object has " + u.length() + " bytes");
+        ErrorResponses.send(
+            request, 416, "range not satisfiable: the object has " + u.length() + " bytes");
       }
     }
   }
@@ -171,7 +196,8 @@ final class ShieldHandler implements Handler<RoutingContext> {
   }
 
   private static String contentType(ObjectKind kind, InFlight.Head head) {
-    return kind == ObjectKind.OTHER ? head.headers().getOrDefault("content-type", kind.contentType())
+    return kind == ObjectKind.OTHER
+        ? head.headers().getOrDefault("content-type", kind.contentType())
         : kind.contentType();
   }
 

@@ -16,7 +16,11 @@ import java.util.Optional;
  * @param timeouts upstream timeouts
  * @param cache cache budget and lifetimes
  */
-public record ShieldSettings(URI upstream, String playbackPrefix, List<String> allowedHosts, Config.Timeouts timeouts,
+public record ShieldSettings(
+    URI upstream,
+    String playbackPrefix,
+    List<String> allowedHosts,
+    Config.Timeouts timeouts,
     Config.Cache cache) {
 
   public ShieldSettings {
@@ -27,23 +31,40 @@ public record ShieldSettings(URI upstream, String playbackPrefix, List<String> a
     Objects.requireNonNull(cache, "cache");
   }
 
-  /** @return the shield's part of {@code config} */
+  /**
+   * @return the shield's part of {@code config}
+   */
   public static ShieldSettings from(Config config) {
-    return new ShieldSettings(config.upstream(), config.playbackPrefix(), config.archive().allowedHosts(),
-        config.timeouts(), config.cache());
+    return new ShieldSettings(
+        config.upstream(),
+        config.playbackPrefix(),
+        config.archive().allowedHosts(),
+        config.timeouts(),
+        config.cache());
   }
 
-  /** @return a copy with another cache configuration */
-  public ShieldSettings withCache(long maxBytes, Optional<Duration> playlistTtl, Duration staleIfError,
-      Duration negativeTtl) {
-    return new ShieldSettings(upstream, playbackPrefix, allowedHosts, timeouts,
+  /**
+   * @return a copy with another cache configuration
+   */
+  public ShieldSettings withCache(
+      long maxBytes, Optional<Duration> playlistTtl, Duration staleIfError, Duration negativeTtl) {
+    return new ShieldSettings(
+        upstream,
+        playbackPrefix,
+        allowedHosts,
+        timeouts,
         new Config.Cache(maxBytes, playlistTtl, staleIfError, negativeTtl));
   }
 
-  /** @return a copy with other timeouts */
+  /**
+   * @return a copy with other timeouts
+   */
   public ShieldSettings withTimeouts(Duration connect, Duration firstByte, Duration idle) {
-    return new ShieldSettings(upstream, playbackPrefix, allowedHosts, new Config.Timeouts(connect, firstByte, idle,
-        timeouts.viewerIdle()),
+    return new ShieldSettings(
+        upstream,
+        playbackPrefix,
+        allowedHosts,
+        new Config.Timeouts(connect, firstByte, idle, timeouts.viewerIdle()),
         cache);
   }
 }

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One viewer reading an {@link InFlight} object while it arrives. Writes chunks by index until the
- * viewer's write queue is full, then waits for its drain: only this viewer waits, and swarmtee holds
- * no per-viewer copy (at most the socket's write queue). Runs on the viewer's context.
+ * viewer's write queue is full, then waits for its drain: only this viewer waits, and swarmtee
+ * holds no per-viewer copy (at most the socket's write queue). Runs on the viewer's context.
  */
 final class Subscription {
 
@@ -23,7 +23,8 @@ final class Subscription {
   private volatile long written;
   private boolean done;
 
-  private Subscription(InFlight entry, HttpServerResponse response, Context context, Set<Subscription> active) {
+  private Subscription(
+      InFlight entry, HttpServerResponse response, Context context, Set<Subscription> active) {
     this.entry = entry;
     this.response = response;
     this.context = context;
@@ -31,30 +32,38 @@ final class Subscription {
   }
 
   /** Starts streaming {@code entry} into {@code response}, whose head must be set up already. */
-  static Subscription start(InFlight entry, HttpServerResponse response, Context context, Set<Subscription> active) {
+  static Subscription start(
+      InFlight entry, HttpServerResponse response, Context context, Set<Subscription> active) {
     Subscription s = new Subscription(entry, response, context, active);
     active.add(s);
     entry.addReader(s.wake);
-    // A viewer whose write queue is full waits for a drain that never comes once its connection is gone,
-    // and no chunk may arrive anymore to wake it (the object can be complete): without this, a viewer that
-    // stopped reading and then went away would pin its stream and the whole object forever. The response
-    // reports the close through its exception handler (the close handler belongs to the request metrics).
+    // A viewer whose write queue is full waits for a drain that never comes once its connection is
+    // gone,
+    // and no chunk may arrive anymore to wake it (the object can be complete): without this, a
+    // viewer that
+    // stopped reading and then went away would pin its stream and the whole object forever. The
+    // response
+    // reports the close through its exception handler (the close handler belongs to the request
+    // metrics).
     response.exceptionHandler(e -> s.schedule());
     s.schedule();
     return s;
   }
 
-  /** @return bytes handed to the viewer's connection so far (read on any thread: approximate) */
+  /**
+   * @return bytes handed to the viewer's connection so far (read on any thread: approximate)
+   */
   long written() {
     return written;
   }
 
   private void schedule() {
     if (scheduled.compareAndSet(false, true)) {
-      context.runOnContext(v -> {
-        scheduled.set(false);
-        pump();
-      });
+      context.runOnContext(
+          v -> {
+            scheduled.set(false);
+            pump();
+          });
     }
   }
 

@@ -10,9 +10,9 @@ import java.util.Deque;
 import java.util.function.LongConsumer;
 
 /**
- * Measures the archive bitrate — bytes stored in Swarm per second, all streams and renditions — from the
- * upload pipeline's {@code swarmtee.uploaded.bytes} counter over a sliding window, and hands it to postage
- * so batches show the hours of video they still hold at the current rate.
+ * Measures the archive bitrate — bytes stored in Swarm per second, all streams and renditions —
+ * from the upload pipeline's {@code swarmtee.uploaded.bytes} counter over a sliding window, and
+ * hands it to postage so batches show the hours of video they still hold at the current rate.
  *
  * <p>Runs on a Vert.x timer; {@link #sample()} is also callable directly (tests).
  */
@@ -20,6 +20,7 @@ public final class ArchiveBitrate {
 
   /** How often the bitrate is recomputed. */
   public static final Duration PERIOD = Duration.ofSeconds(10);
+
   /** The window the rate is averaged over. */
   public static final Duration WINDOW = Duration.ofMinutes(1);
 

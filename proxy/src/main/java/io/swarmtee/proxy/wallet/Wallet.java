@@ -28,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The wallet's services as the configuration asks for them, built once at start-up and shared by the
- * modules that need them (the wallet's routes; the archiver for batches and feed updates).
+ * The wallet's services as the configuration asks for them, built once at start-up and shared by
+ * the modules that need them (the wallet's routes; the archiver for batches and feed updates).
  *
  * <ul>
  *   <li>{@link #identity()} with {@code --keystore}; loading it (scrypt) runs on a worker thread;
@@ -44,6 +44,7 @@ public final class Wallet implements AutoCloseable {
   static final Duration POSTAGE_REFRESH = Duration.ofMinutes(1);
   static final Duration CHAIN_REFRESH = Duration.ofMinutes(5);
   static final Duration RPC_TIMEOUT = Duration.ofSeconds(10);
+
   /** Least time between two feed updates of a live stream. */
   public static final Duration FEED_INTERVAL = Duration.ofSeconds(30);
 
@@ -56,8 +57,14 @@ public final class Wallet implements AutoCloseable {
   private final PostageEstimator estimator;
   private long chainTimer = -1;
 
-  private Wallet(Vertx vertx, Optional<Identity> identity, Optional<BeeClient> bee, Optional<PostageManager> postage,
-      Optional<FeedWriter> feeds, Optional<ChainReader> chain, PostageEstimator estimator) {
+  private Wallet(
+      Vertx vertx,
+      Optional<Identity> identity,
+      Optional<BeeClient> bee,
+      Optional<PostageManager> postage,
+      Optional<FeedWriter> feeds,
+      Optional<ChainReader> chain,
+      PostageEstimator estimator) {
     this.vertx = vertx;
     this.identity = identity;
     this.bee = bee;
@@ -70,44 +77,93 @@ public final class Wallet implements AutoCloseable {
   /**
    * Loads the identity and builds the services; makes no call to Bee or the chain yet.
    *
-   * @param bee the Bee client of {@code --bee} that the rest of swarmtee uses (same timeouts, connection
-   *     pool, metrics); present exactly when {@code config.bee()} is. The wallet does not close it.
+   * @param bee the Bee client of {@code --bee} that the rest of swarmtee uses (same timeouts,
+   *     connection pool, metrics); present exactly when {@code config.bee()} is. The wallet does
+   *     not close it.
    * @throws IllegalArgumentException if {@code bee} and {@code config.bee()} disagree
-   * @return fails with {@link io.swarmtee.wallet.IdentityException} (wrong password, corrupt keystore, …) or
-   *     {@link io.swarmtee.wallet.postage.PostageException} / {@link io.swarmtee.wallet.feed.FeedException}
-   *     (unreadable state in {@code dataDir})
+   * @return fails with {@link io.swarmtee.wallet.IdentityException} (wrong password, corrupt
+   *     keystore, …) or {@link io.swarmtee.wallet.postage.PostageException} / {@link
+   *     io.swarmtee.wallet.feed.FeedException} (unreadable state in {@code dataDir})
    */
-  public static Future<Wallet> open(Vertx vertx, WalletConfig config, Optional<BeeClient> bee, Path dataDir,
-      MeterRegistry registry, Clock clock) {
+  public static Future<Wallet> open(
+      Vertx vertx,
+      WalletConfig config,
+      Optional<BeeClient> bee,
+      Path dataDir,
+      MeterRegistry registry,
+      Clock clock) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(bee, "bee");
     if (bee.isPresent() != config.bee().isPresent()) {
-      throw new IllegalArgumentException(bee.isPresent() ? "a Bee client without --bee" : "--bee without a Bee client");
+      throw new IllegalArgumentException(
+          bee.isPresent() ? "a Bee client without --bee" : "--bee without a Bee client");
     }
-    PostageEstimator estimator = PostageEstimator.create(PostageEstimator.DEFAULT_SEGMENT,
-        config.postage().map(PostagePolicy::targetTtl).orElse(PostagePolicy.DEFAULT_TARGET_TTL));
-    Future<Optional<Identity>> identity = config.keystore().isEmpty() ? Future.succeededFuture(Optional.empty())
-        : vertx.executeBlocking(() -> Optional.of(
-            Identity.load(config.keystore().get(), config.ethAddress(), config.passwordFile().orElseThrow())));
-    return identity.compose(id -> {
-      id.ifPresent(i -> LOG.info("identity {}", i.address()));
-      Future<Optional<PostageManager>> postage = config.postage().isEmpty() ? Future.succeededFuture(Optional.empty())
-          : PostageManager.create(vertx, BeePostageApi.over(bee.orElseThrow()), config.postage().get(), estimator,
-              dataDir, clock, registry).map(Optional::of);
-      return postage.compose(p -> {
-        Supplier<Future<BatchId>> batch = () -> p.map(PostageManager::uploadBatch)
-            .orElseGet(() -> Future.failedFuture(new IllegalStateException("feeds need --batch")));
-        Future<Optional<FeedWriter>> feeds = id.isEmpty() || bee.isEmpty() || p.isEmpty()
+    PostageEstimator estimator =
+        PostageEstimator.create(
+            PostageEstimator.DEFAULT_SEGMENT,
+            config
+                .postage()
+                .map(PostagePolicy::targetTtl)
+                .orElse(PostagePolicy.DEFAULT_TARGET_TTL));
+    Future<Optional<Identity>> identity =
+        config.keystore().isEmpty()
             ? Future.succeededFuture(Optional.empty())
-            : FeedWriter.create(vertx, id.get(), BeeFeedApi.over(bee.get()), batch, dataDir, clock).map(Optional::of);
-        return feeds.map(f -> {
-          Optional<ChainReader> chain = config.gnosisRpc().filter(rpc -> id.isPresent())
-              .map(rpc -> ChainReader.create(vertx, rpc.toString(), ChainContracts.GNOSIS, RPC_TIMEOUT, clock)
-                  .bindTo(registry));
-          return new Wallet(vertx, id, bee, p, f, chain, estimator);
+            : vertx.executeBlocking(
+                () ->
+                    Optional.of(
+                        Identity.load(
+                            config.keystore().get(),
+                            config.ethAddress(),
+                            config.passwordFile().orElseThrow())));
+    return identity.compose(
+        id -> {
+          id.ifPresent(i -> LOG.info("identity {}", i.address()));
+          Future<Optional<PostageManager>> postage =
+              config.postage().isEmpty()
+                  ? Future.succeededFuture(Optional.empty())
+                  : PostageManager.create(
+                          vertx,
+                          BeePostageApi.over(bee.orElseThrow()),
+                          config.postage().get(),
+                          estimator,
+                          dataDir,
+                          clock,
+                          registry)
+                      .map(Optional::of);
+          return postage.compose(
+              p -> {
+                Supplier<Future<BatchId>> batch =
+                    () ->
+                        p.map(PostageManager::uploadBatch)
+                            .orElseGet(
+                                () ->
+                                    Future.failedFuture(
+                                        new IllegalStateException("feeds need --batch")));
+                Future<Optional<FeedWriter>> feeds =
+                    id.isEmpty() || bee.isEmpty() || p.isEmpty()
+                        ? Future.succeededFuture(Optional.empty())
+                        : FeedWriter.create(
+                                vertx, id.get(), BeeFeedApi.over(bee.get()), batch, dataDir, clock)
+                            .map(Optional::of);
+                return feeds.map(
+                    f -> {
+                      Optional<ChainReader> chain =
+                          config
+                              .gnosisRpc()
+                              .filter(rpc -> id.isPresent())
+                              .map(
+                                  rpc ->
+                                      ChainReader.create(
+                                              vertx,
+                                              rpc.toString(),
+                                              ChainContracts.GNOSIS,
+                                              RPC_TIMEOUT,
+                                              clock)
+                                          .bindTo(registry));
+                      return new Wallet(vertx, id, bee, p, f, chain, estimator);
+                    });
+              });
         });
-      });
-    });
   }
 
   /** Starts the periodic postage refresh and chain reads. */
@@ -120,72 +176,91 @@ public final class Wallet implements AutoCloseable {
     }
   }
 
-  /** @return the identity, with {@code --keystore} */
+  /**
+   * @return the identity, with {@code --keystore}
+   */
   public Optional<Identity> identity() {
     return identity;
   }
 
-  /** @return the postage manager, with {@code --bee} and {@code --batch} */
+  /**
+   * @return the postage manager, with {@code --bee} and {@code --batch}
+   */
   public Optional<PostageManager> postage() {
     return postage;
   }
 
-  /** @return postage calls to Bee, with {@code --bee} (the price source of estimates) */
+  /**
+   * @return postage calls to Bee, with {@code --bee} (the price source of estimates)
+   */
   public Optional<PostageApi> postageApi() {
     return bee.map(BeePostageApi::over);
   }
 
-  /** @return the feed writer, with an identity, {@code --bee} and {@code --batch} */
+  /**
+   * @return the feed writer, with an identity, {@code --bee} and {@code --batch}
+   */
   public Optional<FeedWriter> feeds() {
     return feeds;
   }
 
-  /** @return the chain reader, with {@code --gnosis-rpc} and an identity */
+  /**
+   * @return the chain reader, with {@code --gnosis-rpc} and an identity
+   */
   public Optional<ChainReader> chain() {
     return chain;
   }
 
-  /** @return the estimator (2 s segments, the configured batch TTL) */
+  /**
+   * @return the estimator (2 s segments, the configured batch TTL)
+   */
   public PostageEstimator estimator() {
     return estimator;
   }
 
   /**
-   * What the archiver calls whenever it uploaded a new archive master of {@code streamId}: points the
-   * stream's feed at it — at most once per {@link #FEED_INTERVAL} while live, always for the final master —
-   * and creates the feed manifest on first use. Without feeds (no identity, Bee or batch) it does nothing.
+   * What the archiver calls whenever it uploaded a new archive master of {@code streamId}: points
+   * the stream's feed at it — at most once per {@link #FEED_INTERVAL} while live, always for the
+   * final master — and creates the feed manifest on first use. Without feeds (no identity, Bee or
+   * batch) it does nothing.
    *
    * @param master the {@code /bzz} reference of the archive master playlist
-   * @return never fails: a failed update is logged, and the next master refresh writes the feed again
+   * @return never fails: a failed update is logged, and the next master refresh writes the feed
+   *     again
    */
   public Future<Void> masterUpdated(String streamId, SwarmReference master, boolean finalised) {
     if (feeds.isEmpty()) {
       return Future.succeededFuture();
     }
     FeedWriter writer = feeds.get();
-    return writer.updateThrottled(streamId, master, finalised, FEED_INTERVAL)
+    return writer
+        .updateThrottled(streamId, master, finalised, FEED_INTERVAL)
         .compose(update -> writer.feedManifest(streamId))
         .<Void>mapEmpty()
-        .recover(e -> {
-          LOG.warn("feed of stream {} not updated: {}", streamId, e.getMessage());
-          return Future.succeededFuture();
-        });
+        .recover(
+            e -> {
+              LOG.warn("feed of stream {} not updated: {}", streamId, e.getMessage());
+              return Future.succeededFuture();
+            });
   }
 
   /**
-   * @return the stream's feed for {@code /api/archives/{id}}: owner, topic, next index and the manifest
-   *     whose {@code GET {bee}/bzz/{manifest}/} serves the latest archive master; empty without feeds or
-   *     before the stream's first update
+   * @return the stream's feed for {@code /api/archives/{id}}: owner, topic, next index and the
+   *     manifest whose {@code GET {bee}/bzz/{manifest}/} serves the latest archive master; empty
+   *     without feeds or before the stream's first update
    */
   public Optional<JsonObject> feed(String streamId) {
     return feeds.flatMap(f -> f.describe(streamId));
   }
 
-  /** @return the archiver's hooks: {@link #masterUpdated} and {@link #feed} */
+  /**
+   * @return the archiver's hooks: {@link #masterUpdated} and {@link #feed}
+   */
   public ArchiveHooks archiveHooks() {
     return new ArchiveHooks() {
       @Override
-      public Future<Void> masterUploaded(String streamId, SwarmReference master, boolean finalised) {
+      public Future<Void> masterUploaded(
+          String streamId, SwarmReference master, boolean finalised) {
         return masterUpdated(streamId, master, finalised);
       }
 
@@ -201,12 +276,16 @@ public final class Wallet implements AutoCloseable {
     };
   }
 
-  /** Tells postage the current archive bitrate (all renditions), for the remaining hours of video. */
+  /**
+   * Tells postage the current archive bitrate (all renditions), for the remaining hours of video.
+   */
   public void archiveBitrate(long bitsPerSecond) {
     postage.ifPresent(p -> p.archiveBitrate(bitsPerSecond));
   }
 
-  /** Stops the periodic postage refresh and chain reads; feeds keep working until {@link #close()}. */
+  /**
+   * Stops the periodic postage refresh and chain reads; feeds keep working until {@link #close()}.
+   */
   public synchronized void stopRefreshing() {
     if (chainTimer >= 0) {
       vertx.cancelTimer(chainTimer);
@@ -216,8 +295,8 @@ public final class Wallet implements AutoCloseable {
   }
 
   /**
-   * Stops refreshing and closes the chain reader: call after every module stopped. The Bee client is the
-   * caller's, closed by it afterwards.
+   * Stops refreshing and closes the chain reader: call after every module stopped. The Bee client
+   * is the caller's, closed by it afterwards.
    */
   @Override
   public synchronized void close() {

@@ -33,8 +33,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The wallet's subcommands. Exit codes as {@code Main}'s: 0 done, 1 failed, 2 bad configuration (thrown
- * as {@link ConfigException}).
+ * The wallet's subcommands. Exit codes as {@code Main}'s: 0 done, 1 failed, 2 bad configuration
+ * (thrown as {@link ConfigException}).
  */
 public final class WalletCommands {
 
@@ -44,8 +44,8 @@ public final class WalletCommands {
   private WalletCommands() {}
 
   /**
-   * {@code wallet new --keystore DIR --password-file FILE}: writes a new V3 keystore with go-ethereum's
-   * standard scrypt parameters and prints its address on {@code out}.
+   * {@code wallet new --keystore DIR --password-file FILE}: writes a new V3 keystore with
+   * go-ethereum's standard scrypt parameters and prints its address on {@code out}.
    */
   public static int walletNew(Settings s, PrintStream out, PrintStream err) throws ConfigException {
     if (s.text(KEYSTORE).filter(t -> !t.isEmpty()).isEmpty()) {
@@ -55,7 +55,8 @@ public final class WalletCommands {
       throw s.fail(PASSWORD_FILE, "wallet new needs the file holding the new keystore's password");
     }
     try {
-      Keystores.Created created = Keystores.create(s.path(KEYSTORE), s.path(PASSWORD_FILE), Keystores.Strength.STANDARD);
+      Keystores.Created created =
+          Keystores.create(s.path(KEYSTORE), s.path(PASSWORD_FILE), Keystores.Strength.STANDARD);
       out.println(created.address());
       err.println("swarmtee: keystore written to " + created.file());
       return 0;
@@ -84,7 +85,8 @@ public final class WalletCommands {
     Optional<URI> bee = s.url(BEE);
     Optional<URI> rpc = s.url(GNOSIS_RPC);
     if (fixedPrice.isEmpty() && bee.isEmpty() && rpc.isEmpty()) {
-      throw s.fail(PRICE, "postage estimate needs a price: --price, or --bee or --gnosis-rpc to read it");
+      throw s.fail(
+          PRICE, "postage estimate needs a price: --price, or --bee or --gnosis-rpc to read it");
     }
     BigInteger price;
     String source;
@@ -92,7 +94,9 @@ public final class WalletCommands {
       try {
         price = new BigInteger(fixedPrice.get().trim());
       } catch (NumberFormatException e) {
-        throw s.fail(PRICE, "expected PLUR per chunk per block (a whole number), got '" + fixedPrice.get() + "'");
+        throw s.fail(
+            PRICE,
+            "expected PLUR per chunk per block (a whole number), got '" + fixedPrice.get() + "'");
       }
       if (price.signum() < 0) {
         throw s.fail(PRICE, "must not be negative");
@@ -103,29 +107,48 @@ public final class WalletCommands {
       try {
         if (bee.isPresent()) {
           BeeClient client = BeeClient.create(vertx, BeeClientOptions.of(bee.get().toString()));
-          price = client.chainState().eventually(() -> {
-            client.close();
-            return Future.succeededFuture();
-          }).await(60, TimeUnit.SECONDS).currentPrice();
+          price =
+              client
+                  .chainState()
+                  .eventually(
+                      () -> {
+                        client.close();
+                        return Future.succeededFuture();
+                      })
+                  .await(60, TimeUnit.SECONDS)
+                  .currentPrice();
           source = "bee";
         } else {
-          try (ChainReader reader = ChainReader.create(vertx, rpc.get().toString(), ChainContracts.GNOSIS,
-              Duration.ofSeconds(20), Clock.systemUTC())) {
+          try (ChainReader reader =
+              ChainReader.create(
+                  vertx,
+                  rpc.get().toString(),
+                  ChainContracts.GNOSIS,
+                  Duration.ofSeconds(20),
+                  Clock.systemUTC())) {
             ChainStatus status = reader.read(NOBODY).await(60, TimeUnit.SECONDS);
-            price = status.postagePrice().orElseThrow(() -> new IllegalStateException(String.join("; ", status.errors())));
+            price =
+                status
+                    .postagePrice()
+                    .orElseThrow(
+                        () -> new IllegalStateException(String.join("; ", status.errors())));
           }
           source = "gnosis";
         }
       } catch (Exception e) {
-        err.println("swarmtee: cannot read the postage price (" + (bee.isPresent() ? "--bee" : "--gnosis-rpc") + "): "
-            + e.getMessage());
+        err.println(
+            "swarmtee: cannot read the postage price ("
+                + (bee.isPresent() ? "--bee" : "--gnosis-rpc")
+                + "): "
+                + e.getMessage());
         return 1;
       } finally {
         vertx.close();
       }
     }
-    Estimate e = PostageEstimator.create(segment, ttl)
-        .estimate(bitrate, hours, price, PostageEstimator.GNOSIS_BLOCK_SECONDS);
+    Estimate e =
+        PostageEstimator.create(segment, ttl)
+            .estimate(bitrate, hours, price, PostageEstimator.GNOSIS_BLOCK_SECONDS);
     out.println(e.toJson().put("priceSource", source).encodePrettily());
     return 0;
   }

@@ -21,7 +21,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,12 +28,13 @@ import java.util.Optional;
 /**
  * The wallet's settings, read from the server's {@link Settings}.
  *
- * @param keystore {@code --keystore}: a V3 keystore file or directory; empty = no identity (no feeds)
+ * @param keystore {@code --keystore}: a V3 keystore file or directory; empty = no identity (no
+ *     feeds)
  * @param ethAddress {@code --eth-address}
  * @param passwordFile {@code --password-file}, required with {@code --keystore}
  * @param bee {@code --bee}
- * @param postage the postage policy: fixed ({@code --batch ID}) or automatic ({@code --batch auto}); empty
- *     without {@code --batch}
+ * @param postage the postage policy: fixed ({@code --batch ID}) or automatic ({@code --batch
+ *     auto}); empty without {@code --batch}
  * @param gnosisRpc {@code --gnosis-rpc}
  */
 public record WalletConfig(
@@ -70,7 +70,8 @@ public record WalletConfig(
       throw s.fail(ETH_ADDRESS, "expected an Ethereum address (40 hex digits)");
     }
     Optional<URI> bee = s.url(BEE);
-    Optional<String> batch = s.text(BATCH).filter(b -> !b.isEmpty()).map(b -> b.toLowerCase(Locale.ROOT));
+    Optional<String> batch =
+        s.text(BATCH).filter(b -> !b.isEmpty()).map(b -> b.toLowerCase(Locale.ROOT));
     Optional<PostagePolicy> postage = Optional.empty();
     if (batch.isPresent()) {
       if (bee.isEmpty()) {
@@ -84,8 +85,14 @@ public record WalletConfig(
         }
         BigInteger maxSpend = plur(s, spend.get());
         try {
-          postage = Optional.of(PostagePolicy.auto(s.integer(BATCH_DEPTH, 17, PostagePolicy.DEFAULT_MAX_DEPTH),
-              s.duration(BATCH_MIN_TTL), s.duration(BATCH_TTL), maxUtilization, maxSpend));
+          postage =
+              Optional.of(
+                  PostagePolicy.auto(
+                      s.integer(BATCH_DEPTH, 17, PostagePolicy.DEFAULT_MAX_DEPTH),
+                      s.duration(BATCH_MIN_TTL),
+                      s.duration(BATCH_TTL),
+                      maxUtilization,
+                      maxSpend));
         } catch (IllegalArgumentException e) {
           throw s.fail(BATCH_TTL, e.getMessage());
         }
@@ -101,7 +108,9 @@ public record WalletConfig(
   }
 
   private static Optional<Path> optionalPath(Settings s, Option option) throws ConfigException {
-    return s.text(option).filter(t -> !t.isEmpty()).isPresent() ? Optional.of(s.path(option)) : Optional.empty();
+    return s.text(option).filter(t -> !t.isEmpty()).isPresent()
+        ? Optional.of(s.path(option))
+        : Optional.empty();
   }
 
   private static double fraction(Settings s, Option option) throws ConfigException {
@@ -123,7 +132,9 @@ public record WalletConfig(
     try {
       BigDecimal v;
       if (t.endsWith("xbzz") || t.endsWith("bzz")) {
-        v = new BigDecimal(t.substring(0, t.length() - (t.endsWith("xbzz") ? 4 : 3))).movePointRight(16);
+        v =
+            new BigDecimal(t.substring(0, t.length() - (t.endsWith("xbzz") ? 4 : 3)))
+                .movePointRight(16);
       } else {
         v = new BigDecimal(t.endsWith("plur") ? t.substring(0, t.length() - 4) : t);
       }
@@ -132,7 +143,8 @@ public record WalletConfig(
       }
       return v.toBigIntegerExact();
     } catch (NumberFormatException | ArithmeticException e) {
-      throw s.fail(MAX_SPEND, "expected PLUR (a whole number) or xBZZ (e.g. 5xBZZ), got '" + text + "'");
+      throw s.fail(
+          MAX_SPEND, "expected PLUR (a whole number) or xBZZ (e.g. 5xBZZ), got '" + text + "'");
     }
   }
 }

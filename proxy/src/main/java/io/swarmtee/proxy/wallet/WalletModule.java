@@ -18,12 +18,15 @@ import java.util.regex.Pattern;
 
 /**
  * The wallet's routes:
+ *
  * <ul>
- *   <li>{@code GET /api/identity}: the address and, with {@code --gnosis-rpc}, balances and price (404
- *       without {@code --keystore});
- *   <li>{@code GET /api/postage}: batches, TTL, utilization, capacity, spend (404 without {@code --batch});
- *   <li>{@code GET /api/postage/estimate?bitrate=<bps>&hours=<h>[&ttl=<30d>]}: stamps, bytes, depth and
- *       cost at the current price (from Bee, else the chain; 503 when neither is configured or answers).
+ *   <li>{@code GET /api/identity}: the address and, with {@code --gnosis-rpc}, balances and price
+ *       (404 without {@code --keystore});
+ *   <li>{@code GET /api/postage}: batches, TTL, utilization, capacity, spend (404 without {@code
+ *       --batch});
+ *   <li>{@code GET /api/postage/estimate?bitrate=<bps>&hours=<h>[&ttl=<30d>]}: stamps, bytes, depth
+ *       and cost at the current price (from Bee, else the chain; 503 when neither is configured or
+ *       answers).
  * </ul>
  */
 public final class WalletModule implements ProxyModule {
@@ -50,7 +53,10 @@ public final class WalletModule implements ProxyModule {
     return Future.succeededFuture();
   }
 
-  /** Stops the periodic refreshes; the wallet itself stays open for other modules' final feed updates. */
+  /**
+   * Stops the periodic refreshes; the wallet itself stays open for other modules' final feed
+   * updates.
+   */
   @Override
   public Future<Void> stop() {
     wallet.stopRefreshing();
@@ -59,18 +65,26 @@ public final class WalletModule implements ProxyModule {
 
   private void identity(RoutingContext ctx) {
     if (wallet.identity().isEmpty()) {
-      ctx.fail(ProxyFailure.notFound("no identity: start swarmtee with --keystore and --password-file"));
+      ctx.fail(
+          ProxyFailure.notFound("no identity: start swarmtee with --keystore and --password-file"));
       return;
     }
-    JsonObject json = wallet.identity().get().toJson()
-        .put("feeds", wallet.feeds().isPresent())
-        .put("chain", wallet.chain().flatMap(c -> c.last()).map(ChainStatus::toJson).orElse(null));
+    JsonObject json =
+        wallet
+            .identity()
+            .get()
+            .toJson()
+            .put("feeds", wallet.feeds().isPresent())
+            .put(
+                "chain",
+                wallet.chain().flatMap(c -> c.last()).map(ChainStatus::toJson).orElse(null));
     json(ctx, json);
   }
 
   private void postage(RoutingContext ctx) {
     if (wallet.postage().isEmpty()) {
-      ctx.fail(ProxyFailure.notFound("no postage: start swarmtee with --bee and --batch <id|auto>"));
+      ctx.fail(
+          ProxyFailure.notFound("no postage: start swarmtee with --bee and --batch <id|auto>"));
       return;
     }
     json(ctx, wallet.postage().get().status().toJson());
@@ -88,39 +102,77 @@ public final class WalletModule implements ProxyModule {
         throw new IllegalArgumentException("bitrate and hours must be positive");
       }
     } catch (IllegalArgumentException e) {
-      ctx.fail(ProxyFailure.badRequest("estimate: " + e.getMessage()
-          + " (use ?bitrate=<bits per second>&hours=<hours>[&ttl=<30d|720h>])"));
+      ctx.fail(
+          ProxyFailure.badRequest(
+              "estimate: "
+                  + e.getMessage()
+                  + " (use ?bitrate=<bits per second>&hours=<hours>[&ttl=<30d|720h>])"));
       return;
     }
     Duration keep = ttl.orElse(wallet.estimator().storageTtl());
     price()
-        .map(p -> {
-          Estimate e = wallet.estimator().estimate(bitrate, hours, keep, p.price(),
-              io.swarmtee.wallet.postage.PostageEstimator.GNOSIS_BLOCK_SECONDS);
-          return e.toJson().put("priceSource", p.source());
-        })
+        .map(
+            p -> {
+              Estimate e =
+                  wallet
+                      .estimator()
+                      .estimate(
+                          bitrate,
+                          hours,
+                          keep,
+                          p.price(),
+                          io.swarmtee.wallet.postage.PostageEstimator.GNOSIS_BLOCK_SECONDS);
+              return e.toJson().put("priceSource", p.source());
+            })
         .onSuccess(json -> json(ctx, json))
-        .onFailure(e -> ctx.fail(e instanceof ProxyFailure ? e
-            : new ProxyFailure(e instanceof IllegalArgumentException || e instanceof ArithmeticException ? 400 : 503,
-                "estimate: " + e.getMessage())));
+        .onFailure(
+            e ->
+                ctx.fail(
+                    e instanceof ProxyFailure
+                        ? e
+                        : new ProxyFailure(
+                            e instanceof IllegalArgumentException
+                                    || e instanceof ArithmeticException
+                                ? 400
+                                : 503,
+                            "estimate: " + e.getMessage())));
   }
 
   private record Price(BigInteger price, String source) {}
 
   private Future<Price> price() {
     if (wallet.postageApi().isPresent()) {
-      return wallet.postageApi().get().chainState().map(cs -> new Price(cs.currentPrice(), "bee"))
-          .recover(e -> chainPrice().recover(ignored -> Future.failedFuture(
-              new ProxyFailure(503, "no postage price: Bee's /chainstate failed: " + e.getMessage()))));
+      return wallet
+          .postageApi()
+          .get()
+          .chainState()
+          .map(cs -> new Price(cs.currentPrice(), "bee"))
+          .recover(
+              e ->
+                  chainPrice()
+                      .recover(
+                          ignored ->
+                              Future.failedFuture(
+                                  new ProxyFailure(
+                                      503,
+                                      "no postage price: Bee's /chainstate failed: "
+                                          + e.getMessage()))));
     }
     return chainPrice();
   }
 
   private Future<Price> chainPrice() {
-    return wallet.chain().flatMap(c -> c.last()).flatMap(ChainStatus::postagePrice)
+    return wallet
+        .chain()
+        .flatMap(c -> c.last())
+        .flatMap(ChainStatus::postagePrice)
         .map(p -> Future.succeededFuture(new Price(p, "gnosis")))
-        .orElseGet(() -> Future.failedFuture(new ProxyFailure(503,
-            "no postage price: configure --bee or --gnosis-rpc (with --keystore)")));
+        .orElseGet(
+            () ->
+                Future.failedFuture(
+                    new ProxyFailure(
+                        503,
+                        "no postage price: configure --bee or --gnosis-rpc (with --keystore)")));
   }
 
   private static String required(RoutingContext ctx, String name) {
@@ -134,7 +186,8 @@ public final class WalletModule implements ProxyModule {
   static Duration ttl(String text) {
     Matcher m = TTL.matcher(text.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException("ttl is a duration like 30d, 720h or 3600s, not '" + text + "'");
+      throw new IllegalArgumentException(
+          "ttl is a duration like 30d, 720h or 3600s, not '" + text + "'");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2) == null ? "s" : m.group(2)) {
@@ -146,7 +199,9 @@ public final class WalletModule implements ProxyModule {
   }
 
   private static void json(RoutingContext ctx, JsonObject body) {
-    ctx.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-store")
+    ctx.response()
+        .putHeader("content-type", "application/json")
+        .putHeader("cache-control", "no-store")
         .end(body.encode());
   }
 }

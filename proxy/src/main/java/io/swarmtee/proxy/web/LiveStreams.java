@@ -14,13 +14,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The live streams swarmtee has seen recently: a stream counts as live while a viewer got one of its
- * playlists or segments from the upstream with status 200, or the upstream's {@code /status} listed it,
- * within the last {@code window}. Stream ids are whatever the upstream serves (an RTMP publisher chooses
- * them): they are kept verbatim and must be escaped by whoever shows them.
+ * The live streams swarmtee has seen recently: a stream counts as live while a viewer got one of
+ * its playlists or segments from the upstream with status 200, or the upstream's {@code /status}
+ * listed it, within the last {@code window}. Stream ids are whatever the upstream serves (an RTMP
+ * publisher chooses them): they are kept verbatim and must be escaped by whoever shows them.
  *
- * <p>Bounded: at most {@code capacity} streams are remembered, the least recently seen are forgotten
- * first. Thread-safe (called from every event loop).
+ * <p>Bounded: at most {@code capacity} streams are remembered, the least recently seen are
+ * forgotten first. Thread-safe (called from every event loop).
  */
 final class LiveStreams {
 
@@ -69,7 +69,9 @@ final class LiveStreams {
     this.capacity = capacity;
   }
 
-  /** @return how long a stream stays listed after it was last seen */
+  /**
+   * @return how long a stream stays listed after it was last seen
+   */
   Duration window() {
     return window;
   }
@@ -91,7 +93,8 @@ final class LiveStreams {
       return Optional.of(rest.substring(0, slash));
     }
     return slash < 0 && rest.endsWith(".m3u8") && rest.length() > ".m3u8".length()
-        ? Optional.of(rest.substring(0, rest.length() - ".m3u8".length())) : Optional.empty();
+        ? Optional.of(rest.substring(0, rest.length() - ".m3u8".length()))
+        : Optional.empty();
   }
 
   /** Records that {@code source} saw {@code id} now. */
@@ -113,21 +116,28 @@ final class LiveStreams {
     ids.forEach(id -> saw(id, Source.STATUS));
   }
 
-  /** @return the streams seen within the window, newest first (by first sight, so rows do not move) */
+  /**
+   * @return the streams seen within the window, newest first (by first sight, so rows do not move)
+   */
   synchronized List<Stream> current() {
     Instant since = clock.instant().minus(window);
     seen.values().removeIf(e -> e.last.values().stream().noneMatch(t -> t.isAfter(since)));
     return seen.entrySet().stream()
-        .map(e -> {
-          Set<Source> sources = EnumSet.noneOf(Source.class);
-          e.getValue().last.forEach((s, t) -> {
-            if (t.isAfter(since)) {
-              sources.add(s);
-            }
-          });
-          Instant last = e.getValue().last.values().stream().max(Comparator.naturalOrder()).orElseThrow();
-          return new Stream(e.getKey(), e.getValue().first, last, sources);
-        })
+        .map(
+            e -> {
+              Set<Source> sources = EnumSet.noneOf(Source.class);
+              e.getValue()
+                  .last
+                  .forEach(
+                      (s, t) -> {
+                        if (t.isAfter(since)) {
+                          sources.add(s);
+                        }
+                      });
+              Instant last =
+                  e.getValue().last.values().stream().max(Comparator.naturalOrder()).orElseThrow();
+              return new Stream(e.getKey(), e.getValue().first, last, sources);
+            })
         .sorted(Comparator.comparing(Stream::firstSeen).reversed().thenComparing(Stream::id))
         .toList();
   }

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Reads the stream ids go-livepeer's {@code GET /status} lists under {@code Manifests}, on demand (only
- * while someone looks at the page) and at most once per {@code ttl}: concurrent callers share one request,
- * later ones within {@code ttl} get the last answer.
+ * Reads the stream ids go-livepeer's {@code GET /status} lists under {@code Manifests}, on demand
+ * (only while someone looks at the page) and at most once per {@code ttl}: concurrent callers share
+ * one request, later ones within {@code ttl} get the last answer.
  */
 final class UpstreamStatus {
 
@@ -46,19 +46,31 @@ final class UpstreamStatus {
       return last;
     }
     lastAt = now;
-    last = client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
-            .setTimeout(timeout.toMillis()))
-        .compose(req -> req.send())
-        .compose(resp -> resp.body().map(body -> {
-          if (resp.statusCode() != 200) {
-            throw new IllegalStateException("upstream status answered " + resp.statusCode());
-          }
-          return parse(body.toString());
-        }));
+    last =
+        client
+            .request(
+                new RequestOptions()
+                    .setMethod(HttpMethod.GET)
+                    .setAbsoluteURI(url.toString())
+                    .setTimeout(timeout.toMillis()))
+            .compose(req -> req.send())
+            .compose(
+                resp ->
+                    resp.body()
+                        .map(
+                            body -> {
+                              if (resp.statusCode() != 200) {
+                                throw new IllegalStateException(
+                                    "upstream status answered " + resp.statusCode());
+                              }
+                              return parse(body.toString());
+                            }));
     return last;
   }
 
-  /** @return the keys of {@code Manifests} in go-livepeer's {@code /status} JSON */
+  /**
+   * @return the keys of {@code Manifests} in go-livepeer's {@code /status} JSON
+   */
   static List<String> parse(String json) {
     try {
       JsonObject manifests = new JsonObject(json).getJsonObject("Manifests");

@@ -18,7 +18,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -31,16 +30,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * End to end with real HLS: ffmpeg's segments served by a go-livepeer-like origin, archived by the archiver
- * into a test Bee, played back by ffmpeg from swarmtee and from the Swarm copy.
+ * End to end with real HLS: ffmpeg's segments served by a go-livepeer-like origin, archived by the
+ * archiver into a test Bee, played back by ffmpeg from swarmtee and from the Swarm copy.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(120)
 class ArchiveEndToEndTest {
 
-  private static final Pattern SEGMENT_URI = Pattern.compile("^/bytes/([0-9a-f]{64})\\?name=(\\d+)\\.ts$",
-      Pattern.MULTILINE);
-  private static final Pattern BZZ_URI = Pattern.compile("^/bzz/([0-9a-f]{64})/$", Pattern.MULTILINE);
+  private static final Pattern SEGMENT_URI =
+      Pattern.compile("^/bytes/([0-9a-f]{64})\\?name=(\\d+)\\.ts$", Pattern.MULTILINE);
+  private static final Pattern BZZ_URI =
+      Pattern.compile("^/bzz/([0-9a-f]{64})/$", Pattern.MULTILINE);
   private static HlsRecording recording;
   private ArchiveHarness h;
 
@@ -58,8 +58,9 @@ class ArchiveEndToEndTest {
   }
 
   /**
-   * Publishes segments {@code from..to-1}, each after the archiver polled every media playlist and asked for
-   * the previous segment of every rendition: the origin's clock is the archiver's progress.
+   * Publishes segments {@code from..to-1}, each after the archiver polled every media playlist and
+   * asked for the previous segment of every rendition: the origin's clock is the archiver's
+   * progress.
    */
   private static void play(OriginStream s, int from, int to) throws Exception {
     for (int i = from; i < to; i++) {
@@ -81,22 +82,25 @@ class ArchiveEndToEndTest {
   }
 
   @Test
-  void archivesEveryRenditionOfALiveStreamAndFfmpegRemuxesTheArchive(Vertx vertx, @TempDir Path data)
-      throws Exception {
+  void archivesEveryRenditionOfALiveStreamAndFfmpegRemuxesTheArchive(
+      Vertx vertx, @TempDir Path data) throws Exception {
     h = ArchiveHarness.start(vertx, data, s -> s);
     OriginStream stream = h.origin.stream("live1", HlsRecording.RENDITIONS);
 
-    // A viewer asks before the stream exists: 404 from the origin, and the archiver starts following it.
+    // A viewer asks before the stream exists: 404 from the origin, and the archiver starts
+    // following it.
     assertEquals(404, h.get("/stream/live1.m3u8").status());
     play(stream, 0, 4);
 
-    // The viewer plays live through swarmtee: master, media playlist, segment — same bytes as the origin.
+    // The viewer plays live through swarmtee: master, media playlist, segment — same bytes as the
+    // origin.
     ArchiveHarness.Answer master = h.get("/stream/live1.m3u8");
     assertEquals(200, master.status());
     assertTrue(master.text().contains("live1/source.m3u8"), master.text());
     ArchiveHarness.Answer media = h.get("/stream/live1/source.m3u8");
     assertTrue(media.text().contains("/stream/live1/source/3.ts"), media.text());
-    assertArrayEquals(recording.segments("source").get(3).bytes().getBytes(),
+    assertArrayEquals(
+        recording.segments("source").get(3).bytes().getBytes(),
         h.get("/stream/live1/source/3.ts").body().getBytes());
 
     // While live, the archive is an EVENT playlist served by swarmtee.
@@ -112,9 +116,11 @@ class ArchiveEndToEndTest {
 
     JsonObject archive = api("live1");
     assertEquals("finalised", archive.getString("state"), archive.encodePrettily());
-    assertEquals(24, archive.getJsonObject("segments").getLong("archived"), archive.encodePrettily());
+    assertEquals(
+        24, archive.getJsonObject("segments").getLong("archived"), archive.encodePrettily());
     assertEquals(0, archive.getJsonObject("segments").getLong("lost"));
-    assertEquals(new JsonArray(List.of("source", "P144p25fps16x9")), archive.getJsonArray("renditions"));
+    assertEquals(
+        new JsonArray(List.of("source", "P144p25fps16x9")), archive.getJsonArray("renditions"));
     assertEquals(recording.duration(), archive.getDouble("duration"), 0.01);
     assertTrue(archive.getBoolean("masterFinal"));
     long bytes = 0;
@@ -125,7 +131,8 @@ class ArchiveEndToEndTest {
     }
     assertEquals(bytes, archive.getLong("bytes"));
 
-    // Every segment the origin produced is in the VOD playlist, byte-identical through /bytes/{ref}.
+    // Every segment the origin produced is in the VOD playlist, byte-identical through
+    // /bytes/{ref}.
     ArchiveHarness.Answer index = h.get("/archive/live1/index.m3u8");
     assertEquals("application/vnd.apple.mpegurl", index.headers().get("content-type"));
     for (HlsRecording.Rendition r : HlsRecording.RENDITIONS) {
@@ -138,8 +145,11 @@ class ArchiveEndToEndTest {
       assertEquals(12, entries.size(), vod);
       for (int i = 0; i < 12; i++) {
         assertEquals(String.valueOf(i), entries.get(i).group(2));
-        ArchiveHarness.Answer seg = h.get("/bytes/" + entries.get(i).group(1) + "?name=" + i + ".ts");
-        assertArrayEquals(recording.segments(r.name()).get(i).bytes().getBytes(), seg.body().getBytes(),
+        ArchiveHarness.Answer seg =
+            h.get("/bytes/" + entries.get(i).group(1) + "?name=" + i + ".ts");
+        assertArrayEquals(
+            recording.segments(r.name()).get(i).bytes().getBytes(),
+            seg.body().getBytes(),
             r.name() + " segment " + i);
       }
     }
@@ -151,7 +161,8 @@ class ArchiveEndToEndTest {
     assertEquals("", run.output().strip(), "ffmpeg reported errors");
     assertEquals(recording.duration(), Ffmpeg.duration(out), 0.5);
 
-    // ... and from the Swarm copy alone, on the Bee gateway: master → /bzz/<media>/ → /bytes/<segment>.
+    // ... and from the Swarm copy alone, on the Bee gateway: master → /bzz/<media>/ →
+    // /bytes/<segment>.
     String masterRef = archive.getString("master");
     String swarmMaster = h.get(h.bee.url() + "/bzz/" + masterRef + "/").text();
     Matcher variants = BZZ_URI.matcher(swarmMaster);
@@ -169,19 +180,31 @@ class ArchiveEndToEndTest {
     assertEquals(recording.duration(), Ffmpeg.duration(fromSwarm), 0.5);
 
     // Metrics of the contract.
-    assertEquals(12.0, h.registry.get("swarmtee.archive.segments").tags("stream", "live1", "rendition", "source",
-        "result", "archived").counter().count());
+    assertEquals(
+        12.0,
+        h.registry
+            .get("swarmtee.archive.segments")
+            .tags("stream", "live1", "rendition", "source", "result", "archived")
+            .counter()
+            .count());
     assertEquals(24, h.registry.get("swarmtee.archive.lag").timer().count());
-    assertTrue(h.registry.get("swarmtee.archive.playlist.uploads").tag("result", "ok").counter().count() >= 3);
+    assertTrue(
+        h.registry.get("swarmtee.archive.playlist.uploads").tag("result", "ok").counter().count()
+            >= 3);
     String scrape = h.registry.scrape();
-    for (String name : List.of("swarmtee_archive_segments_total{", "swarmtee_archive_lag_seconds_bucket{",
-        "swarmtee_archive_active_streams ", "swarmtee_archive_playlist_uploads_total{")) {
+    for (String name :
+        List.of(
+            "swarmtee_archive_segments_total{",
+            "swarmtee_archive_lag_seconds_bucket{",
+            "swarmtee_archive_active_streams ",
+            "swarmtee_archive_playlist_uploads_total{")) {
       assertTrue(scrape.contains(name), name + " in\n" + scrape);
     }
   }
 
   @Test
-  void aTrulyLiveFfmpegStreamIsArchivedCompletely(Vertx vertx, @TempDir Path data) throws Exception {
+  void aTrulyLiveFfmpegStreamIsArchivedCompletely(Vertx vertx, @TempDir Path data)
+      throws Exception {
     h = ArchiveHarness.start(vertx, data, s -> s);
     OriginStream stream = h.origin.stream("realtime", HlsRecording.RENDITIONS);
     // A viewer's request makes the archiver follow the stream before it exists.
@@ -192,10 +215,15 @@ class ArchiveEndToEndTest {
     await(finalised);
     assertTrue(produced >= 5, "ffmpeg produced " + produced + " segments");
     JsonObject archive = api("realtime");
-    assertEquals(2L * produced, archive.getJsonObject("segments").getLong("archived"), archive.encodePrettily());
+    assertEquals(
+        2L * produced,
+        archive.getJsonObject("segments").getLong("archived"),
+        archive.encodePrettily());
     assertEquals(0, archive.getJsonObject("segments").getLong("lost"));
-    double duration = LiveFeed.durations(data.resolve("live-hls"), "source").stream()
-        .mapToDouble(Double::doubleValue).sum();
+    double duration =
+        LiveFeed.durations(data.resolve("live-hls"), "source").stream()
+            .mapToDouble(Double::doubleValue)
+            .sum();
     assertEquals(duration, archive.getDouble("duration"), 0.01);
     Path out = data.resolve("realtime.ts");
     Ffmpeg.Run run = Ffmpeg.remux(h.url() + "/archive/realtime/index.m3u8", out);
@@ -220,7 +248,8 @@ class ArchiveEndToEndTest {
     stream.end();
     await(finalised);
     JsonObject archive = api("outage");
-    assertEquals(24, archive.getJsonObject("segments").getLong("archived"), archive.encodePrettily());
+    assertEquals(
+        24, archive.getJsonObject("segments").getLong("archived"), archive.encodePrettily());
     assertEquals(0, archive.getJsonObject("segments").getLong("lost"));
     String vod = h.get("/archive/outage/P144p25fps16x9.m3u8").text();
     assertEquals(12, segments(vod).size(), vod);
@@ -235,7 +264,8 @@ class ArchiveEndToEndTest {
     // Segment 2 of "source" will be listed but already gone from the ring when fetched: 404 → lost.
     stream.forget("source", 2);
     play(stream, 0, 3);
-    // Then 8 segments appear while the gateway answers 503 for media playlists: when it recovers the window
+    // Then 8 segments appear while the gateway answers 503 for media playlists: when it recovers
+    // the window
     // is 5..10, so 3 and 4 left it unseen (and source/2 was lost already).
     stream.hold(true);
     for (int i = 3; i < 11; i++) {
@@ -253,9 +283,14 @@ class ArchiveEndToEndTest {
     await(finalised);
     JsonObject archive = api("gaps");
     assertEquals(1, archive.getJsonArray("sessions").size(), archive.encodePrettily());
-    assertEquals(5, archive.getJsonObject("segments").getLong("lost"), archive.encodePrettily()
-        + h.get("/archive/gaps/source.m3u8").text() + h.get("/archive/gaps/P144p25fps16x9.m3u8").text());
-    assertEquals(19, archive.getJsonObject("segments").getLong("archived"), archive.encodePrettily());
+    assertEquals(
+        5,
+        archive.getJsonObject("segments").getLong("lost"),
+        archive.encodePrettily()
+            + h.get("/archive/gaps/source.m3u8").text()
+            + h.get("/archive/gaps/P144p25fps16x9.m3u8").text());
+    assertEquals(
+        19, archive.getJsonObject("segments").getLong("archived"), archive.encodePrettily());
     String source = h.get("/archive/gaps/source.m3u8").text();
     assertEquals(3, source.split("#EXT-X-GAP\n", -1).length - 1, source);
     assertEquals(9, segments(source).size(), source);
@@ -263,8 +298,13 @@ class ArchiveEndToEndTest {
     String small = h.get("/archive/gaps/P144p25fps16x9.m3u8").text();
     assertEquals(2, small.split("#EXT-X-GAP\n", -1).length - 1, small);
     assertEquals(10, segments(small).size(), small);
-    assertEquals(3.0, h.registry.get("swarmtee.archive.segments").tags("stream", "gaps", "rendition", "source",
-        "result", "lost").counter().count());
+    assertEquals(
+        3.0,
+        h.registry
+            .get("swarmtee.archive.segments")
+            .tags("stream", "gaps", "rendition", "source", "result", "lost")
+            .counter()
+            .count());
   }
 
   @Test
@@ -273,7 +313,8 @@ class ArchiveEndToEndTest {
     OriginStream stream = h.origin.stream("hole", HlsRecording.RENDITIONS);
     await(h.archiver.start("hole"));
     play(stream, 0, 2);
-    // Two segments in one go, and the origin loses 3 of the small rendition before the archiver fetches it.
+    // Two segments in one go, and the origin loses 3 of the small rendition before the archiver
+    // fetches it.
     stream.forget("P144p25fps16x9", 3);
     Future<Void> polled = stream.mediaPolled();
     stream.publish(recording, 2);
@@ -290,8 +331,8 @@ class ArchiveEndToEndTest {
   }
 
   @Test
-  void aRestartWithinTheGracePeriodContinuesTheSessionAfterADiscontinuity(Vertx vertx, @TempDir Path data)
-      throws Exception {
+  void aRestartWithinTheGracePeriodContinuesTheSessionAfterADiscontinuity(
+      Vertx vertx, @TempDir Path data) throws Exception {
     h = ArchiveHarness.start(vertx, data, s -> s.withGrace(Duration.ofSeconds(30)));
     OriginStream stream = h.origin.stream("again", HlsRecording.RENDITIONS);
     await(h.archiver.start("again"));
@@ -323,13 +364,21 @@ class ArchiveEndToEndTest {
   void adminEndpointsNeedTheTokenAndOlderSessionsStayAddressable(Vertx vertx, @TempDir Path data)
       throws Exception {
     h = ArchiveHarness.start(vertx, data, s -> s);
-    assertEquals(401, h.request(HttpMethod.POST, "/api/archives/adm", "{\"action\":\"start\"}", Map.of()).status());
+    assertEquals(
+        401,
+        h.request(HttpMethod.POST, "/api/archives/adm", "{\"action\":\"start\"}", Map.of())
+            .status());
     Map<String, String> auth = Map.of("Authorization", "Bearer " + ArchiveHarness.ADMIN);
-    assertEquals(400, h.request(HttpMethod.POST, "/api/archives/adm", "{\"action\":\"explode\"}", auth).status());
+    assertEquals(
+        400,
+        h.request(HttpMethod.POST, "/api/archives/adm", "{\"action\":\"explode\"}", auth).status());
     OriginStream stream = h.origin.stream("adm", HlsRecording.RENDITIONS);
-    assertEquals(200, h.request(HttpMethod.POST, "/api/archives/adm", "{\"action\":\"start\"}", auth).status());
+    assertEquals(
+        200,
+        h.request(HttpMethod.POST, "/api/archives/adm", "{\"action\":\"start\"}", auth).status());
     play(stream, 0, 3);
-    ArchiveHarness.Answer fin = h.request(HttpMethod.POST, "/api/archives/adm?action=finalise", null, auth);
+    ArchiveHarness.Answer fin =
+        h.request(HttpMethod.POST, "/api/archives/adm?action=finalise", null, auth);
     assertEquals(200, fin.status(), fin.text());
     assertEquals("finalised", fin.body().toJsonObject().getString("state"));
     play(stream, 3, 6);
@@ -347,7 +396,8 @@ class ArchiveEndToEndTest {
     JsonArray all = h.get("/api/archives").body().toJsonArray();
     assertEquals(1, all.size());
     assertTrue(all.getJsonObject(0).containsKey("feedManifest"));
-    ArchiveHarness.Answer stop = h.request(HttpMethod.POST, "/api/archives/adm", "{\"action\":\"stop\"}", auth);
+    ArchiveHarness.Answer stop =
+        h.request(HttpMethod.POST, "/api/archives/adm", "{\"action\":\"stop\"}", auth);
     assertEquals("finalised", stop.body().toJsonObject().getString("state"), stop.text());
     assertFalse(stop.body().toJsonObject().getBoolean("following"));
   }

@@ -24,14 +24,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * An in-process swarmtee for archive tests: a go-livepeer-like origin, a test Bee, the archiver with a
- * file state store, and an HTTP server with the archive routes, {@code /stream/*} forwarded to the origin
- * (telling the archiver, as the origin shield does) and {@code /bytes/*}, {@code /bzz/*} forwarded to Bee.
+ * An in-process swarmtee for archive tests: a go-livepeer-like origin, a test Bee, the archiver
+ * with a file state store, and an HTTP server with the archive routes, {@code /stream/*} forwarded
+ * to the origin (telling the archiver, as the origin shield does) and {@code /bytes/*}, {@code
+ * /bzz/*} forwarded to Bee.
  */
 final class ArchiveHarness {
 
   static final String ADMIN = "test-admin-token";
-
 
   final Vertx vertx;
   final LivepeerOrigin origin;
@@ -42,8 +42,14 @@ final class ArchiveHarness {
   final FileArchiveStateStore store;
   private final io.vertx.ext.web.client.WebClient web;
 
-  private ArchiveHarness(Vertx vertx, LivepeerOrigin origin, TestBee bee, Archiver archiver,
-      PrometheusMeterRegistry registry, HttpServer server, FileArchiveStateStore store) {
+  private ArchiveHarness(
+      Vertx vertx,
+      LivepeerOrigin origin,
+      TestBee bee,
+      Archiver archiver,
+      PrometheusMeterRegistry registry,
+      HttpServer server,
+      FileArchiveStateStore store) {
     this.vertx = vertx;
     this.origin = origin;
     this.bee = bee;
@@ -61,13 +67,22 @@ final class ArchiveHarness {
     }
   }
 
-  static ArchiveHarness start(Vertx vertx, Path data, UnaryOperator<ArchiveSettings> tune) throws Exception {
-    return await(LivepeerOrigin.start(vertx).compose(origin -> TestBee.start(vertx).compose(bee ->
-        startWith(vertx, data, tune, origin, bee))));
+  static ArchiveHarness start(Vertx vertx, Path data, UnaryOperator<ArchiveSettings> tune)
+      throws Exception {
+    return await(
+        LivepeerOrigin.start(vertx)
+            .compose(
+                origin ->
+                    TestBee.start(vertx)
+                        .compose(bee -> startWith(vertx, data, tune, origin, bee))));
   }
 
-  static Future<ArchiveHarness> startWith(Vertx vertx, Path data, UnaryOperator<ArchiveSettings> tune,
-      LivepeerOrigin origin, TestBee bee) {
+  static Future<ArchiveHarness> startWith(
+      Vertx vertx,
+      Path data,
+      UnaryOperator<ArchiveSettings> tune,
+      LivepeerOrigin origin,
+      TestBee bee) {
     return startWith(vertx, data, tune, origin, bee, Clock.systemUTC(), ArchiveHooks.NONE);
   }
 
@@ -75,54 +90,100 @@ final class ArchiveHarness {
    * @param clock the archiver's clock (a test's {@code MutableClock})
    * @param hooks told of every master upload
    */
-  static Future<ArchiveHarness> startWith(Vertx vertx, Path data, UnaryOperator<ArchiveSettings> tune,
-      LivepeerOrigin origin, TestBee bee, Clock clock, ArchiveHooks hooks) {
+  static Future<ArchiveHarness> startWith(
+      Vertx vertx,
+      Path data,
+      UnaryOperator<ArchiveSettings> tune,
+      LivepeerOrigin origin,
+      TestBee bee,
+      Clock clock,
+      ArchiveHooks hooks) {
     HttpClient upstreamClient = vertx.createHttpClient();
     HttpClient beeForward = vertx.createHttpClient();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    ArchiveSettings settings = tune.apply(ArchiveSettings.defaults(URI.create(origin.url()))
-        .withPoll(Duration.ofMillis(50)));
+    ArchiveSettings settings =
+        tune.apply(
+            ArchiveSettings.defaults(URI.create(origin.url())).withPoll(Duration.ofMillis(50)));
     UpstreamFetcher fetcher = UpstreamFetcher.direct(upstreamClient, Duration.ofSeconds(5));
-    BeeClient beeClient = BeeClient.create(vertx, BeeClientOptions.of(bee.url())
-        .withDefaultBatchId(BatchId.parse("ab".repeat(32))).withRequestTimeout(Duration.ofSeconds(2))
-        .withUploadTimeout(Duration.ofSeconds(2)));
-    return FileArchiveStateStore.open(vertx, data.resolve("archive")).compose(store -> {
-      Archiver archiver = Archiver.create(vertx, settings, fetcher,
-          new BeeArchiveSink(beeClient, Scheduler.of(vertx.getOrCreateContext()), Duration.ofMillis(50),
-              Duration.ofMillis(400)), store, registry, clock).hooks(hooks);
-      Router router = Router.router(vertx);
-      ArchiveRoutes.mount(router, archiver,
-          req -> ("Bearer " + ADMIN).equals(req.getHeader("Authorization")));
-      router.get("/stream/*").handler(ctx -> {
-        String path = ctx.request().path();
-        archiver.streamRequested(path);
-        fetcher.fetch(URI.create(origin.url() + path)).onSuccess(r -> {
-          if (r.status() == 200 && path.endsWith(".ts")) {
-            archiver.viewerSegment(path, r.body());
-          }
-          ctx.response().setStatusCode(r.status()).end(r.body());
-        }).onFailure(ctx::fail);
-      });
-      router.get("/bytes/*").handler(ctx -> forward(beeForward, bee, ctx));
-      router.get("/bzz/*").handler(ctx -> forward(beeForward, bee, ctx));
-      return archiver.open()
-          .compose(v -> vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"))
-          .map(server -> new ArchiveHarness(vertx, origin, bee, archiver, registry, server, store));
-    });
+    BeeClient beeClient =
+        BeeClient.create(
+            vertx,
+            BeeClientOptions.of(bee.url())
+                .withDefaultBatchId(BatchId.parse("ab".repeat(32)))
+                .withRequestTimeout(Duration.ofSeconds(2))
+                .withUploadTimeout(Duration.ofSeconds(2)));
+    return FileArchiveStateStore.open(vertx, data.resolve("archive"))
+        .compose(
+            store -> {
+              Archiver archiver =
+                  Archiver.create(
+                          vertx,
+                          settings,
+                          fetcher,
+                          new BeeArchiveSink(
+                              beeClient,
+                              Scheduler.of(vertx.getOrCreateContext()),
+                              Duration.ofMillis(50),
+                              Duration.ofMillis(400)),
+                          store,
+                          registry,
+                          clock)
+                      .hooks(hooks);
+              Router router = Router.router(vertx);
+              ArchiveRoutes.mount(
+                  router,
+                  archiver,
+                  req -> ("Bearer " + ADMIN).equals(req.getHeader("Authorization")));
+              router
+                  .get("/stream/*")
+                  .handler(
+                      ctx -> {
+                        String path = ctx.request().path();
+                        archiver.streamRequested(path);
+                        fetcher
+                            .fetch(URI.create(origin.url() + path))
+                            .onSuccess(
+                                r -> {
+                                  if (r.status() == 200 && path.endsWith(".ts")) {
+                                    archiver.viewerSegment(path, r.body());
+                                  }
+                                  ctx.response().setStatusCode(r.status()).end(r.body());
+                                })
+                            .onFailure(ctx::fail);
+                      });
+              router.get("/bytes/*").handler(ctx -> forward(beeForward, bee, ctx));
+              router.get("/bzz/*").handler(ctx -> forward(beeForward, bee, ctx));
+              return archiver
+                  .open()
+                  .compose(
+                      v -> vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"))
+                  .map(
+                      server ->
+                          new ArchiveHarness(
+                              vertx, origin, bee, archiver, registry, server, store));
+            });
   }
 
   private static void forward(HttpClient client, TestBee bee, io.vertx.ext.web.RoutingContext ctx) {
-    client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(bee.url() + ctx.request().uri()))
+    client
+        .request(
+            new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setAbsoluteURI(bee.url() + ctx.request().uri()))
         .compose(req -> req.send())
-        .compose(resp -> resp.body().map(body -> {
-          ctx.response().setStatusCode(resp.statusCode());
-          String type = resp.getHeader("Content-Type");
-          if (type != null) {
-            ctx.response().putHeader("Content-Type", type);
-          }
-          ctx.response().end(body);
-          return null;
-        }))
+        .compose(
+            resp ->
+                resp.body()
+                    .map(
+                        body -> {
+                          ctx.response().setStatusCode(resp.statusCode());
+                          String type = resp.getHeader("Content-Type");
+                          if (type != null) {
+                            ctx.response().putHeader("Content-Type", type);
+                          }
+                          ctx.response().end(body);
+                          return null;
+                        }))
         .onFailure(ctx::fail);
   }
 
@@ -134,17 +195,25 @@ final class ArchiveHarness {
     return request(HttpMethod.GET, pathOrUrl, null, Map.of());
   }
 
-  Answer request(HttpMethod method, String pathOrUrl, String body, Map<String, String> headers) throws Exception {
+  Answer request(HttpMethod method, String pathOrUrl, String body, Map<String, String> headers)
+      throws Exception {
     String url = pathOrUrl.startsWith("http") ? pathOrUrl : url() + pathOrUrl;
-    // WebClient buffers the body itself: a raw HttpClient response handled from a non-Vert.x thread can
+    // WebClient buffers the body itself: a raw HttpClient response handled from a non-Vert.x thread
+    // can
     // deliver its body before the test attached a handler.
     io.vertx.ext.web.client.HttpRequest<Buffer> req = web.requestAbs(method, url).timeout(20_000);
     headers.forEach(req::putHeader);
-    return await((body == null ? req.send() : req.sendBuffer(Buffer.buffer(body))).map(resp -> {
-      Map<String, String> h = new java.util.HashMap<>();
-      resp.headers().forEach(e -> h.put(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
-      return new Answer(resp.statusCode(), resp.body() == null ? Buffer.buffer() : resp.body(), h);
-    }));
+    return await(
+        (body == null ? req.send() : req.sendBuffer(Buffer.buffer(body)))
+            .map(
+                resp -> {
+                  Map<String, String> h = new java.util.HashMap<>();
+                  resp.headers()
+                      .forEach(
+                          e -> h.put(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
+                  return new Answer(
+                      resp.statusCode(), resp.body() == null ? Buffer.buffer() : resp.body(), h);
+                }));
   }
 
   Future<Void> close() {
@@ -156,14 +225,16 @@ final class ArchiveHarness {
       return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       StringBuilder b = new StringBuilder("timed out; threads:\n");
-      Thread.getAllStackTraces().forEach((t, st) -> {
-        if (t.getName().startsWith("vert.x")) {
-          b.append(t.getName()).append(' ').append(t.getState()).append('\n');
-          for (int i = 0; i < Math.min(12, st.length); i++) {
-            b.append("    ").append(st[i]).append('\n');
-          }
-        }
-      });
+      Thread.getAllStackTraces()
+          .forEach(
+              (t, st) -> {
+                if (t.getName().startsWith("vert.x")) {
+                  b.append(t.getName()).append(' ').append(t.getState()).append('\n');
+                  for (int i = 0; i < Math.min(12, st.length); i++) {
+                    b.append("    ").append(st[i]).append('\n');
+                  }
+                }
+              });
       throw new AssertionError(b.toString(), e);
     }
   }

@@ -33,10 +33,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code --playback-prefix} reaches the archiver: a viewer's request under the prefix makes swarmtee follow
- * the stream, the archiver polls {@code <prefix><id>.m3u8} through the origin shield (which forwards nothing
- * outside the prefix) and archives every segment; with the default prefix everything works as before.
- * In-process swarmtee with the archive module over the embedded store.
+ * {@code --playback-prefix} reaches the archiver: a viewer's request under the prefix makes
+ * swarmtee follow the stream, the archiver polls {@code <prefix><id>.m3u8} through the origin
+ * shield (which forwards nothing outside the prefix) and archives every segment; with the default
+ * prefix everything works as before. In-process swarmtee with the archive module over the embedded
+ * store.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 120, timeUnit = TimeUnit.SECONDS)
@@ -45,7 +46,8 @@ class ArchivePlaybackPrefixIT {
   private static final int SEGMENTS = 4;
 
   @Test
-  void aNonDefaultPrefixIsWhereTheArchiverDiscoversPollsAndFetches(Vertx vertx, @TempDir Path tmp) throws Exception {
+  void aNonDefaultPrefixIsWhereTheArchiverDiscoversPollsAndFetches(Vertx vertx, @TempDir Path tmp)
+      throws Exception {
     archivesUnder(vertx, tmp, "/live/hls/", List.of("--playback-prefix", "/live/hls/"));
   }
 
@@ -61,16 +63,27 @@ class ArchivePlaybackPrefixIT {
     OriginStream stream = origin.stream("pfx", HlsRecording.RENDITIONS);
     List<String> flags = new ArrayList<>(List.of("--archive"));
     flags.addAll(prefixFlags);
-    Config config = TestServers.config(origin.url(), tmp.resolve("data"), flags.toArray(String[]::new));
+    Config config =
+        TestServers.config(origin.url(), tmp.resolve("data"), flags.toArray(String[]::new));
     assertEquals(prefix, config.playbackPrefix());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AtomicReference<ArchiveModule> module = new AtomicReference<>();
-    SwarmteeServer server = await(SwarmteeServer.start(vertx, config, SwarmteeServer.Parts.of(registry,
-        Ticker.systemTicker(), Clock.systemUTC(), List.of(ctx -> {
-          ArchiveModule m = (ArchiveModule) ArchiveModule.factory(ArchiveHooks.NONE).apply(ctx);
-          module.set(m);
-          return m;
-        }))));
+    SwarmteeServer server =
+        await(
+            SwarmteeServer.start(
+                vertx,
+                config,
+                SwarmteeServer.Parts.of(
+                    registry,
+                    Ticker.systemTicker(),
+                    Clock.systemUTC(),
+                    List.of(
+                        ctx -> {
+                          ArchiveModule m =
+                              (ArchiveModule) ArchiveModule.factory(ArchiveHooks.NONE).apply(ctx);
+                          module.set(m);
+                          return m;
+                        }))));
     Archiver archiver = module.get().archiver();
     assertEquals(prefix, archiver.settings().playbackPrefix());
     WebClient web = WebClient.create(vertx);
@@ -78,7 +91,8 @@ class ArchivePlaybackPrefixIT {
       stream.publish(recording, 0);
       // Only a viewer's request tells swarmtee of the stream (no --upstream-status).
       Future<Void> firstPoll = stream.mediaPolled();
-      assertEquals(200, await(web.get(server.port(), "127.0.0.1", prefix + "pfx.m3u8").send()).statusCode());
+      assertEquals(
+          200, await(web.get(server.port(), "127.0.0.1", prefix + "pfx.m3u8").send()).statusCode());
       await(firstPoll);
       for (int i = 1; i < SEGMENTS; i++) {
         Future<Void> polled = stream.mediaPolled();
@@ -93,21 +107,38 @@ class ArchivePlaybackPrefixIT {
       await(finalised);
 
       JsonObject archive = await(archiver.describe("pfx")).orElseThrow();
-      assertEquals(2L * SEGMENTS, archive.getJsonObject("segments").getLong("archived"), archive.encodePrettily());
+      assertEquals(
+          2L * SEGMENTS,
+          archive.getJsonObject("segments").getLong("archived"),
+          archive.encodePrettily());
       assertEquals(0L, archive.getJsonObject("segments").getLong("lost"), archive.encodePrettily());
       for (HlsRecording.Rendition r : HlsRecording.RENDITIONS) {
-        String media = await(archiver.playlist(new Archiver.PlaylistRequest("pfx", Optional.empty(),
-            Optional.of(r.name())))).orElseThrow().text();
+        String media =
+            await(
+                    archiver.playlist(
+                        new Archiver.PlaylistRequest(
+                            "pfx", Optional.empty(), Optional.of(r.name()))))
+                .orElseThrow()
+                .text();
         assertEquals(SEGMENTS, media.lines().filter(l -> l.startsWith("/bytes/")).count(), media);
         assertFalse(media.contains("#EXT-X-GAP"), media);
         assertTrue(media.contains("#EXT-X-ENDLIST"), media);
         for (int seq = 0; seq < SEGMENTS; seq++) {
-          assertTrue(origin.segmentRequests(prefix + "pfx/" + r.name() + "/" + seq + ".ts") >= 1,
+          assertTrue(
+              origin.segmentRequests(prefix + "pfx/" + r.name() + "/" + seq + ".ts") >= 1,
               "segment " + seq + " fetched under " + prefix);
         }
       }
-      assertEquals(2.0 * SEGMENTS, registry.get("swarmtee.archive.segments").tag("stream", "pfx")
-          .tag("result", "archived").counters().stream().mapToDouble(c -> c.count()).sum());
+      assertEquals(
+          2.0 * SEGMENTS,
+          registry
+              .get("swarmtee.archive.segments")
+              .tag("stream", "pfx")
+              .tag("result", "archived")
+              .counters()
+              .stream()
+              .mapToDouble(c -> c.count())
+              .sum());
     } finally {
       web.close();
       await(server.stop(Duration.ZERO));

@@ -35,12 +35,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * While a stream is live, the Swarm copy of its archive playlists (media playlists, then the master) is
- * uploaded again as segments arrive, but no more often than {@code swarmRefresh} allows. The archiver runs on
- * a hand clock: time passes only when the test says, so the bound is exact — over {@code t} of archiver
- * time there are at most {@code t / swarmRefresh + 1} live copies, whatever the machine's speed — while its
- * polling still runs on real timers. Every live master, fetched back from the test Bee's {@code /bzz/<ref>/},
- * lists a prefix of the final archive, and {@code GET /api/archives/{id}} shows the latest one.
+ * While a stream is live, the Swarm copy of its archive playlists (media playlists, then the
+ * master) is uploaded again as segments arrive, but no more often than {@code swarmRefresh} allows.
+ * The archiver runs on a hand clock: time passes only when the test says, so the bound is exact —
+ * over {@code t} of archiver time there are at most {@code t / swarmRefresh + 1} live copies,
+ * whatever the machine's speed — while its polling still runs on real timers. Every live master,
+ * fetched back from the test Bee's {@code /bzz/<ref>/}, lists a prefix of the final archive, and
+ * {@code GET /api/archives/{id}} shows the latest one.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(60)
@@ -50,9 +51,10 @@ class ArchiveSwarmRefreshTest {
   private static final int SEGMENTS = 8;
   private static final Duration SEGMENT = Duration.ofSeconds(1);
   private static final Duration REFRESH = Duration.ofSeconds(3);
-  private static final Pattern BZZ_URI = Pattern.compile("^/bzz/([0-9a-f]{64})/$", Pattern.MULTILINE);
-  private static final Pattern SEGMENT_URI = Pattern.compile("^/bytes/([0-9a-f]{64})\\?name=(\\d+)\\.ts$",
-      Pattern.MULTILINE);
+  private static final Pattern BZZ_URI =
+      Pattern.compile("^/bzz/([0-9a-f]{64})/$", Pattern.MULTILINE);
+  private static final Pattern SEGMENT_URI =
+      Pattern.compile("^/bytes/([0-9a-f]{64})\\?name=(\\d+)\\.ts$", Pattern.MULTILINE);
 
   private ArchiveHarness h;
 
@@ -70,7 +72,8 @@ class ArchiveSwarmRefreshTest {
     }
 
     @Override
-    public synchronized Future<Void> masterUploaded(String streamId, SwarmReference master, boolean finalised) {
+    public synchronized Future<Void> masterUploaded(
+        String streamId, SwarmReference master, boolean finalised) {
       Upload u = new Upload(master, finalised, clock.instant());
       all.add(u);
       waiters.forEach(w -> w.complete(u));
@@ -106,15 +109,40 @@ class ArchiveSwarmRefreshTest {
   }
 
   @Test
-  void whileLiveTheSwarmCopyIsRefreshedAsSegmentsArriveButNoMoreOftenThanSwarmRefresh(Vertx vertx,
-      @TempDir Path data) throws Exception {
+  void whileLiveTheSwarmCopyIsRefreshedAsSegmentsArriveButNoMoreOftenThanSwarmRefresh(
+      Vertx vertx, @TempDir Path data) throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
     Uploads uploads = new Uploads(clock);
-    // End detection far away (100 target durations of hand-clock time): only the test ends the stream.
-    h = await(LivepeerOrigin.start(vertx).compose(origin -> TestBee.start(vertx).compose(bee ->
-        ArchiveHarness.startWith(vertx, data, s -> new ArchiveSettings(s.upstream(), s.playbackPrefix(),
-            s.upstreamStatus(), s.allowedHosts(), s.streams(), s.gateway(), s.poll(), 100, s.grace(), REFRESH,
-            s.statusPoll()), origin, bee, clock, uploads))));
+    // End detection far away (100 target durations of hand-clock time): only the test ends the
+    // stream.
+    h =
+        await(
+            LivepeerOrigin.start(vertx)
+                .compose(
+                    origin ->
+                        TestBee.start(vertx)
+                            .compose(
+                                bee ->
+                                    ArchiveHarness.startWith(
+                                        vertx,
+                                        data,
+                                        s ->
+                                            new ArchiveSettings(
+                                                s.upstream(),
+                                                s.playbackPrefix(),
+                                                s.upstreamStatus(),
+                                                s.allowedHosts(),
+                                                s.streams(),
+                                                s.gateway(),
+                                                s.poll(),
+                                                100,
+                                                s.grace(),
+                                                REFRESH,
+                                                s.statusPoll()),
+                                        origin,
+                                        bee,
+                                        clock,
+                                        uploads))));
     OriginStream stream = h.origin.stream(ID, HlsRecording.RENDITIONS);
     Instant start = clock.instant();
     await(h.archiver.start(ID));
@@ -146,13 +174,22 @@ class ArchiveSwarmRefreshTest {
     assertEquals(last.master().hex(), done.getString("master"), done.encodePrettily());
     assertTrue(done.getBoolean("masterFinal"), done.encodePrettily());
 
-    // The bound: live copies begin at least REFRESH apart on the archiver's clock, all within [start, end]
+    // The bound: live copies begin at least REFRESH apart on the archiver's clock, all within
+    // [start, end]
     // (uploads are serialised, so every live copy was told of before the final one).
     List<Upload> live = uploads.live();
     long bound = Duration.between(start, end).dividedBy(REFRESH) + 1;
-    assertTrue(live.size() <= bound, live.size() + " live copies in " + Duration.between(start, end)
-        + " with a refresh of " + REFRESH + ": " + live);
-    // ... and the Swarm copy followed the stream: it changed while live, each copy listing at least as much.
+    assertTrue(
+        live.size() <= bound,
+        live.size()
+            + " live copies in "
+            + Duration.between(start, end)
+            + " with a refresh of "
+            + REFRESH
+            + ": "
+            + live);
+    // ... and the Swarm copy followed the stream: it changed while live, each copy listing at least
+    // as much.
     assertTrue(live.stream().map(Upload::master).distinct().count() >= 2, live.toString());
     int listedBefore = 0;
     for (Upload u : live) {
@@ -164,15 +201,17 @@ class ArchiveSwarmRefreshTest {
   }
 
   /**
-   * Moves the archiver's clock on by {@code REFRESH} at a time until a live copy lists {@code segments}
-   * segments per rendition. Each step brings a new copy: whatever the last copy missed was archived after it
-   * began, so the archive has changed since and the refresh is due.
+   * Moves the archiver's clock on by {@code REFRESH} at a time until a live copy lists {@code
+   * segments} segments per rendition. Each step brings a new copy: whatever the last copy missed
+   * was archived after it began, so the archive has changed since and the refresh is due.
    */
-  private void assertLiveCopyCatchesUpTo(Uploads uploads, MutableClock clock, int segments) throws Exception {
+  private void assertLiveCopyCatchesUpTo(Uploads uploads, MutableClock clock, int segments)
+      throws Exception {
     List<Upload> live = uploads.live();
     int steps = 0;
     while (live.isEmpty() || listed(live.getLast().master()) < segments) {
-      assertTrue(++steps <= 2 * SEGMENTS, "no live copy listing " + segments + " segments: " + live);
+      assertTrue(
+          ++steps <= 2 * SEGMENTS, "no live copy listing " + segments + " segments: " + live);
       Future<Upload> next = uploads.next();
       clock.advance(REFRESH);
       await(next);
@@ -181,11 +220,14 @@ class ArchiveSwarmRefreshTest {
     // The API shows a live copy at least as recent (one more may have begun with the last step).
     JsonObject api = api();
     SwarmReference shown = SwarmReference.parse(api.getString("master"));
-    assertTrue(uploads.live().stream().anyMatch(u -> u.master().equals(shown)), api.encodePrettily());
+    assertTrue(
+        uploads.live().stream().anyMatch(u -> u.master().equals(shown)), api.encodePrettily());
     assertTrue(listed(shown) >= segments, api.encodePrettily());
   }
 
-  /** @return segments per rendition the media playlists of this master list (the smallest count) */
+  /**
+   * @return segments per rendition the media playlists of this master list (the smallest count)
+   */
   private int listed(SwarmReference master) throws Exception {
     int min = Integer.MAX_VALUE;
     for (String media : mediaPlaylists(master)) {
@@ -195,13 +237,14 @@ class ArchiveSwarmRefreshTest {
   }
 
   /**
-   * Fetches the master and its media playlists back from Bee's {@code /bzz/<ref>/} and checks that every
-   * rendition lists the stream's segments from 0 on, with their Swarm references, EVENT while live and VOD
-   * with ENDLIST when final.
+   * Fetches the master and its media playlists back from Bee's {@code /bzz/<ref>/} and checks that
+   * every rendition lists the stream's segments from 0 on, with their Swarm references, EVENT while
+   * live and VOD with ENDLIST when final.
    *
    * @return segments listed per rendition
    */
-  private int assertListsAPrefixOfTheStream(SwarmReference master, boolean finalCopy) throws Exception {
+  private int assertListsAPrefixOfTheStream(SwarmReference master, boolean finalCopy)
+      throws Exception {
     List<String> media = mediaPlaylists(master);
     assertEquals(HlsRecording.RENDITIONS.size(), media.size());
     int listed = -1;
@@ -209,11 +252,15 @@ class ArchiveSwarmRefreshTest {
       String text = media.get(v);
       String rendition = HlsRecording.RENDITIONS.get(v).name();
       assertEquals(finalCopy, text.contains("#EXT-X-ENDLIST"), text);
-      assertTrue(text.contains(finalCopy ? "#EXT-X-PLAYLIST-TYPE:VOD" : "#EXT-X-PLAYLIST-TYPE:EVENT"), text);
+      assertTrue(
+          text.contains(finalCopy ? "#EXT-X-PLAYLIST-TYPE:VOD" : "#EXT-X-PLAYLIST-TYPE:EVENT"),
+          text);
       List<MatchResult> entries = SEGMENT_URI.matcher(text).results().toList();
       for (int i = 0; i < entries.size(); i++) {
         assertEquals(String.valueOf(i), entries.get(i).group(2), text);
-        assertEquals(SwarmHasher.hash(segments(i).get(rendition).bytes().getBytes()).hex(), entries.get(i).group(1),
+        assertEquals(
+            SwarmHasher.hash(segments(i).get(rendition).bytes().getBytes()).hex(),
+            entries.get(i).group(1),
             rendition + " segment " + i);
       }
       listed = listed < 0 ? entries.size() : Math.min(listed, entries.size());
@@ -239,7 +286,9 @@ class ArchiveSwarmRefreshTest {
     return a.body().toJsonObject();
   }
 
-  /** Segment {@code i} of every rendition: distinct small bytes (the archiver never looks inside). */
+  /**
+   * Segment {@code i} of every rendition: distinct small bytes (the archiver never looks inside).
+   */
   private static Map<String, HlsRecording.Segment> segments(int i) {
     Map<String, HlsRecording.Segment> out = new LinkedHashMap<>();
     for (HlsRecording.Rendition r : HlsRecording.RENDITIONS) {

@@ -20,7 +20,9 @@ final class Ffmpeg {
     try {
       p = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (IOException e) {
-      throw new IOException(command.getFirst() + " is required by this test (bash .ci/install.sh): " + e.getMessage(), e);
+      throw new IOException(
+          command.getFirst() + " is required by this test (bash .ci/install.sh): " + e.getMessage(),
+          e);
     }
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
@@ -32,15 +34,40 @@ final class Ffmpeg {
 
   /** {@code ffmpeg -i url -map 0 -c copy out}: a remux with default options, errors printed. */
   static Run remux(String url, Path out) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", url,
-        "-map", "0", "-c", "copy", out.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "ffmpeg",
+                "-hide_banner",
+                "-nostdin",
+                "-v",
+                "error",
+                "-y",
+                "-i",
+                url,
+                "-map",
+                "0",
+                "-c",
+                "copy",
+                out.toString()));
     return run(cmd);
   }
 
-  /** @return the container duration ffprobe reports, seconds */
+  /**
+   * @return the container duration ffprobe reports, seconds
+   */
   static double duration(Path file) throws IOException, InterruptedException {
-    Run r = run(List.of("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
-        file.toString()));
+    Run r =
+        run(
+            List.of(
+                "ffprobe",
+                "-v",
+                "error",
+                "-show_entries",
+                "format=duration",
+                "-of",
+                "csv=p=0",
+                file.toString()));
     if (r.exit() != 0) {
       throw new IOException("ffprobe failed: " + r.output());
     }

@@ -34,8 +34,18 @@ class FileArchiveStateStoreTest {
   private static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
 
   private static SegmentArchived segment(int seq) {
-    return new SegmentArchived(0, 0, "source", seq, 2.0, SwarmReference.parse(String.format("%064x", seq + 1)),
-        1000 + seq, T0.plusSeconds(2L * seq), Optional.empty(), T0.plusSeconds(2L * seq + 1), "ts");
+    return new SegmentArchived(
+        0,
+        0,
+        "source",
+        seq,
+        2.0,
+        SwarmReference.parse(String.format("%064x", seq + 1)),
+        1000 + seq,
+        T0.plusSeconds(2L * seq),
+        Optional.empty(),
+        T0.plusSeconds(2L * seq + 1),
+        "ts");
   }
 
   private static List<ArchiveEvent> events() {
@@ -47,12 +57,14 @@ class FileArchiveStateStoreTest {
     }
     events.add(new SegmentLost(0, 0, "source", 5, 2.0));
     events.add(new SessionFinalised(0, T0.plusSeconds(12)));
-    events.add(new MasterUploaded(0, SwarmReference.parse("ff".repeat(32)), true, T0.plusSeconds(13)));
+    events.add(
+        new MasterUploaded(0, SwarmReference.parse("ff".repeat(32)), true, T0.plusSeconds(13)));
     return events;
   }
 
   @Test
-  void appendedEventsComeBackInOrderAfterReopening(Vertx vertx, @TempDir Path dir) throws Exception {
+  void appendedEventsComeBackInOrderAfterReopening(Vertx vertx, @TempDir Path dir)
+      throws Exception {
     FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
     for (ArchiveEvent e : events()) {
       store.append("live-1", e);
@@ -65,7 +77,8 @@ class FileArchiveStateStoreTest {
   }
 
   @Test
-  void aStreamWhoseWritesAreDoneLeavesNothingBehind(Vertx vertx, @TempDir Path dir) throws Exception {
+  void aStreamWhoseWritesAreDoneLeavesNothingBehind(Vertx vertx, @TempDir Path dir)
+      throws Exception {
     FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
     for (int i = 0; i < 50; i++) {
       for (ArchiveEvent e : events()) {
@@ -80,19 +93,22 @@ class FileArchiveStateStoreTest {
   }
 
   @Test
-  void releaseClosesTheJournalAndALaterAppendTakesItUpAgain(Vertx vertx, @TempDir Path dir) throws Exception {
+  void releaseClosesTheJournalAndALaterAppendTakesItUpAgain(Vertx vertx, @TempDir Path dir)
+      throws Exception {
     FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
     List<ArchiveEvent> all = events();
     await(store.append("s", all.get(0)));
     Path journal = dir.resolve("s.journal").toRealPath();
-    assertTrue(openFiles().contains(journal), "the journal is held open while the stream is archived");
+    assertTrue(
+        openFiles().contains(journal), "the journal is held open while the stream is archived");
     await(store.release("s"));
     assertTrue(!openFiles().contains(journal), "released: no descriptor left on " + journal);
     for (ArchiveEvent e : all.subList(1, all.size())) {
       await(store.append("s", e));
     }
     await(store.close());
-    assertEquals(all, await(FileArchiveStateStore.open(vertx, dir).compose(again -> again.load("s"))));
+    assertEquals(
+        all, await(FileArchiveStateStore.open(vertx, dir).compose(again -> again.load("s"))));
   }
 
   private static List<Path> openFiles() throws java.io.IOException {
@@ -110,14 +126,18 @@ class FileArchiveStateStoreTest {
   }
 
   @Test
-  void aTornLastRecordIsDiscardedAndLaterAppendsFollowTheGoodOnes(Vertx vertx, @TempDir Path dir) throws Exception {
+  void aTornLastRecordIsDiscardedAndLaterAppendsFollowTheGoodOnes(Vertx vertx, @TempDir Path dir)
+      throws Exception {
     FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
     for (ArchiveEvent e : events().subList(0, 4)) {
       await(store.append("s", e));
     }
     await(store.close());
     // kill -9 in the middle of a write: half a line, no newline.
-    Files.writeString(dir.resolve("s.journal"), "{\"session\":0,\"e\":\"segm", StandardCharsets.UTF_8,
+    Files.writeString(
+        dir.resolve("s.journal"),
+        "{\"session\":0,\"e\":\"segm",
+        StandardCharsets.UTF_8,
         StandardOpenOption.APPEND);
     FileArchiveStateStore again = await(FileArchiveStateStore.open(vertx, dir));
     assertEquals(events().subList(0, 4), await(again.load("s")));
@@ -126,22 +146,30 @@ class FileArchiveStateStoreTest {
   }
 
   @Test
-  void aCorruptRecordInTheMiddleIsATypedErrorWithItsLine(Vertx vertx, @TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("bad.journal"), events().getFirst().toJson().encode() + "\nnot json\n"
-        + events().get(1).toJson().encode() + "\n");
+  void aCorruptRecordInTheMiddleIsATypedErrorWithItsLine(Vertx vertx, @TempDir Path dir)
+      throws Exception {
+    Files.writeString(
+        dir.resolve("bad.journal"),
+        events().getFirst().toJson().encode()
+            + "\nnot json\n"
+            + events().get(1).toJson().encode()
+            + "\n");
     FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
     ExecutionException e = assertThrows(ExecutionException.class, () -> await(store.load("bad")));
     assertTrue(e.getCause().getMessage().contains("bad.journal:2"), e.getCause().getMessage());
   }
 
   @Test
-  void replaceSwapsTheJournalAtomicallyAndFoldsToTheSameArchive(Vertx vertx, @TempDir Path dir) throws Exception {
+  void replaceSwapsTheJournalAtomicallyAndFoldsToTheSameArchive(Vertx vertx, @TempDir Path dir)
+      throws Exception {
     FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
     StreamArchive archive = new StreamArchive("s");
     List<ArchiveEvent> all = new ArrayList<>(events());
     // Live copies of the playlists uploaded again and again: superseded records.
-    all.add(3, new MasterUploaded(0, SwarmReference.parse("01".repeat(32)), false, T0.plusSeconds(3)));
-    all.add(5, new MasterUploaded(0, SwarmReference.parse("02".repeat(32)), false, T0.plusSeconds(5)));
+    all.add(
+        3, new MasterUploaded(0, SwarmReference.parse("01".repeat(32)), false, T0.plusSeconds(3)));
+    all.add(
+        5, new MasterUploaded(0, SwarmReference.parse("02".repeat(32)), false, T0.plusSeconds(5)));
     for (ArchiveEvent e : all) {
       archive.apply(e);
       await(store.append("s", e));
@@ -152,41 +180,64 @@ class FileArchiveStateStoreTest {
     StreamArchive reloaded = new StreamArchive("s");
     await(store.load("s")).forEach(reloaded::apply);
     ArchivePlaylists writer = new ArchivePlaylists("");
-    assertEquals(writer.media(archive.latest().orElseThrow(), "source"),
+    assertEquals(
+        writer.media(archive.latest().orElseThrow(), "source"),
         writer.media(reloaded.latest().orElseThrow(), "source"));
     assertEquals(archive.latest().orElseThrow().master, reloaded.latest().orElseThrow().master);
     assertEquals(List.of("s"), await(store.streams()), "no temporary file left behind");
   }
 
   private static SegmentSpooled spooled(int seq) {
-    return new SegmentSpooled(0, 0, "source", seq, 2.0, SwarmReference.parse(String.format("%064x", seq + 1)),
-        1000 + seq, T0.plusSeconds(2L * seq), Optional.empty(), "ts");
+    return new SegmentSpooled(
+        0,
+        0,
+        "source",
+        seq,
+        2.0,
+        SwarmReference.parse(String.format("%064x", seq + 1)),
+        1000 + seq,
+        T0.plusSeconds(2L * seq),
+        Optional.empty(),
+        "ts");
   }
 
   @Test
-  void aPendingEntryBecomesArchivedOrLostAndALostOneArchivedButNeverTheOtherWay(Vertx vertx, @TempDir Path dir)
-      throws Exception {
-    List<ArchiveEvent> events = new ArrayList<>(List.of(new SessionStarted(0, T0), segment(0), segment(1),
-        spooled(2), spooled(3), new SegmentLost(0, 0, "source", 4, 2.0)));
+  void aPendingEntryBecomesArchivedOrLostAndALostOneArchivedButNeverTheOtherWay(
+      Vertx vertx, @TempDir Path dir) throws Exception {
+    List<ArchiveEvent> events =
+        new ArrayList<>(
+            List.of(
+                new SessionStarted(0, T0),
+                segment(0),
+                segment(1),
+                spooled(2),
+                spooled(3),
+                new SegmentLost(0, 0, "source", 4, 2.0)));
     StreamArchive archive = new StreamArchive("s");
     events.forEach(archive::apply);
     StreamArchive.Session session = archive.latest().orElseThrow();
     assertEquals(List.of(2L, 2L, 1L), List.of(session.archived, session.pending, session.lost));
     ArchivePlaylists writer = new ArchivePlaylists("");
     String live = writer.media(session, "source");
-    assertTrue(live.contains("name=1.ts") && !live.contains("name=2.ts") && !live.contains("#EXT-X-GAP"),
+    assertTrue(
+        live.contains("name=1.ts") && !live.contains("name=2.ts") && !live.contains("#EXT-X-GAP"),
         "a live playlist stops before a pending segment: " + live);
 
-    List<ArchiveEvent> outcomes = List.of(spooled(2).archived(segment(2).reference(), T0.plusSeconds(60)),
-        new SegmentLost(0, 0, "source", 3, 2.0), segment(4));
+    List<ArchiveEvent> outcomes =
+        List.of(
+            spooled(2).archived(segment(2).reference(), T0.plusSeconds(60)),
+            new SegmentLost(0, 0, "source", 3, 2.0),
+            segment(4));
     for (ArchiveEvent e : outcomes) {
       assertTrue(archive.apply(e), e.toString());
     }
     events.addAll(outcomes);
     assertEquals(List.of(4L, 0L, 1L), List.of(session.archived, session.pending, session.lost));
-    for (ArchiveEvent back : List.of(new SegmentLost(0, 0, "source", 2, 2.0), spooled(2), spooled(3), segment(3))) {
+    for (ArchiveEvent back :
+        List.of(new SegmentLost(0, 0, "source", 2, 2.0), spooled(2), spooled(3), segment(3))) {
       // archived stays archived, lost takes only an archived entry, pending comes only first
-      assertEquals(back instanceof SegmentArchived a && a.seq() == 3, archive.apply(back), back.toString());
+      assertEquals(
+          back instanceof SegmentArchived a && a.seq() == 3, archive.apply(back), back.toString());
     }
     assertEquals(List.of(5L, 0L, 0L), List.of(session.archived, session.pending, session.lost));
 
@@ -200,14 +251,16 @@ class FileArchiveStateStoreTest {
     StreamArchive compacted = new StreamArchive("s");
     archive.compactEvents().forEach(compacted::apply);
     for (StreamArchive other : List.of(reloaded, compacted)) {
-      assertEquals(writer.media(session, "source"), writer.media(other.latest().orElseThrow(), "source"));
+      assertEquals(
+          writer.media(session, "source"), writer.media(other.latest().orElseThrow(), "source"));
       assertEquals(5L, other.latest().orElseThrow().archived);
     }
     StreamArchive pendingOnly = new StreamArchive("s");
     List.of(new SessionStarted(0, T0), spooled(0)).forEach(pendingOnly::apply);
     StreamArchive pendingCompacted = new StreamArchive("s");
     pendingOnly.compactEvents().forEach(pendingCompacted::apply);
-    assertEquals(1L, pendingCompacted.latest().orElseThrow().pending, "compaction keeps pending entries");
+    assertEquals(
+        1L, pendingCompacted.latest().orElseThrow().pending, "compaction keeps pending entries");
     await(store.close());
   }
 
@@ -222,7 +275,8 @@ class FileArchiveStateStoreTest {
     ArchivePlaylists writer = new ArchivePlaylists("https://gw.example");
     String vod = writer.media(twice.latest().orElseThrow(), "source");
     assertEquals(writer.media(once.latest().orElseThrow(), "source"), vod);
-    assertEquals("""
+    assertEquals(
+        """
         #EXTM3U
         #EXT-X-VERSION:3
         #EXT-X-TARGETDURATION:2
@@ -248,11 +302,13 @@ class FileArchiveStateStoreTest {
         #EXT-X-GAP
         lost/5.ts
         #EXT-X-ENDLIST
-        """, vod);
+        """,
+        vod);
   }
 
   @Test
-  void aStreamIdThatCouldEscapeTheDirectoryIsRefused(Vertx vertx, @TempDir Path dir) throws Exception {
+  void aStreamIdThatCouldEscapeTheDirectoryIsRefused(Vertx vertx, @TempDir Path dir)
+      throws Exception {
     FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
     assertThrows(ExecutionException.class, () -> await(store.append("../x", events().getFirst())));
     assertThrows(ExecutionException.class, () -> await(store.load("a/b")));

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An fMP4 rendition whose init section the origin refuses for good (404) cannot be played from the archive:
- * its segments are listed as {@code #EXT-X-GAP} entries and counted lost, never as playable entries without
- * the {@code EXT-X-MAP} they need; the other rendition is archived as usual and the session ends as usual.
+ * An fMP4 rendition whose init section the origin refuses for good (404) cannot be played from the
+ * archive: its segments are listed as {@code #EXT-X-GAP} entries and counted lost, never as
+ * playable entries without the {@code EXT-X-MAP} they need; the other rendition is archived as
+ * usual and the session ends as usual.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(60)
@@ -43,7 +44,8 @@ class Fmp4InitRefusedTest {
   }
 
   @Test
-  void segmentsOfARenditionWithoutInitSectionAreGaps(Vertx vertx, @TempDir Path data) throws Exception {
+  void segmentsOfARenditionWithoutInitSectionAreGaps(Vertx vertx, @TempDir Path data)
+      throws Exception {
     h = ArchiveHarness.start(vertx, data, s -> s);
     Map<String, Buffer> inits = Fmp4InitSectionTest.initSections();
     OriginStream stream = h.origin.fmp4Stream(ID, HlsRecording.RENDITIONS, inits);
@@ -71,24 +73,39 @@ class Fmp4InitRefusedTest {
     assertEquals(2, count(refused, "#EXT-X-GAP"), refused);
     assertEquals(2, count(refused, "#EXTINF"), refused);
     assertFalse(refused.contains("#EXT-X-MAP"), refused);
-    assertTrue(refused.contains("#EXT-X-PLAYLIST-TYPE:VOD") && refused.strip().endsWith("#EXT-X-ENDLIST"), refused);
-    assertEquals(2.0, h.registry.get("swarmtee.archive.segments").tags("stream", ID, "rendition", REFUSED,
-        "result", "lost").counter().count());
+    assertTrue(
+        refused.contains("#EXT-X-PLAYLIST-TYPE:VOD") && refused.strip().endsWith("#EXT-X-ENDLIST"),
+        refused);
+    assertEquals(
+        2.0,
+        h.registry
+            .get("swarmtee.archive.segments")
+            .tags("stream", ID, "rendition", REFUSED, "result", "lost")
+            .counter()
+            .count());
 
     String intact = h.get("/archive/" + ID + "/" + INTACT + ".m3u8").text();
-    String map = "#EXT-X-MAP:URI=\"/bytes/" + SwarmHasher.hash(inits.get(INTACT).getBytes()).hex()
-        + "?name=init.mp4\"\n";
+    String map =
+        "#EXT-X-MAP:URI=\"/bytes/"
+            + SwarmHasher.hash(inits.get(INTACT).getBytes()).hex()
+            + "?name=init.mp4\"\n";
     assertEquals(1, count(intact, "#EXT-X-MAP"), intact);
     assertTrue(intact.indexOf(map) >= 0 && intact.indexOf(map) < intact.indexOf("#EXTINF"), intact);
     assertEquals(2, count(intact, "#EXTINF"), intact);
     assertEquals(0, count(intact, "#EXT-X-GAP"), intact);
     for (int i = 0; i < 2; i++) {
-      String ref = SwarmHasher.hash(Fmp4InitSectionTest.segments(i).get(INTACT).bytes().getBytes()).hex();
+      String ref =
+          SwarmHasher.hash(Fmp4InitSectionTest.segments(i).get(INTACT).bytes().getBytes()).hex();
       assertTrue(intact.contains("/bytes/" + ref + "?name=" + i + ".m4s"), intact);
     }
     assertTrue(intact.strip().endsWith("#EXT-X-ENDLIST"), intact);
-    assertEquals(2.0, h.registry.get("swarmtee.archive.segments").tags("stream", ID, "rendition", INTACT,
-        "result", "archived").counter().count());
+    assertEquals(
+        2.0,
+        h.registry
+            .get("swarmtee.archive.segments")
+            .tags("stream", ID, "rendition", INTACT, "result", "archived")
+            .counter()
+            .count());
   }
 
   private static int count(String text, String tag) {

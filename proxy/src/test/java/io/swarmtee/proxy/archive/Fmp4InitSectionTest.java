@@ -26,10 +26,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An fMP4 segment is in the archive only once its init section is: while the origin is slow to answer for
- * the init section, segments already stored in Swarm are neither counted nor listed, so the live (EVENT)
- * playlist never lists a segment without the {@code EXT-X-MAP} it needs, and never gains a MAP above
- * entries it already listed.
+ * An fMP4 segment is in the archive only once its init section is: while the origin is slow to
+ * answer for the init section, segments already stored in Swarm are neither counted nor listed, so
+ * the live (EVENT) playlist never lists a segment without the {@code EXT-X-MAP} it needs, and never
+ * gains a MAP above entries it already listed.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(60)
@@ -58,7 +58,8 @@ class Fmp4InitSectionTest {
       stream.publish(segments(i));
       await(Future.all(polled, served));
     }
-    // Bee has every segment, and the archiver polled once more since: without their init sections, none is
+    // Bee has every segment, and the archiver polled once more since: without their init sections,
+    // none is
     // in the archive yet.
     List<Future<?>> stored = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
@@ -82,24 +83,31 @@ class Fmp4InitSectionTest {
     stream.end();
     await(finalised);
     JsonObject archive = h.get("/api/archives/" + ID).body().toJsonObject();
-    assertEquals(4, archive.getJsonObject("segments").getLong("archived"), archive.encodePrettily());
+    assertEquals(
+        4, archive.getJsonObject("segments").getLong("archived"), archive.encodePrettily());
     for (HlsRecording.Rendition r : HlsRecording.RENDITIONS) {
       String vod = h.get("/archive/" + ID + "/" + r.name() + ".m3u8").text();
-      String map = "#EXT-X-MAP:URI=\"/bytes/" + SwarmHasher.hash(inits.get(r.name()).getBytes()).hex()
-          + "?name=init.mp4\"\n";
+      String map =
+          "#EXT-X-MAP:URI=\"/bytes/"
+              + SwarmHasher.hash(inits.get(r.name()).getBytes()).hex()
+              + "?name=init.mp4\"\n";
       assertTrue(vod.contains(map) && vod.indexOf(map) < vod.indexOf("#EXTINF"), vod);
       assertEquals(1, vod.split("#EXT-X-MAP", -1).length - 1, vod);
     }
   }
 
-  /** @return an init section per rendition of {@link HlsRecording#RENDITIONS} */
+  /**
+   * @return an init section per rendition of {@link HlsRecording#RENDITIONS}
+   */
   static Map<String, Buffer> initSections() {
     Map<String, Buffer> inits = new LinkedHashMap<>();
     HlsRecording.RENDITIONS.forEach(r -> inits.put(r.name(), Buffer.buffer("init of " + r.name())));
     return inits;
   }
 
-  /** @return fMP4 segment {@code i} of every rendition (one second each) */
+  /**
+   * @return fMP4 segment {@code i} of every rendition (one second each)
+   */
   static Map<String, HlsRecording.Segment> segments(int i) {
     Map<String, HlsRecording.Segment> out = new LinkedHashMap<>();
     for (HlsRecording.Rendition r : HlsRecording.RENDITIONS) {

@@ -17,20 +17,24 @@ class LivePlaylistTest {
 
   @Test
   void readsAGoLivepeerMaster() {
-    String master = "#EXTM3U\r\n#EXT-X-VERSION:3\r\n"
-        + "#EXT-X-STREAM-INF:PROGRAM-ID=0,BANDWIDTH=4000000,RESOLUTION=1280x720\r\nabc/source.m3u8\r\n"
-        + "#EXT-X-STREAM-INF:PROGRAM-ID=0,BANDWIDTH=400000,RESOLUTION=256x144\r\nabc/P144p30fps16x9.m3u8\r\n";
+    String master =
+        "#EXTM3U\r\n#EXT-X-VERSION:3\r\n"
+            + "#EXT-X-STREAM-INF:PROGRAM-ID=0,BANDWIDTH=4000000,RESOLUTION=1280x720\r\nabc/source.m3u8\r\n"
+            + "#EXT-X-STREAM-INF:PROGRAM-ID=0,BANDWIDTH=400000,RESOLUTION=256x144\r\nabc/P144p30fps16x9.m3u8\r\n";
     assertTrue(LivePlaylist.isMaster(master));
-    assertEquals(List.of(
-        new Variant("abc/source.m3u8", OptionalLong.of(4_000_000), Optional.of("1280x720")),
-        new Variant("abc/P144p30fps16x9.m3u8", OptionalLong.of(400_000), Optional.of("256x144"))),
+    assertEquals(
+        List.of(
+            new Variant("abc/source.m3u8", OptionalLong.of(4_000_000), Optional.of("1280x720")),
+            new Variant(
+                "abc/P144p30fps16x9.m3u8", OptionalLong.of(400_000), Optional.of("256x144"))),
         LivePlaylist.parseMaster(master));
   }
 
   @Test
   void readsMediaEntriesWithPdtAfterExtinfAndMap() {
     // ffmpeg writes PROGRAM-DATE-TIME after EXTINF; fMP4 origins add EXT-X-MAP.
-    String media = """
+    String media =
+        """
         #EXTM3U
         #EXT-X-VERSION:7
         #EXT-X-TARGETDURATION:2
@@ -44,16 +48,24 @@ class LivePlaylistTest {
         """;
     Media m = LivePlaylist.parseMedia(media);
     assertEquals(2, m.targetDuration());
-    assertEquals(List.of(
-        new Entry("/stream/abc/source/7.m4s", 1.96, Optional.of(Instant.parse("2026-11-25T12:00:00Z")),
-            Optional.of("init.mp4")),
-        new Entry("/stream/abc/source/8.m4s", 2.0, Optional.empty(), Optional.of("init.mp4"))), m.entries());
+    assertEquals(
+        List.of(
+            new Entry(
+                "/stream/abc/source/7.m4s",
+                1.96,
+                Optional.of(Instant.parse("2026-11-25T12:00:00Z")),
+                Optional.of("init.mp4")),
+            new Entry("/stream/abc/source/8.m4s", 2.0, Optional.empty(), Optional.of("init.mp4"))),
+        m.entries());
   }
 
   @Test
   void notAPlaylistIsATypedError() {
-    assertThrows(LivePlaylist.LivePlaylistException.class, () -> LivePlaylist.parseMedia("<html>404</html>"));
-    assertThrows(LivePlaylist.LivePlaylistException.class,
+    assertThrows(
+        LivePlaylist.LivePlaylistException.class,
+        () -> LivePlaylist.parseMedia("<html>404</html>"));
+    assertThrows(
+        LivePlaylist.LivePlaylistException.class,
         () -> LivePlaylist.parseMedia("#EXTM3U\n/stream/a/b/1.ts\n"));
   }
 

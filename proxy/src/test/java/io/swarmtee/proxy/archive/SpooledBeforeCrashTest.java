@@ -53,23 +53,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A segment the spool accepted durably before swarmtee died, uploaded only after the restart — by when it has
- * left the upstream's window and ring — is archived under its reference, not lost: the journal knew it as
- * pending, and the spool's replayed outcome turns it into an archived entry. The crash is simulated by
- * dropping every instance (journal first, so the dying process writes nothing more) and starting new ones
- * over the same {@code --data}. No sleeps: Bee's refusals are FakeBee faults, retries wait on gates the test
- * opens, every wait is on a journal record or a finalisation.
+ * A segment the spool accepted durably before swarmtee died, uploaded only after the restart — by
+ * when it has left the upstream's window and ring — is archived under its reference, not lost: the
+ * journal knew it as pending, and the spool's replayed outcome turns it into an archived entry. The
+ * crash is simulated by dropping every instance (journal first, so the dying process writes nothing
+ * more) and starting new ones over the same {@code --data}. No sleeps: Bee's refusals are FakeBee
+ * faults, retries wait on gates the test opens, every wait is on a journal record or a
+ * finalisation.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(60)
 class SpooledBeforeCrashTest {
 
   private static final String ID = "late";
-  private static final List<String> RENDITIONS = HlsRecording.RENDITIONS.stream()
-      .map(HlsRecording.Rendition::name).toList();
+  private static final List<String> RENDITIONS =
+      HlsRecording.RENDITIONS.stream().map(HlsRecording.Rendition::name).toList();
 
-  @TempDir
-  Path data;
+  @TempDir Path data;
   private Vertx vertx;
   private LivepeerOrigin origin;
   private OriginStream stream;
@@ -103,16 +103,21 @@ class SpooledBeforeCrashTest {
   /** An {@link ArchiveStateStore} that tells the test when a record is on disk. */
   private static final class WatchedStore implements ArchiveStateStore {
     private final FileArchiveStateStore files;
-    private final List<Map.Entry<Predicate<ArchiveEvent>, Promise<Void>>> watches = new CopyOnWriteArrayList<>();
+    private final List<Map.Entry<Predicate<ArchiveEvent>, Promise<Void>>> watches =
+        new CopyOnWriteArrayList<>();
     private final Predicate<ArchiveEvent> neverWritten;
 
-    /** @param neverWritten events the crash comes too early for: acknowledged, never on disk */
+    /**
+     * @param neverWritten events the crash comes too early for: acknowledged, never on disk
+     */
     WatchedStore(FileArchiveStateStore files, Predicate<ArchiveEvent> neverWritten) {
       this.files = files;
       this.neverWritten = neverWritten;
     }
 
-    /** @return completed once an event matching {@code p} is appended (after this call) */
+    /**
+     * @return completed once an event matching {@code p} is appended (after this call)
+     */
     Future<Void> appended(Predicate<ArchiveEvent> p) {
       Promise<Void> promise = Promise.promise();
       watches.add(Map.entry(p, promise));
@@ -131,13 +136,19 @@ class SpooledBeforeCrashTest {
 
     @Override
     public Future<Void> append(String streamId, ArchiveEvent event) {
-      return (neverWritten.test(event) ? Future.<Void>succeededFuture() : files.append(streamId, event)).onSuccess(v -> watches.removeIf(w -> {
-        if (w.getKey().test(event)) {
-          w.getValue().complete();
-          return true;
-        }
-        return false;
-      }));
+      return (neverWritten.test(event)
+              ? Future.<Void>succeededFuture()
+              : files.append(streamId, event))
+          .onSuccess(
+              v ->
+                  watches.removeIf(
+                      w -> {
+                        if (w.getKey().test(event)) {
+                          w.getValue().complete();
+                          return true;
+                        }
+                        return false;
+                      }));
     }
 
     @Override
@@ -163,21 +174,39 @@ class SpooledBeforeCrashTest {
       this(bee, batch, retries, e -> false);
     }
 
-    Incarnation(FakeBee bee, BatchId batch, RetryScheduler retries, Predicate<ArchiveEvent> neverWritten)
+    Incarnation(
+        FakeBee bee, BatchId batch, RetryScheduler retries, Predicate<ArchiveEvent> neverWritten)
         throws Exception {
-      store = new WatchedStore(await(FileArchiveStateStore.open(vertx, data.resolve("archive"))), neverWritten);
+      store =
+          new WatchedStore(
+              await(FileArchiveStateStore.open(vertx, data.resolve("archive"))), neverWritten);
       BeeClient client = BeeClient.create(vertx, BeeClientOptions.of(bee.baseUrl()));
-      pipeline = UploadPipeline.create(vertx, PipelineOptions.defaults(data.resolve("spool")),
-          SegmentUploader.bee(client, UploadOptions.DEFAULT.withBatchId(batch)), registry, retries, new Random(7));
-      ArchiveSettings settings = ArchiveSettings.defaults(URI.create(origin.url())).withPoll(Duration.ofMillis(50));
-      archiver = Archiver.create(vertx, settings, UpstreamFetcher.direct(vertx.createHttpClient(),
-              Duration.ofSeconds(5)),
-          new PipelineArchiveSink(pipeline, (name, text) -> {
-            SwarmReference ref = SwarmHasher.hash(text.getBytes());
-            playlists.put(ref, text.toString());
-            return Future.succeededFuture(ref);
-          }, false),
-          store, registry, Clock.systemUTC());
+      pipeline =
+          UploadPipeline.create(
+              vertx,
+              PipelineOptions.defaults(data.resolve("spool")),
+              SegmentUploader.bee(client, UploadOptions.DEFAULT.withBatchId(batch)),
+              registry,
+              retries,
+              new Random(7));
+      ArchiveSettings settings =
+          ArchiveSettings.defaults(URI.create(origin.url())).withPoll(Duration.ofMillis(50));
+      archiver =
+          Archiver.create(
+              vertx,
+              settings,
+              UpstreamFetcher.direct(vertx.createHttpClient(), Duration.ofSeconds(5)),
+              new PipelineArchiveSink(
+                  pipeline,
+                  (name, text) -> {
+                    SwarmReference ref = SwarmHasher.hash(text.getBytes());
+                    playlists.put(ref, text.toString());
+                    return Future.succeededFuture(ref);
+                  },
+                  false),
+              store,
+              registry,
+              Clock.systemUTC());
     }
 
     /** Starts as ArchiveModule does: the spool (replaying into the archiver), then the archiver. */
@@ -206,8 +235,11 @@ class SpooledBeforeCrashTest {
     }
 
     String media(String rendition) throws Exception {
-      return await(archiver.playlist(new Archiver.PlaylistRequest(ID, Optional.empty(), Optional.of(rendition))))
-          .orElseThrow().text();
+      return await(
+              archiver.playlist(
+                  new Archiver.PlaylistRequest(ID, Optional.empty(), Optional.of(rendition))))
+          .orElseThrow()
+          .text();
     }
 
     JsonObject segments() throws Exception {
@@ -215,8 +247,15 @@ class SpooledBeforeCrashTest {
     }
 
     double counted(String rendition, String result) {
-      return registry.find("swarmtee.archive.segments").tag("stream", ID).tag("rendition", rendition)
-          .tag("result", result).counters().stream().mapToDouble(c -> c.count()).sum();
+      return registry
+          .find("swarmtee.archive.segments")
+          .tag("stream", ID)
+          .tag("rendition", rendition)
+          .tag("result", result)
+          .counters()
+          .stream()
+          .mapToDouble(c -> c.count())
+          .sum();
     }
   }
 
@@ -224,12 +263,16 @@ class SpooledBeforeCrashTest {
     return e -> e instanceof SegmentArchived a && a.rendition().equals(rendition) && a.seq() == seq;
   }
 
-  private Future<Void> forEveryRendition(WatchedStore store, java.util.function.Function<String,
-      Predicate<ArchiveEvent>> which) {
-    return Future.all(RENDITIONS.stream().map(r -> store.appended(which.apply(r))).toList()).mapEmpty();
+  private Future<Void> forEveryRendition(
+      WatchedStore store, java.util.function.Function<String, Predicate<ArchiveEvent>> which) {
+    return Future.all(RENDITIONS.stream().map(r -> store.appended(which.apply(r))).toList())
+        .mapEmpty();
   }
 
-  /** First life: Bee refuses every upload and retries never come; segment 0 is spooled, then swarmtee dies. */
+  /**
+   * First life: Bee refuses every upload and retries never come; segment 0 is spooled, then
+   * swarmtee dies.
+   */
   private void spoolSegmentZeroThenCrash() throws Exception {
     spoolSegmentZeroThenCrash(e -> false);
   }
@@ -238,10 +281,17 @@ class SpooledBeforeCrashTest {
     FakeBee refusing = await(FakeBee.start(vertx));
     cleanup.add(() -> refusing.close());
     refusing.inject(1000, "POST /bytes", Fault.status(503));
-    Incarnation first = new Incarnation(refusing, refusing.createBatch(20, false),
-        delay -> Promise.<Void>promise().future(), neverWritten).start();
-    Future<Void> spooled = forEveryRendition(first.store,
-        r -> e -> e instanceof SegmentSpooled s && s.rendition().equals(r) && s.seq() == 0);
+    Incarnation first =
+        new Incarnation(
+                refusing,
+                refusing.createBatch(20, false),
+                delay -> Promise.<Void>promise().future(),
+                neverWritten)
+            .start();
+    Future<Void> spooled =
+        forEveryRendition(
+            first.store,
+            r -> e -> e instanceof SegmentSpooled s && s.rendition().equals(r) && s.seq() == 0);
     publish(0);
     await(first.archiver.start(ID));
     await(spooled);
@@ -250,7 +300,8 @@ class SpooledBeforeCrashTest {
   }
 
   @Test
-  void aSegmentSpooledBeforeTheCrashIsArchivedAfterTheRestartThoughItExpiredUpstream() throws Exception {
+  void aSegmentSpooledBeforeTheCrashIsArchivedAfterTheRestartThoughItExpiredUpstream()
+      throws Exception {
     spoolSegmentZeroThenCrash();
     // While swarmtee is dead the stream goes on: segment 0 leaves the window and the origin's ring.
     for (long seq = 1; seq <= LivepeerOrigin.RING; seq++) {
@@ -276,8 +327,10 @@ class SpooledBeforeCrashTest {
     assertEquals(0, segments.getLong("pending"), segments.encode());
     for (String r : RENDITIONS) {
       SwarmReference ref = SwarmHasher.hash(bytes(r, 0).getBytes());
-      assertEquals(bytes(r, 0), await(BeeClient.create(vertx, BeeClientOptions.of(healthy.baseUrl()))
-          .downloadBytes(ref)), "segment 0 of " + r + " is in Swarm");
+      assertEquals(
+          bytes(r, 0),
+          await(BeeClient.create(vertx, BeeClientOptions.of(healthy.baseUrl())).downloadBytes(ref)),
+          "segment 0 of " + r + " is in Swarm");
       String media = second.media(r);
       List<String> lines = media.lines().toList();
       int zeroAt = lines.indexOf("/bytes/" + ref.hex() + "?name=0.ts");
@@ -291,7 +344,9 @@ class SpooledBeforeCrashTest {
       assertEquals(6.0, second.counted(r, "lost"), r);
     }
     List<ArchiveEvent> journal = await(second.store.load(ID));
-    assertFalse(journal.stream().anyMatch(e -> e instanceof SegmentLost l && l.seq() == 0), journal.toString());
+    assertFalse(
+        journal.stream().anyMatch(e -> e instanceof SegmentLost l && l.seq() == 0),
+        journal.toString());
     assertEquals(0, second.pipeline.stats().spooledSegments());
   }
 
@@ -311,14 +366,28 @@ class SpooledBeforeCrashTest {
     await(finalised);
     for (String r : RENDITIONS) {
       String media = second.media(r);
-      assertTrue(media.contains("#EXT-X-GAP") && media.contains("#EXT-X-ENDLIST"), "pending at the end: " + media);
+      assertTrue(
+          media.contains("#EXT-X-GAP") && media.contains("#EXT-X-ENDLIST"),
+          "pending at the end: " + media);
     }
     assertEquals(2, second.segments().getLong("pending"));
 
     // Done when a final master links media playlists that list segment 0 of every rendition.
-    Future<Void> rewritten = second.store.appended(e -> e instanceof MasterUploaded m && m.finalCopy()
-        && RENDITIONS.stream().allMatch(r -> linked(second, m.master()).stream().anyMatch(media ->
-            media.contains("/bytes/" + SwarmHasher.hash(bytes(r, 0).getBytes()).hex() + "?name=0.ts"))));
+    Future<Void> rewritten =
+        second.store.appended(
+            e ->
+                e instanceof MasterUploaded m
+                    && m.finalCopy()
+                    && RENDITIONS.stream()
+                        .allMatch(
+                            r ->
+                                linked(second, m.master()).stream()
+                                    .anyMatch(
+                                        media ->
+                                            media.contains(
+                                                "/bytes/"
+                                                    + SwarmHasher.hash(bytes(r, 0).getBytes()).hex()
+                                                    + "?name=0.ts"))));
     beeBack.complete();
     await(rewritten);
     JsonObject segments = second.segments();
@@ -332,21 +401,25 @@ class SpooledBeforeCrashTest {
       String media = second.media(r);
       assertFalse(media.contains("#EXT-X-GAP"), media);
       assertTrue(media.contains("/bytes/" + ref.hex() + "?name=0.ts"), media);
-      assertTrue(linked.contains(media), "the new final master links the rewritten " + r + ": " + linked);
+      assertTrue(
+          linked.contains(media), "the new final master links the rewritten " + r + ": " + linked);
       assertEquals(1.0, second.counted(r, "archived"), r);
     }
   }
 
   @Test
-  void aSegmentWhoseSpoolingTheJournalNeverLearntIsPlacedWhenTheSessionIsFinalised() throws Exception {
-    // The crash comes between the spool's fsync and the journal's: the journal has no pending entry.
+  void aSegmentWhoseSpoolingTheJournalNeverLearntIsPlacedWhenTheSessionIsFinalised()
+      throws Exception {
+    // The crash comes between the spool's fsync and the journal's: the journal has no pending
+    // entry.
     spoolSegmentZeroThenCrash(e -> e instanceof SegmentSpooled);
     for (long seq = 1; seq <= LivepeerOrigin.RING; seq++) {
       publish(seq);
     }
     FakeBee healthy = await(FakeBee.start(vertx));
     cleanup.add(() -> healthy.close());
-    Incarnation second = new Incarnation(healthy, healthy.createBatch(20, false), RetryScheduler.timers(vertx));
+    Incarnation second =
+        new Incarnation(healthy, healthy.createBatch(20, false), RetryScheduler.timers(vertx));
     Future<Void> last = forEveryRendition(second.store, r -> archived(r, LivepeerOrigin.RING));
     second.start();
     await(last);
@@ -363,17 +436,24 @@ class SpooledBeforeCrashTest {
       List<String> lines = second.media(r).lines().toList();
       int zeroAt = lines.indexOf("/bytes/" + ref.hex() + "?name=0.ts");
       assertTrue(zeroAt > 0, String.join("\n", lines));
-      assertTrue(lines.get(zeroAt - 1).startsWith("#EXTINF:2"), "the target duration stands in for the unknown one");
-      assertEquals(6, lines.stream().filter("#EXT-X-GAP"::equals).count(), "1..6 are gaps, not skipped");
+      assertTrue(
+          lines.get(zeroAt - 1).startsWith("#EXTINF:2"),
+          "the target duration stands in for the unknown one");
+      assertEquals(
+          6, lines.stream().filter("#EXT-X-GAP"::equals).count(), "1..6 are gaps, not skipped");
       assertEquals(7.0, second.counted(r, "archived"), r);
     }
   }
 
-  /** @return the media playlists the master {@code master} links, as stored */
+  /**
+   * @return the media playlists the master {@code master} links, as stored
+   */
   private static List<String> linked(Incarnation i, SwarmReference master) {
     String text = i.playlists.getOrDefault(master, "");
-    return text.lines().filter(l -> l.startsWith("/bytes/"))
-        .map(l -> i.playlists.getOrDefault(SwarmReference.parse(l.substring(7, 7 + 64)), "")).toList();
+    return text.lines()
+        .filter(l -> l.startsWith("/bytes/"))
+        .map(l -> i.playlists.getOrDefault(SwarmReference.parse(l.substring(7, 7 + 64)), ""))
+        .toList();
   }
 
   @Test
@@ -386,8 +466,10 @@ class SpooledBeforeCrashTest {
     BatchId batch = bee.createBatch(20, false);
     bee.setUsable(batch, false); // 422 for every upload: no retry helps
     Incarnation second = new Incarnation(bee, batch, RetryScheduler.timers(vertx));
-    Future<Void> lost = forEveryRendition(second.store, r -> e -> e instanceof SegmentLost l
-        && l.rendition().equals(r) && l.seq() == 0);
+    Future<Void> lost =
+        forEveryRendition(
+            second.store,
+            r -> e -> e instanceof SegmentLost l && l.rendition().equals(r) && l.seq() == 0);
     second.start();
     await(lost);
     JsonObject segments = second.segments();

@@ -15,12 +15,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CI-sized start/stop soak: {@value #CYCLES} short live streams through swarmtee's fat jar (real ffmpeg
- * HLS from the go-livepeer-like origin, 3 segments each, every other one watched, {@value #CONCURRENCY} at a
- * time), each archived and finalised with ENDLIST; after every {@value #EVERY} the child's heap after a full GC,
- * threads, descriptors, client connections, archiver timers and tasks and shield cache are read and held to
- * {@link SoakReport.Bounds#defaults()} — the same engine and bounds as {@code bench/soak.sh}'s 500 cycles.
- * Writes {@code target/soak/soak-ci.csv} and {@code .json}.
+ * The CI-sized start/stop soak: {@value #CYCLES} short live streams through swarmtee's fat jar
+ * (real ffmpeg HLS from the go-livepeer-like origin, 3 segments each, every other one watched,
+ * {@value #CONCURRENCY} at a time), each archived and finalised with ENDLIST; after every {@value
+ * #EVERY} the child's heap after a full GC, threads, descriptors, client connections, archiver
+ * timers and tasks and shield cache are read and held to {@link SoakReport.Bounds#defaults()} — the
+ * same engine and bounds as {@code bench/soak.sh}'s 500 cycles. Writes {@code
+ * target/soak/soak-ci.csv} and {@code .json}.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(300)
@@ -32,15 +33,17 @@ class StartStopSoakIT {
 
   @Test
   void startingAndStoppingStreamsLeaksNothing(Vertx vertx, @TempDir Path tmp) throws Exception {
-    StartStopSoak.Plan plan = StartStopSoak.Plan.of(CYCLES, CONCURRENCY, EVERY, Path.of("target", "swarmtee.jar"),
-        tmp.resolve("soak"));
+    StartStopSoak.Plan plan =
+        StartStopSoak.Plan.of(
+            CYCLES, CONCURRENCY, EVERY, Path.of("target", "swarmtee.jar"), tmp.resolve("soak"));
     SoakReport report = StartStopSoak.run(vertx, plan, SoakReport.Bounds.defaults());
     report.write(Path.of("target", "soak"), "soak-ci");
     String table = report.table();
     assertEquals(CYCLES / EVERY, report.samples().size(), table);
     SoakSample last = report.samples().getLast();
     assertEquals(CYCLES, last.finalised(), table);
-    assertEquals(CYCLES, last.knownStreams(), "one archive held per stream, nothing else: " + table);
+    assertEquals(
+        CYCLES, last.knownStreams(), "one archive held per stream, nothing else: " + table);
     assertTrue(report.passed(), table);
   }
 }

@@ -34,36 +34,55 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole archive on a real Bee: swarmtee's archiver follows a live stream of real ffmpeg HLS (two
- * renditions) from a go-livepeer-like origin and archives it into {@code bee dev}; once the stream ended
- * and the archive is final, swarmtee and the origin are stopped, and ffmpeg remuxes the full duration
- * from Bee alone ({@code ffmpeg -i {bee}/bzz/{master}/ -c copy}), every segment byte-identical.
+ * The whole archive on a real Bee: swarmtee's archiver follows a live stream of real ffmpeg HLS
+ * (two renditions) from a go-livepeer-like origin and archives it into {@code bee dev}; once the
+ * stream ended and the archive is final, swarmtee and the origin are stopped, and ffmpeg remuxes
+ * the full duration from Bee alone ({@code ffmpeg -i {bee}/bzz/{master}/ -c copy}), every segment
+ * byte-identical.
  */
 @ExtendWith(BeeDevExtension.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class WholeArchiveBeeIT {
 
   private static final int SECONDS = 6;
-  private static final Pattern BZZ_URI = Pattern.compile("^/bzz/([0-9a-f]{64})/$", Pattern.MULTILINE);
-  private static final Pattern SEGMENT_URI = Pattern.compile("^/bytes/([0-9a-f]{64})\\?name=(\\d+)\\.ts$",
-      Pattern.MULTILINE);
+  private static final Pattern BZZ_URI =
+      Pattern.compile("^/bzz/([0-9a-f]{64})/$", Pattern.MULTILINE);
+  private static final Pattern SEGMENT_URI =
+      Pattern.compile("^/bytes/([0-9a-f]{64})\\?name=(\\d+)\\.ts$", Pattern.MULTILINE);
 
   @Test
-  void ffmpegRemuxesTheFullStreamFromBeeAloneAfterSwarmteeStopped(BeeDevNode node, @TempDir Path data)
-      throws Exception {
-    HlsRecording recording = HlsRecording.generate(Path.of("target", "hls-fixture-" + SECONDS + "s"), SECONDS);
+  void ffmpegRemuxesTheFullStreamFromBeeAloneAfterSwarmteeStopped(
+      BeeDevNode node, @TempDir Path data) throws Exception {
+    HlsRecording recording =
+        HlsRecording.generate(Path.of("target", "hls-fixture-" + SECONDS + "s"), SECONDS);
     assertEquals(SECONDS, recording.size());
     Vertx vertx = Vertx.vertx();
-    BeeClient bee = BeeClient.create(vertx, BeeClientOptions.of(node.apiUrl().toString())
-        .withDefaultBatchId(BatchId.parse(node.batchId())).withUploadTimeout(Duration.ofSeconds(60)));
+    BeeClient bee =
+        BeeClient.create(
+            vertx,
+            BeeClientOptions.of(node.apiUrl().toString())
+                .withDefaultBatchId(BatchId.parse(node.batchId()))
+                .withUploadTimeout(Duration.ofSeconds(60)));
     try {
       LivepeerOrigin origin = await(LivepeerOrigin.start(vertx));
       HttpClient upstream = vertx.createHttpClient();
-      ArchiveSettings settings = ArchiveSettings.defaults(URI.create(origin.url())).withPoll(Duration.ofMillis(50));
-      FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, data.resolve("archive")));
-      Archiver archiver = Archiver.create(vertx, settings, UpstreamFetcher.direct(upstream, Duration.ofSeconds(5)),
-          new BeeArchiveSink(bee, Scheduler.of(vertx.getOrCreateContext()), Duration.ofMillis(100),
-              Duration.ofSeconds(2)), store, new SimpleMeterRegistry(), Clock.systemUTC());
+      ArchiveSettings settings =
+          ArchiveSettings.defaults(URI.create(origin.url())).withPoll(Duration.ofMillis(50));
+      FileArchiveStateStore store =
+          await(FileArchiveStateStore.open(vertx, data.resolve("archive")));
+      Archiver archiver =
+          Archiver.create(
+              vertx,
+              settings,
+              UpstreamFetcher.direct(upstream, Duration.ofSeconds(5)),
+              new BeeArchiveSink(
+                  bee,
+                  Scheduler.of(vertx.getOrCreateContext()),
+                  Duration.ofMillis(100),
+                  Duration.ofSeconds(2)),
+              store,
+              new SimpleMeterRegistry(),
+              Clock.systemUTC());
       await(archiver.open());
 
       OriginStream stream = origin.stream("live1", HlsRecording.RENDITIONS);
@@ -79,7 +98,10 @@ class WholeArchiveBeeIT {
       await(finalised);
       JsonObject archive = await(archiver.describe("live1")).orElseThrow();
       assertEquals("finalised", archive.getString("state"), archive.encodePrettily());
-      assertEquals(2L * SECONDS, archive.getJsonObject("segments").getLong("archived"), archive.encodePrettily());
+      assertEquals(
+          2L * SECONDS,
+          archive.getJsonObject("segments").getLong("archived"),
+          archive.encodePrettily());
       assertTrue(archive.getBoolean("masterFinal"), archive.encodePrettily());
       String master = archive.getString("master");
 
@@ -90,20 +112,35 @@ class WholeArchiveBeeIT {
       await(upstream.close());
 
       io.vertx.core.Context context = vertx.getOrCreateContext();
-      String swarmMaster = OnContext.await(context, () -> bee.getBzz(SwarmReference.parse(master), "",
-          java.util.Optional.empty()).compose(d -> d.bodyBuffer()), 60).toString();
+      String swarmMaster =
+          OnContext.await(
+                  context,
+                  () ->
+                      bee.getBzz(SwarmReference.parse(master), "", java.util.Optional.empty())
+                          .compose(d -> d.bodyBuffer()),
+                  60)
+              .toString();
       List<MatchResult> variants = BZZ_URI.matcher(swarmMaster).results().toList();
       assertEquals(HlsRecording.RENDITIONS.size(), variants.size(), swarmMaster);
       for (int v = 0; v < variants.size(); v++) {
         SwarmReference mediaRef = SwarmReference.parse(variants.get(v).group(1));
-        String media = OnContext.await(context, () -> bee.getBzz(mediaRef, "", java.util.Optional.empty())
-            .compose(d -> d.bodyBuffer()), 60).toString();
-        assertTrue(media.contains("#EXT-X-PLAYLIST-TYPE:VOD") && media.endsWith("#EXT-X-ENDLIST\n"), media);
+        String media =
+            OnContext.await(
+                    context,
+                    () ->
+                        bee.getBzz(mediaRef, "", java.util.Optional.empty())
+                            .compose(d -> d.bodyBuffer()),
+                    60)
+                .toString();
+        assertTrue(
+            media.contains("#EXT-X-PLAYLIST-TYPE:VOD") && media.endsWith("#EXT-X-ENDLIST\n"),
+            media);
         List<MatchResult> segments = SEGMENT_URI.matcher(media).results().toList();
         assertEquals(SECONDS, segments.size(), media);
         String rendition = renditionOf(swarmMaster, variants.get(v).group());
         for (int i = 0; i < SECONDS; i++) {
-          assertArrayEquals(recording.segments(rendition).get(i).bytes().getBytes(),
+          assertArrayEquals(
+              recording.segments(rendition).get(i).bytes().getBytes(),
               await(bee.downloadBytes(SwarmReference.parse(segments.get(i).group(1)))).getBytes(),
               rendition + " segment " + i + " from Bee");
         }
@@ -113,14 +150,18 @@ class WholeArchiveBeeIT {
       Ffmpeg.Run run = Ffmpeg.remux(node.apiUrl() + "/bzz/" + master + "/", out);
       assertEquals(0, run.exit(), run.output());
       assertEquals("", run.output().strip(), "ffmpeg reported errors");
-      assertEquals(recording.duration(), Ffmpeg.duration(out), 0.5, "full duration remuxed from Bee");
+      assertEquals(
+          recording.duration(), Ffmpeg.duration(out), 0.5, "full duration remuxed from Bee");
     } finally {
       bee.close();
       await(vertx.close());
     }
   }
 
-  /** The rendition a master entry belongs to: the name in the preceding #EXT-X-STREAM-INF or the URI's order. */
+  /**
+   * The rendition a master entry belongs to: the name in the preceding #EXT-X-STREAM-INF or the
+   * URI's order.
+   */
   private static String renditionOf(String master, String uriLine) {
     int at = master.indexOf(uriLine);
     String before = master.substring(0, at);

@@ -8,7 +8,6 @@ import io.swarmtee.proxy.Http;
 import io.swarmtee.proxy.SwarmteeServer;
 import io.swarmtee.proxy.TestServers;
 import io.swarmtee.tee.SwarmHasher;
-import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeClientOptions;
 import io.vertx.core.Vertx;
@@ -31,12 +30,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** /bytes/{ref} through the real BeeClient against a small Bee double speaking Bee's /bytes protocol. */
+/**
+ * /bytes/{ref} through the real BeeClient against a small Bee double speaking Bee's /bytes
+ * protocol.
+ */
 @ExtendWith(VertxExtension.class)
 class BytesEndpointTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   Map<String, Buffer> stored = new ConcurrentHashMap<>();
   AtomicInteger beeRequests = new AtomicInteger();
@@ -52,11 +53,18 @@ class BytesEndpointTest {
     content = Buffer.buffer(bytes);
     ref = SwarmHasher.hash(bytes).hex();
     stored.put(ref, content);
-    HttpServer bee = vertx.createHttpServer().requestHandler(this::bee).listen(0, "127.0.0.1")
-        .await(10, TimeUnit.SECONDS);
-    BeeClient beeClient = BeeClient.create(vertx, BeeClientOptions.of("http://127.0.0.1:" + bee.actualPort()));
-    server = TestServers.start(vertx, TestServers.config("http://127.0.0.1:9", tmp), ContentSource.bee(beeClient))
-        .await(10, TimeUnit.SECONDS);
+    HttpServer bee =
+        vertx
+            .createHttpServer()
+            .requestHandler(this::bee)
+            .listen(0, "127.0.0.1")
+            .await(10, TimeUnit.SECONDS);
+    BeeClient beeClient =
+        BeeClient.create(vertx, BeeClientOptions.of("http://127.0.0.1:" + bee.actualPort()));
+    server =
+        TestServers.start(
+                vertx, TestServers.config("http://127.0.0.1:9", tmp), ContentSource.bee(beeClient))
+            .await(10, TimeUnit.SECONDS);
     client = vertx.createHttpClient();
   }
 
@@ -69,20 +77,30 @@ class BytesEndpointTest {
     }
     Buffer body = stored.get(req.path().replace("/bytes/", ""));
     if (body == null) {
-      req.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+      req.response()
+          .setStatusCode(404)
+          .putHeader("Content-Type", "application/json")
           .end("{\"code\":404,\"message\":\"Not Found\"}");
       return;
     }
-    var resp = req.response().putHeader("Content-Type", "application/octet-stream").putHeader("Accept-Ranges", "bytes");
-    Matcher m = Pattern.compile("bytes=(\\d+)-(\\d*)").matcher(String.valueOf(req.getHeader("Range")));
+    var resp =
+        req.response()
+            .putHeader("Content-Type", "application/octet-stream")
+            .putHeader("Accept-Ranges", "bytes");
+    Matcher m =
+        Pattern.compile("bytes=(\\d+)-(\\d*)").matcher(String.valueOf(req.getHeader("Range")));
     if (m.matches()) {
       int start = Integer.parseInt(m.group(1));
       if (start >= body.length()) {
         resp.setStatusCode(416).putHeader("Content-Range", "bytes */" + body.length()).end();
         return;
       }
-      int end = m.group(2).isEmpty() ? body.length() - 1 : Math.min(Integer.parseInt(m.group(2)), body.length() - 1);
-      resp.setStatusCode(206).putHeader("Content-Range", "bytes " + start + "-" + end + "/" + body.length());
+      int end =
+          m.group(2).isEmpty()
+              ? body.length() - 1
+              : Math.min(Integer.parseInt(m.group(2)), body.length() - 1);
+      resp.setStatusCode(206)
+          .putHeader("Content-Range", "bytes " + start + "-" + end + "/" + body.length());
       body = body.getBuffer(start, end + 1);
     }
     resp.putHeader("Content-Length", String.valueOf(body.length()));
@@ -107,8 +125,11 @@ class BytesEndpointTest {
     assertEquals("public, max-age=31536000, immutable", r.header("Cache-Control"));
     assertEquals("*", r.header("Access-Control-Allow-Origin"));
     assertEquals("application/octet-stream", get("/bytes/" + ref).header("Content-Type"));
-    assertEquals("application/vnd.apple.mpegurl", get("/bytes/" + ref + "?name=index.m3u8").header("Content-Type"));
-    assertEquals("video/mp4", get("/bytes/" + ref.toUpperCase() + "?name=init.mp4").header("Content-Type"));
+    assertEquals(
+        "application/vnd.apple.mpegurl",
+        get("/bytes/" + ref + "?name=index.m3u8").header("Content-Type"));
+    assertEquals(
+        "video/mp4", get("/bytes/" + ref.toUpperCase() + "?name=init.mp4").header("Content-Type"));
   }
 
   @Test
@@ -120,7 +141,9 @@ class BytesEndpointTest {
     Http past = get("/bytes/" + ref, "Range", "bytes=20000-");
     assertEquals(416, past.status());
     assertEquals("bytes */20000", past.header("Content-Range"));
-    Http head = Http.send(client, HttpMethod.HEAD, server.port(), "/bytes/" + ref).await(10, TimeUnit.SECONDS);
+    Http head =
+        Http.send(client, HttpMethod.HEAD, server.port(), "/bytes/" + ref)
+            .await(10, TimeUnit.SECONDS);
     assertEquals(200, head.status());
     assertEquals("20000", head.header("Content-Length"));
     assertEquals(0, head.body().length());
@@ -133,8 +156,14 @@ class BytesEndpointTest {
   @Test
   void badAndUnknownReferences() throws Exception {
     int before = beeRequests.get();
-    for (String bad : new String[] {"/bytes/xyz", "/bytes/" + "g".repeat(64), "/bytes/" + "a".repeat(63),
-        "/bytes/" + ref + "?name=../x.ts", "/bytes/" + ref + "?name=a%2Fb.ts"}) {
+    for (String bad :
+        new String[] {
+          "/bytes/xyz",
+          "/bytes/" + "g".repeat(64),
+          "/bytes/" + "a".repeat(63),
+          "/bytes/" + ref + "?name=../x.ts",
+          "/bytes/" + ref + "?name=a%2Fb.ts"
+        }) {
       Http r = get(bad);
       assertEquals(400, r.status(), bad);
       assertTrue(r.body().toJsonObject().getString("message").length() > 0);
@@ -143,7 +172,9 @@ class BytesEndpointTest {
     Http missing = get("/bytes/" + "ab".repeat(32));
     assertEquals(404, missing.status());
     assertEquals("reference not found", missing.body().toJsonObject().getString("message"));
-    Http post = Http.send(client, HttpMethod.POST, server.port(), "/bytes/" + ref).await(10, TimeUnit.SECONDS);
+    Http post =
+        Http.send(client, HttpMethod.POST, server.port(), "/bytes/" + ref)
+            .await(10, TimeUnit.SECONDS);
     assertEquals(405, post.status());
   }
 

@@ -25,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class EmbeddedBytesEndpointTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   SwarmteeServer server;
   HttpClient client;
@@ -38,10 +37,15 @@ class EmbeddedBytesEndpointTest {
     byte[] bytes = new byte[3 * 4096 * 128 + 17]; // a three-level tree
     new Random(11).nextBytes(bytes);
     content = Buffer.buffer(bytes);
-    EmbeddedStore store = EmbeddedStore.open(vertx, tmp.resolve("store")).await(10, TimeUnit.SECONDS);
+    EmbeddedStore store =
+        EmbeddedStore.open(vertx, tmp.resolve("store")).await(10, TimeUnit.SECONDS);
     ref = store.put(content).await(30, TimeUnit.SECONDS).hex();
-    server = TestServers.start(vertx, TestServers.config("http://127.0.0.1:9", tmp.resolve("data")),
-        ContentSource.embedded(Future.succeededFuture(store))).await(10, TimeUnit.SECONDS);
+    server =
+        TestServers.start(
+                vertx,
+                TestServers.config("http://127.0.0.1:9", tmp.resolve("data")),
+                ContentSource.embedded(Future.succeededFuture(store)))
+            .await(10, TimeUnit.SECONDS);
     client = vertx.createHttpClient();
   }
 
@@ -65,18 +69,23 @@ class EmbeddedBytesEndpointTest {
     int end = 4096 * 128 * 2 + 300;
     Http part = get("/bytes/" + ref, "Range", "bytes=" + start + "-" + end);
     assertEquals(206, part.status());
-    assertEquals("bytes " + start + "-" + end + "/" + content.length(), part.header("Content-Range"));
+    assertEquals(
+        "bytes " + start + "-" + end + "/" + content.length(), part.header("Content-Range"));
     assertArrayEquals(content.getBuffer(start, end + 1).getBytes(), part.body().getBytes());
 
     Http suffix = get("/bytes/" + ref, "Range", "bytes=-10");
     assertEquals(206, suffix.status());
-    assertArrayEquals(content.getBuffer(content.length() - 10, content.length()).getBytes(), suffix.body().getBytes());
+    assertArrayEquals(
+        content.getBuffer(content.length() - 10, content.length()).getBytes(),
+        suffix.body().getBytes());
 
     Http past = get("/bytes/" + ref, "Range", "bytes=" + content.length() + "-");
     assertEquals(416, past.status());
     assertEquals("bytes */" + content.length(), past.header("Content-Range"));
 
-    Http head = Http.send(client, HttpMethod.HEAD, server.port(), "/bytes/" + ref).await(10, TimeUnit.SECONDS);
+    Http head =
+        Http.send(client, HttpMethod.HEAD, server.port(), "/bytes/" + ref)
+            .await(10, TimeUnit.SECONDS);
     assertEquals(200, head.status());
     assertEquals(String.valueOf(content.length()), head.header("Content-Length"));
     assertEquals(0, head.body().length());
@@ -88,6 +97,9 @@ class EmbeddedBytesEndpointTest {
     Http ready = get("/ready");
     assertEquals(503, ready.status()); // the upstream of this test is port 9, nothing listens there
     assertEquals(1, ready.body().toJsonObject().getJsonArray("reasons").size(), ready.text());
-    assertEquals(true, ready.body().toJsonObject().getJsonArray("reasons").getString(0).startsWith("upstream "), ready.text());
+    assertEquals(
+        true,
+        ready.body().toJsonObject().getJsonArray("reasons").getString(0).startsWith("upstream "),
+        ready.text());
   }
 }

@@ -17,12 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConfigTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private List<String> data(String... more) {
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of("--data", tmp.resolve("d").toString()),
-        java.util.stream.Stream.of(more)).toList();
+    return java.util.stream.Stream.concat(
+            java.util.stream.Stream.of("--data", tmp.resolve("d").toString()),
+            java.util.stream.Stream.of(more))
+        .toList();
   }
 
   @Test
@@ -46,28 +47,39 @@ class ConfigTest {
 
   @Test
   void archiveTimingIsConfigurable() throws Exception {
-    Config c = Config.load(data("--end-after", "5", "--restart-grace", "2m", "--swarm-refresh", "10s"),
-        Map.of("SWARMTEE_END_AFTER", "7"));
+    Config c =
+        Config.load(
+            data("--end-after", "5", "--restart-grace", "2m", "--swarm-refresh", "10s"),
+            Map.of("SWARMTEE_END_AFTER", "7"));
     assertEquals(5, c.archive().endAfter(), "the flag beats the environment");
     assertEquals(Duration.ofMinutes(2), c.archive().restartGrace());
     assertEquals(Duration.ofSeconds(10), c.archive().swarmRefresh());
     assertEquals(7, Config.load(data(), Map.of("SWARMTEE_END_AFTER", "7")).archive().endAfter());
-    ConfigException bad = assertThrows(ConfigException.class, () -> Config.load(data("--end-after", "0"), Map.of()));
+    ConfigException bad =
+        assertThrows(ConfigException.class, () -> Config.load(data("--end-after", "0"), Map.of()));
     assertTrue(bad.getMessage().contains("--end-after"), bad.getMessage());
   }
 
   @Test
   void flagBeatsEnvBeatsFileBeatsDefault() throws Exception {
     Path file = tmp.resolve("swarmtee.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         listen: 127.0.0.1:1001
         upstream: http://file:1
         negative-ttl: 7s
         allowed-hosts: [a.example, b.example:9000]
         archive: true
         """);
-    Map<String, String> env = Map.of("SWARMTEE_LISTEN", "127.0.0.1:1002", "SWARMTEE_UPSTREAM", "http://env:2",
-        "SWARMTEE_CONFIG", file.toString());
+    Map<String, String> env =
+        Map.of(
+            "SWARMTEE_LISTEN",
+            "127.0.0.1:1002",
+            "SWARMTEE_UPSTREAM",
+            "http://env:2",
+            "SWARMTEE_CONFIG",
+            file.toString());
     Config c = Config.load(data("--listen", "127.0.0.1:1003"), env);
     assertEquals(1003, c.listen().port(), "flag wins");
     assertEquals(URI.create("http://env:2"), c.upstream(), "env beats file");
@@ -79,10 +91,27 @@ class ConfigTest {
 
   @Test
   void valuesParse() throws Exception {
-    Config c = Config.load(data("--archive", "--archive-streams", "/live-[0-9]+/", "--segment-cache-bytes=64MiB",
-        "--playlist-ttl", "750ms", "--first-byte-timeout", "2m", "--bee", "http://127.0.0.1:1633",
-        "--batch", "AB".repeat(32), "--admin-token", "0123456789abcdef", "--h2c",
-        "--listen", "[::1]:0"), Map.of());
+    Config c =
+        Config.load(
+            data(
+                "--archive",
+                "--archive-streams",
+                "/live-[0-9]+/",
+                "--segment-cache-bytes=64MiB",
+                "--playlist-ttl",
+                "750ms",
+                "--first-byte-timeout",
+                "2m",
+                "--bee",
+                "http://127.0.0.1:1633",
+                "--batch",
+                "AB".repeat(32),
+                "--admin-token",
+                "0123456789abcdef",
+                "--h2c",
+                "--listen",
+                "[::1]:0"),
+            Map.of());
     assertTrue(c.archive().enabled());
     assertTrue(c.archive().streams().matches("live-42"));
     assertFalse(c.archive().streams().matches("live-x"));
@@ -99,31 +128,44 @@ class ConfigTest {
   @Test
   void badConfigurationIsOneClearLine() throws Exception {
     Path notADir = Files.writeString(tmp.resolve("file"), "x");
-    Map<List<String>, String> cases = Map.of(
-        List.of("--nope", "1"), "unknown flag --nope",
-        List.of("--upstream", "ht tp://x"), "--upstream (--upstream): unparsable URL",
-        List.of("--upstream", "ftp://x"), "expected an http:// or https:// URL",
-        List.of("--segment-cache-bytes", "lots"), "--segment-cache-bytes (--segment-cache-bytes): expected a size",
-        List.of("--upload-concurrency", "0"), "expected a number from 1 to 256",
-        List.of("--idle-timeout", "soon"), "expected a duration",
-        List.of("--batch", "123"), "64 hex digits",
-        List.of("--archive-streams", "/(/"), "bad regular expression",
-        List.of("--listen"), "needs a value");
+    Map<List<String>, String> cases =
+        Map.of(
+            List.of("--nope", "1"), "unknown flag --nope",
+            List.of("--upstream", "ht tp://x"), "--upstream (--upstream): unparsable URL",
+            List.of("--upstream", "ftp://x"), "expected an http:// or https:// URL",
+            List.of("--segment-cache-bytes", "lots"),
+                "--segment-cache-bytes (--segment-cache-bytes): expected a size",
+            List.of("--upload-concurrency", "0"), "expected a number from 1 to 256",
+            List.of("--idle-timeout", "soon"), "expected a duration",
+            List.of("--batch", "123"), "64 hex digits",
+            List.of("--archive-streams", "/(/"), "bad regular expression",
+            List.of("--listen"), "needs a value");
     for (var e : cases.entrySet()) {
-      ConfigException ex = assertThrows(ConfigException.class, () -> Config.load(data(e.getKey().toArray(String[]::new)),
-          Map.of()), e.getKey().toString());
-      assertTrue(ex.getMessage().contains(e.getValue()), ex.getMessage() + " should contain " + e.getValue());
+      ConfigException ex =
+          assertThrows(
+              ConfigException.class,
+              () -> Config.load(data(e.getKey().toArray(String[]::new)), Map.of()),
+              e.getKey().toString());
+      assertTrue(
+          ex.getMessage().contains(e.getValue()),
+          ex.getMessage() + " should contain " + e.getValue());
       assertFalse(ex.getMessage().contains("\n"), "one line");
     }
-    ConfigException dir = assertThrows(ConfigException.class,
-        () -> Config.load(List.of("--data", notADir.resolve("sub").toString()), Map.of()));
-    assertTrue(dir.getMessage().startsWith("--data (--data): cannot create data directory"), dir.getMessage());
-    ConfigException env = assertThrows(ConfigException.class,
-        () -> Config.load(data(), Map.of("SWARMTEE_NEGATIVE_TTL", "x")));
+    ConfigException dir =
+        assertThrows(
+            ConfigException.class,
+            () -> Config.load(List.of("--data", notADir.resolve("sub").toString()), Map.of()));
+    assertTrue(
+        dir.getMessage().startsWith("--data (--data): cannot create data directory"),
+        dir.getMessage());
+    ConfigException env =
+        assertThrows(
+            ConfigException.class, () -> Config.load(data(), Map.of("SWARMTEE_NEGATIVE_TTL", "x")));
     assertTrue(env.getMessage().contains("(env SWARMTEE_NEGATIVE_TTL)"), env.getMessage());
     Path yaml = Files.writeString(tmp.resolve("bad.yaml"), "listne: 1\n");
-    ConfigException key = assertThrows(ConfigException.class, () -> Config.load(data("--config", yaml.toString()),
-        Map.of()));
+    ConfigException key =
+        assertThrows(
+            ConfigException.class, () -> Config.load(data("--config", yaml.toString()), Map.of()));
     assertTrue(key.getMessage().contains("unknown key 'listne'"), key.getMessage());
   }
 

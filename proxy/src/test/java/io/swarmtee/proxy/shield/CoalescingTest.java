@@ -32,8 +32,7 @@ class CoalescingTest {
 
   private static final String SEGMENT = "/stream/abc/source/7.ts";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static Buffer randomBytes(int n, long seed) {
     byte[] b = new byte[n];
@@ -43,8 +42,9 @@ class CoalescingTest {
 
   /**
    * 100 viewers ask for a segment nobody fetched yet. The upstream sends the first 64 KiB and then
-   * holds the rest until every viewer has received bytes: so each viewer got data while the upstream
-   * was still sending, and all 100 were waiting on the same fetch. Exactly one upstream request.
+   * holds the rest until every viewer has received bytes: so each viewer got data while the
+   * upstream was still sending, and all 100 were waiting on the same fetch. Exactly one upstream
+   * request.
    */
   @Test
   @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
@@ -55,61 +55,94 @@ class CoalescingTest {
     Promise<Void> allStarted = Promise.promise();
     AtomicInteger started = new AtomicInteger();
 
-    TestUpstream.start(vertx).compose(up -> {
-      up.route(SEGMENT, req -> {
-        var resp = TestUpstream.livepeerHeaders(req).putHeader("Content-Length", String.valueOf(segment.length()));
-        resp.write(first);
-        allStarted.future().onSuccess(v -> resp.end(segment.getBuffer(first.length(), segment.length())));
-      });
-      return TestServers.start(vertx, TestServers.config(up.url(), tmp), new TestServers.FakeTicker())
-          .compose(server -> {
-            HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-                new PoolOptions().setHttp1MaxSize(viewers));
-            List<Future<Buffer>> bodies = new ArrayList<>();
-            for (int i = 0; i < viewers; i++) {
-              bodies.add(get(client, server, SEGMENT, () -> {
-                if (started.incrementAndGet() == viewers) {
-                  allStarted.complete();
-                }
-              }));
-            }
-            return Future.all(bodies).map(all -> {
-              ctx.verify(() -> {
-                assertEquals(1, up.count(SEGMENT), "one upstream fetch for " + viewers + " viewers");
-                for (int i = 0; i < viewers; i++) {
-                  assertArrayEquals(segment.getBytes(), all.<Buffer>resultAt(i).getBytes(), "viewer " + i);
-                }
-              });
-              return null;
-            });
-          });
-    }).onComplete(ctx.succeedingThenComplete());
+    TestUpstream.start(vertx)
+        .compose(
+            up -> {
+              up.route(
+                  SEGMENT,
+                  req -> {
+                    var resp =
+                        TestUpstream.livepeerHeaders(req)
+                            .putHeader("Content-Length", String.valueOf(segment.length()));
+                    resp.write(first);
+                    allStarted
+                        .future()
+                        .onSuccess(
+                            v -> resp.end(segment.getBuffer(first.length(), segment.length())));
+                  });
+              return TestServers.start(
+                      vertx, TestServers.config(up.url(), tmp), new TestServers.FakeTicker())
+                  .compose(
+                      server -> {
+                        HttpClient client =
+                            vertx.createHttpClient(
+                                new HttpClientOptions().setKeepAlive(true),
+                                new PoolOptions().setHttp1MaxSize(viewers));
+                        List<Future<Buffer>> bodies = new ArrayList<>();
+                        for (int i = 0; i < viewers; i++) {
+                          bodies.add(
+                              get(
+                                  client,
+                                  server,
+                                  SEGMENT,
+                                  () -> {
+                                    if (started.incrementAndGet() == viewers) {
+                                      allStarted.complete();
+                                    }
+                                  }));
+                        }
+                        return Future.all(bodies)
+                            .map(
+                                all -> {
+                                  ctx.verify(
+                                      () -> {
+                                        assertEquals(
+                                            1,
+                                            up.count(SEGMENT),
+                                            "one upstream fetch for " + viewers + " viewers");
+                                        for (int i = 0; i < viewers; i++) {
+                                          assertArrayEquals(
+                                              segment.getBytes(),
+                                              all.<Buffer>resultAt(i).getBytes(),
+                                              "viewer " + i);
+                                        }
+                                      });
+                                  return null;
+                                });
+                      });
+            })
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   /** GETs {@code path}, calling {@code firstBytes} when the first body chunk arrives. */
-  static Future<Buffer> get(HttpClient client, SwarmteeServer server, String path, Runnable firstBytes) {
-    return client.request(HttpMethod.GET, server.port(), "127.0.0.1", path)
+  static Future<Buffer> get(
+      HttpClient client, SwarmteeServer server, String path, Runnable firstBytes) {
+    return client
+        .request(HttpMethod.GET, server.port(), "127.0.0.1", path)
         .compose(req -> req.send())
-        .compose(resp -> {
-          Promise<Buffer> body = Promise.promise();
-          Buffer acc = Buffer.buffer();
-          boolean[] seen = {false};
-          resp.handler(chunk -> {
-            if (!seen[0]) {
-              seen[0] = true;
-              firstBytes.run();
-            }
-            acc.appendBuffer(chunk);
-          });
-          resp.exceptionHandler(body::tryFail);
-          resp.endHandler(v -> {
-            if (resp.statusCode() != 200) {
-              body.tryFail("status " + resp.statusCode());
-            } else {
-              body.tryComplete(acc);
-            }
-          });
-          return body.future();
-        });
+        .compose(
+            resp -> {
+              Promise<Buffer> body = Promise.promise();
+              Buffer acc = Buffer.buffer();
+              boolean[] seen = {false};
+              resp.handler(
+                  chunk -> {
+                    if (!seen[0]) {
+                      seen[0] = true;
+                      firstBytes.run();
+                    }
+                    acc.appendBuffer(chunk);
+                  });
+              resp.exceptionHandler(body::tryFail);
+              resp.endHandler(
+                  v -> {
+                    if (resp.statusCode() != 200) {
+                      body.tryFail("status " + resp.statusCode());
+                    } else {
+                      body.tryComplete(acc);
+                    }
+                  });
+              return body.future();
+            });
   }
 }

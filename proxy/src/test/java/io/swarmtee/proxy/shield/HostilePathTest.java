@@ -25,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class HostilePathTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void refusedBeforeTheUpstream(Vertx vertx, VertxTestContext ctx) {
@@ -63,53 +62,84 @@ class HostilePathTest {
     cases.put("GET /streamx/abc.m3u8 HTTP/1.1", 404);
     cases.put("GET /live/abc.m3u8 HTTP/1.1", 404);
 
-    TestUpstream.start(vertx).compose(up -> {
-      up.serve("/stream/abc.m3u8", Buffer.buffer("#EXTM3U\n"));
-      return TestServers.start(vertx, TestServers.config(up.url(), tmp), new TestServers.FakeTicker())
-          .compose(server -> check(vertx, server, cases))
-          .map(failures -> {
-            ctx.verify(() -> {
-              assertEquals(List.of(), failures);
-              assertEquals(0, up.requests().size(), "nothing reached the upstream: " + up.requests().stream()
-                  .map(r -> r.method() + " " + r.uri()).toList());
-            });
-            return null;
-          });
-    }).onComplete(ctx.succeedingThenComplete());
+    TestUpstream.start(vertx)
+        .compose(
+            up -> {
+              up.serve("/stream/abc.m3u8", Buffer.buffer("#EXTM3U\n"));
+              return TestServers.start(
+                      vertx, TestServers.config(up.url(), tmp), new TestServers.FakeTicker())
+                  .compose(server -> check(vertx, server, cases))
+                  .map(
+                      failures -> {
+                        ctx.verify(
+                            () -> {
+                              assertEquals(List.of(), failures);
+                              assertEquals(
+                                  0,
+                                  up.requests().size(),
+                                  "nothing reached the upstream: "
+                                      + up.requests().stream()
+                                          .map(r -> r.method() + " " + r.uri())
+                                          .toList());
+                            });
+                        return null;
+                      });
+            })
+        .onComplete(ctx.succeedingThenComplete());
   }
 
-  private static Future<List<String>> check(Vertx vertx, SwarmteeServer server, Map<String, Integer> cases) {
+  private static Future<List<String>> check(
+      Vertx vertx, SwarmteeServer server, Map<String, Integer> cases) {
     List<String> failures = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (var c : cases.entrySet()) {
-      chain = chain.compose(v -> RawHttp.send(vertx, server.port(), c.getKey()).map(response -> {
-        int status = RawHttp.status(response);
-        if (status != c.getValue()) {
-          failures.add(c.getKey().substring(0, Math.min(80, c.getKey().length())) + " → " + status
-              + " (expected " + c.getValue() + ")");
-        } else if (status == 400 && !response.contains("\"code\":400") && !response.contains("Bad Request")) {
-          failures.add(c.getKey() + " → 400 without a reason body");
-        }
-        return null;
-      }));
+      chain =
+          chain.compose(
+              v ->
+                  RawHttp.send(vertx, server.port(), c.getKey())
+                      .map(
+                          response -> {
+                            int status = RawHttp.status(response);
+                            if (status != c.getValue()) {
+                              failures.add(
+                                  c.getKey().substring(0, Math.min(80, c.getKey().length()))
+                                      + " → "
+                                      + status
+                                      + " (expected "
+                                      + c.getValue()
+                                      + ")");
+                            } else if (status == 400
+                                && !response.contains("\"code\":400")
+                                && !response.contains("Bad Request")) {
+                              failures.add(c.getKey() + " → 400 without a reason body");
+                            }
+                            return null;
+                          }));
     }
     return chain.map(v -> failures);
   }
 
   @Test
   void theSamePathWellFormedIsForwarded(Vertx vertx, VertxTestContext ctx) {
-    TestUpstream.start(vertx).compose(up -> {
-      up.serve("/stream/abc.m3u8", Buffer.buffer("#EXTM3U\n"));
-      return TestServers.start(vertx, TestServers.config(up.url(), tmp), new TestServers.FakeTicker())
-          .compose(server -> RawHttp.send(vertx, server.port(), "GET /stream/abc.m3u8 HTTP/1.1"))
-          .map(response -> {
-            ctx.verify(() -> {
-              assertEquals(200, RawHttp.status(response), response);
-              assertTrue(response.endsWith("#EXTM3U\n"), response);
-              assertEquals(1, up.count("/stream/abc.m3u8"));
-            });
-            return null;
-          });
-    }).onComplete(ctx.succeedingThenComplete());
+    TestUpstream.start(vertx)
+        .compose(
+            up -> {
+              up.serve("/stream/abc.m3u8", Buffer.buffer("#EXTM3U\n"));
+              return TestServers.start(
+                      vertx, TestServers.config(up.url(), tmp), new TestServers.FakeTicker())
+                  .compose(
+                      server -> RawHttp.send(vertx, server.port(), "GET /stream/abc.m3u8 HTTP/1.1"))
+                  .map(
+                      response -> {
+                        ctx.verify(
+                            () -> {
+                              assertEquals(200, RawHttp.status(response), response);
+                              assertTrue(response.endsWith("#EXTM3U\n"), response);
+                              assertEquals(1, up.count("/stream/abc.m3u8"));
+                            });
+                        return null;
+                      });
+            })
+        .onComplete(ctx.succeedingThenComplete());
   }
 }

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The leak tests' reading of Netty's pooled memory: a chunk taken and given back is no leak, growth is. */
+/**
+ * The leak tests' reading of Netty's pooled memory: a chunk taken and given back is no leak, growth
+ * is.
+ */
 class LeakCountersTest {
 
   static final long MIB = 1 << 20;
@@ -15,8 +18,15 @@ class LeakCountersTest {
   @Test
   void aChunkTakenAndGivenBackIsNoGrowth() {
     // Seen in CI: the allocator swings by one 8 MiB chunk between samples.
-    List<Long> swinging = List.of(12_320_768L, 12_320_768L, 20_709_376L, 12_320_768L, 20_709_376L, 12_320_768L,
-        12_320_768L);
+    List<Long> swinging =
+        List.of(
+            12_320_768L,
+            12_320_768L,
+            20_709_376L,
+            12_320_768L,
+            20_709_376L,
+            12_320_768L,
+            12_320_768L);
     assertEquals(0, LeakCounters.netGrowth(swinging));
   }
 
@@ -29,10 +39,18 @@ class LeakCountersTest {
 
   @Test
   void theSmallestLeakOverFiftyRoundsIsCaught() {
-    // 256 KiB per round, sampled as the leak tests do: after warm-up, every 10 rounds over 50, and at the end.
+    // 256 KiB per round, sampled as the leak tests do: after warm-up, every 10 rounds over 50, and
+    // at the end.
     long step = 10 * (256L << 10);
-    List<Long> leaking = List.of(12 * MIB, 12 * MIB + step, 12 * MIB + 2 * step, 12 * MIB + 3 * step,
-        12 * MIB + 4 * step, 12 * MIB + 5 * step, 12 * MIB + 5 * step);
+    List<Long> leaking =
+        List.of(
+            12 * MIB,
+            12 * MIB + step,
+            12 * MIB + 2 * step,
+            12 * MIB + 3 * step,
+            12 * MIB + 4 * step,
+            12 * MIB + 5 * step,
+            12 * MIB + 5 * step);
     assertEquals(5 * step, LeakCounters.netGrowth(leaking));
     assertTrue(LeakCounters.netGrowth(leaking) > LeakCounters.NETTY_GROWTH_BOUND);
   }

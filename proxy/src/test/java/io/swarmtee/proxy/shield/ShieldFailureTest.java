@@ -25,15 +25,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Freshness, stale-if-error and negative caching on a fake ticker; upstream failures and timeouts. */
+/**
+ * Freshness, stale-if-error and negative caching on a fake ticker; upstream failures and timeouts.
+ */
 @ExtendWith(VertxExtension.class)
 class ShieldFailureTest {
 
   static final String MEDIA = "/stream/abc/source.m3u8";
-  static final String PLAYLIST = "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.000,\n/stream/abc/source/0.ts\n";
+  static final String PLAYLIST =
+      "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.000,\n/stream/abc/source/0.ts\n";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   Vertx vertx;
   TestUpstream upstream;
@@ -48,7 +50,8 @@ class ShieldFailureTest {
   }
 
   SwarmteeServer server(String... flags) throws Exception {
-    return TestServers.start(vertx, TestServers.config(upstream.url(), tmp, flags), ticker).await(10, TimeUnit.SECONDS);
+    return TestServers.start(vertx, TestServers.config(upstream.url(), tmp, flags), ticker)
+        .await(10, TimeUnit.SECONDS);
   }
 
   Http get(SwarmteeServer server, String path) throws Exception {
@@ -58,8 +61,12 @@ class ShieldFailureTest {
   @Test
   void playlistFreshForHalfTargetDurationThenStaleOnlyOnErrorsAndOnlyForAWhile() throws Exception {
     AtomicInteger status = new AtomicInteger(200);
-    upstream.route(MEDIA, req -> TestUpstream.livepeerHeaders(req).setStatusCode(status.get())
-        .end(status.get() == 200 ? PLAYLIST : "boom"));
+    upstream.route(
+        MEDIA,
+        req ->
+            TestUpstream.livepeerHeaders(req)
+                .setStatusCode(status.get())
+                .end(status.get() == 200 ? PLAYLIST : "boom"));
     SwarmteeServer server = server("--stale-if-error", "10s");
     assertEquals(PLAYLIST, get(server, MEDIA).text());
     ticker.advance(Duration.ofMillis(1900));
@@ -76,7 +83,8 @@ class ShieldFailureTest {
     assertEquals(PLAYLIST, stale.text());
     assertEquals(3, upstream.count(MEDIA));
     UpstreamObject viaApi = server.shield().fetch(MEDIA).await(10, TimeUnit.SECONDS);
-    assertEquals(PLAYLIST, viaApi.body().toString(), "the archiver's fetch falls back the same way");
+    assertEquals(
+        PLAYLIST, viaApi.body().toString(), "the archiver's fetch falls back the same way");
 
     ticker.advance(Duration.ofSeconds(10));
     Http gone = get(server, MEDIA);
@@ -103,19 +111,24 @@ class ShieldFailureTest {
   }
 
   @Test
-  void aStreamThatEndedForgetsItsSegmentsSoThatARestartUnderTheSameIdIsNotServedTheOldOnes() throws Exception {
+  void aStreamThatEndedForgetsItsSegmentsSoThatARestartUnderTheSameIdIsNotServedTheOldOnes()
+      throws Exception {
     String master = "/stream/abc.m3u8";
     String segment = "/stream/abc/source/0.ts";
     String other = "/stream/abcd/source/0.ts";
     AtomicInteger session = new AtomicInteger(1);
     AtomicInteger masterStatus = new AtomicInteger(200);
-    upstream.route(master, req -> TestUpstream.livepeerHeaders(req).setStatusCode(masterStatus.get()).end(PLAYLIST));
-    upstream.route(segment, req -> TestUpstream.livepeerHeaders(req).end("session " + session.get()));
+    upstream.route(
+        master,
+        req -> TestUpstream.livepeerHeaders(req).setStatusCode(masterStatus.get()).end(PLAYLIST));
+    upstream.route(
+        segment, req -> TestUpstream.livepeerHeaders(req).end("session " + session.get()));
     upstream.serve(other, Buffer.buffer("another stream"));
     SwarmteeServer server = server();
     assertEquals("session 1", get(server, segment).text());
     assertEquals("another stream", get(server, other).text());
-    assertEquals("session 1", get(server, segment).text(), "a segment is immutable while its stream lives");
+    assertEquals(
+        "session 1", get(server, segment).text(), "a segment is immutable while its stream lives");
     assertEquals(1, upstream.count(segment));
 
     // The stream ends (everything 404) and restarts under the same id: seq 0 is a new segment.
@@ -131,24 +144,40 @@ class ShieldFailureTest {
 
   @Test
   void firstByteTimeoutIs504(Vertx vertx) throws Exception {
-    upstream.route(MEDIA, req -> { /* never answers */ });
+    upstream.route(
+        MEDIA,
+        req -> {
+          /* never answers */
+        });
     SwarmteeServer server = server("--first-byte-timeout", "200ms");
     Http r = get(server, MEDIA);
     assertEquals(504, r.status());
-    assertTrue(new JsonObject(r.body()).getString("message").contains("no response headers within 200 ms"), r.text());
+    assertTrue(
+        new JsonObject(r.body()).getString("message").contains("no response headers within 200 ms"),
+        r.text());
   }
 
   @Test
   void idleMidBodyIs504ForAPlaylistAndABrokenStreamForASegment() throws Exception {
     String segment = "/stream/abc/source/1.ts";
-    upstream.route(MEDIA, req -> TestUpstream.livepeerHeaders(req).putHeader("Content-Length", "1000").write("#EXTM3U\n"));
-    upstream.route(segment, req -> TestUpstream.livepeerHeaders(req).putHeader("Content-Length", "1000")
-        .write(Buffer.buffer(new byte[100])));
+    upstream.route(
+        MEDIA,
+        req ->
+            TestUpstream.livepeerHeaders(req)
+                .putHeader("Content-Length", "1000")
+                .write("#EXTM3U\n"));
+    upstream.route(
+        segment,
+        req ->
+            TestUpstream.livepeerHeaders(req)
+                .putHeader("Content-Length", "1000")
+                .write(Buffer.buffer(new byte[100])));
     SwarmteeServer server = server("--idle-timeout", "200ms");
     Http r = get(server, MEDIA);
     assertEquals(504, r.status());
     assertTrue(r.text().contains("went silent for 200 ms"), r.text());
-    // A segment is already streaming when the upstream stalls: the viewer sees a broken response, never a
+    // A segment is already streaming when the upstream stalls: the viewer sees a broken response,
+    // never a
     // short 200 it could mistake for the whole segment.
     Exception e = assertThrows(Exception.class, () -> get(server, segment));
     assertTrue(e.getMessage() != null, String.valueOf(e));
@@ -161,8 +190,9 @@ class ShieldFailureTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    SwarmteeServer refused = TestServers.start(vertx,
-        TestServers.config("http://127.0.0.1:" + closedPort, tmp), ticker).await(10, TimeUnit.SECONDS);
+    SwarmteeServer refused =
+        TestServers.start(vertx, TestServers.config("http://127.0.0.1:" + closedPort, tmp), ticker)
+            .await(10, TimeUnit.SECONDS);
     Http r = get(refused, MEDIA);
     assertEquals(502, r.status());
     assertTrue(r.text().contains("upstream unreachable"), r.text());
@@ -174,21 +204,35 @@ class ShieldFailureTest {
     assertEquals(502, closed.status(), closed.text());
 
     upstream.route(MEDIA, req -> TestUpstream.livepeerHeaders(req).setStatusCode(500).end("oops"));
-    ProxyFailure failure = (ProxyFailure) assertThrows(Exception.class,
-        () -> server.shield().fetch(MEDIA).await(10, TimeUnit.SECONDS));
+    ProxyFailure failure =
+        (ProxyFailure)
+            assertThrows(
+                Exception.class, () -> server.shield().fetch(MEDIA).await(10, TimeUnit.SECONDS));
     assertEquals(502, failure.code());
   }
 
   @Test
   void internalFetchRefusesWhatViewersCannotAsk() throws Exception {
     SwarmteeServer server = server();
-    for (String bad : new String[] {"/etc/passwd", "/stream/../x", "/stream/a%2Fb.ts", "/stream/"}) {
-      ProxyFailure f = (ProxyFailure) assertThrows(Exception.class,
-          () -> server.shield().fetch(bad).await(10, TimeUnit.SECONDS), bad);
+    for (String bad :
+        new String[] {"/etc/passwd", "/stream/../x", "/stream/a%2Fb.ts", "/stream/"}) {
+      ProxyFailure f =
+          (ProxyFailure)
+              assertThrows(
+                  Exception.class,
+                  () -> server.shield().fetch(bad).await(10, TimeUnit.SECONDS),
+                  bad);
       assertEquals(400, f.code(), bad);
     }
-    ProxyFailure host = (ProxyFailure) assertThrows(Exception.class,
-        () -> server.shield().fetch(java.net.URI.create("http://evil.example/stream/x.ts")).await(10, TimeUnit.SECONDS));
+    ProxyFailure host =
+        (ProxyFailure)
+            assertThrows(
+                Exception.class,
+                () ->
+                    server
+                        .shield()
+                        .fetch(java.net.URI.create("http://evil.example/stream/x.ts"))
+                        .await(10, TimeUnit.SECONDS));
     assertEquals(403, host.code());
     assertEquals(0, upstream.requests().size());
   }

@@ -36,7 +36,8 @@ class ShieldHeadersTest {
   static final String MEDIA = "/stream/abc/source.m3u8";
   static final String SEGMENT = "/stream/abc/source/3.ts";
   static final String FMP4 = "/stream/abc/source/3.m4s";
-  static final String PLAYLIST = """
+  static final String PLAYLIST =
+      """
       #EXTM3U
       #EXT-X-VERSION:3
       #EXT-X-MEDIA-SEQUENCE:0
@@ -45,10 +46,10 @@ class ShieldHeadersTest {
       /stream/abc/source/0.ts
       #EXTINF:2.000,
       /stream/abc/source/1.ts
-      """.repeat(3);
+      """
+          .repeat(3);
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   Vertx vertx;
   TestUpstream upstream;
@@ -61,8 +62,12 @@ class ShieldHeadersTest {
     this.vertx = vertx;
     upstream = TestUpstream.start(vertx).await(10, TimeUnit.SECONDS);
     upstream.serve(MEDIA, Buffer.buffer(PLAYLIST)).serve(SEGMENT, segment).serve(FMP4, segment);
-    server = TestServers.start(vertx, TestServers.config(upstream.url(), tmp, "--h2c"), new TestServers.FakeTicker())
-        .await(10, TimeUnit.SECONDS);
+    server =
+        TestServers.start(
+                vertx,
+                TestServers.config(upstream.url(), tmp, "--h2c"),
+                new TestServers.FakeTicker())
+            .await(10, TimeUnit.SECONDS);
     client = vertx.createHttpClient();
   }
 
@@ -72,8 +77,17 @@ class ShieldHeadersTest {
 
   @Test
   void playlistHeaders() throws Exception {
-    Http r = get(MEDIA, "Proxy-Authorization", "Basic c2VjcmV0", "TE", "trailers", "Cookie", "viewer=1",
-        "X-Viewer", "me");
+    Http r =
+        get(
+            MEDIA,
+            "Proxy-Authorization",
+            "Basic c2VjcmV0",
+            "TE",
+            "trailers",
+            "Cookie",
+            "viewer=1",
+            "X-Viewer",
+            "me");
     assertEquals(200, r.status());
     assertEquals(PLAYLIST, r.text());
     assertEquals("application/vnd.apple.mpegurl", r.header("Content-Type"));
@@ -94,7 +108,10 @@ class ShieldHeadersTest {
   void segmentTypesAreCorrectedAndImmutable() throws Exception {
     Http ts = get(SEGMENT);
     assertEquals(200, ts.status());
-    assertEquals("video/mp2t", ts.header("Content-Type"), "go-livepeer's text/vnd.trolltech.linguist corrected");
+    assertEquals(
+        "video/mp2t",
+        ts.header("Content-Type"),
+        "go-livepeer's text/vnd.trolltech.linguist corrected");
     assertEquals("public, max-age=31536000, immutable", ts.header("Cache-Control"));
     assertArrayEquals(segment.getBytes(), ts.body().getBytes());
     Http m4s = get(FMP4);
@@ -128,7 +145,8 @@ class ShieldHeadersTest {
     Http tooFar = get(SEGMENT, "Range", "bytes=100000-");
     assertEquals(416, tooFar.status());
     assertEquals("bytes */100000", tooFar.header("Content-Range"));
-    Http head = Http.send(client, HttpMethod.HEAD, server.port(), SEGMENT).await(10, TimeUnit.SECONDS);
+    Http head =
+        Http.send(client, HttpMethod.HEAD, server.port(), SEGMENT).await(10, TimeUnit.SECONDS);
     assertEquals(200, head.status());
     assertEquals("100000", head.header("Content-Length"));
     assertEquals(0, head.body().length());
@@ -153,8 +171,19 @@ class ShieldHeadersTest {
 
   @Test
   void corsPreflightIsAnsweredLocally() throws Exception {
-    Http pre = Http.send(client, HttpMethod.OPTIONS, server.port(), SEGMENT, "Origin", "https://player.example",
-        "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "range").await(10, TimeUnit.SECONDS);
+    Http pre =
+        Http.send(
+                client,
+                HttpMethod.OPTIONS,
+                server.port(),
+                SEGMENT,
+                "Origin",
+                "https://player.example",
+                "Access-Control-Request-Method",
+                "GET",
+                "Access-Control-Request-Headers",
+                "range")
+            .await(10, TimeUnit.SECONDS);
     assertEquals(204, pre.status());
     assertEquals("*", pre.header("Access-Control-Allow-Origin"));
     assertEquals("GET, HEAD, OPTIONS", pre.header("Access-Control-Allow-Methods"));
@@ -162,20 +191,24 @@ class ShieldHeadersTest {
     assertEquals(0, upstream.requests().size());
   }
 
-  /** Two requests, one after the other, on one raw connection: both answered, the connection kept. */
+  /**
+   * Two requests, one after the other, on one raw connection: both answered, the connection kept.
+   */
   @Test
   void keepAliveServesSeveralRequestsOnOneConnection() throws Exception {
-    NetSocket socket = vertx.createNetClient().connect(server.port(), "127.0.0.1").await(10, TimeUnit.SECONDS);
+    NetSocket socket =
+        vertx.createNetClient().connect(server.port(), "127.0.0.1").await(10, TimeUnit.SECONDS);
     Buffer received = Buffer.buffer();
     List<Promise<Void>> answered = List.of(Promise.promise(), Promise.promise());
-    socket.handler(chunk -> {
-      received.appendBuffer(chunk);
-      String text = received.toString(StandardCharsets.ISO_8859_1);
-      int responses = text.split("HTTP/1.1 200 OK", -1).length - 1;
-      if (responses > 0 && text.endsWith(PLAYLIST)) {
-        answered.get(responses - 1).tryComplete();
-      }
-    });
+    socket.handler(
+        chunk -> {
+          received.appendBuffer(chunk);
+          String text = received.toString(StandardCharsets.ISO_8859_1);
+          int responses = text.split("HTTP/1.1 200 OK", -1).length - 1;
+          if (responses > 0 && text.endsWith(PLAYLIST)) {
+            answered.get(responses - 1).tryComplete();
+          }
+        });
     for (int i = 0; i < 2; i++) {
       socket.write("GET " + MEDIA + " HTTP/1.1\r\nHost: x\r\n\r\n").await(10, TimeUnit.SECONDS);
       answered.get(i).future().await(10, TimeUnit.SECONDS);
@@ -186,8 +219,11 @@ class ShieldHeadersTest {
 
   @Test
   void h2cWithPriorKnowledge() throws Exception {
-    HttpClient h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-        .setHttp2ClearTextUpgrade(false));
+    HttpClient h2 =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
     Http r = Http.get(h2, server.port(), SEGMENT).await(10, TimeUnit.SECONDS);
     assertEquals(HttpVersion.HTTP_2, r.version());
     assertEquals(200, r.status());

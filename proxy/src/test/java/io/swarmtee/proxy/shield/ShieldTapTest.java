@@ -21,36 +21,45 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The archiver's view of the shield: one tap per upstream segment fetch, viewer requests reported. */
+/**
+ * The archiver's view of the shield: one tap per upstream segment fetch, viewer requests reported.
+ */
 @ExtendWith(VertxExtension.class)
 class ShieldTapTest {
 
   static final String SEGMENT = "/stream/abc/source/3.ts";
   static final String MEDIA = "/stream/abc/source.m3u8";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void segmentsFetchedForViewersAreTappedOnceAndShared(Vertx vertx) throws Exception {
     Buffer segment = CoalescingTest.randomBytes(300_000, 11);
     TestUpstream upstream = TestUpstream.start(vertx).await(10, TimeUnit.SECONDS);
     upstream.serve(SEGMENT, segment).serve(MEDIA, Buffer.buffer("#EXTM3U\n"));
-    SwarmteeServer server = TestServers.start(vertx, TestServers.config(upstream.url(), tmp),
-        new TestServers.FakeTicker()).await(10, TimeUnit.SECONDS);
+    SwarmteeServer server =
+        TestServers.start(
+                vertx, TestServers.config(upstream.url(), tmp), new TestServers.FakeTicker())
+            .await(10, TimeUnit.SECONDS);
     OriginShield shield = server.shield();
     List<UpstreamObject> tapped = new CopyOnWriteArrayList<>();
     List<String> requested = new CopyOnWriteArrayList<>();
     shield.onSegment(tapped::add);
-    shield.onSegment(o -> {
-      throw new IllegalStateException("a broken listener harms nobody");
-    });
+    shield.onSegment(
+        o -> {
+          throw new IllegalStateException("a broken listener harms nobody");
+        });
     shield.onViewerRequest(requested::add);
 
     HttpClient client = vertx.createHttpClient();
-    List<Http> viewers = Future.all(List.of(Http.get(client, server.port(), SEGMENT),
-        Http.get(client, server.port(), SEGMENT + "?token=x"), Http.get(client, server.port(), MEDIA)))
-        .await(10, TimeUnit.SECONDS).list();
+    List<Http> viewers =
+        Future.all(
+                List.of(
+                    Http.get(client, server.port(), SEGMENT),
+                    Http.get(client, server.port(), SEGMENT + "?token=x"),
+                    Http.get(client, server.port(), MEDIA)))
+            .await(10, TimeUnit.SECONDS)
+            .list();
     for (int i = 0; i < 2; i++) {
       assertEquals(200, viewers.get(i).status());
       assertArrayEquals(segment.getBytes(), viewers.get(i).body().getBytes());
@@ -63,10 +72,16 @@ class ShieldTapTest {
     assertEquals(SEGMENT, tap.path());
     assertEquals(200, tap.status());
     assertEquals("video/mp2t", tap.contentType());
-    assertEquals("text/vnd.trolltech.linguist", tap.header("Content-Type").orElseThrow(), "upstream's own type");
+    assertEquals(
+        "text/vnd.trolltech.linguist",
+        tap.header("Content-Type").orElseThrow(),
+        "upstream's own type");
     assertArrayEquals(segment.getBytes(), tap.body().getBytes());
-    assertSame(tap.body(), archived.body(), "the archiver's fetch is the cached object, not a copy");
-    assertEquals(List.of(MEDIA, SEGMENT, SEGMENT), requested.stream().sorted().toList(),
+    assertSame(
+        tap.body(), archived.body(), "the archiver's fetch is the cached object, not a copy");
+    assertEquals(
+        List.of(MEDIA, SEGMENT, SEGMENT),
+        requested.stream().sorted().toList(),
         "every viewer request reported, decoded path without its query");
   }
 }

@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Upstreams that close keep-alive connections in the three ways servers do — after every response,
- * after an idle period, and just as the next request arrives on the idle connection — 50 requests each.
- * Every viewer gets a 200 (a GET that met a closed connection before any answer is sent again on a new
- * one), and neither swarmtee's upstream pool nor the upstream's open connections grow.
+ * after an idle period, and just as the next request arrives on the idle connection — 50 requests
+ * each. Every viewer gets a 200 (a GET that met a closed connection before any answer is sent again
+ * on a new one), and neither swarmtee's upstream pool nor the upstream's open connections grow.
  */
 class UpstreamKeepAliveLeakTest {
 
@@ -40,8 +40,7 @@ class UpstreamKeepAliveLeakTest {
   private static final Duration BOUND = Duration.ofSeconds(10);
   private static final String PLAYLIST = "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.000,\n0.ts\n";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   LeakCounters counters;
   HttpClient viewers;
@@ -61,21 +60,33 @@ class UpstreamKeepAliveLeakTest {
   }
 
   /** An upstream answering every path with a segment-sized body, counting its connections. */
-  private SwarmteeServer behind(HttpServerOptions options, Handler<HttpServerRequest> answer) throws Exception {
-    HttpServer upstream = counters.vertx.createHttpServer(options)
-        .connectionHandler(c -> {
-          open.incrementAndGet();
-          accepted.incrementAndGet();
-          c.closeHandler(v -> open.decrementAndGet());
-        })
-        .requestHandler(req -> {
-          requests.incrementAndGet();
-          answer.handle(req);
-        })
-        .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
-    // Playlists are fresh for 1 s on the real ticker: each round asks for a new one so each goes upstream.
-    return TestServers.start(counters.vertx, TestServers.config("http://127.0.0.1:" + upstream.actualPort(), tmp),
-        new TestServers.FakeTicker(), counters.registry).await(10, TimeUnit.SECONDS);
+  private SwarmteeServer behind(HttpServerOptions options, Handler<HttpServerRequest> answer)
+      throws Exception {
+    HttpServer upstream =
+        counters
+            .vertx
+            .createHttpServer(options)
+            .connectionHandler(
+                c -> {
+                  open.incrementAndGet();
+                  accepted.incrementAndGet();
+                  c.closeHandler(v -> open.decrementAndGet());
+                })
+            .requestHandler(
+                req -> {
+                  requests.incrementAndGet();
+                  answer.handle(req);
+                })
+            .listen(0, "127.0.0.1")
+            .await(10, TimeUnit.SECONDS);
+    // Playlists are fresh for 1 s on the real ticker: each round asks for a new one so each goes
+    // upstream.
+    return TestServers.start(
+            counters.vertx,
+            TestServers.config("http://127.0.0.1:" + upstream.actualPort(), tmp),
+            new TestServers.FakeTicker(),
+            counters.registry)
+        .await(10, TimeUnit.SECONDS);
   }
 
   private static void answer(HttpServerRequest req) {
@@ -83,31 +94,43 @@ class UpstreamKeepAliveLeakTest {
   }
 
   private void round(SwarmteeServer server, int r) throws Exception {
-    Http viewer = Http.get(viewers, server.port(), "/stream/ka/source" + r + ".m3u8")
-        .await(BOUND.toSeconds(), TimeUnit.SECONDS);
+    Http viewer =
+        Http.get(viewers, server.port(), "/stream/ka/source" + r + ".m3u8")
+            .await(BOUND.toSeconds(), TimeUnit.SECONDS);
     assertEquals(200, viewer.status(), "round " + r + ": " + viewer.text());
     assertEquals(PLAYLIST, viewer.text());
   }
 
   private void noLeak(SwarmteeServer server, LeakCounters.Snapshot before) throws Exception {
-    counters.eventually(counters::upstreamConnections, c -> c <= 1, BOUND, "the upstream pool holds at most one")
+    counters
+        .eventually(
+            counters::upstreamConnections,
+            c -> c <= 1,
+            BOUND,
+            "the upstream pool holds at most one")
         .await(15, TimeUnit.SECONDS);
-    counters.eventually(open::get, n -> n <= 1, BOUND, "the upstream has at most one connection open")
+    counters
+        .eventually(open::get, n -> n <= 1, BOUND, "the upstream has at most one connection open")
         .await(15, TimeUnit.SECONDS);
     LeakCounters.Snapshot after = counters.snapshot(server.shield(), false);
     LOG.info("{} requests on {} connections: {}", requests.get(), accepted.get(), after);
     assertEquals(0, after.inFlight());
     assertEquals(0, after.upstreamFetches());
     assertEquals(0, after.upstreamTimers());
-    assertTrue(after.fds() - before.fds() <= 4, "open descriptors grew from " + before.fds() + " to " + after.fds());
+    assertTrue(
+        after.fds() - before.fds() <= 4,
+        "open descriptors grew from " + before.fds() + " to " + after.fds());
   }
 
   @Test
   void anUpstreamThatClosesAfterEveryResponse() throws Exception {
-    SwarmteeServer server = behind(new HttpServerOptions(), req -> {
-      req.response().putHeader("Connection", "close");
-      answer(req);
-    });
+    SwarmteeServer server =
+        behind(
+            new HttpServerOptions(),
+            req -> {
+              req.response().putHeader("Connection", "close");
+              answer(req);
+            });
     round(server, -1);
     LeakCounters.Snapshot before = counters.snapshot(server.shield(), false);
     for (int r = 0; r < ROUNDS; r++) {
@@ -122,25 +145,35 @@ class UpstreamKeepAliveLeakTest {
   @Test
   void anUpstreamThatClosesIdleConnections() throws Exception {
     Map<HttpConnection, Promise<Void>> closed = new ConcurrentHashMap<>();
-    SwarmteeServer server = behind(new HttpServerOptions().setIdleTimeout(50).setIdleTimeoutUnit(TimeUnit.MILLISECONDS),
-        req -> {
-          Promise<Void> p = Promise.promise();
-          if (closed.putIfAbsent(req.connection(), p) == null) {
-            req.connection().closeHandler(v -> {
-              open.decrementAndGet();
-              p.tryComplete();
+    SwarmteeServer server =
+        behind(
+            new HttpServerOptions().setIdleTimeout(50).setIdleTimeoutUnit(TimeUnit.MILLISECONDS),
+            req -> {
+              Promise<Void> p = Promise.promise();
+              if (closed.putIfAbsent(req.connection(), p) == null) {
+                req.connection()
+                    .closeHandler(
+                        v -> {
+                          open.decrementAndGet();
+                          p.tryComplete();
+                        });
+              }
+              answer(req);
             });
-          }
-          answer(req);
-        });
     round(server, -1);
     LeakCounters.Snapshot before = counters.snapshot(server.shield(), false);
     for (int r = 0; r < ROUNDS; r++) {
-      // The upstream drops the idle connection; swarmtee notices and the next request opens a new one.
+      // The upstream drops the idle connection; swarmtee notices and the next request opens a new
+      // one.
       for (Promise<Void> p : closed.values()) {
         p.future().await(BOUND.toSeconds(), TimeUnit.SECONDS);
       }
-      counters.eventually(counters::upstreamConnections, c -> c == 0, BOUND, "the dropped connection leaves the pool")
+      counters
+          .eventually(
+              counters::upstreamConnections,
+              c -> c == 0,
+              BOUND,
+              "the dropped connection leaves the pool")
           .await(15, TimeUnit.SECONDS);
       round(server, r);
     }
@@ -153,25 +186,47 @@ class UpstreamKeepAliveLeakTest {
   void anUpstreamThatClosesTheIdleConnectionAsTheNextRequestArrives() throws Exception {
     Map<HttpConnection, AtomicInteger> served = new ConcurrentHashMap<>();
     AtomicInteger dropped = new AtomicInteger();
-    SwarmteeServer server = behind(new HttpServerOptions(), req -> {
-      // Its keep-alive timer fired just as swarmtee reused the connection: the request meets a close.
-      if (served.computeIfAbsent(req.connection(), c -> new AtomicInteger()).incrementAndGet() > 1) {
-        dropped.incrementAndGet();
-        req.connection().close();
-      } else {
-        answer(req);
-      }
-    });
+    SwarmteeServer server =
+        behind(
+            new HttpServerOptions(),
+            req -> {
+              // Its keep-alive timer fired just as swarmtee reused the connection: the request
+              // meets a close.
+              if (served
+                      .computeIfAbsent(req.connection(), c -> new AtomicInteger())
+                      .incrementAndGet()
+                  > 1) {
+                dropped.incrementAndGet();
+                req.connection().close();
+              } else {
+                answer(req);
+              }
+            });
     round(server, -1);
     LeakCounters.Snapshot before = counters.snapshot(server.shield(), false);
     for (int r = 0; r < ROUNDS; r++) {
       round(server, r);
     }
     noLeak(server, before);
-    assertTrue(dropped.get() >= ROUNDS / 2 - 1, "the race happened in every other round: " + dropped.get());
-    assertEquals(ROUNDS + 1 + dropped.get(), requests.get(), "exactly one retry per dropped request");
-    counters.eventually(() -> counters.registry.find("vertx.http.client.active.connections")
-            .tag("client_name", "swarmtee-upstream-retry").gauges().stream().mapToDouble(g -> g.value()).sum(),
-        c -> c == 0, BOUND, "retry connections are not kept").await(15, TimeUnit.SECONDS);
+    assertTrue(
+        dropped.get() >= ROUNDS / 2 - 1,
+        "the race happened in every other round: " + dropped.get());
+    assertEquals(
+        ROUNDS + 1 + dropped.get(), requests.get(), "exactly one retry per dropped request");
+    counters
+        .eventually(
+            () ->
+                counters
+                    .registry
+                    .find("vertx.http.client.active.connections")
+                    .tag("client_name", "swarmtee-upstream-retry")
+                    .gauges()
+                    .stream()
+                    .mapToDouble(g -> g.value())
+                    .sum(),
+            c -> c == 0,
+            BOUND,
+            "retry connections are not kept")
+        .await(15, TimeUnit.SECONDS);
   }
 }

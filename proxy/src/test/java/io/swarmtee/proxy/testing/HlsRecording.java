@@ -15,10 +15,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Real HLS made by ffmpeg: a test pattern with a sine tone, H.264 + AAC in MPEG-TS (or fMP4: {@code .m4s}
- * segments after one init section per rendition, {@code EXT-X-MAP}), two renditions ({@code source} 320x180
- * and {@code P144p25fps16x9} 256x144), one-second segments starting on key frames. Generated once per
- * directory (reused when already there), faster than real time.
+ * Real HLS made by ffmpeg: a test pattern with a sine tone, H.264 + AAC in MPEG-TS (or fMP4: {@code
+ * .m4s} segments after one init section per rendition, {@code EXT-X-MAP}), two renditions ({@code
+ * source} 320x180 and {@code P144p25fps16x9} 256x144), one-second segments starting on key frames.
+ * Generated once per directory (reused when already there), faster than real time.
  */
 public final class HlsRecording {
 
@@ -46,9 +46,10 @@ public final class HlsRecording {
   }
 
   /** The two renditions every recording has, go-livepeer style names. */
-  public static final List<Rendition> RENDITIONS = List.of(
-      new Rendition("source", 4_000_000, "320x180"),
-      new Rendition("P144p25fps16x9", 400_000, "256x144"));
+  public static final List<Rendition> RENDITIONS =
+      List.of(
+          new Rendition("source", 4_000_000, "320x180"),
+          new Rendition("P144p25fps16x9", 400_000, "256x144"));
 
   private static final Pattern MAP_URI = Pattern.compile("^#EXT-X-MAP:URI=\"([^\"]+)\"");
 
@@ -60,12 +61,16 @@ public final class HlsRecording {
     this.initSections = Map.copyOf(initSections);
   }
 
-  /** @return the fMP4 init section of {@code rendition} (its {@code EXT-X-MAP}); empty for MPEG-TS */
+  /**
+   * @return the fMP4 init section of {@code rendition} (its {@code EXT-X-MAP}); empty for MPEG-TS
+   */
   public Optional<Buffer> initSection(String rendition) {
     return Optional.ofNullable(initSections.get(rendition));
   }
 
-  /** @return rendition → init section; empty for MPEG-TS */
+  /**
+   * @return rendition → init section; empty for MPEG-TS
+   */
   public Map<String, Buffer> initSections() {
     return initSections;
   }
@@ -74,12 +79,16 @@ public final class HlsRecording {
     return segments.get(rendition);
   }
 
-  /** @return number of segments of every rendition */
+  /**
+   * @return number of segments of every rendition
+   */
   public int size() {
     return segments.values().stream().mapToInt(List::size).min().orElse(0);
   }
 
-  /** @return total duration of the source rendition in seconds */
+  /**
+   * @return total duration of the source rendition in seconds
+   */
   public double duration() {
     return segments.get("source").stream().mapToDouble(Segment::duration).sum();
   }
@@ -90,7 +99,8 @@ public final class HlsRecording {
    * @param seconds length of the recording, one segment per second
    * @throws IOException if ffmpeg is missing or fails (tests fail loudly, they never skip)
    */
-  public static HlsRecording generate(Path dir, int seconds) throws IOException, InterruptedException {
+  public static HlsRecording generate(Path dir, int seconds)
+      throws IOException, InterruptedException {
     return generate(dir, seconds, Format.TS);
   }
 
@@ -112,13 +122,14 @@ public final class HlsRecording {
   }
 
   /**
-   * The ffmpeg command line writing {@code dir/{rendition}/index.m3u8} and {@code dir/{rendition}/{n}.ts}
-   * (fMP4: {@code {n}.m4s} and {@code init_{variant}.mp4}).
+   * The ffmpeg command line writing {@code dir/{rendition}/index.m3u8} and {@code
+   * dir/{rendition}/{n}.ts} (fMP4: {@code {n}.m4s} and {@code init_{variant}.mp4}).
    *
    * @param realtime read the input at its native rate ({@code -re}), i.e. a truly live encoder
    */
   static List<String> ffmpegCommand(Path dir, boolean realtime, Format format) {
-    List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-y"));
+    List<String> cmd =
+        new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-y"));
     if (realtime) {
       cmd.add("-re");
     }
@@ -126,19 +137,61 @@ public final class HlsRecording {
     if (realtime) {
       cmd.add("-re");
     }
-    cmd.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-        "-filter_complex", "[0:v]split=2[v0][v1];[v1]scale=256:144[v1s]",
-        "-map", "[v0]", "-map", "1:a", "-map", "[v1s]", "-map", "1:a",
-        "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0",
-        "-b:v:0", "300k", "-b:v:1", "120k", "-c:a", "aac", "-b:a", "48k",
-        "-f", "hls", "-hls_time", "1", "-hls_list_size", "0", "-hls_flags", "independent_segments+temp_file"));
+    cmd.addAll(
+        List.of(
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000",
+            "-filter_complex",
+            "[0:v]split=2[v0][v1];[v1]scale=256:144[v1s]",
+            "-map",
+            "[v0]",
+            "-map",
+            "1:a",
+            "-map",
+            "[v1s]",
+            "-map",
+            "1:a",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-g",
+            "25",
+            "-keyint_min",
+            "25",
+            "-sc_threshold",
+            "0",
+            "-b:v:0",
+            "300k",
+            "-b:v:1",
+            "120k",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "48k",
+            "-f",
+            "hls",
+            "-hls_time",
+            "1",
+            "-hls_list_size",
+            "0",
+            "-hls_flags",
+            "independent_segments+temp_file"));
     if (format == Format.FMP4) {
       cmd.addAll(List.of("-hls_segment_type", "fmp4", "-hls_fmp4_init_filename", "init.mp4"));
     }
-    cmd.addAll(List.of(
-        "-hls_segment_filename", dir.resolve("%v").resolve(format == Format.FMP4 ? "%d.m4s" : "%d.ts").toString(),
-        "-var_stream_map", "v:0,a:0,name:" + RENDITIONS.get(0).name() + " v:1,a:1,name:" + RENDITIONS.get(1).name(),
-        dir.resolve("%v").resolve("index.m3u8").toString()));
+    cmd.addAll(
+        List.of(
+            "-hls_segment_filename",
+            dir.resolve("%v").resolve(format == Format.FMP4 ? "%d.m4s" : "%d.ts").toString(),
+            "-var_stream_map",
+            "v:0,a:0,name:"
+                + RENDITIONS.get(0).name()
+                + " v:1,a:1,name:"
+                + RENDITIONS.get(1).name(),
+            dir.resolve("%v").resolve("index.m3u8").toString()));
     return cmd;
   }
 
@@ -147,7 +200,9 @@ public final class HlsRecording {
     try {
       p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     } catch (IOException e) {
-      throw new IOException("ffmpeg is required by this test (install it: bash .ci/install.sh): " + e.getMessage(), e);
+      throw new IOException(
+          "ffmpeg is required by this test (install it: bash .ci/install.sh): " + e.getMessage(),
+          e);
     }
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -169,7 +224,9 @@ public final class HlsRecording {
     return new HlsRecording(out, inits);
   }
 
-  /** @return the init section the rendition's playlist names in its {@code EXT-X-MAP}, once written */
+  /**
+   * @return the init section the rendition's playlist names in its {@code EXT-X-MAP}, once written
+   */
   static Optional<Buffer> readInitSection(Path dir) throws IOException {
     Path playlist = dir.resolve("index.m3u8");
     if (!Files.exists(playlist)) {
@@ -194,9 +251,11 @@ public final class HlsRecording {
     for (String line : Files.readAllLines(playlist)) {
       if (line.startsWith("#EXTINF:")) {
         String v = line.substring(8);
-        duration = Double.parseDouble(v.substring(0, v.indexOf(',') < 0 ? v.length() : v.indexOf(',')));
+        duration =
+            Double.parseDouble(v.substring(0, v.indexOf(',') < 0 ? v.length() : v.indexOf(',')));
       } else if (!line.isBlank() && !line.startsWith("#") && duration != null) {
-        list.add(new Segment(duration, Buffer.buffer(Files.readAllBytes(dir.resolve(line.strip())))));
+        list.add(
+            new Segment(duration, Buffer.buffer(Files.readAllBytes(dir.resolve(line.strip())))));
         duration = null;
       }
     }

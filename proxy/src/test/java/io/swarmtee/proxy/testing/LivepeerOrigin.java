@@ -21,28 +21,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A test upstream with go-livepeer's HLS layout and behaviour (FACTS.md §1): master at
- * {@code /stream/{id}.m3u8} with relative variant URIs {@code {id}/{rendition}.m3u8}, no CODECS,
- * {@code PROGRAM-ID=0,BANDWIDTH,RESOLUTION}; media at {@code /stream/{id}/{rendition}.m3u8} with root-relative
- * segment URIs {@code /stream/{id}/{rendition}/{seq}.ts}, a 6-segment window, MEDIA-SEQUENCE counting the
- * segments dropped from the window, {@code #EXTINF:x.xxx,}, a TARGETDURATION that only grows, no ENDLIST or
- * PDT; segment bytes kept in a ring of 12 per rendition, older ones 404; {@code .ts} served as
- * {@code text/vnd.trolltech.linguist}; {@code Cache-Control: max-age=5} and CORS on every answer, 404s
- * included; 404 for everything before the first segment and after the end.
+ * A test upstream with go-livepeer's HLS layout and behaviour (FACTS.md §1): master at {@code
+ * /stream/{id}.m3u8} with relative variant URIs {@code {id}/{rendition}.m3u8}, no CODECS, {@code
+ * PROGRAM-ID=0,BANDWIDTH,RESOLUTION}; media at {@code /stream/{id}/{rendition}.m3u8} with
+ * root-relative segment URIs {@code /stream/{id}/{rendition}/{seq}.ts}, a 6-segment window,
+ * MEDIA-SEQUENCE counting the segments dropped from the window, {@code #EXTINF:x.xxx,}, a
+ * TARGETDURATION that only grows, no ENDLIST or PDT; segment bytes kept in a ring of 12 per
+ * rendition, older ones 404; {@code .ts} served as {@code text/vnd.trolltech.linguist}; {@code
+ * Cache-Control: max-age=5} and CORS on every answer, 404s included; 404 for everything before the
+ * first segment and after the end.
  *
- * <p>An {@linkplain #fmp4Stream fMP4 stream} has the same layout with fMP4 (go-livepeer itself serves only
- * MPEG-TS): segments {@code /stream/{id}/{rendition}/{seq}.m4s} after
- * {@code #EXT-X-MAP:URI="/stream/{id}/{rendition}/init.mp4"}, {@code #EXT-X-VERSION:7}, both served as
+ * <p>An {@linkplain #fmp4Stream fMP4 stream} has the same layout with fMP4 (go-livepeer itself
+ * serves only MPEG-TS): segments {@code /stream/{id}/{rendition}/{seq}.m4s} after {@code
+ * #EXT-X-MAP:URI="/stream/{id}/{rendition}/init.mp4"}, {@code #EXT-X-VERSION:7}, both served as
  * {@code video/mp4}.
  *
- * <p>Time is the test's: {@link OriginStream#publish} adds the next segment of every rendition. Segments come
- * from a {@link HlsRecording} (real ffmpeg output), or from ffmpeg running live ({@link LiveFeed}).
- * Thread-safe.
+ * <p>Time is the test's: {@link OriginStream#publish} adds the next segment of every rendition.
+ * Segments come from a {@link HlsRecording} (real ffmpeg output), or from ffmpeg running live
+ * ({@link LiveFeed}). Thread-safe.
  */
 public final class LivepeerOrigin {
 
   /** Window of a media playlist, as go-livepeer's. */
   public static final int WINDOW = 6;
+
   /** Segments kept per rendition, as go-livepeer's ring. */
   public static final int RING = 12;
 
@@ -72,15 +74,20 @@ public final class LivepeerOrigin {
   }
 
   /**
-   * Starts on a free port of 127.0.0.1, serving streams under {@code prefix} (as a gateway in front of
-   * go-livepeer that mounts it elsewhere would) instead of {@code /stream/}.
+   * Starts on a free port of 127.0.0.1, serving streams under {@code prefix} (as a gateway in front
+   * of go-livepeer that mounts it elsewhere would) instead of {@code /stream/}.
    */
   public static Future<LivepeerOrigin> start(Vertx vertx, String prefix) {
     LivepeerOrigin origin = new LivepeerOrigin(prefix);
-    return vertx.createHttpServer().requestHandler(origin::handle).listen(0, "127.0.0.1").map(s -> {
-      origin.server = s;
-      return origin;
-    });
+    return vertx
+        .createHttpServer()
+        .requestHandler(origin::handle)
+        .listen(0, "127.0.0.1")
+        .map(
+            s -> {
+              origin.server = s;
+              return origin;
+            });
   }
 
   public int port() {
@@ -95,12 +102,16 @@ public final class LivepeerOrigin {
     return server.close();
   }
 
-  /** @return requests answered so far */
+  /**
+   * @return requests answered so far
+   */
   public long requests() {
     return requests.get();
   }
 
-  /** @return how often the segment (or init section) at {@code path} was requested */
+  /**
+   * @return how often the segment (or init section) at {@code path} was requested
+   */
   public long segmentRequests(String path) {
     AtomicLong n = segmentRequests.get(path);
     return n == null ? 0 : n.get();
@@ -120,8 +131,8 @@ public final class LivepeerOrigin {
    * @param initSections rendition → its fMP4 init section, one per rendition of {@code renditions}
    * @return an fMP4 stream that answers 404 until its first {@link OriginStream#publish}
    */
-  public OriginStream fmp4Stream(String id, List<HlsRecording.Rendition> renditions,
-      Map<String, Buffer> initSections) {
+  public OriginStream fmp4Stream(
+      String id, List<HlsRecording.Rendition> renditions, Map<String, Buffer> initSections) {
     for (HlsRecording.Rendition r : renditions) {
       Objects.requireNonNull(initSections.get(r.name()), "init section of " + r.name());
     }
@@ -162,12 +173,17 @@ public final class LivepeerOrigin {
     private record SegmentWaiter(long seq, Set<String> remaining, Promise<Void> promise) {}
 
     private final List<SegmentWaiter> segmentWaiters = new ArrayList<>();
+
     /** The seq {@link #segmentServed} records an init section under. */
     private static final long INIT_SEQ = -1;
+
     private final Set<String> servedSegments = new HashSet<>();
     private final Set<String> forgotten = new HashSet<>();
 
-    private OriginStream(String prefix, String id, List<HlsRecording.Rendition> renditions,
+    private OriginStream(
+        String prefix,
+        String id,
+        List<HlsRecording.Rendition> renditions,
         Map<String, Buffer> initSections) {
       this.prefix = prefix;
       this.id = id;
@@ -191,12 +207,16 @@ public final class LivepeerOrigin {
       return id;
     }
 
-    /** @return segments published per rendition since the start (or restart) */
+    /**
+     * @return segments published per rendition since the start (or restart)
+     */
     public synchronized long published() {
       return published;
     }
 
-    /** Publishes the next segment of every rendition: {@code segments} has one entry per rendition. */
+    /**
+     * Publishes the next segment of every rendition: {@code segments} has one entry per rendition.
+     */
     public synchronized void publish(Map<String, HlsRecording.Segment> segments) {
       for (HlsRecording.Rendition r : renditions) {
         HlsRecording.Segment s = Objects.requireNonNull(segments.get(r.name()), r.name());
@@ -225,7 +245,9 @@ public final class LivepeerOrigin {
       live = false;
     }
 
-    /** The stream starts again under the same id (seq numbers from 0), 404 until the next publish. */
+    /**
+     * The stream starts again under the same id (seq numbers from 0), 404 until the next publish.
+     */
     public synchronized void restart() {
       live = false;
       reset();
@@ -261,22 +283,24 @@ public final class LivepeerOrigin {
     }
 
     /**
-     * Makes a segment (already published or still to come) answer 404 while it is listed, as when it left
-     * go-livepeer's ring before anyone fetched it.
+     * Makes a segment (already published or still to come) answer 404 while it is listed, as when
+     * it left go-livepeer's ring before anyone fetched it.
      */
     public synchronized void forget(String rendition, long seq) {
       forgotten.add(rendition + "/" + seq);
     }
 
     /**
-     * Makes {@code rendition}'s init section answer 404 for good (fMP4 streams); its requests still count as
-     * {@linkplain #initSectionsServed served}.
+     * Makes {@code rendition}'s init section answer 404 for good (fMP4 streams); its requests still
+     * count as {@linkplain #initSectionsServed served}.
      */
     public synchronized void refuseInitSection(String rendition) {
       forgotten.add(rendition + "/init");
     }
 
-    /** @return completed once every rendition's media playlist has been served after this call */
+    /**
+     * @return completed once every rendition's media playlist has been served after this call
+     */
     public synchronized Future<Void> mediaPolled() {
       Promise<Void> p = Promise.promise();
       Set<String> all = new HashSet<>();
@@ -286,8 +310,8 @@ public final class LivepeerOrigin {
     }
 
     /**
-     * @return completed once segment {@code seq} of every rendition has been requested (answered 200, or 404
-     *     if it was {@link #forget forgotten})
+     * @return completed once segment {@code seq} of every rendition has been requested (answered
+     *     200, or 404 if it was {@link #forget forgotten})
      */
     public synchronized Future<Void> served(long seq) {
       Promise<Void> p = Promise.promise();
@@ -312,22 +336,31 @@ public final class LivepeerOrigin {
       List<Promise<Void>> done = new ArrayList<>();
       synchronized (this) {
         servedSegments.add(rendition + "/" + seq);
-        segmentWaiters.removeIf(w -> {
-          if (w.seq() == seq) {
-            w.remaining().remove(rendition);
-          }
-          return w.remaining().isEmpty() && done.add(w.promise());
-        });
+        segmentWaiters.removeIf(
+            w -> {
+              if (w.seq() == seq) {
+                w.remaining().remove(rendition);
+              }
+              return w.remaining().isEmpty() && done.add(w.promise());
+            });
       }
-      // Completed outside the lock and the iteration: a waiter's continuation may register the next waiter.
+      // Completed outside the lock and the iteration: a waiter's continuation may register the next
+      // waiter.
       done.forEach(Promise::complete);
     }
 
     private synchronized String master() {
       StringBuilder b = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n");
       for (HlsRecording.Rendition r : renditions) {
-        b.append("#EXT-X-STREAM-INF:PROGRAM-ID=0,BANDWIDTH=").append(r.bandwidth()).append(",RESOLUTION=")
-            .append(r.resolution()).append('\n').append(id).append('/').append(r.name()).append(".m3u8\n");
+        b.append("#EXT-X-STREAM-INF:PROGRAM-ID=0,BANDWIDTH=")
+            .append(r.bandwidth())
+            .append(",RESOLUTION=")
+            .append(r.resolution())
+            .append('\n')
+            .append(id)
+            .append('/')
+            .append(r.name())
+            .append(".m3u8\n");
       }
       return b.toString();
     }
@@ -337,15 +370,26 @@ public final class LivepeerOrigin {
       int from = Math.max(0, list.size() - WINDOW);
       long dropped = Math.max(0, published - WINDOW);
       boolean fmp4 = !initSections.isEmpty();
-      StringBuilder b = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:").append(fmp4 ? 7 : 3).append('\n');
+      StringBuilder b =
+          new StringBuilder("#EXTM3U\n#EXT-X-VERSION:").append(fmp4 ? 7 : 3).append('\n');
       b.append("#EXT-X-MEDIA-SEQUENCE:").append(dropped).append('\n');
       b.append("#EXT-X-TARGETDURATION:").append(targetDuration.get(rendition)).append('\n');
       if (fmp4) {
-        b.append("#EXT-X-MAP:URI=\"").append(prefix).append(id).append('/').append(rendition).append("/init.mp4\"\n");
+        b.append("#EXT-X-MAP:URI=\"")
+            .append(prefix)
+            .append(id)
+            .append('/')
+            .append(rendition)
+            .append("/init.mp4\"\n");
       }
       for (Slot s : list.subList(from, list.size())) {
         b.append(String.format(Locale.ROOT, "#EXTINF:%.3f,\n", s.duration));
-        b.append(prefix).append(id).append('/').append(rendition).append('/').append(s.seq)
+        b.append(prefix)
+            .append(id)
+            .append('/')
+            .append(rendition)
+            .append('/')
+            .append(s.seq)
             .append(fmp4 ? ".m4s\n" : ".ts\n");
       }
       return b.toString();
@@ -354,10 +398,11 @@ public final class LivepeerOrigin {
     private void polled(String rendition) {
       List<Promise<Void>> done = new ArrayList<>();
       synchronized (this) {
-        waiters.removeIf(w -> {
-          w.remaining().remove(rendition);
-          return w.remaining().isEmpty() && done.add(w.promise());
-        });
+        waiters.removeIf(
+            w -> {
+              w.remaining().remove(rendition);
+              return w.remaining().isEmpty() && done.add(w.promise());
+            });
       }
       done.forEach(Promise::complete);
     }
@@ -397,10 +442,11 @@ public final class LivepeerOrigin {
 
   private void handle(HttpServerRequest req) {
     requests.incrementAndGet();
-    HttpServerResponse resp = req.response()
-        .putHeader("Cache-Control", "max-age=5")
-        .putHeader("Access-Control-Allow-Origin", "*")
-        .putHeader("Access-Control-Expose-Headers", "Content-Length");
+    HttpServerResponse resp =
+        req.response()
+            .putHeader("Cache-Control", "max-age=5")
+            .putHeader("Access-Control-Allow-Origin", "*")
+            .putHeader("Access-Control-Expose-Headers", "Content-Length");
     String path = req.path();
     Matcher m;
     if ((m = masterPath.matcher(path)).matches()) {
@@ -427,29 +473,33 @@ public final class LivepeerOrigin {
       OriginStream s = streams.get(m.group(1));
       String rendition = m.group(2);
       if (s != null) {
-        s.initGate().onComplete(ar -> {
-          Buffer bytes = s.live() ? s.initSection(rendition) : null;
-          if (s.live()) {
-            s.segmentServed(rendition, OriginStream.INIT_SEQ);
-          }
-          if (bytes == null) {
-            notFound(resp);
-            return;
-          }
-          resp.putHeader("Content-Type", "video/mp4").end(bytes);
-        });
+        s.initGate()
+            .onComplete(
+                ar -> {
+                  Buffer bytes = s.live() ? s.initSection(rendition) : null;
+                  if (s.live()) {
+                    s.segmentServed(rendition, OriginStream.INIT_SEQ);
+                  }
+                  if (bytes == null) {
+                    notFound(resp);
+                    return;
+                  }
+                  resp.putHeader("Content-Type", "video/mp4").end(bytes);
+                });
         return;
       }
     } else if ((m = segmentPath.matcher(path)).matches()) {
       segmentRequests.computeIfAbsent(path, p -> new AtomicLong()).incrementAndGet();
       OriginStream s = streams.get(m.group(1));
       boolean wanted = s != null && s.fmp4() == m.group(4).equals("m4s");
-      Buffer bytes = !wanted || !s.live() ? null : s.segment(m.group(2), Long.parseLong(m.group(3)));
+      Buffer bytes =
+          !wanted || !s.live() ? null : s.segment(m.group(2), Long.parseLong(m.group(3)));
       if (s != null && s.live()) {
         s.segmentServed(m.group(2), Long.parseLong(m.group(3)));
       }
       if (bytes != null) {
-        resp.putHeader("Content-Type", s.fmp4() ? "video/mp4" : "text/vnd.trolltech.linguist").end(bytes);
+        resp.putHeader("Content-Type", s.fmp4() ? "video/mp4" : "text/vnd.trolltech.linguist")
+            .end(bytes);
         return;
       }
     }
@@ -457,6 +507,8 @@ public final class LivepeerOrigin {
   }
 
   private static void notFound(HttpServerResponse resp) {
-    resp.setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8").end("404 page not found\n");
+    resp.setStatusCode(404)
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .end("404 page not found\n");
   }
 }

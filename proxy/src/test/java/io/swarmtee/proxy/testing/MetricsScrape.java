@@ -9,10 +9,10 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * One read of swarmtee's {@code GET /metrics} (Prometheus text format): every sample by name and labels;
- * sums over series ({@link #value} fails loudly on a metric that is not exported), and what a benchmark
- * step needs from two reads — counter deltas and histogram quantiles over the bucket deltas (linear inside
- * a bucket, as PromQL's {@code histogram_quantile}).
+ * One read of swarmtee's {@code GET /metrics} (Prometheus text format): every sample by name and
+ * labels; sums over series ({@link #value} fails loudly on a metric that is not exported), and what
+ * a benchmark step needs from two reads — counter deltas and histogram quantiles over the bucket
+ * deltas (linear inside a bucket, as PromQL's {@code histogram_quantile}).
  *
  * @param samples the sample lines of the exposition, in order
  */
@@ -30,7 +30,9 @@ public record MetricsScrape(List<Sample> samples) {
     samples = List.copyOf(samples);
   }
 
-  /** @throws IllegalArgumentException on a line that is not a sample or a comment */
+  /**
+   * @throws IllegalArgumentException on a line that is not a sample or a comment
+   */
   public static MetricsScrape parse(String text) {
     List<Sample> out = new ArrayList<>();
     for (String raw : text.split("\n")) {
@@ -96,7 +98,9 @@ public record MetricsScrape(List<Sample> samples) {
     return i;
   }
 
-  /** @return how many series (sample lines) the exposition has */
+  /**
+   * @return how many series (sample lines) the exposition has
+   */
   public int series() {
     return samples.size();
   }
@@ -112,17 +116,23 @@ public record MetricsScrape(List<Sample> samples) {
     return sum(name);
   }
 
-  /** @return the sum of every sample of {@code name} whose labels match (0 when there is none) */
+  /**
+   * @return the sum of every sample of {@code name} whose labels match (0 when there is none)
+   */
   public double sum(String name, Predicate<Map<String, String>> labels) {
-    return samples.stream().filter(s -> s.name().equals(name) && labels.test(s.labels()))
-        .mapToDouble(Sample::value).sum();
+    return samples.stream()
+        .filter(s -> s.name().equals(name) && labels.test(s.labels()))
+        .mapToDouble(Sample::value)
+        .sum();
   }
 
   public double sum(String name) {
     return sum(name, l -> true);
   }
 
-  /** @return {@code name}'s value now minus in {@code before} */
+  /**
+   * @return {@code name}'s value now minus in {@code before}
+   */
   public double delta(MetricsScrape before, String name, Predicate<Map<String, String>> labels) {
     return sum(name, labels) - before.sum(name, labels);
   }
@@ -146,14 +156,16 @@ public record MetricsScrape(List<Sample> samples) {
 
   /**
    * @param q the quantile, 0–1
-   * @return the {@code q} quantile of what histogram {@code base} observed since {@code before}, in its unit;
-   *     NaN when it observed nothing
+   * @return the {@code q} quantile of what histogram {@code base} observed since {@code before}, in
+   *     its unit; NaN when it observed nothing
    */
   public double quantile(MetricsScrape before, String base, double q) {
     TreeMap<Double, Double> now = buckets(base);
     TreeMap<Double, Double> then = before.buckets(base);
-    double total = now.lastEntry() == null ? 0
-        : now.lastEntry().getValue() - then.getOrDefault(now.lastKey(), 0.0);
+    double total =
+        now.lastEntry() == null
+            ? 0
+            : now.lastEntry().getValue() - then.getOrDefault(now.lastKey(), 0.0);
     if (total <= 0) {
       return Double.NaN;
     }
@@ -167,7 +179,9 @@ public record MetricsScrape(List<Sample> samples) {
           return lower; // above the largest finite bound: the bound is all that is known
         }
         double inBucket = count - below;
-        return inBucket <= 0 ? e.getKey() : lower + (e.getKey() - lower) * (rank - below) / inBucket;
+        return inBucket <= 0
+            ? e.getKey()
+            : lower + (e.getKey() - lower) * (rank - below) / inBucket;
       }
       lower = e.getKey();
       below = count;

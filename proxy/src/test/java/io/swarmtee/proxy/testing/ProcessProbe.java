@@ -17,19 +17,29 @@ import java.util.stream.Stream;
 
 /**
  * Reads what a running JVM holds, from outside it: live threads and open file descriptors from
- * {@code /proc/<pid>}, and the heap after a full GC from {@code jcmd <pid> GC.class_histogram} (which collects
- * before it counts, so its total is the live heap, and its rows tell which classes grew). Linux only.
+ * {@code /proc/<pid>}, and the heap after a full GC from {@code jcmd <pid> GC.class_histogram}
+ * (which collects before it counts, so its total is the live heap, and its rows tell which classes
+ * grew). Linux only.
  */
 public final class ProcessProbe {
 
   /**
-   * Threads that come and go with load by design, told apart by the name the kernel shows (15 characters):
-   * Vert.x's worker and internal-blocking pools (20 each by default), and the JVM's GC and JIT compiler
-   * threads (started and stopped on demand).
+   * Threads that come and go with load by design, told apart by the name the kernel shows (15
+   * characters): Vert.x's worker and internal-blocking pools (20 each by default), and the JVM's GC
+   * and JIT compiler threads (started and stopped on demand).
    */
-  private static final List<String> POOL_PREFIXES = List.of("vert.x-worker-t", "vert.x-internal", "GC Thread#",
-      "G1 Conc#", "G1 Refine#", "C1 CompilerThre", "C2 CompilerThre");
-  private static final Pattern HISTOGRAM_ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+  private static final List<String> POOL_PREFIXES =
+      List.of(
+          "vert.x-worker-t",
+          "vert.x-internal",
+          "GC Thread#",
+          "G1 Conc#",
+          "G1 Refine#",
+          "C1 CompilerThre",
+          "C2 CompilerThre");
+
+  private static final Pattern HISTOGRAM_ROW =
+      Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
   private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("^Total\\s+(\\d+)\\s+(\\d+)");
 
   private final long pid;
@@ -40,7 +50,10 @@ public final class ProcessProbe {
     this.jcmd = jcmd;
   }
 
-  /** A probe of process {@code pid}, with the {@code jcmd} of the JDK running this code (the child's). */
+  /**
+   * A probe of process {@code pid}, with the {@code jcmd} of the JDK running this code (the
+   * child's).
+   */
   public static ProcessProbe of(long pid) {
     return new ProcessProbe(pid, Path.of(System.getProperty("java.home"), "bin", "jcmd"));
   }
@@ -54,7 +67,11 @@ public final class ProcessProbe {
    * @param liveHeapBytes heap bytes reachable after a full GC
    * @param heapByClass live bytes per class name
    */
-  public record Reading(int threads, int poolThreads, List<String> fdTargets, long liveHeapBytes,
+  public record Reading(
+      int threads,
+      int poolThreads,
+      List<String> fdTargets,
+      long liveHeapBytes,
       Map<String, Long> heapByClass) {
     public Reading {
       fdTargets = List.copyOf(fdTargets);
@@ -76,7 +93,8 @@ public final class ProcessProbe {
   }
 
   /**
-   * Takes a reading; blocks for the full GC and the histogram (a fraction of a second on a small heap).
+   * Takes a reading; blocks for the full GC and the histogram (a fraction of a second on a small
+   * heap).
    *
    * @throws ProbeException if the process cannot be read
    */
@@ -145,7 +163,8 @@ public final class ProcessProbe {
       }
       return total;
     } catch (IOException e) {
-      throw new ProbeException("cannot run " + jcmd + " (a full JDK is needed): " + e.getMessage(), e);
+      throw new ProbeException(
+          "cannot run " + jcmd + " (a full JDK is needed): " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProbeException("interrupted while running jcmd", e);

@@ -14,17 +14,18 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * The outcome of a {@link StartStopSoak}: one {@link SoakSample} every {@code sampleEvery} cycles, the
- * failures of single cycles, and the verdict against {@link Bounds}.
+ * The outcome of a {@link StartStopSoak}: one {@link SoakSample} every {@code sampleEvery} cycles,
+ * the failures of single cycles, and the verdict against {@link Bounds}.
  *
  * @param plan what ran
  * @param bounds what counts as growth beyond noise
- * @param samples in order; the first is the baseline (taken after {@code sampleEvery} cycles, once lazily
- *     created threads, pooled connections, class metadata and the shield's bounded cache have warmed up)
+ * @param samples in order; the first is the baseline (taken after {@code sampleEvery} cycles, once
+ *     lazily created threads, pooled connections, class metadata and the shield's bounded cache
+ *     have warmed up)
  * @param cycleFailures streams that were not archived, finalised and idle as they should be
  */
-public record SoakReport(StartStopSoak.Plan plan, Bounds bounds, List<SoakSample> samples,
-    List<String> cycleFailures) {
+public record SoakReport(
+    StartStopSoak.Plan plan, Bounds bounds, List<SoakSample> samples, List<String> cycleFailures) {
 
   public SoakReport {
     Objects.requireNonNull(plan, "plan");
@@ -34,23 +35,31 @@ public record SoakReport(StartStopSoak.Plan plan, Bounds bounds, List<SoakSample
   }
 
   /**
-   * What growth between the first sample and later ones is noise. A per-stream leak adds one object per
-   * cycle, i.e. at least {@code sampleEvery} (≥ 10) between samples, so the counting bounds leave room for
-   * what a healthy process does now and then (a JIT or GC helper thread, a reconnected keep-alive socket, the
-   * attach listener jcmd starts) and still catch any leak of one per stream.
+   * What growth between the first sample and later ones is noise. A per-stream leak adds one object
+   * per cycle, i.e. at least {@code sampleEvery} (≥ 10) between samples, so the counting bounds
+   * leave room for what a healthy process does now and then (a JIT or GC helper thread, a
+   * reconnected keep-alive socket, the attach listener jcmd starts) and still catch any leak of one
+   * per stream.
    *
    * @param threadGrowth non-pool threads above the first sample
-   * @param poolThreads on-demand pool threads at most (Vert.x's two pools of 20 plus the JVM's GC and JIT)
+   * @param poolThreads on-demand pool threads at most (Vert.x's two pools of 20 plus the JVM's GC
+   *     and JIT)
    * @param fdGrowth descriptors above the first sample
-   * @param connectionGrowth client connections above the first sample (idle keep-alive connections close
-   *     after 60 s, so how many are open when sampled depends on the last burst)
-   * @param heapNoiseBytes live heap above the first sample allowed at any number of streams (what a full GC
-   *     still finds varies with the shield's bounded cache contents and Netty's pooled buffers)
-   * @param heapPerArchiveBytes live heap per stream archived since the first sample: every archive stays
-   *     listable, so its state (sessions, segment references) and its per-stream counters
+   * @param connectionGrowth client connections above the first sample (idle keep-alive connections
+   *     close after 60 s, so how many are open when sampled depends on the last burst)
+   * @param heapNoiseBytes live heap above the first sample allowed at any number of streams (what a
+   *     full GC still finds varies with the shield's bounded cache contents and Netty's pooled
+   *     buffers)
+   * @param heapPerArchiveBytes live heap per stream archived since the first sample: every archive
+   *     stays listable, so its state (sessions, segment references) and its per-stream counters
    *     ({@code swarmtee_archive_segments_total{stream}}) legitimately stay in memory
    */
-  public record Bounds(int threadGrowth, int poolThreads, int fdGrowth, int connectionGrowth, long heapNoiseBytes,
+  public record Bounds(
+      int threadGrowth,
+      int poolThreads,
+      int fdGrowth,
+      int connectionGrowth,
+      long heapNoiseBytes,
       long heapPerArchiveBytes) {
 
     /** The bounds used by the CI soak and {@code bench/soak.sh}. */
@@ -59,17 +68,25 @@ public record SoakReport(StartStopSoak.Plan plan, Bounds bounds, List<SoakSample
     }
 
     String describe() {
-      return String.format(Locale.ROOT, "non-pool threads +%d, pool threads <= %d, fds +%d, client connections +%d,"
-          + " heap outside the shield cache +%d MiB + %d KiB per archive since the first sample; archiver timers, polling archivers, pending"
-          + " segments, spool, in-flight fetches = 0 and no upstream request while idle; shield cache <= its bound;"
-          + " every archive finalised with ENDLIST", threadGrowth, poolThreads, fdGrowth, connectionGrowth,
-          heapNoiseBytes >> 20, heapPerArchiveBytes >> 10);
+      return String.format(
+          Locale.ROOT,
+          "non-pool threads +%d, pool threads <= %d, fds +%d, client connections +%d,"
+              + " heap outside the shield cache +%d MiB + %d KiB per archive since the first sample; archiver timers, polling archivers, pending"
+              + " segments, spool, in-flight fetches = 0 and no upstream request while idle; shield cache <= its bound;"
+              + " every archive finalised with ENDLIST",
+          threadGrowth,
+          poolThreads,
+          fdGrowth,
+          connectionGrowth,
+          heapNoiseBytes >> 20,
+          heapPerArchiveBytes >> 10);
     }
   }
 
   /**
-   * The shield's cache is bounded ({@code --segment-cache-bytes}) and checked against its bound on its own;
-   * while it fills it is legitimate growth, so the heap bound applies to what the heap holds besides it.
+   * The shield's cache is bounded ({@code --segment-cache-bytes}) and checked against its bound on
+   * its own; while it fills it is legitimate growth, so the heap bound applies to what the heap
+   * holds besides it.
    *
    * @return live heap minus the bytes in the shield's cache
    */
@@ -77,17 +94,23 @@ public record SoakReport(StartStopSoak.Plan plan, Bounds bounds, List<SoakSample
     return s.heapBytes() - s.cacheBytes();
   }
 
-  /** @return live heap outside the shield cache per stream, between the first and the last sample (bytes) */
+  /**
+   * @return live heap outside the shield cache per stream, between the first and the last sample
+   *     (bytes)
+   */
   public double heapBytesPerArchive() {
     if (samples.size() < 2) {
       return 0;
     }
     SoakSample first = samples.getFirst();
     SoakSample last = samples.getLast();
-    return (double) (heapOutsideCache(last) - heapOutsideCache(first)) / (last.cycles() - first.cycles());
+    return (double) (heapOutsideCache(last) - heapOutsideCache(first))
+        / (last.cycles() - first.cycles());
   }
 
-  /** @return every bound broken, each a sentence; empty when the soak passed */
+  /**
+   * @return every bound broken, each a sentence; empty when the soak passed
+   */
   public List<String> violations() {
     List<String> out = new ArrayList<>(cycleFailures);
     if (samples.isEmpty()) {
@@ -106,28 +129,66 @@ public record SoakReport(StartStopSoak.Plan plan, Bounds bounds, List<SoakSample
       if (s.fds() - first.fds() > bounds.fdGrowth()) {
         List<String> opened = new ArrayList<>(s.fdTargets());
         first.fdTargets().forEach(opened::remove);
-        out.add(at + "open descriptors grew from " + first.fds() + " to " + s.fds() + "; new: " + opened);
+        out.add(
+            at
+                + "open descriptors grew from "
+                + first.fds()
+                + " to "
+                + s.fds()
+                + "; new: "
+                + opened);
       }
       if (s.clientConnections() - first.clientConnections() > bounds.connectionGrowth()) {
-        out.add(at + "client connections grew from " + first.clientConnections() + " to " + s.clientConnections());
+        out.add(
+            at
+                + "client connections grew from "
+                + first.clientConnections()
+                + " to "
+                + s.clientConnections());
       }
-      long heapBound = heapOutsideCache(first) + bounds.heapNoiseBytes()
-          + bounds.heapPerArchiveBytes() * (s.cycles() - first.cycles());
+      long heapBound =
+          heapOutsideCache(first)
+              + bounds.heapNoiseBytes()
+              + bounds.heapPerArchiveBytes() * (s.cycles() - first.cycles());
       if (heapOutsideCache(s) > heapBound) {
-        out.add(at + "live heap outside the shield cache " + heapOutsideCache(s) / 1024 + " KiB > bound "
-            + heapBound / 1024 + " KiB; grew most: " + grewMost(first, s));
+        out.add(
+            at
+                + "live heap outside the shield cache "
+                + heapOutsideCache(s) / 1024
+                + " KiB > bound "
+                + heapBound / 1024
+                + " KiB; grew most: "
+                + grewMost(first, s));
       }
-      if (s.archiveTimers() != 0 || s.pollingStreams() != 0 || s.pendingSegments() != 0 || s.spoolSegments() != 0
+      if (s.archiveTimers() != 0
+          || s.pollingStreams() != 0
+          || s.pendingSegments() != 0
+          || s.spoolSegments() != 0
           || s.cacheInflight() != 0) {
-        out.add(at + "not idle: " + s.archiveTimers() + " archiver timers, " + s.pollingStreams()
-            + " polling archivers, " + s.pendingSegments() + " pending segments, " + s.spoolSegments()
-            + " spooled, " + s.cacheInflight() + " fetches in flight");
+        out.add(
+            at
+                + "not idle: "
+                + s.archiveTimers()
+                + " archiver timers, "
+                + s.pollingStreams()
+                + " polling archivers, "
+                + s.pendingSegments()
+                + " pending segments, "
+                + s.spoolSegments()
+                + " spooled, "
+                + s.cacheInflight()
+                + " fetches in flight");
       }
       if (s.idleUpstreamRequests() != 0) {
         out.add(at + s.idleUpstreamRequests() + " upstream requests while every stream had ended");
       }
       if (s.cacheBytes() > plan.cacheBytes()) {
-        out.add(at + "shield cache holds " + s.cacheBytes() + " bytes > its bound " + plan.cacheBytes());
+        out.add(
+            at
+                + "shield cache holds "
+                + s.cacheBytes()
+                + " bytes > its bound "
+                + plan.cacheBytes());
       }
       if (s.finalised() != s.cycles()) {
         out.add(at + "only " + s.finalised() + " archives finalised with ENDLIST");
@@ -136,22 +197,30 @@ public record SoakReport(StartStopSoak.Plan plan, Bounds bounds, List<SoakSample
     return out;
   }
 
-  /** @return the classes whose live bytes grew most from {@code a} to {@code b} */
+  /**
+   * @return the classes whose live bytes grew most from {@code a} to {@code b}
+   */
   static String grewMost(SoakSample a, SoakSample b) {
     return b.heapByClass().entrySet().stream()
-        .map(e -> Map.entry(e.getKey(), e.getValue() - a.heapByClass().getOrDefault(e.getKey(), 0L)))
+        .map(
+            e -> Map.entry(e.getKey(), e.getValue() - a.heapByClass().getOrDefault(e.getKey(), 0L)))
         .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
         .limit(8)
         .map(e -> e.getKey() + " +" + e.getValue() / 1024 + " KiB")
         .collect(Collectors.joining(", "));
   }
 
-  /** @return true when no bound was broken */
+  /**
+   * @return true when no bound was broken
+   */
   public boolean passed() {
     return violations().isEmpty();
   }
 
-  /** @return the samples as an aligned text table, then the bounds, bytes per archive and the verdict */
+  /**
+   * @return the samples as an aligned text table, then the bounds, bytes per archive and the
+   *     verdict
+   */
   public String table() {
     List<String> cols = SoakSample.COLUMNS;
     int[] width = new int[cols.size()];
@@ -174,8 +243,12 @@ public record SoakReport(StartStopSoak.Plan plan, Bounds bounds, List<SoakSample
       b.append('\n');
     }
     if (samples.size() >= 2) {
-      b.append(String.format(Locale.ROOT, "live heap outside the shield cache per archive: %.1f KiB (first → last sample); grew most: %s%n",
-          heapBytesPerArchive() / 1024, grewMost(samples.getFirst(), samples.getLast())));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "live heap outside the shield cache per archive: %.1f KiB (first → last sample); grew most: %s%n",
+              heapBytesPerArchive() / 1024,
+              grewMost(samples.getFirst(), samples.getLast())));
     }
     b.append("bounds: ").append(bounds.describe()).append('\n');
     List<String> v = violations();
@@ -187,16 +260,21 @@ public record SoakReport(StartStopSoak.Plan plan, Bounds bounds, List<SoakSample
     return " ".repeat(Math.max(0, w - s.length())) + s;
   }
 
-  /** @return the samples as CSV with a header line */
+  /**
+   * @return the samples as CSV with a header line
+   */
   public String csv() {
     StringBuilder b = new StringBuilder(String.join(",", SoakSample.COLUMNS)).append('\n');
     for (SoakSample s : samples) {
-      b.append(s.row().stream().map(Object::toString).collect(Collectors.joining(","))).append('\n');
+      b.append(s.row().stream().map(Object::toString).collect(Collectors.joining(",")))
+          .append('\n');
     }
     return b.toString();
   }
 
-  /** @return plan, bounds, samples, bytes per archive, violations and verdict */
+  /**
+   * @return plan, bounds, samples, bytes per archive, violations and verdict
+   */
   public JsonObject json() {
     JsonArray rows = new JsonArray();
     for (SoakSample s : samples) {
@@ -208,9 +286,14 @@ public record SoakReport(StartStopSoak.Plan plan, Bounds bounds, List<SoakSample
       rows.add(row);
     }
     return new JsonObject()
-        .put("plan", new JsonObject().put("cycles", plan.cycles())
-            .put("concurrency", plan.concurrency()).put("sampleEvery", plan.sampleEvery())
-            .put("segments", plan.segments()).put("cacheBytes", plan.cacheBytes()))
+        .put(
+            "plan",
+            new JsonObject()
+                .put("cycles", plan.cycles())
+                .put("concurrency", plan.concurrency())
+                .put("sampleEvery", plan.sampleEvery())
+                .put("segments", plan.segments())
+                .put("cacheBytes", plan.cacheBytes()))
         .put("bounds", bounds.describe())
         .put("samples", rows)
         .put("heapBytesPerArchive", Math.round(heapBytesPerArchive()))

@@ -11,29 +11,78 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
-/** The soak's verdict and its reading of {@code /metrics}: a leak of one object per stream must fail it. */
+/**
+ * The soak's verdict and its reading of {@code /metrics}: a leak of one object per stream must fail
+ * it.
+ */
 class SoakReportTest {
 
-  private static final StartStopSoak.Plan PLAN = StartStopSoak.Plan.of(30, 5, 10, Path.of("swarmtee.jar"),
-      Path.of("work"));
+  private static final StartStopSoak.Plan PLAN =
+      StartStopSoak.Plan.of(30, 5, 10, Path.of("swarmtee.jar"), Path.of("work"));
   private static final long MIB = 1 << 20;
 
   /** A healthy sample after {@code cycles} streams: 8 KiB of archive state per stream. */
   private static SoakSample healthy(int cycles) {
-    return new SoakSample(cycles, cycles, 12 * MIB + cycles * 8192L, 20, 26, 50, 20, 0, 10, 5 * 1024, 0, 0, 0, 0,
-        cycles, cycles, 600 + 2 * cycles, 0, List.of("socket:[1]"), Map.of("[B", 4 * MIB + cycles * 4096L));
+    return new SoakSample(
+        cycles,
+        cycles,
+        12 * MIB + cycles * 8192L,
+        20,
+        26,
+        50,
+        20,
+        0,
+        10,
+        5 * 1024,
+        0,
+        0,
+        0,
+        0,
+        cycles,
+        cycles,
+        600 + 2 * cycles,
+        0,
+        List.of("socket:[1]"),
+        Map.of("[B", 4 * MIB + cycles * 4096L));
   }
 
   private static SoakReport report(UnaryOperator<SoakSample> lastOne) {
-    return new SoakReport(PLAN, SoakReport.Bounds.defaults(),
-        List.of(healthy(10), healthy(20), lastOne.apply(healthy(30))), List.of());
+    return new SoakReport(
+        PLAN,
+        SoakReport.Bounds.defaults(),
+        List.of(healthy(10), healthy(20), lastOne.apply(healthy(30))),
+        List.of());
   }
 
-  private static SoakSample with(SoakSample s, long heap, int threads, int fds, int timers, long idleRequests,
+  private static SoakSample with(
+      SoakSample s,
+      long heap,
+      int threads,
+      int fds,
+      int timers,
+      long idleRequests,
       Map<String, Long> heapByClass) {
-    return new SoakSample(s.cycles(), s.seconds(), heap, threads, s.poolThreads(), fds, s.clientConnections(),
-        timers, s.cacheEntries(), s.cacheBytes(), s.cacheInflight(), s.pollingStreams(), s.pendingSegments(),
-        s.spoolSegments(), s.knownStreams(), s.finalised(), s.series(), idleRequests, s.fdTargets(), heapByClass);
+    return new SoakSample(
+        s.cycles(),
+        s.seconds(),
+        heap,
+        threads,
+        s.poolThreads(),
+        fds,
+        s.clientConnections(),
+        timers,
+        s.cacheEntries(),
+        s.cacheBytes(),
+        s.cacheInflight(),
+        s.pollingStreams(),
+        s.pendingSegments(),
+        s.spoolSegments(),
+        s.knownStreams(),
+        s.finalised(),
+        s.series(),
+        idleRequests,
+        s.fdTargets(),
+        heapByClass);
   }
 
   @Test
@@ -47,17 +96,29 @@ class SoakReportTest {
   @Test
   void segmentBytesKeptPerStreamFailWithTheClassThatGrew() {
     // 20 more streams holding 200 KiB each: 4 MiB over the 8 MiB noise bound once it is exceeded
-    SoakReport r = report(s -> with(s, s.heapBytes() + 20 * 200 * 1024L + 8 * MIB, s.threads(), s.fds(), 0, 0,
-        Map.of("[B", s.heapByClass().get("[B") + 12 * MIB)));
+    SoakReport r =
+        report(
+            s ->
+                with(
+                    s,
+                    s.heapBytes() + 20 * 200 * 1024L + 8 * MIB,
+                    s.threads(),
+                    s.fds(),
+                    0,
+                    0,
+                    Map.of("[B", s.heapByClass().get("[B") + 12 * MIB)));
     assertEquals(1, r.violations().size(), r.table());
-    assertTrue(r.violations().get(0).startsWith("after 30 streams: live heap outside the shield cache"), r.table());
+    assertTrue(
+        r.violations().get(0).startsWith("after 30 streams: live heap outside the shield cache"),
+        r.table());
     assertTrue(r.violations().get(0).contains("[B +"), r.table());
     assertFalse(r.passed());
   }
 
   @Test
   void aThreadOrDescriptorPerStreamAndAnArchiverStillPollingFail() {
-    SoakReport r = report(s -> with(s, s.heapBytes(), s.threads() + 20, s.fds() + 20, 1, 3, s.heapByClass()));
+    SoakReport r =
+        report(s -> with(s, s.heapBytes(), s.threads() + 20, s.fds() + 20, 1, 3, s.heapByClass()));
     String all = String.join("\n", r.violations());
     assertTrue(all.contains("non-pool threads grew from 20 to 40"), all);
     assertTrue(all.contains("open descriptors grew from 50 to 70"), all);
@@ -67,8 +128,12 @@ class SoakReportTest {
 
   @Test
   void aStreamThatFailedFailsTheSoakAndCsvAndJsonCarryEverySample() {
-    SoakReport r = new SoakReport(PLAN, SoakReport.Bounds.defaults(), List.of(healthy(10)),
-        List.of("soak7: not finalised"));
+    SoakReport r =
+        new SoakReport(
+            PLAN,
+            SoakReport.Bounds.defaults(),
+            List.of(healthy(10)),
+            List.of("soak7: not finalised"));
     assertEquals(List.of("soak7: not finalised"), r.violations());
     assertEquals(String.join(",", SoakSample.COLUMNS), r.csv().lines().findFirst().orElseThrow());
     assertEquals(1, r.json().getJsonArray("samples").size());
@@ -77,7 +142,9 @@ class SoakReportTest {
 
   @Test
   void metricsAreSummedOverTheirSeriesAndAMissingOneFailsLoudly() {
-    MetricsScrape m = MetricsScrape.parse("""
+    MetricsScrape m =
+        MetricsScrape.parse(
+            """
         # HELP vertx_http_client_active_connections x
         vertx_http_client_active_connections{remote="a"} 3.0
         vertx_http_client_active_connections{remote="b, \\"c\\""} 4.0
@@ -86,7 +153,9 @@ class SoakReportTest {
         """);
     assertEquals(7.0, m.value("vertx_http_client_active_connections"));
     assertEquals(0.0, m.value("swarmtee_archive_timers"));
-    assertTrue(Double.isNaN(m.value("swarmtee_cache_bytes")), "a gauge whose object is gone reads NaN, not 0");
+    assertTrue(
+        Double.isNaN(m.value("swarmtee_cache_bytes")),
+        "a gauge whose object is gone reads NaN, not 0");
     assertEquals(4, m.series());
     assertThrows(IllegalStateException.class, () -> m.value("swarmtee_archive_streams"));
   }

@@ -21,13 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The start/stop soak: swarmtee's fat jar as a child process (archive on, Bee = {@link TestBee}) in front of a
- * {@link LivepeerOrigin} replaying real ffmpeg HLS; {@code cycles} short live streams started, played for a few
- * segments (every other one watched through swarmtee, which is also how the archiver discovers it; the others
- * are started through the admin API) and ended, {@code concurrency} at a time. Every archive is checked
- * finalised with ENDLIST. Every {@code sampleEvery} streams the soak waits until swarmtee is idle (no archiver
- * polls, no timer, nothing pending), then reads what the child holds ({@link ProcessProbe}, {@code /metrics})
- * into a {@link SoakSample}. Shared by {@code StartStopSoakIT} (CI) and {@code bench/soak.sh}.
+ * The start/stop soak: swarmtee's fat jar as a child process (archive on, Bee = {@link TestBee}) in
+ * front of a {@link LivepeerOrigin} replaying real ffmpeg HLS; {@code cycles} short live streams
+ * started, played for a few segments (every other one watched through swarmtee, which is also how
+ * the archiver discovers it; the others are started through the admin API) and ended, {@code
+ * concurrency} at a time. Every archive is checked finalised with ENDLIST. Every {@code
+ * sampleEvery} streams the soak waits until swarmtee is idle (no archiver polls, no timer, nothing
+ * pending), then reads what the child holds ({@link ProcessProbe}, {@code /metrics}) into a {@link
+ * SoakSample}. Shared by {@code StartStopSoakIT} (CI) and {@code bench/soak.sh}.
  *
  * <p>Runs on the calling thread, which it blocks; the streams themselves are Vert.x futures.
  */
@@ -35,8 +36,10 @@ public final class StartStopSoak {
 
   private static final Logger LOG = LoggerFactory.getLogger(StartStopSoak.class);
   private static final String ADMIN = "soak-admin-token";
+
   /** A stream's whole life, generous for a loaded 2-core machine (it takes ~2 s). */
   private static final Duration CYCLE_DEADLINE = Duration.ofSeconds(60);
+
   /** Restart grace + idle grace + a few ENDED poll periods, many times over. */
   private static final Duration IDLE_DEADLINE = Duration.ofSeconds(60);
 
@@ -47,28 +50,49 @@ public final class StartStopSoak {
    * @param concurrency streams live at once (divides {@code sampleEvery})
    * @param sampleEvery streams between samples
    * @param segments segments per stream (one second each)
-   * @param cacheBytes the shield's cache bound ({@code --segment-cache-bytes}): small, so the cache is full
-   *     by the first sample and its legitimate filling does not hide a leak
-   * @param restartGrace {@code --restart-grace}: how long an ended stream is still polled for a comeback
+   * @param cacheBytes the shield's cache bound ({@code --segment-cache-bytes}): small, so the cache
+   *     is full by the first sample and its legitimate filling does not hide a leak
+   * @param restartGrace {@code --restart-grace}: how long an ended stream is still polled for a
+   *     comeback
    * @param jar swarmtee's fat jar
-   * @param work a directory for the fixture recording, swarmtee's data and its log; without {@code data/}
+   * @param work a directory for the fixture recording, swarmtee's data and its log; without {@code
+   *     data/}
    */
-  public record Plan(int cycles, int concurrency, int sampleEvery, int segments, long cacheBytes,
-      Duration restartGrace, Path jar, Path work) {
+  public record Plan(
+      int cycles,
+      int concurrency,
+      int sampleEvery,
+      int segments,
+      long cacheBytes,
+      Duration restartGrace,
+      Path jar,
+      Path work) {
     public Plan {
       Objects.requireNonNull(restartGrace, "restartGrace");
       Objects.requireNonNull(jar, "jar");
       Objects.requireNonNull(work, "work");
-      if (concurrency < 1 || sampleEvery % concurrency != 0 || cycles < sampleEvery || cycles % sampleEvery != 0
+      if (concurrency < 1
+          || sampleEvery % concurrency != 0
+          || cycles < sampleEvery
+          || cycles % sampleEvery != 0
           || segments < 1) {
-        throw new IllegalArgumentException("cycles (" + cycles + ") must be a multiple of sampleEvery ("
-            + sampleEvery + "), itself a multiple of concurrency (" + concurrency + "); segments >= 1");
+        throw new IllegalArgumentException(
+            "cycles ("
+                + cycles
+                + ") must be a multiple of sampleEvery ("
+                + sampleEvery
+                + "), itself a multiple of concurrency ("
+                + concurrency
+                + "); segments >= 1");
       }
     }
 
-    /** The CI and bench defaults around {@code cycles}, {@code concurrency}, {@code sampleEvery}. */
+    /**
+     * The CI and bench defaults around {@code cycles}, {@code concurrency}, {@code sampleEvery}.
+     */
     public static Plan of(int cycles, int concurrency, int sampleEvery, Path jar, Path work) {
-      return new Plan(cycles, concurrency, sampleEvery, 3, 4L << 20, Duration.ofSeconds(1), jar, work);
+      return new Plan(
+          cycles, concurrency, sampleEvery, 3, 4L << 20, Duration.ofSeconds(1), jar, work);
     }
   }
 
@@ -90,16 +114,20 @@ public final class StartStopSoak {
    * Runs the soak; blocks the calling thread (never call it on an event loop).
    *
    * @return the samples and the verdict; a single stream's failure is in the report, not thrown
-   * @throws Exception if the soak cannot run at all (no ffmpeg, no jar, no jcmd, swarmtee does not start)
+   * @throws Exception if the soak cannot run at all (no ffmpeg, no jar, no jcmd, swarmtee does not
+   *     start)
    */
   public static SoakReport run(Vertx vertx, Plan plan, SoakReport.Bounds bounds) throws Exception {
     return new StartStopSoak(vertx, plan).run(bounds);
   }
 
   private SoakReport run(SoakReport.Bounds bounds) throws Exception {
-    recording = HlsRecording.generate(plan.work().resolve("hls-fixture-" + plan.segments() + "s"), plan.segments());
+    recording =
+        HlsRecording.generate(
+            plan.work().resolve("hls-fixture-" + plan.segments() + "s"), plan.segments());
     if (recording.size() < plan.segments()) {
-      throw new IllegalStateException("ffmpeg wrote " + recording.size() + " segments, not " + plan.segments());
+      throw new IllegalStateException(
+          "ffmpeg wrote " + recording.size() + " segments, not " + plan.segments());
     }
     origin = await(LivepeerOrigin.start(vertx), Duration.ofSeconds(30));
     TestBee bee = await(TestBee.start(vertx), Duration.ofSeconds(30));
@@ -107,15 +135,31 @@ public final class StartStopSoak {
     Path data = plan.work().resolve("data");
     if (Files.exists(data)) {
       // Archives of an earlier run would be loaded at start and counted as this run's.
-      throw new IllegalStateException(data.toAbsolutePath() + " exists: the soak needs a fresh work directory");
+      throw new IllegalStateException(
+          data.toAbsolutePath() + " exists: the soak needs a fresh work directory");
     }
     Path log = plan.work().resolve("swarmtee.log");
     Files.createDirectories(plan.work());
     Files.deleteIfExists(log);
-    List<String> flags = List.of("--listen", "127.0.0.1:0", "--upstream", origin.url(), "--archive",
-        "--bee", bee.url(), "--batch", TestBee.BATCH, "--data", data.toString(), "--admin-token", ADMIN,
-        "--restart-grace", plan.restartGrace().toMillis() + "ms",
-        "--segment-cache-bytes", Long.toString(plan.cacheBytes()));
+    List<String> flags =
+        List.of(
+            "--listen",
+            "127.0.0.1:0",
+            "--upstream",
+            origin.url(),
+            "--archive",
+            "--bee",
+            bee.url(),
+            "--batch",
+            TestBee.BATCH,
+            "--data",
+            data.toString(),
+            "--admin-token",
+            ADMIN,
+            "--restart-grace",
+            plan.restartGrace().toMillis() + "ms",
+            "--segment-cache-bytes",
+            Long.toString(plan.cacheBytes()));
     List<SoakSample> samples = new ArrayList<>();
     long start = System.nanoTime();
     try (SwarmteeProcess swarmtee = SwarmteeProcess.start(plan.jar(), flags, log)) {
@@ -126,11 +170,14 @@ public final class StartStopSoak {
         for (int i = 1; i <= plan.concurrency(); i++) {
           int n = done + i;
           String id = "soak" + n;
-          wave.add(cycle(id, n % 2 == 0).timeout(CYCLE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-              .recover(err -> {
-                failures.add(id + ": " + err.getMessage());
-                return Future.succeededFuture();
-              }));
+          wave.add(
+              cycle(id, n % 2 == 0)
+                  .timeout(CYCLE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                  .recover(
+                      err -> {
+                        failures.add(id + ": " + err.getMessage());
+                        return Future.succeededFuture();
+                      }));
         }
         await(Future.join(wave), CYCLE_DEADLINE.plusSeconds(10));
         int cycles = done + plan.concurrency();
@@ -147,7 +194,9 @@ public final class StartStopSoak {
     return new SoakReport(plan, bounds, samples, failures);
   }
 
-  /** One stream's life: published segment by segment, optionally watched, ended, checked finalised. */
+  /**
+   * One stream's life: published segment by segment, optionally watched, ended, checked finalised.
+   */
   private Future<Void> cycle(String id, boolean viewer) {
     OriginStream stream = origin.stream(id, HlsRecording.RENDITIONS);
     Future<Void> chain = Future.succeededFuture();
@@ -156,10 +205,11 @@ public final class StartStopSoak {
       chain = chain.compose(v -> segment(stream, seq, viewer));
     }
     return chain
-        .compose(v -> {
-          stream.end();
-          return finalisedArchive(id, System.nanoTime() + CYCLE_DEADLINE.toNanos());
-        })
+        .compose(
+            v -> {
+              stream.end();
+              return finalisedArchive(id, System.nanoTime() + CYCLE_DEADLINE.toNanos());
+            })
         .compose(archive -> checkArchive(id, archive));
   }
 
@@ -168,10 +218,18 @@ public final class StartStopSoak {
     Future<Void> polled = stream.mediaPolled();
     Future<Void> served = stream.served(stream.published());
     stream.publish(recording, seq);
-    Future<Void> started = seq > 0 ? Future.succeededFuture()
-        : viewer ? expectGet(200, "/stream/" + id + ".m3u8").mapEmpty()
-        : expect(200, "POST /api/archives/" + id, web.post(port, "127.0.0.1", "/api/archives/" + id)
-            .putHeader("Authorization", "Bearer " + ADMIN).send()).mapEmpty();
+    Future<Void> started =
+        seq > 0
+            ? Future.succeededFuture()
+            : viewer
+                ? expectGet(200, "/stream/" + id + ".m3u8").mapEmpty()
+                : expect(
+                        200,
+                        "POST /api/archives/" + id,
+                        web.post(port, "127.0.0.1", "/api/archives/" + id)
+                            .putHeader("Authorization", "Bearer " + ADMIN)
+                            .send())
+                    .mapEmpty();
     Future<Void> archived = started.compose(v -> Future.all(polled, served)).mapEmpty();
     if (!viewer) {
       return archived;
@@ -180,80 +238,138 @@ public final class StartStopSoak {
     return archived
         .compose(v -> expectGet(200, "/stream/" + id + "/source.m3u8"))
         .compose(v -> expectGet(200, "/stream/" + id + "/source/" + seq + ".ts"))
-        .compose(body -> body.equals(expected) ? Future.succeededFuture()
-            : Future.failedFuture(id + ": viewer got " + body.length() + " bytes of segment " + seq + ", not the "
-                + expected.length() + " published"));
+        .compose(
+            body ->
+                body.equals(expected)
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(
+                        id
+                            + ": viewer got "
+                            + body.length()
+                            + " bytes of segment "
+                            + seq
+                            + ", not the "
+                            + expected.length()
+                            + " published"));
   }
 
   private Future<HttpResponse<Buffer>> get(String path) {
     return web.get(port, "127.0.0.1", path).timeout(20_000).send();
   }
 
-  private static Future<Buffer> expect(int status, String what, Future<HttpResponse<Buffer>> response) {
-    return response.compose(r -> r.statusCode() == status
-        ? Future.succeededFuture(r.body() == null ? Buffer.buffer() : r.body())
-        : Future.failedFuture(what + " answered " + r.statusCode() + ", not " + status + ": " + r.bodyAsString()));
+  private static Future<Buffer> expect(
+      int status, String what, Future<HttpResponse<Buffer>> response) {
+    return response.compose(
+        r ->
+            r.statusCode() == status
+                ? Future.succeededFuture(r.body() == null ? Buffer.buffer() : r.body())
+                : Future.failedFuture(
+                    what
+                        + " answered "
+                        + r.statusCode()
+                        + ", not "
+                        + status
+                        + ": "
+                        + r.bodyAsString()));
   }
 
   private Future<Buffer> expectGet(int status, String path) {
     return expect(status, "GET " + path, get(path));
   }
 
-  /** Polls the archive API every 100 ms until the latest session is finalised with its final master. */
+  /**
+   * Polls the archive API every 100 ms until the latest session is finalised with its final master.
+   */
   private Future<JsonObject> finalisedArchive(String id, long deadlineNanos) {
-    return get("/api/archives/" + id).compose(r -> {
-      JsonObject a = r.statusCode() == 200 ? r.bodyAsJsonObject() : null;
-      if (a != null && "finalised".equals(a.getString("state")) && a.getBoolean("masterFinal", false)) {
-        return Future.succeededFuture(a);
-      }
-      if (System.nanoTime() > deadlineNanos) {
-        return Future.failedFuture("not finalised " + CYCLE_DEADLINE.toSeconds() + " s after its end: "
-            + r.statusCode() + " " + r.bodyAsString());
-      }
-      return vertx.timer(100).compose(v -> finalisedArchive(id, deadlineNanos));
-    });
+    return get("/api/archives/" + id)
+        .compose(
+            r -> {
+              JsonObject a = r.statusCode() == 200 ? r.bodyAsJsonObject() : null;
+              if (a != null
+                  && "finalised".equals(a.getString("state"))
+                  && a.getBoolean("masterFinal", false)) {
+                return Future.succeededFuture(a);
+              }
+              if (System.nanoTime() > deadlineNanos) {
+                return Future.failedFuture(
+                    "not finalised "
+                        + CYCLE_DEADLINE.toSeconds()
+                        + " s after its end: "
+                        + r.statusCode()
+                        + " "
+                        + r.bodyAsString());
+              }
+              return vertx.timer(100).compose(v -> finalisedArchive(id, deadlineNanos));
+            });
   }
 
   private Future<Void> checkArchive(String id, JsonObject archive) {
     long archived = archive.getJsonObject("segments").getLong("archived");
     long expected = (long) HlsRecording.RENDITIONS.size() * plan.segments();
     if (archived != expected) {
-      return Future.failedFuture("archived " + archived + " segments, not " + expected + ": " + archive.encode());
+      return Future.failedFuture(
+          "archived " + archived + " segments, not " + expected + ": " + archive.encode());
     }
     List<Future<Buffer>> media = new ArrayList<>();
     for (HlsRecording.Rendition r : HlsRecording.RENDITIONS) {
       media.add(expectGet(200, "/archive/" + id + "/" + r.name() + ".m3u8"));
     }
-    return Future.all(media).compose(all -> {
-      for (Future<Buffer> m : media) {
-        String text = m.result().toString();
-        long entries = Arrays.stream(text.split("\n")).filter(l -> l.startsWith("#EXTINF")).count();
-        if (!text.endsWith("#EXT-X-ENDLIST\n") || entries != plan.segments()) {
-          return Future.failedFuture("archive playlist without ENDLIST or with " + entries + " entries:\n" + text);
-        }
-      }
-      finalised.incrementAndGet();
-      return Future.succeededFuture();
-    });
+    return Future.all(media)
+        .compose(
+            all -> {
+              for (Future<Buffer> m : media) {
+                String text = m.result().toString();
+                long entries =
+                    Arrays.stream(text.split("\n")).filter(l -> l.startsWith("#EXTINF")).count();
+                if (!text.endsWith("#EXT-X-ENDLIST\n") || entries != plan.segments()) {
+                  return Future.failedFuture(
+                      "archive playlist without ENDLIST or with " + entries + " entries:\n" + text);
+                }
+              }
+              finalised.incrementAndGet();
+              return Future.succeededFuture();
+            });
   }
 
-  /** Waits until swarmtee is idle, then reads the child; the origin must get no request meanwhile. */
+  /**
+   * Waits until swarmtee is idle, then reads the child; the origin must get no request meanwhile.
+   */
   private SoakSample sample(ProcessProbe probe, int cycles, double seconds) throws Exception {
-    MetricsScrape idle = await(idle(System.nanoTime() + IDLE_DEADLINE.toNanos()), IDLE_DEADLINE.plusSeconds(10));
+    MetricsScrape idle =
+        await(idle(System.nanoTime() + IDLE_DEADLINE.toNanos()), IDLE_DEADLINE.plusSeconds(10));
     long before = origin.requests();
     ProcessProbe.Reading r = probe.read();
     MetricsScrape m = await(scrape(), Duration.ofSeconds(30));
     long after = origin.requests();
     if (!isIdle(idle)) {
-      failures.add("after " + cycles + " streams: swarmtee not idle " + IDLE_DEADLINE.toSeconds() + " s after the last"
-          + " stream ended");
+      failures.add(
+          "after "
+              + cycles
+              + " streams: swarmtee not idle "
+              + IDLE_DEADLINE.toSeconds()
+              + " s after the last"
+              + " stream ended");
     }
-    return new SoakSample(cycles, seconds, r.liveHeapBytes(), r.threads(), r.poolThreads(), r.fds(),
-        (int) m.value("vertx_http_client_active_connections"), (int) m.value("swarmtee_archive_timers"),
-        (long) m.value("swarmtee_cache_entries"), (long) m.value("swarmtee_cache_bytes"),
-        (int) m.value("swarmtee_cache_inflight"), (int) m.value("swarmtee_archive_polling_streams"),
-        (int) m.value("swarmtee_archive_pending_segments"), (int) m.value("swarmtee_spool_segments"),
-        (int) m.value("swarmtee_archive_streams"), finalised.get(), m.series(), after - before, r.fdTargets(),
+    return new SoakSample(
+        cycles,
+        seconds,
+        r.liveHeapBytes(),
+        r.threads(),
+        r.poolThreads(),
+        r.fds(),
+        (int) m.value("vertx_http_client_active_connections"),
+        (int) m.value("swarmtee_archive_timers"),
+        (long) m.value("swarmtee_cache_entries"),
+        (long) m.value("swarmtee_cache_bytes"),
+        (int) m.value("swarmtee_cache_inflight"),
+        (int) m.value("swarmtee_archive_polling_streams"),
+        (int) m.value("swarmtee_archive_pending_segments"),
+        (int) m.value("swarmtee_spool_segments"),
+        (int) m.value("swarmtee_archive_streams"),
+        finalised.get(),
+        m.series(),
+        after - before,
+        r.fdTargets(),
         r.heapByClass());
   }
 
@@ -262,18 +378,29 @@ public final class StartStopSoak {
   }
 
   private static boolean isIdle(MetricsScrape m) {
-    return m.value("swarmtee_archive_polling_streams") == 0 && m.value("swarmtee_archive_timers") == 0
-        && m.value("swarmtee_archive_pending_segments") == 0 && m.value("swarmtee_spool_segments") == 0
+    return m.value("swarmtee_archive_polling_streams") == 0
+        && m.value("swarmtee_archive_timers") == 0
+        && m.value("swarmtee_archive_pending_segments") == 0
+        && m.value("swarmtee_spool_segments") == 0
         && m.value("swarmtee_cache_inflight") == 0;
   }
 
-  /** Scrapes every 100 ms until idle or the deadline (then returns the last scrape; the sample shows why). */
+  /**
+   * Scrapes every 100 ms until idle or the deadline (then returns the last scrape; the sample shows
+   * why).
+   */
   private Future<MetricsScrape> idle(long deadlineNanos) {
-    return scrape().compose(m -> isIdle(m) || System.nanoTime() > deadlineNanos ? Future.succeededFuture(m)
-        : vertx.timer(100).compose(v -> idle(deadlineNanos)));
+    return scrape()
+        .compose(
+            m ->
+                isIdle(m) || System.nanoTime() > deadlineNanos
+                    ? Future.succeededFuture(m)
+                    : vertx.timer(100).compose(v -> idle(deadlineNanos)));
   }
 
   private static <T> T await(Future<T> f, Duration timeout) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return f.toCompletionStage()
+        .toCompletableFuture()
+        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 }

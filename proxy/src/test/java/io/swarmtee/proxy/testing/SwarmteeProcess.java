@@ -16,8 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code java -jar proxy/target/swarmtee.jar} as a child process, with the JDK running the test. Its output
- * goes to a log file; {@link #port()} completes when it logged the port it listens on.
+ * {@code java -jar proxy/target/swarmtee.jar} as a child process, with the JDK running the test.
+ * Its output goes to a log file; {@link #port()} completes when it logged the port it listens on.
  */
 public final class SwarmteeProcess implements AutoCloseable {
 
@@ -42,16 +42,20 @@ public final class SwarmteeProcess implements AutoCloseable {
   }
 
   /**
-   * @param jvmOptions options of the child's JVM after the default {@code -Xmx256m} (a later {@code -Xmx} wins),
-   *     e.g. {@code --add-modules jdk.incubator.vector} for SIMD hashing as {@code ./dev run} does
+   * @param jvmOptions options of the child's JVM after the default {@code -Xmx256m} (a later {@code
+   *     -Xmx} wins), e.g. {@code --add-modules jdk.incubator.vector} for SIMD hashing as {@code
+   *     ./dev run} does
    */
-  public static SwarmteeProcess start(Path jar, List<String> jvmOptions, List<String> flags, Path log)
-      throws IOException {
+  public static SwarmteeProcess start(
+      Path jar, List<String> jvmOptions, List<String> flags, Path log) throws IOException {
     if (!Files.isRegularFile(jar)) {
-      throw new IOException(jar.toAbsolutePath() + " is missing: run the *IT tests after `package` (mvn verify)");
+      throw new IOException(
+          jar.toAbsolutePath() + " is missing: run the *IT tests after `package` (mvn verify)");
     }
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
     cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-jar", jar.toString()));
     cmd.addAll(flags);
@@ -60,9 +64,11 @@ public final class SwarmteeProcess implements AutoCloseable {
   }
 
   private void copy(Path log) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-        StandardCharsets.UTF_8));
-        Writer out = Files.newBufferedWriter(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+    try (BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        Writer out =
+            Files.newBufferedWriter(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
       String line;
       while ((line = in.readLine()) != null) {
         out.write(line);
@@ -73,19 +79,24 @@ public final class SwarmteeProcess implements AutoCloseable {
           port.complete(Integer.parseInt(m.group(1)));
         }
       }
-      port.completeExceptionally(new IOException("swarmtee exited (" + process.waitFor() + ") before listening; see "
-          + log));
+      port.completeExceptionally(
+          new IOException(
+              "swarmtee exited (" + process.waitFor() + ") before listening; see " + log));
     } catch (IOException | InterruptedException e) {
       port.completeExceptionally(e);
     }
   }
 
-  /** @return the child's process id */
+  /**
+   * @return the child's process id
+   */
   public long pid() {
     return process.pid();
   }
 
-  /** @return the port, once the child listens (fails if it exits first) */
+  /**
+   * @return the port, once the child listens (fails if it exits first)
+   */
   public int port() throws Exception {
     return port.get(60, TimeUnit.SECONDS);
   }

@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An in-memory Bee API for tests: {@code POST /bytes} (real Swarm {@code /bytes} references),
  * {@code POST /bzz?name=} (single-file manifest, Content-Type kept), {@code GET/HEAD /bytes/{ref}},
- * {@code GET /bzz/{ref}/} (and the 308 from {@code /bzz/{ref}}), {@code GET /health}, and enough postage API
- * ({@code /stamps}, {@code /stamps/{id}} for {@link #BATCH}, {@code /chainstate}) for swarmtee's
- * postage checks. Faults:
- * {@link #outage(Fault)} makes every request answer 503 or drops the connection, until set back.
+ * {@code GET /bzz/{ref}/} (and the 308 from {@code /bzz/{ref}}), {@code GET /health}, and enough
+ * postage API ({@code /stamps}, {@code /stamps/{id}} for {@link #BATCH}, {@code /chainstate}) for
+ * swarmtee's postage checks. Faults: {@link #outage(Fault)} makes every request answer 503 or drops
+ * the connection, until set back.
  */
 public final class TestBee {
 
@@ -30,7 +30,11 @@ public final class TestBee {
   public static final String BATCH = "ab".repeat(32);
 
   /** What an outage looks like to the client. */
-  public enum Fault { NONE, UNAVAILABLE_503, CONNECTION_RESET }
+  public enum Fault {
+    NONE,
+    UNAVAILABLE_503,
+    CONNECTION_RESET
+  }
 
   /** A {@code /bzz} upload. */
   public record File(String name, String contentType, Buffer body) {}
@@ -42,17 +46,21 @@ public final class TestBee {
    * @param name the {@code ?name=} of a {@code /bzz} upload
    * @param at when the body had arrived (wall clock)
    */
-  public record Upload(String path, Optional<String> name, SwarmReference reference, Buffer body, Instant at) {}
+  public record Upload(
+      String path, Optional<String> name, SwarmReference reference, Buffer body, Instant at) {}
 
-  private record UploadWaiter(java.util.function.Predicate<Upload> predicate,
-      io.vertx.core.Promise<Upload> promise) {}
+  private record UploadWaiter(
+      java.util.function.Predicate<Upload> predicate, io.vertx.core.Promise<Upload> promise) {}
 
-  private final java.util.List<UploadWaiter> uploadWaiters = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.List<UploadWaiter> uploadWaiters =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  private record FileWaiter(java.util.function.Predicate<File> predicate,
+  private record FileWaiter(
+      java.util.function.Predicate<File> predicate,
       io.vertx.core.Promise<SwarmReference> promise) {}
 
-  private final java.util.List<FileWaiter> fileWaiters = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.List<FileWaiter> fileWaiters =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private final Map<SwarmReference, Buffer> bytes = new ConcurrentHashMap<>();
   private final Map<SwarmReference, File> files = new ConcurrentHashMap<>();
@@ -67,10 +75,15 @@ public final class TestBee {
   /** Starts on a free port of 127.0.0.1. */
   public static Future<TestBee> start(Vertx vertx) {
     TestBee bee = new TestBee();
-    return vertx.createHttpServer().requestHandler(bee::handle).listen(0, "127.0.0.1").map(s -> {
-      bee.server = s;
-      return bee;
-    });
+    return vertx
+        .createHttpServer()
+        .requestHandler(bee::handle)
+        .listen(0, "127.0.0.1")
+        .map(
+            s -> {
+              bee.server = s;
+              return bee;
+            });
   }
 
   public int port() {
@@ -85,22 +98,30 @@ public final class TestBee {
     fault = f;
   }
 
-  /** @return requests refused because of an outage */
+  /**
+   * @return requests refused because of an outage
+   */
   public int refused() {
     return refused.get();
   }
 
-  /** @return successful uploads */
+  /**
+   * @return successful uploads
+   */
   public int uploads() {
     return uploads.get();
   }
 
-  /** @return every successful upload so far, in the order received */
+  /**
+   * @return every successful upload so far, in the order received
+   */
   public java.util.List<Upload> uploadLog() {
     return java.util.List.copyOf(log);
   }
 
-  /** @return the first upload (already received or to come) that matches */
+  /**
+   * @return the first upload (already received or to come) that matches
+   */
   public synchronized Future<Upload> whenUploaded(java.util.function.Predicate<Upload> predicate) {
     for (Upload u : log) {
       if (predicate.test(u)) {
@@ -117,12 +138,16 @@ public final class TestBee {
     uploadWaiters.removeIf(w -> w.predicate().test(u) && w.promise().tryComplete(u));
   }
 
-  /** @return the bytes stored under a {@code /bytes} reference */
+  /**
+   * @return the bytes stored under a {@code /bytes} reference
+   */
   public Optional<Buffer> bytes(SwarmReference ref) {
     return Optional.ofNullable(bytes.get(ref));
   }
 
-  /** @return the body of a {@code /bzz} file manifest */
+  /**
+   * @return the body of a {@code /bzz} file manifest
+   */
   public Optional<Buffer> file(SwarmReference ref) {
     return Optional.ofNullable(files.get(ref)).map(File::body);
   }
@@ -130,7 +155,8 @@ public final class TestBee {
   /**
    * @return the reference of the first {@code /bzz} upload (already there or to come) that matches
    */
-  public synchronized Future<SwarmReference> whenFile(java.util.function.Predicate<File> predicate) {
+  public synchronized Future<SwarmReference> whenFile(
+      java.util.function.Predicate<File> predicate) {
     for (Map.Entry<SwarmReference, File> e : files.entrySet()) {
       if (predicate.test(e.getValue())) {
         return Future.succeededFuture(e.getKey());
@@ -149,7 +175,9 @@ public final class TestBee {
     switch (fault) {
       case UNAVAILABLE_503 -> {
         refused.incrementAndGet();
-        req.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+        req.response()
+            .setStatusCode(503)
+            .putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("code", 503).put("message", "node is starting").encode());
         return;
       }
@@ -164,30 +192,41 @@ public final class TestBee {
     }
     String path = req.path();
     if (req.method() == HttpMethod.POST && path.equals("/bytes")) {
-      req.body().onSuccess(body -> {
-        SwarmReference ref = SwarmHasher.hash(body.getBytes());
-        bytes.put(ref, body.copy());
-        logged(new Upload("/bytes", Optional.empty(), ref, body.copy(), Instant.now()));
-        uploaded(req, ref);
-      });
+      req.body()
+          .onSuccess(
+              body -> {
+                SwarmReference ref = SwarmHasher.hash(body.getBytes());
+                bytes.put(ref, body.copy());
+                logged(new Upload("/bytes", Optional.empty(), ref, body.copy(), Instant.now()));
+                uploaded(req, ref);
+              });
     } else if (req.method() == HttpMethod.POST && path.equals("/bzz")) {
-      req.body().onSuccess(body -> {
-        String name = Optional.ofNullable(req.getParam("name")).orElse("file");
-        String type = Optional.ofNullable(req.getHeader("Content-Type")).orElse("application/octet-stream");
-        // A stand-in for a mantaray manifest's address: distinct from the /bytes reference of the body.
-        byte[] manifest = ("bzz\n" + name + "\n" + type + "\n").getBytes(StandardCharsets.UTF_8);
-        SwarmReference ref = SwarmHasher.create().update(manifest).update(body).finish();
-        File file = new File(name, type, body.copy());
-        logged(new Upload("/bzz", Optional.of(name), ref, body.copy(), Instant.now()));
-        synchronized (this) {
-          files.put(ref, file);
-          fileWaiters.removeIf(w -> w.predicate().test(file) && w.promise().tryComplete(ref));
-        }
-        uploaded(req, ref);
-      });
-    } else if ((req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD) && path.startsWith("/bytes/")) {
+      req.body()
+          .onSuccess(
+              body -> {
+                String name = Optional.ofNullable(req.getParam("name")).orElse("file");
+                String type =
+                    Optional.ofNullable(req.getHeader("Content-Type"))
+                        .orElse("application/octet-stream");
+                // A stand-in for a mantaray manifest's address: distinct from the /bytes reference
+                // of the body.
+                byte[] manifest =
+                    ("bzz\n" + name + "\n" + type + "\n").getBytes(StandardCharsets.UTF_8);
+                SwarmReference ref = SwarmHasher.create().update(manifest).update(body).finish();
+                File file = new File(name, type, body.copy());
+                logged(new Upload("/bzz", Optional.of(name), ref, body.copy(), Instant.now()));
+                synchronized (this) {
+                  files.put(ref, file);
+                  fileWaiters.removeIf(
+                      w -> w.predicate().test(file) && w.promise().tryComplete(ref));
+                }
+                uploaded(req, ref);
+              });
+    } else if ((req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)
+        && path.startsWith("/bytes/")) {
       serve(req, ref(path.substring(7)).map(bytes::get), "application/octet-stream");
-    } else if ((req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD) && path.startsWith("/bzz/")) {
+    } else if ((req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)
+        && path.startsWith("/bzz/")) {
       String rest = path.substring(5);
       int slash = rest.indexOf('/');
       if (slash < 0) {
@@ -204,13 +243,25 @@ public final class TestBee {
     } else if (req.method() == HttpMethod.GET && path.equals("/stamps/" + BATCH)) {
       req.response().putHeader("Content-Type", "application/json").end(batch(BATCH).encode());
     } else if (req.method() == HttpMethod.GET && path.equals("/stamps")) {
-      req.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-          .put("stamps", new io.vertx.core.json.JsonArray().add(batch(BATCH))).encode());
+      req.response()
+          .putHeader("Content-Type", "application/json")
+          .end(
+              new JsonObject()
+                  .put("stamps", new io.vertx.core.json.JsonArray().add(batch(BATCH)))
+                  .encode());
     } else if (req.method() == HttpMethod.GET && path.equals("/chainstate")) {
-      req.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("chainTip", 1000)
-          .put("block", 1000).put("totalAmount", "1000000").put("currentPrice", "24000").encode());
+      req.response()
+          .putHeader("Content-Type", "application/json")
+          .end(
+              new JsonObject()
+                  .put("chainTip", 1000)
+                  .put("block", 1000)
+                  .put("totalAmount", "1000000")
+                  .put("currentPrice", "24000")
+                  .encode());
     } else if (path.equals("/health")) {
-      req.response().putHeader("Content-Type", "application/json")
+      req.response()
+          .putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("status", "ok").put("version", "test").encode());
     } else {
       notFound(req);
@@ -218,14 +269,24 @@ public final class TestBee {
   }
 
   private static JsonObject batch(String id) {
-    return new JsonObject().put("batchID", id).put("utilization", 0).put("usable", true).put("depth", 24)
-        .put("bucketDepth", 16).put("amount", "100000000000").put("batchTTL", 30L * 24 * 3600)
-        .put("immutableFlag", true).put("exists", true).put("label", "test");
+    return new JsonObject()
+        .put("batchID", id)
+        .put("utilization", 0)
+        .put("usable", true)
+        .put("depth", 24)
+        .put("bucketDepth", 16)
+        .put("amount", "100000000000")
+        .put("batchTTL", 30L * 24 * 3600)
+        .put("immutableFlag", true)
+        .put("exists", true)
+        .put("label", "test");
   }
 
   private void uploaded(HttpServerRequest req, SwarmReference ref) {
     uploads.incrementAndGet();
-    req.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+    req.response()
+        .setStatusCode(201)
+        .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("reference", ref.hex()).encode());
   }
 
@@ -247,7 +308,9 @@ public final class TestBee {
   }
 
   private static void notFound(HttpServerRequest req) {
-    req.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+    req.response()
+        .setStatusCode(404)
+        .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("code", 404).put("message", "Not Found").encode());
   }
 }

@@ -29,7 +29,10 @@ class WalletCommandsTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    return Main.run(List.of(args), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+    return Main.run(
+        List.of(args),
+        Map.of(),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -44,7 +47,15 @@ class WalletCommandsTest {
   @Test
   void walletNewWritesAStandardKeystoreAndPrintsItsAddress() throws Exception {
     Path pw = Files.writeString(tmp.resolve("pw"), PASSWORD + "\n");
-    assertEquals(0, run("wallet", "new", "--keystore", tmp.resolve("ks").toString(), "--password-file", pw.toString()),
+    assertEquals(
+        0,
+        run(
+            "wallet",
+            "new",
+            "--keystore",
+            tmp.resolve("ks").toString(),
+            "--password-file",
+            pw.toString()),
         err());
     String address = out().strip();
     assertTrue(address.matches("0x[0-9a-fA-F]{40}"), address);
@@ -64,8 +75,12 @@ class WalletCommandsTest {
 
   @Test
   void postageEstimatePrintsTheOneMegabitDayAtAGivenPrice() {
-    // Hand-computed in PostageEstimatorTest: 2 721 600 stamps, depth 23, 104 367 705 292 800 000 PLUR.
-    assertEquals(0, run("postage", "estimate", "--bitrate", "1000000", "--hours", "24", "--price", "24000"), err());
+    // Hand-computed in PostageEstimatorTest: 2 721 600 stamps, depth 23, 104 367 705 292 800 000
+    // PLUR.
+    assertEquals(
+        0,
+        run("postage", "estimate", "--bitrate", "1000000", "--hours", "24", "--price", "24000"),
+        err());
     JsonObject json = new JsonObject(out());
     assertEquals(2_721_600, json.getLong("chunks"));
     assertEquals(23, json.getInteger("depth"));
@@ -78,7 +93,8 @@ class WalletCommandsTest {
   void postageEstimateWithoutAPriceSourceIsABadConfiguration() {
     assertEquals(2, run("postage", "estimate", "--bitrate", "1000000", "--hours", "1"));
     assertTrue(err().startsWith("swarmtee: --price"), err());
-    assertEquals(2, run("postage", "estimate", "--bitrate", "fast", "--hours", "1", "--price", "1"));
+    assertEquals(
+        2, run("postage", "estimate", "--bitrate", "fast", "--hours", "1", "--price", "1"));
     assertTrue(err().contains("--bitrate"), err());
   }
 
@@ -87,8 +103,16 @@ class WalletCommandsTest {
     Path good = Files.writeString(tmp.resolve("good"), PASSWORD);
     Keystores.Created created = Keystores.create(tmp.resolve("ks"), good, Keystores.Strength.LIGHT);
     Path wrong = Files.writeString(tmp.resolve("wrong"), "not-the-password");
-    int code = run("--listen", "127.0.0.1:0", "--data", tmp.resolve("data").toString(),
-        "--keystore", tmp.resolve("ks").toString(), "--password-file", wrong.toString());
+    int code =
+        run(
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+            tmp.resolve("data").toString(),
+            "--keystore",
+            tmp.resolve("ks").toString(),
+            "--password-file",
+            wrong.toString());
     assertEquals(2, code);
     assertEquals(1, err().lines().count(), err());
     assertTrue(err().startsWith("swarmtee: wrong password for keystore"), err());

@@ -40,8 +40,22 @@ class WalletConfigTest {
 
   @Test
   void autoPostageWithItsLimits() throws Exception {
-    WalletConfig c = parse("--bee", "http://127.0.0.1:1633", "--batch", "auto", "--max-spend", "2.5xBZZ",
-        "--batch-depth", "20", "--batch-min-ttl", "48h", "--batch-ttl", "240h", "--batch-max-utilization", "0.8");
+    WalletConfig c =
+        parse(
+            "--bee",
+            "http://127.0.0.1:1633",
+            "--batch",
+            "auto",
+            "--max-spend",
+            "2.5xBZZ",
+            "--batch-depth",
+            "20",
+            "--batch-min-ttl",
+            "48h",
+            "--batch-ttl",
+            "240h",
+            "--batch-max-utilization",
+            "0.8");
     PostagePolicy p = c.postage().orElseThrow();
     assertTrue(p.automatic());
     assertEquals(new BigInteger("25000000000000000"), p.maxSpendPlur());
@@ -49,13 +63,20 @@ class WalletConfigTest {
     assertEquals(Duration.ofHours(48), p.minTtl());
     assertEquals(Duration.ofHours(240), p.targetTtl());
     assertEquals(0.8, p.maxUtilization());
-    assertEquals(new BigInteger("123"),
-        parse("--bee", "http://b:1633", "--batch", "AUTO", "--max-spend", "123").postage().orElseThrow().maxSpendPlur());
+    assertEquals(
+        new BigInteger("123"),
+        parse("--bee", "http://b:1633", "--batch", "AUTO", "--max-spend", "123")
+            .postage()
+            .orElseThrow()
+            .maxSpendPlur());
   }
 
   @Test
   void aFixedBatch() throws Exception {
-    PostagePolicy p = parse("--bee", "http://127.0.0.1:1633", "--batch", BATCH.toUpperCase()).postage().orElseThrow();
+    PostagePolicy p =
+        parse("--bee", "http://127.0.0.1:1633", "--batch", BATCH.toUpperCase())
+            .postage()
+            .orElseThrow();
     assertEquals(BATCH, p.fixedBatch().orElseThrow().hex());
   }
 
@@ -63,15 +84,30 @@ class WalletConfigTest {
   void mistakesAreOneLineNamingTheFlag() {
     assertTrue(fails("--batch", "auto", "--max-spend", "1").startsWith("--batch"));
     assertTrue(fails("--bee", "http://b:1633", "--batch", "auto").startsWith("--max-spend"));
-    assertTrue(fails("--bee", "http://b:1633", "--batch", "auto", "--max-spend", "lots").startsWith("--max-spend"));
-    assertTrue(fails("--bee", "http://b:1633", "--batch", "auto", "--max-spend", "-1").startsWith("--max-spend"));
+    assertTrue(
+        fails("--bee", "http://b:1633", "--batch", "auto", "--max-spend", "lots")
+            .startsWith("--max-spend"));
+    assertTrue(
+        fails("--bee", "http://b:1633", "--batch", "auto", "--max-spend", "-1")
+            .startsWith("--max-spend"));
     assertTrue(fails("--bee", "http://b:1633", "--batch", "beef").startsWith("--batch"));
-    assertTrue(fails("--bee", "http://b:1633", "--batch", BATCH, "--batch-max-utilization", "1.5")
-        .startsWith("--batch-max-utilization"));
-    assertTrue(fails("--bee", "http://b:1633", "--batch", "auto", "--max-spend", "1", "--batch-depth", "16")
-        .startsWith("--batch-depth"));
-    assertTrue(fails("--bee", "http://b:1633", "--batch", "auto", "--max-spend", "1", "--batch-ttl", "24h")
-        .contains("min TTL"));
+    assertTrue(
+        fails("--bee", "http://b:1633", "--batch", BATCH, "--batch-max-utilization", "1.5")
+            .startsWith("--batch-max-utilization"));
+    assertTrue(
+        fails(
+                "--bee",
+                "http://b:1633",
+                "--batch",
+                "auto",
+                "--max-spend",
+                "1",
+                "--batch-depth",
+                "16")
+            .startsWith("--batch-depth"));
+    assertTrue(
+        fails("--bee", "http://b:1633", "--batch", "auto", "--max-spend", "1", "--batch-ttl", "24h")
+            .contains("min TTL"));
     assertTrue(fails("--keystore", "/tmp/ks").contains("--password-file"));
     assertTrue(fails("--eth-address", "0x12").startsWith("--eth-address"));
     assertTrue(fails("--gnosis-rpc", "ws://x").startsWith("--gnosis-rpc"));
@@ -79,8 +115,14 @@ class WalletConfigTest {
 
   @Test
   void keystoreWithPassword() throws Exception {
-    WalletConfig c = parse("--keystore", "/tmp/ks", "--password-file", "/tmp/pw", "--eth-address",
-        "0x8D3766440f0d7B949a5E32995D09619A7F86e632");
+    WalletConfig c =
+        parse(
+            "--keystore",
+            "/tmp/ks",
+            "--password-file",
+            "/tmp/pw",
+            "--eth-address",
+            "0x8D3766440f0d7B949a5E32995D09619A7F86e632");
     assertEquals(Optional.of(Path.of("/tmp/ks")), c.keystore());
     assertEquals(Optional.of(Path.of("/tmp/pw")), c.passwordFile());
     assertEquals(Optional.of("0x8D3766440f0d7B949a5E32995D09619A7F86e632"), c.ethAddress());

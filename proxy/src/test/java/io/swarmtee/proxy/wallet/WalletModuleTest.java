@@ -34,7 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The wallet's routes on a real server (port 0), configured through the same flags as production. */
+/**
+ * The wallet's routes on a real server (port 0), configured through the same flags as production.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WalletModuleTest {
 
@@ -62,25 +64,59 @@ class WalletModuleTest {
     Config config = TestServers.config("http://127.0.0.1:9", tmp.resolve("data"), flags);
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // As Main: one Bee client, with swarmtee's options and metrics, shared by the wallet.
-    bee = config.store().bee().map(url -> {
-      BeeClientOptions options = BeeClientOptions.of(url.toString()).withMeterRegistry(registry);
-      return BeeClient.create(vertx, config.store().batch().filter(b -> !b.equals("auto"))
-          .map(b -> options.withDefaultBatchId(BatchId.parse(b))).orElse(options));
-    });
-    wallet = Wallet.open(vertx, WalletConfig.from(config.settings()), bee, config.store().data(), registry,
-        Clock.systemUTC()).await();
+    bee =
+        config
+            .store()
+            .bee()
+            .map(
+                url -> {
+                  BeeClientOptions options =
+                      BeeClientOptions.of(url.toString()).withMeterRegistry(registry);
+                  return BeeClient.create(
+                      vertx,
+                      config
+                          .store()
+                          .batch()
+                          .filter(b -> !b.equals("auto"))
+                          .map(b -> options.withDefaultBatchId(BatchId.parse(b)))
+                          .orElse(options));
+                });
+    wallet =
+        Wallet.open(
+                vertx,
+                WalletConfig.from(config.settings()),
+                bee,
+                config.store().data(),
+                registry,
+                Clock.systemUTC())
+            .await();
     Wallet w = wallet;
-    return SwarmteeServer.start(vertx, config, SwarmteeServer.Parts.of(registry, Ticker.systemTicker(),
-        Clock.systemUTC(), List.of(ctx -> new WalletModule(ctx, w)))).await();
+    return SwarmteeServer.start(
+            vertx,
+            config,
+            SwarmteeServer.Parts.of(
+                registry,
+                Ticker.systemTicker(),
+                Clock.systemUTC(),
+                List.of(ctx -> new WalletModule(ctx, w))))
+        .await();
   }
 
   private Answer get(SwarmteeServer server, String path) {
     HttpClient client = vertx.createHttpClient();
-    // The body handler is set on the event loop as the response arrives, never later from this thread.
-    return client.request(HttpMethod.GET, server.port(), "127.0.0.1", path)
+    // The body handler is set on the event loop as the response arrives, never later from this
+    // thread.
+    return client
+        .request(HttpMethod.GET, server.port(), "127.0.0.1", path)
         .compose(req -> req.send())
-        .compose(resp -> resp.body().map(body ->
-            new Answer(resp.statusCode(), body.length() == 0 ? new JsonObject() : body.toJsonObject())))
+        .compose(
+            resp ->
+                resp.body()
+                    .map(
+                        body ->
+                            new Answer(
+                                resp.statusCode(),
+                                body.length() == 0 ? new JsonObject() : body.toJsonObject())))
         .eventually(client::close)
         .await();
   }
@@ -90,13 +126,16 @@ class WalletModuleTest {
     SwarmteeServer server = start();
     Answer identity = get(server, "/api/identity");
     assertEquals(404, identity.status());
-    assertTrue(identity.body().getString("message").contains("--keystore"), identity.body().encode());
+    assertTrue(
+        identity.body().getString("message").contains("--keystore"), identity.body().encode());
     Answer postage = get(server, "/api/postage");
     assertEquals(404, postage.status());
     assertTrue(postage.body().getString("message").contains("--batch"), postage.body().encode());
     Answer estimate = get(server, "/api/postage/estimate?bitrate=1000000&hours=24");
     assertEquals(503, estimate.status());
-    assertTrue(estimate.body().getString("message").contains("no postage price"), estimate.body().encode());
+    assertTrue(
+        estimate.body().getString("message").contains("no postage price"),
+        estimate.body().encode());
     assertEquals(400, get(server, "/api/postage/estimate?bitrate=fast&hours=24").status());
     assertEquals(400, get(server, "/api/postage/estimate?hours=24").status());
     assertEquals(400, get(server, "/api/postage/estimate?bitrate=1000&hours=1&ttl=soon").status());
@@ -123,10 +162,16 @@ class WalletModuleTest {
     assertEquals(200, estimate.status(), estimate.body().encode());
     assertEquals("bee", estimate.body().getString("priceSource"));
     assertEquals(23, estimate.body().getInteger("depth"));
-    assertEquals("104367705292800000", estimate.body().getString("costPlur"), "FakeBee's price is 24 000 PLUR");
+    assertEquals(
+        "104367705292800000",
+        estimate.body().getString("costPlur"),
+        "FakeBee's price is 24 000 PLUR");
     // Postage went through the Bee client it was given: its requests are in that client's metrics.
-    double viaClient = registry.find("swarmtee.bee.requests").counters().stream()
-        .filter(c -> c.getId().getTag("op").startsWith("stamp")).mapToDouble(c -> c.count()).sum();
+    double viaClient =
+        registry.find("swarmtee.bee.requests").counters().stream()
+            .filter(c -> c.getId().getTag("op").startsWith("stamp"))
+            .mapToDouble(c -> c.count())
+            .sum();
     assertEquals(fake.calls("GET /stamps") + fake.calls("GET /stamps/{batch_id}"), viaClient, 0.0);
     assertTrue(viaClient >= 1, "at least the refresh asked Bee for stamps");
     server.stop(Duration.ofSeconds(1)).await();
@@ -136,15 +181,33 @@ class WalletModuleTest {
 
   @Test
   void aBeeClientMustComeWithBeeAndNoneWithout() throws Exception {
-    Config withBee = TestServers.config("http://127.0.0.1:9", tmp.resolve("data"), "--bee", "http://127.0.0.1:9");
+    Config withBee =
+        TestServers.config(
+            "http://127.0.0.1:9", tmp.resolve("data"), "--bee", "http://127.0.0.1:9");
     Config without = TestServers.config("http://127.0.0.1:9", tmp.resolve("data"));
     BeeClient client = BeeClient.create(vertx, BeeClientOptions.of("http://127.0.0.1:9"));
     try {
       PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      assertThrows(IllegalArgumentException.class, () -> Wallet.open(vertx, WalletConfig.from(withBee.settings()),
-          Optional.empty(), tmp, r, Clock.systemUTC()));
-      assertThrows(IllegalArgumentException.class, () -> Wallet.open(vertx, WalletConfig.from(without.settings()),
-          Optional.of(client), tmp, r, Clock.systemUTC()));
+      assertThrows(
+          IllegalArgumentException.class,
+          () ->
+              Wallet.open(
+                  vertx,
+                  WalletConfig.from(withBee.settings()),
+                  Optional.empty(),
+                  tmp,
+                  r,
+                  Clock.systemUTC()));
+      assertThrows(
+          IllegalArgumentException.class,
+          () ->
+              Wallet.open(
+                  vertx,
+                  WalletConfig.from(without.settings()),
+                  Optional.of(client),
+                  tmp,
+                  r,
+                  Clock.systemUTC()));
     } finally {
       client.close();
     }
@@ -156,8 +219,16 @@ class WalletModuleTest {
     BatchId batch = fake.createBatch(22, true);
     Path pw = Files.writeString(tmp.resolve("pw"), PASSWORD);
     Keystores.Created created = Keystores.create(tmp.resolve("ks"), pw, Keystores.Strength.LIGHT);
-    SwarmteeServer server = start("--bee", fake.baseUrl(), "--batch", batch.hex(),
-        "--keystore", tmp.resolve("ks").toString(), "--password-file", pw.toString());
+    SwarmteeServer server =
+        start(
+            "--bee",
+            fake.baseUrl(),
+            "--batch",
+            batch.hex(),
+            "--keystore",
+            tmp.resolve("ks").toString(),
+            "--password-file",
+            pw.toString());
     wallet.postage().orElseThrow().refresh().await();
     assertTrue(get(server, "/api/identity").body().getBoolean("feeds"));
     assertTrue(wallet.feed("live").isEmpty());
@@ -165,7 +236,8 @@ class WalletModuleTest {
     SwarmReference first = SwarmReference.parse("11".repeat(32));
     SwarmReference second = SwarmReference.parse("22".repeat(32));
     ArchiveHooks hooks = wallet.archiveHooks();
-    assertTrue(hooks.uploadBatch().isEmpty(), "a fixed --batch stamps the archiver's uploads itself");
+    assertTrue(
+        hooks.uploadBatch().isEmpty(), "a fixed --batch stamps the archiver's uploads itself");
     hooks.masterUploaded("live", first, false).await();
     hooks.masterUploaded("live", second, false).await(); // within 30 s of the first: skipped
     assertEquals(1, fake.calls("POST /soc/{owner}/{id}"));
@@ -192,9 +264,14 @@ class WalletModuleTest {
     for (int i = 0; i < 5 && status.currentBatch().isEmpty(); i++) {
       status = postage.refresh().await();
     }
-    BatchId current = status.currentBatch().orElseThrow(() -> new AssertionError(postage.status().toJson().encode()));
+    BatchId current =
+        status
+            .currentBatch()
+            .orElseThrow(() -> new AssertionError(postage.status().toJson().encode()));
     ArchiveHooks hooks = wallet.archiveHooks();
-    assertEquals(current, hooks.uploadBatch().orElseThrow().get().await(),
+    assertEquals(
+        current,
+        hooks.uploadBatch().orElseThrow().get().await(),
         "playlists go to /bzz with the batch postage uses now, so feed manifests resolve to the master");
     fake.close().await();
   }
@@ -203,14 +280,16 @@ class WalletModuleTest {
   void identityShowsTheAddressAndNothingSecret() throws Exception {
     Path pw = Files.writeString(tmp.resolve("pw"), PASSWORD);
     Keystores.Created created = Keystores.create(tmp.resolve("ks"), pw, Keystores.Strength.LIGHT);
-    SwarmteeServer server = start("--keystore", tmp.resolve("ks").toString(), "--password-file", pw.toString());
+    SwarmteeServer server =
+        start("--keystore", tmp.resolve("ks").toString(), "--password-file", pw.toString());
     Answer identity = get(server, "/api/identity");
     assertEquals(200, identity.status());
     assertEquals(created.address(), identity.body().getString("address"));
     assertFalse(identity.body().getBoolean("feeds"), "no feeds without --bee and --batch");
     assertFalse(identity.body().encode().contains(PASSWORD));
     String keystoreJson = Files.readString(created.file());
-    String ciphertext = new JsonObject(keystoreJson).getJsonObject("crypto").getString("ciphertext");
+    String ciphertext =
+        new JsonObject(keystoreJson).getJsonObject("crypto").getString("ciphertext");
     assertFalse(identity.body().encode().contains(ciphertext));
     server.stop(Duration.ofSeconds(1)).await();
   }

@@ -45,7 +45,8 @@ class LiveStreamsTest {
     assertEquals(Optional.of("abc"), LiveStreams.streamOf("/stream/", "/stream/abc.m3u8"));
     assertEquals(Optional.of("abc"), LiveStreams.streamOf("/stream/", "/stream/abc/source.m3u8"));
     assertEquals(Optional.of("abc"), LiveStreams.streamOf("/stream/", "/stream/abc/source/7.ts"));
-    assertEquals(Optional.of("<img src=x>"), LiveStreams.streamOf("/stream/", "/stream/<img src=x>.m3u8"));
+    assertEquals(
+        Optional.of("<img src=x>"), LiveStreams.streamOf("/stream/", "/stream/<img src=x>.m3u8"));
     assertEquals(Optional.empty(), LiveStreams.streamOf("/stream/", "/stream/"));
     assertEquals(Optional.empty(), LiveStreams.streamOf("/stream/", "/stream/.m3u8"));
     assertEquals(Optional.empty(), LiveStreams.streamOf("/stream/", "/stream/abc.ts"));
@@ -60,7 +61,8 @@ class LiveStreamsTest {
     clock.advance(Duration.ofSeconds(10));
     live.listed(List.of("b", "a"));
     List<LiveStreams.Stream> now = live.current();
-    assertEquals(List.of("b", "a"), now.stream().map(LiveStreams.Stream::id).toList(), "newest first");
+    assertEquals(
+        List.of("b", "a"), now.stream().map(LiveStreams.Stream::id).toList(), "newest first");
     assertEquals(Set.of(Source.VIEWERS, Source.STATUS), now.get(1).sources());
     assertEquals(clock.instant().minusSeconds(10), now.get(1).firstSeen());
     assertEquals(clock.instant(), now.get(1).lastSeen());
@@ -79,8 +81,10 @@ class LiveStreamsTest {
     live.saw("b", Source.VIEWERS);
     live.saw("a", Source.VIEWERS);
     live.saw("c", Source.VIEWERS);
-    assertEquals(Set.of("a", "c"), Set.copyOf(live.current().stream().map(LiveStreams.Stream::id).toList()));
-    assertThrows(IllegalArgumentException.class, () -> new LiveStreams(clock, Duration.ofSeconds(1), 0));
+    assertEquals(
+        Set.of("a", "c"), Set.copyOf(live.current().stream().map(LiveStreams.Stream::id).toList()));
+    assertThrows(
+        IllegalArgumentException.class, () -> new LiveStreams(clock, Duration.ofSeconds(1), 0));
     assertTrue(live.window().equals(Duration.ofSeconds(30)));
   }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class WebAssetsTest {
 
   private static byte[] resource(String name) throws IOException {
-    try (InputStream in = WebAssetsTest.class.getClassLoader().getResourceAsStream("webroot/" + name)) {
+    try (InputStream in =
+        WebAssetsTest.class.getClassLoader().getResourceAsStream("webroot/" + name)) {
       assertNotNull(in, "webroot/" + name + " is not on the classpath");
       return in.readAllBytes();
     }
@@ -26,16 +27,23 @@ class WebAssetsTest {
   @Test
   void hlsJsIsBundledAtThePinnedVersionWithItsLicence() throws IOException {
     JsonObject lock = new JsonObject(Files.readString(Path.of("../tools/js/package-lock.json")));
-    String pinned = lock.getJsonObject("packages").getJsonObject("node_modules/hls.js").getString("version");
+    String pinned =
+        lock.getJsonObject("packages").getJsonObject("node_modules/hls.js").getString("version");
     JsonObject pkg = new JsonObject(Files.readString(Path.of("../tools/js/package.json")));
-    assertEquals(pinned, pkg.getJsonObject("dependencies").getString("hls.js"), "package.json pins an exact version");
+    assertEquals(
+        pinned,
+        pkg.getJsonObject("dependencies").getString("hls.js"),
+        "package.json pins an exact version");
 
     assertEquals(pinned, new String(resource("hls.js.version"), StandardCharsets.US_ASCII).trim());
     byte[] hls = resource("hls.min.js");
     assertTrue(hls.length > 100_000, "a whole hls.js build, got " + hls.length + " bytes");
     String text = new String(hls, StandardCharsets.UTF_8);
-    assertTrue(text.contains("isSupported") && text.contains("MANIFEST_PARSED"), "hls.js's API is in it");
-    assertTrue(new String(resource("hls.js.LICENSE.txt"), StandardCharsets.UTF_8).contains("Apache License"));
+    assertTrue(
+        text.contains("isSupported") && text.contains("MANIFEST_PARSED"), "hls.js's API is in it");
+    assertTrue(
+        new String(resource("hls.js.LICENSE.txt"), StandardCharsets.UTF_8)
+            .contains("Apache License"));
   }
 
   @Test
@@ -48,6 +56,7 @@ class WebAssetsTest {
         assertTrue(a.body().length() > 0, name);
       }
     }
-    assertEquals("text/javascript; charset=utf-8", assets.asset("app.js").orElseThrow().contentType());
+    assertEquals(
+        "text/javascript; charset=utf-8", assets.asset("app.js").orElseThrow().contentType());
   }
 }

@@ -24,9 +24,11 @@ class WebJarIT {
         ZipEntry entry = file.getEntry("webroot/" + name);
         assertNotNull(entry, "webroot/" + name + " missing from the jar");
         try (InputStream in = file.getInputStream(entry);
-            InputStream built = WebJarIT.class.getClassLoader().getResourceAsStream("webroot/" + name)) {
+            InputStream built =
+                WebJarIT.class.getClassLoader().getResourceAsStream("webroot/" + name)) {
           assertNotNull(built, name);
-          assertArrayEquals(built.readAllBytes(), in.readAllBytes(), name + " differs from the build's");
+          assertArrayEquals(
+              built.readAllBytes(), in.readAllBytes(), name + " differs from the build's");
         }
       }
     }

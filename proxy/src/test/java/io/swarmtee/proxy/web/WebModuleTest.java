@@ -59,24 +59,45 @@ class WebModuleTest {
 
   private SwarmteeServer start(TestUpstream upstream, String... flags) {
     Config config = TestServers.config(upstream.url(), tmp.resolve("data"), flags);
-    return SwarmteeServer.start(vertx, config, SwarmteeServer.Parts.of(
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Ticker.systemTicker(), Clock.systemUTC(),
-        List.of(WebModule::new))).await();
+    return SwarmteeServer.start(
+            vertx,
+            config,
+            SwarmteeServer.Parts.of(
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                Ticker.systemTicker(),
+                Clock.systemUTC(),
+                List.of(WebModule::new)))
+        .await();
   }
 
-  private Answer send(SwarmteeServer server, HttpMethod method, String path, Map<String, String> headers) {
-    RequestOptions options = new RequestOptions().setMethod(method).setPort(server.port()).setHost("127.0.0.1")
-        .setURI(path);
+  private Answer send(
+      SwarmteeServer server, HttpMethod method, String path, Map<String, String> headers) {
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(method)
+            .setPort(server.port())
+            .setHost("127.0.0.1")
+            .setURI(path);
     headers.forEach(options::putHeader);
-    // The whole exchange runs on one event loop: started from the test thread, a request future may complete
-    // there while the response arrives on the loop, and a body handler set late loses the end (a hung test).
+    // The whole exchange runs on one event loop: started from the test thread, a request future may
+    // complete
+    // there while the response arrives on the loop, and a body handler set late loses the end (a
+    // hung test).
     HttpClient client = vertx.createHttpClient();
     io.vertx.core.Promise<Answer> answer = io.vertx.core.Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> client.request(options)
-        .compose(req -> req.send())
-        .compose(resp -> resp.body().map(body -> new Answer(resp.statusCode(), resp.headers(), body)))
-        .eventually(client::close)
-        .onComplete(answer));
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            v ->
+                client
+                    .request(options)
+                    .compose(req -> req.send())
+                    .compose(
+                        resp ->
+                            resp.body()
+                                .map(body -> new Answer(resp.statusCode(), resp.headers(), body)))
+                    .eventually(client::close)
+                    .onComplete(answer));
     return answer.future().await();
   }
 
@@ -100,7 +121,8 @@ class WebModuleTest {
 
     // Every script is an external same-origin file: the policy forbids anything inline.
     String html = page.text();
-    Matcher scripts = Pattern.compile("<script([^>]*)>(.*?)</script>", Pattern.DOTALL).matcher(html);
+    Matcher scripts =
+        Pattern.compile("<script([^>]*)>(.*?)</script>", Pattern.DOTALL).matcher(html);
     int count = 0;
     while (scripts.find()) {
       count++;
@@ -108,7 +130,9 @@ class WebModuleTest {
       assertEquals("", scripts.group(2).trim(), "inline script");
     }
     assertEquals(2, count, "hls.min.js and app.js");
-    assertFalse(Pattern.compile("\\son[a-z]+=", Pattern.CASE_INSENSITIVE).matcher(html).find(), "inline handler");
+    assertFalse(
+        Pattern.compile("\\son[a-z]+=", Pattern.CASE_INSENSITIVE).matcher(html).find(),
+        "inline handler");
 
     Matcher hls = Pattern.compile("\"(/ui/hls\\.min\\.js\\?v=([0-9a-f]{12}))\"").matcher(html);
     assertTrue(hls.find(), html);
@@ -116,26 +140,37 @@ class WebModuleTest {
     assertEquals(200, versioned.status());
     assertEquals("text/javascript; charset=utf-8", versioned.headers().get("Content-Type"));
     assertEquals("public, max-age=31536000, immutable", versioned.headers().get("Cache-Control"));
-    byte[] bundled = WebModuleTest.class.getClassLoader().getResourceAsStream("webroot/hls.min.js").readAllBytes();
+    byte[] bundled =
+        WebModuleTest.class
+            .getClassLoader()
+            .getResourceAsStream("webroot/hls.min.js")
+            .readAllBytes();
     assertEquals(Buffer.buffer(bundled), versioned.body(), "the bundled hls.js, byte for byte");
 
     Answer plain = get(server, "/ui/app.js");
-    assertEquals("no-cache", plain.headers().get("Cache-Control"), "an unversioned URL is revalidated");
+    assertEquals(
+        "no-cache", plain.headers().get("Cache-Control"), "an unversioned URL is revalidated");
     String etag = plain.headers().get("ETag");
     assertNotNull(etag);
-    assertEquals(304, send(server, HttpMethod.GET, "/ui/app.js", Map.of("If-None-Match", etag)).status());
+    assertEquals(
+        304, send(server, HttpMethod.GET, "/ui/app.js", Map.of("If-None-Match", etag)).status());
 
     Answer gzipped = send(server, HttpMethod.GET, "/ui/app.js", Map.of("Accept-Encoding", "gzip"));
     assertEquals("gzip", gzipped.headers().get("Content-Encoding"));
     assertTrue(gzipped.body().length() < plain.body().length());
-    assertEquals(plain.body(), Buffer.buffer(new GZIPInputStream(new ByteArrayInputStream(gzipped.body().getBytes()))
-        .readAllBytes()));
+    assertEquals(
+        plain.body(),
+        Buffer.buffer(
+            new GZIPInputStream(new ByteArrayInputStream(gzipped.body().getBytes()))
+                .readAllBytes()));
     assertFalse(etag.equals(gzipped.headers().get("ETag")), "each representation has its own ETag");
 
     Answer head = send(server, HttpMethod.HEAD, "/ui/style.css", Map.of());
     assertEquals(200, head.status());
     assertEquals(0, head.body().length());
-    assertEquals(String.valueOf(get(server, "/ui/style.css").body().length()), head.headers().get("Content-Length"));
+    assertEquals(
+        String.valueOf(get(server, "/ui/style.css").body().length()),
+        head.headers().get("Content-Length"));
 
     assertEquals(404, get(server, "/ui/missing.js").status());
     assertEquals(0, upstream.requests().size(), "nothing of the page reaches the upstream");
@@ -144,12 +179,29 @@ class WebModuleTest {
   @Test
   void liveStreamsAreThoseViewersGotAndTheUpstreamStatusLists() {
     TestUpstream upstream = TestUpstream.start(vertx).await();
-    upstream.serve("/stream/abc.m3u8", Buffer.buffer("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nabc/source.m3u8\n"));
-    upstream.route("/status", req -> req.response().putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("Manifests", new JsonObject().put(HOSTILE, new JsonObject())
-            .put("xyz", new JsonObject())).encode()));
-    SwarmteeServer server = start(upstream, "--upstream-status", upstream.url() + "/status",
-        "--gateway", "https://gateway.example");
+    upstream.serve(
+        "/stream/abc.m3u8",
+        Buffer.buffer("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nabc/source.m3u8\n"));
+    upstream.route(
+        "/status",
+        req ->
+            req.response()
+                .putHeader("Content-Type", "application/json")
+                .end(
+                    new JsonObject()
+                        .put(
+                            "Manifests",
+                            new JsonObject()
+                                .put(HOSTILE, new JsonObject())
+                                .put("xyz", new JsonObject()))
+                        .encode()));
+    SwarmteeServer server =
+        start(
+            upstream,
+            "--upstream-status",
+            upstream.url() + "/status",
+            "--gateway",
+            "https://gateway.example");
 
     assertEquals(200, get(server, "/stream/abc.m3u8").status());
     assertEquals(404, get(server, "/stream/gone.m3u8").status());
@@ -166,7 +218,9 @@ class WebModuleTest {
     assertEquals(new JsonArray().add("viewers"), byId.get("abc").getJsonArray("seenBy"));
     assertEquals("/stream/abc.m3u8", byId.get("abc").getString("playlist"));
     assertEquals(new JsonArray().add("status"), byId.get(HOSTILE).getJsonArray("seenBy"));
-    assertEquals("/stream/%3Cimg%20src=x%20onerror=alert(1)%3E.m3u8", byId.get(HOSTILE).getString("playlist"),
+    assertEquals(
+        "/stream/%3Cimg%20src=x%20onerror=alert(1)%3E.m3u8",
+        byId.get(HOSTILE).getString("playlist"),
         "the id verbatim in the JSON, percent-encoded in the URL");
 
     JsonObject info = new JsonObject(get(server, "/api/info").body());

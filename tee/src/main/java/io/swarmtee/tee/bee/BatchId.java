@@ -31,7 +31,9 @@ public record BatchId(String hex) {
     return new BatchId(t.toLowerCase(java.util.Locale.ROOT));
   }
 
-  /** @return the 32 id bytes */
+  /**
+   * @return the 32 id bytes
+   */
   public byte[] bytes() {
     return HexFormat.of().parseHex(hex);
   }

@@ -13,12 +13,14 @@ import java.util.Optional;
  * A client for one Bee node's HTTP API (v2.8.x).
  *
  * <h2>Contract</h2>
+ *
  * <ul>
- *   <li>Every method returns at once; the future completes on the Vert.x context of the caller (or an
- *       event loop) and never blocks. The client is thread-safe.
- *   <li>Every call is bounded by {@link BeeClientOptions#requestTimeout()} (uploads by
- *       {@link BeeClientOptions#uploadTimeout()}) and the connect timeout.
- *   <li>A failed future always holds a {@link BeeException}. The status → {@link BeeErrorKind} mapping:
+ *   <li>Every method returns at once; the future completes on the Vert.x context of the caller (or
+ *       an event loop) and never blocks. The client is thread-safe.
+ *   <li>Every call is bounded by {@link BeeClientOptions#requestTimeout()} (uploads by {@link
+ *       BeeClientOptions#uploadTimeout()}) and the connect timeout.
+ *   <li>A failed future always holds a {@link BeeException}. The status → {@link BeeErrorKind}
+ *       mapping:
  *       <table>
  *         <caption>error mapping</caption>
  *         <tr><th>answer</th><th>uploads</th><th>downloads, feeds, tags</th><th>stamps</th></tr>
@@ -31,20 +33,22 @@ import java.util.Optional;
  *         <tr><td>other 4xx (400: malformed batch id, …)</td><td colspan="3">PERMANENT</td></tr>
  *       </table>
  *   <li>The client never retries; {@link BeeException#retryable()} tells the caller whether to.
- *   <li>Uploads always send {@code swarm-redundancy-level: 0} (Bee v2.8.1 changed the default to 1, which
- *       changes references) and {@code swarm-deferred-upload}; they need a batch id, from the
- *       {@link UploadOptions} or {@link BeeClientOptions#defaultBatchId()} (else
- *       {@link IllegalStateException} before any request).
- *   <li>An upload with {@link UploadOptions#expected()} whose answer differs fails with
- *       {@link ReferenceMismatchException}, counted and logged once at ERROR with both references.
+ *   <li>Uploads always send {@code swarm-redundancy-level: 0} (Bee v2.8.1 changed the default to 1,
+ *       which changes references) and {@code swarm-deferred-upload}; they need a batch id, from the
+ *       {@link UploadOptions} or {@link BeeClientOptions#defaultBatchId()} (else {@link
+ *       IllegalStateException} before any request).
+ *   <li>An upload with {@link UploadOptions#expected()} whose answer differs fails with {@link
+ *       ReferenceMismatchException}, counted and logged once at ERROR with both references.
  * </ul>
  *
  * <h2>Metrics</h2>
+ *
  * {@code swarmtee.bee.requests} (counter; tags {@code op}, {@code outcome} = {@code success} or the
- * lower-case {@link BeeErrorKind}), {@code swarmtee.bee.request.duration} (timer with histogram buckets,
- * tag {@code op}; for downloads the time to response headers), {@code swarmtee.reference.mismatches}
- * (counter), {@code swarmtee.bee.up} (gauge, 1 after a call Bee answered normally or a good probe, 0
- * after a probe that failed, {@code NOT_READY} or {@code TRANSIENT}).
+ * lower-case {@link BeeErrorKind}), {@code swarmtee.bee.request.duration} (timer with histogram
+ * buckets, tag {@code op}; for downloads the time to response headers), {@code
+ * swarmtee.reference.mismatches} (counter), {@code swarmtee.bee.up} (gauge, 1 after a call Bee
+ * answered normally or a good probe, 0 after a probe that failed, {@code NOT_READY} or {@code
+ * TRANSIENT}).
  */
 public interface BeeClient extends AutoCloseable {
 
@@ -58,7 +62,9 @@ public interface BeeClient extends AutoCloseable {
     return new BeeClientImpl(vertx, options);
   }
 
-  /** @return the options this client was created with */
+  /**
+   * @return the options this client was created with
+   */
   BeeClientOptions options();
 
   // ---------------------------------------------------------------- uploads
@@ -76,8 +82,9 @@ public interface BeeClient extends AutoCloseable {
   }
 
   /**
-   * {@code POST /bytes} streaming the body from {@code data} with {@code Content-Length: length}, so a
-   * large segment is never held in memory. The stream is consumed once: to retry, open a new one.
+   * {@code POST /bytes} streaming the body from {@code data} with {@code Content-Length: length},
+   * so a large segment is never held in memory. The stream is consumed once: to retry, open a new
+   * one.
    *
    * @param data the bytes; must deliver exactly {@code length} bytes then end
    * @param length the exact number of bytes {@code data} delivers
@@ -94,12 +101,13 @@ public interface BeeClient extends AutoCloseable {
   Future<SwarmReference> uploadChunk(Buffer spanAndPayload, UploadOptions options);
 
   /**
-   * {@code POST /bzz?name=…}: a single file wrapped in a manifest, so {@code GET /bzz/{ref}/} serves it
-   * with {@code contentType}.
+   * {@code POST /bzz?name=…}: a single file wrapped in a manifest, so {@code GET /bzz/{ref}/}
+   * serves it with {@code contentType}.
    *
    * @return the manifest reference (differs from the {@code /bytes} reference of the same data)
    */
-  Future<SwarmReference> uploadFile(Buffer data, String name, String contentType, UploadOptions options);
+  Future<SwarmReference> uploadFile(
+      Buffer data, String name, String contentType, UploadOptions options);
 
   /**
    * {@code POST /soc/{owner}/{id}?sig=…}: a single-owner chunk signed by the caller.
@@ -111,12 +119,16 @@ public interface BeeClient extends AutoCloseable {
    * @return the SOC address, {@code keccak256(identifier ‖ owner)}
    * @throws IllegalArgumentException (synchronously) for malformed hex
    */
-  Future<SwarmReference> uploadSoc(String owner, String identifier, String signature, Buffer spanAndPayload,
+  Future<SwarmReference> uploadSoc(
+      String owner,
+      String identifier,
+      String signature,
+      Buffer spanAndPayload,
       UploadOptions options);
 
   /**
-   * {@code POST /feeds/{owner}/{topic}}: creates the manifest of a sequence feed, a stable reference that
-   * {@code /bzz} resolves to the feed's latest update.
+   * {@code POST /feeds/{owner}/{topic}}: creates the manifest of a sequence feed, a stable
+   * reference that {@code /bzz} resolves to the feed's latest update.
    *
    * @param owner 20-byte address, hex
    * @param topic 32 bytes, hex
@@ -137,14 +149,14 @@ public interface BeeClient extends AutoCloseable {
   Future<BeeDownload> headBytes(SwarmReference ref);
 
   /**
-   * {@code GET /bzz/{ref}/{path}}, streamed; an empty path asks for the manifest's index or single file
-   * ({@code /bzz/{ref}/}, sparing Bee's 308 redirect).
+   * {@code GET /bzz/{ref}/{path}}, streamed; an empty path asks for the manifest's index or single
+   * file ({@code /bzz/{ref}/}, sparing Bee's 308 redirect).
    */
   Future<BeeDownload> getBzz(SwarmReference ref, String path, Optional<String> range);
 
   /**
-   * {@code HEAD /bzz/{ref}}: length and type of a single-file manifest's file (the only {@code HEAD} the
-   * spec lists under {@code /bzz}).
+   * {@code HEAD /bzz/{ref}}: length and type of a single-file manifest's file (the only {@code
+   * HEAD} the spec lists under {@code /bzz}).
    */
   Future<BeeDownload> headBzz(SwarmReference ref);
 
@@ -156,8 +168,8 @@ public interface BeeClient extends AutoCloseable {
   Future<Buffer> downloadBytes(SwarmReference ref);
 
   /**
-   * {@code GET /feeds/{owner}/{topic}}: the latest update of a sequence feed. Slow on a real network
-   * (~1 s and up) and may be stale (Bee issue #5251): not for hot paths.
+   * {@code GET /feeds/{owner}/{topic}}: the latest update of a sequence feed. Slow on a real
+   * network (~1 s and up) and may be stale (Bee issue #5251): not for hot paths.
    *
    * @return the update; fails with {@link BeeErrorKind#NOT_FOUND} when the feed has none
    */
@@ -171,8 +183,8 @@ public interface BeeClient extends AutoCloseable {
   /**
    * {@code GET /readiness}; also sets {@code swarmtee.bee.up}.
    *
-   * @return true on 200, false when Bee says it is not ready (400 or 503); fails only when Bee does not
-   *     answer
+   * @return true on 200, false when Bee says it is not ready (400 or 503); fails only when Bee does
+   *     not answer
    */
   Future<Boolean> readiness();
 
@@ -183,7 +195,8 @@ public interface BeeClient extends AutoCloseable {
   Future<PostageBatch> stamp(BatchId batchId);
 
   /**
-   * {@code POST /stamps/{amount}/{depth}} with header {@code immutable}. Spends BZZ from the node's wallet.
+   * {@code POST /stamps/{amount}/{depth}} with header {@code immutable}. Spends BZZ from the node's
+   * wallet.
    *
    * @param amount PLUR per chunk
    * @param depth log2 of the capacity in chunks, at least 17
@@ -194,7 +207,10 @@ public interface BeeClient extends AutoCloseable {
   /** {@code PATCH /stamps/topup/{id}/{amount}}: adds {@code amount} PLUR per chunk. */
   Future<Void> topUp(BatchId batchId, BigInteger amount);
 
-  /** {@code PATCH /stamps/dilute/{id}/{depth}}: increases the depth (capacity doubles, TTL halves per step). */
+  /**
+   * {@code PATCH /stamps/dilute/{id}/{depth}}: increases the depth (capacity doubles, TTL halves
+   * per step).
+   */
   Future<Void> dilute(BatchId batchId, int depth);
 
   /** {@code GET /chainstate}. */

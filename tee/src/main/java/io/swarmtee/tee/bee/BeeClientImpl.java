@@ -34,8 +34,10 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@link BeeClient} over one Vert.x {@link HttpClient}: a {@link WebClient} for whole answers, the core
- * client for streamed downloads. */
+/**
+ * {@link BeeClient} over one Vert.x {@link HttpClient}: a {@link WebClient} for whole answers, the
+ * core client for streamed downloads.
+ */
 final class BeeClientImpl implements BeeClient {
 
   private static final Logger LOG = LoggerFactory.getLogger(BeeClient.class);
@@ -44,7 +46,12 @@ final class BeeClientImpl implements BeeClient {
   private static final int MAX_CHUNK = 8 + 4096;
 
   /** Which row of the status → kind table in {@link BeeClient} applies. */
-  enum Category { UPLOAD, READ, STAMPS, NODE }
+  enum Category {
+    UPLOAD,
+    READ,
+    STAMPS,
+    NODE
+  }
 
   private final BeeClientOptions options;
   private final HttpClient http;
@@ -59,13 +66,16 @@ final class BeeClientImpl implements BeeClient {
     int port = base.getPort() != -1 ? base.getPort() : ssl ? 443 : 80;
     String path = base.getRawPath() == null ? "" : base.getRawPath();
     this.prefix = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    HttpClientOptions httpOptions = new HttpClientOptions()
-        .setDefaultHost(base.getHost())
-        .setDefaultPort(port)
-        .setSsl(ssl)
-        .setKeepAlive(true)
-        .setConnectTimeout(Math.toIntExact(options.connectTimeout().toMillis()));
-    this.http = vertx.createHttpClient(httpOptions, new PoolOptions().setHttp1MaxSize(options.maxConnections()));
+    HttpClientOptions httpOptions =
+        new HttpClientOptions()
+            .setDefaultHost(base.getHost())
+            .setDefaultPort(port)
+            .setSsl(ssl)
+            .setKeepAlive(true)
+            .setConnectTimeout(Math.toIntExact(options.connectTimeout().toMillis()));
+    this.http =
+        vertx.createHttpClient(
+            httpOptions, new PoolOptions().setHttp1MaxSize(options.maxConnections()));
     this.web = WebClient.wrap(http, new WebClientOptions().setFollowRedirects(false));
     this.metrics = new BeeMetrics(options.meterRegistry().orElseGet(SimpleMeterRegistry::new));
   }
@@ -80,8 +90,8 @@ final class BeeClientImpl implements BeeClient {
   @Override
   public Future<SwarmReference> uploadBytes(Buffer data, UploadOptions o) {
     Objects.requireNonNull(data, "data");
-    HttpRequest<Buffer> req = upload(HttpMethod.POST, "/bytes", o, true, true, true)
-        .putHeader("Content-Type", OCTETS);
+    HttpRequest<Buffer> req =
+        upload(HttpMethod.POST, "/bytes", o, true, true, true).putHeader("Content-Type", OCTETS);
     return reference("upload_bytes", o, req, r -> r.sendBuffer(data));
   }
 
@@ -91,9 +101,10 @@ final class BeeClientImpl implements BeeClient {
     if (length < 0) {
       throw new IllegalArgumentException("length must be >= 0: " + length);
     }
-    HttpRequest<Buffer> req = upload(HttpMethod.POST, "/bytes", o, true, true, true)
-        .putHeader("Content-Type", OCTETS)
-        .putHeader("Content-Length", Long.toString(length));
+    HttpRequest<Buffer> req =
+        upload(HttpMethod.POST, "/bytes", o, true, true, true)
+            .putHeader("Content-Type", OCTETS)
+            .putHeader("Content-Length", Long.toString(length));
     return reference("upload_bytes", o, req, r -> r.sendStream(data));
   }
 
@@ -101,30 +112,38 @@ final class BeeClientImpl implements BeeClient {
   public Future<SwarmReference> uploadChunk(Buffer spanAndPayload, UploadOptions o) {
     Objects.requireNonNull(spanAndPayload, "spanAndPayload");
     requireChunkSize(spanAndPayload);
-    HttpRequest<Buffer> req = upload(HttpMethod.POST, "/chunks", o, false, false, false)
-        .putHeader("Content-Type", OCTETS);
+    HttpRequest<Buffer> req =
+        upload(HttpMethod.POST, "/chunks", o, false, false, false)
+            .putHeader("Content-Type", OCTETS);
     return reference("upload_chunk", o, req, r -> r.sendBuffer(spanAndPayload));
   }
 
   @Override
-  public Future<SwarmReference> uploadFile(Buffer data, String name, String contentType, UploadOptions o) {
+  public Future<SwarmReference> uploadFile(
+      Buffer data, String name, String contentType, UploadOptions o) {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(contentType, "contentType");
-    HttpRequest<Buffer> req = upload(HttpMethod.POST, "/bzz?name=" + urlEncode(name), o, true, true, true)
-        .putHeader("Content-Type", contentType);
+    HttpRequest<Buffer> req =
+        upload(HttpMethod.POST, "/bzz?name=" + urlEncode(name), o, true, true, true)
+            .putHeader("Content-Type", contentType);
     return reference("upload_file", o, req, r -> r.sendBuffer(data));
   }
 
   @Override
-  public Future<SwarmReference> uploadSoc(String owner, String identifier, String signature,
-      Buffer spanAndPayload, UploadOptions o) {
+  public Future<SwarmReference> uploadSoc(
+      String owner, String identifier, String signature, Buffer spanAndPayload, UploadOptions o) {
     Objects.requireNonNull(spanAndPayload, "spanAndPayload");
     requireChunkSize(spanAndPayload);
-    String path = "/soc/" + hex(owner, 20, "owner") + "/" + hex(identifier, 32, "identifier")
-        + "?sig=" + hex(signature, 65, "signature");
-    HttpRequest<Buffer> req = upload(HttpMethod.POST, path, o, true, true, false)
-        .putHeader("Content-Type", OCTETS);
+    String path =
+        "/soc/"
+            + hex(owner, 20, "owner")
+            + "/"
+            + hex(identifier, 32, "identifier")
+            + "?sig="
+            + hex(signature, 65, "signature");
+    HttpRequest<Buffer> req =
+        upload(HttpMethod.POST, path, o, true, true, false).putHeader("Content-Type", OCTETS);
     return reference("upload_soc", o, req, r -> r.sendBuffer(spanAndPayload));
   }
 
@@ -136,19 +155,31 @@ final class BeeClientImpl implements BeeClient {
   }
 
   /** Builds an upload request; which optional headers go out follows the spec of each endpoint. */
-  private HttpRequest<Buffer> upload(HttpMethod method, String path, UploadOptions o, boolean pin,
-      boolean deferred, boolean redundancy) {
+  private HttpRequest<Buffer> upload(
+      HttpMethod method,
+      String path,
+      UploadOptions o,
+      boolean pin,
+      boolean deferred,
+      boolean redundancy) {
     Objects.requireNonNull(o, "options");
-    BatchId batch = o.batchId().or(options::defaultBatchId).orElseThrow(() -> new IllegalStateException(
-        "no postage batch: set UploadOptions.batchId or BeeClientOptions.defaultBatchId"));
-    HttpRequest<Buffer> req = request(method, path, options.uploadTimeout().toMillis())
-        .putHeader("swarm-postage-batch-id", batch.hex());
+    BatchId batch =
+        o.batchId()
+            .or(options::defaultBatchId)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "no postage batch: set UploadOptions.batchId or BeeClientOptions.defaultBatchId"));
+    HttpRequest<Buffer> req =
+        request(method, path, options.uploadTimeout().toMillis())
+            .putHeader("swarm-postage-batch-id", batch.hex());
     o.tag().ifPresent(t -> req.putHeader("swarm-tag", Long.toString(t)));
     if (pin) {
       req.putHeader("swarm-pin", Boolean.toString(o.pin().orElse(options.pin())));
     }
     if (deferred) {
-      req.putHeader("swarm-deferred-upload", Boolean.toString(o.deferred().orElse(options.deferred())));
+      req.putHeader(
+          "swarm-deferred-upload", Boolean.toString(o.deferred().orElse(options.deferred())));
     }
     if (redundancy) {
       // Bee v2.8.1 changed the default to 1, which changes every reference: always say 0.
@@ -157,14 +188,23 @@ final class BeeClientImpl implements BeeClient {
     return req;
   }
 
-  private Future<SwarmReference> reference(String op, UploadOptions o, HttpRequest<Buffer> req,
+  private Future<SwarmReference> reference(
+      String op,
+      UploadOptions o,
+      HttpRequest<Buffer> req,
       Function<HttpRequest<Buffer>, Future<HttpResponse<Buffer>>> send) {
     long start = System.nanoTime();
     return send.apply(req)
         .recover(err -> Future.failedFuture(transport(op, err)))
-        .compose(resp -> resp.statusCode() == 201 || resp.statusCode() == 200
-            ? decode(op, resp, r -> SwarmReference.parse(r.bodyAsJsonObject().getString("reference")))
-            : Future.failedFuture(httpFailure(op, Category.UPLOAD, resp.statusCode(), resp.body())))
+        .compose(
+            resp ->
+                resp.statusCode() == 201 || resp.statusCode() == 200
+                    ? decode(
+                        op,
+                        resp,
+                        r -> SwarmReference.parse(r.bodyAsJsonObject().getString("reference")))
+                    : Future.failedFuture(
+                        httpFailure(op, Category.UPLOAD, resp.statusCode(), resp.body())))
         .compose(actual -> checkExpected(op, o, actual))
         .andThen(ar -> finish(op, start, ar.failed() ? ar.cause() : null));
   }
@@ -175,8 +215,11 @@ final class BeeClientImpl implements BeeClient {
     }
     SwarmReference expected = o.expected().get();
     metrics.mismatch();
-    LOG.error("{}: Bee returned reference {} but {} was computed locally; not recorded as stored", op,
-        actual, expected);
+    LOG.error(
+        "{}: Bee returned reference {} but {} was computed locally; not recorded as stored",
+        op,
+        actual,
+        expected);
     return Future.failedFuture(new ReferenceMismatchException(op, expected, actual));
   }
 
@@ -213,45 +256,60 @@ final class BeeClientImpl implements BeeClient {
     return sb.toString();
   }
 
-  private Future<BeeDownload> stream(String op, HttpMethod method, String path, Optional<String> range) {
+  private Future<BeeDownload> stream(
+      String op, HttpMethod method, String path, Optional<String> range) {
     Objects.requireNonNull(range, "range");
-    RequestOptions ro = new RequestOptions()
-        .setMethod(method)
-        .setURI(prefix + path)
-        .setConnectTimeout(options.connectTimeout().toMillis())
-        .setIdleTimeout(options.requestTimeout().toMillis())
-        .setFollowRedirects(false);
+    RequestOptions ro =
+        new RequestOptions()
+            .setMethod(method)
+            .setURI(prefix + path)
+            .setConnectTimeout(options.connectTimeout().toMillis())
+            .setIdleTimeout(options.requestTimeout().toMillis())
+            .setFollowRedirects(false);
     range.ifPresent(r -> ro.putHeader("Range", r));
     long start = System.nanoTime();
     return http.request(ro)
         .compose(req -> req.send())
         .recover(err -> Future.failedFuture(transport(op, err)))
-        .compose(resp -> {
-          int status = resp.statusCode();
-          if (status == 200 || status == 206 || status == 416) {
-            return Future.<BeeDownload>succeededFuture(new Download(op, resp));
-          }
-          return resp.body()
-              .recover(err -> Future.succeededFuture(Buffer.buffer()))
-              .compose(body -> Future.failedFuture(httpFailure(op, Category.READ, status, body)));
-        })
+        .compose(
+            resp -> {
+              int status = resp.statusCode();
+              if (status == 200 || status == 206 || status == 416) {
+                return Future.<BeeDownload>succeededFuture(new Download(op, resp));
+              }
+              return resp.body()
+                  .recover(err -> Future.succeededFuture(Buffer.buffer()))
+                  .compose(
+                      body -> Future.failedFuture(httpFailure(op, Category.READ, status, body)));
+            })
         .andThen(ar -> finish(op, start, ar.failed() ? ar.cause() : null));
   }
 
   @Override
   public Future<Buffer> downloadBytes(SwarmReference ref) {
-    return buffered("download_bytes", Category.READ, get("/bytes/" + ref.hex()),
+    return buffered(
+        "download_bytes",
+        Category.READ,
+        get("/bytes/" + ref.hex()),
         // Vert.x gives a null body for an empty answer (Bee's 0-byte content): never hand out null.
-        s -> s == 200, r -> r.body() == null ? Buffer.buffer() : r.body());
+        s -> s == 200,
+        r -> r.body() == null ? Buffer.buffer() : r.body());
   }
 
   @Override
   public Future<FeedUpdate> feedLatest(String owner, String topic) {
     String path = "/feeds/" + hex(owner, 20, "owner") + "/" + hex(topic, 32, "topic");
-    return buffered("feed_latest", Category.READ, get(path), s -> s == 200, r -> new FeedUpdate(
-        feedIndex(r, "swarm-feed-index"), feedIndex(r, "swarm-feed-index-next"),
-        r.body() == null ? Buffer.buffer() : r.body(),
-        Optional.ofNullable(r.getHeader("swarm-feed-resolved-version"))));
+    return buffered(
+        "feed_latest",
+        Category.READ,
+        get(path),
+        s -> s == 200,
+        r ->
+            new FeedUpdate(
+                feedIndex(r, "swarm-feed-index"),
+                feedIndex(r, "swarm-feed-index-next"),
+                r.body() == null ? Buffer.buffer() : r.body(),
+                Optional.ofNullable(r.getHeader("swarm-feed-resolved-version"))));
   }
 
   private static long feedIndex(HttpResponse<Buffer> r, String header) {
@@ -266,11 +324,19 @@ final class BeeClientImpl implements BeeClient {
 
   @Override
   public Future<BeeHealth> health() {
-    return buffered("health", Category.NODE, get("/health"), s -> s == 200, r -> {
-      JsonObject j = r.bodyAsJsonObject();
-      return new BeeHealth(j.getString("status", "unknown"), j.getString("version", ""),
-          j.getString("apiVersion", ""));
-    }).andThen(ar -> metrics.up(ar.succeeded() && ar.result().ok()));
+    return buffered(
+            "health",
+            Category.NODE,
+            get("/health"),
+            s -> s == 200,
+            r -> {
+              JsonObject j = r.bodyAsJsonObject();
+              return new BeeHealth(
+                  j.getString("status", "unknown"),
+                  j.getString("version", ""),
+                  j.getString("apiVersion", ""));
+            })
+        .andThen(ar -> metrics.up(ar.succeeded() && ar.result().ok()));
   }
 
   @Override
@@ -280,33 +346,53 @@ final class BeeClientImpl implements BeeClient {
     return request(HttpMethod.GET, "/readiness", options.requestTimeout().toMillis())
         .send()
         .recover(err -> Future.failedFuture(transport(op, err)))
-        .compose(resp -> switch (resp.statusCode()) {
-          case 200 -> Future.succeededFuture(true);
-          case 400, 503 -> Future.succeededFuture(false);
-          default -> Future.failedFuture(httpFailure(op, Category.NODE, resp.statusCode(), resp.body()));
-        })
-        .andThen(ar -> {
-          metrics.record(op, ar.failed() ? outcomeOf(ar.cause())
-              : ar.result() ? BeeMetrics.SUCCESS : BeeMetrics.outcome(BeeErrorKind.NOT_READY), start);
-          metrics.up(ar.succeeded() && ar.result());
-        });
+        .compose(
+            resp ->
+                switch (resp.statusCode()) {
+                  case 200 -> Future.succeededFuture(true);
+                  case 400, 503 -> Future.succeededFuture(false);
+                  default ->
+                      Future.failedFuture(
+                          httpFailure(op, Category.NODE, resp.statusCode(), resp.body()));
+                })
+        .andThen(
+            ar -> {
+              metrics.record(
+                  op,
+                  ar.failed()
+                      ? outcomeOf(ar.cause())
+                      : ar.result()
+                          ? BeeMetrics.SUCCESS
+                          : BeeMetrics.outcome(BeeErrorKind.NOT_READY),
+                  start);
+              metrics.up(ar.succeeded() && ar.result());
+            });
   }
 
   @Override
   public Future<List<PostageBatch>> stamps() {
-    return buffered("stamps", Category.STAMPS, get("/stamps"), s -> s == 200, r -> {
-      JsonArray arr = r.bodyAsJsonObject().getJsonArray("stamps", new JsonArray());
-      List<PostageBatch> out = new ArrayList<>(arr.size());
-      for (int i = 0; i < arr.size(); i++) {
-        out.add(batch(arr.getJsonObject(i)));
-      }
-      return List.copyOf(out);
-    });
+    return buffered(
+        "stamps",
+        Category.STAMPS,
+        get("/stamps"),
+        s -> s == 200,
+        r -> {
+          JsonArray arr = r.bodyAsJsonObject().getJsonArray("stamps", new JsonArray());
+          List<PostageBatch> out = new ArrayList<>(arr.size());
+          for (int i = 0; i < arr.size(); i++) {
+            out.add(batch(arr.getJsonObject(i)));
+          }
+          return List.copyOf(out);
+        });
   }
 
   @Override
   public Future<PostageBatch> stamp(BatchId batchId) {
-    return buffered("stamp", Category.STAMPS, get("/stamps/" + batchId.hex()), s -> s == 200,
+    return buffered(
+        "stamp",
+        Category.STAMPS,
+        get("/stamps/" + batchId.hex()),
+        s -> s == 200,
         r -> batch(r.bodyAsJsonObject()));
   }
 
@@ -314,44 +400,67 @@ final class BeeClientImpl implements BeeClient {
   public Future<BatchId> buyStamp(BigInteger amount, int depth, boolean immutable) {
     requirePositive(amount, "amount");
     // Bee waits for the transaction to be mined: bounded by the upload timeout.
-    HttpRequest<Buffer> req = request(HttpMethod.POST, "/stamps/" + amount + "/" + depth, chainMillis())
-        .putHeader("immutable", Boolean.toString(immutable));
-    return buffered("buy_stamp", Category.STAMPS, req, s -> s == 201 || s == 200,
+    HttpRequest<Buffer> req =
+        request(HttpMethod.POST, "/stamps/" + amount + "/" + depth, chainMillis())
+            .putHeader("immutable", Boolean.toString(immutable));
+    return buffered(
+        "buy_stamp",
+        Category.STAMPS,
+        req,
+        s -> s == 201 || s == 200,
         r -> BatchId.parse(r.bodyAsJsonObject().getString("batchID")));
   }
 
   @Override
   public Future<Void> topUp(BatchId batchId, BigInteger amount) {
     requirePositive(amount, "amount");
-    HttpRequest<Buffer> req = request(HttpMethod.PATCH, "/stamps/topup/" + batchId.hex() + "/" + amount, chainMillis());
+    HttpRequest<Buffer> req =
+        request(HttpMethod.PATCH, "/stamps/topup/" + batchId.hex() + "/" + amount, chainMillis());
     return buffered("top_up", Category.STAMPS, req, s -> s == 202 || s == 200, r -> null);
   }
 
   @Override
   public Future<Void> dilute(BatchId batchId, int depth) {
-    HttpRequest<Buffer> req = request(HttpMethod.PATCH, "/stamps/dilute/" + batchId.hex() + "/" + depth, chainMillis());
+    HttpRequest<Buffer> req =
+        request(HttpMethod.PATCH, "/stamps/dilute/" + batchId.hex() + "/" + depth, chainMillis());
     return buffered("dilute", Category.STAMPS, req, s -> s == 202 || s == 200, r -> null);
   }
 
   @Override
   public Future<ChainState> chainState() {
-    return buffered("chain_state", Category.NODE, get("/chainstate"), s -> s == 200, r -> {
-      JsonObject j = r.bodyAsJsonObject();
-      return new ChainState(j.getLong("chainTip", 0L), j.getLong("block", 0L), bigInt(j, "totalAmount"),
-          bigInt(j, "currentPrice"));
-    });
+    return buffered(
+        "chain_state",
+        Category.NODE,
+        get("/chainstate"),
+        s -> s == 200,
+        r -> {
+          JsonObject j = r.bodyAsJsonObject();
+          return new ChainState(
+              j.getLong("chainTip", 0L),
+              j.getLong("block", 0L),
+              bigInt(j, "totalAmount"),
+              bigInt(j, "currentPrice"));
+        });
   }
 
   @Override
   public Future<BeeTag> createTag() {
-    return buffered("create_tag", Category.READ, request(HttpMethod.POST, "/tags", options.requestTimeout().toMillis()), s -> s == 201 || s == 200,
+    return buffered(
+        "create_tag",
+        Category.READ,
+        request(HttpMethod.POST, "/tags", options.requestTimeout().toMillis()),
+        s -> s == 201 || s == 200,
         r -> tag(r.bodyAsJsonObject()));
   }
 
   @Override
   public Future<BeeTag> tag(long uid) {
-    return buffered("tag", Category.READ, get("/tags/" + Long.toUnsignedString(uid)),
-        s -> s == 200, r -> tag(r.bodyAsJsonObject()));
+    return buffered(
+        "tag",
+        Category.READ,
+        get("/tags/" + Long.toUnsignedString(uid)),
+        s -> s == 200,
+        r -> tag(r.bodyAsJsonObject()));
   }
 
   @Override
@@ -376,24 +485,35 @@ final class BeeClientImpl implements BeeClient {
     return options.uploadTimeout().toMillis();
   }
 
-  /** Sends a request whose whole answer is read, maps failures, decodes success, records metrics. */
-  private <T> Future<T> buffered(String op, Category category, HttpRequest<Buffer> req, IntPredicate ok,
+  /**
+   * Sends a request whose whole answer is read, maps failures, decodes success, records metrics.
+   */
+  private <T> Future<T> buffered(
+      String op,
+      Category category,
+      HttpRequest<Buffer> req,
+      IntPredicate ok,
       Function<HttpResponse<Buffer>, T> decoder) {
     long start = System.nanoTime();
     return req.send()
         .recover(err -> Future.failedFuture(transport(op, err)))
-        .compose(resp -> ok.test(resp.statusCode())
-            ? decode(op, resp, decoder)
-            : Future.failedFuture(httpFailure(op, category, resp.statusCode(), resp.body())))
+        .compose(
+            resp ->
+                ok.test(resp.statusCode())
+                    ? decode(op, resp, decoder)
+                    : Future.failedFuture(
+                        httpFailure(op, category, resp.statusCode(), resp.body())))
         .andThen(ar -> finish(op, start, ar.failed() ? ar.cause() : null));
   }
 
-  private static <T> Future<T> decode(String op, HttpResponse<Buffer> resp, Function<HttpResponse<Buffer>, T> decoder) {
+  private static <T> Future<T> decode(
+      String op, HttpResponse<Buffer> resp, Function<HttpResponse<Buffer>, T> decoder) {
     try {
       return Future.succeededFuture(decoder.apply(resp));
     } catch (RuntimeException e) {
-      return Future.failedFuture(new BeeTransportException(op,
-          "unreadable " + resp.statusCode() + " answer: " + e.getMessage(), e));
+      return Future.failedFuture(
+          new BeeTransportException(
+              op, "unreadable " + resp.statusCode() + " answer: " + e.getMessage(), e));
     }
   }
 
@@ -419,7 +539,8 @@ final class BeeClientImpl implements BeeClient {
     if (err instanceof BeeException be) {
       return be;
     }
-    String what = err.getClass().getSimpleName() + (err.getMessage() == null ? "" : ": " + err.getMessage());
+    String what =
+        err.getClass().getSimpleName() + (err.getMessage() == null ? "" : ": " + err.getMessage());
     return new BeeTransportException(op, "no usable answer from Bee (" + what + ")", err);
   }
 
@@ -432,25 +553,28 @@ final class BeeClientImpl implements BeeClient {
       return BeeErrorKind.NOT_READY;
     }
     if (status == 501) {
-      // Not Implemented: the node can never do this (bee dev answers it for POST /soc); retrying cannot help.
+      // Not Implemented: the node can never do this (bee dev answers it for POST /soc); retrying
+      // cannot help.
       return BeeErrorKind.PERMANENT;
     }
     if (status >= 500 || status == 408 || status == 429) {
       return BeeErrorKind.TRANSIENT;
     }
     return switch (category) {
-      case UPLOAD -> switch (status) {
-        case 402 -> BeeErrorKind.BATCH_FULL;
-        case 404 -> BeeErrorKind.BATCH_UNKNOWN;
-        case 422 -> BeeErrorKind.BATCH_NOT_USABLE;
-        default -> BeeErrorKind.PERMANENT;
-      };
-      case STAMPS -> switch (status) {
-        case 402 -> BeeErrorKind.INSUFFICIENT_FUNDS;
-        case 404 -> BeeErrorKind.BATCH_UNKNOWN;
-        case 422 -> BeeErrorKind.BATCH_NOT_USABLE;
-        default -> BeeErrorKind.PERMANENT;
-      };
+      case UPLOAD ->
+          switch (status) {
+            case 402 -> BeeErrorKind.BATCH_FULL;
+            case 404 -> BeeErrorKind.BATCH_UNKNOWN;
+            case 422 -> BeeErrorKind.BATCH_NOT_USABLE;
+            default -> BeeErrorKind.PERMANENT;
+          };
+      case STAMPS ->
+          switch (status) {
+            case 402 -> BeeErrorKind.INSUFFICIENT_FUNDS;
+            case 404 -> BeeErrorKind.BATCH_UNKNOWN;
+            case 422 -> BeeErrorKind.BATCH_NOT_USABLE;
+            default -> BeeErrorKind.PERMANENT;
+          };
       case READ -> status == 404 ? BeeErrorKind.NOT_FOUND : BeeErrorKind.PERMANENT;
       case NODE -> BeeErrorKind.PERMANENT;
     };
@@ -471,10 +595,12 @@ final class BeeClientImpl implements BeeClient {
         }
       }
       Object code = j.getValue("code");
-      return new BeeError(code instanceof Number n ? n.intValue() : status, j.getString("message", ""), reasons);
+      return new BeeError(
+          code instanceof Number n ? n.intValue() : status, j.getString("message", ""), reasons);
     } catch (RuntimeException notJson) {
       String text = body.toString(StandardCharsets.UTF_8);
-      return new BeeError(status, text.length() > 200 ? text.substring(0, 200) + "…" : text, List.of());
+      return new BeeError(
+          status, text.length() > 200 ? text.substring(0, 200) + "…" : text, List.of());
     }
   }
 
@@ -494,10 +620,18 @@ final class BeeClientImpl implements BeeClient {
 
   private static BeeTag tag(JsonObject j) {
     String address = j.getString("address", "");
-    Optional<SwarmReference> ref = SwarmReference.isValid(address) && !address.matches("0+")
-        ? Optional.of(SwarmReference.parse(address)) : Optional.empty();
-    return new BeeTag(j.getLong("uid"), j.getLong("split", 0L), j.getLong("seen", 0L),
-        j.getLong("stored", 0L), j.getLong("sent", 0L), j.getLong("synced", 0L), ref);
+    Optional<SwarmReference> ref =
+        SwarmReference.isValid(address) && !address.matches("0+")
+            ? Optional.of(SwarmReference.parse(address))
+            : Optional.empty();
+    return new BeeTag(
+        j.getLong("uid"),
+        j.getLong("split", 0L),
+        j.getLong("seen", 0L),
+        j.getLong("stored", 0L),
+        j.getLong("sent", 0L),
+        j.getLong("synced", 0L),
+        ref);
   }
 
   private static BigInteger bigInt(JsonObject j, String key) {
@@ -514,18 +648,20 @@ final class BeeClientImpl implements BeeClient {
 
   private static void requireChunkSize(Buffer chunk) {
     if (chunk.length() < 8 || chunk.length() > MAX_CHUNK) {
-      throw new IllegalArgumentException("a chunk is an 8-byte span and 0..4096 payload bytes, not "
-          + chunk.length() + " bytes");
+      throw new IllegalArgumentException(
+          "a chunk is an 8-byte span and 0..4096 payload bytes, not " + chunk.length() + " bytes");
     }
   }
 
   /** Lower-case hex of exactly {@code bytes} bytes; an {@code 0x} prefix is dropped. */
   static String hex(String value, int bytes, String name) {
     Objects.requireNonNull(value, name);
-    String v = (value.startsWith("0x") || value.startsWith("0X") ? value.substring(2) : value)
-        .toLowerCase(Locale.ROOT);
+    String v =
+        (value.startsWith("0x") || value.startsWith("0X") ? value.substring(2) : value)
+            .toLowerCase(Locale.ROOT);
     if (v.length() != 2 * bytes || !HEX.matcher(v).matches()) {
-      throw new IllegalArgumentException(name + " must be " + bytes + " bytes of hex: '" + value + "'");
+      throw new IllegalArgumentException(
+          name + " must be " + bytes + " bytes of hex: '" + value + "'");
     }
     return v;
   }

@@ -9,8 +9,9 @@ public enum BeeErrorKind {
   /** Upload with a batch id the node does not own (404 on an upload, or on a stamp lookup). */
   BATCH_UNKNOWN(false),
   /**
-   * The batch exists but cannot be used yet or any more (422): too young (fewer than ~10 blocks since
-   * purchase) or expired. Retryable because a young batch becomes usable; callers must cap retries.
+   * The batch exists but cannot be used yet or any more (422): too young (fewer than ~10 blocks
+   * since purchase) or expired. Retryable because a young batch becomes usable; callers must cap
+   * retries.
    */
   BATCH_NOT_USABLE(true),
   /** An immutable batch is full (402 "batch is overissued" on an upload). */
@@ -25,7 +26,10 @@ public enum BeeErrorKind {
   TRANSIENT(true),
   /** Any other 4xx (e.g. 400 for a malformed batch id): retrying the same request cannot help. */
   PERMANENT(false),
-  /** Bee stored the data under a different reference than computed locally; see {@link ReferenceMismatchException}. */
+  /**
+   * Bee stored the data under a different reference than computed locally; see {@link
+   * ReferenceMismatchException}.
+   */
   REFERENCE_MISMATCH(false);
 
   private final boolean retryable;
@@ -34,7 +38,9 @@ public enum BeeErrorKind {
     this.retryable = retryable;
   }
 
-  /** @return true when the same request may succeed later */
+  /**
+   * @return true when the same request may succeed later
+   */
   public boolean retryable() {
     return retryable;
   }

@@ -17,7 +17,9 @@ public record BeeHealth(String status, String version, String apiVersion) {
     Objects.requireNonNull(apiVersion, "apiVersion");
   }
 
-  /** @return true when Bee reports {@code ok} */
+  /**
+   * @return true when Bee reports {@code ok}
+   */
   public boolean ok() {
     return "ok".equals(status);
   }

@@ -19,10 +19,11 @@ final class BeeMetrics {
   static final String SUCCESS = "success";
 
   private static final Duration[] BUCKETS = {
-      Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
-      Duration.ofSeconds(60), Duration.ofSeconds(120)};
+    Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+    Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+    Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+    Duration.ofSeconds(60), Duration.ofSeconds(120)
+  };
 
   private final MeterRegistry registry;
   private final Counter mismatches;
@@ -30,9 +31,10 @@ final class BeeMetrics {
 
   BeeMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.mismatches = Counter.builder(MISMATCHES)
-        .description("Uploads whose Bee reference differed from the locally computed one")
-        .register(registry);
+    this.mismatches =
+        Counter.builder(MISMATCHES)
+            .description("Uploads whose Bee reference differed from the locally computed one")
+            .register(registry);
     Gauge.builder(UP, up, AtomicInteger::get)
         .description("1 when the last probe or call found Bee answering normally, else 0")
         .register(registry);
@@ -50,7 +52,8 @@ final class BeeMetrics {
         .register(registry)
         .increment();
     Timer.builder(DURATION)
-        .description("Time of a Bee API call until its answer (response headers for streamed downloads)")
+        .description(
+            "Time of a Bee API call until its answer (response headers for streamed downloads)")
         .tag("op", op)
         .serviceLevelObjectives(BUCKETS)
         .register(registry)

@@ -1,8 +1,9 @@
 package io.swarmtee.tee.bee;
 
 /**
- * No usable answer from Bee: a timeout, a refused, reset or closed connection, or a body that could not
- * be read. Always {@link BeeErrorKind#TRANSIENT}; the cause is the underlying Vert.x/Netty failure.
+ * No usable answer from Bee: a timeout, a refused, reset or closed connection, or a body that could
+ * not be read. Always {@link BeeErrorKind#TRANSIENT}; the cause is the underlying Vert.x/Netty
+ * failure.
  */
 public final class BeeTransportException extends BeeException {
 

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param totalAmount cumulative PLUR per chunk paid since the postage contract started
  * @param currentPrice PLUR per chunk per block
  */
-public record ChainState(long chainTip, long block, BigInteger totalAmount, BigInteger currentPrice) {
+public record ChainState(
+    long chainTip, long block, BigInteger totalAmount, BigInteger currentPrice) {
 
   public ChainState {
     Objects.requireNonNull(totalAmount, "totalAmount");

@@ -7,10 +7,10 @@ import java.util.Objects;
 
 /**
  * The body of a streamed download as handed to the caller. It registers its own handlers on the
- * Vert.x response the moment the response head arrives, because Vert.x refuses handlers set after the
- * (paused) body has fully arrived — which happens with small bodies when the caller attaches later or
- * from another thread. It forwards flow control unchanged and turns the failures the response reports
- * (reset, closed, idle timeout) into {@link BeeTransportException}.
+ * Vert.x response the moment the response head arrives, because Vert.x refuses handlers set after
+ * the (paused) body has fully arrived — which happens with small bodies when the caller attaches
+ * later or from another thread. It forwards flow control unchanged and turns the failures the
+ * response reports (reset, closed, idle timeout) into {@link BeeTransportException}.
  */
 final class DownloadBody implements ReadStream<Buffer> {
 
@@ -24,24 +24,27 @@ final class DownloadBody implements ReadStream<Buffer> {
     Objects.requireNonNull(op, "op");
     this.delegate = Objects.requireNonNull(response, "response");
     response.pause();
-    response.handler(chunk -> {
-      Handler<Buffer> h = handler;
-      if (h != null) {
-        h.handle(chunk);
-      }
-    });
-    response.endHandler(v -> {
-      Handler<Void> h = endHandler;
-      if (h != null) {
-        h.handle(null);
-      }
-    });
-    response.exceptionHandler(err -> {
-      Handler<Throwable> h = exceptionHandler;
-      if (h != null) {
-        h.handle(BeeClientImpl.transport(op, err));
-      }
-    });
+    response.handler(
+        chunk -> {
+          Handler<Buffer> h = handler;
+          if (h != null) {
+            h.handle(chunk);
+          }
+        });
+    response.endHandler(
+        v -> {
+          Handler<Void> h = endHandler;
+          if (h != null) {
+            h.handle(null);
+          }
+        });
+    response.exceptionHandler(
+        err -> {
+          Handler<Throwable> h = exceptionHandler;
+          if (h != null) {
+            h.handle(BeeClientImpl.transport(op, err));
+          }
+        });
   }
 
   @Override

@@ -7,7 +7,8 @@ import java.util.Objects;
  * One postage batch as {@code GET /stamps} and {@code GET /stamps/{id}} describe it.
  *
  * @param batchID the batch id
- * @param utilization the fill of the fullest bucket in chunks (full at {@code 2^(depth-bucketDepth)})
+ * @param utilization the fill of the fullest bucket in chunks (full at {@code
+ *     2^(depth-bucketDepth)})
  * @param usable true once the node saw enough confirmations to stamp with it
  * @param depth log2 of the nominal capacity in chunks
  * @param bucketDepth log2 of the bucket count (16)
@@ -35,12 +36,16 @@ public record PostageBatch(
     Objects.requireNonNull(label, "label");
   }
 
-  /** @return chunks the fullest bucket can still take before the batch is full */
+  /**
+   * @return chunks the fullest bucket can still take before the batch is full
+   */
   public long bucketRemaining() {
     return Math.max(0, (1L << Math.max(0, depth - bucketDepth)) - utilization);
   }
 
-  /** @return the fill of the fullest bucket in [0, 1] */
+  /**
+   * @return the fill of the fullest bucket in [0, 1]
+   */
   public double utilizationRatio() {
     return Math.min(1.0, (double) utilization / (1L << Math.max(0, depth - bucketDepth)));
   }

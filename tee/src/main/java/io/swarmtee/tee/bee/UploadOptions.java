@@ -6,11 +6,11 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Per-upload choices; every empty field falls back to {@link BeeClientOptions}. Immutable; start from
- * {@link #DEFAULT}.
+ * Per-upload choices; every empty field falls back to {@link BeeClientOptions}. Immutable; start
+ * from {@link #DEFAULT}.
  *
- * @param batchId the postage batch ({@code swarm-postage-batch-id}); required here or as the client's
- *     default
+ * @param batchId the postage batch ({@code swarm-postage-batch-id}); required here or as the
+ *     client's default
  * @param pin {@code swarm-pin}
  * @param tag an existing tag uid ({@code swarm-tag}), e.g. from {@link BeeClient#createTag()}
  * @param deferred {@code swarm-deferred-upload}
@@ -25,8 +25,13 @@ public record UploadOptions(
     Optional<SwarmReference> expected) {
 
   /** Everything from the client's options, no reference check. */
-  public static final UploadOptions DEFAULT = new UploadOptions(
-      Optional.empty(), Optional.empty(), OptionalLong.empty(), Optional.empty(), Optional.empty());
+  public static final UploadOptions DEFAULT =
+      new UploadOptions(
+          Optional.empty(),
+          Optional.empty(),
+          OptionalLong.empty(),
+          Optional.empty(),
+          Optional.empty());
 
   public UploadOptions {
     Objects.requireNonNull(batchId, "batchId");

@@ -4,8 +4,8 @@ import io.swarmtee.tee.SwarmReference;
 import java.util.Objects;
 
 /**
- * The answer to {@link UploadPipeline#submit}: the segment is durably spooled (or was already known)
- * and will end in exactly one {@link Outcome}.
+ * The answer to {@link UploadPipeline#submit}: the segment is durably spooled (or was already
+ * known) and will end in exactly one {@link Outcome}.
  *
  * @param key the submitted key
  * @param reference the Swarm reference computed locally while spooling (for a duplicate: the one

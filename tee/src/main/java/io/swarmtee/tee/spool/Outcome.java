@@ -4,12 +4,14 @@ import io.swarmtee.tee.SwarmReference;
 import java.util.Objects;
 
 /**
- * The final result of one accepted segment. Each accepted {@link SegmentKey} gets exactly one outcome,
- * recorded durably in the spool before it is handed to the {@link OutcomeListener}.
+ * The final result of one accepted segment. Each accepted {@link SegmentKey} gets exactly one
+ * outcome, recorded durably in the spool before it is handed to the {@link OutcomeListener}.
  */
 public sealed interface Outcome {
 
-  /** @return the segment this outcome is for */
+  /**
+   * @return the segment this outcome is for
+   */
   SegmentKey key();
 
   /**
@@ -23,8 +25,8 @@ public sealed interface Outcome {
    *
    * @param key the segment
    * @param reference its Swarm reference
-   * @param deduplicated true when no upload was made for this key because the same content was uploaded
-   *     for another key (or the same key) already
+   * @param deduplicated true when no upload was made for this key because the same content was
+   *     uploaded for another key (or the same key) already
    * @param replayed see {@link Outcome#replayed()}
    */
   record Stored(SegmentKey key, SwarmReference reference, boolean deduplicated, boolean replayed)
@@ -36,8 +38,8 @@ public sealed interface Outcome {
   }
 
   /**
-   * The segment is not archived. Its spooled bytes are kept in the spool's {@code failed/} directory
-   * for an operator, outside the spool limits.
+   * The segment is not archived. Its spooled bytes are kept in the spool's {@code failed/}
+   * directory for an operator, outside the spool limits.
    *
    * @param key the segment
    * @param expected the locally computed reference
@@ -46,7 +48,11 @@ public sealed interface Outcome {
    * @param replayed see {@link Outcome#replayed()}
    */
   record Failed(
-      SegmentKey key, SwarmReference expected, UploadException.Kind kind, String message, boolean replayed)
+      SegmentKey key,
+      SwarmReference expected,
+      UploadException.Kind kind,
+      String message,
+      boolean replayed)
       implements Outcome {
     public Failed {
       Objects.requireNonNull(key, "key");

@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Configuration of an {@link UploadPipeline}. Immutable; start from {@link #defaults(Path)} and change
- * fields with the {@code with…} methods.
+ * Configuration of an {@link UploadPipeline}. Immutable; start from {@link #defaults(Path)} and
+ * change fields with the {@code with…} methods.
  *
  * @param spoolDir directory of the spool; created if missing; one pipeline per directory
  * @param maxSpoolBytes limit on the payload bytes of spooled, not yet finished segments
@@ -57,31 +57,72 @@ public record PipelineOptions(
 
   /**
    * 1 GiB / 2000 segments of spool (about 13 minutes of Bee being away for five 2 Mbit/s renditions
-   * at 2 s segments),
-   * 4 uploads at once, 8 attempts with backoff from 500 ms doubling to 30 s, 50% jitter.
+   * at 2 s segments), 4 uploads at once, 8 attempts with backoff from 500 ms doubling to 30 s, 50%
+   * jitter.
    */
   public static PipelineOptions defaults(Path spoolDir) {
     return new PipelineOptions(
-        spoolDir, 1L << 30, 2000, 4, 8, Duration.ofMillis(500), Duration.ofSeconds(30), 0.5, 10_000);
+        spoolDir,
+        1L << 30,
+        2000,
+        4,
+        8,
+        Duration.ofMillis(500),
+        Duration.ofSeconds(30),
+        0.5,
+        10_000);
   }
 
   public PipelineOptions withLimits(long maxSpoolBytes, int maxSpoolSegments) {
-    return new PipelineOptions(spoolDir, maxSpoolBytes, maxSpoolSegments, concurrency, maxAttempts,
-        initialBackoff, maxBackoff, jitter, rememberedOutcomes);
+    return new PipelineOptions(
+        spoolDir,
+        maxSpoolBytes,
+        maxSpoolSegments,
+        concurrency,
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        jitter,
+        rememberedOutcomes);
   }
 
   public PipelineOptions withConcurrency(int concurrency) {
-    return new PipelineOptions(spoolDir, maxSpoolBytes, maxSpoolSegments, concurrency, maxAttempts,
-        initialBackoff, maxBackoff, jitter, rememberedOutcomes);
+    return new PipelineOptions(
+        spoolDir,
+        maxSpoolBytes,
+        maxSpoolSegments,
+        concurrency,
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        jitter,
+        rememberedOutcomes);
   }
 
-  public PipelineOptions withRetries(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double jitter) {
-    return new PipelineOptions(spoolDir, maxSpoolBytes, maxSpoolSegments, concurrency, maxAttempts,
-        initialBackoff, maxBackoff, jitter, rememberedOutcomes);
+  public PipelineOptions withRetries(
+      int maxAttempts, Duration initialBackoff, Duration maxBackoff, double jitter) {
+    return new PipelineOptions(
+        spoolDir,
+        maxSpoolBytes,
+        maxSpoolSegments,
+        concurrency,
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        jitter,
+        rememberedOutcomes);
   }
 
   public PipelineOptions withRememberedOutcomes(int rememberedOutcomes) {
-    return new PipelineOptions(spoolDir, maxSpoolBytes, maxSpoolSegments, concurrency, maxAttempts,
-        initialBackoff, maxBackoff, jitter, rememberedOutcomes);
+    return new PipelineOptions(
+        spoolDir,
+        maxSpoolBytes,
+        maxSpoolSegments,
+        concurrency,
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        jitter,
+        rememberedOutcomes);
   }
 }

@@ -16,7 +16,9 @@ public interface RetryScheduler {
    */
   Future<Void> after(Duration delay);
 
-  /** @return a scheduler backed by Vert.x timers */
+  /**
+   * @return a scheduler backed by Vert.x timers
+   */
   static RetryScheduler timers(Vertx vertx) {
     return delay -> {
       long ms = delay.toMillis();

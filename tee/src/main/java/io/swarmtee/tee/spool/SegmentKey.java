@@ -7,7 +7,8 @@ import java.util.Objects;
  * "17.ts")}: the archiver keys archived segments on {@code {rendition}/{seq}} from the segment URI,
  * never on MEDIA-SEQUENCE.
  *
- * <p>Every component is non-empty and free of control characters (they are written into spool files).
+ * <p>Every component is non-empty and free of control characters (they are written into spool
+ * files).
  *
  * @param stream the stream (livepeer manifest id)
  * @param rendition the rendition name, e.g. {@code source}
@@ -28,12 +29,15 @@ public record SegmentKey(String stream, String rendition, String name) {
     }
     for (int i = 0; i < value.length(); i++) {
       if (Character.isISOControl(value.charAt(i))) {
-        throw new IllegalArgumentException("segment key " + what + " has a control character: " + value);
+        throw new IllegalArgumentException(
+            "segment key " + what + " has a control character: " + value);
       }
     }
   }
 
-  /** @return {@code stream/rendition/name}, for logs */
+  /**
+   * @return {@code stream/rendition/name}, for logs
+   */
   @Override
   public String toString() {
     return stream + "/" + rendition + "/" + name;

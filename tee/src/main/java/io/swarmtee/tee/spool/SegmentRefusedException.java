@@ -29,12 +29,16 @@ public class SegmentRefusedException extends RuntimeException {
     this.reason = Objects.requireNonNull(reason, "reason");
   }
 
-  /** @return the refused segment */
+  /**
+   * @return the refused segment
+   */
   public SegmentKey key() {
     return key;
   }
 
-  /** @return why */
+  /**
+   * @return why
+   */
   public Reason reason() {
     return reason;
   }

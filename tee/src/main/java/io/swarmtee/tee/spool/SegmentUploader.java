@@ -9,9 +9,9 @@ import io.vertx.core.buffer.Buffer;
 /**
  * Where the pipeline puts segment bytes: a Bee node ({@code POST /bytes}) or the embedded store.
  *
- * <p>Uploading the same bytes twice must be harmless and give the same reference (content addressing
- * makes it so for Bee and the embedded store); the pipeline relies on this only for the narrow crash
- * window between the store's confirmation and the durable outcome record.
+ * <p>Uploading the same bytes twice must be harmless and give the same reference (content
+ * addressing makes it so for Bee and the embedded store); the pipeline relies on this only for the
+ * narrow crash window between the store's confirmation and the durable outcome record.
  */
 public interface SegmentUploader {
 
@@ -30,10 +30,10 @@ public interface SegmentUploader {
   /**
    * Uploads to a Bee node with {@code POST /bytes} and {@code options} (batch, pin, tag, deferred),
    * passing the locally computed reference so that a mismatch is detected. Bee's error kinds map to
-   * {@link UploadException.Kind}: {@link io.swarmtee.tee.bee.BeeException#retryable() retryable} ones
-   * (5xx, not ready, timeouts, refused or dropped connections) to {@code TRANSIENT}, a reference
-   * mismatch to {@code MISMATCH}, the rest (batch unknown 404, full 402, not usable 422, other 4xx) to
-   * {@code PERMANENT}.
+   * {@link UploadException.Kind}: {@link io.swarmtee.tee.bee.BeeException#retryable() retryable}
+   * ones (5xx, not ready, timeouts, refused or dropped connections) to {@code TRANSIENT}, a
+   * reference mismatch to {@code MISMATCH}, the rest (batch unknown 404, full 402, not usable 422,
+   * other 4xx) to {@code PERMANENT}.
    */
   static SegmentUploader bee(BeeClient bee, UploadOptions options) {
     return new BeeSegmentUploader(bee, options);

@@ -29,12 +29,12 @@ import org.slf4j.LoggerFactory;
  * The spool directory on disk. Every method blocks and runs on a worker thread.
  *
  * <p>Layout: {@code <id>.seg} an accepted segment (header + payload), {@code <id>.done} the durable
- * outcome of a segment not yet acknowledged by the listener, {@code *.tmp} files being written (never
- * accepted; deleted on replay), {@code failed/<id>.seg} segments whose outcome is a failure, kept for an
- * operator. {@code <id>} is derived from the {@link SegmentKey}, so a key has one name for its whole
- * life, across restarts. Every file appears under its final name by an atomic rename of a fsync'd
- * temporary file, followed by a fsync of the directory, so after a crash a name either is complete or
- * does not exist.
+ * outcome of a segment not yet acknowledged by the listener, {@code *.tmp} files being written
+ * (never accepted; deleted on replay), {@code failed/<id>.seg} segments whose outcome is a failure,
+ * kept for an operator. {@code <id>} is derived from the {@link SegmentKey}, so a key has one name
+ * for its whole life, across restarts. Every file appears under its final name by an atomic rename
+ * of a fsync'd temporary file, followed by a fsync of the directory, so after a crash a name either
+ * is complete or does not exist.
  */
 final class SpoolFiles {
 
@@ -64,12 +64,16 @@ final class SpoolFiles {
   /** What a replay found. */
   record Scan(List<Header> pending, List<Outcome> unacknowledged) {}
 
-  /** @return the file id of a key: 32 hex digits of SHA-256 over its components */
+  /**
+   * @return the file id of a key: 32 hex digits of SHA-256 over its components
+   */
   static String id(SegmentKey key) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] digest = sha.digest(
-          (key.stream() + '\n' + key.rendition() + '\n' + key.name()).getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          sha.digest(
+              (key.stream() + '\n' + key.rendition() + '\n' + key.name())
+                  .getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
@@ -90,8 +94,12 @@ final class SpoolFiles {
     head.put(new byte[SwarmReference.LENGTH]).putLong(bytes.length()).flip();
     SwarmHasher digest = SwarmHasher.create();
     SwarmReference reference;
-    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (FileChannel out =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
       writeFully(out, head);
       for (int at = 0; at < bytes.length(); at += SLICE) {
         byte[] slice = bytes.getBytes(at, Math.min(bytes.length(), at + SLICE));
@@ -109,7 +117,9 @@ final class SpoolFiles {
     return reference;
   }
 
-  /** @return the key, reference and payload of a spooled segment */
+  /**
+   * @return the key, reference and payload of a spooled segment
+   */
   Buffer readPayload(Header header) throws IOException {
     byte[] all = Files.readAllBytes(dir.resolve(header.id() + SEG));
     Header found = parseHeader(header.id(), ByteBuffer.wrap(all));
@@ -123,8 +133,12 @@ final class SpoolFiles {
   void writeOutcome(String id, Outcome outcome) throws IOException {
     Path tmp = dir.resolve(id + DONE + TMP);
     byte[] json = encodeOutcome(outcome).toBuffer().getBytes();
-    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (FileChannel out =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
       writeFully(out, ByteBuffer.wrap(json));
       out.force(true);
     }
@@ -139,7 +153,10 @@ final class SpoolFiles {
     Path seg = dir.resolve(id + SEG);
     if (outcome instanceof Outcome.Failed) {
       try {
-        Files.move(seg, failedDir.resolve(id + SEG), StandardCopyOption.ATOMIC_MOVE,
+        Files.move(
+            seg,
+            failedDir.resolve(id + SEG),
+            StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(failedDir);
       } catch (NoSuchFileException alreadyMoved) {
@@ -235,8 +252,11 @@ final class SpoolFiles {
 
   private static byte[] encodeKey(SegmentKey key) {
     return new JsonObject()
-        .put("stream", key.stream()).put("rendition", key.rendition()).put("name", key.name())
-        .encode().getBytes(StandardCharsets.UTF_8);
+        .put("stream", key.stream())
+        .put("rendition", key.rendition())
+        .put("name", key.name())
+        .encode()
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private static SegmentKey decodeKey(byte[] bytes) {
@@ -244,22 +264,26 @@ final class SpoolFiles {
   }
 
   private static SegmentKey keyOf(JsonObject json) {
-    return new SegmentKey(json.getString("stream"), json.getString("rendition"), json.getString("name"));
+    return new SegmentKey(
+        json.getString("stream"), json.getString("rendition"), json.getString("name"));
   }
 
   static JsonObject encodeOutcome(Outcome outcome) {
-    JsonObject json = new JsonObject()
-        .put("stream", outcome.key().stream())
-        .put("rendition", outcome.key().rendition())
-        .put("name", outcome.key().name());
+    JsonObject json =
+        new JsonObject()
+            .put("stream", outcome.key().stream())
+            .put("rendition", outcome.key().rendition())
+            .put("name", outcome.key().name());
     switch (outcome) {
-      case Outcome.Stored stored -> json.put("outcome", "stored")
-          .put("reference", stored.reference().hex())
-          .put("deduplicated", stored.deduplicated());
-      case Outcome.Failed failed -> json.put("outcome", "failed")
-          .put("reference", failed.expected().hex())
-          .put("kind", failed.kind().name())
-          .put("message", failed.message());
+      case Outcome.Stored stored ->
+          json.put("outcome", "stored")
+              .put("reference", stored.reference().hex())
+              .put("deduplicated", stored.deduplicated());
+      case Outcome.Failed failed ->
+          json.put("outcome", "failed")
+              .put("reference", failed.expected().hex())
+              .put("kind", failed.kind().name())
+              .put("message", failed.message());
     }
     return json;
   }
@@ -271,8 +295,13 @@ final class SpoolFiles {
       SwarmReference reference = SwarmReference.parse(json.getString("reference"));
       return switch (json.getString("outcome")) {
         case "stored" -> new Outcome.Stored(key, reference, json.getBoolean("deduplicated"), true);
-        case "failed" -> new Outcome.Failed(key, reference,
-            UploadException.Kind.valueOf(json.getString("kind")), json.getString("message"), true);
+        case "failed" ->
+            new Outcome.Failed(
+                key,
+                reference,
+                UploadException.Kind.valueOf(json.getString("kind")),
+                json.getString("message"),
+                true);
         default -> throw new IOException("unknown outcome in " + done);
       };
     } catch (DecodeException | IllegalArgumentException | NullPointerException e) {

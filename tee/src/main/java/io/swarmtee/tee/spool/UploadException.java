@@ -31,12 +31,16 @@ public class UploadException extends RuntimeException {
     this(kind, message, null);
   }
 
-  /** @return the classification */
+  /**
+   * @return the classification
+   */
   public Kind kind() {
     return kind;
   }
 
-  /** @return true for {@link Kind#TRANSIENT} */
+  /**
+   * @return true for {@link Kind#TRANSIENT}
+   */
   public boolean retryable() {
     return kind == Kind.TRANSIENT;
   }

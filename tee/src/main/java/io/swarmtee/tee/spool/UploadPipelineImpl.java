@@ -24,14 +24,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pipeline's state machine. All mutable state is guarded by {@code this}; locks are held only for
- * bookkeeping, never across I/O, a listener call or a future completion (whose callbacks may re-enter).
+ * The pipeline's state machine. All mutable state is guarded by {@code this}; locks are held only
+ * for bookkeeping, never across I/O, a listener call or a future completion (whose callbacks may
+ * re-enter).
  */
 final class UploadPipelineImpl implements UploadPipeline {
 
   private static final Logger LOG = LoggerFactory.getLogger(UploadPipelineImpl.class);
 
-  private enum State { NEW, STARTING, RUNNING, CLOSED }
+  private enum State {
+    NEW,
+    STARTING,
+    RUNNING,
+    CLOSED
+  }
 
   /** One accepted key. */
   private static final class Spooled {
@@ -76,16 +82,22 @@ final class UploadPipelineImpl implements UploadPipeline {
 
   private State state = State.NEW;
   private OutcomeListener listener;
+
   /** Accepted, outcome not yet recorded. */
   private final Map<SegmentKey, Spooled> active = new HashMap<>();
+
   /** Outcome recorded, not yet acknowledged by the listener: kept until it is (never evicted). */
   private final Map<SegmentKey, Spooled> unacknowledged = new HashMap<>();
+
   /** Acknowledged, remembered for deduplication and {@link #result}. */
   private final LinkedHashMap<SegmentKey, Spooled> finished;
+
   /** Content recently confirmed by the store. */
   private final LinkedHashMap<SwarmReference, Boolean> storedContent;
+
   /** Uploads not finished, by content. */
   private final Map<SwarmReference, Group> groups = new HashMap<>();
+
   private final ArrayDeque<Group> queue = new ArrayDeque<>();
   private final Set<Future<?>> work = new HashSet<>();
   private int spooledSegments;
@@ -94,29 +106,37 @@ final class UploadPipelineImpl implements UploadPipeline {
   private long queuedBytes;
   private int inFlight;
 
-  UploadPipelineImpl(Vertx vertx, PipelineOptions options, SegmentUploader uploader, MeterRegistry registry,
-      RetryScheduler scheduler, Random random) {
+  UploadPipelineImpl(
+      Vertx vertx,
+      PipelineOptions options,
+      SegmentUploader uploader,
+      MeterRegistry registry,
+      RetryScheduler scheduler,
+      Random random) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.options = Objects.requireNonNull(options, "options");
     this.uploader = Objects.requireNonNull(uploader, "uploader");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.random = Objects.requireNonNull(random, "random");
     this.files = new SpoolFiles(options.spoolDir());
-    this.metrics = new PipelineMetrics(Objects.requireNonNull(registry, "registry"), this,
-        options.maxSpoolBytes());
+    this.metrics =
+        new PipelineMetrics(
+            Objects.requireNonNull(registry, "registry"), this, options.maxSpoolBytes());
     int remembered = options.rememberedOutcomes();
-    this.finished = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<SegmentKey, Spooled> eldest) {
-        return size() > remembered;
-      }
-    };
-    this.storedContent = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<SwarmReference, Boolean> eldest) {
-        return size() > remembered;
-      }
-    };
+    this.finished =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<SegmentKey, Spooled> eldest) {
+            return size() > remembered;
+          }
+        };
+    this.storedContent =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<SwarmReference, Boolean> eldest) {
+            return size() > remembered;
+          }
+        };
   }
 
   @Override
@@ -129,50 +149,59 @@ final class UploadPipelineImpl implements UploadPipeline {
       state = State.STARTING;
       this.listener = listener;
     }
-    return blocking(files::replay).map(scan -> {
-      List<Runnable> deliveries = new ArrayList<>();
-      synchronized (this) {
-        for (Outcome outcome : scan.unacknowledged()) {
-          Spooled entry = recoveredEntry(outcome.key(), referenceOf(outcome), 0);
-          complete(entry, outcome);
-          unacknowledged.put(entry.key, entry);
-          if (outcome instanceof Outcome.Stored) {
-            storedContent.put(entry.reference, Boolean.TRUE);
-          }
-          deliveries.add(() -> deliver(entry, outcome));
-        }
-        for (SpoolFiles.Header header : scan.pending()) {
-          Spooled entry = recoveredEntry(header.key(), header.reference(), header.size());
-          active.put(entry.key, entry);
-          spooledSegments++;
-          spooledBytes += entry.size;
-          Group group = groups.get(entry.reference);
-          if (storedContent.containsKey(entry.reference)) {
-            deliveries.add(() -> {
-              metrics.duplicate.increment();
-              record(entry, new Outcome.Stored(entry.key, entry.reference, true, false));
+    return blocking(files::replay)
+        .map(
+            scan -> {
+              List<Runnable> deliveries = new ArrayList<>();
+              synchronized (this) {
+                for (Outcome outcome : scan.unacknowledged()) {
+                  Spooled entry = recoveredEntry(outcome.key(), referenceOf(outcome), 0);
+                  complete(entry, outcome);
+                  unacknowledged.put(entry.key, entry);
+                  if (outcome instanceof Outcome.Stored) {
+                    storedContent.put(entry.reference, Boolean.TRUE);
+                  }
+                  deliveries.add(() -> deliver(entry, outcome));
+                }
+                for (SpoolFiles.Header header : scan.pending()) {
+                  Spooled entry = recoveredEntry(header.key(), header.reference(), header.size());
+                  active.put(entry.key, entry);
+                  spooledSegments++;
+                  spooledBytes += entry.size;
+                  Group group = groups.get(entry.reference);
+                  if (storedContent.containsKey(entry.reference)) {
+                    deliveries.add(
+                        () -> {
+                          metrics.duplicate.increment();
+                          record(
+                              entry, new Outcome.Stored(entry.key, entry.reference, true, false));
+                        });
+                  } else if (group == null) {
+                    enqueue(new Group(entry));
+                  } else {
+                    group.followers.add(entry);
+                  }
+                }
+                if (state == State.STARTING) {
+                  state = State.RUNNING;
+                }
+              }
+              LOG.info(
+                  "spool {}: replayed {} pending segments and {} unacknowledged outcomes",
+                  files.dir(),
+                  scan.pending().size(),
+                  scan.unacknowledged().size());
+              deliveries.forEach(Runnable::run);
+              pump();
+              return (Void) null;
+            })
+        .onFailure(
+            error -> {
+              LOG.error("spool {} cannot be used: {}", files.dir(), error.toString());
+              synchronized (this) {
+                state = State.CLOSED;
+              }
             });
-          } else if (group == null) {
-            enqueue(new Group(entry));
-          } else {
-            group.followers.add(entry);
-          }
-        }
-        if (state == State.STARTING) {
-          state = State.RUNNING;
-        }
-      }
-      LOG.info("spool {}: replayed {} pending segments and {} unacknowledged outcomes",
-          files.dir(), scan.pending().size(), scan.unacknowledged().size());
-      deliveries.forEach(Runnable::run);
-      pump();
-      return (Void) null;
-    }).onFailure(error -> {
-      LOG.error("spool {} cannot be used: {}", files.dir(), error.toString());
-      synchronized (this) {
-        state = State.CLOSED;
-      }
-    });
   }
 
   private static Spooled recoveredEntry(SegmentKey key, SwarmReference reference, long size) {
@@ -197,8 +226,12 @@ final class UploadPipelineImpl implements UploadPipeline {
     synchronized (this) {
       if (state != State.RUNNING) {
         metrics.dropped.increment();
-        return Future.failedFuture(new SegmentRefusedException(key, SegmentRefusedException.Reason.CLOSED,
-            "the upload pipeline is " + state.name().toLowerCase(java.util.Locale.ROOT), null));
+        return Future.failedFuture(
+            new SegmentRefusedException(
+                key,
+                SegmentRefusedException.Reason.CLOSED,
+                "the upload pipeline is " + state.name().toLowerCase(java.util.Locale.ROOT),
+                null));
       }
       Spooled known = known(key);
       if (known != null) {
@@ -208,35 +241,45 @@ final class UploadPipelineImpl implements UploadPipeline {
       if (spooledSegments + 1 > options.maxSpoolSegments()
           || spooledBytes + bytes.length() > options.maxSpoolBytes()) {
         metrics.dropped.increment();
-        return Future.failedFuture(new SegmentRefusedException(key, SegmentRefusedException.Reason.SPOOL_FULL,
-            "spool full (" + spooledSegments + " segments, " + spooledBytes + " bytes)", null));
+        return Future.failedFuture(
+            new SegmentRefusedException(
+                key,
+                SegmentRefusedException.Reason.SPOOL_FULL,
+                "spool full (" + spooledSegments + " segments, " + spooledBytes + " bytes)",
+                null));
       }
       entry = new Spooled(key, bytes.length());
       active.put(key, entry);
       spooledSegments++;
       spooledBytes += entry.size;
     }
-    return blocking(() -> files.write(entry.id, key, bytes)).transform(written -> {
-      if (written.failed()) {
-        synchronized (this) {
-          active.remove(key);
-          spooledSegments--;
-          spooledBytes -= entry.size;
-        }
-        metrics.dropped.increment();
-        LOG.warn("spool: cannot write {}: {}", key, written.cause().toString());
-        SegmentRefusedException refused = new SegmentRefusedException(
-            key, SegmentRefusedException.Reason.SPOOL_WRITE_FAILED, "spool write failed", written.cause());
-        entry.accepted.fail(refused);
-        entry.result.fail(refused);
-        return Future.failedFuture(refused);
-      }
-      entry.reference = written.result();
-      Accepted accepted = new Accepted(key, entry.reference, false);
-      entry.accepted.complete(accepted);
-      admit(entry);
-      return Future.succeededFuture(accepted);
-    });
+    return blocking(() -> files.write(entry.id, key, bytes))
+        .transform(
+            written -> {
+              if (written.failed()) {
+                synchronized (this) {
+                  active.remove(key);
+                  spooledSegments--;
+                  spooledBytes -= entry.size;
+                }
+                metrics.dropped.increment();
+                LOG.warn("spool: cannot write {}: {}", key, written.cause().toString());
+                SegmentRefusedException refused =
+                    new SegmentRefusedException(
+                        key,
+                        SegmentRefusedException.Reason.SPOOL_WRITE_FAILED,
+                        "spool write failed",
+                        written.cause());
+                entry.accepted.fail(refused);
+                entry.result.fail(refused);
+                return Future.failedFuture(refused);
+              }
+              entry.reference = written.result();
+              Accepted accepted = new Accepted(key, entry.reference, false);
+              entry.accepted.complete(accepted);
+              admit(entry);
+              return Future.succeededFuture(accepted);
+            });
   }
 
   private Spooled known(SegmentKey key) {
@@ -293,42 +336,54 @@ final class UploadPipelineImpl implements UploadPipeline {
   private void attempt(Group group) {
     group.attempts++;
     Spooled primary = group.primary;
-    Future<SwarmReference> upload = blocking(() -> files.readPayload(primary.header()))
-        .compose(payload -> {
-          Timer.Sample sample = Timer.start(metrics.registry);
-          Future<SwarmReference> sent;
-          try {
-            sent = uploader.upload(primary.key, payload, group.reference);
-          } catch (RuntimeException e) {
-            sent = Future.failedFuture(e);
-          }
-          return sent.andThen(ignored -> sample.stop(metrics.duration));
-        });
+    Future<SwarmReference> upload =
+        blocking(() -> files.readPayload(primary.header()))
+            .compose(
+                payload -> {
+                  Timer.Sample sample = Timer.start(metrics.registry);
+                  Future<SwarmReference> sent;
+                  try {
+                    sent = uploader.upload(primary.key, payload, group.reference);
+                  } catch (RuntimeException e) {
+                    sent = Future.failedFuture(e);
+                  }
+                  return sent.andThen(ignored -> sample.stop(metrics.duration));
+                });
     track(upload);
-    upload.onComplete(done -> {
-      synchronized (this) {
-        inFlight--;
-      }
-      if (done.succeeded() && group.reference.equals(done.result())) {
-        metrics.uploadedBytes.increment(primary.size);
-        finishGroup(group, null);
-      } else if (done.succeeded()) {
-        LOG.error("upload of {}: the store answered reference {}, computed locally {}; not archived",
-            primary.key, done.result(), group.reference);
-        finishGroup(group, new UploadException(UploadException.Kind.MISMATCH,
-            "store returned " + done.result() + ", expected " + group.reference));
-      } else {
-        UploadException failure = classify(done.cause());
-        if (failure.retryable() && group.attempts < options.maxAttempts()) {
-          retryLater(group, failure);
-        } else {
-          LOG.warn("upload of {} failed after {} attempt(s): {}", primary.key, group.attempts,
-              failure.getMessage());
-          finishGroup(group, failure);
-        }
-      }
-      pump();
-    });
+    upload.onComplete(
+        done -> {
+          synchronized (this) {
+            inFlight--;
+          }
+          if (done.succeeded() && group.reference.equals(done.result())) {
+            metrics.uploadedBytes.increment(primary.size);
+            finishGroup(group, null);
+          } else if (done.succeeded()) {
+            LOG.error(
+                "upload of {}: the store answered reference {}, computed locally {}; not archived",
+                primary.key,
+                done.result(),
+                group.reference);
+            finishGroup(
+                group,
+                new UploadException(
+                    UploadException.Kind.MISMATCH,
+                    "store returned " + done.result() + ", expected " + group.reference));
+          } else {
+            UploadException failure = classify(done.cause());
+            if (failure.retryable() && group.attempts < options.maxAttempts()) {
+              retryLater(group, failure);
+            } else {
+              LOG.warn(
+                  "upload of {} failed after {} attempt(s): {}",
+                  primary.key,
+                  group.attempts,
+                  failure.getMessage());
+              finishGroup(group, failure);
+            }
+          }
+          pump();
+        });
   }
 
   private static UploadException classify(Throwable cause) {
@@ -341,24 +396,34 @@ final class UploadPipelineImpl implements UploadPipeline {
   private void retryLater(Group group, UploadException failure) {
     Duration delay = backoff(group.attempts);
     metrics.retries.increment();
-    LOG.info("upload of {} failed ({}), attempt {} of {}, retrying in {} ms", group.primary.key,
-        failure.getMessage(), group.attempts, options.maxAttempts(), delay.toMillis());
+    LOG.info(
+        "upload of {} failed ({}), attempt {} of {}, retrying in {} ms",
+        group.primary.key,
+        failure.getMessage(),
+        group.attempts,
+        options.maxAttempts(),
+        delay.toMillis());
     synchronized (this) {
       queuedSegments++;
       queuedBytes += group.primary.size;
     }
-    scheduler.after(delay).onComplete(ignored -> {
-      synchronized (this) {
-        if (state == State.CLOSED) {
-          return; // stays spooled; the next start uploads it
-        }
-        queue.add(group);
-      }
-      pump();
-    });
+    scheduler
+        .after(delay)
+        .onComplete(
+            ignored -> {
+              synchronized (this) {
+                if (state == State.CLOSED) {
+                  return; // stays spooled; the next start uploads it
+                }
+                queue.add(group);
+              }
+              pump();
+            });
   }
 
-  /** Exponential backoff capped at maxBackoff, with the configured fraction randomised downwards. */
+  /**
+   * Exponential backoff capped at maxBackoff, with the configured fraction randomised downwards.
+   */
   Duration backoff(int attempts) {
     long initial = options.initialBackoff().toMillis();
     long cap = options.maxBackoff().toMillis();
@@ -388,9 +453,15 @@ final class UploadPipelineImpl implements UploadPipeline {
         (follower ? metrics.duplicate : metrics.stored).increment();
         outcome = new Outcome.Stored(member.key, group.reference, follower, false);
       } else {
-        (failure.kind() == UploadException.Kind.MISMATCH ? metrics.mismatch : metrics.failed).increment();
-        outcome = new Outcome.Failed(member.key, group.reference, failure.kind(),
-            String.valueOf(failure.getMessage()), false);
+        (failure.kind() == UploadException.Kind.MISMATCH ? metrics.mismatch : metrics.failed)
+            .increment();
+        outcome =
+            new Outcome.Failed(
+                member.key,
+                group.reference,
+                failure.kind(),
+                String.valueOf(failure.getMessage()),
+                false);
       }
       record(member, outcome);
     }
@@ -398,33 +469,38 @@ final class UploadPipelineImpl implements UploadPipeline {
 
   /** Makes the outcome durable, frees the spool room, then tells the listener. */
   private void record(Spooled entry, Outcome outcome) {
-    Future<Void> recorded = blocking(() -> {
-      files.writeOutcome(entry.id, outcome);
-      files.retire(entry.id, outcome);
-      return null;
-    });
-    recorded.onComplete(done -> {
-      if (done.failed()) {
-        // Not durable: the .seg file stays and is uploaded again on the next start.
-        LOG.error("spool: cannot record the outcome of {}: {}", entry.key, done.cause().toString());
-        return;
-      }
-      synchronized (this) {
-        active.remove(entry.key);
-        unacknowledged.put(entry.key, entry);
-        spooledSegments--;
-        spooledBytes -= entry.size;
-      }
-      complete(entry, outcome);
-      deliver(entry, outcome);
-    });
+    Future<Void> recorded =
+        blocking(
+            () -> {
+              files.writeOutcome(entry.id, outcome);
+              files.retire(entry.id, outcome);
+              return null;
+            });
+    recorded.onComplete(
+        done -> {
+          if (done.failed()) {
+            // Not durable: the .seg file stays and is uploaded again on the next start.
+            LOG.error(
+                "spool: cannot record the outcome of {}: {}", entry.key, done.cause().toString());
+            return;
+          }
+          synchronized (this) {
+            active.remove(entry.key);
+            unacknowledged.put(entry.key, entry);
+            spooledSegments--;
+            spooledBytes -= entry.size;
+          }
+          complete(entry, outcome);
+          deliver(entry, outcome);
+        });
   }
 
   private static void complete(Spooled entry, Outcome outcome) {
     switch (outcome) {
       case Outcome.Stored stored -> entry.result.tryComplete(stored.reference());
-      case Outcome.Failed failed -> entry.result.tryFail(
-          new UploadException(failed.kind(), entry.key + ": " + failed.message()));
+      case Outcome.Failed failed ->
+          entry.result.tryFail(
+              new UploadException(failed.kind(), entry.key + ": " + failed.message()));
     }
   }
 
@@ -438,32 +514,40 @@ final class UploadPipelineImpl implements UploadPipeline {
       acknowledged = Future.failedFuture(e);
     }
     if (!acknowledged.isComplete()) {
-      settled.complete(); // close() does not wait for a slow listener: unacknowledged means redelivered
+      settled.complete(); // close() does not wait for a slow listener: unacknowledged means
+      // redelivered
     }
     acknowledged
-        .compose(ignored -> blocking(() -> {
-          files.acknowledge(entry.id);
-          return null;
-        }))
-        .onComplete(done -> {
-          if (done.failed()) {
-            LOG.warn("outcome of {} not acknowledged ({}); it is delivered again on the next start",
-                entry.key, done.cause().toString());
-          } else {
-            synchronized (this) {
-              unacknowledged.remove(entry.key);
-              finished.put(entry.key, entry);
-            }
-          }
-          settled.tryComplete();
-        });
+        .compose(
+            ignored ->
+                blocking(
+                    () -> {
+                      files.acknowledge(entry.id);
+                      return null;
+                    }))
+        .onComplete(
+            done -> {
+              if (done.failed()) {
+                LOG.warn(
+                    "outcome of {} not acknowledged ({}); it is delivered again on the next start",
+                    entry.key,
+                    done.cause().toString());
+              } else {
+                synchronized (this) {
+                  unacknowledged.remove(entry.key);
+                  finished.put(entry.key, entry);
+                }
+              }
+              settled.tryComplete();
+            });
   }
 
   @Override
   public synchronized Future<SwarmReference> result(SegmentKey key) {
     Spooled entry = known(Objects.requireNonNull(key, "key"));
     if (entry == null) {
-      return Future.failedFuture(new NoSuchElementException(key + " was not accepted (or is forgotten)"));
+      return Future.failedFuture(
+          new NoSuchElementException(key + " was not accepted (or is forgotten)"));
     }
     return entry.result.future();
   }
@@ -481,7 +565,9 @@ final class UploadPipelineImpl implements UploadPipeline {
     return settle();
   }
 
-  /** Waits until no tracked work is left (work finishing may start more, e.g. recording an outcome). */
+  /**
+   * Waits until no tracked work is left (work finishing may start more, e.g. recording an outcome).
+   */
   private Future<Void> settle() {
     List<Future<?>> pending;
     synchronized (this) {
@@ -490,14 +576,18 @@ final class UploadPipelineImpl implements UploadPipeline {
     if (pending.isEmpty()) {
       return Future.succeededFuture();
     }
-    // Look again on the next event-loop turn, not within this stack: a future completed on another thread
-    // is complete before its listeners (which untrack it, and may start more work) have run there, and
+    // Look again on the next event-loop turn, not within this stack: a future completed on another
+    // thread
+    // is complete before its listeners (which untrack it, and may start more work) have run there,
+    // and
     // re-checking at once recursed until that thread caught up (a StackOverflowError in close()).
-    return Future.join(pending).transform(ignored -> {
-      Promise<Void> again = Promise.promise();
-      vertx.runOnContext(v -> settle().onComplete(again));
-      return again.future();
-    });
+    return Future.join(pending)
+        .transform(
+            ignored -> {
+              Promise<Void> again = Promise.promise();
+              vertx.runOnContext(v -> settle().onComplete(again));
+              return again.future();
+            });
   }
 
   /** Runs file I/O on a worker thread; tracked so that {@link #close} waits for it. */
@@ -511,10 +601,11 @@ final class UploadPipelineImpl implements UploadPipeline {
     synchronized (this) {
       work.add(future);
     }
-    future.onComplete(ignored -> {
-      synchronized (this) {
-        work.remove(future);
-      }
-    });
+    future.onComplete(
+        ignored -> {
+          synchronized (this) {
+            work.remove(future);
+          }
+        });
   }
 }

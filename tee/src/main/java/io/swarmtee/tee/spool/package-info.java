@@ -4,7 +4,7 @@
  * retries and deduplication; every accepted segment ends with exactly one durable {@link
  * io.swarmtee.tee.spool.Outcome}.
  *
- * <p>Entry point: {@link io.swarmtee.tee.spool.UploadPipeline#create}. Where the bytes go is a {@link
- * io.swarmtee.tee.spool.SegmentUploader} (a Bee node or the embedded store).
+ * <p>Entry point: {@link io.swarmtee.tee.spool.UploadPipeline#create}. Where the bytes go is a
+ * {@link io.swarmtee.tee.spool.SegmentUploader} (a Bee node or the embedded store).
  */
 package io.swarmtee.tee.spool;

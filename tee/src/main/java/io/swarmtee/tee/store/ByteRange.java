@@ -14,12 +14,16 @@ public record ByteRange(long first, long last) {
     }
   }
 
-  /** @return the range from {@code first} to the end of any content ({@code bytes=first-}) */
+  /**
+   * @return the range from {@code first} to the end of any content ({@code bytes=first-})
+   */
   public static ByteRange from(long first) {
     return new ByteRange(first, Long.MAX_VALUE);
   }
 
-  /** @return the number of bytes the range covers, before clamping */
+  /**
+   * @return the number of bytes the range covers, before clamping
+   */
   public long length() {
     return last == Long.MAX_VALUE ? Long.MAX_VALUE : last - first + 1;
   }

@@ -37,14 +37,20 @@ final class EmbeddedStoreImpl implements EmbeddedStore {
   private final Path dir;
   private final Path packs;
   private final Path tmp;
-  /** Indexes of recently read packs (a sync reads one chunk at a time); replaced when a pack is rewritten. */
+
+  /**
+   * Indexes of recently read packs (a sync reads one chunk at a time); replaced when a pack is
+   * rewritten.
+   */
   private final java.util.Map<SwarmReference, PackFile.Reader> readers =
-      java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<SwarmReference, PackFile.Reader> eldest) {
-          return size() > 32;
-        }
-      });
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(
+                java.util.Map.Entry<SwarmReference, PackFile.Reader> eldest) {
+              return size() > 32;
+            }
+          });
 
   private EmbeddedStoreImpl(Vertx vertx, Path dir) {
     this.vertx = vertx;
@@ -54,19 +60,23 @@ final class EmbeddedStoreImpl implements EmbeddedStore {
   }
 
   static Future<EmbeddedStore> open(Vertx vertx, Path dir) {
-    EmbeddedStoreImpl store = new EmbeddedStoreImpl(Objects.requireNonNull(vertx, "vertx"),
-        Objects.requireNonNull(dir, "dir"));
-    return store.blocking(() -> {
-      Files.createDirectories(store.packs);
-      Files.createDirectories(store.tmp);
-      try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(store.tmp)) {
-        for (Path leftover : leftovers) {
-          LOG.info("embedded store: deleting {}, a write interrupted by a crash", leftover.getFileName());
-          Files.delete(leftover);
-        }
-      }
-      return store;
-    });
+    EmbeddedStoreImpl store =
+        new EmbeddedStoreImpl(
+            Objects.requireNonNull(vertx, "vertx"), Objects.requireNonNull(dir, "dir"));
+    return store.blocking(
+        () -> {
+          Files.createDirectories(store.packs);
+          Files.createDirectories(store.tmp);
+          try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(store.tmp)) {
+            for (Path leftover : leftovers) {
+              LOG.info(
+                  "embedded store: deleting {}, a write interrupted by a crash",
+                  leftover.getFileName());
+              Files.delete(leftover);
+            }
+          }
+          return store;
+        });
   }
 
   @Override
@@ -129,16 +139,17 @@ final class EmbeddedStoreImpl implements EmbeddedStore {
   @Override
   public Future<SwarmReference> put(Buffer data) {
     Objects.requireNonNull(data, "data");
-    return blocking(() -> {
-      PendingPack pack = new PendingPack();
-      try {
-        pack.update(data);
-      } catch (IOException | RuntimeException e) {
-        pack.abandon();
-        throw e;
-      }
-      return pack.commit();
-    });
+    return blocking(
+        () -> {
+          PendingPack pack = new PendingPack();
+          try {
+            pack.update(data);
+          } catch (IOException | RuntimeException e) {
+            pack.abandon();
+            throw e;
+          }
+          return pack.commit();
+        });
   }
 
   @Override
@@ -149,46 +160,69 @@ final class EmbeddedStoreImpl implements EmbeddedStore {
     Future<PendingPack> opened = blocking(PendingPack::new);
     // Each write starts after the previous one: the tail of the chain is the last write.
     Future<?>[] tail = {opened};
-    data.exceptionHandler(error -> tail[0].onComplete(ignored -> {
-      opened.onSuccess(PendingPack::abandon);
-      result.tryFail(error);
-    }));
-    data.handler(buffer -> {
-      data.pause();
-      tail[0] = tail[0].compose(ignored -> blocking(() -> {
-        opened.result().update(buffer);
-        return null;
-      })).onComplete(written -> {
-        if (written.succeeded()) {
-          data.resume();
-        } else {
-          opened.result().abandon();
-          result.tryFail(written.cause());
-        }
-      });
-    });
-    data.endHandler(ignored -> tail[0]
-        .compose(done -> blocking(() -> opened.result().commit()))
-        .onComplete(result));
-    opened.onComplete(ready -> {
-      if (ready.succeeded()) {
-        data.resume();
-      } else {
-        result.tryFail(ready.cause());
-      }
-    });
+    data.exceptionHandler(
+        error ->
+            tail[0].onComplete(
+                ignored -> {
+                  opened.onSuccess(PendingPack::abandon);
+                  result.tryFail(error);
+                }));
+    data.handler(
+        buffer -> {
+          data.pause();
+          tail[0] =
+              tail[0]
+                  .compose(
+                      ignored ->
+                          blocking(
+                              () -> {
+                                opened.result().update(buffer);
+                                return null;
+                              }))
+                  .onComplete(
+                      written -> {
+                        if (written.succeeded()) {
+                          data.resume();
+                        } else {
+                          opened.result().abandon();
+                          result.tryFail(written.cause());
+                        }
+                      });
+        });
+    data.endHandler(
+        ignored ->
+            tail[0].compose(done -> blocking(() -> opened.result().commit())).onComplete(result));
+    opened.onComplete(
+        ready -> {
+          if (ready.succeeded()) {
+            data.resume();
+          } else {
+            result.tryFail(ready.cause());
+          }
+        });
     return result.future();
   }
 
   @Override
   public Future<SwarmReference> upload(SegmentKey key, Buffer bytes, SwarmReference expected) {
     return put(bytes)
-        .recover(e -> Future.failedFuture(
-            new UploadException(UploadException.Kind.TRANSIENT, key + ": embedded store: " + e, e)))
-        .compose(actual -> actual.equals(expected)
-            ? Future.succeededFuture(actual)
-            : Future.failedFuture(new UploadException(UploadException.Kind.MISMATCH,
-                key + ": embedded store computed " + actual + ", expected " + expected)));
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new UploadException(
+                        UploadException.Kind.TRANSIENT, key + ": embedded store: " + e, e)))
+        .compose(
+            actual ->
+                actual.equals(expected)
+                    ? Future.succeededFuture(actual)
+                    : Future.failedFuture(
+                        new UploadException(
+                            UploadException.Kind.MISMATCH,
+                            key
+                                + ": embedded store computed "
+                                + actual
+                                + ", expected "
+                                + expected)));
   }
 
   // ------------------------------------------------------------------ reads
@@ -224,27 +258,34 @@ final class EmbeddedStoreImpl implements EmbeddedStore {
     Objects.requireNonNull(ref, "ref");
     Objects.requireNonNull(range, "range");
     Context context = vertx.getOrCreateContext();
-    return blocking(() -> {
-      PackFile.Reader pack = reader(ref);
-      byte[] rootWire = pack.chunks(ref)[0];
-      long size = Chunks.span(rootWire);
-      long first = range.map(ByteRange::first).orElse(0L);
-      if (range.isPresent() && first >= size) {
-        throw new StoreException.RangeNotSatisfiable(ref, range.get(), size);
-      }
-      long last = Math.min(size - 1, range.map(ByteRange::last).orElse(Long.MAX_VALUE));
-      if (size == 0) {
-        return new StoreRead(0, 0, 0, new PullReadStream(context, () -> Future.succeededFuture(Optional.empty())));
-      }
-      LeafCursor cursor = new LeafCursor(pack, rootWire, first, last);
-      ReadStream<Buffer> body = new PullReadStream(context, () -> blocking(() -> nextPiece(pack, cursor, first, last)));
-      return new StoreRead(size, first, last - first + 1, body);
-    });
+    return blocking(
+        () -> {
+          PackFile.Reader pack = reader(ref);
+          byte[] rootWire = pack.chunks(ref)[0];
+          long size = Chunks.span(rootWire);
+          long first = range.map(ByteRange::first).orElse(0L);
+          if (range.isPresent() && first >= size) {
+            throw new StoreException.RangeNotSatisfiable(ref, range.get(), size);
+          }
+          long last = Math.min(size - 1, range.map(ByteRange::last).orElse(Long.MAX_VALUE));
+          if (size == 0) {
+            return new StoreRead(
+                0,
+                0,
+                0,
+                new PullReadStream(context, () -> Future.succeededFuture(Optional.empty())));
+          }
+          LeafCursor cursor = new LeafCursor(pack, rootWire, first, last);
+          ReadStream<Buffer> body =
+              new PullReadStream(
+                  context, () -> blocking(() -> nextPiece(pack, cursor, first, last)));
+          return new StoreRead(size, first, last - first + 1, body);
+        });
   }
 
   /** Reads the next few leaves of the range, verified, as one buffer. */
-  private static Optional<Buffer> nextPiece(PackFile.Reader pack, LeafCursor cursor, long first, long last)
-      throws IOException {
+  private static Optional<Buffer> nextPiece(
+      PackFile.Reader pack, LeafCursor cursor, long first, long last) throws IOException {
     List<LeafCursor.Leaf> leaves = new ArrayList<>(LEAVES_PER_READ);
     LeafCursor.Leaf leaf;
     while (leaves.size() < LEAVES_PER_READ && (leaf = cursor.next()) != null) {
@@ -253,7 +294,8 @@ final class EmbeddedStoreImpl implements EmbeddedStore {
     if (leaves.isEmpty()) {
       return Optional.empty();
     }
-    byte[][] wires = pack.chunks(leaves.stream().map(LeafCursor.Leaf::address).toArray(SwarmReference[]::new));
+    byte[][] wires =
+        pack.chunks(leaves.stream().map(LeafCursor.Leaf::address).toArray(SwarmReference[]::new));
     Buffer piece = Buffer.buffer();
     for (int i = 0; i < wires.length; i++) {
       LeafCursor.Leaf l = leaves.get(i);
@@ -267,35 +309,39 @@ final class EmbeddedStoreImpl implements EmbeddedStore {
 
   @Override
   public Future<Buffer> readAll(SwarmReference ref) {
-    return read(ref, Optional.empty()).compose(read -> {
-      Promise<Buffer> all = Promise.promise();
-      Buffer collected = Buffer.buffer((int) Math.min(read.length(), Integer.MAX_VALUE - 8));
-      read.body().exceptionHandler(all::tryFail);
-      read.body().endHandler(ignored -> all.tryComplete(collected));
-      read.body().handler(collected::appendBuffer);
-      return all.future();
-    });
+    return read(ref, Optional.empty())
+        .compose(
+            read -> {
+              Promise<Buffer> all = Promise.promise();
+              Buffer collected =
+                  Buffer.buffer((int) Math.min(read.length(), Integer.MAX_VALUE - 8));
+              read.body().exceptionHandler(all::tryFail);
+              read.body().endHandler(ignored -> all.tryComplete(collected));
+              read.body().handler(collected::appendBuffer);
+              return all.future();
+            });
   }
 
   @Override
   public Future<List<SwarmReference>> roots() {
-    return blocking(() -> {
-      List<SwarmReference> roots = new ArrayList<>();
-      try (DirectoryStream<Path> fanout = Files.newDirectoryStream(packs)) {
-        for (Path sub : fanout) {
-          try (DirectoryStream<Path> files = Files.newDirectoryStream(sub, "*.pack")) {
-            for (Path file : files) {
-              String name = file.getFileName().toString();
-              String hex = name.substring(0, name.length() - ".pack".length());
-              if (SwarmReference.isValid(hex)) {
-                roots.add(SwarmReference.parse(hex));
+    return blocking(
+        () -> {
+          List<SwarmReference> roots = new ArrayList<>();
+          try (DirectoryStream<Path> fanout = Files.newDirectoryStream(packs)) {
+            for (Path sub : fanout) {
+              try (DirectoryStream<Path> files = Files.newDirectoryStream(sub, "*.pack")) {
+                for (Path file : files) {
+                  String name = file.getFileName().toString();
+                  String hex = name.substring(0, name.length() - ".pack".length());
+                  if (SwarmReference.isValid(hex)) {
+                    roots.add(SwarmReference.parse(hex));
+                  }
+                }
               }
             }
           }
-        }
-      }
-      return List.copyOf(roots);
-    });
+          return List.copyOf(roots);
+        });
   }
 
   @Override

@@ -8,12 +8,13 @@ import java.util.Arrays;
 import java.util.Deque;
 
 /**
- * Walks a {@code /bytes} tree in order and yields the leaves that overlap a byte range, reading (and
- * verifying) only the intermediate chunks on the way to them. Blocking; not thread-safe.
+ * Walks a {@code /bytes} tree in order and yields the leaves that overlap a byte range, reading
+ * (and verifying) only the intermediate chunks on the way to them. Blocking; not thread-safe.
  *
  * <p>An intermediate chunk of span {@code S} has children of capacity {@code c = 4096·128^k}, the
- * largest such that {@code c·128 >= S}; child {@code i} covers {@code [i·c, min(S, (i+1)·c))}. A lone
- * last reference carried up a level keeps exactly this layout, so offsets follow from spans alone.
+ * largest such that {@code c·128 >= S}; child {@code i} covers {@code [i·c, min(S, (i+1)·c))}. A
+ * lone last reference carried up a level keeps exactly this layout, so offsets follow from spans
+ * alone.
  */
 final class LeafCursor {
 
@@ -46,7 +47,9 @@ final class LeafCursor {
     }
   }
 
-  /** @return the next overlapping leaf, or null at the end */
+  /**
+   * @return the next overlapping leaf, or null at the end
+   */
   Leaf next() throws IOException {
     if (rootLeaf != null) {
       Leaf leaf = rootLeaf;
@@ -61,8 +64,12 @@ final class LeafCursor {
         continue;
       }
       frame.next()[0] = i + 1;
-      SwarmReference child = new SwarmReference(Arrays.copyOfRange(frame.wire(),
-          Chunks.SPAN_SIZE + i * SwarmReference.LENGTH, Chunks.SPAN_SIZE + (i + 1) * SwarmReference.LENGTH));
+      SwarmReference child =
+          new SwarmReference(
+              Arrays.copyOfRange(
+                  frame.wire(),
+                  Chunks.SPAN_SIZE + i * SwarmReference.LENGTH,
+                  Chunks.SPAN_SIZE + (i + 1) * SwarmReference.LENGTH));
       long childBase = frame.base() + i * frame.capacity();
       long childSpan = Math.min(frame.capacity(), frame.span() - i * frame.capacity());
       if (childSpan <= Chunks.CHUNK_SIZE) {
@@ -70,8 +77,8 @@ final class LeafCursor {
       }
       byte[] wire = pack.chunks(child)[0];
       if (Chunks.span(wire) != childSpan) {
-        throw new StoreException.Corrupted(pack.root(), child,
-            "span " + Chunks.span(wire) + " where the tree needs " + childSpan);
+        throw new StoreException.Corrupted(
+            pack.root(), child, "span " + Chunks.span(wire) + " where the tree needs " + childSpan);
       }
       push(child, wire, childBase, childSpan);
     }
@@ -85,8 +92,16 @@ final class LeafCursor {
     }
     long children = (span + capacity - 1) / capacity;
     if (wire.length - Chunks.SPAN_SIZE != children * SwarmReference.LENGTH) {
-      throw new StoreException.Corrupted(pack.root(), address, "an intermediate chunk of span " + span
-          + " needs " + children + " references, holds " + (wire.length - Chunks.SPAN_SIZE) + " bytes");
+      throw new StoreException.Corrupted(
+          pack.root(),
+          address,
+          "an intermediate chunk of span "
+              + span
+              + " needs "
+              + children
+              + " references, holds "
+              + (wire.length - Chunks.SPAN_SIZE)
+              + " bytes");
     }
     int from = (int) Math.max(0, (first - base) / capacity);
     int to = (int) Math.min(children - 1, (last - base) / capacity);
@@ -96,8 +111,16 @@ final class LeafCursor {
   /** Checks a leaf read from the pack against what the tree says it is. */
   void checkLeaf(SwarmReference address, byte[] wire, long expectedLength) {
     if (Chunks.span(wire) != expectedLength || wire.length - Chunks.SPAN_SIZE != expectedLength) {
-      throw new StoreException.Corrupted(pack.root(), address, "a leaf of " + expectedLength
-          + " bytes has span " + Chunks.span(wire) + " and " + (wire.length - Chunks.SPAN_SIZE) + " bytes");
+      throw new StoreException.Corrupted(
+          pack.root(),
+          address,
+          "a leaf of "
+              + expectedLength
+              + " bytes has span "
+              + Chunks.span(wire)
+              + " and "
+              + (wire.length - Chunks.SPAN_SIZE)
+              + " bytes");
     }
   }
 }

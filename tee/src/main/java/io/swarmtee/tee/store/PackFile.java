@@ -24,8 +24,8 @@ import java.util.zip.CRC32;
  *   footer: count:u32 root:32 crc32(index):u32 "KPWS"
  * </pre>
  *
- * <p>A chunk that occurs several times in the tree (e.g. runs of zeros) is stored once. Records are in
- * the order the hasher emits them (children before parents, root last). All methods block.
+ * <p>A chunk that occurs several times in the tree (e.g. runs of zeros) is stored once. Records are
+ * in the order the hasher emits them (children before parents, root last). All methods block.
  */
 final class PackFile {
 
@@ -45,12 +45,17 @@ final class PackFile {
     private final FileChannel out;
     private final SwarmHasher hasher = SwarmHasher.create(this);
     private final Map<SwarmReference, Location> index = new LinkedHashMap<>();
-    private final ByteBuffer pending = ByteBuffer.allocate(256 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer pending =
+        ByteBuffer.allocate(256 * 1024).order(ByteOrder.LITTLE_ENDIAN);
     private long position;
 
     Writer(Path tmp) throws IOException {
       out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      pending.order(ByteOrder.BIG_ENDIAN).putInt(MAGIC).putInt(VERSION).order(ByteOrder.LITTLE_ENDIAN);
+      pending
+          .order(ByteOrder.BIG_ENDIAN)
+          .putInt(MAGIC)
+          .putInt(VERSION)
+          .order(ByteOrder.LITTLE_ENDIAN);
       position = 8;
     }
 
@@ -62,7 +67,9 @@ final class PackFile {
       }
     }
 
-    /** @return the root; the pack is complete and fsync'd */
+    /**
+     * @return the root; the pack is complete and fsync'd
+     */
     SwarmReference finish() throws IOException {
       SwarmReference root;
       try {
@@ -71,14 +78,23 @@ final class PackFile {
         throw e.getCause();
       }
       ByteBuffer indexBytes = ByteBuffer.allocate(index.size() * ENTRY);
-      index.forEach((address, location) -> indexBytes.put(address.bytes()).putLong(location.offset())
-          .putInt(location.payloadLength()));
+      index.forEach(
+          (address, location) ->
+              indexBytes
+                  .put(address.bytes())
+                  .putLong(location.offset())
+                  .putInt(location.payloadLength()));
       CRC32 crc = new CRC32();
       crc.update(indexBytes.array());
       flush();
       writeFully(indexBytes.flip());
-      ByteBuffer footer = ByteBuffer.allocate(FOOTER).putInt(index.size()).put(root.bytes())
-          .putInt((int) crc.getValue()).putInt(FOOTER_MAGIC).flip();
+      ByteBuffer footer =
+          ByteBuffer.allocate(FOOTER)
+              .putInt(index.size())
+              .put(root.bytes())
+              .putInt((int) crc.getValue())
+              .putInt(FOOTER_MAGIC)
+              .flip();
       writeFully(footer);
       out.force(true);
       return root;
@@ -133,8 +149,8 @@ final class PackFile {
   }
 
   /**
-   * The index of a pack, and verified chunk reads. Holds no open file: each read opens the pack, so an
-   * abandoned reader leaks nothing.
+   * The index of a pack, and verified chunk reads. Holds no open file: each read opens the pack, so
+   * an abandoned reader leaks nothing.
    */
   static final class Reader {
     private final Path file;
@@ -147,7 +163,9 @@ final class PackFile {
       this.index = index;
     }
 
-    /** @throws StoreException.Corrupted when the footer or index does not check out */
+    /**
+     * @throws StoreException.Corrupted when the footer or index does not check out
+     */
     static Reader open(Path file, SwarmReference root) throws IOException {
       try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
         long size = in.size();
@@ -159,7 +177,9 @@ final class PackFile {
         byte[] rootBytes = new byte[SwarmReference.LENGTH];
         footer.get(rootBytes);
         int crc = footer.getInt();
-        if (footer.getInt() != FOOTER_MAGIC || count < 1 || (long) count * ENTRY > size - 8 - FOOTER
+        if (footer.getInt() != FOOTER_MAGIC
+            || count < 1
+            || (long) count * ENTRY > size - 8 - FOOTER
             || !root.equals(new SwarmReference(rootBytes))) {
           throw new StoreException.Corrupted(root, root, "pack " + file + " has a damaged footer");
         }
@@ -173,7 +193,8 @@ final class PackFile {
         byte[] address = new byte[SwarmReference.LENGTH];
         for (int i = 0; i < count; i++) {
           indexBytes.get(address);
-          index.put(new SwarmReference(address), new Location(indexBytes.getLong(), indexBytes.getInt()));
+          index.put(
+              new SwarmReference(address), new Location(indexBytes.getLong(), indexBytes.getInt()));
         }
         return new Reader(file, root, index);
       }
@@ -206,16 +227,19 @@ final class PackFile {
     private byte[] chunk(FileChannel in, SwarmReference address) throws IOException {
       Location location = index.get(address);
       if (location == null) {
-        throw new StoreException.Corrupted(root, address, "missing from pack " + file.getFileName());
+        throw new StoreException.Corrupted(
+            root, address, "missing from pack " + file.getFileName());
       }
       if (location.payloadLength() < 0 || location.payloadLength() > Chunks.CHUNK_SIZE) {
-        throw new StoreException.Corrupted(root, address, "impossible length " + location.payloadLength());
+        throw new StoreException.Corrupted(
+            root, address, "impossible length " + location.payloadLength());
       }
       byte[] bytes;
       try {
         bytes = read(in, location.offset(), Chunks.SPAN_SIZE + location.payloadLength()).array();
       } catch (java.io.EOFException e) {
-        throw new StoreException.Corrupted(root, address, "pack " + file.getFileName() + " is truncated");
+        throw new StoreException.Corrupted(
+            root, address, "pack " + file.getFileName() + " is truncated");
       }
       SwarmReference actual = Chunks.contentAddress(bytes);
       if (!actual.equals(address)) {

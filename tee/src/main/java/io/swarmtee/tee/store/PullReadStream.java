@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * A {@link ReadStream} that pulls one buffer at a time from an asynchronous source, only while there is
- * demand: backpressure reaches the disk. Callbacks run on the context it was created on; like Vert.x's
- * own streams it is meant to be used from that context.
+ * A {@link ReadStream} that pulls one buffer at a time from an asynchronous source, only while
+ * there is demand: backpressure reaches the disk. Callbacks run on the context it was created on;
+ * like Vert.x's own streams it is meant to be used from that context.
  */
 final class PullReadStream implements ReadStream<Buffer> {
 
@@ -25,7 +25,9 @@ final class PullReadStream implements ReadStream<Buffer> {
   private boolean pulling;
   private boolean done;
 
-  /** @param source the next buffer, empty at the end; called again only after the previous completed */
+  /**
+   * @param source the next buffer, empty at the end; called again only after the previous completed
+   */
   PullReadStream(Context context, Supplier<Future<Optional<Buffer>>> source) {
     this.context = context;
     this.source = source;
@@ -92,35 +94,40 @@ final class PullReadStream implements ReadStream<Buffer> {
       }
       pulling = true;
     }
-    context.runOnContext(ignored -> source.get().onComplete(next -> {
-      Handler<Buffer> data;
-      Handler<Void> end = null;
-      Handler<Throwable> error = null;
-      synchronized (this) {
-        pulling = false;
-        data = handler;
-        if (next.failed() || next.result().isEmpty()) {
-          done = true;
-          end = endHandler;
-          error = exceptionHandler;
-        } else if (demand != Long.MAX_VALUE) {
-          demand--;
-        }
-      }
-      if (next.failed()) {
-        if (error != null) {
-          error.handle(next.cause());
-        }
-      } else if (next.result().isEmpty()) {
-        if (end != null) {
-          end.handle(null);
-        }
-      } else {
-        if (data != null) {
-          data.handle(next.result().get());
-        }
-        pull();
-      }
-    }));
+    context.runOnContext(
+        ignored ->
+            source
+                .get()
+                .onComplete(
+                    next -> {
+                      Handler<Buffer> data;
+                      Handler<Void> end = null;
+                      Handler<Throwable> error = null;
+                      synchronized (this) {
+                        pulling = false;
+                        data = handler;
+                        if (next.failed() || next.result().isEmpty()) {
+                          done = true;
+                          end = endHandler;
+                          error = exceptionHandler;
+                        } else if (demand != Long.MAX_VALUE) {
+                          demand--;
+                        }
+                      }
+                      if (next.failed()) {
+                        if (error != null) {
+                          error.handle(next.cause());
+                        }
+                      } else if (next.result().isEmpty()) {
+                        if (end != null) {
+                          end.handle(null);
+                        }
+                      } else {
+                        if (data != null) {
+                          data.handle(next.result().get());
+                        }
+                        pull();
+                      }
+                    }));
   }
 }

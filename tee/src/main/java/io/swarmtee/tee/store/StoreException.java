@@ -15,7 +15,9 @@ public class StoreException extends RuntimeException {
     this.reference = Objects.requireNonNull(reference, "reference");
   }
 
-  /** @return the content the operation was about */
+  /**
+   * @return the content the operation was about
+   */
   public SwarmReference reference() {
     return reference;
   }
@@ -30,8 +32,9 @@ public class StoreException extends RuntimeException {
   }
 
   /**
-   * A stored chunk does not hash to its address (bit rot, a truncated or edited file): the bytes are
-   * not served. HTTP 500 — the content is present but damaged; re-putting the same bytes repairs it.
+   * A stored chunk does not hash to its address (bit rot, a truncated or edited file): the bytes
+   * are not served. HTTP 500 — the content is present but damaged; re-putting the same bytes
+   * repairs it.
    */
   public static final class Corrupted extends StoreException {
     private static final long serialVersionUID = 1L;
@@ -43,7 +46,9 @@ public class StoreException extends RuntimeException {
       this.chunk = Objects.requireNonNull(chunk, "chunk");
     }
 
-    /** @return the address of the chunk that failed verification */
+    /**
+     * @return the address of the chunk that failed verification
+     */
     public SwarmReference chunk() {
       return chunk;
     }
@@ -56,12 +61,16 @@ public class StoreException extends RuntimeException {
     private final long size;
 
     public RangeNotSatisfiable(SwarmReference reference, ByteRange range, long size) {
-      super(reference, "range " + range.first() + "-" + range.last() + " outside content of " + size
-          + " bytes", null);
+      super(
+          reference,
+          "range " + range.first() + "-" + range.last() + " outside content of " + size + " bytes",
+          null);
       this.size = size;
     }
 
-    /** @return the content size, for {@code Content-Range: bytes *}{@code /size} */
+    /**
+     * @return the content size, for {@code Content-Range: bytes *}{@code /size}
+     */
     public long size() {
       return size;
     }

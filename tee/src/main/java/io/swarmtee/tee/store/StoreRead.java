@@ -10,8 +10,9 @@ import java.util.Objects;
  * @param size the whole content's size in bytes
  * @param first offset of the first byte the body delivers
  * @param length how many bytes the body delivers ({@code Content-Length})
- * @param body the bytes, paused until a handler is set or {@code fetch}/{@code resume} is called; it
- *     fails with {@link StoreException.Corrupted} rather than deliver a chunk that does not verify
+ * @param body the bytes, paused until a handler is set or {@code fetch}/{@code resume} is called;
+ *     it fails with {@link StoreException.Corrupted} rather than deliver a chunk that does not
+ *     verify
  */
 public record StoreRead(long size, long first, long length, ReadStream<Buffer> body) {
 
@@ -19,7 +20,10 @@ public record StoreRead(long size, long first, long length, ReadStream<Buffer> b
     Objects.requireNonNull(body, "body");
   }
 
-  /** @return the offset of the last byte delivered (for {@code Content-Range}); {@code first - 1} if none */
+  /**
+   * @return the offset of the last byte delivered (for {@code Content-Range}); {@code first - 1} if
+   *     none
+   */
   public long last() {
     return first + length - 1;
   }

@@ -29,19 +29,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pushes trees of an {@link EmbeddedStore} to a Bee node chunk by chunk ({@code POST /chunks} with a
- * postage batch), so that every reference already written into playlists resolves on Swarm too.
+ * Pushes trees of an {@link EmbeddedStore} to a Bee node chunk by chunk ({@code POST /chunks} with
+ * a postage batch), so that every reference already written into playlists resolves on Swarm too.
  *
- * <p>Resumable: each confirmed chunk's address is appended to {@code <stateDir>/<root>.log} before it
- * counts as done; a finished tree gets {@code <root>.synced} and its log is deleted. A later run skips
- * finished trees without reading them and, within an unfinished tree, every chunk in its log. A kill
- * can lose at most the last log lines not yet written by the OS — those chunks are sent again, which
- * Bee accepts (content addressing makes a repeat harmless).
+ * <p>Resumable: each confirmed chunk's address is appended to {@code <stateDir>/<root>.log} before
+ * it counts as done; a finished tree gets {@code <root>.synced} and its log is deleted. A later run
+ * skips finished trees without reading them and, within an unfinished tree, every chunk in its log.
+ * A kill can lose at most the last log lines not yet written by the OS — those chunks are sent
+ * again, which Bee accepts (content addressing makes a repeat harmless).
  *
- * <p>Trees are pushed one after another, the chunks of a tree with {@link SyncOptions#concurrency()}
- * uploads in flight; every chunk is verified (BMT) as it is read and the address Bee answers must equal
- * it. The first failure stops the run ({@link SyncException}, progress saved); the client does not
- * retry, the operator runs the command again.
+ * <p>Trees are pushed one after another, the chunks of a tree with {@link
+ * SyncOptions#concurrency()} uploads in flight; every chunk is verified (BMT) as it is read and the
+ * address Bee answers must equal it. The first failure stops the run ({@link SyncException},
+ * progress saved); the client does not retry, the operator runs the command again.
  */
 public final class StoreSync {
 
@@ -52,7 +52,10 @@ public final class StoreSync {
   private final Function<Buffer, Future<SwarmReference>> uploadChunk;
   private final SyncOptions options;
 
-  StoreSync(Vertx vertx, EmbeddedStore store, Function<Buffer, Future<SwarmReference>> uploadChunk,
+  StoreSync(
+      Vertx vertx,
+      EmbeddedStore store,
+      Function<Buffer, Future<SwarmReference>> uploadChunk,
       SyncOptions options) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.store = Objects.requireNonNull(store, "store");
@@ -60,17 +63,25 @@ public final class StoreSync {
     this.options = Objects.requireNonNull(options, "options");
   }
 
-  /** Creates a sync from {@code store} to the node behind {@code bee}, stamping with the options' batch. */
-  public static StoreSync create(Vertx vertx, EmbeddedStore store, BeeClient bee, SyncOptions options) {
+  /**
+   * Creates a sync from {@code store} to the node behind {@code bee}, stamping with the options'
+   * batch.
+   */
+  public static StoreSync create(
+      Vertx vertx, EmbeddedStore store, BeeClient bee, SyncOptions options) {
     UploadOptions upload = UploadOptions.DEFAULT.withBatchId(options.batch());
-    // Bee stores a POST /chunks without a tag directly (waiting on the network, and bee dev refuses it with
-    // 400); with a tag it is a deferred upload like /bytes. One tag for the run, created on first use
+    // Bee stores a POST /chunks without a tag directly (waiting on the network, and bee dev refuses
+    // it with
+    // 400); with a tag it is a deferred upload like /bytes. One tag for the run, created on first
+    // use
     // (again after a failed attempt).
     AtomicReference<Future<Long>> tag = new AtomicReference<>();
-    Function<Buffer, Future<SwarmReference>> uploadChunk = wire -> {
-      Future<Long> uid = tag.updateAndGet(t -> t == null || t.failed() ? bee.createTag().map(BeeTag::uid) : t);
-      return uid.compose(u -> bee.uploadChunk(wire, upload.withTag(u)));
-    };
+    Function<Buffer, Future<SwarmReference>> uploadChunk =
+        wire -> {
+          Future<Long> uid =
+              tag.updateAndGet(t -> t == null || t.failed() ? bee.createTag().map(BeeTag::uid) : t);
+          return uid.compose(u -> bee.uploadChunk(wire, upload.withTag(u)));
+        };
     return new StoreSync(vertx, store, uploadChunk, options);
   }
 
@@ -87,23 +98,32 @@ public final class StoreSync {
   public Future<SyncReport> sync(List<SwarmReference> roots) {
     List<SwarmReference> todo = List.copyOf(roots);
     Counts counts = new Counts();
-    Future<Void> chain = blocking(() -> {
-      Files.createDirectories(options.stateDir());
-      return null;
-    });
+    Future<Void> chain =
+        blocking(
+            () -> {
+              Files.createDirectories(options.stateDir());
+              return null;
+            });
     for (SwarmReference root : todo) {
       chain = chain.compose(ignored -> syncRoot(root, counts));
     }
-    return chain.transform(done -> {
-      SyncReport report = new SyncReport(todo.size(), counts.rootsSkipped, counts.sent.get(), counts.skipped);
-      if (done.failed()) {
-        return Future.failedFuture(new SyncException("sync stopped: " + done.cause().getMessage(), report,
-            done.cause()));
-      }
-      LOG.info("sync: {} trees ({} done before), {} chunks sent, {} skipped", report.roots(),
-          report.rootsAlreadySynced(), report.chunksSent(), report.chunksSkipped());
-      return Future.succeededFuture(report);
-    });
+    return chain.transform(
+        done -> {
+          SyncReport report =
+              new SyncReport(todo.size(), counts.rootsSkipped, counts.sent.get(), counts.skipped);
+          if (done.failed()) {
+            return Future.failedFuture(
+                new SyncException(
+                    "sync stopped: " + done.cause().getMessage(), report, done.cause()));
+          }
+          LOG.info(
+              "sync: {} trees ({} done before), {} chunks sent, {} skipped",
+              report.roots(),
+              report.rootsAlreadySynced(),
+              report.chunksSent(),
+              report.chunksSkipped());
+          return Future.succeededFuture(report);
+        });
   }
 
   private static final class Counts {
@@ -115,63 +135,90 @@ public final class StoreSync {
   private Future<Void> syncRoot(SwarmReference root, Counts counts) {
     Path marker = options.stateDir().resolve(root.hex() + ".synced");
     Path log = options.stateDir().resolve(root.hex() + ".log");
-    return blocking(() -> Files.exists(marker)).compose(synced -> {
-      if (synced) {
-        counts.rootsSkipped++;
-        return Future.succeededFuture();
-      }
-      return store.chunkAddresses(root)
-          .compose(addresses -> blocking(() -> readLog(log)).compose(done -> {
-            List<SwarmReference> pending = addresses.stream().filter(a -> !done.contains(a)).toList();
-            counts.skipped += addresses.size() - pending.size();
-            return blocking(() -> FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND))
-                .compose(channel -> upload(root, pending, channel, counts)
-                    .eventually(() -> blocking(() -> {
-                      channel.force(true);
-                      channel.close();
-                      return null;
-                    })));
-          }))
-          .compose(ignored -> blocking(() -> {
-            Path tmp = options.stateDir().resolve(root.hex() + ".synced.tmp");
-            Files.write(tmp, new byte[0]);
-            Files.move(tmp, marker, StandardCopyOption.ATOMIC_MOVE);
-            Files.deleteIfExists(log);
-            return null;
-          }));
-    });
+    return blocking(() -> Files.exists(marker))
+        .compose(
+            synced -> {
+              if (synced) {
+                counts.rootsSkipped++;
+                return Future.succeededFuture();
+              }
+              return store
+                  .chunkAddresses(root)
+                  .compose(
+                      addresses ->
+                          blocking(() -> readLog(log))
+                              .compose(
+                                  done -> {
+                                    List<SwarmReference> pending =
+                                        addresses.stream().filter(a -> !done.contains(a)).toList();
+                                    counts.skipped += addresses.size() - pending.size();
+                                    return blocking(
+                                            () ->
+                                                FileChannel.open(
+                                                    log,
+                                                    StandardOpenOption.CREATE,
+                                                    StandardOpenOption.WRITE,
+                                                    StandardOpenOption.APPEND))
+                                        .compose(
+                                            channel ->
+                                                upload(root, pending, channel, counts)
+                                                    .eventually(
+                                                        () ->
+                                                            blocking(
+                                                                () -> {
+                                                                  channel.force(true);
+                                                                  channel.close();
+                                                                  return null;
+                                                                })));
+                                  }))
+                  .compose(
+                      ignored ->
+                          blocking(
+                              () -> {
+                                Path tmp = options.stateDir().resolve(root.hex() + ".synced.tmp");
+                                Files.write(tmp, new byte[0]);
+                                Files.move(tmp, marker, StandardCopyOption.ATOMIC_MOVE);
+                                Files.deleteIfExists(log);
+                                return null;
+                              }));
+            });
   }
 
   /** Uploads {@code pending} with bounded concurrency; stops starting new ones after a failure. */
-  private Future<Void> upload(SwarmReference root, List<SwarmReference> pending, FileChannel log,
-      Counts counts) {
+  private Future<Void> upload(
+      SwarmReference root, List<SwarmReference> pending, FileChannel log, Counts counts) {
     Iterator<SwarmReference> next = pending.iterator();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Promise<Void> finished = Promise.promise();
     int lanes = Math.max(1, Math.min(options.concurrency(), pending.size()));
     int[] running = {lanes};
     for (int lane = 0; lane < lanes; lane++) {
-      lane(root, next, log, counts, failure).onComplete(ignored -> {
-        boolean last;
-        synchronized (running) {
-          last = --running[0] == 0;
-        }
-        if (last) {
-          Throwable cause = failure.get();
-          if (cause == null) {
-            finished.complete();
-          } else {
-            finished.fail(cause);
-          }
-        }
-      });
+      lane(root, next, log, counts, failure)
+          .onComplete(
+              ignored -> {
+                boolean last;
+                synchronized (running) {
+                  last = --running[0] == 0;
+                }
+                if (last) {
+                  Throwable cause = failure.get();
+                  if (cause == null) {
+                    finished.complete();
+                  } else {
+                    finished.fail(cause);
+                  }
+                }
+              });
     }
     return finished.future();
   }
 
   /** One of the concurrent workers: takes the next address, uploads it, records it, repeats. */
-  private Future<Void> lane(SwarmReference root, Iterator<SwarmReference> next, FileChannel log, Counts counts,
+  private Future<Void> lane(
+      SwarmReference root,
+      Iterator<SwarmReference> next,
+      FileChannel log,
+      Counts counts,
       AtomicReference<Throwable> failure) {
     SwarmReference address;
     synchronized (next) {
@@ -180,32 +227,44 @@ public final class StoreSync {
       }
       address = next.next();
     }
-    return store.chunk(root, address)
+    return store
+        .chunk(root, address)
         .compose(uploadChunk)
-        .compose(answered -> answered.equals(address)
-            ? Future.succeededFuture()
-            : Future.failedFuture(new IllegalStateException(
-                "Bee stored chunk " + address + " under " + answered)))
-        .compose(ignored -> blocking(() -> {
-          ByteBuffer line = ByteBuffer.wrap((address.hex() + "\n").getBytes(StandardCharsets.US_ASCII));
-          synchronized (log) {
-            while (line.hasRemaining()) {
-              log.write(line);
-            }
-          }
-          return null;
-        }))
-        .transform(done -> {
-          if (done.failed()) {
-            failure.compareAndSet(null, done.cause());
-            return Future.succeededFuture();
-          }
-          counts.sent.incrementAndGet();
-          return lane(root, next, log, counts, failure);
-        });
+        .compose(
+            answered ->
+                answered.equals(address)
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(
+                        new IllegalStateException(
+                            "Bee stored chunk " + address + " under " + answered)))
+        .compose(
+            ignored ->
+                blocking(
+                    () -> {
+                      ByteBuffer line =
+                          ByteBuffer.wrap(
+                              (address.hex() + "\n").getBytes(StandardCharsets.US_ASCII));
+                      synchronized (log) {
+                        while (line.hasRemaining()) {
+                          log.write(line);
+                        }
+                      }
+                      return null;
+                    }))
+        .transform(
+            done -> {
+              if (done.failed()) {
+                failure.compareAndSet(null, done.cause());
+                return Future.succeededFuture();
+              }
+              counts.sent.incrementAndGet();
+              return lane(root, next, log, counts, failure);
+            });
   }
 
-  /** @return the addresses of complete lines (a torn last line, written during a kill, is ignored) */
+  /**
+   * @return the addresses of complete lines (a torn last line, written during a kill, is ignored)
+   */
   private static Set<SwarmReference> readLog(Path log) throws IOException {
     Set<SwarmReference> done = new HashSet<>();
     if (!Files.exists(log)) {

@@ -3,8 +3,8 @@ package io.swarmtee.tee.store;
 import java.util.Objects;
 
 /**
- * A {@link StoreSync} run stopped early (Bee refused or failed a chunk, a chunk is corrupt locally, or
- * Bee answered another address). Progress up to here is saved: running again resumes.
+ * A {@link StoreSync} run stopped early (Bee refused or failed a chunk, a chunk is corrupt locally,
+ * or Bee answered another address). Progress up to here is saved: running again resumes.
  */
 public class SyncException extends RuntimeException {
 
@@ -17,7 +17,9 @@ public class SyncException extends RuntimeException {
     this.progress = Objects.requireNonNull(progress, "progress");
   }
 
-  /** @return what this run did before it stopped */
+  /**
+   * @return what this run did before it stopped
+   */
   public SyncReport progress() {
     return progress;
   }

@@ -5,17 +5,24 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Waits on a future from the test thread (never an event loop), bounded, so a hang fails the test. */
+/**
+ * Waits on a future from the test thread (never an event loop), bounded, so a hang fails the test.
+ */
 public final class Await {
 
   private Await() {}
 
-  /** @return the result; throws the failure unwrapped */
+  /**
+   * @return the result; throws the failure unwrapped
+   */
   public static <T> T result(Future<T> future) {
     return result(future, 20);
   }
 
-  /** @return the result within {@code seconds} (real Bee nodes are slower than the fake); failure unwrapped */
+  /**
+   * @return the result within {@code seconds} (real Bee nodes are slower than the fake); failure
+   *     unwrapped
+   */
   public static <T> T result(Future<T> future, int seconds) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
@@ -29,7 +36,9 @@ public final class Await {
     }
   }
 
-  /** @return the failure of a future that must fail */
+  /**
+   * @return the failure of a future that must fail
+   */
   public static Throwable failure(Future<?> future) {
     try {
       Object value = future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);

@@ -14,15 +14,14 @@ import io.swarmtee.tee.bee.fake.FakeBee;
 import io.swarmtee.tee.bee.fake.FakeSwarm;
 import io.swarmtee.tee.bee.fake.Fault;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,9 +30,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import io.vertx.junit5.VertxExtension;
 
-/** Every fault class FakeBee can inject, mapped to a BeeException kind; timeouts; the reference check. */
+/**
+ * Every fault class FakeBee can inject, mapped to a BeeException kind; timeouts; the reference
+ * check.
+ */
 @ExtendWith(VertxExtension.class)
 class BeeClientFaultTest {
 
@@ -82,26 +83,36 @@ class BeeClientFaultTest {
         Arguments.of("GET /bytes/{address}", 403, BeeErrorKind.PERMANENT, false),
         Arguments.of("GET /feeds/{owner}/{topic}", 404, BeeErrorKind.NOT_FOUND, false),
         Arguments.of("GET /stamps/{batch_id}", 404, BeeErrorKind.BATCH_UNKNOWN, false),
-        Arguments.of("PATCH /stamps/topup/{batch_id}/{amount}", 402, BeeErrorKind.INSUFFICIENT_FUNDS, false),
+        Arguments.of(
+            "PATCH /stamps/topup/{batch_id}/{amount}", 402, BeeErrorKind.INSUFFICIENT_FUNDS, false),
         Arguments.of("GET /chainstate", 500, BeeErrorKind.TRANSIENT, true),
         Arguments.of("GET /health", 503, BeeErrorKind.NOT_READY, true));
   }
 
   /** The call that exercises {@code endpoint}. */
   private Future<?> call(String endpoint) {
-    SwarmReference ref = fake.swarm().putBytes("some content".getBytes(), r -> { });
+    SwarmReference ref = fake.swarm().putBytes("some content".getBytes(), r -> {});
     String owner = "8d3766440f0d7b949a5e32995d09619a7f86e632";
     String topic = "11".repeat(32);
     return switch (endpoint) {
       case "POST /bytes" -> client.uploadBytes(Buffer.buffer("payload"));
-      case "POST /chunks" -> client.uploadChunk(Buffer.buffer(FakeSwarm.span(1)).appendByte((byte) 1), UploadOptions.DEFAULT);
-      case "POST /bzz" -> client.uploadFile(Buffer.buffer("x"), "a.txt", "text/plain", UploadOptions.DEFAULT);
-      case "POST /soc/{owner}/{id}" -> client.uploadSoc(owner, topic, "cd".repeat(65),
-          Buffer.buffer(FakeSwarm.span(1)).appendByte((byte) 1), UploadOptions.DEFAULT);
+      case "POST /chunks" ->
+          client.uploadChunk(
+              Buffer.buffer(FakeSwarm.span(1)).appendByte((byte) 1), UploadOptions.DEFAULT);
+      case "POST /bzz" ->
+          client.uploadFile(Buffer.buffer("x"), "a.txt", "text/plain", UploadOptions.DEFAULT);
+      case "POST /soc/{owner}/{id}" ->
+          client.uploadSoc(
+              owner,
+              topic,
+              "cd".repeat(65),
+              Buffer.buffer(FakeSwarm.span(1)).appendByte((byte) 1),
+              UploadOptions.DEFAULT);
       case "GET /bytes/{address}" -> client.getBytes(ref, Optional.empty());
       case "GET /feeds/{owner}/{topic}" -> client.feedLatest(owner, topic);
       case "GET /stamps/{batch_id}" -> client.stamp(batch);
-      case "PATCH /stamps/topup/{batch_id}/{amount}" -> client.topUp(batch, java.math.BigInteger.TEN);
+      case "PATCH /stamps/topup/{batch_id}/{amount}" ->
+          client.topUp(batch, java.math.BigInteger.TEN);
       case "GET /chainstate" -> client.chainState();
       case "GET /health" -> client.health();
       default -> throw new IllegalArgumentException(endpoint);
@@ -124,19 +135,28 @@ class BeeClientFaultTest {
 
   @Test
   void realBatchProblemsMapToKinds() {
-    BeeException unknown = (BeeException) failure(client.uploadBytes(Buffer.buffer("x"),
-        UploadOptions.DEFAULT.withBatchId(BatchId.parse("22".repeat(32)))));
+    BeeException unknown =
+        (BeeException)
+            failure(
+                client.uploadBytes(
+                    Buffer.buffer("x"),
+                    UploadOptions.DEFAULT.withBatchId(BatchId.parse("22".repeat(32)))));
     assertEquals(BeeErrorKind.BATCH_UNKNOWN, unknown.kind());
 
     BatchId young = fake.createBatch(20, true);
     fake.setUsable(young, false);
-    BeeException notUsable = (BeeException) failure(client.uploadBytes(Buffer.buffer("x"),
-        UploadOptions.DEFAULT.withBatchId(young)));
+    BeeException notUsable =
+        (BeeException)
+            failure(
+                client.uploadBytes(Buffer.buffer("x"), UploadOptions.DEFAULT.withBatchId(young)));
     assertEquals(BeeErrorKind.BATCH_NOT_USABLE, notUsable.kind());
     assertTrue(notUsable.retryable());
   }
 
-  /** Three chunks in one bucket of a depth-17 batch (2 per bucket): an immutable batch refuses the third. */
+  /**
+   * Three chunks in one bucket of a depth-17 batch (2 per bucket): an immutable batch refuses the
+   * third.
+   */
   @Test
   void aFullImmutableBatchIsBatchFullAndAMutableOneOverwritesSilently() {
     List<Buffer> sameBucket = chunksInOneBucket(3);
@@ -176,16 +196,22 @@ class BeeClientFaultTest {
   @Test
   void aSlowAnswerWithinTheTimeoutSucceeds() {
     fake.inject(1, "POST /bytes", Fault.delay(Duration.ofMillis(50)));
-    assertEquals(FakeSwarm.reference("slow".getBytes()), result(client.uploadBytes(Buffer.buffer("slow"))));
+    assertEquals(
+        FakeSwarm.reference("slow".getBytes()), result(client.uploadBytes(Buffer.buffer("slow"))));
   }
 
   @Test
   void anAnswerLaterThanTheTimeoutIsTransient() {
-    try (BeeClient impatient = client(BeeClientOptions.of(fake.baseUrl())
-        .withRequestTimeout(Duration.ofMillis(200)).withUploadTimeout(Duration.ofMillis(200)))) {
+    try (BeeClient impatient =
+        client(
+            BeeClientOptions.of(fake.baseUrl())
+                .withRequestTimeout(Duration.ofMillis(200))
+                .withUploadTimeout(Duration.ofMillis(200)))) {
       fake.inject(1, "POST /bytes", Fault.delay(Duration.ofHours(1)));
-      BeeTransportException upload = assertInstanceOf(BeeTransportException.class,
-          failure(impatient.uploadBytes(Buffer.buffer("never answered"))));
+      BeeTransportException upload =
+          assertInstanceOf(
+              BeeTransportException.class,
+              failure(impatient.uploadBytes(Buffer.buffer("never answered"))));
       assertEquals(BeeErrorKind.TRANSIENT, upload.kind());
       assertTrue(upload.retryable());
       assertTrue(upload.status().isEmpty());
@@ -193,8 +219,11 @@ class BeeClientFaultTest {
       fake.inject(1, "GET /stamps", Fault.delay(Duration.ofHours(1)));
       assertEquals(BeeErrorKind.TRANSIENT, ((BeeException) failure(impatient.stamps())).kind());
       fake.inject(1, "GET /bytes/{address}", Fault.delay(Duration.ofHours(1)));
-      assertEquals(BeeErrorKind.TRANSIENT, ((BeeException) failure(
-          impatient.getBytes(FakeSwarm.reference(new byte[1]), Optional.empty()))).kind());
+      assertEquals(
+          BeeErrorKind.TRANSIENT,
+          ((BeeException)
+                  failure(impatient.getBytes(FakeSwarm.reference(new byte[1]), Optional.empty())))
+              .kind());
     }
     assertTrue(registry.scrape().contains("swarmtee_bee_up 0.0"), "a timeout marks Bee down");
   }
@@ -206,7 +235,9 @@ class BeeClientFaultTest {
     assertInstanceOf(BeeTransportException.class, e);
     assertEquals(BeeErrorKind.TRANSIENT, e.kind());
     assertEquals(1, fake.calls("POST /bytes"), "one upload reached the fake");
-    assertEquals(FakeSwarm.reference(new byte[200_000]), result(client.uploadBytes(Buffer.buffer(new byte[200_000]))),
+    assertEquals(
+        FakeSwarm.reference(new byte[200_000]),
+        result(client.uploadBytes(Buffer.buffer(new byte[200_000]))),
         "the retry by the caller succeeds");
   }
 
@@ -219,13 +250,19 @@ class BeeClientFaultTest {
     BeeDownload d = result(client.getBytes(ref, Optional.empty()));
     assertEquals(200, d.status());
     assertEquals(data.length, d.contentLength().orElseThrow());
-    BeeTransportException e = assertInstanceOf(BeeTransportException.class, failure(d.bodyBuffer()));
+    BeeTransportException e =
+        assertInstanceOf(BeeTransportException.class, failure(d.bodyBuffer()));
     assertEquals("get_bytes", e.op());
   }
 
   @Test
   void aRefusedConnectionIsTransient() {
-    HttpServer closed = result(vertx.createHttpServer().requestHandler(r -> r.response().end()).listen(0, "127.0.0.1"));
+    HttpServer closed =
+        result(
+            vertx
+                .createHttpServer()
+                .requestHandler(r -> r.response().end())
+                .listen(0, "127.0.0.1"));
     int port = closed.actualPort();
     result(closed.close());
     try (BeeClient nowhere = client(BeeClientOptions.of("http://127.0.0.1:" + port))) {
@@ -242,18 +279,29 @@ class BeeClientFaultTest {
     SwarmReference local = FakeSwarm.reference(data);
     fake.inject(1, "POST /bytes", Fault.wrongReference());
 
-    ReferenceMismatchException e = assertInstanceOf(ReferenceMismatchException.class,
-        failure(client.uploadBytes(Buffer.buffer(data), UploadOptions.DEFAULT.withExpected(local))));
+    ReferenceMismatchException e =
+        assertInstanceOf(
+            ReferenceMismatchException.class,
+            failure(
+                client.uploadBytes(
+                    Buffer.buffer(data), UploadOptions.DEFAULT.withExpected(local))));
 
     assertEquals(local, e.expected());
     assertEquals(BeeErrorKind.REFERENCE_MISMATCH, e.kind());
     assertFalse(e.retryable());
-    assertTrue(e.getMessage().contains(local.hex()) && e.getMessage().contains(e.actual().hex()), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(local.hex()) && e.getMessage().contains(e.actual().hex()),
+        e.getMessage());
     String scrape = registry.scrape();
     assertTrue(scrape.contains("swarmtee_reference_mismatches_total 1.0"), scrape);
-    assertTrue(scrape.contains("swarmtee_bee_requests_total{op=\"upload_bytes\",outcome=\"reference_mismatch\"} 1.0"), scrape);
+    assertTrue(
+        scrape.contains(
+            "swarmtee_bee_requests_total{op=\"upload_bytes\",outcome=\"reference_mismatch\"} 1.0"),
+        scrape);
 
-    assertEquals(local, result(client.uploadBytes(Buffer.buffer(data), UploadOptions.DEFAULT.withExpected(local))),
+    assertEquals(
+        local,
+        result(client.uploadBytes(Buffer.buffer(data), UploadOptions.DEFAULT.withExpected(local))),
         "a matching answer passes");
   }
 
@@ -266,15 +314,16 @@ class BeeClientFaultTest {
     result(client.health());
 
     String scrape = registry.scrape();
-    for (String expected : List.of(
-        "swarmtee_bee_requests_total{op=\"upload_bytes\",outcome=\"success\"} 2.0",
-        "swarmtee_bee_requests_total{op=\"upload_bytes\",outcome=\"transient\"} 1.0",
-        "swarmtee_bee_requests_total{op=\"health\",outcome=\"success\"} 1.0",
-        "swarmtee_bee_request_duration_seconds_count{op=\"upload_bytes\"} 3",
-        "swarmtee_bee_request_duration_seconds_bucket{op=\"upload_bytes\",le=\"0.005\"}",
-        "swarmtee_bee_request_duration_seconds_bucket{op=\"upload_bytes\",le=\"+Inf\"} 3",
-        "swarmtee_reference_mismatches_total 0.0",
-        "swarmtee_bee_up 1.0")) {
+    for (String expected :
+        List.of(
+            "swarmtee_bee_requests_total{op=\"upload_bytes\",outcome=\"success\"} 2.0",
+            "swarmtee_bee_requests_total{op=\"upload_bytes\",outcome=\"transient\"} 1.0",
+            "swarmtee_bee_requests_total{op=\"health\",outcome=\"success\"} 1.0",
+            "swarmtee_bee_request_duration_seconds_count{op=\"upload_bytes\"} 3",
+            "swarmtee_bee_request_duration_seconds_bucket{op=\"upload_bytes\",le=\"0.005\"}",
+            "swarmtee_bee_request_duration_seconds_bucket{op=\"upload_bytes\",le=\"+Inf\"} 3",
+            "swarmtee_reference_mismatches_total 0.0",
+            "swarmtee_bee_up 1.0")) {
       assertTrue(scrape.contains(expected), () -> "missing " + expected + " in\n" + scrape);
     }
   }

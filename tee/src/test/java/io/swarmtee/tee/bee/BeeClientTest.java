@@ -5,7 +5,6 @@ import static io.swarmtee.tee.bee.Await.result;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +19,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.junit5.VertxExtension;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +32,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import io.vertx.junit5.VertxExtension;
 
 /** Every BeeClient method against FakeBee, whose spec validation runs on every call. */
 @ExtendWith(VertxExtension.class)
@@ -50,8 +49,12 @@ class BeeClientTest {
     fake = result(FakeBee.start(vertx));
     batch = fake.createBatch(20, true);
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    client = BeeClient.create(vertx, BeeClientOptions.of(fake.baseUrl()).withDefaultBatchId(batch)
-        .withMeterRegistry(registry));
+    client =
+        BeeClient.create(
+            vertx,
+            BeeClientOptions.of(fake.baseUrl())
+                .withDefaultBatchId(batch)
+                .withMeterRegistry(registry));
   }
 
   @AfterEach
@@ -75,7 +78,8 @@ class BeeClientTest {
     SwarmReference ref = result(client.uploadBytes(Buffer.buffer(data)));
 
     assertEquals(FakeSwarm.reference(data), ref);
-    assertEquals(SwarmHasher.hash(data), ref, "production hasher and the fake's independent path agree");
+    assertEquals(
+        SwarmHasher.hash(data), ref, "production hasher and the fake's independent path agree");
     MultiMap h = fake.lastHeaders("POST /bytes").orElseThrow();
     assertEquals(batch.hex(), h.get("swarm-postage-batch-id"));
     assertEquals("0", h.get("swarm-redundancy-level"));
@@ -89,7 +93,12 @@ class BeeClientTest {
   void uploadOptionsOverrideTheClientDefaults() {
     BatchId other = fake.createBatch(18, false);
     BeeTag tag = result(client.createTag());
-    UploadOptions o = UploadOptions.DEFAULT.withBatchId(other).withPin(true).withDeferred(false).withTag(tag.uid());
+    UploadOptions o =
+        UploadOptions.DEFAULT
+            .withBatchId(other)
+            .withPin(true)
+            .withDeferred(false)
+            .withTag(tag.uid());
     byte[] data = random(5000, 2);
 
     assertEquals(FakeSwarm.reference(data), result(client.uploadBytes(Buffer.buffer(data), o)));
@@ -118,12 +127,15 @@ class BeeClientTest {
     byte[] data = random(3 * 1024 * 1024 + 17, 3);
     Path file = dir.resolve("segment.ts");
     Files.write(file, data);
-    AsyncFile in = result(vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true)));
+    AsyncFile in =
+        result(vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true)));
 
     SwarmReference ref = result(client.uploadBytes(in, data.length, UploadOptions.DEFAULT));
 
     assertEquals(FakeSwarm.reference(data), ref);
-    assertEquals(Integer.toString(data.length), fake.lastHeaders("POST /bytes").orElseThrow().get("Content-Length"));
+    assertEquals(
+        Integer.toString(data.length),
+        fake.lastHeaders("POST /bytes").orElseThrow().get("Content-Length"));
   }
 
   @Test
@@ -133,17 +145,28 @@ class BeeClientTest {
 
     SwarmReference ref = result(client.uploadChunk(chunk, UploadOptions.DEFAULT));
 
-    assertEquals("92672a471f4419b255d7cb0cf313474a6f5856fb347c5ece85fb706d644b630f", ref.hex(),
+    assertEquals(
+        "92672a471f4419b255d7cb0cf313474a6f5856fb347c5ece85fb706d644b630f",
+        ref.hex(),
         "test vector: rampall/swarm-hash-calc, 'hello world'");
-    assertThrows(IllegalArgumentException.class, () -> client.uploadChunk(Buffer.buffer(new byte[7]), UploadOptions.DEFAULT));
-    assertThrows(IllegalArgumentException.class, () -> client.uploadChunk(Buffer.buffer(new byte[8 + 4097]), UploadOptions.DEFAULT));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> client.uploadChunk(Buffer.buffer(new byte[7]), UploadOptions.DEFAULT));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> client.uploadChunk(Buffer.buffer(new byte[8 + 4097]), UploadOptions.DEFAULT));
   }
 
   @Test
   void uploadFileIsServedUnderItsNameWithItsContentType() {
     byte[] playlist = "#EXTM3U\n#EXT-X-VERSION:3\n".getBytes();
-    SwarmReference ref = result(client.uploadFile(Buffer.buffer(playlist), "index.m3u8",
-        "application/vnd.apple.mpegurl", UploadOptions.DEFAULT));
+    SwarmReference ref =
+        result(
+            client.uploadFile(
+                Buffer.buffer(playlist),
+                "index.m3u8",
+                "application/vnd.apple.mpegurl",
+                UploadOptions.DEFAULT));
 
     BeeDownload byName = result(client.getBzz(ref, "index.m3u8", Optional.empty()));
     assertEquals(200, byName.status());
@@ -157,7 +180,8 @@ class BeeClientTest {
     assertEquals(200, head.status());
     assertEquals(playlist.length, head.contentLength().orElseThrow());
 
-    BeeException missing = (BeeException) failure(client.getBzz(ref, "other.m3u8", Optional.empty()));
+    BeeException missing =
+        (BeeException) failure(client.getBzz(ref, "other.m3u8", Optional.empty()));
     assertEquals(BeeErrorKind.NOT_FOUND, missing.kind());
     assertEquals("0", fake.lastHeaders("POST /bzz").orElseThrow().get("swarm-redundancy-level"));
   }
@@ -166,7 +190,8 @@ class BeeClientTest {
   void socUpdatesAFeedThatReadsBackWithItsIndexes() {
     String owner = "8d3766440f0d7b949a5e32995d09619a7f86e632";
     String topic = "00".repeat(32);
-    SwarmReference manifest = result(client.createFeedManifest(owner, topic, UploadOptions.DEFAULT));
+    SwarmReference manifest =
+        result(client.createFeedManifest(owner, topic, UploadOptions.DEFAULT));
     assertEquals(1, fake.calls("POST /feeds/{owner}/{topic}"));
 
     BeeException none = (BeeException) failure(client.feedLatest(owner, topic));
@@ -177,8 +202,10 @@ class BeeClientTest {
       byte[] payload = ("update " + index).getBytes();
       Buffer wrapped = Buffer.buffer(FakeSwarm.span(payload.length)).appendBytes(payload);
       byte[] id = FakeSwarm.feedIdentifier(HEX.parseHex(topic), index);
-      SwarmReference soc = result(client.uploadSoc("0x" + owner, HEX.formatHex(id), signature, wrapped,
-          UploadOptions.DEFAULT));
+      SwarmReference soc =
+          result(
+              client.uploadSoc(
+                  "0x" + owner, HEX.formatHex(id), signature, wrapped, UploadOptions.DEFAULT));
       assertEquals(FakeSwarm.socAddress(id, HEX.parseHex(owner)), soc);
     }
 
@@ -187,9 +214,14 @@ class BeeClientTest {
     assertEquals(2, latest.nextIndex());
     assertEquals("update 1", latest.content().toString());
     assertEquals(Optional.of("v2"), latest.resolvedVersion());
-    assertEquals("update 1", result(result(client.getBzz(manifest, "", Optional.empty())).bodyBuffer()).toString());
-    assertThrows(IllegalArgumentException.class, () -> client.uploadSoc("abc", topic, signature,
-        Buffer.buffer(new byte[8]), UploadOptions.DEFAULT));
+    assertEquals(
+        "update 1",
+        result(result(client.getBzz(manifest, "", Optional.empty())).bodyBuffer()).toString());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            client.uploadSoc(
+                "abc", topic, signature, Buffer.buffer(new byte[8]), UploadOptions.DEFAULT));
   }
 
   // ---------------------------------------------------------------- downloads
@@ -206,17 +238,21 @@ class BeeClientTest {
     assertArrayEquals(data, result(whole.bodyBuffer()).getBytes());
 
     record Case(String range, int from, int to, String contentRange) {}
-    for (Case c : List.of(
-        new Case("bytes=0-0", 0, 1, "bytes 0-0/100000"),
-        new Case("bytes=4096-8191", 4096, 8192, "bytes 4096-8191/100000"),
-        new Case("bytes=99990-", 99990, 100000, "bytes 99990-99999/100000"),
-        new Case("bytes=-10", 99990, 100000, "bytes 99990-99999/100000"),
-        new Case("bytes=50000-200000", 50000, 100000, "bytes 50000-99999/100000"))) {
+    for (Case c :
+        List.of(
+            new Case("bytes=0-0", 0, 1, "bytes 0-0/100000"),
+            new Case("bytes=4096-8191", 4096, 8192, "bytes 4096-8191/100000"),
+            new Case("bytes=99990-", 99990, 100000, "bytes 99990-99999/100000"),
+            new Case("bytes=-10", 99990, 100000, "bytes 99990-99999/100000"),
+            new Case("bytes=50000-200000", 50000, 100000, "bytes 50000-99999/100000"))) {
       BeeDownload part = result(client.getBytes(ref, Optional.of(c.range)));
       assertEquals(206, part.status(), c.range);
       assertEquals(Optional.of(c.contentRange), part.contentRange(), c.range);
       assertEquals(c.to - c.from, part.contentLength().orElseThrow(), c.range);
-      assertArrayEquals(java.util.Arrays.copyOfRange(data, c.from, c.to), result(part.bodyBuffer()).getBytes(), c.range);
+      assertArrayEquals(
+          java.util.Arrays.copyOfRange(data, c.from, c.to),
+          result(part.bodyBuffer()).getBytes(),
+          c.range);
     }
 
     BeeDownload beyond = result(client.getBytes(ref, Optional.of("bytes=100000-")));
@@ -237,7 +273,8 @@ class BeeClientTest {
     assertEquals(BeeErrorKind.NOT_FOUND, e.kind());
     assertFalse(e.retryable());
     assertEquals(404, e.status().orElseThrow());
-    assertEquals(BeeErrorKind.NOT_FOUND, ((BeeException) failure(client.downloadBytes(absent))).kind());
+    assertEquals(
+        BeeErrorKind.NOT_FOUND, ((BeeException) failure(client.downloadBytes(absent))).kind());
     assertEquals(BeeErrorKind.NOT_FOUND, ((BeeException) failure(client.headBytes(absent))).kind());
   }
 
@@ -263,7 +300,8 @@ class BeeClientTest {
   void stampsBuyTopUpDiluteAndChainState() {
     fake.setChain(40_000_000L, BigInteger.valueOf(24_000));
     BatchId bought = result(client.buyStamp(new BigInteger("100000000"), 20, false));
-    assertEquals("false", fake.lastHeaders("POST /stamps/{amount}/{depth}").orElseThrow().get("immutable"));
+    assertEquals(
+        "false", fake.lastHeaders("POST /stamps/{amount}/{depth}").orElseThrow().get("immutable"));
 
     PostageBatch b = result(client.stamp(bought));
     assertEquals(bought, b.batchID());
@@ -302,7 +340,9 @@ class BeeClientTest {
     BeeTag tag = result(client.createTag());
     assertEquals(0, tag.split());
     assertFalse(tag.synced());
-    result(client.uploadBytes(Buffer.buffer(random(10_000, 5)), UploadOptions.DEFAULT.withTag(tag.uid())));
+    result(
+        client.uploadBytes(
+            Buffer.buffer(random(10_000, 5)), UploadOptions.DEFAULT.withTag(tag.uid())));
     BeeTag after = result(client.tag(tag.uid()));
     assertEquals(4, after.split());
     assertEquals(4, after.stored());

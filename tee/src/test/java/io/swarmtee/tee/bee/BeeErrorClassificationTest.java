@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.swarmtee.tee.bee.BeeClientImpl.Category;
 import org.junit.jupiter.api.Test;
 
-/** The status → kind table of {@link BeeClient}, for the statuses the real-Bee suite found worth pinning. */
+/**
+ * The status → kind table of {@link BeeClient}, for the statuses the real-Bee suite found worth
+ * pinning.
+ */
 class BeeErrorClassificationTest {
 
   @Test

@@ -32,18 +32,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * swarmtee's Swarm addressing and {@link BeeClient} against a real Bee: for seeded random payloads of
- * sizes around every kind of {@code /bytes} tree boundary from 0 B to 8 MiB, the reference Bee returns
- * for {@code POST /bytes} (deferred, redundancy 0) equals {@link SwarmHasher}'s, {@code GET /bytes}
- * gives the same bytes back, and Range requests give the right slices.
+ * swarmtee's Swarm addressing and {@link BeeClient} against a real Bee: for seeded random payloads
+ * of sizes around every kind of {@code /bytes} tree boundary from 0 B to 8 MiB, the reference Bee
+ * returns for {@code POST /bytes} (deferred, redundancy 0) equals {@link SwarmHasher}'s, {@code GET
+ * /bytes} gives the same bytes back, and Range requests give the right slices.
  */
 @ExtendWith(BeeDevExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BytesBeeIT {
 
   private static final int CHUNK = 4096;
+
   /** Data bytes under one full intermediate chunk (128 leaf references). */
   private static final int BRANCH = 128 * CHUNK;
+
   private static final long SEED = 0x5eed_b001L;
 
   private Vertx vertx;
@@ -54,8 +56,11 @@ class BytesBeeIT {
   void connect(BeeDevNode bee) {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    client = BeeClient.create(vertx, BeeClientOptions.of(bee.apiUrl().toString())
-        .withDefaultBatchId(BatchId.parse(bee.batchId())));
+    client =
+        BeeClient.create(
+            vertx,
+            BeeClientOptions.of(bee.apiUrl().toString())
+                .withDefaultBatchId(BatchId.parse(bee.batchId())));
   }
 
   @AfterAll
@@ -65,14 +70,26 @@ class BytesBeeIT {
   }
 
   /**
-   * n−1, n, n+1 around: the leaf boundary (one, two, three full chunks), one full intermediate chunk
-   * (128 leaves, where a lone 129th reference is carried up), two and three of them, and 8 MiB (16 full
-   * intermediate chunks under the root); plus the tiny sizes and a few seeded random sizes up to 8 MiB.
+   * n−1, n, n+1 around: the leaf boundary (one, two, three full chunks), one full intermediate
+   * chunk (128 leaves, where a lone 129th reference is carried up), two and three of them, and 8
+   * MiB (16 full intermediate chunks under the root); plus the tiny sizes and a few seeded random
+   * sizes up to 8 MiB.
    */
   static LongStream sizes() {
     TreeSet<Long> sizes = new TreeSet<>();
-    for (long n : new long[] {1, 32, CHUNK, 2L * CHUNK, 3L * CHUNK, 127L * CHUNK, BRANCH, 2L * BRANCH,
-        3L * BRANCH, 16L * BRANCH}) {
+    for (long n :
+        new long[] {
+          1,
+          32,
+          CHUNK,
+          2L * CHUNK,
+          3L * CHUNK,
+          127L * CHUNK,
+          BRANCH,
+          2L * BRANCH,
+          3L * BRANCH,
+          16L * BRANCH
+        }) {
       sizes.add(n - 1);
       sizes.add(n);
       sizes.add(n + 1);
@@ -96,8 +113,8 @@ class BytesBeeIT {
     byte[] data = payload(size);
     SwarmReference local = SwarmHasher.hash(data);
 
-    SwarmReference fromBee = await(client.uploadBytes(Buffer.buffer(data),
-        UploadOptions.DEFAULT.withDeferred(true)));
+    SwarmReference fromBee =
+        await(client.uploadBytes(Buffer.buffer(data), UploadOptions.DEFAULT.withDeferred(true)));
 
     assertEquals(local, fromBee, "reference of " + size + " bytes");
     byte[] back = await(client.downloadBytes(fromBee)).getBytes();
@@ -110,7 +127,9 @@ class BytesBeeIT {
     byte[] data = payload(BRANCH + 1);
     SwarmReference local = SwarmHasher.hash(data);
 
-    assertEquals(local, await(client.uploadBytes(Buffer.buffer(data), UploadOptions.DEFAULT.withExpected(local))));
+    assertEquals(
+        local,
+        await(client.uploadBytes(Buffer.buffer(data), UploadOptions.DEFAULT.withExpected(local))));
   }
 
   @Test
@@ -118,7 +137,8 @@ class BytesBeeIT {
     long size = 16L * BRANCH + 1;
     byte[] data = payload(size);
     Path file = Files.write(dir.resolve("segment.ts"), data);
-    AsyncFile stream = await(vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true)));
+    AsyncFile stream =
+        await(vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true)));
 
     SwarmReference fromBee = await(client.uploadBytes(stream, size, UploadOptions.DEFAULT));
 
@@ -133,13 +153,25 @@ class BytesBeeIT {
 
     assertSlice(ref, data, "bytes=0-0", 0, 1);
     assertSlice(ref, data, "bytes=4095-4096", CHUNK - 1, CHUNK + 1); // across a leaf boundary
-    assertSlice(ref, data, "bytes=524287-524288", BRANCH - 1, BRANCH + 1); // across an intermediate one
+    assertSlice(
+        ref, data, "bytes=524287-524288", BRANCH - 1, BRANCH + 1); // across an intermediate one
     assertSlice(ref, data, "bytes=1000-", 1000, data.length); // open-ended
     assertSlice(ref, data, "bytes=-100", data.length - 100, data.length); // suffix
-    assertSlice(ref, data, "bytes=" + (size - 1) + "-" + (size + 500), data.length - 1, data.length); // clipped
+    assertSlice(
+        ref,
+        data,
+        "bytes=" + (size - 1) + "-" + (size + 500),
+        data.length - 1,
+        data.length); // clipped
 
-    BeeDownload beyond = OnContext.await(context, () -> client.getBytes(ref, Optional.of("bytes=" + size + "-"))
-        .compose(d -> d.bodyBuffer().map(d)), 60); // the body is Bee's short text explanation
+    BeeDownload beyond =
+        OnContext.await(
+            context,
+            () ->
+                client
+                    .getBytes(ref, Optional.of("bytes=" + size + "-"))
+                    .compose(d -> d.bodyBuffer().map(d)),
+            60); // the body is Bee's short text explanation
     assertEquals(416, beyond.status());
     assertEquals(Optional.of("bytes */" + size), beyond.contentRange());
   }
@@ -149,17 +181,28 @@ class BytesBeeIT {
     byte[] data = payload(3L * CHUNK);
     SwarmReference ref = await(client.uploadBytes(Buffer.buffer(data)));
 
-    BeeDownload get = OnContext.await(context, () -> client.getBytes(ref, Optional.empty())
-        .compose(d -> d.bodyBuffer().map(body -> {
-          assertEquals(data.length, body.length());
-          return d;
-        })), 60);
+    BeeDownload get =
+        OnContext.await(
+            context,
+            () ->
+                client
+                    .getBytes(ref, Optional.empty())
+                    .compose(
+                        d ->
+                            d.bodyBuffer()
+                                .map(
+                                    body -> {
+                                      assertEquals(data.length, body.length());
+                                      return d;
+                                    })),
+            60);
     assertEquals(200, get.status());
     assertEquals(java.util.OptionalLong.of(data.length), get.contentLength());
     assertEquals(Optional.of("\"" + ref.hex() + "\""), get.etag());
     assertEquals(Optional.of("application/octet-stream"), get.contentType());
 
-    // Bee 2.7's HEAD /bytes answers length and type but neither ETag nor Accept-Ranges: don't rely on them.
+    // Bee 2.7's HEAD /bytes answers length and type but neither ETag nor Accept-Ranges: don't rely
+    // on them.
     BeeDownload head = OnContext.await(context, () -> client.headBytes(ref), 60);
     assertEquals(200, head.status());
     assertEquals(java.util.OptionalLong.of(data.length), head.contentLength());
@@ -168,15 +211,28 @@ class BytesBeeIT {
   }
 
   private void assertSlice(SwarmReference ref, byte[] data, String range, int from, int to) {
-    // The body is read in the same callback that receives the head, as a caller on an event loop would.
+    // The body is read in the same callback that receives the head, as a caller on an event loop
+    // would.
     BeeDownload[] answer = new BeeDownload[1];
-    byte[] slice = OnContext.await(context, () -> client.getBytes(ref, Optional.of(range)).compose(d -> {
-      answer[0] = d;
-      return d.bodyBuffer();
-    }), 60).getBytes();
+    byte[] slice =
+        OnContext.await(
+                context,
+                () ->
+                    client
+                        .getBytes(ref, Optional.of(range))
+                        .compose(
+                            d -> {
+                              answer[0] = d;
+                              return d.bodyBuffer();
+                            }),
+                60)
+            .getBytes();
     BeeDownload download = answer[0];
     assertEquals(206, download.status(), range);
-    assertEquals(Optional.of("bytes " + from + "-" + (to - 1) + "/" + data.length), download.contentRange(), range);
+    assertEquals(
+        Optional.of("bytes " + from + "-" + (to - 1) + "/" + data.length),
+        download.contentRange(),
+        range);
     assertArrayEquals(Arrays.copyOfRange(data, from, to), slice, range);
   }
 

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The typed failures {@link BeeClient} promises (its status → {@link BeeErrorKind} table), provoked on a
- * real Bee, plus raw calls showing what Bee itself answers where the client refuses to send a request.
+ * The typed failures {@link BeeClient} promises (its status → {@link BeeErrorKind} table), provoked
+ * on a real Bee, plus raw calls showing what Bee itself answers where the client refuses to send a
+ * request.
  */
 @ExtendWith(BeeDevExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -42,8 +43,11 @@ class ErrorMappingBeeIT {
   void connect(BeeDevNode bee) {
     this.bee = bee;
     vertx = Vertx.vertx();
-    client = BeeClient.create(vertx, BeeClientOptions.of(bee.apiUrl().toString())
-        .withDefaultBatchId(BatchId.parse(bee.batchId())));
+    client =
+        BeeClient.create(
+            vertx,
+            BeeClientOptions.of(bee.apiUrl().toString())
+                .withDefaultBatchId(BatchId.parse(bee.batchId())));
     raw = WebClient.create(vertx);
   }
 
@@ -65,10 +69,13 @@ class ErrorMappingBeeIT {
     return assertInstanceOf(BeeHttpException.class, e);
   }
 
-  private HttpResponse<Buffer> rawCall(io.vertx.core.http.HttpMethod method, String path, String batchHeader) {
+  private HttpResponse<Buffer> rawCall(
+      io.vertx.core.http.HttpMethod method, String path, String batchHeader) {
     var request = raw.request(method, bee.port(), "127.0.0.1", path);
     if (batchHeader != null) {
-      request.putHeader("swarm-postage-batch-id", batchHeader).putHeader("swarm-deferred-upload", "true");
+      request
+          .putHeader("swarm-postage-batch-id", batchHeader)
+          .putHeader("swarm-deferred-upload", "true");
     }
     return await(request.sendBuffer(Buffer.buffer("some bytes")));
   }
@@ -77,7 +84,9 @@ class ErrorMappingBeeIT {
   void uploadWithAnUnknownBatchIsBatchUnknown() {
     BatchId unknown = BatchId.parse(randomHex(32));
 
-    BeeHttpException e = failure(client.uploadBytes(Buffer.buffer("hello"), UploadOptions.DEFAULT.withBatchId(unknown)));
+    BeeHttpException e =
+        failure(
+            client.uploadBytes(Buffer.buffer("hello"), UploadOptions.DEFAULT.withBatchId(unknown)));
 
     assertEquals(BeeErrorKind.BATCH_UNKNOWN, e.kind());
     assertEquals(404, e.status().orElseThrow());
@@ -102,14 +111,19 @@ class ErrorMappingBeeIT {
     // What the client keeps callers from: Bee answers 400 (a PERMANENT kind in the client's table).
     HttpResponse<Buffer> answer = rawCall(io.vertx.core.http.HttpMethod.POST, "/bytes", "xyz");
     assertEquals(400, answer.statusCode());
-    assertTrue(answer.bodyAsString().contains("swarm-postage-batch-id")
-        || answer.bodyAsString().contains("Swarm-Postage-Batch-Id"), answer.bodyAsString());
+    assertTrue(
+        answer.bodyAsString().contains("swarm-postage-batch-id")
+            || answer.bodyAsString().contains("Swarm-Postage-Batch-Id"),
+        answer.bodyAsString());
   }
 
   @Test
   void a400FromBeeIsPermanent() {
-    // bee dev refuses direct (non-deferred) uploads with 400: a real 400 reachable through the client.
-    BeeHttpException e = failure(client.uploadBytes(Buffer.buffer("direct"), UploadOptions.DEFAULT.withDeferred(false)));
+    // bee dev refuses direct (non-deferred) uploads with 400: a real 400 reachable through the
+    // client.
+    BeeHttpException e =
+        failure(
+            client.uploadBytes(Buffer.buffer("direct"), UploadOptions.DEFAULT.withDeferred(false)));
 
     assertEquals(BeeErrorKind.PERMANENT, e.kind());
     assertEquals(400, e.status().orElseThrow());
@@ -134,23 +148,33 @@ class ErrorMappingBeeIT {
     assertEquals(404, download.status().orElseThrow());
     assertFalse(download.retryable());
 
-    assertEquals(BeeErrorKind.NOT_FOUND, failure(client.getBytes(missing, Optional.empty())).kind());
+    assertEquals(
+        BeeErrorKind.NOT_FOUND, failure(client.getBytes(missing, Optional.empty())).kind());
     assertEquals(BeeErrorKind.NOT_FOUND, failure(client.headBytes(missing)).kind());
-    assertEquals(BeeErrorKind.NOT_FOUND, failure(client.getBzz(missing, "", Optional.empty())).kind());
+    assertEquals(
+        BeeErrorKind.NOT_FOUND, failure(client.getBzz(missing, "", Optional.empty())).kind());
   }
 
   @Test
   void feedWithoutUpdatesAndUnknownTagAreNotFound() {
-    assertEquals(BeeErrorKind.NOT_FOUND, failure(client.feedLatest(randomHex(20), randomHex(32))).kind());
+    assertEquals(
+        BeeErrorKind.NOT_FOUND, failure(client.feedLatest(randomHex(20), randomHex(32))).kind());
     assertEquals(BeeErrorKind.NOT_FOUND, failure(client.tag(987_654_321L)).kind());
   }
 
   @Test
   void socUploadOnBeeDevIsNotImplementedAndPermanent() {
     // Bee 2.7's POST /soc always stores directly, which bee dev refuses with 501 (2.8 added
-    // swarm-deferred-upload to /soc). The feed tests therefore push SOCs through /chunks with a tag.
-    BeeHttpException e = failure(client.uploadSoc(randomHex(20), randomHex(32), randomHex(65),
-        Buffer.buffer(new byte[8 + 40]), UploadOptions.DEFAULT));
+    // swarm-deferred-upload to /soc). The feed tests therefore push SOCs through /chunks with a
+    // tag.
+    BeeHttpException e =
+        failure(
+            client.uploadSoc(
+                randomHex(20),
+                randomHex(32),
+                randomHex(65),
+                Buffer.buffer(new byte[8 + 40]),
+                UploadOptions.DEFAULT));
 
     assertEquals(501, e.status().orElseThrow());
     assertEquals(BeeErrorKind.PERMANENT, e.kind());

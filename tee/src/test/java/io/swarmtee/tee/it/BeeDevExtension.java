@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class BeeDevExtension implements BeforeAllCallback, ParameterResolver {
 
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(BeeDevExtension.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(BeeDevExtension.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -43,8 +44,12 @@ public final class BeeDevExtension implements BeforeAllCallback, ParameterResolv
     Class<?> testClass = context.getRequiredTestClass();
     // Stored at class level: the store closes the AutoCloseable node when the class's context ends.
     ExtensionContext classContext = classContext(context);
-    return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(
-        testClass, c -> BeeDevNode.start(Path.of("target", "bee-dev", testClass.getName() + ".log")), BeeDevNode.class);
+    return classContext
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(
+            testClass,
+            c -> BeeDevNode.start(Path.of("target", "bee-dev", testClass.getName() + ".log")),
+            BeeDevNode.class);
   }
 
   private static ExtensionContext classContext(ExtensionContext context) {

@@ -19,23 +19,31 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The fixture itself: the node it starts is the Bee we build, ready, with a usable batch, and it stops. */
+/**
+ * The fixture itself: the node it starts is the Bee we build, ready, with a usable batch, and it
+ * stops.
+ */
 @ExtendWith(BeeDevExtension.class)
 class BeeDevNodeBeeIT {
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+    return http.send(
+        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void runsTheBeeVersionPinnedInGoMod(BeeDevNode bee) throws Exception {
-    Matcher pinned = Pattern.compile("(?m)^require github\\.com/ethersphere/bee/v2 v(\\S+)$")
-        .matcher(Files.readString(Path.of("src/it/bee/go.mod")));
+    Matcher pinned =
+        Pattern.compile("(?m)^require github\\.com/ethersphere/bee/v2 v(\\S+)$")
+            .matcher(Files.readString(Path.of("src/it/bee/go.mod")));
     assertTrue(pinned.find(), "go.mod pins bee");
-    assertEquals("v" + pinned.group(1), System.getProperty(BeeDevNode.VERSION_PROPERTY),
+    assertEquals(
+        "v" + pinned.group(1),
+        System.getProperty(BeeDevNode.VERSION_PROPERTY),
         "root pom's swarmtee.bee.version must equal tee/src/it/bee/go.mod's");
 
     HttpResponse<String> health = get(bee.apiUrl().resolve("/health"));
@@ -65,6 +73,8 @@ class BeeDevNodeBeeIT {
     assertFalse(second.isAlive());
     assertFalse(handle.isAlive(), "bee dev pid " + second.pid() + " still running");
     assertThrows(ConnectException.class, () -> get(second.apiUrl().resolve("/readiness")));
-    assertTrue(Files.readString(second.log()).contains("starting api server"), "log kept at " + second.log());
+    assertTrue(
+        Files.readString(second.log()).contains("starting api server"),
+        "log kept at " + second.log());
   }
 }

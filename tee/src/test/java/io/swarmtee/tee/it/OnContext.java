@@ -9,9 +9,9 @@ import java.util.function.Supplier;
 
 /**
  * Runs a Vert.x call on one event-loop context and waits for it from the test thread. Streamed Bee
- * downloads ({@code BeeClient.getBytes/getBzz}) are meant to be consumed on the event loop that made the
- * request, as swarmtee does; started from a plain test thread, a small body can end before the caller's
- * callback attaches its handlers.
+ * downloads ({@code BeeClient.getBytes/getBzz}) are meant to be consumed on the event loop that
+ * made the request, as swarmtee does; started from a plain test thread, a small body can end before
+ * the caller's callback attaches its handlers.
  */
 public final class OnContext {
 

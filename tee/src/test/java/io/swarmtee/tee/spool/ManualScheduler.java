@@ -41,7 +41,9 @@ final class ManualScheduler implements RetryScheduler {
     due.forEach(Promise::complete);
   }
 
-  /** @return completes once {@code n} delays were asked for in total */
+  /**
+   * @return completes once {@code n} delays were asked for in total
+   */
   Future<Void> awaitDelays(int n) {
     Promise<Void> reached = Promise.promise();
     check(n, reached);

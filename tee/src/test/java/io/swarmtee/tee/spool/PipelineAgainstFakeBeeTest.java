@@ -14,8 +14,8 @@ import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeClientOptions;
 import io.swarmtee.tee.bee.UploadOptions;
-import io.swarmtee.tee.bee.fake.Fault;
 import io.swarmtee.tee.bee.fake.FakeBee;
+import io.swarmtee.tee.bee.fake.Fault;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -74,9 +74,16 @@ class PipelineAgainstFakeBeeTest {
   }
 
   private UploadPipeline pipeline(Vertx on, SegmentUploader uploader, RecordingListener to) {
-    UploadPipeline pipeline = UploadPipeline.create(on, PipelineOptions.defaults(spool).withConcurrency(2)
-        .withRetries(4, Duration.ofMillis(100), Duration.ofSeconds(1), 0.5), uploader, registry, scheduler,
-        new Random(3));
+    UploadPipeline pipeline =
+        UploadPipeline.create(
+            on,
+            PipelineOptions.defaults(spool)
+                .withConcurrency(2)
+                .withRetries(4, Duration.ofMillis(100), Duration.ofSeconds(1), 0.5),
+            uploader,
+            registry,
+            scheduler,
+            new Random(3));
     Await.result(pipeline.start(to));
     return pipeline;
   }
@@ -114,7 +121,8 @@ class PipelineAgainstFakeBeeTest {
     SwarmReference ref = Await.result(pipeline.submit(key(1), bytes)).reference();
     elapseRetries(2);
 
-    assertEquals(List.of(new Outcome.Stored(key(1), ref, false, false)), Await.result(listener.await(1)));
+    assertEquals(
+        List.of(new Outcome.Stored(key(1), ref, false, false)), Await.result(listener.await(1)));
     assertEquals(3, fake.calls(UPLOAD));
     assertEquals(2, retries());
     assertEquals(1, count("stored"));
@@ -128,7 +136,8 @@ class PipelineAgainstFakeBeeTest {
     UploadPipeline pipeline = pipeline();
     Await.result(pipeline.submit(key(1), segment(1, 5000)));
 
-    Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, Await.result(listener.await(1)).get(0));
+    Outcome.Failed failed =
+        assertInstanceOf(Outcome.Failed.class, Await.result(listener.await(1)).get(0));
     assertEquals(UploadException.Kind.PERMANENT, failed.kind());
     assertEquals(1, fake.calls(UPLOAD));
     assertEquals(0, retries());
@@ -154,20 +163,27 @@ class PipelineAgainstFakeBeeTest {
   @Test
   void aSlowNodeTimesOutAndIsRetried() {
     client.close();
-    client = BeeClient.create(vertx, BeeClientOptions.of(fake.baseUrl()).withDefaultBatchId(batch)
-        .withUploadTimeout(Duration.ofSeconds(2)));
-    fake.inject(1, UPLOAD, Fault.delay(Duration.ofMinutes(10))); // answered only if the client waited
+    client =
+        BeeClient.create(
+            vertx,
+            BeeClientOptions.of(fake.baseUrl())
+                .withDefaultBatchId(batch)
+                .withUploadTimeout(Duration.ofSeconds(2)));
+    fake.inject(
+        1, UPLOAD, Fault.delay(Duration.ofMinutes(10))); // answered only if the client waited
     UploadPipeline pipeline = pipeline();
     Buffer bytes = segment(3, 9000);
     SwarmReference ref = Await.result(pipeline.submit(key(3), bytes)).reference();
 
-    // the first attempt ends by the client's upload timeout; on a very busy machine a later one may too
+    // the first attempt ends by the client's upload timeout; on a very busy machine a later one may
+    // too
     for (int delays = 1; listener.outcomes().isEmpty(); delays++) {
       Await.result(Future.any(listener.await(1), scheduler.awaitDelays(delays)));
       scheduler.elapseAll();
     }
 
-    assertEquals(new Outcome.Stored(key(3), ref, false, false), Await.result(listener.await(1)).get(0));
+    assertEquals(
+        new Outcome.Stored(key(3), ref, false, false), Await.result(listener.await(1)).get(0));
     assertTrue(retries() >= 1);
     assertEquals(retries() + 1, fake.calls(UPLOAD));
     assertEquals(retries() + 1, registry.get("swarmtee.upload.duration").timer().count());
@@ -180,7 +196,8 @@ class PipelineAgainstFakeBeeTest {
     UploadPipeline pipeline = pipeline();
     SwarmReference ref = Await.result(pipeline.submit(key(4), segment(4, 10_000))).reference();
 
-    Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, Await.result(listener.await(1)).get(0));
+    Outcome.Failed failed =
+        assertInstanceOf(Outcome.Failed.class, Await.result(listener.await(1)).get(0));
     assertEquals(UploadException.Kind.MISMATCH, failed.kind());
     assertEquals(ref, failed.expected());
     assertEquals(1, count("mismatch"));
@@ -196,7 +213,8 @@ class PipelineAgainstFakeBeeTest {
     List<Future<Accepted>> racing = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       racing.add(pipeline.submit(key(5), bytes)); // viewer tee and archiver, same key
-      racing.add(pipeline.submit(new SegmentKey("stream", "mirror-" + i, "5.ts"), bytes)); // same content
+      racing.add(
+          pipeline.submit(new SegmentKey("stream", "mirror-" + i, "5.ts"), bytes)); // same content
     }
     Await.result(Future.all(racing));
     List<Outcome> outcomes = Await.result(listener.await(5));
@@ -223,7 +241,8 @@ class PipelineAgainstFakeBeeTest {
       accepted.put(key(i), segment(i, 50_000 + 1000 * i));
       Await.result(first.submit(key(i), accepted.get(key(i))));
     }
-    Await.result(scheduler.awaitDelays(6)); // … each of the six was tried once and waits for a retry …
+    Await.result(
+        scheduler.awaitDelays(6)); // … each of the six was tried once and waits for a retry …
     client.close();
     Await.result(vertx.close()); // … when swarmtee dies
     List<Outcome> before = listener.outcomes();
@@ -234,12 +253,14 @@ class PipelineAgainstFakeBeeTest {
     vertx = Vertx.vertx();
     client = client(vertx);
     RecordingListener after = new RecordingListener();
-    UploadPipeline second = pipeline(vertx, SegmentUploader.bee(client, UploadOptions.DEFAULT), after);
+    UploadPipeline second =
+        pipeline(vertx, SegmentUploader.bee(client, UploadOptions.DEFAULT), after);
     Await.result(after.await(n - 4));
     Await.result(second.close());
 
-    Map<SegmentKey, List<Outcome>> byKey = Stream.concat(before.stream(), after.outcomes().stream())
-        .collect(Collectors.groupingBy(Outcome::key));
+    Map<SegmentKey, List<Outcome>> byKey =
+        Stream.concat(before.stream(), after.outcomes().stream())
+            .collect(Collectors.groupingBy(Outcome::key));
     assertEquals(accepted.keySet(), byKey.keySet());
     for (var entry : byKey.entrySet()) {
       assertEquals(1, entry.getValue().size(), "reported once: " + entry.getValue());

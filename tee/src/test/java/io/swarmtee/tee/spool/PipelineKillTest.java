@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills a real process ({@link CrashChild}) with SIGKILL while it spools and uploads, restarts it over
- * the same directories and checks that every accepted segment was archived under its reference, that
- * no segment got two outcomes or two fresh records: a repeated record is only ever the redelivery
- * (flagged {@code replayed}) of an outcome whose acknowledgement the kill prevented.
+ * Kills a real process ({@link CrashChild}) with SIGKILL while it spools and uploads, restarts it
+ * over the same directories and checks that every accepted segment was archived under its
+ * reference, that no segment got two outcomes or two fresh records: a repeated record is only ever
+ * the redelivery (flagged {@code replayed}) of an outcome whose acknowledgement the kill prevented.
  */
 class PipelineKillTest {
 
@@ -45,10 +45,16 @@ class PipelineKillTest {
 
   private Process child(int segments) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", CrashChild.class.getName(),
-        dir.resolve("spool").toString(), dir.resolve("store").toString(), dir.resolve("archive.log").toString(),
-        Integer.toString(segments))
+    return new ProcessBuilder(
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            CrashChild.class.getName(),
+            dir.resolve("spool").toString(),
+            dir.resolve("store").toString(),
+            dir.resolve("archive.log").toString(),
+            Integer.toString(segments))
         .redirectError(ProcessBuilder.Redirect.INHERIT)
         .start();
   }
@@ -59,7 +65,8 @@ class PipelineKillTest {
     Map<String, String> accepted = new HashMap<>();
     int killAfter = 25;
     Process first = child(200);
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while (accepted.size() < killAfter && (line = lines.readLine()) != null) {
         String[] words = line.split(" ");
@@ -75,7 +82,9 @@ class PipelineKillTest {
     Set<String> waiting = new HashSet<>(accepted.keySet());
     waiting.removeAll(recordedKeys());
     Process second = child(0);
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(second.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader lines =
+        new BufferedReader(
+            new InputStreamReader(second.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while (!waiting.isEmpty() && (line = lines.readLine()) != null) {
         String[] words = line.split(" ");
@@ -97,20 +106,28 @@ class PipelineKillTest {
     for (var entry : accepted.entrySet()) {
       List<String[]> forKey = records.get(entry.getKey());
       assertTrue(forKey != null && !forKey.isEmpty(), "segment " + entry.getKey() + " archived");
-      assertTrue(forKey.stream().filter(w -> w[2].equals("false")).count() <= 1,
+      assertTrue(
+          forKey.stream().filter(w -> w[2].equals("false")).count() <= 1,
           "segment " + entry.getKey() + " recorded fresh at most once");
       for (String[] words : forKey) {
-        assertEquals(entry.getValue(), words[1], "segment " + entry.getKey() + " under its reference");
+        assertEquals(
+            entry.getValue(), words[1], "segment " + entry.getKey() + " under its reference");
       }
-      assertEquals(SwarmHasher.hash(segment(Integer.parseInt(entry.getKey())).getBytes()).hex(), entry.getValue());
+      assertEquals(
+          SwarmHasher.hash(segment(Integer.parseInt(entry.getKey())).getBytes()).hex(),
+          entry.getValue());
     }
     for (var entry : records.entrySet()) {
       List<String[]> forKey = entry.getValue();
-      assertTrue(forKey.stream().filter(w -> w[2].equals("false")).count() <= 1,
-          "no segment (also those accepted unseen before the kill) recorded fresh twice: " + entry.getKey());
+      assertTrue(
+          forKey.stream().filter(w -> w[2].equals("false")).count() <= 1,
+          "no segment (also those accepted unseen before the kill) recorded fresh twice: "
+              + entry.getKey());
       assertEquals(1, forKey.stream().map(w -> w[1]).distinct().count(), "one outcome per segment");
-      assertTrue(forKey.size() == 1 || forKey.stream().skip(1).allMatch(w -> w[2].equals("true")),
-          "a repeated record is a flagged redelivery of an unacknowledged outcome: " + entry.getKey());
+      assertTrue(
+          forKey.size() == 1 || forKey.stream().skip(1).allMatch(w -> w[2].equals("true")),
+          "a repeated record is a flagged redelivery of an unacknowledged outcome: "
+              + entry.getKey());
     }
   }
 

@@ -25,23 +25,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Crashes simulated in one JVM: a pipeline is abandoned by closing its Vert.x instance without closing
- * the pipeline, and a new one opens the same spool directory.
+ * Crashes simulated in one JVM: a pipeline is abandoned by closing its Vert.x instance without
+ * closing the pipeline, and a new one opens the same spool directory.
  */
 class PipelineRecoveryTest {
 
   @TempDir Path spool;
 
   private UploadPipeline open(Vertx vertx, SegmentUploader uploader, RecordingListener listener) {
-    UploadPipeline pipeline = UploadPipeline.create(vertx, PipelineOptions.defaults(spool).withConcurrency(2),
-        uploader, new SimpleMeterRegistry(), new ManualScheduler(), new Random(1));
+    UploadPipeline pipeline =
+        UploadPipeline.create(
+            vertx,
+            PipelineOptions.defaults(spool).withConcurrency(2),
+            uploader,
+            new SimpleMeterRegistry(),
+            new ManualScheduler(),
+            new Random(1));
     Await.result(pipeline.start(listener));
     return pipeline;
   }
 
   private List<String> files() throws IOException {
     try (Stream<Path> list = Files.list(spool)) {
-      return list.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
+      return list.filter(Files::isRegularFile)
+          .map(p -> p.getFileName().toString())
+          .sorted()
+          .toList();
     }
   }
 
@@ -54,7 +63,8 @@ class PipelineRecoveryTest {
     Vertx vertx1 = Vertx.vertx();
     UploadPipeline first = open(vertx1, bee1, archive1);
     for (int i = 0; i < n; i++) {
-      accepted.put(key(i), Await.result(first.submit(key(i), segment(i, 1000 + i * 3000))).reference());
+      accepted.put(
+          key(i), Await.result(first.submit(key(i), segment(i, 1000 + i * 3000))).reference());
     }
     Await.result(bee1.awaitCalls(2));
     bee1.releaseHeld(); // the first two are stored …
@@ -71,14 +81,20 @@ class PipelineRecoveryTest {
       List<Outcome> after = Await.result(archive2.await(n - 2));
       Await.result(second.close());
 
-      Map<SegmentKey, List<Outcome>> byKey = Stream.concat(before.stream(), after.stream())
-          .collect(Collectors.groupingBy(Outcome::key));
+      Map<SegmentKey, List<Outcome>> byKey =
+          Stream.concat(before.stream(), after.stream())
+              .collect(Collectors.groupingBy(Outcome::key));
       assertEquals(accepted.keySet(), byKey.keySet(), "every accepted segment has an outcome");
       for (var entry : byKey.entrySet()) {
         List<Outcome> outcomes = entry.getValue();
-        assertEquals(1, outcomes.stream().filter(o -> !o.replayed()).count(), "one fresh outcome: " + outcomes);
+        assertEquals(
+            1,
+            outcomes.stream().filter(o -> !o.replayed()).count(),
+            "one fresh outcome: " + outcomes);
         for (Outcome o : outcomes) {
-          assertEquals(new Outcome.Stored(entry.getKey(), accepted.get(entry.getKey()), false, o.replayed()), o);
+          assertEquals(
+              new Outcome.Stored(entry.getKey(), accepted.get(entry.getKey()), false, o.replayed()),
+              o);
         }
       }
       for (Outcome stored : before) {
@@ -93,7 +109,8 @@ class PipelineRecoveryTest {
   }
 
   @Test
-  void anOutcomeNotAcknowledgedBeforeTheCrashIsRedeliveredWithoutUploadingAgain() throws IOException {
+  void anOutcomeNotAcknowledgedBeforeTheCrashIsRedeliveredWithoutUploadingAgain()
+      throws IOException {
     RecordingListener forgetful = new RecordingListener(false);
     ScriptedUploader bee1 = new ScriptedUploader();
     Vertx vertx1 = Vertx.vertx();
@@ -102,14 +119,16 @@ class PipelineRecoveryTest {
     Await.result(forgetful.await(1));
     Await.result(first.close());
     Await.result(vertx1.close());
-    assertEquals(List.of(SpoolFiles.id(key(1)) + ".done"), files(), "only the outcome record is left");
+    assertEquals(
+        List.of(SpoolFiles.id(key(1)) + ".done"), files(), "only the outcome record is left");
 
     RecordingListener archive = new RecordingListener();
     ScriptedUploader bee2 = new ScriptedUploader();
     Vertx vertx2 = Vertx.vertx();
     try {
       UploadPipeline second = open(vertx2, bee2, archive);
-      assertEquals(List.of(new Outcome.Stored(key(1), ref, false, true)), Await.result(archive.await(1)));
+      assertEquals(
+          List.of(new Outcome.Stored(key(1), ref, false, true)), Await.result(archive.await(1)));
       Await.result(second.close());
       assertEquals(List.of(), bee2.calls());
       assertEquals(List.of(), files());
@@ -133,7 +152,8 @@ class PipelineRecoveryTest {
     Vertx vertx = Vertx.vertx();
     try {
       UploadPipeline pipeline = open(vertx, bee, archive);
-      assertEquals(List.of(new Outcome.Stored(key(3), ref, false, true)), Await.result(archive.await(1)));
+      assertEquals(
+          List.of(new Outcome.Stored(key(3), ref, false, true)), Await.result(archive.await(1)));
       Await.result(pipeline.close());
       assertEquals(List.of(), bee.calls());
       assertEquals(List.of(), files());
@@ -160,12 +180,17 @@ class PipelineRecoveryTest {
       List<Outcome> outcomes = Await.result(archive.await(3));
       Await.result(pipeline.close());
       assertEquals(1, bee.calls().size());
-      assertEquals(keys.stream().sorted(java.util.Comparator.comparing(SegmentKey::toString)).toList(),
-          outcomes.stream().map(Outcome::key).sorted(java.util.Comparator.comparing(SegmentKey::toString))
+      assertEquals(
+          keys.stream().sorted(java.util.Comparator.comparing(SegmentKey::toString)).toList(),
+          outcomes.stream()
+              .map(Outcome::key)
+              .sorted(java.util.Comparator.comparing(SegmentKey::toString))
               .toList());
       assertTrue(outcomes.stream().allMatch(o -> o instanceof Outcome.Stored s && !s.replayed()));
       assertEquals(List.of(), files());
-      assertTrue(Files.exists(spool.resolve("failed/garbage.seg")), "unreadable file kept for an operator");
+      assertTrue(
+          Files.exists(spool.resolve("failed/garbage.seg")),
+          "unreadable file kept for an operator");
       assertFalse(Files.exists(spool.resolve("garbage.seg")));
     } finally {
       Await.result(vertx.close());
@@ -212,8 +237,10 @@ class PipelineRecoveryTest {
       List<Outcome> outcomes = Await.result(archive.await(2));
       Await.result(pipeline.close());
       assertEquals(List.of(), bee.calls());
-      assertTrue(outcomes.contains(new Outcome.Stored(key(1), ref, false, true)), outcomes.toString());
-      assertTrue(outcomes.contains(new Outcome.Stored(key(2), ref, true, false)), outcomes.toString());
+      assertTrue(
+          outcomes.contains(new Outcome.Stored(key(1), ref, false, true)), outcomes.toString());
+      assertTrue(
+          outcomes.contains(new Outcome.Stored(key(2), ref, true, false)), outcomes.toString());
     } finally {
       Await.result(vertx.close());
     }

@@ -36,7 +36,9 @@ final class RecordingListener implements OutcomeListener {
     return List.copyOf(outcomes);
   }
 
-  /** @return the outcomes once at least {@code n} arrived */
+  /**
+   * @return the outcomes once at least {@code n} arrived
+   */
   Future<List<Outcome>> await(int n) {
     Promise<List<Outcome>> reached = Promise.promise();
     check(n, reached);

@@ -14,13 +14,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * An in-test store: answers like Bee (the reference of the bytes) unless a scripted answer is queued;
- * can hold uploads until the test releases them. Counts calls per key.
+ * An in-test store: answers like Bee (the reference of the bytes) unless a scripted answer is
+ * queued; can hold uploads until the test releases them. Counts calls per key.
  */
 final class ScriptedUploader implements SegmentUploader {
 
   /** One upload call. */
-  record Call(SegmentKey key, Buffer bytes, SwarmReference expected, Promise<SwarmReference> answer) {}
+  record Call(
+      SegmentKey key, Buffer bytes, SwarmReference expected, Promise<SwarmReference> answer) {}
 
   private final Deque<Function<Call, Future<SwarmReference>>> script = new ArrayDeque<>();
   private final List<Call> calls = new ArrayList<>();
@@ -97,18 +98,21 @@ final class ScriptedUploader implements SegmentUploader {
       }
       result = call.answer().future();
     }
-    return result.andThen(ignored -> {
-      synchronized (this) {
-        inFlight--;
-      }
-    });
+    return result.andThen(
+        ignored -> {
+          synchronized (this) {
+            inFlight--;
+          }
+        });
   }
 
   synchronized List<Call> calls() {
     return List.copyOf(calls);
   }
 
-  /** @return the most calls that were unanswered at once */
+  /**
+   * @return the most calls that were unanswered at once
+   */
   synchronized int maxInFlight() {
     return maxInFlight;
   }
@@ -122,7 +126,9 @@ final class ScriptedUploader implements SegmentUploader {
     return count == null ? 0 : count.get();
   }
 
-  /** @return completes at the n-th call overall (immediately if it happened) */
+  /**
+   * @return completes at the n-th call overall (immediately if it happened)
+   */
   Future<Void> awaitCalls(int n) {
     Promise<Void> reached = Promise.promise();
     checkCalls(n, reached);

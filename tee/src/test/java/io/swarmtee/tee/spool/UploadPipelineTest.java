@@ -3,7 +3,6 @@ package io.swarmtee.tee.spool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -79,7 +78,10 @@ class UploadPipelineTest {
 
   private List<String> files() throws IOException {
     try (Stream<Path> list = Files.list(spool)) {
-      return list.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList();
+      return list.filter(Files::isRegularFile)
+          .map(p -> p.getFileName().toString())
+          .sorted()
+          .toList();
     }
   }
 
@@ -119,7 +121,8 @@ class UploadPipelineTest {
 
   @Test
   void transientFailuresAreRetriedWithCappedJitteredExponentialBackoff() {
-    uploader.thenFail(UploadException.Kind.TRANSIENT)
+    uploader
+        .thenFail(UploadException.Kind.TRANSIENT)
         .then(call -> Future.failedFuture(new java.net.ConnectException("connection refused")))
         .thenFail(UploadException.Kind.TRANSIENT);
     UploadPipeline pipeline = pipeline(options());
@@ -146,10 +149,12 @@ class UploadPipelineTest {
 
   @Test
   void backoffIsReproducibleForTheSameSeed() {
-    UploadPipelineImpl a = new UploadPipelineImpl(vertx, options(), uploader, new SimpleMeterRegistry(),
-        scheduler, new Random(7));
-    UploadPipelineImpl b = new UploadPipelineImpl(vertx, options(), uploader, new SimpleMeterRegistry(),
-        scheduler, new Random(7));
+    UploadPipelineImpl a =
+        new UploadPipelineImpl(
+            vertx, options(), uploader, new SimpleMeterRegistry(), scheduler, new Random(7));
+    UploadPipelineImpl b =
+        new UploadPipelineImpl(
+            vertx, options(), uploader, new SimpleMeterRegistry(), scheduler, new Random(7));
     for (int attempt = 1; attempt < 40; attempt++) {
       Duration d = a.backoff(attempt);
       assertEquals(d, b.backoff(attempt));
@@ -172,7 +177,8 @@ class UploadPipelineTest {
     assertEquals(List.of(), scheduler.delays());
     assertEquals(1, count("failed"));
     assertEquals(0, count("stored"));
-    UploadException error = assertInstanceOf(UploadException.class, Await.failure(pipeline.result(key(1))));
+    UploadException error =
+        assertInstanceOf(UploadException.class, Await.failure(pipeline.result(key(1))));
     assertFalse(error.retryable());
     Await.result(pipeline.close());
     assertEquals(List.of(), files());
@@ -191,7 +197,8 @@ class UploadPipelineTest {
       scheduler.elapseAll();
     }
 
-    Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, Await.result(listener.await(1)).get(0));
+    Outcome.Failed failed =
+        assertInstanceOf(Outcome.Failed.class, Await.result(listener.await(1)).get(0));
 
     assertEquals(UploadException.Kind.TRANSIENT, failed.kind());
     assertEquals(4, uploader.calls(key(1)));
@@ -206,10 +213,13 @@ class UploadPipelineTest {
     UploadPipeline pipeline = pipeline(options());
     Accepted accepted = Await.result(pipeline.submit(key(1), segment(1, 100)));
 
-    Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, Await.result(listener.await(1)).get(0));
+    Outcome.Failed failed =
+        assertInstanceOf(Outcome.Failed.class, Await.result(listener.await(1)).get(0));
 
     assertEquals(UploadException.Kind.MISMATCH, failed.kind());
-    assertTrue(failed.message().contains(wrong.hex()) && failed.message().contains(accepted.reference().hex()),
+    assertTrue(
+        failed.message().contains(wrong.hex())
+            && failed.message().contains(accepted.reference().hex()),
         failed.message());
     assertEquals(1, count("mismatch"));
     assertEquals(0, count("stored"));
@@ -227,7 +237,8 @@ class UploadPipelineTest {
     Future<Accepted> byCount = pipeline.submit(key(3), segment(3, 10));
 
     assertTrue(byCount.failed(), "refused before submit returns, never waiting for room");
-    SegmentRefusedException refused = assertInstanceOf(SegmentRefusedException.class, byCount.cause());
+    SegmentRefusedException refused =
+        assertInstanceOf(SegmentRefusedException.class, byCount.cause());
     assertEquals(SegmentRefusedException.Reason.SPOOL_FULL, refused.reason());
     assertEquals(key(3), refused.key());
 
@@ -274,10 +285,12 @@ class UploadPipelineTest {
     ExecutorService threads = Executors.newFixedThreadPool(submitters);
     List<java.util.concurrent.Future<Future<Accepted>>> submits = new ArrayList<>();
     for (int i = 0; i < submitters; i++) {
-      submits.add(threads.submit(() -> {
-        go.await();
-        return pipeline.submit(key(1), bytes);
-      }));
+      submits.add(
+          threads.submit(
+              () -> {
+                go.await();
+                return pipeline.submit(key(1), bytes);
+              }));
     }
     go.countDown();
     List<Accepted> accepted = new ArrayList<>();
@@ -305,7 +318,8 @@ class UploadPipelineTest {
     Buffer bytes = segment(9, 70_000);
 
     Accepted viewer = Await.result(pipeline.submit(new SegmentKey("s", "source", "7.ts"), bytes));
-    Accepted archiver = Await.result(pipeline.submit(new SegmentKey("s", "source-copy", "7.ts"), bytes));
+    Accepted archiver =
+        Await.result(pipeline.submit(new SegmentKey("s", "source-copy", "7.ts"), bytes));
     Await.result(uploader.awaitCalls(1));
     uploader.releaseAll();
     List<Outcome> outcomes = Await.result(listener.await(2));
@@ -329,9 +343,11 @@ class UploadPipelineTest {
 
   @Test
   void refusesBeforeStartAndAfterClose() {
-    UploadPipeline pipeline = UploadPipeline.create(vertx, options(), uploader, registry, scheduler, new Random());
-    SegmentRefusedException early = assertInstanceOf(SegmentRefusedException.class,
-        pipeline.submit(key(1), segment(1, 10)).cause());
+    UploadPipeline pipeline =
+        UploadPipeline.create(vertx, options(), uploader, registry, scheduler, new Random());
+    SegmentRefusedException early =
+        assertInstanceOf(
+            SegmentRefusedException.class, pipeline.submit(key(1), segment(1, 10)).cause());
     assertEquals(SegmentRefusedException.Reason.CLOSED, early.reason());
     Await.result(pipeline.start(listener));
     Await.result(pipeline.close());
@@ -349,11 +365,18 @@ class UploadPipelineTest {
   @Test
   void anUnusableSpoolDirectoryFailsStartAndRefusesSegments() throws IOException {
     Path notADirectory = Files.write(spool.resolve("file"), new byte[] {1});
-    UploadPipeline pipeline = UploadPipeline.create(vertx, PipelineOptions.defaults(notADirectory), uploader,
-        registry, scheduler, new Random());
+    UploadPipeline pipeline =
+        UploadPipeline.create(
+            vertx,
+            PipelineOptions.defaults(notADirectory),
+            uploader,
+            registry,
+            scheduler,
+            new Random());
     assertInstanceOf(IOException.class, Await.failure(pipeline.start(listener)));
-    SegmentRefusedException refused = assertInstanceOf(SegmentRefusedException.class,
-        Await.failure(pipeline.submit(key(1), segment(1, 10))));
+    SegmentRefusedException refused =
+        assertInstanceOf(
+            SegmentRefusedException.class, Await.failure(pipeline.submit(key(1), segment(1, 10))));
     assertEquals(SegmentRefusedException.Reason.CLOSED, refused.reason());
   }
 }

@@ -99,14 +99,33 @@ class EmbeddedStoreTest {
 
   @Test
   void roundTripsAcrossChunkAndLevelBoundariesUnderBeesReference() {
-    int[] sizes = {0, 1, 31, 32, 33, LEAF - 1, LEAF, LEAF + 1, 2 * LEAF, 127 * LEAF + 5, LEVEL - 1, LEVEL,
-        LEVEL + 1, LEVEL + LEAF, LEVEL + LEAF + 1, 2 * LEVEL, 3 * LEVEL + 7};
+    int[] sizes = {
+      0,
+      1,
+      31,
+      32,
+      33,
+      LEAF - 1,
+      LEAF,
+      LEAF + 1,
+      2 * LEAF,
+      127 * LEAF + 5,
+      LEVEL - 1,
+      LEVEL,
+      LEVEL + 1,
+      LEVEL + LEAF,
+      LEVEL + LEAF + 1,
+      2 * LEVEL,
+      3 * LEVEL + 7
+    };
     for (int size : sizes) {
       byte[] bytes = random(size, size);
       SwarmReference ref = await(store.put(Buffer.buffer(bytes)));
       assertEquals(SwarmHasher.hash(bytes), ref, "reference of " + size + " bytes");
       assertEquals(size, await(store.size(ref)));
-      assertTrue(Arrays.equals(bytes, await(store.readAll(ref)).getBytes()), "content of " + size + " bytes");
+      assertTrue(
+          Arrays.equals(bytes, await(store.readAll(ref)).getBytes()),
+          "content of " + size + " bytes");
     }
   }
 
@@ -129,9 +148,16 @@ class EmbeddedStoreTest {
     byte[] bytes = random(7, size);
     SwarmReference ref = await(store.put(Buffer.buffer(bytes)));
     Random random = new Random(11);
-    List<long[]> ranges = new ArrayList<>(List.of(
-        new long[] {0, 0}, new long[] {0, LEAF - 1}, new long[] {LEAF - 1, LEAF}, new long[] {LEVEL - 1, LEVEL},
-        new long[] {size - 1, size - 1}, new long[] {5, size - 1}, new long[] {LEVEL, 2L * LEVEL - 1}));
+    List<long[]> ranges =
+        new ArrayList<>(
+            List.of(
+                new long[] {0, 0},
+                new long[] {0, LEAF - 1},
+                new long[] {LEAF - 1, LEAF},
+                new long[] {LEVEL - 1, LEVEL},
+                new long[] {size - 1, size - 1},
+                new long[] {5, size - 1},
+                new long[] {LEVEL, 2L * LEVEL - 1}));
     for (int i = 0; i < 40; i++) {
       long first = random.nextInt(size);
       ranges.add(new long[] {first, first + random.nextInt(3 * LEAF)});
@@ -139,15 +165,18 @@ class EmbeddedStoreTest {
     for (long[] r : ranges) {
       Buffer got = readRange(ref, new ByteRange(r[0], r[1]));
       int end = (int) Math.min(size, r[1] + 1);
-      assertEquals(Buffer.buffer(Arrays.copyOfRange(bytes, (int) r[0], end)), got, r[0] + "-" + r[1]);
+      assertEquals(
+          Buffer.buffer(Arrays.copyOfRange(bytes, (int) r[0], end)), got, r[0] + "-" + r[1]);
     }
     StoreRead open = await(store.read(ref, Optional.of(ByteRange.from(size - 10))));
     assertEquals(size, open.size());
     assertEquals(size - 10, open.first());
     assertEquals(10, open.length());
     assertEquals(size - 1, open.last());
-    StoreException.RangeNotSatisfiable beyond = assertInstanceOf(StoreException.RangeNotSatisfiable.class,
-        failure(store.read(ref, Optional.of(new ByteRange(size, size + 5)))));
+    StoreException.RangeNotSatisfiable beyond =
+        assertInstanceOf(
+            StoreException.RangeNotSatisfiable.class,
+            failure(store.read(ref, Optional.of(new ByteRange(size, size + 5)))));
     assertEquals(size, beyond.size());
   }
 
@@ -184,7 +213,9 @@ class EmbeddedStoreTest {
     byte[] bytes = random(13, 5 * LEAF);
     SwarmReference ref = await(store.put(Buffer.buffer(bytes)));
     Path pack = onlyPack();
-    flipByte(pack, 8 + 8 + 3 * LEAF + 8 + 100); // inside the 4th leaf's payload (records: span ‖ payload)
+    flipByte(
+        pack,
+        8 + 8 + 3 * LEAF + 8 + 100); // inside the 4th leaf's payload (records: span ‖ payload)
 
     EmbeddedStore fresh = await(EmbeddedStore.open(vertx, dir));
     StoreException.Corrupted corrupted =
@@ -192,9 +223,11 @@ class EmbeddedStoreTest {
     assertEquals(ref, corrupted.reference());
     assertEquals(Chunks.contentAddress(LEAF, bytes, 3 * LEAF, LEAF), corrupted.chunk());
     // a range that does not need the damaged leaf is served: reads touch only the chunks they need
-    assertEquals(Buffer.buffer(Arrays.copyOfRange(bytes, 0, 3 * LEAF)),
+    assertEquals(
+        Buffer.buffer(Arrays.copyOfRange(bytes, 0, 3 * LEAF)),
         readRangeFrom(fresh, ref, new ByteRange(0, 3L * LEAF - 1)));
-    assertInstanceOf(StoreException.Corrupted.class,
+    assertInstanceOf(
+        StoreException.Corrupted.class,
         failure(readRangeFuture(fresh, ref, new ByteRange(3L * LEAF, 3L * LEAF))));
     // putting the same bytes again repairs the pack
     assertEquals(ref, await(fresh.put(Buffer.buffer(bytes))));
@@ -207,17 +240,22 @@ class EmbeddedStoreTest {
     SwarmReference ref = await(store.put(Buffer.buffer(bytes)));
     Path pack = onlyPack();
     flipByte(pack, Files.size(pack) - PackFile.FOOTER - 3); // inside the index
-    assertInstanceOf(StoreException.Corrupted.class, failure(await(EmbeddedStore.open(vertx, dir)).size(ref)));
+    assertInstanceOf(
+        StoreException.Corrupted.class, failure(await(EmbeddedStore.open(vertx, dir)).size(ref)));
 
     SwarmReference small = await(store.put(Buffer.buffer(random(1, 100))));
-    Path smallPack = dir.resolve("packs").resolve(small.hex().substring(0, 2)).resolve(small.hex() + ".pack");
+    Path smallPack =
+        dir.resolve("packs").resolve(small.hex().substring(0, 2)).resolve(small.hex() + ".pack");
     flipByte(smallPack, 8 + 8 + 50); // the single (root) chunk
-    assertInstanceOf(StoreException.Corrupted.class, failure(await(EmbeddedStore.open(vertx, dir)).size(small)));
+    assertInstanceOf(
+        StoreException.Corrupted.class, failure(await(EmbeddedStore.open(vertx, dir)).size(small)));
 
     try (RandomAccessFile truncate = new RandomAccessFile(pack.toFile(), "rw")) {
       truncate.setLength(20);
     }
-    assertInstanceOf(StoreException.Corrupted.class, failure(await(EmbeddedStore.open(vertx, dir)).readAll(ref)));
+    assertInstanceOf(
+        StoreException.Corrupted.class,
+        failure(await(EmbeddedStore.open(vertx, dir)).readAll(ref)));
   }
 
   @Test
@@ -234,8 +272,10 @@ class EmbeddedStoreTest {
     SegmentKey key = new SegmentKey("s", "source", "1.ts");
     SwarmReference ref = SwarmHasher.hash(bytes);
     assertEquals(ref, await(store.upload(key, Buffer.buffer(bytes), ref)));
-    UploadException mismatch = assertInstanceOf(UploadException.class,
-        failure(store.upload(key, Buffer.buffer(bytes), SwarmHasher.hash(new byte[1]))));
+    UploadException mismatch =
+        assertInstanceOf(
+            UploadException.class,
+            failure(store.upload(key, Buffer.buffer(bytes), SwarmHasher.hash(new byte[1]))));
     assertEquals(UploadException.Kind.MISMATCH, mismatch.kind());
   }
 
@@ -243,22 +283,29 @@ class EmbeddedStoreTest {
   void thePipelineArchivesIntoTheStore() {
     List<Outcome> outcomes = new ArrayList<>();
     Promise<Void> allIn = Promise.promise();
-    OutcomeListener listener = outcome -> {
-      synchronized (outcomes) {
-        outcomes.add(outcome);
-        if (outcomes.size() == 6) {
-          allIn.complete();
-        }
-      }
-      return Future.succeededFuture();
-    };
-    UploadPipeline pipeline = UploadPipeline.create(vertx, PipelineOptions.defaults(dir.resolve("spool")),
-        store, new SimpleMeterRegistry());
+    OutcomeListener listener =
+        outcome -> {
+          synchronized (outcomes) {
+            outcomes.add(outcome);
+            if (outcomes.size() == 6) {
+              allIn.complete();
+            }
+          }
+          return Future.succeededFuture();
+        };
+    UploadPipeline pipeline =
+        UploadPipeline.create(
+            vertx,
+            PipelineOptions.defaults(dir.resolve("spool")),
+            store,
+            new SimpleMeterRegistry());
     await(pipeline.start(listener));
     List<byte[]> segments = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       segments.add(random(100 + i, 50_000 + i * 100_000));
-      await(pipeline.submit(new SegmentKey("s", "source", i + ".ts"), Buffer.buffer(segments.get(i))));
+      await(
+          pipeline.submit(
+              new SegmentKey("s", "source", i + ".ts"), Buffer.buffer(segments.get(i))));
     }
     await(allIn.future());
     await(pipeline.close());
@@ -273,15 +320,18 @@ class EmbeddedStoreTest {
     return await(readRangeFuture(from, ref, range));
   }
 
-  private static Future<Buffer> readRangeFuture(EmbeddedStore from, SwarmReference ref, ByteRange range) {
-    return from.read(ref, Optional.of(range)).compose(read -> {
-      Promise<Buffer> all = Promise.promise();
-      Buffer collected = Buffer.buffer();
-      read.body().exceptionHandler(all::tryFail);
-      read.body().endHandler(v -> all.tryComplete(collected));
-      read.body().handler(collected::appendBuffer);
-      return all.future();
-    });
+  private static Future<Buffer> readRangeFuture(
+      EmbeddedStore from, SwarmReference ref, ByteRange range) {
+    return from.read(ref, Optional.of(range))
+        .compose(
+            read -> {
+              Promise<Buffer> all = Promise.promise();
+              Buffer collected = Buffer.buffer();
+              read.body().exceptionHandler(all::tryFail);
+              read.body().endHandler(v -> all.tryComplete(collected));
+              read.body().handler(collected::appendBuffer);
+              return all.future();
+            });
   }
 
   private Path onlyPack() throws IOException {

@@ -3,8 +3,8 @@ package io.swarmtee.tee.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.swarmtee.tee.bee.Await;
 import io.swarmtee.tee.SwarmReference;
+import io.swarmtee.tee.bee.Await;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeClientOptions;
@@ -30,9 +30,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The embedded store's {@link StoreSync} against a real Bee: a local archive (segments and the playlist
- * whose entries are their {@code /bytes} references) is pushed chunk by chunk, after which every
- * reference in the playlist — and the playlist itself — resolves on Bee to the same bytes.
+ * The embedded store's {@link StoreSync} against a real Bee: a local archive (segments and the
+ * playlist whose entries are their {@code /bytes} references) is pushed chunk by chunk, after which
+ * every reference in the playlist — and the playlist itself — resolves on Bee to the same bytes.
  */
 @ExtendWith(BeeDevExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -61,15 +61,21 @@ class StoreSyncBeeIT {
   void everyReferenceOfASyncedArchiveResolvesOnBee(@TempDir Path dir) {
     EmbeddedStore store = await(EmbeddedStore.open(vertx, dir.resolve("store")));
     Map<SwarmReference, byte[]> segments = new LinkedHashMap<>();
-    StringBuilder playlist = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n"
-        + "#EXT-X-PLAYLIST-TYPE:VOD\n");
+    StringBuilder playlist =
+        new StringBuilder(
+            "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n" + "#EXT-X-PLAYLIST-TYPE:VOD\n");
     int[] sizes = {188 * 1000, 128 * 4096 + 1, 4096};
     for (int i = 0; i < sizes.length; i++) {
       byte[] segment = new byte[sizes[i]];
       new SplittableRandom(i).nextBytes(segment);
       SwarmReference ref = await(store.put(Buffer.buffer(segment)));
       segments.put(ref, segment);
-      playlist.append("#EXTINF:2.000,\n/bytes/").append(ref.hex()).append("?name=").append(i).append(".ts\n");
+      playlist
+          .append("#EXTINF:2.000,\n/bytes/")
+          .append(ref.hex())
+          .append("?name=")
+          .append(i)
+          .append(".ts\n");
     }
     playlist.append("#EXT-X-ENDLIST\n");
     SwarmReference playlistRef = await(store.put(Buffer.buffer(playlist.toString())));
@@ -92,12 +98,14 @@ class StoreSyncBeeIT {
     }
     assertEquals(List.copyOf(segments.keySet()), entries);
     for (SwarmReference ref : entries) {
-      assertTrue(Arrays.equals(segments.get(ref), await(bee.downloadBytes(ref)).getBytes()),
+      assertTrue(
+          Arrays.equals(segments.get(ref), await(bee.downloadBytes(ref)).getBytes()),
           "segment " + ref + " resolves on Bee to its bytes");
     }
 
     SyncReport again = await(StoreSync.create(vertx, store, bee, options).syncAll());
-    assertEquals(new SyncReport(sizes.length + 1, sizes.length + 1, 0, 0), again, "nothing is sent twice");
+    assertEquals(
+        new SyncReport(sizes.length + 1, sizes.length + 1, 0, 0), again, "nothing is sent twice");
   }
 
   private static <T> T await(Future<T> future) {

@@ -52,7 +52,9 @@ class StoreSyncTest {
     await(vertx.close());
   }
 
-  /** A node that stores chunks by the address it computes; fails every call after {@code failAfter}. */
+  /**
+   * A node that stores chunks by the address it computes; fails every call after {@code failAfter}.
+   */
   private Function<Buffer, Future<SwarmReference>> node(int failAfter) {
     return wire -> {
       if (calls.incrementAndGet() > failAfter) {
@@ -65,7 +67,8 @@ class StoreSyncTest {
   }
 
   private SyncOptions options() {
-    return SyncOptions.forTarget(store, URI.create("http://127.0.0.1:1633"), BATCH).withConcurrency(3);
+    return SyncOptions.forTarget(store, URI.create("http://127.0.0.1:1633"), BATCH)
+        .withConcurrency(3);
   }
 
   private List<SwarmReference> putSome() {
@@ -85,7 +88,8 @@ class StoreSyncTest {
     List<SwarmReference> roots = putSome();
     int total = chunkCount(roots);
 
-    SyncReport first = await(new StoreSync(vertx, store, node(Integer.MAX_VALUE), options()).syncAll());
+    SyncReport first =
+        await(new StoreSync(vertx, store, node(Integer.MAX_VALUE), options()).syncAll());
 
     assertEquals(new SyncReport(4, 0, total, 0), first);
     assertEquals(total, received.size());
@@ -93,7 +97,8 @@ class StoreSyncTest {
     for (SwarmReference root : roots) {
       assertTrue(received.keySet().containsAll(await(store.chunkAddresses(root))));
     }
-    SyncReport again = await(new StoreSync(vertx, store, node(Integer.MAX_VALUE), options()).sync(roots));
+    SyncReport again =
+        await(new StoreSync(vertx, store, node(Integer.MAX_VALUE), options()).sync(roots));
     assertEquals(new SyncReport(4, 4, 0, 0), again);
     assertEquals(total, calls.get());
   }
@@ -104,27 +109,38 @@ class StoreSyncTest {
     int total = chunkCount(roots);
     int failAfter = total / 2;
 
-    SyncException stopped = assertInstanceOf(SyncException.class,
-        failure(new StoreSync(vertx, store, node(failAfter), options()).syncAll()));
+    SyncException stopped =
+        assertInstanceOf(
+            SyncException.class,
+            failure(new StoreSync(vertx, store, node(failAfter), options()).syncAll()));
     assertEquals(failAfter, stopped.progress().chunksSent());
     assertEquals(failAfter, received.size());
 
     calls.set(0);
-    SyncReport resumed = await(new StoreSync(vertx, store, node(Integer.MAX_VALUE), options()).syncAll());
+    SyncReport resumed =
+        await(new StoreSync(vertx, store, node(Integer.MAX_VALUE), options()).syncAll());
 
     assertEquals(total - failAfter, resumed.chunksSent());
-    assertTrue(resumed.rootsAlreadySynced() >= 1, "trees finished by the first run are skipped: " + resumed);
+    assertTrue(
+        resumed.rootsAlreadySynced() >= 1,
+        "trees finished by the first run are skipped: " + resumed);
     assertTrue(resumed.chunksSkipped() > 0, "the tree interrupted mid-way resumes: " + resumed);
     assertEquals(total, received.size());
-    assertTrue(received.values().stream().allMatch(n -> n == 1), "no chunk sent twice: " + received.values());
+    assertTrue(
+        received.values().stream().allMatch(n -> n == 1),
+        "no chunk sent twice: " + received.values());
   }
 
   @Test
   void aWrongAddressFromTheNodeStopsTheSync() {
     SwarmReference root = await(store.put(Buffer.buffer(random(1, 100))));
     SwarmReference other = Chunks.contentAddress(0, new byte[0], 0, 0);
-    SyncException stopped = assertInstanceOf(SyncException.class, failure(
-        new StoreSync(vertx, store, wire -> Future.succeededFuture(other), options()).sync(List.of(root))));
+    SyncException stopped =
+        assertInstanceOf(
+            SyncException.class,
+            failure(
+                new StoreSync(vertx, store, wire -> Future.succeededFuture(other), options())
+                    .sync(List.of(root))));
     assertTrue(stopped.getMessage().contains(other.hex()), stopped.getMessage());
     assertEquals(0, stopped.progress().chunksSent());
   }
@@ -144,26 +160,36 @@ class StoreSyncTest {
       UploadOptions stamped = UploadOptions.DEFAULT.withBatchId(batch);
       int stopAt = total / 3;
       AtomicInteger sent = new AtomicInteger();
-      StoreSync interrupted = new StoreSync(vertx, store, wire -> sent.incrementAndGet() > stopAt
-          ? Future.failedFuture(new IllegalStateException("process killed"))
-          : bee.uploadChunk(wire, stamped), options);
+      StoreSync interrupted =
+          new StoreSync(
+              vertx,
+              store,
+              wire ->
+                  sent.incrementAndGet() > stopAt
+                      ? Future.failedFuture(new IllegalStateException("process killed"))
+                      : bee.uploadChunk(wire, stamped),
+              options);
       assertInstanceOf(SyncException.class, failure(interrupted.syncAll()));
       assertEquals(stopAt, fake.calls("POST /chunks"));
 
       fake.inject(1, "POST /chunks", Fault.status(500));
-      SyncException refused = assertInstanceOf(SyncException.class,
-          failure(StoreSync.create(vertx, store, bee, options).syncAll()));
+      SyncException refused =
+          assertInstanceOf(
+              SyncException.class, failure(StoreSync.create(vertx, store, bee, options).syncAll()));
       assertEquals(stopAt + 1, fake.calls("POST /chunks") - refused.progress().chunksSent());
 
       SyncReport last = await(StoreSync.create(vertx, store, bee, options).syncAll());
 
       assertEquals(4, last.roots());
-      assertEquals(total + 1, fake.calls("POST /chunks"), "every chunk sent once, plus the refused one");
+      assertEquals(
+          total + 1, fake.calls("POST /chunks"), "every chunk sent once, plus the refused one");
       assertEquals(total, fake.swarm().chunkCount());
       for (SwarmReference root : roots) {
         assertEquals(contents.get(root), await(bee.downloadBytes(root)), "GET /bytes/" + root);
       }
-      assertEquals(batch.hex(), fake.lastHeaders("POST /chunks").orElseThrow().get("swarm-postage-batch-id"));
+      assertEquals(
+          batch.hex(),
+          fake.lastHeaders("POST /chunks").orElseThrow().get("swarm-postage-batch-id"));
     } finally {
       await(fake.close());
     }

@@ -13,12 +13,16 @@ public record ChainContracts(String xbzzToken, String postageStamp) {
 
   /** xBZZ on Gnosis chain. */
   public static final String GNOSIS_XBZZ_TOKEN = "0xdBF3Ea6F5beE45c02255B2c26a16F300502F68da";
+
   /** Swarm's PostageStamp contract on Gnosis chain. */
   public static final String GNOSIS_POSTAGE_STAMP = "0x45a1502382541Cd610CC9068e88727426b696293";
+
   /** Gnosis chain's id. */
   public static final long GNOSIS_CHAIN_ID = 100;
+
   /** The contracts of Swarm mainnet on Gnosis chain. */
-  public static final ChainContracts GNOSIS = new ChainContracts(GNOSIS_XBZZ_TOKEN, GNOSIS_POSTAGE_STAMP);
+  public static final ChainContracts GNOSIS =
+      new ChainContracts(GNOSIS_XBZZ_TOKEN, GNOSIS_POSTAGE_STAMP);
 
   public ChainContracts {
     Objects.requireNonNull(xbzzToken, "xbzzToken");

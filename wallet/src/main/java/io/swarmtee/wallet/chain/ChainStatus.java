@@ -42,18 +42,23 @@ public record ChainStatus(
     Objects.requireNonNull(readAt, "readAt");
   }
 
-  /** @return true when every call succeeded */
+  /**
+   * @return true when every call succeeded
+   */
   public boolean ok() {
     return errors.isEmpty();
   }
 
-  /** @return the status as JSON, amounts as exact decimal strings */
+  /**
+   * @return the status as JSON, amounts as exact decimal strings
+   */
   public JsonObject toJson() {
-    JsonObject json = new JsonObject()
-        .put("rpc", rpc)
-        .put("ok", ok())
-        .put("errors", new JsonArray(errors))
-        .put("readAt", readAt.toString());
+    JsonObject json =
+        new JsonObject()
+            .put("rpc", rpc)
+            .put("ok", ok())
+            .put("errors", new JsonArray(errors))
+            .put("readAt", readAt.toString());
     chainId.ifPresent(id -> json.put("chainId", id));
     xdaiWei.ifPresent(w -> json.put("xdaiWei", w.toString()).put("xdai", decimal(w, 18)));
     xbzzPlur.ifPresent(p -> json.put("xbzzPlur", p.toString()).put("xbzz", decimal(p, 16)));

@@ -8,7 +8,10 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.Objects;
 
-/** {@link FeedApi} over a {@link BeeClient}; SOC uploads are checked against the locally computed address. */
+/**
+ * {@link FeedApi} over a {@link BeeClient}; SOC uploads are checked against the locally computed
+ * address.
+ */
 public final class BeeFeedApi implements FeedApi {
 
   private final BeeClient bee;
@@ -17,14 +20,20 @@ public final class BeeFeedApi implements FeedApi {
     this.bee = Objects.requireNonNull(bee, "bee");
   }
 
-  /** @return feed calls through {@code bee} */
+  /**
+   * @return feed calls through {@code bee}
+   */
   public static FeedApi over(BeeClient bee) {
     return new BeeFeedApi(bee);
   }
 
   @Override
   public Future<SwarmReference> uploadSoc(SingleOwnerChunk soc, BatchId batch) {
-    return bee.uploadSoc(soc.ownerHex(), soc.identifierHex(), soc.signatureHex(), Buffer.buffer(soc.wrapped()),
+    return bee.uploadSoc(
+        soc.ownerHex(),
+        soc.identifierHex(),
+        soc.signatureHex(),
+        Buffer.buffer(soc.wrapped()),
         UploadOptions.DEFAULT.withBatchId(batch).withExpected(soc.address()));
   }
 

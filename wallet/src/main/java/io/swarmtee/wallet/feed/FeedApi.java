@@ -4,7 +4,10 @@ import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
 import io.vertx.core.Future;
 
-/** The part of Bee's API feeds need; over the Bee client in production ({@link BeeFeedApi}), fakes in tests. */
+/**
+ * The part of Bee's API feeds need; over the Bee client in production ({@link BeeFeedApi}), fakes
+ * in tests.
+ */
 public interface FeedApi {
 
   /**

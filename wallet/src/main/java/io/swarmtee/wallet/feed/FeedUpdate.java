@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param socAddress the single-owner chunk's address
  * @param at the timestamp written into the update
  */
-public record FeedUpdate(String streamId, long index, SwarmReference reference, SwarmReference socAddress, Instant at) {
+public record FeedUpdate(
+    String streamId, long index, SwarmReference reference, SwarmReference socAddress, Instant at) {
 
   public FeedUpdate {
     Objects.requireNonNull(streamId, "streamId");

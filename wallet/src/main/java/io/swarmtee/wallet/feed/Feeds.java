@@ -15,7 +15,9 @@ public final class Feeds {
 
   private Feeds() {}
 
-  /** @return {@code keccak256(UTF-8("swarmtee:archive:" + streamId))} */
+  /**
+   * @return {@code keccak256(UTF-8("swarmtee:archive:" + streamId))}
+   */
   public static byte[] topic(String streamId) {
     Objects.requireNonNull(streamId, "streamId");
     if (streamId.isEmpty()) {

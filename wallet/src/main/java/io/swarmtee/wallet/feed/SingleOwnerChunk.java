@@ -10,8 +10,8 @@ import java.util.Objects;
 /**
  * A signed single-owner chunk (SOC), ready for Bee's {@code POST /soc/{owner}/{id}?sig=…}.
  *
- * <p>Address {@code keccak256(identifier ‖ owner)}; signature over the EIP-191 prefixed
- * {@code keccak256(identifier ‖ wrappedChunkAddress)}, {@code r ‖ s ‖ v} with v 27/28 (FACTS.md §3).
+ * <p>Address {@code keccak256(identifier ‖ owner)}; signature over the EIP-191 prefixed {@code
+ * keccak256(identifier ‖ wrappedChunkAddress)}, {@code r ‖ s ‖ v} with v 27/28 (FACTS.md §3).
  * Immutable: accessors return copies.
  */
 public final class SingleOwnerChunk {
@@ -25,7 +25,11 @@ public final class SingleOwnerChunk {
   private final SwarmReference wrappedAddress;
   private final SwarmReference address;
 
-  private SingleOwnerChunk(byte[] identifier, byte[] owner, byte[] signature, byte[] wrapped,
+  private SingleOwnerChunk(
+      byte[] identifier,
+      byte[] owner,
+      byte[] signature,
+      byte[] wrapped,
       SwarmReference wrappedAddress) {
     this.identifier = identifier;
     this.owner = owner;
@@ -36,9 +40,11 @@ public final class SingleOwnerChunk {
   }
 
   /**
-   * Signs {@code wrapped} (a content chunk in wire form, {@code span ‖ payload}) under {@code identifier}.
+   * Signs {@code wrapped} (a content chunk in wire form, {@code span ‖ payload}) under {@code
+   * identifier}.
    *
-   * @throws IllegalArgumentException if {@code identifier} is not 32 bytes or {@code wrapped} not 8..4104
+   * @throws IllegalArgumentException if {@code identifier} is not 32 bytes or {@code wrapped} not
+   *     8..4104
    */
   public static SingleOwnerChunk sign(Identity owner, byte[] identifier, byte[] wrapped) {
     Objects.requireNonNull(owner, "owner");
@@ -46,58 +52,78 @@ public final class SingleOwnerChunk {
     SwarmReference wrappedAddress = Chunks.contentAddress(wrapped);
     byte[] digest = Keccak256.hash(identifier, wrappedAddress.bytes());
     byte[] signature = owner.signPrefixed(digest);
-    return new SingleOwnerChunk(identifier.clone(), owner.addressBytes(), signature, wrapped.clone(),
-        wrappedAddress);
+    return new SingleOwnerChunk(
+        identifier.clone(), owner.addressBytes(), signature, wrapped.clone(), wrappedAddress);
   }
 
-  /** @return {@code keccak256(identifier ‖ owner)} */
+  /**
+   * @return {@code keccak256(identifier ‖ owner)}
+   */
   public static SwarmReference address(byte[] identifier, byte[] owner) {
     checkLength(identifier, 32, "identifier");
     checkLength(owner, 20, "owner");
     return new SwarmReference(Keccak256.hash(identifier, owner));
   }
 
-  /** @return the 32-byte identifier */
+  /**
+   * @return the 32-byte identifier
+   */
   public byte[] identifier() {
     return identifier.clone();
   }
 
-  /** @return the 20-byte owner address */
+  /**
+   * @return the 20-byte owner address
+   */
   public byte[] owner() {
     return owner.clone();
   }
 
-  /** @return the 65-byte signature {@code r ‖ s ‖ v} */
+  /**
+   * @return the 65-byte signature {@code r ‖ s ‖ v}
+   */
   public byte[] signature() {
     return signature.clone();
   }
 
-  /** @return the wrapped content chunk, {@code span ‖ payload} (the body of {@code POST /soc}) */
+  /**
+   * @return the wrapped content chunk, {@code span ‖ payload} (the body of {@code POST /soc})
+   */
   public byte[] wrapped() {
     return wrapped.clone();
   }
 
-  /** @return the wrapped chunk's content address */
+  /**
+   * @return the wrapped chunk's content address
+   */
   public SwarmReference wrappedAddress() {
     return wrappedAddress;
   }
 
-  /** @return the SOC's address */
+  /**
+   * @return the SOC's address
+   */
   public SwarmReference address() {
     return address;
   }
 
-  /** @return owner, identifier and signature as lower-case hex, as Bee's URL wants them */
+  /**
+   * @return owner, identifier and signature as lower-case hex, as Bee's URL wants them
+   */
   public String ownerHex() {
     return HEX.formatHex(owner);
   }
 
-  /** @return the identifier as hex */
+  /**
+   * @return the identifier as hex
+   */
   public String identifierHex() {
     return HEX.formatHex(identifier);
   }
 
-  /** @return the signature as hex */
+  /**
+   * @return the signature as hex
+   */
   public String signatureHex() {
     return HEX.formatHex(signature);
   }

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * {@link PostageApi} over a {@link BeeClient}. A 4xx answer to a purchase or top-up (except 408, whose
- * outcome is unknown) becomes {@link PostageRejected}: Bee refused before spending.
+ * {@link PostageApi} over a {@link BeeClient}. A 4xx answer to a purchase or top-up (except 408,
+ * whose outcome is unknown) becomes {@link PostageRejected}: Bee refused before spending.
  */
 public final class BeePostageApi implements PostageApi {
 
@@ -22,7 +22,9 @@ public final class BeePostageApi implements PostageApi {
     this.bee = Objects.requireNonNull(bee, "bee");
   }
 
-  /** @return postage calls through {@code bee} */
+  /**
+   * @return postage calls through {@code bee}
+   */
   public static PostageApi over(BeeClient bee) {
     return new BeePostageApi(bee);
   }

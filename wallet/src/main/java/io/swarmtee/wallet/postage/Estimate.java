@@ -52,18 +52,24 @@ public record Estimate(
     Objects.requireNonNull(costPlur, "costPlur");
   }
 
-  /** @return the cost in xBZZ (exact, 16 decimals at most) */
+  /**
+   * @return the cost in xBZZ (exact, 16 decimals at most)
+   */
   public BigDecimal costXbzz() {
     return xbzz(costPlur);
   }
 
-  /** @return {@code plur} in xBZZ, exact */
+  /**
+   * @return {@code plur} in xBZZ, exact
+   */
   public static BigDecimal xbzz(BigInteger plur) {
     BigDecimal v = new BigDecimal(plur).movePointLeft(16).stripTrailingZeros();
     return v.scale() < 0 ? v.setScale(0) : v;
   }
 
-  /** @return the estimate as JSON; PLUR amounts as decimal strings (they overflow doubles) */
+  /**
+   * @return the estimate as JSON; PLUR amounts as decimal strings (they overflow doubles)
+   */
   public JsonObject toJson() {
     return new JsonObject()
         .put("bitrateBps", bitrateBps)

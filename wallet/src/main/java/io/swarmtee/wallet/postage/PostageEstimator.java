@@ -7,9 +7,10 @@ import java.util.Objects;
 /**
  * Estimates stamps, bytes, batch depth and cost of archiving video, at Bee's redundancy level 0.
  *
- * <p>Each segment is one {@code /bytes} upload: {@code ceil(size / 4096)} data chunks, then levels of
- * intermediate chunks holding up to 128 child references each until one root remains, a lone last
- * reference on a level being carried up without a chunk of its own. A 1 MiB segment: 256 + 2 + 1 = 259.
+ * <p>Each segment is one {@code /bytes} upload: {@code ceil(size / 4096)} data chunks, then levels
+ * of intermediate chunks holding up to 128 child references each until one root remains, a lone
+ * last reference on a level being carried up without a chunk of its own. A 1 MiB segment: 256 + 2 +
+ * 1 = 259.
  *
  * <p>Immutable and thread-safe.
  */
@@ -17,10 +18,13 @@ public final class PostageEstimator {
 
   /** go-livepeer's default segment duration. */
   public static final Duration DEFAULT_SEGMENT = Duration.ofSeconds(2);
+
   /** Gnosis chain's block time. */
   public static final double GNOSIS_BLOCK_SECONDS = 5;
+
   /** The smallest batch depth Bee accepts. */
   public static final int MIN_DEPTH = 17;
+
   /** Deepest batch considered. */
   public static final int MAX_DEPTH = 40;
 
@@ -51,13 +55,16 @@ public final class PostageEstimator {
   }
 
   /**
-   * @return a copy counting {@code extra} more chunks per segment (e.g. a {@code /bzz} manifest per segment)
+   * @return a copy counting {@code extra} more chunks per segment (e.g. a {@code /bzz} manifest per
+   *     segment)
    */
   public PostageEstimator withExtraChunksPerSegment(long extra) {
     return new PostageEstimator(segment, storageTtl, extra);
   }
 
-  /** @return the default storage TTL of this estimator */
+  /**
+   * @return the default storage TTL of this estimator
+   */
   public Duration storageTtl() {
     return storageTtl;
   }
@@ -82,7 +89,10 @@ public final class PostageEstimator {
     return chunks;
   }
 
-  /** Payload bytes of the intermediate chunks of a {@code size}-byte upload (32 per child reference). */
+  /**
+   * Payload bytes of the intermediate chunks of a {@code size}-byte upload (32 per child
+   * reference).
+   */
   static long treeBytesFor(long size) {
     long refs = Math.max(1, ceilDiv(size, 4096));
     long bytes = 0;
@@ -95,18 +105,27 @@ public final class PostageEstimator {
     return bytes;
   }
 
-  /** @return bytes of one segment at {@code bitrateBps}, rounded to the nearest byte */
+  /**
+   * @return bytes of one segment at {@code bitrateBps}, rounded to the nearest byte
+   */
   public long segmentBytes(long bitrateBps) {
     return Math.round(bitrateBps / 8.0 * segment.toNanos() / 1e9);
   }
 
-  /** @return stamps per second of video at {@code bitrateBps} */
+  /**
+   * @return stamps per second of video at {@code bitrateBps}
+   */
   public double chunksPerSecond(long bitrateBps) {
-    return (chunksFor(segmentBytes(bitrateBps)) + extraChunksPerSegment) / (segment.toNanos() / 1e9);
+    return (chunksFor(segmentBytes(bitrateBps)) + extraChunksPerSegment)
+        / (segment.toNanos() / 1e9);
   }
 
-  /** Same as {@link #estimate(long, double, Duration, BigInteger, double)} with the default storage TTL. */
-  public Estimate estimate(long bitrateBps, double hours, BigInteger currentPrice, double blockTimeSeconds) {
+  /**
+   * Same as {@link #estimate(long, double, Duration, BigInteger, double)} with the default storage
+   * TTL.
+   */
+  public Estimate estimate(
+      long bitrateBps, double hours, BigInteger currentPrice, double blockTimeSeconds) {
     return estimate(bitrateBps, hours, storageTtl, currentPrice, blockTimeSeconds);
   }
 
@@ -116,15 +135,24 @@ public final class PostageEstimator {
    * @param ttl how long to keep it
    * @param currentPrice postage price, PLUR per chunk per block ({@code /chainstate currentPrice})
    * @param blockTimeSeconds seconds per block (5 on Gnosis)
-   * @throws IllegalArgumentException on non-positive inputs or more video than a depth-40 batch holds
+   * @throws IllegalArgumentException on non-positive inputs or more video than a depth-40 batch
+   *     holds
    */
   public Estimate estimate(
-      long bitrateBps, double hours, Duration ttl, BigInteger currentPrice, double blockTimeSeconds) {
+      long bitrateBps,
+      double hours,
+      Duration ttl,
+      BigInteger currentPrice,
+      double blockTimeSeconds) {
     Objects.requireNonNull(ttl, "ttl");
     Objects.requireNonNull(currentPrice, "currentPrice");
-    if (bitrateBps <= 0 || !(hours > 0) || !(blockTimeSeconds > 0) || currentPrice.signum() < 0
+    if (bitrateBps <= 0
+        || !(hours > 0)
+        || !(blockTimeSeconds > 0)
+        || currentPrice.signum() < 0
         || ttl.isNegative()) {
-      throw new IllegalArgumentException("bitrate, hours and block time must be positive, price and TTL ≥ 0");
+      throw new IllegalArgumentException(
+          "bitrate, hours and block time must be positive, price and TTL ≥ 0");
     }
     double segmentSeconds = segment.toNanos() / 1e9;
     long segments = (long) Math.ceil(hours * 3600 / segmentSeconds - 1e-9);
@@ -137,9 +165,22 @@ public final class PostageEstimator {
     long ttlBlocks = (long) Math.ceil(ttl.toNanos() / 1e9 / blockTimeSeconds);
     BigInteger amount = currentPrice.multiply(BigInteger.valueOf(ttlBlocks));
     BigInteger cost = amount.shiftLeft(depth);
-    return new Estimate(bitrateBps, hours, segmentSeconds, segments, chunksPerSegment, chunks, videoBytes,
-        bytes, depth, BucketModel.effectiveBytes(depth, BucketModel.BUCKET_DEPTH), ttl, currentPrice,
-        blockTimeSeconds, amount, cost);
+    return new Estimate(
+        bitrateBps,
+        hours,
+        segmentSeconds,
+        segments,
+        chunksPerSegment,
+        chunks,
+        videoBytes,
+        bytes,
+        depth,
+        BucketModel.effectiveBytes(depth, BucketModel.BUCKET_DEPTH),
+        ttl,
+        currentPrice,
+        blockTimeSeconds,
+        amount,
+        cost);
   }
 
   /**

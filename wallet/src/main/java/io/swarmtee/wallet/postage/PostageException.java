@@ -29,7 +29,9 @@ public final class PostageException extends RuntimeException {
     this.kind = Objects.requireNonNull(kind, "kind");
   }
 
-  /** @return the kind of failure */
+  /**
+   * @return the kind of failure
+   */
   public Kind kind() {
     return kind;
   }

@@ -48,25 +48,34 @@ public record PostageStatus(
     Objects.requireNonNull(updatedAt, "updatedAt");
   }
 
-  /** @return the status as JSON; PLUR amounts as decimal strings */
+  /**
+   * @return the status as JSON; PLUR amounts as decimal strings
+   */
   public JsonObject toJson() {
-    JsonObject json = new JsonObject()
-        .put("mode", automatic ? "auto" : "fixed")
-        .put("currentBatch", currentBatch.map(BatchId::hex).orElse(null))
-        .put("archiveBitrateBps", archiveBitrateBps)
-        .put("spend", new JsonObject()
-            .put("spentPlur", spentPlur.toString())
-            .put("spentXbzz", Estimate.xbzz(spentPlur).toPlainString())
-            .put("maxSpendPlur", maxSpendPlur.toString())
-            .put("maxSpendXbzz", Estimate.xbzz(maxSpendPlur).toPlainString())
-            .put("purchases", purchases)
-            .put("topUps", topUps))
-        .put("batches", new JsonArray(batches.stream().map(BatchView::toJson).toList()))
-        .put("problems", new JsonArray(problems))
-        .put("updatedAt", updatedAt.toString());
-    chain.ifPresent(c -> json.put("chain", new JsonObject()
-        .put("block", c.block())
-        .put("currentPricePlur", c.currentPrice().toString())));
+    JsonObject json =
+        new JsonObject()
+            .put("mode", automatic ? "auto" : "fixed")
+            .put("currentBatch", currentBatch.map(BatchId::hex).orElse(null))
+            .put("archiveBitrateBps", archiveBitrateBps)
+            .put(
+                "spend",
+                new JsonObject()
+                    .put("spentPlur", spentPlur.toString())
+                    .put("spentXbzz", Estimate.xbzz(spentPlur).toPlainString())
+                    .put("maxSpendPlur", maxSpendPlur.toString())
+                    .put("maxSpendXbzz", Estimate.xbzz(maxSpendPlur).toPlainString())
+                    .put("purchases", purchases)
+                    .put("topUps", topUps))
+            .put("batches", new JsonArray(batches.stream().map(BatchView::toJson).toList()))
+            .put("problems", new JsonArray(problems))
+            .put("updatedAt", updatedAt.toString());
+    chain.ifPresent(
+        c ->
+            json.put(
+                "chain",
+                new JsonObject()
+                    .put("block", c.block())
+                    .put("currentPricePlur", c.currentPrice().toString())));
     return json;
   }
 }

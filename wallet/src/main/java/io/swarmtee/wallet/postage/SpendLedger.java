@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * What swarmtee has spent on postage, persisted in the data directory so a restart cannot reset the
- * {@code --max-spend} cap. Each change is written to a temporary file, fsynced and renamed over the old one
- * ({@link StateFile}) before it counts; a spend that cannot be recorded is not made.
+ * {@code --max-spend} cap. Each change is written to a temporary file, fsynced and renamed over the
+ * old one ({@link StateFile}) before it counts; a spend that cannot be recorded is not made.
  *
  * <p>Thread-safe. File I/O runs on Vert.x worker threads.
  */
@@ -31,7 +31,8 @@ final class SpendLedger {
   private long topUps;
   private final Set<BatchId> bought;
 
-  private SpendLedger(StateFile file, BigInteger spent, long purchases, long topUps, Set<BatchId> bought) {
+  private SpendLedger(
+      StateFile file, BigInteger spent, long purchases, long topUps, Set<BatchId> bought) {
     this.file = file;
     this.spent = spent;
     this.purchases = purchases;
@@ -42,15 +43,18 @@ final class SpendLedger {
   /**
    * Opens the ledger in {@code dataDir}, empty if the file does not exist yet.
    *
-   * @return fails with {@link Kind#LEDGER} when the file exists but cannot be read: a damaged ledger
-   *     never silently resets the cap
+   * @return fails with {@link Kind#LEDGER} when the file exists but cannot be read: a damaged
+   *     ledger never silently resets the cap
    */
   static Future<SpendLedger> open(Vertx vertx, Path dataDir) {
     Objects.requireNonNull(vertx, "vertx");
     StateFile file = new StateFile(vertx, dataDir.resolve(FILE_NAME));
     return file.read()
-        .map(json -> json.map(j -> parse(file, j))
-            .orElseGet(() -> new SpendLedger(file, BigInteger.ZERO, 0, 0, new LinkedHashSet<>())))
+        .map(
+            json ->
+                json.map(j -> parse(file, j))
+                    .orElseGet(
+                        () -> new SpendLedger(file, BigInteger.ZERO, 0, 0, new LinkedHashSet<>())))
         .recover(e -> Future.failedFuture(e instanceof PostageException ? e : unreadable(file, e)));
   }
 
@@ -64,15 +68,22 @@ final class SpendLedger {
       if (spent.signum() < 0) {
         throw new IllegalArgumentException("negative spentPlur");
       }
-      return new SpendLedger(file, spent, json.getLong("purchases", 0L), json.getLong("topUps", 0L), bought);
+      return new SpendLedger(
+          file, spent, json.getLong("purchases", 0L), json.getLong("topUps", 0L), bought);
     } catch (RuntimeException e) {
       throw unreadable(file, e);
     }
   }
 
   private static PostageException unreadable(StateFile file, Throwable e) {
-    return new PostageException(Kind.LEDGER, "postage spend ledger " + file.path() + " is unreadable ("
-        + e.getClass().getSimpleName() + "); fix or remove it deliberately, the spend cap depends on it", e);
+    return new PostageException(
+        Kind.LEDGER,
+        "postage spend ledger "
+            + file.path()
+            + " is unreadable ("
+            + e.getClass().getSimpleName()
+            + "); fix or remove it deliberately, the spend cap depends on it",
+        e);
   }
 
   synchronized BigInteger spent() {
@@ -92,17 +103,28 @@ final class SpendLedger {
   }
 
   /**
-   * Counts {@code plur} as spent if that stays within {@code cap}, and persists it before succeeding.
+   * Counts {@code plur} as spent if that stays within {@code cap}, and persists it before
+   * succeeding.
    *
-   * @return fails with {@link Kind#SPEND_CAP} over the cap, {@link Kind#LEDGER} if it cannot be written
+   * @return fails with {@link Kind#SPEND_CAP} over the cap, {@link Kind#LEDGER} if it cannot be
+   *     written
    */
   Future<Void> reserve(BigInteger plur, BigInteger cap, boolean purchase) {
     synchronized (this) {
       BigInteger after = spent.add(plur);
       if (after.compareTo(cap) > 0) {
-        return Future.failedFuture(new PostageException(Kind.SPEND_CAP, "--max-spend reached: "
-            + (purchase ? "a purchase" : "a top-up") + " of " + plur + " PLUR would bring the spend to " + after
-            + " PLUR, over the cap of " + cap + " PLUR"));
+        return Future.failedFuture(
+            new PostageException(
+                Kind.SPEND_CAP,
+                "--max-spend reached: "
+                    + (purchase ? "a purchase" : "a top-up")
+                    + " of "
+                    + plur
+                    + " PLUR would bring the spend to "
+                    + after
+                    + " PLUR, over the cap of "
+                    + cap
+                    + " PLUR"));
       }
       spent = after;
       if (purchase) {
@@ -111,10 +133,12 @@ final class SpendLedger {
         topUps++;
       }
     }
-    return persist().recover(e -> {
-      release(plur, purchase);
-      return Future.failedFuture(e);
-    });
+    return persist()
+        .recover(
+            e -> {
+              release(plur, purchase);
+              return Future.failedFuture(e);
+            });
   }
 
   /** Undoes a reservation Bee certainly refused. */
@@ -153,7 +177,13 @@ final class SpendLedger {
 
   /** Writes the current state after any write in flight (writes never overtake each other). */
   private Future<Void> persist() {
-    return file.write(this::snapshot).recover(e -> Future.failedFuture(new PostageException(Kind.LEDGER,
-        "cannot write postage spend ledger " + file.path() + ": " + e.getMessage(), e)));
+    return file.write(this::snapshot)
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new PostageException(
+                        Kind.LEDGER,
+                        "cannot write postage spend ledger " + file.path() + ": " + e.getMessage(),
+                        e)));
   }
 }

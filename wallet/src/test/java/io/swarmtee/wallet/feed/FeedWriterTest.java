@@ -41,7 +41,9 @@ class FeedWriterTest {
   private static final SwarmReference MASTER_1 = SwarmReference.parse("11".repeat(32));
   private static final SwarmReference MASTER_2 = SwarmReference.parse("22".repeat(32));
 
-  /** Records calls; answers like Bee (the SOC address, a manifest reference) unless told to fail. */
+  /**
+   * Records calls; answers like Bee (the SOC address, a manifest reference) unless told to fail.
+   */
   static final class RecordingFeedApi implements FeedApi {
     final List<SingleOwnerChunk> socs = new CopyOnWriteArrayList<>();
     final List<String> manifests = new CopyOnWriteArrayList<>();
@@ -62,7 +64,8 @@ class FeedWriterTest {
     @Override
     public Future<SwarmReference> createFeedManifest(String owner, String topic, BatchId batch) {
       manifests.add(owner + "/" + topic);
-      return Future.succeededFuture(new SwarmReference(Keccak256.hash(HexFormat.of().parseHex(owner + topic))));
+      return Future.succeededFuture(
+          new SwarmReference(Keccak256.hash(HexFormat.of().parseHex(owner + topic))));
     }
   }
 
@@ -78,7 +81,9 @@ class FeedWriterTest {
   }
 
   private FeedWriter writer() {
-    return FeedWriter.create(vertx, identity, bee, () -> Future.succeededFuture(BATCH), dataDir, clock).await();
+    return FeedWriter.create(
+            vertx, identity, bee, () -> Future.succeededFuture(BATCH), dataDir, clock)
+        .await();
   }
 
   @Test
@@ -97,11 +102,15 @@ class FeedWriterTest {
       assertEquals(identity.addressHex(), soc.ownerHex());
       byte[] wrapped = soc.wrapped();
       assertEquals(clock.instant().getEpochSecond(), ByteBuffer.wrap(wrapped, 8, 8).getLong());
-      assertArrayEquals((i == 0 ? MASTER_1 : MASTER_2).bytes(), Arrays.copyOfRange(wrapped, 16, 48));
+      assertArrayEquals(
+          (i == 0 ? MASTER_1 : MASTER_2).bytes(), Arrays.copyOfRange(wrapped, 16, 48));
       byte[] digest = Keccak256.hash(soc.identifier(), soc.wrappedAddress().bytes());
       byte[] sig = soc.signature();
-      Sign.SignatureData data = new Sign.SignatureData(sig[64], Arrays.copyOfRange(sig, 0, 32), Arrays.copyOfRange(sig, 32, 64));
-      assertEquals(identity.addressHex(), Keys.getAddress(Sign.signedPrefixedMessageToKey(digest, data)));
+      Sign.SignatureData data =
+          new Sign.SignatureData(
+              sig[64], Arrays.copyOfRange(sig, 0, 32), Arrays.copyOfRange(sig, 32, 64));
+      assertEquals(
+          identity.addressHex(), Keys.getAddress(Sign.signedPrefixedMessageToKey(digest, data)));
     }
     assertEquals(second.socAddress(), bee.socs.get(1).address());
   }
@@ -127,7 +136,9 @@ class FeedWriterTest {
     assertEquals("swarmtee:archive:s", described.getString("topicString"));
     assertEquals(3, described.getLong("nextIndex"));
     assertEquals("/bzz/" + manifest.hex() + "/", described.getString("bzzPath"));
-    assertEquals(identity.addressHex() + "/" + HexFormat.of().formatHex(Feeds.topic("s")), bee.manifests.getFirst());
+    assertEquals(
+        identity.addressHex() + "/" + HexFormat.of().formatHex(Feeds.topic("s")),
+        bee.manifests.getFirst());
     assertTrue(restarted.describe("never").isEmpty());
   }
 
@@ -139,8 +150,15 @@ class FeedWriterTest {
     assertEquals(0, w.nextIndex("s"));
     assertEquals(0, w.update("s", MASTER_1).await().index());
 
-    FeedWriter noBatch = FeedWriter.create(vertx, identity, bee,
-        () -> Future.failedFuture(new IllegalStateException("no usable batch")), dataDir.resolve("b"), clock).await();
+    FeedWriter noBatch =
+        FeedWriter.create(
+                vertx,
+                identity,
+                bee,
+                () -> Future.failedFuture(new IllegalStateException("no usable batch")),
+                dataDir.resolve("b"),
+                clock)
+            .await();
     assertThrows(Exception.class, () -> noBatch.update("s", MASTER_1).await());
     assertEquals(0, noBatch.nextIndex("s"));
   }
@@ -161,21 +179,29 @@ class FeedWriterTest {
   @Test
   void liveUpdatesAreRateLimitedAndTheFinalOneAlwaysLands() {
     MutableClock moving = new MutableClock(Instant.parse("2026-11-25T15:00:00Z"));
-    FeedWriter w = FeedWriter.create(vertx, identity, bee, () -> Future.succeededFuture(BATCH), dataDir, moving).await();
+    FeedWriter w =
+        FeedWriter.create(
+                vertx, identity, bee, () -> Future.succeededFuture(BATCH), dataDir, moving)
+            .await();
     Duration every = Duration.ofSeconds(30);
     assertEquals(0, w.updateThrottled("s", MASTER_1, false, every).await().orElseThrow().index());
     moving.advance(Duration.ofSeconds(10));
     assertTrue(w.updateThrottled("s", MASTER_2, false, every).await().isEmpty(), "too soon");
     moving.advance(Duration.ofSeconds(20));
     assertEquals(1, w.updateThrottled("s", MASTER_2, false, every).await().orElseThrow().index());
-    assertTrue(w.updateThrottled("s", MASTER_2, true, every).await().isEmpty(), "already points there");
-    assertEquals(2, w.updateThrottled("s", MASTER_1, true, every).await().orElseThrow().index(), "final: at once");
+    assertTrue(
+        w.updateThrottled("s", MASTER_2, true, every).await().isEmpty(), "already points there");
+    assertEquals(
+        2,
+        w.updateThrottled("s", MASTER_1, true, every).await().orElseThrow().index(),
+        "final: at once");
     assertEquals(3, bee.socs.size());
   }
 
   @Test
   void anUnreadableStateFileFailsTheStart() throws Exception {
-    Files.writeString(dataDir.resolve(FeedWriter.FILE_NAME), "{\"streams\": {\"s\": {\"nextIndex\": -3}}}");
+    Files.writeString(
+        dataDir.resolve(FeedWriter.FILE_NAME), "{\"streams\": {\"s\": {\"nextIndex\": -3}}}");
     Throwable e = assertThrows(Throwable.class, this::writer);
     assertInstanceOf(FeedException.class, e);
   }

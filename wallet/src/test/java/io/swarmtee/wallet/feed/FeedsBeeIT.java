@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.swarmtee.tee.bee.Await;
 import io.swarmtee.tee.Chunks;
 import io.swarmtee.tee.SwarmReference;
+import io.swarmtee.tee.bee.Await;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeClientOptions;
@@ -40,24 +40,28 @@ import org.web3j.crypto.ECKeyPair;
 /**
  * swarmtee's feeds on a real Bee ({@code bee dev} v2.7.0).
  *
- * <p>What the node allows: Bee 2.7's {@code POST /soc} always stores directly, which {@code bee dev}
- * refuses with 501 (2.8 added {@code swarm-deferred-upload} to {@code /soc}); {@code POST /chunks} with
- * a tag does store single-owner chunks, but only those too long to be read as a content chunk (more
- * than 4104 bytes, i.e. a wrapped payload of 4000+ bytes: a v2 feed update). So these tests prove, on
- * the real node: swarmtee's web3j signature and SOC address are what Bee's own SOC validation recovers
- * and computes, {@code GET /feeds/{owner}/{topic}} finds the updates under swarmtee's topic and
- * identifier scheme and moves with a later one, {@code POST /feeds} makes the manifest, and the
- * {@link FeedWriter} surfaces {@code /soc}'s refusal without advancing the feed. The v1 update
- * ({@code timestamp ‖ reference}) pointing {@code /bzz/{manifest}/} at an archive master cannot be
- * stored on {@code bee dev} 2.7 at all.
+ * <p>What the node allows: Bee 2.7's {@code POST /soc} always stores directly, which {@code bee
+ * dev} refuses with 501 (2.8 added {@code swarm-deferred-upload} to {@code /soc}); {@code POST
+ * /chunks} with a tag does store single-owner chunks, but only those too long to be read as a
+ * content chunk (more than 4104 bytes, i.e. a wrapped payload of 4000+ bytes: a v2 feed update). So
+ * these tests prove, on the real node: swarmtee's web3j signature and SOC address are what Bee's
+ * own SOC validation recovers and computes, {@code GET /feeds/{owner}/{topic}} finds the updates
+ * under swarmtee's topic and identifier scheme and moves with a later one, {@code POST /feeds}
+ * makes the manifest, and the {@link FeedWriter} surfaces {@code /soc}'s refusal without advancing
+ * the feed. The v1 update ({@code timestamp ‖ reference}) pointing {@code /bzz/{manifest}/} at an
+ * archive master cannot be stored on {@code bee dev} 2.7 at all.
  */
 @ExtendWith(BeeDevExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FeedsBeeIT {
 
   /** A fixed key: the owner address is stable from run to run. */
-  private static final Identity IDENTITY = Identity.fromKeyPair(ECKeyPair.create(
-      new BigInteger("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318", 16)));
+  private static final Identity IDENTITY =
+      Identity.fromKeyPair(
+          ECKeyPair.create(
+              new BigInteger(
+                  "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318", 16)));
+
   private static final HexFormat HEX = HexFormat.of();
 
   private Vertx vertx;
@@ -72,7 +76,9 @@ class FeedsBeeIT {
     this.node = node;
     vertx = Vertx.vertx();
     batch = BatchId.parse(node.batchId());
-    bee = BeeClient.create(vertx, BeeClientOptions.of(node.apiUrl().toString()).withDefaultBatchId(batch));
+    bee =
+        BeeClient.create(
+            vertx, BeeClientOptions.of(node.apiUrl().toString()).withDefaultBatchId(batch));
     raw = WebClient.create(vertx);
   }
 
@@ -84,8 +90,14 @@ class FeedsBeeIT {
   }
 
   private FeedWriter writer(Path dir) {
-    return await(FeedWriter.create(vertx, IDENTITY, BeeFeedApi.over(bee), () -> Future.succeededFuture(batch), dir,
-        clock));
+    return await(
+        FeedWriter.create(
+            vertx,
+            IDENTITY,
+            BeeFeedApi.over(bee),
+            () -> Future.succeededFuture(batch),
+            dir,
+            clock));
   }
 
   /** A full 4096-byte content chunk in wire form: as a feed payload, a v2 update. */
@@ -95,16 +107,24 @@ class FeedsBeeIT {
     return Chunks.wire(payload.length, payload, 0, payload.length);
   }
 
-  /** {@code POST /chunks} (tagged, so deferred) of a whole SOC: {@code id ‖ signature ‖ span ‖ payload}. */
+  /**
+   * {@code POST /chunks} (tagged, so deferred) of a whole SOC: {@code id ‖ signature ‖ span ‖
+   * payload}.
+   */
   private SwarmReference storeSoc(SingleOwnerChunk soc) {
     long tag = await(bee.createTag()).uid();
-    Buffer whole = Buffer.buffer().appendBytes(soc.identifier()).appendBytes(soc.signature())
-        .appendBytes(soc.wrapped());
-    HttpResponse<Buffer> answer = await(raw.post(node.port(), "127.0.0.1", "/chunks")
-        .putHeader("swarm-postage-batch-id", batch.hex())
-        .putHeader("swarm-tag", Long.toString(tag))
-        .putHeader("content-type", "application/octet-stream")
-        .sendBuffer(whole));
+    Buffer whole =
+        Buffer.buffer()
+            .appendBytes(soc.identifier())
+            .appendBytes(soc.signature())
+            .appendBytes(soc.wrapped());
+    HttpResponse<Buffer> answer =
+        await(
+            raw.post(node.port(), "127.0.0.1", "/chunks")
+                .putHeader("swarm-postage-batch-id", batch.hex())
+                .putHeader("swarm-tag", Long.toString(tag))
+                .putHeader("content-type", "application/octet-stream")
+                .sendBuffer(whole));
     assertEquals(201, answer.statusCode(), answer.bodyAsString());
     return SwarmReference.parse(new JsonObject(answer.bodyAsString()).getString("reference"));
   }
@@ -120,10 +140,12 @@ class FeedsBeeIT {
     // equal addresses mean Bee verified the web3j signature as made by IDENTITY.
     assertEquals(update0.address(), storeSoc(update0));
 
-    io.swarmtee.tee.bee.FeedUpdate latest = await(bee.feedLatest(IDENTITY.addressHex(), HEX.formatHex(topic)));
+    io.swarmtee.tee.bee.FeedUpdate latest =
+        await(bee.feedLatest(IDENTITY.addressHex(), HEX.formatHex(topic)));
     assertEquals(0, latest.index());
     assertEquals(1, latest.nextIndex());
-    assertArrayEquals(java.util.Arrays.copyOfRange(first, 8, first.length), latest.content().getBytes());
+    assertArrayEquals(
+        java.util.Arrays.copyOfRange(first, 8, first.length), latest.content().getBytes());
 
     SingleOwnerChunk update1 = SingleOwnerChunk.sign(IDENTITY, Feeds.identifier(topic, 1), second);
     assertEquals(update1.address(), storeSoc(update1));
@@ -131,19 +153,25 @@ class FeedsBeeIT {
     latest = await(bee.feedLatest(IDENTITY.addressHex(), HEX.formatHex(topic)));
     assertEquals(1, latest.index(), "a later update moves the feed");
     assertEquals(2, latest.nextIndex());
-    assertArrayEquals(java.util.Arrays.copyOfRange(second, 8, second.length), latest.content().getBytes());
+    assertArrayEquals(
+        java.util.Arrays.copyOfRange(second, 8, second.length), latest.content().getBytes());
   }
 
   @Test
   void aSocSignedByAnotherKeyIsNotTheOwnersUpdate() {
     Identity other = Identity.fromKeyPair(ECKeyPair.create(BigInteger.valueOf(0x5eedL)));
     byte[] topic = Feeds.topic("bee-it-impostor");
-    SingleOwnerChunk forged = SingleOwnerChunk.sign(other, Feeds.identifier(topic, 0), fullChunk(3));
+    SingleOwnerChunk forged =
+        SingleOwnerChunk.sign(other, Feeds.identifier(topic, 0), fullChunk(3));
 
     // Stored under the signer's address, so the owner's feed stays empty.
     assertEquals(forged.address(), storeSoc(forged));
-    BeeException e = assertInstanceOf(BeeException.class,
-        assertThrows(RuntimeException.class, () -> await(bee.feedLatest(IDENTITY.addressHex(), HEX.formatHex(topic)))));
+    BeeException e =
+        assertInstanceOf(
+            BeeException.class,
+            assertThrows(
+                RuntimeException.class,
+                () -> await(bee.feedLatest(IDENTITY.addressHex(), HEX.formatHex(topic)))));
     assertEquals(BeeErrorKind.NOT_FOUND, e.kind());
   }
 
@@ -153,12 +181,19 @@ class FeedsBeeIT {
 
     SwarmReference manifest = await(writer.feedManifest("bee-it-manifest"));
 
-    assertEquals(manifest, await(writer.feedManifest("bee-it-manifest")), "remembered, not created again");
+    assertEquals(
+        manifest, await(writer.feedManifest("bee-it-manifest")), "remembered, not created again");
     assertEquals(manifest, await(writer(dir).feedManifest("bee-it-manifest")), "and persisted");
     // POST /feeds is deterministic for owner and topic: Bee gives the same manifest again.
-    assertEquals(manifest, await(bee.createFeedManifest(IDENTITY.addressHex(),
-        HEX.formatHex(Feeds.topic("bee-it-manifest")), io.swarmtee.tee.bee.UploadOptions.DEFAULT)));
-    // Not asserted: GET /bzz/{manifest}/ before any update. bee dev answered 404 at once in most runs
+    assertEquals(
+        manifest,
+        await(
+            bee.createFeedManifest(
+                IDENTITY.addressHex(),
+                HEX.formatHex(Feeds.topic("bee-it-manifest")),
+                io.swarmtee.tee.bee.UploadOptions.DEFAULT)));
+    // Not asserted: GET /bzz/{manifest}/ before any update. bee dev answered 404 at once in most
+    // runs
     // and hung past 60 s in one (its lookup of a feed without updates is not bounded).
   }
 
@@ -167,7 +202,8 @@ class FeedsBeeIT {
     FeedWriter writer = writer(dir);
     SwarmReference master = await(bee.uploadBytes(Buffer.buffer("#EXTM3U\n")));
 
-    RuntimeException e = assertThrows(RuntimeException.class, () -> await(writer.update("bee-it-refused", master)));
+    RuntimeException e =
+        assertThrows(RuntimeException.class, () -> await(writer.update("bee-it-refused", master)));
 
     BeeException bee501 = assertInstanceOf(BeeException.class, e);
     assertEquals(BeeErrorKind.PERMANENT, bee501.kind(), "501 from /soc: retrying cannot help");

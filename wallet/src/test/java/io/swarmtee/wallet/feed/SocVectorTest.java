@@ -21,11 +21,16 @@ import org.web3j.crypto.Hash;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.Sign;
 
-/** Signing against the vectors of bee v2.8.1 pkg/soc/soc_test.go (copied from shared/swarm/test-vectors.json). */
+/**
+ * Signing against the vectors of bee v2.8.1 pkg/soc/soc_test.go (copied from
+ * shared/swarm/test-vectors.json).
+ */
 class SocVectorTest {
 
   /** Bee's test key in pkg/soc/soc_test.go; its address is the vectors' owner. */
-  static final String BEE_TEST_KEY = "634fb5a872396d9693e5c9f9d7233cfa93f395c093371017ff44aa9ae6564cdd";
+  static final String BEE_TEST_KEY =
+      "634fb5a872396d9693e5c9f9d7233cfa93f395c093371017ff44aa9ae6564cdd";
+
   private static final HexFormat HEX = HexFormat.of();
 
   static JsonObject vectors() throws Exception {
@@ -53,13 +58,19 @@ class SocVectorTest {
     assertEquals(soc.getString("soc_address"), chunk.address().hex());
     byte[] digest = Keccak256.hash(id, chunk.wrappedAddress().bytes());
     assertEquals(soc.getString("digest_keccak256_id_concat_cacaddr"), HEX.formatHex(digest));
-    assertEquals(soc.getString("eip191_hash_that_is_actually_signed"), HEX.formatHex(Sign.getEthereumMessageHash(digest)));
-    // Both Bee (btcec) and web3j sign deterministically (RFC 6979) with low s: the bytes are identical.
+    assertEquals(
+        soc.getString("eip191_hash_that_is_actually_signed"),
+        HEX.formatHex(Sign.getEthereumMessageHash(digest)));
+    // Both Bee (btcec) and web3j sign deterministically (RFC 6979) with low s: the bytes are
+    // identical.
     assertEquals(soc.getString("signature"), chunk.signatureHex());
 
     byte[] sig = chunk.signature();
-    Sign.SignatureData data = new Sign.SignatureData(sig[64], Arrays.copyOfRange(sig, 0, 32), Arrays.copyOfRange(sig, 32, 64));
-    assertEquals(soc.getString("owner"), Keys.getAddress(Sign.signedPrefixedMessageToKey(digest, data)));
+    Sign.SignatureData data =
+        new Sign.SignatureData(
+            sig[64], Arrays.copyOfRange(sig, 0, 32), Arrays.copyOfRange(sig, 32, 64));
+    assertEquals(
+        soc.getString("owner"), Keys.getAddress(Sign.signedPrefixedMessageToKey(digest, data)));
     assertArrayEquals(wrapped, chunk.wrapped());
   }
 
@@ -72,16 +83,21 @@ class SocVectorTest {
       JsonObject v = feed.getJsonObject("index" + i);
       byte[] identifier = Feeds.identifier(topic, i);
       assertEquals(v.getString("identifier"), HEX.formatHex(identifier), "index " + i);
-      assertEquals(v.getString("soc_address"), SingleOwnerChunk.address(identifier, owner).hex(), "index " + i);
+      assertEquals(
+          v.getString("soc_address"),
+          SingleOwnerChunk.address(identifier, owner).hex(),
+          "index " + i);
     }
   }
 
   @Test
   void topicIsKeccakOfTheDocumentedStringByAnIndependentImplementation() {
     // web3j's Hash.sha3 is Ethereum's Keccak-256, independent of tee's.
-    assertEquals(HEX.formatHex(Hash.sha3("swarmtee:archive:live/abc".getBytes(StandardCharsets.UTF_8))),
+    assertEquals(
+        HEX.formatHex(Hash.sha3("swarmtee:archive:live/abc".getBytes(StandardCharsets.UTF_8))),
         HEX.formatHex(Feeds.topic("live/abc")));
-    assertEquals(HEX.formatHex(Hash.sha3(HEX.parseHex("00".repeat(32) + "0000000000000007"))),
+    assertEquals(
+        HEX.formatHex(Hash.sha3(HEX.parseHex("00".repeat(32) + "0000000000000007"))),
         HEX.formatHex(Feeds.identifier(new byte[32], 7)));
   }
 

@@ -39,15 +39,18 @@ class BucketModelTest {
 
   @Test
   void theModelHoldsItsOwnDefinition() {
-    // At the effective capacity the overflow risk 2^16 * P[Poisson(N/2^16) > 2^(d-16)] is at most 2e-4 and
+    // At the effective capacity the overflow risk 2^16 * P[Poisson(N/2^16) > 2^(d-16)] is at most
+    // 2e-4 and
     // one more percent of chunks pushes it above.
     for (int depth = 18; depth <= 30; depth++) {
       long c = 1L << (depth - 16);
       double lambda = BucketModel.effectiveChunks(depth, 16) / 65536.0;
       assertTrue(65536 * BucketModel.poissonTailAbove(lambda, c) <= 2e-4, "depth " + depth);
       assertTrue(65536 * BucketModel.poissonTailAbove(lambda * 1.01, c) > 2e-4, "depth " + depth);
-      assertTrue(BucketModel.effectiveChunks(depth, 16) < BucketModel.effectiveChunks(depth + 1, 16));
-      assertTrue(BucketModel.effectiveChunks(depth, 16) < (1L << depth), "below the theoretical 2^depth");
+      assertTrue(
+          BucketModel.effectiveChunks(depth, 16) < BucketModel.effectiveChunks(depth + 1, 16));
+      assertTrue(
+          BucketModel.effectiveChunks(depth, 16) < (1L << depth), "below the theoretical 2^depth");
     }
   }
 
@@ -62,7 +65,8 @@ class BucketModelTest {
     }
     assertEquals(BucketModel.effectiveChunks(depth, 16), BucketModel.remainingChunks(depth, 16, 0));
     assertEquals(0, BucketModel.remainingChunks(depth, 16, 64), "a full bucket means a full batch");
-    assertEquals(0, BucketModel.remainingChunks(depth, 16, 60), "median max of 60 is past the safe point");
+    assertEquals(
+        0, BucketModel.remainingChunks(depth, 16, 60), "median max of 60 is past the safe point");
     assertTrue(BucketModel.remainingChunks(depth, 16, 20) > 0);
   }
 
@@ -73,7 +77,8 @@ class BucketModelTest {
   }
 
   private static void assertWithin(double expected, long actual, double tolerance) {
-    assertTrue(Math.abs(actual - expected) <= expected * tolerance,
+    assertTrue(
+        Math.abs(actual - expected) <= expected * tolerance,
         "expected " + expected + " ± " + (tolerance * 100) + " %, got " + actual);
   }
 }

@@ -1,9 +1,9 @@
 package io.swarmtee.wallet.postage;
 
 import io.swarmtee.tee.bee.BatchId;
-import io.swarmtee.tee.it.MutableClock;
-import io.swarmtee.tee.bee.PostageBatch;
 import io.swarmtee.tee.bee.ChainState;
+import io.swarmtee.tee.bee.PostageBatch;
+import io.swarmtee.tee.it.MutableClock;
 import io.vertx.core.Future;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A postage contract and Bee node in memory, on a clock: 5 s blocks, per-chunk balances that the price
- * drains block by block, batches usable 10 blocks after purchase, dilution halving the balance left.
+ * A postage contract and Bee node in memory, on a clock: 5 s blocks, per-chunk balances that the
+ * price drains block by block, batches usable 10 blocks after purchase, dilution halving the
+ * balance left.
  */
 final class FakePostageApi implements PostageApi {
 
@@ -31,7 +32,14 @@ final class FakePostageApi implements PostageApi {
     final String label;
     final long createdBlock;
 
-    Batch(BatchId id, BigInteger balance, BigInteger amount, int depth, boolean immutable, String label, long block) {
+    Batch(
+        BatchId id,
+        BigInteger balance,
+        BigInteger amount,
+        int depth,
+        boolean immutable,
+        String label,
+        long block) {
       this.id = id;
       this.balance = balance;
       this.amount = amount;
@@ -63,7 +71,8 @@ final class FakePostageApi implements PostageApi {
   }
 
   BigInteger payout() {
-    return payoutAtLastPriceChange.add(price.multiply(BigInteger.valueOf(block() - blockAtLastPriceChange)));
+    return payoutAtLastPriceChange.add(
+        price.multiply(BigInteger.valueOf(block() - blockAtLastPriceChange)));
   }
 
   /** Adds a batch that exists already (bought by someone, some time ago: usable now). */
@@ -95,8 +104,17 @@ final class FakePostageApi implements PostageApi {
 
   private PostageBatch view(Batch b) {
     long ttl = ttlSeconds(b);
-    return new PostageBatch(b.id, b.utilization, block() - b.createdBlock >= 10 && ttl > 0, b.depth, 16,
-        b.amount, ttl, b.immutable, ttl > 0, b.label);
+    return new PostageBatch(
+        b.id,
+        b.utilization,
+        block() - b.createdBlock >= 10 && ttl > 0,
+        b.depth,
+        16,
+        b.amount,
+        ttl,
+        b.immutable,
+        ttl > 0,
+        b.label);
   }
 
   @Override

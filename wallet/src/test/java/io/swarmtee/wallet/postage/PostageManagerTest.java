@@ -1,7 +1,5 @@
 package io.swarmtee.wallet.postage;
 
-import io.swarmtee.tee.bee.BatchId;
-import io.swarmtee.tee.bee.PostageBatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -9,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.swarmtee.tee.it.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.PostageBatch;
+import io.swarmtee.tee.it.MutableClock;
 import io.swarmtee.wallet.postage.PostageException.Kind;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -100,7 +100,8 @@ class PostageManagerTest {
     long ttl = bee.ttlSeconds(b);
     assertEquals(Duration.ofDays(7).minusHours(1).toSeconds(), ttl);
     PostageStatus s = m.refresh().await();
-    // Missing: 30 d - (7 d - 1 h) = 23 d 1 h = 1 990 800 s = 398 160 blocks × 24 000 = 9 555 840 000 PLUR.
+    // Missing: 30 d - (7 d - 1 h) = 23 d 1 h = 1 990 800 s = 398 160 blocks × 24 000 = 9 555 840
+    // 000 PLUR.
     assertEquals(List.of("topup " + b.id.hex().substring(0, 8) + " 9555840000"), bee.calls);
     assertEquals(Duration.ofDays(30).toSeconds(), bee.ttlSeconds(b));
     assertEquals(BigInteger.valueOf(9_555_840_000L).shiftLeft(20), s.spentPlur());
@@ -136,11 +137,13 @@ class PostageManagerTest {
     bee.fill(old.id, 0.8); // dilution would leave 5 d < 7 d: buy a replacement instead
     m.refresh().await();
     assertEquals(List.of("buy 12441600000 20 true"), bee.calls);
-    assertEquals(old.id, m.uploadBatch().await(), "0.8 < 0.9: still in use while the new one matures");
+    assertEquals(
+        old.id, m.uploadBatch().await(), "0.8 < 0.9: still in use while the new one matures");
 
     bee.fill(old.id, 0.9);
     PostageStatus s = m.refresh().await();
-    assertEquals(Optional.empty(), s.currentBatch(), "at the limit: refused rather than risk a 402");
+    assertEquals(
+        Optional.empty(), s.currentBatch(), "at the limit: refused rather than risk a 402");
     assertEquals(Kind.NO_USABLE_BATCH, noBatch(m).kind());
     assertEquals(1, bee.calls.size());
 
@@ -154,13 +157,16 @@ class PostageManagerTest {
 
   @Test
   void maxSpendIsAHardCapThatSurvivesARestart() {
-    BigInteger cap = COST_30D_D20.add(BigInteger.ONE.shiftLeft(20)); // one purchase and 1 PLUR per chunk more
+    BigInteger cap =
+        COST_30D_D20.add(BigInteger.ONE.shiftLeft(20)); // one purchase and 1 PLUR per chunk more
     PostageManager m = manager(auto(cap));
     m.refresh().await();
     clock.advance(Duration.ofDays(24)); // TTL 6 d: wants a top-up it cannot afford
     PostageStatus s = m.refresh().await();
     assertEquals(1, bee.calls.size(), bee.calls.toString());
-    assertTrue(s.problems().stream().anyMatch(p -> p.startsWith("--max-spend reached")), s.problems().toString());
+    assertTrue(
+        s.problems().stream().anyMatch(p -> p.startsWith("--max-spend reached")),
+        s.problems().toString());
     assertTrue(s.currentBatch().isPresent(), "the batch stays usable while its TTL lasts");
     m.close();
 
@@ -175,7 +181,9 @@ class PostageManagerTest {
     s = restarted.refresh().await();
     assertEquals(1, bee.calls.size(), "no purchase over the cap after a restart");
     assertEquals(1, s.purchases());
-    assertTrue(s.problems().stream().anyMatch(p -> p.contains("over the cap of " + cap)), s.problems().toString());
+    assertTrue(
+        s.problems().stream().anyMatch(p -> p.contains("over the cap of " + cap)),
+        s.problems().toString());
   }
 
   @Test
@@ -190,7 +198,9 @@ class PostageManagerTest {
     bee.failNextSpend = new IllegalStateException("timeout after 30 s");
     s = m.refresh().await();
     assertEquals(COST_30D_D20, s.spentPlur(), "an unknown outcome stays counted");
-    assertTrue(s.problems().stream().anyMatch(p -> p.contains("outcome unknown")), s.problems().toString());
+    assertTrue(
+        s.problems().stream().anyMatch(p -> p.contains("outcome unknown")),
+        s.problems().toString());
   }
 
   @Test
@@ -199,7 +209,9 @@ class PostageManagerTest {
     PostageManager m = manager(auto(COST_30D_D20.multiply(BigInteger.TEN)));
     PostageStatus s = m.refresh().await();
     assertEquals(List.of("buy 12441600000 20 true"), bee.calls, "an immutable batch is bought");
-    assertTrue(s.problems().stream().anyMatch(p -> p.contains(mutable.id + " is mutable")), s.problems().toString());
+    assertTrue(
+        s.problems().stream().anyMatch(p -> p.contains(mutable.id + " is mutable")),
+        s.problems().toString());
     clock.advance(Duration.ofSeconds(50));
     s = m.refresh().await();
     assertFalse(s.currentBatch().orElseThrow().equals(mutable.id));
@@ -238,7 +250,8 @@ class PostageManagerTest {
     bee.down = true;
     PostageStatus s = m.refresh().await();
     assertEquals(Optional.of(b.id), s.currentBatch());
-    assertTrue(s.problems().getFirst().contains("Bee postage API unavailable"), s.problems().toString());
+    assertTrue(
+        s.problems().getFirst().contains("Bee postage API unavailable"), s.problems().toString());
     assertEquals(b.id, m.uploadBatch().await());
   }
 
@@ -263,7 +276,10 @@ class PostageManagerTest {
     assertEquals(16, view.batch().utilization()); // 0.25 × 64
     assertEquals(BucketModel.remainingChunks(22, 16, 16) * 4096, view.remainingBytes());
     // 63 stamps per 2 s segment at 1 Mbit/s = 113 400 stamps per hour.
-    assertEquals(BucketModel.remainingChunks(22, 16, 16) / 113_400.0, view.remainingHours().orElseThrow(), 1e-9);
+    assertEquals(
+        BucketModel.remainingChunks(22, 16, 16) / 113_400.0,
+        view.remainingHours().orElseThrow(),
+        1e-9);
 
     JsonObject json = s.toJson();
     assertEquals("auto", json.getString("mode"));
@@ -277,7 +293,8 @@ class PostageManagerTest {
     assertTrue(scrape.contains("swarmtee_postage_batch_ttl_seconds" + tag + " 2592000.0"), scrape);
     assertTrue(scrape.contains("swarmtee_postage_batch_utilization_ratio" + tag + " 0.25"), scrape);
     assertTrue(scrape.contains("swarmtee_postage_capacity_remaining_bytes" + tag + " "), scrape);
-    assertTrue(scrape.contains("swarmtee_postage_capacity_remaining_video_seconds" + tag + " "), scrape);
+    assertTrue(
+        scrape.contains("swarmtee_postage_capacity_remaining_video_seconds" + tag + " "), scrape);
     assertTrue(scrape.contains("swarmtee_postage_purchases_total 0.0"), scrape);
     assertTrue(scrape.contains("swarmtee_postage_topups_total 0.0"), scrape);
     assertTrue(scrape.contains("swarmtee_postage_spent_plur_total 0.0"), scrape);
@@ -293,7 +310,8 @@ class PostageManagerTest {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PostageManager m = manager(auto(BigInteger.ZERO), registry);
     m.refresh().await();
-    String hours = "swarmtee_postage_capacity_remaining_video_seconds{batch=\"" + b.id.hex() + "\"}";
+    String hours =
+        "swarmtee_postage_capacity_remaining_video_seconds{batch=\"" + b.id.hex() + "\"}";
     assertFalse(registry.scrape().contains(hours), "unknown bitrate: no hours");
     assertTrue(m.status().batches().getFirst().remainingHours().isEmpty());
 
@@ -302,13 +320,18 @@ class PostageManagerTest {
     PostageStatus s = m.status();
     assertEquals(1_000_000, s.archiveBitrateBps());
     // 63 stamps per 2 s segment at 1 Mbit/s = 113 400 stamps per hour.
-    assertEquals(BucketModel.remainingChunks(s.batches().getFirst().batch()) / 113_400.0,
-        s.batches().getFirst().remainingHours().orElseThrow(), 1e-9);
+    assertEquals(
+        BucketModel.remainingChunks(s.batches().getFirst().batch()) / 113_400.0,
+        s.batches().getFirst().remainingHours().orElseThrow(),
+        1e-9);
     assertTrue(registry.scrape().contains(hours + " "), registry.scrape());
     m.archiveBitrate(2_000_000);
-    // 124 stamps per 2 s segment at 2 Mbit/s (123 data chunks + 1 tree chunk) = 223 200 stamps per hour.
-    assertEquals(BucketModel.remainingChunks(s.batches().getFirst().batch()) / 223_200.0,
-        m.status().batches().getFirst().remainingHours().orElseThrow(), 1e-9);
+    // 124 stamps per 2 s segment at 2 Mbit/s (123 data chunks + 1 tree chunk) = 223 200 stamps per
+    // hour.
+    assertEquals(
+        BucketModel.remainingChunks(s.batches().getFirst().batch()) / 223_200.0,
+        m.status().batches().getFirst().remainingHours().orElseThrow(),
+        1e-9);
   }
 
   private static String readString(Path p) {

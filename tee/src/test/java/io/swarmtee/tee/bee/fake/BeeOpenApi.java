@@ -16,38 +16,39 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * Loads Bee's own OpenAPI spec (v2.8.1, both files copied verbatim into
- * {@code src/test/resources/bee-openapi/v2.8.1/}) as one vertx-openapi contract.
+ * Loads Bee's own OpenAPI spec (v2.8.1, both files copied verbatim into {@code
+ * src/test/resources/bee-openapi/v2.8.1/}) as one vertx-openapi contract.
  *
- * <p>Form: {@code SwarmCommon.yaml}'s {@code components} become the components of {@code Swarm.yaml}
- * (which has none) and every {@code SwarmCommon.yaml#/…} ref becomes {@code #/…}. vertx-json-schema
- * 5.0.7 resolves refs into a second file by re-resolving that whole file at every ref, which never ends
- * (StackOverflowError); one self-contained document has the same meaning.
+ * <p>Form: {@code SwarmCommon.yaml}'s {@code components} become the components of {@code
+ * Swarm.yaml} (which has none) and every {@code SwarmCommon.yaml#/…} ref becomes {@code #/…}.
+ * vertx-json-schema 5.0.7 resolves refs into a second file by re-resolving that whole file at every
+ * ref, which never ends (StackOverflowError); one self-contained document has the same meaning.
  *
- * <p>Content: the smallest set of repairs that makes the spec usable; each is a defect of the published
- * spec, listed so nobody mistakes it for loosening:
+ * <p>Content: the smallest set of repairs that makes the spec usable; each is a defect of the
+ * published spec, listed so nobody mistakes it for loosening:
  *
  * <ol>
- *   <li>No operation has an {@code operationId}; vertx-openapi needs one. Each gets
- *       {@code "METHOD /path"}, e.g. {@code "POST /bytes"} ({@link #operationId}).
- *   <li>Some inline parameters use a <em>parameter</em> object as their {@code schema}
- *       ({@code schema: $ref: SwarmCommon.yaml#/components/parameters/SwarmPostageBatchId}): the ref is
+ *   <li>No operation has an {@code operationId}; vertx-openapi needs one. Each gets {@code "METHOD
+ *       /path"}, e.g. {@code "POST /bytes"} ({@link #operationId}).
+ *   <li>Some inline parameters use a <em>parameter</em> object as their {@code schema} ({@code
+ *       schema: $ref: SwarmCommon.yaml#/components/parameters/SwarmPostageBatchId}): the ref is
  *       replaced by that parameter's own schema.
  *   <li>Error responses declare {@code application/problem+json}, but Bee's {@code jsonhttp} writes
- *       {@code application/json; charset=utf-8} (and vertx-openapi does not support the former): the
- *       schema is declared under {@code application/json} instead.
- *   <li>{@code POST /bzz} also accepts {@code application/x-tar}, a media type vertx-openapi does not
- *       support; swarmtee never uploads tar collections, so that alternative is dropped.
- *   <li>Two server URLs with different base paths ({@code /v1} and none) and server variables are not
- *       supported by vertx-openapi; the one without a prefix (what Bee serves and the client uses) is
- *       kept with its variables replaced by their defaults ({@code http://localhost:1633}).
- *   <li>Parameters whose schema is a {@code oneOf} of strings without {@code type} (the {@code address}
- *       of {@code /bytes/{address}}: {@code SwarmReference}) are rejected by vertx-openapi, which needs a
- *       type to parse a parameter: they get {@code type: string} with the original schema under
- *       {@code allOf}, which means the same.
+ *       {@code application/json; charset=utf-8} (and vertx-openapi does not support the former):
+ *       the schema is declared under {@code application/json} instead.
+ *   <li>{@code POST /bzz} also accepts {@code application/x-tar}, a media type vertx-openapi does
+ *       not support; swarmtee never uploads tar collections, so that alternative is dropped.
+ *   <li>Two server URLs with different base paths ({@code /v1} and none) and server variables are
+ *       not supported by vertx-openapi; the one without a prefix (what Bee serves and the client
+ *       uses) is kept with its variables replaced by their defaults ({@code
+ *       http://localhost:1633}).
+ *   <li>Parameters whose schema is a {@code oneOf} of strings without {@code type} (the {@code
+ *       address} of {@code /bytes/{address}}: {@code SwarmReference}) are rejected by
+ *       vertx-openapi, which needs a type to parse a parameter: they get {@code type: string} with
+ *       the original schema under {@code allOf}, which means the same.
  *   <li>{@code LoggerTreeNode} and {@code LoggerTreeData} refer to each other and vertx-json-schema
- *       inlines refs while resolving, so the cycle never ends: they and the {@code /loggers} endpoints
- *       that alone use them are dropped (swarmtee does not call them).
+ *       inlines refs while resolving, so the cycle never ends: they and the {@code /loggers}
+ *       endpoints that alone use them are dropped (swarmtee does not call them).
  * </ol>
  */
 public final class BeeOpenApi {
@@ -60,12 +61,16 @@ public final class BeeOpenApi {
 
   private BeeOpenApi() {}
 
-  /** @return the repaired, self-contained contract, validated by vertx-openapi */
+  /**
+   * @return the repaired, self-contained contract, validated by vertx-openapi
+   */
   public static Future<OpenAPIContract> load(Vertx vertx) {
     return OpenAPIContract.from(vertx, document(), Map.of());
   }
 
-  /** @return the repaired, self-contained spec as JSON */
+  /**
+   * @return the repaired, self-contained spec as JSON
+   */
   public static JsonObject document() {
     JsonObject main = read(MAIN);
     JsonObject common = read(COMMON);
@@ -78,7 +83,9 @@ public final class BeeOpenApi {
     return main;
   }
 
-  /** @return the operation id this class gives {@code method} on the spec path {@code specPath} */
+  /**
+   * @return the operation id this class gives {@code method} on the spec path {@code specPath}
+   */
   public static String operationId(String method, String specPath) {
     return method.toUpperCase(Locale.ROOT) + " " + specPath;
   }
@@ -138,10 +145,14 @@ public final class BeeOpenApi {
     main.put("servers", kept);
   }
 
-  /** True for a ref to a schema without {@code type} whose {@code oneOf} alternatives are all strings. */
+  /**
+   * True for a ref to a schema without {@code type} whose {@code oneOf} alternatives are all
+   * strings.
+   */
   private static boolean untypedStringUnion(JsonObject schema, JsonObject components) {
     JsonObject target = deref(schema, components);
-    if (target.containsKey("type") || !(target.getValue("oneOf") instanceof JsonArray alternatives)) {
+    if (target.containsKey("type")
+        || !(target.getValue("oneOf") instanceof JsonArray alternatives)) {
       return false;
     }
     for (Object alt : alternatives) {
@@ -160,7 +171,9 @@ public final class BeeOpenApi {
     if (ref == null || !ref.startsWith("#/components/schemas/")) {
       return schema;
     }
-    return components.getJsonObject("schemas").getJsonObject(ref.substring("#/components/schemas/".length()));
+    return components
+        .getJsonObject("schemas")
+        .getJsonObject(ref.substring("#/components/schemas/".length()));
   }
 
   /** Internal refs and repairs 2, 3, 4 and 6, anywhere in the tree. */
@@ -176,9 +189,12 @@ public final class BeeOpenApi {
         JsonObject param = components.getJsonObject("parameters").getJsonObject(name);
         obj.put("schema", param.getJsonObject("schema").copy());
       }
-      if (obj.containsKey("in") && obj.getValue("schema") instanceof JsonObject schema
+      if (obj.containsKey("in")
+          && obj.getValue("schema") instanceof JsonObject schema
           && untypedStringUnion(schema, components)) {
-        obj.put("schema", new JsonObject().put("type", "string").put("allOf", new JsonArray().add(schema)));
+        obj.put(
+            "schema",
+            new JsonObject().put("type", "string").put("allOf", new JsonArray().add(schema)));
       }
       if (obj.getValue("content") instanceof JsonObject content) {
         Object problem = content.remove("application/problem+json");

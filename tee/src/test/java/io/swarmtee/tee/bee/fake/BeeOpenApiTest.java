@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import io.vertx.openapi.contract.OpenAPIContract;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -14,9 +13,14 @@ class BeeOpenApiTest {
 
   @Test
   void loads(Vertx vertx, VertxTestContext ctx) {
-    BeeOpenApi.load(vertx).onComplete(ctx.succeeding(c -> ctx.verify(() -> {
-      assertNotNull(c.operation("POST /bytes"));
-      ctx.completeNow();
-    })));
+    BeeOpenApi.load(vertx)
+        .onComplete(
+            ctx.succeeding(
+                c ->
+                    ctx.verify(
+                        () -> {
+                          assertNotNull(c.operation("POST /bytes"));
+                          ctx.completeNow();
+                        })));
   }
 }

@@ -38,28 +38,29 @@ import java.util.regex.Pattern;
 /**
  * A Bee node (API v2.8) in memory, for tests: a Vert.x HTTP server on {@code 127.0.0.1:0}.
  *
- * <p>What it does like Bee: {@code /health}, {@code /readiness}, {@code /bytes} (POST; GET and HEAD with
- * Range → 206/416, {@code ETag: "<ref>"}), {@code /chunks}, {@code /bzz} (POST a single file with name
- * and content type; {@code GET /bzz/{ref}} → 308 to {@code /bzz/{ref}/}; GET {@code /bzz/{ref}/} and
- * {@code /bzz/{ref}/{name}}), {@code /soc}, {@code /feeds} (POST a manifest, GET the latest update of a
- * sequence feed), {@code /stamps} (list, one, buy at once, top up, dilute), {@code /chainstate},
- * {@code /tags}. Chunks are content-addressed in memory by {@link FakeSwarm}, a hashing path independent
- * of production code; immutable batches fill bucket by bucket and answer 402 when full, as Bee does.
+ * <p>What it does like Bee: {@code /health}, {@code /readiness}, {@code /bytes} (POST; GET and HEAD
+ * with Range → 206/416, {@code ETag: "<ref>"}), {@code /chunks}, {@code /bzz} (POST a single file
+ * with name and content type; {@code GET /bzz/{ref}} → 308 to {@code /bzz/{ref}/}; GET {@code
+ * /bzz/{ref}/} and {@code /bzz/{ref}/{name}}), {@code /soc}, {@code /feeds} (POST a manifest, GET
+ * the latest update of a sequence feed), {@code /stamps} (list, one, buy at once, top up, dilute),
+ * {@code /chainstate}, {@code /tags}. Chunks are content-addressed in memory by {@link FakeSwarm},
+ * a hashing path independent of production code; immutable batches fill bucket by bucket and answer
+ * 402 when full, as Bee does.
  *
- * <p>What differs: {@code /bzz} and feed manifests are the fake's own format (their references differ
- * from Bee's), SOC signatures are not verified, tags are synced at once unless
- * {@link #autoSync(boolean)} says otherwise.
+ * <p>What differs: {@code /bzz} and feed manifests are the fake's own format (their references
+ * differ from Bee's), SOC signatures are not verified, tags are synced at once unless {@link
+ * #autoSync(boolean)} says otherwise.
  *
- * <p>Spec conformance: every request is validated against Bee's OpenAPI spec ({@link BeeOpenApi}) as a
- * request of its operation (a violating one is answered 400 like Bee would) and every response the fake
- * sends is validated against the operation's response schema. Violations are collected;
+ * <p>Spec conformance: every request is validated against Bee's OpenAPI spec ({@link BeeOpenApi})
+ * as a request of its operation (a violating one is answered 400 like Bee would) and every response
+ * the fake sends is validated against the operation's response schema. Violations are collected;
  * {@link #assertSpecConformant()} fails the test if there is any. Uploads to {@code /bytes} and
  * {@code /bzz} without {@code swarm-redundancy-level: 0} are violations too (Bee v2.8.1 would pick
  * level 1 and produce other references).
  *
- * <p>Faults: {@link #inject(int, String, Fault)} makes the next calls misbehave; {@link #calls(String)}
- * counts calls per endpoint ({@code "POST /bytes"}, {@code "GET /bytes/{address}"}: the spec's method
- * and path template).
+ * <p>Faults: {@link #inject(int, String, Fault)} makes the next calls misbehave; {@link
+ * #calls(String)} counts calls per endpoint ({@code "POST /bytes"}, {@code "GET /bytes/{address}"}:
+ * the spec's method and path template).
  *
  * <p>Other modules use it through {@code swarmtee-tee}'s test-jar; they also need test-scoped
  * {@code io.vertx:vertx-openapi} and {@code org.bouncycastle:bcprov-jdk18on}.
@@ -70,29 +71,30 @@ public final class FakeBee {
   private static final String JSON = "application/json; charset=utf-8";
   private static final String OCTETS = "application/octet-stream";
   private static final int SLICE = 64 * 1024;
-  private static final List<Route> ROUTES = List.of(
-      new Route(HttpMethod.GET, "/health"),
-      new Route(HttpMethod.GET, "/readiness"),
-      new Route(HttpMethod.POST, "/bytes"),
-      new Route(HttpMethod.GET, "/bytes/{address}"),
-      new Route(HttpMethod.HEAD, "/bytes/{address}"),
-      new Route(HttpMethod.POST, "/chunks"),
-      new Route(HttpMethod.GET, "/chunks/{address}"),
-      new Route(HttpMethod.POST, "/bzz"),
-      new Route(HttpMethod.GET, "/bzz/{address}"),
-      new Route(HttpMethod.HEAD, "/bzz/{address}"),
-      new Route(HttpMethod.GET, "/bzz/{address}/{path}"),
-      new Route(HttpMethod.POST, "/soc/{owner}/{id}"),
-      new Route(HttpMethod.POST, "/feeds/{owner}/{topic}"),
-      new Route(HttpMethod.GET, "/feeds/{owner}/{topic}"),
-      new Route(HttpMethod.GET, "/stamps"),
-      new Route(HttpMethod.GET, "/stamps/{batch_id}"),
-      new Route(HttpMethod.POST, "/stamps/{amount}/{depth}"),
-      new Route(HttpMethod.PATCH, "/stamps/topup/{batch_id}/{amount}"),
-      new Route(HttpMethod.PATCH, "/stamps/dilute/{batch_id}/{depth}"),
-      new Route(HttpMethod.GET, "/chainstate"),
-      new Route(HttpMethod.POST, "/tags"),
-      new Route(HttpMethod.GET, "/tags/{id}"));
+  private static final List<Route> ROUTES =
+      List.of(
+          new Route(HttpMethod.GET, "/health"),
+          new Route(HttpMethod.GET, "/readiness"),
+          new Route(HttpMethod.POST, "/bytes"),
+          new Route(HttpMethod.GET, "/bytes/{address}"),
+          new Route(HttpMethod.HEAD, "/bytes/{address}"),
+          new Route(HttpMethod.POST, "/chunks"),
+          new Route(HttpMethod.GET, "/chunks/{address}"),
+          new Route(HttpMethod.POST, "/bzz"),
+          new Route(HttpMethod.GET, "/bzz/{address}"),
+          new Route(HttpMethod.HEAD, "/bzz/{address}"),
+          new Route(HttpMethod.GET, "/bzz/{address}/{path}"),
+          new Route(HttpMethod.POST, "/soc/{owner}/{id}"),
+          new Route(HttpMethod.POST, "/feeds/{owner}/{topic}"),
+          new Route(HttpMethod.GET, "/feeds/{owner}/{topic}"),
+          new Route(HttpMethod.GET, "/stamps"),
+          new Route(HttpMethod.GET, "/stamps/{batch_id}"),
+          new Route(HttpMethod.POST, "/stamps/{amount}/{depth}"),
+          new Route(HttpMethod.PATCH, "/stamps/topup/{batch_id}/{amount}"),
+          new Route(HttpMethod.PATCH, "/stamps/dilute/{batch_id}/{depth}"),
+          new Route(HttpMethod.GET, "/chainstate"),
+          new Route(HttpMethod.POST, "/tags"),
+          new Route(HttpMethod.GET, "/tags/{id}"));
 
   private final Vertx vertx;
   private final SpecValidator spec;
@@ -120,26 +122,39 @@ public final class FakeBee {
 
   /** Starts a fake on {@code 127.0.0.1} and an ephemeral port, with no batches. */
   public static Future<FakeBee> start(Vertx vertx) {
-    return SpecValidator.create(vertx).compose(spec -> {
-      FakeBee fake = new FakeBee(vertx, spec);
-      // A small send buffer makes backpressure visible early (a paused reader stalls the writer).
-      HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(0).setSendBufferSize(64 * 1024);
-      return vertx.createHttpServer(options)
-          .requestHandler(fake::handle)
-          .listen()
-          .map(server -> {
-            fake.server = server;
-            return fake;
-          });
-    });
+    return SpecValidator.create(vertx)
+        .compose(
+            spec -> {
+              FakeBee fake = new FakeBee(vertx, spec);
+              // A small send buffer makes backpressure visible early (a paused reader stalls the
+              // writer).
+              HttpServerOptions options =
+                  new HttpServerOptions()
+                      .setHost("127.0.0.1")
+                      .setPort(0)
+                      .setSendBufferSize(64 * 1024);
+              return vertx
+                  .createHttpServer(options)
+                  .requestHandler(fake::handle)
+                  .listen()
+                  .map(
+                      server -> {
+                        fake.server = server;
+                        return fake;
+                      });
+            });
   }
 
-  /** @return {@code http://127.0.0.1:<port>} */
+  /**
+   * @return {@code http://127.0.0.1:<port>}
+   */
   public String baseUrl() {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
-  /** @return the chunk store, to look at or pre-load content */
+  /**
+   * @return the chunk store, to look at or pre-load content
+   */
   public FakeSwarm swarm() {
     return swarm;
   }
@@ -162,7 +177,9 @@ public final class FakeBee {
     batch(id).orElseThrow().usable = usable;
   }
 
-  /** While not ready, {@code /readiness} answers 400 and every other call 503, as a starting Bee. */
+  /**
+   * While not ready, {@code /readiness} answers 400 and every other call 503, as a starting Bee.
+   */
   public void setReady(boolean isReady) {
     ready = isReady;
   }
@@ -181,7 +198,8 @@ public final class FakeBee {
   /**
    * Makes the next {@code times} calls to {@code endpoint} (any endpoint when null) misbehave.
    *
-   * @param endpoint a spec method and path template, e.g. {@code "POST /bytes"}, {@code "GET /bytes/{address}"}
+   * @param endpoint a spec method and path template, e.g. {@code "POST /bytes"}, {@code "GET
+   *     /bytes/{address}"}
    */
   public void inject(int times, String endpoint, Fault fault) {
     if (endpoint != null && ROUTES.stream().noneMatch(r -> r.key().equals(endpoint))) {
@@ -190,32 +208,41 @@ public final class FakeBee {
     faults.add(new Injected(endpoint, fault, new AtomicInteger(times)));
   }
 
-  /** @return calls received on {@code endpoint} (spec method and path template) */
+  /**
+   * @return calls received on {@code endpoint} (spec method and path template)
+   */
   public int calls(String endpoint) {
     AtomicInteger n = calls.get(endpoint);
     return n == null ? 0 : n.get();
   }
 
-  /** @return the headers of the latest call to {@code endpoint} (a copy), if there was one */
+  /**
+   * @return the headers of the latest call to {@code endpoint} (a copy), if there was one
+   */
   public Optional<MultiMap> lastHeaders(String endpoint) {
-    return Optional.ofNullable(lastHeaders.get(endpoint)).map(h -> MultiMap.caseInsensitiveMultiMap().addAll(h));
+    return Optional.ofNullable(lastHeaders.get(endpoint))
+        .map(h -> MultiMap.caseInsensitiveMultiMap().addAll(h));
   }
 
-  /** @return all call counts by endpoint */
+  /**
+   * @return all call counts by endpoint
+   */
   public Map<String, Integer> calls() {
     Map<String, Integer> out = new LinkedHashMap<>();
     calls.forEach((k, v) -> out.put(k, v.get()));
     return out;
   }
 
-  /** @return body bytes of downloads written to sockets so far */
+  /**
+   * @return body bytes of downloads written to sockets so far
+   */
   public long bodyBytesSent() {
     return bodyBytesSent.get();
   }
 
   /**
-   * @return completes (with {@link #bodyBytesSent()} at that moment) the next time a download writer
-   *     finds the connection's write queue full, i.e. the reader applied backpressure
+   * @return completes (with {@link #bodyBytesSent()} at that moment) the next time a download
+   *     writer finds the connection's write queue full, i.e. the reader applied backpressure
    */
   public Future<Long> nextStall() {
     Promise<Long> p = Promise.promise();
@@ -223,22 +250,31 @@ public final class FakeBee {
     return p.future();
   }
 
-  /** @return spec violations seen so far (requests and responses) */
+  /**
+   * @return spec violations seen so far (requests and responses)
+   */
   public List<String> violations() {
     return spec.violations();
   }
 
-  /** @return the violations seen so far, forgetting them */
+  /**
+   * @return the violations seen so far, forgetting them
+   */
   public List<String> takeViolations() {
     return spec.takeViolations();
   }
 
-  /** @throws AssertionError listing every request or response that broke Bee's OpenAPI spec */
+  /**
+   * @throws AssertionError listing every request or response that broke Bee's OpenAPI spec
+   */
   public void assertSpecConformant() {
     List<String> v = spec.violations();
     if (!v.isEmpty()) {
-      throw new AssertionError("FakeBee saw " + v.size() + " violation(s) of Bee's OpenAPI spec:\n  "
-          + String.join("\n  ", v));
+      throw new AssertionError(
+          "FakeBee saw "
+              + v.size()
+              + " violation(s) of Bee's OpenAPI spec:\n  "
+              + String.join("\n  ", v));
     }
   }
 
@@ -249,7 +285,9 @@ public final class FakeBee {
     Optional<Matched> found = match(req.method(), path);
     if (found.isEmpty()) {
       spec.violation(req.method() + " " + path + ": no such operation in Bee's API");
-      req.response().setStatusCode(404).putHeader("Content-Type", JSON)
+      req.response()
+          .setStatusCode(404)
+          .putHeader("Content-Type", JSON)
           .end(error(404, "Not Found").toBuffer());
       return;
     }
@@ -262,24 +300,34 @@ public final class FakeBee {
       return;
     }
     req.body()
-        .compose(body -> spec.validateRequest(req, m.specOperation(), m.specParams(), body, bodyType(req, m))
-            .map(ok -> ok ? body : null))
-        .onSuccess(body -> {
-          if (body == null) {
-            reply(req, m, Reply.error(400, "invalid request: see FakeBee violations"), Optional.empty());
-            return;
-          }
-          if (fault.isPresent() && fault.get() instanceof Fault.Delay d) {
-            long[] id = new long[1];
-            id[0] = vertx.setTimer(Math.max(1, d.delay().toMillis()), t -> {
-              timers.remove(id[0]);
-              answer(req, m, body, Optional.empty());
-            });
-            timers.add(id[0]);
-            return;
-          }
-          answer(req, m, body, fault);
-        })
+        .compose(
+            body ->
+                spec.validateRequest(req, m.specOperation(), m.specParams(), body, bodyType(req, m))
+                    .map(ok -> ok ? body : null))
+        .onSuccess(
+            body -> {
+              if (body == null) {
+                reply(
+                    req,
+                    m,
+                    Reply.error(400, "invalid request: see FakeBee violations"),
+                    Optional.empty());
+                return;
+              }
+              if (fault.isPresent() && fault.get() instanceof Fault.Delay d) {
+                long[] id = new long[1];
+                id[0] =
+                    vertx.setTimer(
+                        Math.max(1, d.delay().toMillis()),
+                        t -> {
+                          timers.remove(id[0]);
+                          answer(req, m, body, Optional.empty());
+                        });
+                timers.add(id[0]);
+                return;
+              }
+              answer(req, m, body, fault);
+            })
         .onFailure(err -> req.connection().close());
   }
 
@@ -288,8 +336,10 @@ public final class FakeBee {
     if (fault.isPresent() && fault.get() instanceof Fault.Status s) {
       reply = Reply.error(s.code(), s.message());
     } else if (!ready && !m.route.key().equals("GET /health")) {
-      reply = m.route.key().equals("GET /readiness")
-          ? Reply.error(400, "node not ready") : Reply.error(503, "node is not ready");
+      reply =
+          m.route.key().equals("GET /readiness")
+              ? Reply.error(400, "node not ready")
+              : Reply.error(503, "node is not ready");
     } else {
       try {
         reply = dispatch(req, m, body);
@@ -297,8 +347,11 @@ public final class FakeBee {
         reply = Reply.error(e.status, e.getMessage());
       }
     }
-    if (fault.isPresent() && fault.get() instanceof Fault.WrongReference && reply.status / 100 == 2
-        && reply.body != null && reply.json) {
+    if (fault.isPresent()
+        && fault.get() instanceof Fault.WrongReference
+        && reply.status / 100 == 2
+        && reply.body != null
+        && reply.json) {
       JsonObject j = reply.body.toJsonObject();
       if (j.containsKey("reference")) {
         byte[] wrong = SwarmReference.parse(j.getString("reference")).bytes();
@@ -313,34 +366,36 @@ public final class FakeBee {
   private void reply(HttpServerRequest req, Matched m, Reply reply, Optional<Fault> fault) {
     boolean head = req.method() == HttpMethod.HEAD;
     spec.validateResponse(m.specOperation(), head, reply.status, specHeaders(m, reply), reply.body)
-        .onComplete(ar -> {
-          HttpServerResponse resp = req.response().setStatusCode(reply.status);
-          resp.headers().addAll(reply.headers);
-          if (reply.body == null || head) {
-            if (reply.body != null) {
-              resp.putHeader("Content-Length", Integer.toString(reply.body.length()));
-            }
-            resp.end();
-          } else if (fault.isPresent() && fault.get() instanceof Fault.DropMidBody) {
-            resp.putHeader("Content-Length", Integer.toString(reply.body.length()));
-            resp.write(reply.body.slice(0, reply.body.length() / 2))
-                .onComplete(w -> req.connection().close());
-          } else if (reply.json || reply.body.length() <= SLICE) {
-            resp.end(reply.body);
-          } else {
-            resp.putHeader("Content-Length", Integer.toString(reply.body.length()));
-            writeSlices(req, resp, reply.body, 0);
-          }
-        });
+        .onComplete(
+            ar -> {
+              HttpServerResponse resp = req.response().setStatusCode(reply.status);
+              resp.headers().addAll(reply.headers);
+              if (reply.body == null || head) {
+                if (reply.body != null) {
+                  resp.putHeader("Content-Length", Integer.toString(reply.body.length()));
+                }
+                resp.end();
+              } else if (fault.isPresent() && fault.get() instanceof Fault.DropMidBody) {
+                resp.putHeader("Content-Length", Integer.toString(reply.body.length()));
+                resp.write(reply.body.slice(0, reply.body.length() / 2))
+                    .onComplete(w -> req.connection().close());
+              } else if (reply.json || reply.body.length() <= SLICE) {
+                resp.end(reply.body);
+              } else {
+                resp.putHeader("Content-Length", Integer.toString(reply.body.length()));
+                writeSlices(req, resp, reply.body, 0);
+              }
+            });
   }
 
   /**
    * The headers a response is validated with: its own, except that a file served from {@code /bzz}
-   * carries the content type stored at upload (as Bee does) while the spec lists only
-   * {@code application/octet-stream} for it; such bodies are checked as octet-stream.
+   * carries the content type stored at upload (as Bee does) while the spec lists only {@code
+   * application/octet-stream} for it; such bodies are checked as octet-stream.
    */
   private static MultiMap specHeaders(Matched m, Reply reply) {
-    if (!m.route.key().startsWith("GET /bzz/") && !m.route.key().startsWith("HEAD /bzz/") || reply.json
+    if (!m.route.key().startsWith("GET /bzz/") && !m.route.key().startsWith("HEAD /bzz/")
+        || reply.json
         || reply.status / 100 != 2) {
       return reply.headers;
     }
@@ -371,7 +426,8 @@ public final class FakeBee {
 
   private Optional<Fault> takeFault(String key) {
     for (Injected f : faults) {
-      if ((f.endpoint == null || f.endpoint.equals(key)) && f.remaining.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      if ((f.endpoint == null || f.endpoint.equals(key))
+          && f.remaining.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         if (f.remaining.get() == 0) {
           faults.remove(f);
         }
@@ -402,23 +458,38 @@ public final class FakeBee {
   private Reply dispatch(HttpServerRequest req, Matched m, Buffer body) {
     Map<String, String> p = m.params;
     return switch (m.route.key()) {
-      case "GET /health" -> Reply.json(200, new JsonObject().put("status", "ok").put("version", "2.8.0-fake")
-          .put("apiVersion", "8.0.0"));
+      case "GET /health" ->
+          Reply.json(
+              200,
+              new JsonObject()
+                  .put("status", "ok")
+                  .put("version", "2.8.0-fake")
+                  .put("apiVersion", "8.0.0"));
       case "GET /readiness" -> new Reply(200, MultiMap.caseInsensitiveMultiMap(), null, false);
       case "POST /bytes" -> uploadBytes(req, body);
-      case "GET /bytes/{address}", "HEAD /bytes/{address}" -> download(req, bytes(ref(p.get("address"))), OCTETS,
-          ref(p.get("address")));
+      case "GET /bytes/{address}", "HEAD /bytes/{address}" ->
+          download(req, bytes(ref(p.get("address"))), OCTETS, ref(p.get("address")));
       case "POST /chunks" -> uploadChunk(req, body);
-      case "GET /chunks/{address}" -> Reply.octets(200, Buffer.buffer(swarm.chunk(ref(p.get("address")))
-          .orElseThrow(() -> new BadRequest(404, "chunk not found"))));
+      case "GET /chunks/{address}" ->
+          Reply.octets(
+              200,
+              Buffer.buffer(
+                  swarm
+                      .chunk(ref(p.get("address")))
+                      .orElseThrow(() -> new BadRequest(404, "chunk not found"))));
       case "POST /bzz" -> uploadFile(req, body);
       case "GET /bzz/{address}" -> {
-        Reply r = new Reply(308, MultiMap.caseInsensitiveMultiMap()
-            .add("Location", "/bzz/" + p.get("address") + "/"), null, false);
+        Reply r =
+            new Reply(
+                308,
+                MultiMap.caseInsensitiveMultiMap()
+                    .add("Location", "/bzz/" + p.get("address") + "/"),
+                null,
+                false);
         yield r;
       }
-      case "HEAD /bzz/{address}", "GET /bzz/{address}/{path}" -> bzz(req, ref(p.get("address")),
-          p.getOrDefault("path", ""));
+      case "HEAD /bzz/{address}", "GET /bzz/{address}/{path}" ->
+          bzz(req, ref(p.get("address")), p.getOrDefault("path", ""));
       case "POST /soc/{owner}/{id}" -> uploadSoc(req, p.get("owner"), p.get("id"), body);
       case "POST /feeds/{owner}/{topic}" -> createFeed(req, p.get("owner"), p.get("topic"));
       case "GET /feeds/{owner}/{topic}" -> feedLatest(p.get("owner"), p.get("topic"));
@@ -427,17 +498,31 @@ public final class FakeBee {
         batches.values().forEach(b -> all.add(b.json(currentPrice)));
         yield Reply.json(200, new JsonObject().put("stamps", all));
       }
-      case "GET /stamps/{batch_id}" -> Reply.json(200, batch(BatchId.parse(p.get("batch_id")))
-          .orElseThrow(() -> new BadRequest(404, "issuer does not exist")).json(currentPrice));
+      case "GET /stamps/{batch_id}" ->
+          Reply.json(
+              200,
+              batch(BatchId.parse(p.get("batch_id")))
+                  .orElseThrow(() -> new BadRequest(404, "issuer does not exist"))
+                  .json(currentPrice));
       case "POST /stamps/{amount}/{depth}" -> buyStamp(req, p.get("amount"), p.get("depth"));
       case "PATCH /stamps/topup/{batch_id}/{amount}" -> topUp(p.get("batch_id"), p.get("amount"));
       case "PATCH /stamps/dilute/{batch_id}/{depth}" -> dilute(p.get("batch_id"), p.get("depth"));
-      case "GET /chainstate" -> Reply.json(200, new JsonObject().put("chainTip", block).put("block", block)
-          .put("totalAmount", currentPrice.multiply(BigInteger.valueOf(block)).toString())
-          .put("currentPrice", currentPrice.toString()).put("minimumValidityBlocks", 17280));
+      case "GET /chainstate" ->
+          Reply.json(
+              200,
+              new JsonObject()
+                  .put("chainTip", block)
+                  .put("block", block)
+                  .put("totalAmount", currentPrice.multiply(BigInteger.valueOf(block)).toString())
+                  .put("currentPrice", currentPrice.toString())
+                  .put("minimumValidityBlocks", 17280));
       case "POST /tags" -> Reply.json(201, newTag().json());
-      case "GET /tags/{id}" -> Reply.json(200, Optional.ofNullable(tags.get(parseLong(p.get("id"))))
-          .orElseThrow(() -> new BadRequest(404, "tag not present")).json());
+      case "GET /tags/{id}" ->
+          Reply.json(
+              200,
+              Optional.ofNullable(tags.get(parseLong(p.get("id"))))
+                  .orElseThrow(() -> new BadRequest(404, "tag not present"))
+                  .json());
       default -> throw new IllegalStateException("unrouted " + m.route.key());
     };
   }
@@ -463,10 +548,15 @@ public final class FakeBee {
     Upload data = stage(req, body.getBytes());
     String name = Optional.ofNullable(req.getParam("name")).orElse("");
     String type = Optional.ofNullable(req.getHeader("Content-Type")).orElse(OCTETS);
-    JsonObject manifestJson = new JsonObject().put("fake-manifest", "file").put("name", name)
-        .put("contentType", type).put("data", data.root.hex());
+    JsonObject manifestJson =
+        new JsonObject()
+            .put("fake-manifest", "file")
+            .put("name", name)
+            .put("contentType", type)
+            .put("data", data.root.hex());
     Upload manifest = stageMore(data, manifestJson.toBuffer().getBytes());
-    manifests.put(manifest.root, new Manifest(Optional.of(data.root), name, type, Optional.empty()));
+    manifests.put(
+        manifest.root, new Manifest(Optional.of(data.root), name, type, Optional.empty()));
     return manifest.commit();
   }
 
@@ -497,11 +587,19 @@ public final class FakeBee {
 
   private Reply createFeed(HttpServerRequest req, String owner, String topic) {
     requireBatch(req);
-    JsonObject j = new JsonObject().put("fake-manifest", "feed").put("owner", owner.toLowerCase())
-        .put("topic", topic.toLowerCase());
+    JsonObject j =
+        new JsonObject()
+            .put("fake-manifest", "feed")
+            .put("owner", owner.toLowerCase())
+            .put("topic", topic.toLowerCase());
     Upload manifest = stage(req, j.toBuffer().getBytes());
-    manifests.put(manifest.root, new Manifest(Optional.empty(), "", OCTETS,
-        Optional.of(new FeedKey(owner.toLowerCase(), topic.toLowerCase()))));
+    manifests.put(
+        manifest.root,
+        new Manifest(
+            Optional.empty(),
+            "",
+            OCTETS,
+            Optional.of(new FeedKey(owner.toLowerCase(), topic.toLowerCase()))));
     return manifest.commit();
   }
 
@@ -511,12 +609,13 @@ public final class FakeBee {
       throw new BadRequest(404, "no update found");
     }
     FeedHit h = hit.get();
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add("Content-Type", OCTETS)
-        .add("swarm-feed-index", HEX.formatHex(longBytes(h.index)))
-        .add("swarm-feed-index-next", HEX.formatHex(longBytes(h.index + 1)))
-        .add("swarm-soc-signature", HEX.formatHex(h.signature))
-        .add("swarm-feed-resolved-version", h.version);
+    MultiMap headers =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("Content-Type", OCTETS)
+            .add("swarm-feed-index", HEX.formatHex(longBytes(h.index)))
+            .add("swarm-feed-index-next", HEX.formatHex(longBytes(h.index + 1)))
+            .add("swarm-soc-signature", HEX.formatHex(h.signature))
+            .add("swarm-feed-resolved-version", h.version);
     return new Reply(200, headers, Buffer.buffer(h.content), false);
   }
 
@@ -526,7 +625,8 @@ public final class FakeBee {
     byte[] owner = HEX.parseHex(key.owner);
     Optional<FeedHit> last = Optional.empty();
     for (long i = 0; ; i++) {
-      Optional<byte[]> soc = swarm.chunk(FakeSwarm.socAddress(FakeSwarm.feedIdentifier(topic, i), owner));
+      Optional<byte[]> soc =
+          swarm.chunk(FakeSwarm.socAddress(FakeSwarm.feedIdentifier(topic, i), owner));
       if (soc.isEmpty()) {
         return last;
       }
@@ -555,7 +655,8 @@ public final class FakeBee {
       throw new BadRequest(404, "not found");
     }
     if (manifest.feed.isPresent()) {
-      FeedHit hit = latest(manifest.feed.get()).orElseThrow(() -> new BadRequest(404, "no update found"));
+      FeedHit hit =
+          latest(manifest.feed.get()).orElseThrow(() -> new BadRequest(404, "no update found"));
       return download(req, hit.content, OCTETS, ref);
     }
     if (!path.isEmpty() && !path.equals(manifest.name)) {
@@ -569,11 +670,13 @@ public final class FakeBee {
   }
 
   /** A GET or HEAD of content, with a single Range as Go's http.ServeContent does it. */
-  private static Reply download(HttpServerRequest req, byte[] content, String contentType, SwarmReference ref) {
-    MultiMap h = MultiMap.caseInsensitiveMultiMap()
-        .add("Content-Type", contentType)
-        .add("Accept-Ranges", "bytes")
-        .add("ETag", "\"" + ref.hex() + "\"");
+  private static Reply download(
+      HttpServerRequest req, byte[] content, String contentType, SwarmReference ref) {
+    MultiMap h =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("Content-Type", contentType)
+            .add("Accept-Ranges", "bytes")
+            .add("ETag", "\"" + ref.hex() + "\"");
     String range = req.getHeader("Range");
     int total = content.length;
     if (range == null || req.method() == HttpMethod.HEAD) {
@@ -599,7 +702,8 @@ public final class FakeBee {
       return new Reply(416, h, Buffer.buffer("invalid range: failed to overlap\n"), false);
     }
     h.set("Content-Range", "bytes " + start + "-" + end + "/" + total);
-    return new Reply(206, h, Buffer.buffer(Arrays.copyOfRange(content, (int) start, (int) end + 1)), false);
+    return new Reply(
+        206, h, Buffer.buffer(Arrays.copyOfRange(content, (int) start, (int) end + 1)), false);
   }
 
   private Reply buyStamp(HttpServerRequest req, String amount, String depth) {
@@ -611,13 +715,15 @@ public final class FakeBee {
     if (a.signum() <= 0) {
       throw new BadRequest(400, "invalid postage amount");
     }
-    boolean immutable = !"false".equalsIgnoreCase(Optional.ofNullable(req.getHeader("immutable")).orElse("true"));
+    boolean immutable =
+        !"false".equalsIgnoreCase(Optional.ofNullable(req.getHeader("immutable")).orElse("true"));
     Batch b = buy(a, d, immutable, Optional.ofNullable(req.getParam("label")).orElse(""));
     return Reply.json(201, new JsonObject().put("batchID", b.id.hex()).put("txHash", txHash()));
   }
 
   private Reply topUp(String id, String amount) {
-    Batch b = batch(BatchId.parse(id)).orElseThrow(() -> new BadRequest(404, "issuer does not exist"));
+    Batch b =
+        batch(BatchId.parse(id)).orElseThrow(() -> new BadRequest(404, "issuer does not exist"));
     BigInteger a = new BigInteger(amount);
     if (a.signum() <= 0) {
       throw new BadRequest(400, "invalid postage amount");
@@ -627,7 +733,8 @@ public final class FakeBee {
   }
 
   private Reply dilute(String id, String depth) {
-    Batch b = batch(BatchId.parse(id)).orElseThrow(() -> new BadRequest(404, "issuer does not exist"));
+    Batch b =
+        batch(BatchId.parse(id)).orElseThrow(() -> new BadRequest(404, "issuer does not exist"));
     int d = parseInt(depth);
     if (d <= b.depth) {
       throw new BadRequest(400, "invalid depth");
@@ -659,7 +766,8 @@ public final class FakeBee {
     final List<SwarmReference> refs;
     final SwarmReference root;
 
-    Upload(HttpServerRequest req, FakeSwarm staging, List<SwarmReference> refs, SwarmReference root) {
+    Upload(
+        HttpServerRequest req, FakeSwarm staging, List<SwarmReference> refs, SwarmReference root) {
       this.req = req;
       this.staging = staging;
       this.refs = refs;
@@ -683,7 +791,8 @@ public final class FakeBee {
         headers.add("swarm-tag", Long.toString(tag.uid));
       }
       headers.add("Content-Type", JSON);
-      return new Reply(201, headers, new JsonObject().put("reference", root.hex()).toBuffer(), true);
+      return new Reply(
+          201, headers, new JsonObject().put("reference", root.hex()).toBuffer(), true);
     }
   }
 
@@ -726,7 +835,8 @@ public final class FakeBee {
         added.merge(bucket, 1, Integer::sum);
         fresh.add(r);
       }
-      added.forEach((bucket, n) -> batch.buckets.merge(bucket, n, (a, b) -> (int) Math.min(cap, a + b)));
+      added.forEach(
+          (bucket, n) -> batch.buckets.merge(bucket, n, (a, b) -> (int) Math.min(cap, a + b)));
       batch.stamped.addAll(fresh);
     }
   }
@@ -745,7 +855,8 @@ public final class FakeBee {
       }
       return t;
     }
-    // Bee opens a session (a tag, returned in swarm-tag) for deferred uploads; /chunks has no such mode.
+    // Bee opens a session (a tag, returned in swarm-tag) for deferred uploads; /chunks has no such
+    // mode.
     boolean deferred = !"false".equalsIgnoreCase(req.getHeader("swarm-deferred-upload"));
     return deferred && !req.path().endsWith("/chunks") ? newTag() : null;
   }
@@ -757,7 +868,10 @@ public final class FakeBee {
   }
 
   private Batch buy(BigInteger amount, int depth, boolean immutable, String label) {
-    byte[] id = FakeSwarm.keccak(("fake-batch-" + batches.size() + "-" + System.nanoTime()).getBytes(StandardCharsets.UTF_8));
+    byte[] id =
+        FakeSwarm.keccak(
+            ("fake-batch-" + batches.size() + "-" + System.nanoTime())
+                .getBytes(StandardCharsets.UTF_8));
     Batch b = new Batch(new BatchId(HEX.formatHex(id)), depth, immutable, amount, label);
     batches.put(b.id, b);
     return b;
@@ -769,13 +883,18 @@ public final class FakeBee {
 
   private void requireRedundancyZero(HttpServerRequest req, String endpoint) {
     if (!"0".equals(req.getHeader("swarm-redundancy-level"))) {
-      spec.violation(endpoint + ": swarm-redundancy-level is '" + req.getHeader("swarm-redundancy-level")
-          + "', not 0: Bee v2.8.1 defaults to 1 and would return another reference");
+      spec.violation(
+          endpoint
+              + ": swarm-redundancy-level is '"
+              + req.getHeader("swarm-redundancy-level")
+              + "', not 0: Bee v2.8.1 defaults to 1 and would return another reference");
     }
   }
 
   private static String txHash() {
-    return "0x" + HEX.formatHex(FakeSwarm.keccak(Long.toString(System.nanoTime()).getBytes(StandardCharsets.UTF_8)));
+    return "0x"
+        + HEX.formatHex(
+            FakeSwarm.keccak(Long.toString(System.nanoTime()).getBytes(StandardCharsets.UTF_8)));
   }
 
   private static SwarmReference ref(String hex) {
@@ -822,7 +941,8 @@ public final class FakeBee {
     }
 
     private static Pattern compile(String template) {
-      // {path} of /bzz takes the rest, slashes included, possibly empty; other parameters one segment.
+      // {path} of /bzz takes the rest, slashes included, possibly empty; other parameters one
+      // segment.
       String regex = template.replace("{path}", "(.*)").replaceAll("\\{[a-z_]+\\}", "([^/]+)");
       return Pattern.compile(regex);
     }
@@ -839,13 +959,15 @@ public final class FakeBee {
 
   private record Matched(Route route, Map<String, String> params) {
     /**
-     * The spec operation this call is validated as. Bee serves a file at {@code /bzz/{ref}/} (after its
-     * 308 from {@code /bzz/{ref}}); the spec cannot say so ({@code {path}} can't be empty) and describes
-     * that answer under {@code GET /bzz/{address}}, so that is what such a call is checked against.
+     * The spec operation this call is validated as. Bee serves a file at {@code /bzz/{ref}/} (after
+     * its 308 from {@code /bzz/{ref}}); the spec cannot say so ({@code {path}} can't be empty) and
+     * describes that answer under {@code GET /bzz/{address}}, so that is what such a call is
+     * checked against.
      */
     String specOperation() {
       return route.key().equals("GET /bzz/{address}/{path}") && params.get("path").isEmpty()
-          ? "GET /bzz/{address}" : route.key();
+          ? "GET /bzz/{address}"
+          : route.key();
     }
 
     Map<String, String> specParams() {
@@ -858,10 +980,10 @@ public final class FakeBee {
   }
 
   /**
-   * The media type a request body is validated as: its own, except for single-file {@code POST /bzz},
-   * whose body may have any type (the spec's {@code Content-Type} parameter says it is stored as-is) while
-   * its {@code requestBody} lists only octet-stream and multipart; such bodies are checked as
-   * {@code application/octet-stream}.
+   * The media type a request body is validated as: its own, except for single-file {@code POST
+   * /bzz}, whose body may have any type (the spec's {@code Content-Type} parameter says it is
+   * stored as-is) while its {@code requestBody} lists only octet-stream and multipart; such bodies
+   * are checked as {@code application/octet-stream}.
    */
   private static String bodyType(HttpServerRequest req, Matched m) {
     String type = req.getHeader("Content-Type");
@@ -877,15 +999,21 @@ public final class FakeBee {
 
   private record FeedHit(long index, byte[] signature, byte[] content, String version) {}
 
-  private record Manifest(Optional<SwarmReference> data, String name, String contentType, Optional<FeedKey> feed) {}
+  private record Manifest(
+      Optional<SwarmReference> data, String name, String contentType, Optional<FeedKey> feed) {}
 
   record Reply(int status, MultiMap headers, Buffer body, boolean json) {
     static Reply json(int status, JsonObject body) {
-      return new Reply(status, MultiMap.caseInsensitiveMultiMap().add("Content-Type", JSON), body.toBuffer(), true);
+      return new Reply(
+          status,
+          MultiMap.caseInsensitiveMultiMap().add("Content-Type", JSON),
+          body.toBuffer(),
+          true);
     }
 
     static Reply octets(int status, Buffer body) {
-      return new Reply(status, MultiMap.caseInsensitiveMultiMap().add("Content-Type", OCTETS), body, false);
+      return new Reply(
+          status, MultiMap.caseInsensitiveMultiMap().add("Content-Type", OCTETS), body, false);
     }
 
     static Reply error(int status, String message) {
@@ -924,7 +1052,12 @@ public final class FakeBee {
 
     JsonObject json(BigInteger price) {
       int utilization = buckets.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-      long ttl = amount.divide(price.max(BigInteger.ONE)).multiply(BigInteger.valueOf(5)).min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
+      long ttl =
+          amount
+              .divide(price.max(BigInteger.ONE))
+              .multiply(BigInteger.valueOf(5))
+              .min(BigInteger.valueOf(Long.MAX_VALUE))
+              .longValue();
       return new JsonObject()
           .put("batchID", id.hex())
           .put("utilization", utilization)
@@ -968,8 +1101,15 @@ public final class FakeBee {
     }
 
     synchronized JsonObject json() {
-      JsonObject j = new JsonObject().put("uid", uid).put("startedAt", startedAt.toString())
-          .put("split", split).put("seen", seen).put("stored", stored).put("sent", sent).put("synced", synced);
+      JsonObject j =
+          new JsonObject()
+              .put("uid", uid)
+              .put("startedAt", startedAt.toString())
+              .put("split", split)
+              .put("seen", seen)
+              .put("stored", stored)
+              .put("sent", sent)
+              .put("synced", synced);
       address.ifPresent(a -> j.put("address", a.hex()));
       return j;
     }

@@ -12,21 +12,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.crypto.digests.KeccakDigest;
 
 /**
- * The fake's storage: content-addressed chunks in memory, addressed through a path independent of the
- * production hasher ({@code io.swarmtee.tee.SwarmHasher}): BouncyCastle's {@link KeccakDigest}, a
- * straightforward BMT, and a recursive (not level-by-level) {@code /bytes} tree. Where the two disagree,
- * a test comparing them fails. Thread-safe.
+ * The fake's storage: content-addressed chunks in memory, addressed through a path independent of
+ * the production hasher ({@code io.swarmtee.tee.SwarmHasher}): BouncyCastle's {@link KeccakDigest},
+ * a straightforward BMT, and a recursive (not level-by-level) {@code /bytes} tree. Where the two
+ * disagree, a test comparing them fails. Thread-safe.
  */
 public final class FakeSwarm {
 
   /** Payload bytes per chunk. */
   public static final int CHUNK = 4096;
+
   /** References per intermediate chunk. */
   public static final int BRANCHES = 128;
 
   private final Map<SwarmReference, byte[]> chunks = new ConcurrentHashMap<>();
 
-  /** @return Ethereum's Keccak-256 of the concatenated parts */
+  /**
+   * @return Ethereum's Keccak-256 of the concatenated parts
+   */
   public static byte[] keccak(byte[]... parts) {
     KeccakDigest d = new KeccakDigest(256);
     for (byte[] p : parts) {
@@ -37,7 +40,9 @@ public final class FakeSwarm {
     return out;
   }
 
-  /** @return the BMT root of {@code payload} (at most 4096 bytes, zero-padded) */
+  /**
+   * @return the BMT root of {@code payload} (at most 4096 bytes, zero-padded)
+   */
   public static byte[] bmtRoot(byte[] payload) {
     if (payload.length > CHUNK) {
       throw new IllegalArgumentException("payload over 4096 bytes: " + payload.length);
@@ -57,7 +62,9 @@ public final class FakeSwarm {
     return level[0];
   }
 
-  /** @return the 8-byte little-endian span */
+  /**
+   * @return the 8-byte little-endian span
+   */
   public static byte[] span(long length) {
     return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(length).array();
   }
@@ -66,17 +73,23 @@ public final class FakeSwarm {
     return ByteBuffer.wrap(chunk, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
   }
 
-  /** @return {@code keccak256(span ‖ bmtRoot(payload))} */
+  /**
+   * @return {@code keccak256(span ‖ bmtRoot(payload))}
+   */
   public static SwarmReference chunkAddress(byte[] span, byte[] payload) {
     return new SwarmReference(keccak(span, bmtRoot(payload)));
   }
 
-  /** @return the address of a single-owner chunk, {@code keccak256(identifier ‖ owner)} */
+  /**
+   * @return the address of a single-owner chunk, {@code keccak256(identifier ‖ owner)}
+   */
   public static SwarmReference socAddress(byte[] identifier, byte[] owner) {
     return new SwarmReference(keccak(identifier, owner));
   }
 
-  /** @return the identifier of update {@code index} of a sequence feed */
+  /**
+   * @return the identifier of update {@code index} of a sequence feed
+   */
   public static byte[] feedIdentifier(byte[] topic, long index) {
     return keccak(topic, ByteBuffer.allocate(8).putLong(index).array());
   }
@@ -91,8 +104,10 @@ public final class FakeSwarm {
     if (spanAndPayload.length < 8 || spanAndPayload.length > 8 + CHUNK) {
       throw new IllegalArgumentException("chunk of " + spanAndPayload.length + " bytes");
     }
-    SwarmReference address = chunkAddress(Arrays.copyOf(spanAndPayload, 8),
-        Arrays.copyOfRange(spanAndPayload, 8, spanAndPayload.length));
+    SwarmReference address =
+        chunkAddress(
+            Arrays.copyOf(spanAndPayload, 8),
+            Arrays.copyOfRange(spanAndPayload, 8, spanAndPayload.length));
     chunks.putIfAbsent(address, spanAndPayload.clone());
     return address;
   }
@@ -102,25 +117,31 @@ public final class FakeSwarm {
     chunks.put(address, data.clone());
   }
 
-  /** @return the stored chunk (span ‖ payload, or the SOC layout), if any */
+  /**
+   * @return the stored chunk (span ‖ payload, or the SOC layout), if any
+   */
   public Optional<byte[]> chunk(SwarmReference address) {
     return Optional.ofNullable(chunks.get(address)).map(byte[]::clone);
   }
 
-  /** @return how many chunks are stored */
+  /**
+   * @return how many chunks are stored
+   */
   public int chunkCount() {
     return chunks.size();
   }
 
-  /** @return the {@code /bytes} reference of {@code data}, computed by this independent path */
+  /**
+   * @return the {@code /bytes} reference of {@code data}, computed by this independent path
+   */
   public static SwarmReference reference(byte[] data) {
-    return new FakeSwarm().putBytes(data, ref -> { });
+    return new FakeSwarm().putBytes(data, ref -> {});
   }
 
   /**
-   * Stores {@code data} as a {@code /bytes} tree: the root covers {@code 4096·128^h} bytes for the least
-   * such h, its children each cover {@code 4096·128^(h-1)} (the last one less), recursively; a subtree
-   * of at most 4096 bytes is one leaf chunk.
+   * Stores {@code data} as a {@code /bytes} tree: the root covers {@code 4096·128^h} bytes for the
+   * least such h, its children each cover {@code 4096·128^(h-1)} (the last one less), recursively;
+   * a subtree of at most 4096 bytes is one leaf chunk.
    *
    * @param each called with every chunk address stored, children before parents
    * @return the root reference
@@ -129,7 +150,8 @@ public final class FakeSwarm {
     return putTree(data, 0, data.length, each);
   }
 
-  private SwarmReference putTree(byte[] data, int from, int to, java.util.function.Consumer<SwarmReference> each) {
+  private SwarmReference putTree(
+      byte[] data, int from, int to, java.util.function.Consumer<SwarmReference> each) {
     int length = to - from;
     if (length <= CHUNK) {
       byte[] chunk = new byte[8 + length];

@@ -13,7 +13,9 @@ public sealed interface Fault {
     }
   }
 
-  /** Answer normally, but only after {@code delay} (a Vert.x timer, cancelled when the fake closes). */
+  /**
+   * Answer normally, but only after {@code delay} (a Vert.x timer, cancelled when the fake closes).
+   */
   record Delay(Duration delay) implements Fault {
     public Delay {
       Objects.requireNonNull(delay, "delay");
@@ -29,17 +31,21 @@ public sealed interface Fault {
   /** Store an upload normally but answer with a different (well-formed) reference. */
   record WrongReference() implements Fault {}
 
-  /** @return a fault answering {@code code} with the message Bee uses for it, where known */
+  /**
+   * @return a fault answering {@code code} with the message Bee uses for it, where known
+   */
   static Fault status(int code) {
-    return new Status(code, switch (code) {
-      case 402 -> "batch is overissued";
-      case 404 -> "not found";
-      case 422 -> "batch not usable";
-      case 429 -> "too many requests";
-      case 500 -> "internal server error";
-      case 503 -> "node is not ready";
-      default -> "fault injected by FakeBee";
-    });
+    return new Status(
+        code,
+        switch (code) {
+          case 402 -> "batch is overissued";
+          case 404 -> "not found";
+          case 422 -> "batch not usable";
+          case 429 -> "too many requests";
+          case 500 -> "internal server error";
+          case 503 -> "node is not ready";
+          default -> "fault injected by FakeBee";
+        });
   }
 
   static Fault delay(Duration d) {

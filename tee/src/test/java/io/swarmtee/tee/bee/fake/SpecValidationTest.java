@@ -10,14 +10,17 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import io.vertx.junit5.VertxExtension;
 
-/** The spec validation inside FakeBee is not a no-op: requests and responses that break Bee's spec are caught. */
+/**
+ * The spec validation inside FakeBee is not a no-op: requests and responses that break Bee's spec
+ * are caught.
+ */
 @ExtendWith(VertxExtension.class)
 class SpecValidationTest {
 
@@ -39,14 +42,20 @@ class SpecValidationTest {
   }
 
   private HttpResponse<Buffer> postBytes(MultiMap headers) {
-    return result(raw.postAbs(fake.baseUrl() + "/bytes").putHeaders(headers)
-        .putHeader("Content-Type", "application/octet-stream").sendBuffer(Buffer.buffer("data")));
+    return result(
+        raw.postAbs(fake.baseUrl() + "/bytes")
+            .putHeaders(headers)
+            .putHeader("Content-Type", "application/octet-stream")
+            .sendBuffer(Buffer.buffer("data")));
   }
 
   @Test
   void aConformingRequestPasses() {
-    HttpResponse<Buffer> ok = postBytes(MultiMap.caseInsensitiveMultiMap()
-        .add("swarm-postage-batch-id", batch).add("swarm-redundancy-level", "0"));
+    HttpResponse<Buffer> ok =
+        postBytes(
+            MultiMap.caseInsensitiveMultiMap()
+                .add("swarm-postage-batch-id", batch)
+                .add("swarm-redundancy-level", "0"));
     assertEquals(201, ok.statusCode());
     assertEquals(List.of(), fake.violations());
   }
@@ -54,14 +63,27 @@ class SpecValidationTest {
   @Test
   void aRequestOutsideTheSpecIsRejectedAndRecorded() {
     record Bad(String what, MultiMap headers) {}
-    for (Bad bad : List.of(
-        new Bad("redundancy level 7 (spec: 0..4)", MultiMap.caseInsensitiveMultiMap()
-            .add("swarm-postage-batch-id", batch).add("swarm-redundancy-level", "7")),
-        new Bad("malformed batch id", MultiMap.caseInsensitiveMultiMap()
-            .add("swarm-postage-batch-id", "not-hex").add("swarm-redundancy-level", "0")),
-        new Bad("no batch id (required)", MultiMap.caseInsensitiveMultiMap().add("swarm-redundancy-level", "0")),
-        new Bad("pin is not a boolean", MultiMap.caseInsensitiveMultiMap()
-            .add("swarm-postage-batch-id", batch).add("swarm-redundancy-level", "0").add("swarm-pin", "maybe")))) {
+    for (Bad bad :
+        List.of(
+            new Bad(
+                "redundancy level 7 (spec: 0..4)",
+                MultiMap.caseInsensitiveMultiMap()
+                    .add("swarm-postage-batch-id", batch)
+                    .add("swarm-redundancy-level", "7")),
+            new Bad(
+                "malformed batch id",
+                MultiMap.caseInsensitiveMultiMap()
+                    .add("swarm-postage-batch-id", "not-hex")
+                    .add("swarm-redundancy-level", "0")),
+            new Bad(
+                "no batch id (required)",
+                MultiMap.caseInsensitiveMultiMap().add("swarm-redundancy-level", "0")),
+            new Bad(
+                "pin is not a boolean",
+                MultiMap.caseInsensitiveMultiMap()
+                    .add("swarm-postage-batch-id", batch)
+                    .add("swarm-redundancy-level", "0")
+                    .add("swarm-pin", "maybe")))) {
       HttpResponse<Buffer> r = postBytes(bad.headers);
       assertEquals(400, r.statusCode(), bad.what);
       JsonObject body = r.bodyAsJsonObject();
@@ -75,7 +97,8 @@ class SpecValidationTest {
 
   @Test
   void anUploadWithoutExplicitRedundancyLevelIsAViolation() {
-    HttpResponse<Buffer> r = postBytes(MultiMap.caseInsensitiveMultiMap().add("swarm-postage-batch-id", batch));
+    HttpResponse<Buffer> r =
+        postBytes(MultiMap.caseInsensitiveMultiMap().add("swarm-postage-batch-id", batch));
     assertEquals(201, r.statusCode(), "the spec allows it, Bee v2.8.1 would answer");
     List<String> v = fake.takeViolations();
     assertEquals(1, v.size(), v.toString());
@@ -92,21 +115,44 @@ class SpecValidationTest {
   @Test
   void aResponseOutsideTheSpecIsRecorded(Vertx vertx) {
     SpecValidator spec = result(SpecValidator.create(vertx));
-    MultiMap json = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json; charset=utf-8");
+    MultiMap json =
+        MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json; charset=utf-8");
 
-    result(spec.validateResponse("POST /bytes", false, 201, json,
-        new JsonObject().put("reference", "ab".repeat(32)).toBuffer()));
+    result(
+        spec.validateResponse(
+            "POST /bytes",
+            false,
+            201,
+            json,
+            new JsonObject().put("reference", "ab".repeat(32)).toBuffer()));
     assertEquals(List.of(), spec.violations(), "a well-formed answer passes");
 
-    result(spec.validateResponse("POST /bytes", false, 201, json,
-        new JsonObject().put("reference", "not a reference").toBuffer()));
-    result(spec.validateResponse("GET /chainstate", false, 200, json,
-        new JsonObject().put("block", "twenty").put("currentPrice", "24000").toBuffer()));
-    result(spec.validateResponse("GET /health", false, 200, json,
-        new JsonObject().put("status", "fine").toBuffer()));
-    result(spec.validateResponse("GET /feeds/{owner}/{topic}", false, 200,
-        MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/octet-stream")
-            .add("swarm-feed-index", "not hex"), Buffer.buffer("x")));
+    result(
+        spec.validateResponse(
+            "POST /bytes",
+            false,
+            201,
+            json,
+            new JsonObject().put("reference", "not a reference").toBuffer()));
+    result(
+        spec.validateResponse(
+            "GET /chainstate",
+            false,
+            200,
+            json,
+            new JsonObject().put("block", "twenty").put("currentPrice", "24000").toBuffer()));
+    result(
+        spec.validateResponse(
+            "GET /health", false, 200, json, new JsonObject().put("status", "fine").toBuffer()));
+    result(
+        spec.validateResponse(
+            "GET /feeds/{owner}/{topic}",
+            false,
+            200,
+            MultiMap.caseInsensitiveMultiMap()
+                .add("Content-Type", "application/octet-stream")
+                .add("swarm-feed-index", "not hex"),
+            Buffer.buffer("x")));
     assertEquals(4, spec.violations().size(), spec.violations().toString());
   }
 }
