@@ -7,6 +7,7 @@ import io.swarmtee.proxy.testing.TestBee;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeClientOptions;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -98,6 +100,42 @@ final class ArchiveHarness {
       TestBee bee,
       Clock clock,
       ArchiveHooks hooks) {
+    return startWith(vertx, data, tune, origin, bee, Wiring.real(clock, hooks));
+  }
+
+  /**
+   * What a test puts between the archiver and the rest: its clock and hooks, its timers, and
+   * decorators of its upstream fetcher (not the viewers'), sink and journal. {@link #real} keeps
+   * Vert.x timers and decorates nothing.
+   *
+   * @param scheduler the archiver's timers, made for the archiver's context
+   */
+  record Wiring(
+      Clock clock,
+      ArchiveHooks hooks,
+      Function<Context, Scheduler> scheduler,
+      UnaryOperator<UpstreamFetcher> fetcher,
+      UnaryOperator<ArchiveSink> sink,
+      UnaryOperator<ArchiveStateStore> store) {
+
+    static Wiring real(Clock clock, ArchiveHooks hooks) {
+      return new Wiring(
+          clock,
+          hooks,
+          Scheduler::of,
+          UnaryOperator.identity(),
+          UnaryOperator.identity(),
+          UnaryOperator.identity());
+    }
+  }
+
+  static Future<ArchiveHarness> startWith(
+      Vertx vertx,
+      Path data,
+      UnaryOperator<ArchiveSettings> tune,
+      LivepeerOrigin origin,
+      TestBee bee,
+      Wiring wiring) {
     HttpClient upstreamClient = vertx.createHttpClient();
     HttpClient beeForward = vertx.createHttpClient();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -115,20 +153,26 @@ final class ArchiveHarness {
     return FileArchiveStateStore.open(vertx, data.resolve("archive"))
         .compose(
             store -> {
+              Context context = vertx.getOrCreateContext();
               Archiver archiver =
                   Archiver.create(
                           vertx,
+                          context,
                           settings,
-                          fetcher,
-                          new BeeArchiveSink(
-                              beeClient,
-                              Scheduler.of(vertx.getOrCreateContext()),
-                              Duration.ofMillis(50),
-                              Duration.ofMillis(400)),
-                          store,
+                          wiring.fetcher().apply(fetcher),
+                          wiring
+                              .sink()
+                              .apply(
+                                  new BeeArchiveSink(
+                                      beeClient,
+                                      Scheduler.of(vertx.getOrCreateContext()),
+                                      Duration.ofMillis(50),
+                                      Duration.ofMillis(400))),
+                          wiring.store().apply(store),
                           registry,
-                          clock)
-                      .hooks(hooks);
+                          wiring.clock(),
+                          wiring.scheduler().apply(context))
+                      .hooks(wiring.hooks());
               Router router = Router.router(vertx);
               ArchiveRoutes.mount(
                   router,
