@@ -9,6 +9,7 @@ import io.swarmtee.proxy.ProxyFailure;
 import io.swarmtee.proxy.http.PathGuard;
 import io.swarmtee.proxy.metrics.ProxyMetrics;
 import io.swarmtee.proxy.metrics.ProxyMetrics.CacheResult;
+import io.swarmtee.tee.net.HttpPorts;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -226,10 +227,9 @@ public final class CoalescingShield implements OriginShield {
       throw new ProxyFailure(403, "only absolute http(s) URLs can be fetched");
     }
     String host = url.getHost().toLowerCase(Locale.ROOT);
-    int port = url.getPort() >= 0 ? url.getPort() : scheme.equals("https") ? 443 : 80;
+    int port = HttpPorts.port(url);
     URI up = settings.upstream();
-    int upPort =
-        up.getPort() >= 0 ? up.getPort() : up.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+    int upPort = HttpPorts.port(up);
     if (host.equals(up.getHost().toLowerCase(Locale.ROOT))
         && port == upPort
         && scheme.equalsIgnoreCase(up.getScheme())) {

@@ -2,6 +2,7 @@ package io.swarmtee.tee.bee;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.swarmtee.tee.SwarmReference;
+import io.swarmtee.tee.net.HttpPorts;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -63,13 +64,12 @@ final class BeeClientImpl implements BeeClient {
     this.options = Objects.requireNonNull(options, "options");
     URI base = options.baseUrl();
     boolean ssl = "https".equals(base.getScheme());
-    int port = base.getPort() != -1 ? base.getPort() : ssl ? 443 : 80;
     String path = base.getRawPath() == null ? "" : base.getRawPath();
     this.prefix = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     HttpClientOptions httpOptions =
         new HttpClientOptions()
             .setDefaultHost(base.getHost())
-            .setDefaultPort(port)
+            .setDefaultPort(HttpPorts.port(base))
             .setSsl(ssl)
             .setKeepAlive(true)
             .setConnectTimeout(Math.toIntExact(options.connectTimeout().toMillis()));
