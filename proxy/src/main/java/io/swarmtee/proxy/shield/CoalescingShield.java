@@ -307,7 +307,7 @@ public final class CoalescingShield implements OriginShield {
             upstream.fetch(
                 URI.create(url),
                 entry,
-                (status, nanos) -> metrics.upstream(metricKind(kind), status, nanos)));
+                (status, nanos) -> metrics.upstream(kind.metricKind(), status, nanos)));
     return new Flight(entry, result);
   }
 
@@ -391,12 +391,6 @@ public final class CoalescingShield implements OriginShield {
       return Duration.ofMillis(Math.max(500, seconds * 500));
     }
     return MASTER_TTL;
-  }
-
-  static ProxyMetrics.Kind metricKind(ObjectKind kind) {
-    return kind == ObjectKind.PLAYLIST
-        ? ProxyMetrics.Kind.PLAYLIST
-        : kind.segment() ? ProxyMetrics.Kind.SEGMENT : ProxyMetrics.Kind.OTHER;
   }
 
   /**
