@@ -14,6 +14,7 @@ import io.swarmtee.proxy.SwarmteeServer;
 import io.swarmtee.proxy.TestServers;
 import io.swarmtee.proxy.TestUpstream;
 import io.swarmtee.proxy.config.Config;
+import io.swarmtee.proxy.testing.LivepeerOrigin;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -155,14 +156,7 @@ class WebModuleTest {
         req ->
             req.response()
                 .putHeader("Content-Type", "application/json")
-                .end(
-                    new JsonObject()
-                        .put(
-                            "Manifests",
-                            new JsonObject()
-                                .put(HOSTILE, new JsonObject())
-                                .put("xyz", new JsonObject()))
-                        .encode()));
+                .end(LivepeerOrigin.statusJson(HOSTILE, "xyz")));
     SwarmteeServer server =
         start(
             upstream,
