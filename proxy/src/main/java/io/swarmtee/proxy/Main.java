@@ -236,13 +236,11 @@ public final class Main {
     } catch (IdentityException | PostageException | FeedException e) {
       err.println(
           "swarmtee: " + e.getMessage()); // wrong password, corrupt keystore or state: one line
-      bee.ifPresent(BeeClient::close);
-      vertx.close();
+      shutdown(Optional.empty(), Optional.empty(), Optional.empty(), bee, vertx);
       return BAD_CONFIG;
     } catch (Exception e) {
       LOG.error("swarmtee failed to start: {}", e.getMessage());
-      bee.ifPresent(BeeClient::close);
-      vertx.close();
+      shutdown(Optional.empty(), Optional.empty(), Optional.empty(), bee, vertx);
       return 1;
     }
     // Without Bee, archives live in the embedded store under --data/store: /bytes reads the very
@@ -301,42 +299,53 @@ public final class Main {
                     LOG.info(
                         "shutting down: draining requests for up to {} s",
                         SHUTDOWN_GRACE.toSeconds());
-                    try {
-                      server
-                          .stop(SHUTDOWN_GRACE)
-                          .await(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                      LOG.warn("unclean shutdown: {}", e.toString());
-                    }
-                    wallet
-                        .close(); // after the modules: the archiver's final feed updates go through
-                    // the wallet
-                    try {
-                      uploads
-                          .map(UploadPipeline::close)
-                          .orElse(Future.succeededFuture())
-                          .await(10, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                      LOG.warn("upload pipeline did not close cleanly: {}", e.toString());
-                    }
-                    bee.ifPresent(BeeClient::close);
-                    // Awaited on its own: a future composed on an event loop could not complete
-                    // once the loops stopped.
-                    try {
-                      vertx.close().await(10, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
-                    }
+                    shutdown(Optional.of(server), Optional.of(wallet), uploads, bee, vertx);
                     LOG.info("stopped");
                   },
                   "swarmtee-shutdown"));
       return 0;
     } catch (Exception e) {
       LOG.error("swarmtee failed to start: {}", e.getMessage());
-      wallet.close();
-      bee.ifPresent(BeeClient::close);
-      vertx.close();
+      shutdown(Optional.empty(), Optional.of(wallet), uploads, bee, vertx);
       return 1;
+    }
+  }
+
+  /**
+   * Closes what {@link #serve} opened, in the one order that works; each step is bounded, and a
+   * failure is logged and does not stop the next step. The server first (drains requests for {@link
+   * #SHUTDOWN_GRACE}, then stops the modules, the archiver among them), then the wallet (after the
+   * modules: the archiver's final feed updates go through it), the upload pipeline (10 s), the Bee
+   * client, and Vert.x last (10 s). An empty part was not opened yet.
+   */
+  private static void shutdown(
+      Optional<SwarmteeServer> server,
+      Optional<Wallet> wallet,
+      Optional<UploadPipeline> uploads,
+      Optional<BeeClient> bee,
+      Vertx vertx) {
+    if (server.isPresent()) {
+      try {
+        server.get().stop(SHUTDOWN_GRACE).await(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("unclean shutdown: {}", e.toString());
+      }
+    }
+    wallet.ifPresent(Wallet::close);
+    if (uploads.isPresent()) {
+      try {
+        uploads.get().close().await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("upload pipeline did not close cleanly: {}", e.toString());
+      }
+    }
+    bee.ifPresent(BeeClient::close);
+    // Awaited on its own: a future composed on an event loop could not complete once the loops
+    // stopped.
+    try {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
     }
   }
 

@@ -231,10 +231,7 @@ public final class SwarmteeServer {
     if (path == null) {
       return ProxyMetrics.Kind.OTHER;
     } else if (path.startsWith(config.playbackPrefix())) {
-      ObjectKind k = ObjectKind.of(path);
-      return k == ObjectKind.PLAYLIST
-          ? ProxyMetrics.Kind.PLAYLIST
-          : k.segment() ? ProxyMetrics.Kind.SEGMENT : ProxyMetrics.Kind.OTHER;
+      return ObjectKind.of(path).metricKind();
     } else if (path.startsWith("/bytes/")) {
       return ProxyMetrics.Kind.BYTES;
     } else if (path.startsWith("/archive/")) {

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Gauge;
 import io.swarmtee.proxy.ProxyFailure;
 import io.swarmtee.proxy.http.PathGuard;
+import io.swarmtee.proxy.http.UpstreamAllowList;
 import io.swarmtee.proxy.metrics.ProxyMetrics;
 import io.swarmtee.proxy.metrics.ProxyMetrics.CacheResult;
 import io.vertx.core.Future;
@@ -69,6 +70,7 @@ public final class CoalescingShield implements OriginShield {
   private final Ticker ticker;
   private final Clock clock;
   private final URI origin;
+  private final UpstreamAllowList allowList;
   private final Cache<String, CachedObject> cache;
   private final ConcurrentMap<String, Flight> inFlight = new ConcurrentHashMap<>();
   private final List<Handler<UpstreamObject>> segmentListeners = new CopyOnWriteArrayList<>();
@@ -85,6 +87,7 @@ public final class CoalescingShield implements OriginShield {
     this.clock = Objects.requireNonNull(clock, "clock");
     URI u = settings.upstream();
     this.origin = URI.create(u.getScheme().toLowerCase(Locale.ROOT) + "://" + u.getRawAuthority());
+    this.allowList = UpstreamAllowList.create(u, settings.allowedHosts());
     this.cache =
         Caffeine.newBuilder()
             .ticker(ticker)
@@ -219,40 +222,27 @@ public final class CoalescingShield implements OriginShield {
   }
 
   private String allowed(URI url) {
-    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-    if (!url.isAbsolute()
-        || url.getHost() == null
-        || !(scheme.equals("http") || scheme.equals("https"))) {
-      throw new ProxyFailure(403, "only absolute http(s) URLs can be fetched");
-    }
-    String host = url.getHost().toLowerCase(Locale.ROOT);
-    int port = url.getPort() >= 0 ? url.getPort() : scheme.equals("https") ? 443 : 80;
-    URI up = settings.upstream();
-    int upPort =
-        up.getPort() >= 0 ? up.getPort() : up.getScheme().equalsIgnoreCase("https") ? 443 : 80;
-    if (host.equals(up.getHost().toLowerCase(Locale.ROOT))
-        && port == upPort
-        && scheme.equalsIgnoreCase(up.getScheme())) {
-      String rawQuery = url.getRawQuery();
-      return origin
-          + PathGuard.encode(
-              PathGuard.check(
-                  url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath()))
-          + (rawQuery == null ? "" : "?" + rawQuery);
-    }
-    boolean listed =
-        settings.allowedHosts().contains(host)
-            || settings.allowedHosts().contains(host + ":" + port);
-    if (!listed) {
+    if (!allowList.allows(url)) {
       throw new ProxyFailure(
-          403, "host " + host + " is neither the upstream nor in --allowed-hosts");
+          403,
+          UpstreamAllowList.absoluteHttp(url)
+              ? "host "
+                  + url.getHost().toLowerCase(Locale.ROOT)
+                  + " is neither the upstream nor in --allowed-hosts"
+              : "only absolute http(s) URLs can be fetched");
+    }
+    String rawPath =
+        url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+    String query = url.getRawQuery() == null ? "" : "?" + url.getRawQuery();
+    if (allowList.isUpstream(url)) {
+      return origin + PathGuard.encode(PathGuard.check(rawPath)) + query;
     }
     try {
-      PathGuard.check(
-          url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath());
-      return new URI(scheme, url.getRawAuthority(), null, null, null)
+      PathGuard.check(rawPath);
+      return new URI(
+              url.getScheme().toLowerCase(Locale.ROOT), url.getRawAuthority(), null, null, null)
           + url.getRawPath()
-          + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+          + query;
     } catch (URISyntaxException e) {
       throw new ProxyFailure(403, "unusable URL: " + e.getReason());
     }
@@ -317,7 +307,7 @@ public final class CoalescingShield implements OriginShield {
             upstream.fetch(
                 URI.create(url),
                 entry,
-                (status, nanos) -> metrics.upstream(metricKind(kind), status, nanos)));
+                (status, nanos) -> metrics.upstream(kind.metricKind(), status, nanos)));
     return new Flight(entry, result);
   }
 
@@ -401,12 +391,6 @@ public final class CoalescingShield implements OriginShield {
       return Duration.ofMillis(Math.max(500, seconds * 500));
     }
     return MASTER_TTL;
-  }
-
-  static ProxyMetrics.Kind metricKind(ObjectKind kind) {
-    return kind == ObjectKind.PLAYLIST
-        ? ProxyMetrics.Kind.PLAYLIST
-        : kind.segment() ? ProxyMetrics.Kind.SEGMENT : ProxyMetrics.Kind.OTHER;
   }
 
   /**

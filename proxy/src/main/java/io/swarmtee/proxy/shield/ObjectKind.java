@@ -1,5 +1,6 @@
 package io.swarmtee.proxy.shield;
 
+import io.swarmtee.proxy.metrics.ProxyMetrics;
 import java.util.Locale;
 
 /** What an upstream path names, judged by its extension; decides caching, headers and metrics. */
@@ -33,6 +34,16 @@ public enum ObjectKind {
    */
   public boolean segment() {
     return this == TS_SEGMENT || this == MP4_SEGMENT || this == AAC_SEGMENT;
+  }
+
+  /**
+   * @return the {@code kind} tag of this object's metrics: playlist, segment (every segment kind
+   *     and init sections) or other
+   */
+  public ProxyMetrics.Kind metricKind() {
+    return this == PLAYLIST
+        ? ProxyMetrics.Kind.PLAYLIST
+        : segment() ? ProxyMetrics.Kind.SEGMENT : ProxyMetrics.Kind.OTHER;
   }
 
   /**

@@ -242,24 +242,18 @@ final class UpstreamClient {
       } catch (NumberFormatException e) {
         length = -1;
       }
-      arm(
-          idleTimeout,
+      // Re-armed by every chunk: the timeout is on silence, not on the whole body.
+      Runnable silent =
           () ->
               fail(
                   ProxyFailure.gatewayTimeout(
                       "upstream went silent for "
                           + idleTimeout.toMillis()
-                          + " ms in the middle of the body")));
+                          + " ms in the middle of the body"));
+      arm(idleTimeout, silent);
       response.handler(
           chunk -> {
-            arm(
-                idleTimeout,
-                () ->
-                    fail(
-                        ProxyFailure.gatewayTimeout(
-                            "upstream went silent for "
-                                + idleTimeout.toMillis()
-                                + " ms in the middle of the body")));
+            arm(idleTimeout, silent);
             entry.received(chunk);
           });
       response.exceptionHandler(

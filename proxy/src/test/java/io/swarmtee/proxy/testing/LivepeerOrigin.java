@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -88,6 +89,19 @@ public final class LivepeerOrigin {
               origin.server = s;
               return origin;
             });
+  }
+
+  /**
+   * @param streamIds the stream names to list, in order (any text: whoever publishes chooses them)
+   * @return a body of go-livepeer's {@code /status} as the archiver and the web page read it: each
+   *     stream a key of {@code Manifests}
+   */
+  public static String statusJson(String... streamIds) {
+    JsonObject manifests = new JsonObject();
+    for (String id : streamIds) {
+      manifests.put(id, new JsonObject());
+    }
+    return new JsonObject().put("Manifests", manifests).encode();
   }
 
   public int port() {

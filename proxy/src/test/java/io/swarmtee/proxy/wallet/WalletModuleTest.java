@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.swarmtee.proxy.Http;
 import io.swarmtee.proxy.SwarmteeServer;
 import io.swarmtee.proxy.TestServers;
 import io.swarmtee.proxy.archive.ArchiveHooks;
@@ -20,7 +21,6 @@ import io.swarmtee.tee.bee.fake.FakeBee;
 import io.swarmtee.wallet.Keystores;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,21 +104,9 @@ class WalletModuleTest {
 
   private Answer get(SwarmteeServer server, String path) {
     HttpClient client = vertx.createHttpClient();
-    // The body handler is set on the event loop as the response arrives, never later from this
-    // thread.
-    return client
-        .request(HttpMethod.GET, server.port(), "127.0.0.1", path)
-        .compose(req -> req.send())
-        .compose(
-            resp ->
-                resp.body()
-                    .map(
-                        body ->
-                            new Answer(
-                                resp.statusCode(),
-                                body.length() == 0 ? new JsonObject() : body.toJsonObject())))
-        .eventually(client::close)
-        .await();
+    Http resp = Http.get(client, server.port(), path).eventually(client::close).await();
+    return new Answer(
+        resp.status(), resp.body().length() == 0 ? new JsonObject() : resp.body().toJsonObject());
   }
 
   @Test

@@ -9,21 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.swarmtee.proxy.Http;
 import io.swarmtee.proxy.SwarmteeServer;
 import io.swarmtee.proxy.TestServers;
 import io.swarmtee.proxy.TestUpstream;
 import io.swarmtee.proxy.config.Config;
-import io.vertx.core.MultiMap;
+import io.swarmtee.proxy.testing.LivepeerOrigin;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -51,12 +50,6 @@ class WebModuleTest {
     vertx.close().await();
   }
 
-  record Answer(int status, MultiMap headers, Buffer body) {
-    String text() {
-      return body.toString(StandardCharsets.UTF_8);
-    }
-  }
-
   private SwarmteeServer start(TestUpstream upstream, String... flags) {
     Config config = TestServers.config(upstream.url(), tmp.resolve("data"), flags);
     return SwarmteeServer.start(
@@ -70,39 +63,16 @@ class WebModuleTest {
         .await();
   }
 
-  private Answer send(
-      SwarmteeServer server, HttpMethod method, String path, Map<String, String> headers) {
-    RequestOptions options =
-        new RequestOptions()
-            .setMethod(method)
-            .setPort(server.port())
-            .setHost("127.0.0.1")
-            .setURI(path);
-    headers.forEach(options::putHeader);
-    // The whole exchange runs on one event loop: started from the test thread, a request future may
-    // complete
-    // there while the response arrives on the loop, and a body handler set late loses the end (a
-    // hung test).
+  /** One client per request, closed after it, as a browser's fresh tab would. */
+  private Http send(SwarmteeServer server, HttpMethod method, String path, String... headers) {
     HttpClient client = vertx.createHttpClient();
-    io.vertx.core.Promise<Answer> answer = io.vertx.core.Promise.promise();
-    vertx
-        .getOrCreateContext()
-        .runOnContext(
-            v ->
-                client
-                    .request(options)
-                    .compose(req -> req.send())
-                    .compose(
-                        resp ->
-                            resp.body()
-                                .map(body -> new Answer(resp.statusCode(), resp.headers(), body)))
-                    .eventually(client::close)
-                    .onComplete(answer));
-    return answer.future().await();
+    return Http.send(client, method, server.port(), path, headers)
+        .eventually(client::close)
+        .await();
   }
 
-  private Answer get(SwarmteeServer server, String path) {
-    return send(server, HttpMethod.GET, path, Map.of());
+  private Http get(SwarmteeServer server, String path) {
+    return send(server, HttpMethod.GET, path);
   }
 
   @Test
@@ -110,7 +80,7 @@ class WebModuleTest {
     TestUpstream upstream = TestUpstream.start(vertx).await();
     SwarmteeServer server = start(upstream);
 
-    Answer page = get(server, "/");
+    Http page = get(server, "/");
     assertEquals(200, page.status());
     assertEquals("text/html; charset=utf-8", page.headers().get("Content-Type"));
     assertEquals("no-cache", page.headers().get("Cache-Control"));
@@ -136,7 +106,7 @@ class WebModuleTest {
 
     Matcher hls = Pattern.compile("\"(/ui/hls\\.min\\.js\\?v=([0-9a-f]{12}))\"").matcher(html);
     assertTrue(hls.find(), html);
-    Answer versioned = get(server, hls.group(1));
+    Http versioned = get(server, hls.group(1));
     assertEquals(200, versioned.status());
     assertEquals("text/javascript; charset=utf-8", versioned.headers().get("Content-Type"));
     assertEquals("public, max-age=31536000, immutable", versioned.headers().get("Cache-Control"));
@@ -147,15 +117,14 @@ class WebModuleTest {
             .readAllBytes();
     assertEquals(Buffer.buffer(bundled), versioned.body(), "the bundled hls.js, byte for byte");
 
-    Answer plain = get(server, "/ui/app.js");
+    Http plain = get(server, "/ui/app.js");
     assertEquals(
         "no-cache", plain.headers().get("Cache-Control"), "an unversioned URL is revalidated");
     String etag = plain.headers().get("ETag");
     assertNotNull(etag);
-    assertEquals(
-        304, send(server, HttpMethod.GET, "/ui/app.js", Map.of("If-None-Match", etag)).status());
+    assertEquals(304, send(server, HttpMethod.GET, "/ui/app.js", "If-None-Match", etag).status());
 
-    Answer gzipped = send(server, HttpMethod.GET, "/ui/app.js", Map.of("Accept-Encoding", "gzip"));
+    Http gzipped = send(server, HttpMethod.GET, "/ui/app.js", "Accept-Encoding", "gzip");
     assertEquals("gzip", gzipped.headers().get("Content-Encoding"));
     assertTrue(gzipped.body().length() < plain.body().length());
     assertEquals(
@@ -165,7 +134,7 @@ class WebModuleTest {
                 .readAllBytes()));
     assertFalse(etag.equals(gzipped.headers().get("ETag")), "each representation has its own ETag");
 
-    Answer head = send(server, HttpMethod.HEAD, "/ui/style.css", Map.of());
+    Http head = send(server, HttpMethod.HEAD, "/ui/style.css");
     assertEquals(200, head.status());
     assertEquals(0, head.body().length());
     assertEquals(
@@ -187,14 +156,7 @@ class WebModuleTest {
         req ->
             req.response()
                 .putHeader("Content-Type", "application/json")
-                .end(
-                    new JsonObject()
-                        .put(
-                            "Manifests",
-                            new JsonObject()
-                                .put(HOSTILE, new JsonObject())
-                                .put("xyz", new JsonObject()))
-                        .encode()));
+                .end(LivepeerOrigin.statusJson(HOSTILE, "xyz")));
     SwarmteeServer server =
         start(
             upstream,
@@ -206,7 +168,7 @@ class WebModuleTest {
     assertEquals(200, get(server, "/stream/abc.m3u8").status());
     assertEquals(404, get(server, "/stream/gone.m3u8").status());
 
-    Answer answer = get(server, "/api/streams");
+    Http answer = get(server, "/api/streams");
     assertEquals(200, answer.status());
     assertEquals("no-store", answer.headers().get("Cache-Control"));
     JsonObject body = new JsonObject(answer.body());

@@ -120,14 +120,7 @@ class WebPageBrowserIT {
                 req ->
                     req.response()
                         .putHeader("Content-Type", "application/json")
-                        .end(
-                            new JsonObject()
-                                .put(
-                                    "Manifests",
-                                    new JsonObject()
-                                        .put(HOSTILE, new JsonObject())
-                                        .put(LIVE, new JsonObject()))
-                                .encode()))
+                        .end(LivepeerOrigin.statusJson(HOSTILE, LIVE)))
             .listen(0, "127.0.0.1")
             .await();
 

@@ -2,6 +2,7 @@ package io.swarmtee.tee.bee;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.swarmtee.tee.SwarmReference;
+import io.swarmtee.tee.net.HttpPorts;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
@@ -53,6 +55,23 @@ final class BeeClientImpl implements BeeClient {
     NODE
   }
 
+  /**
+   * The optional headers an upload endpoint takes; which ones each endpoint gets follows Bee's API
+   * spec (e.g. {@code /chunks} takes none).
+   */
+  enum UploadHeader {
+    /** {@code swarm-pin}: the upload's choice, else {@link BeeClientOptions#pin()}. */
+    PIN,
+    /**
+     * {@code swarm-deferred-upload}: the upload's choice, else {@link BeeClientOptions#deferred()}.
+     */
+    DEFERRED,
+    /** {@code swarm-redundancy-level: 0}. */
+    REDUNDANCY
+  }
+
+  private static final Set<UploadHeader> ALL_HEADERS = Set.of(UploadHeader.values());
+
   private final BeeClientOptions options;
   private final HttpClient http;
   private final WebClient web;
@@ -63,13 +82,12 @@ final class BeeClientImpl implements BeeClient {
     this.options = Objects.requireNonNull(options, "options");
     URI base = options.baseUrl();
     boolean ssl = "https".equals(base.getScheme());
-    int port = base.getPort() != -1 ? base.getPort() : ssl ? 443 : 80;
     String path = base.getRawPath() == null ? "" : base.getRawPath();
     this.prefix = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     HttpClientOptions httpOptions =
         new HttpClientOptions()
             .setDefaultHost(base.getHost())
-            .setDefaultPort(port)
+            .setDefaultPort(HttpPorts.port(base))
             .setSsl(ssl)
             .setKeepAlive(true)
             .setConnectTimeout(Math.toIntExact(options.connectTimeout().toMillis()));
@@ -91,7 +109,7 @@ final class BeeClientImpl implements BeeClient {
   public Future<SwarmReference> uploadBytes(Buffer data, UploadOptions o) {
     Objects.requireNonNull(data, "data");
     HttpRequest<Buffer> req =
-        upload(HttpMethod.POST, "/bytes", o, true, true, true).putHeader("Content-Type", OCTETS);
+        upload(HttpMethod.POST, "/bytes", o, ALL_HEADERS).putHeader("Content-Type", OCTETS);
     return reference("upload_bytes", o, req, r -> r.sendBuffer(data));
   }
 
@@ -102,7 +120,7 @@ final class BeeClientImpl implements BeeClient {
       throw new IllegalArgumentException("length must be >= 0: " + length);
     }
     HttpRequest<Buffer> req =
-        upload(HttpMethod.POST, "/bytes", o, true, true, true)
+        upload(HttpMethod.POST, "/bytes", o, ALL_HEADERS)
             .putHeader("Content-Type", OCTETS)
             .putHeader("Content-Length", Long.toString(length));
     return reference("upload_bytes", o, req, r -> r.sendStream(data));
@@ -113,8 +131,7 @@ final class BeeClientImpl implements BeeClient {
     Objects.requireNonNull(spanAndPayload, "spanAndPayload");
     requireChunkSize(spanAndPayload);
     HttpRequest<Buffer> req =
-        upload(HttpMethod.POST, "/chunks", o, false, false, false)
-            .putHeader("Content-Type", OCTETS);
+        upload(HttpMethod.POST, "/chunks", o, Set.of()).putHeader("Content-Type", OCTETS);
     return reference("upload_chunk", o, req, r -> r.sendBuffer(spanAndPayload));
   }
 
@@ -125,7 +142,7 @@ final class BeeClientImpl implements BeeClient {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(contentType, "contentType");
     HttpRequest<Buffer> req =
-        upload(HttpMethod.POST, "/bzz?name=" + urlEncode(name), o, true, true, true)
+        upload(HttpMethod.POST, "/bzz?name=" + urlEncode(name), o, ALL_HEADERS)
             .putHeader("Content-Type", contentType);
     return reference("upload_file", o, req, r -> r.sendBuffer(data));
   }
@@ -143,25 +160,22 @@ final class BeeClientImpl implements BeeClient {
             + "?sig="
             + hex(signature, 65, "signature");
     HttpRequest<Buffer> req =
-        upload(HttpMethod.POST, path, o, true, true, false).putHeader("Content-Type", OCTETS);
+        upload(HttpMethod.POST, path, o, Set.of(UploadHeader.PIN, UploadHeader.DEFERRED))
+            .putHeader("Content-Type", OCTETS);
     return reference("upload_soc", o, req, r -> r.sendBuffer(spanAndPayload));
   }
 
   @Override
   public Future<SwarmReference> createFeedManifest(String owner, String topic, UploadOptions o) {
     String path = "/feeds/" + hex(owner, 20, "owner") + "/" + hex(topic, 32, "topic");
-    HttpRequest<Buffer> req = upload(HttpMethod.POST, path, o, true, false, true);
+    HttpRequest<Buffer> req =
+        upload(HttpMethod.POST, path, o, Set.of(UploadHeader.PIN, UploadHeader.REDUNDANCY));
     return reference("create_feed_manifest", o, req, HttpRequest::send);
   }
 
   /** Builds an upload request; which optional headers go out follows the spec of each endpoint. */
   private HttpRequest<Buffer> upload(
-      HttpMethod method,
-      String path,
-      UploadOptions o,
-      boolean pin,
-      boolean deferred,
-      boolean redundancy) {
+      HttpMethod method, String path, UploadOptions o, Set<UploadHeader> headers) {
     Objects.requireNonNull(o, "options");
     BatchId batch =
         o.batchId()
@@ -174,14 +188,14 @@ final class BeeClientImpl implements BeeClient {
         request(method, path, options.uploadTimeout().toMillis())
             .putHeader("swarm-postage-batch-id", batch.hex());
     o.tag().ifPresent(t -> req.putHeader("swarm-tag", Long.toString(t)));
-    if (pin) {
+    if (headers.contains(UploadHeader.PIN)) {
       req.putHeader("swarm-pin", Boolean.toString(o.pin().orElse(options.pin())));
     }
-    if (deferred) {
+    if (headers.contains(UploadHeader.DEFERRED)) {
       req.putHeader(
           "swarm-deferred-upload", Boolean.toString(o.deferred().orElse(options.deferred())));
     }
-    if (redundancy) {
+    if (headers.contains(UploadHeader.REDUNDANCY)) {
       // Bee v2.8.1 changed the default to 1, which changes every reference: always say 0.
       req.putHeader("swarm-redundancy-level", "0");
     }
