@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,7 +138,7 @@ class ImageIT {
                         new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                   for (String line; (line = r.readLine()) != null; ) {
                     log.append(line).append('\n');
-                    if (line.toLowerCase().contains("listening")) {
+                    if (line.toLowerCase(Locale.ROOT).contains("listening")) {
                       return true;
                     }
                   }

@@ -60,7 +60,7 @@ class SyncCommandTest {
       assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
       assertTrue(
           out.toString(StandardCharsets.UTF_8).startsWith("synced " + refs.size() + " trees"),
-          out.toString());
+          out.toString(StandardCharsets.UTF_8));
       for (int i = 0; i < refs.size(); i++) {
         assertArrayEquals(
             contents.get(i), bee.swarm().join(refs.get(i)).orElseThrow(), "tree " + i + " on Bee");
@@ -79,7 +79,7 @@ class SyncCommandTest {
       assertEquals(chunkUploads, bee.calls("POST /chunks"), "a second run sends nothing");
       assertTrue(
           again.toString(StandardCharsets.UTF_8).contains(refs.size() + " already there"),
-          again.toString());
+          again.toString(StandardCharsets.UTF_8));
       bee.assertSpecConformant();
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);

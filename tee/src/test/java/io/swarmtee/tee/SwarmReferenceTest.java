@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class SwarmReferenceTest {
@@ -16,7 +17,7 @@ class SwarmReferenceTest {
 
   @Test
   void parsesAndWritesHex() {
-    SwarmReference ref = SwarmReference.parse(HEX.toUpperCase());
+    SwarmReference ref = SwarmReference.parse(HEX.toUpperCase(Locale.ROOT));
     assertEquals(HEX, ref.hex());
     assertEquals(HEX, ref.toString());
     assertFalse(ref.encrypted());

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -236,10 +237,11 @@ class KeystoresTest {
     assertEquals(
         created.address(),
         Identity.load(dir.resolve("new"), Optional.empty(), passwordFile).address());
-    assertEquals(
-        List.of(created.file()),
-        Files.list(dir.resolve("new")).toList(),
-        "no temp file left behind");
+    List<Path> left;
+    try (Stream<Path> files = Files.list(dir.resolve("new"))) {
+      left = files.toList();
+    }
+    assertEquals(List.of(created.file()), left, "no temp file left behind");
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class ArchivePlaylistTest {
@@ -187,7 +188,7 @@ class ArchivePlaylistTest {
 
   @Test
   void hexReferencesAreValidated() {
-    assertEquals(ref(1), HexReference.parse(ref(1).hex().toUpperCase()));
+    assertEquals(ref(1), HexReference.parse(ref(1).hex().toUpperCase(Locale.ROOT)));
     assertThrows(IllegalArgumentException.class, () -> HexReference.parse("abc"));
     assertThrows(IllegalArgumentException.class, () -> new HexReference("g".repeat(64)));
     assertEquals(128, HexReference.parse("a".repeat(128)).hex().length());

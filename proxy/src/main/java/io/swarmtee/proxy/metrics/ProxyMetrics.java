@@ -103,7 +103,7 @@ public final class ProxyMetrics {
         .register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);
     if (bytes > 0) {
-      bytesSent.increment(bytes);
+      bytesSent.increment((double) bytes);
     }
   }
 

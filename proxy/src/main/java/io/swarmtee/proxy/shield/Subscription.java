@@ -67,6 +67,8 @@ final class Subscription {
     }
   }
 
+  // Only this subscription's event loop updates written; volatile is for readers of written().
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void pump() {
     if (done) {
       return;

@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -129,7 +130,8 @@ class BytesEndpointTest {
         "application/vnd.apple.mpegurl",
         get("/bytes/" + ref + "?name=index.m3u8").header("Content-Type"));
     assertEquals(
-        "video/mp4", get("/bytes/" + ref.toUpperCase() + "?name=init.mp4").header("Content-Type"));
+        "video/mp4",
+        get("/bytes/" + ref.toUpperCase(Locale.ROOT) + "?name=init.mp4").header("Content-Type"));
   }
 
   @Test

@@ -295,7 +295,7 @@ public final class TestBee {
   }
 
   private static void serve(HttpServerRequest req, Optional<Buffer> body, String type) {
-    if (body.isEmpty() || body.get() == null) {
+    if (body.isEmpty()) {
       notFound(req);
       return;
     }

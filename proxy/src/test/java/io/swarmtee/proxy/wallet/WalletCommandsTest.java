@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,7 +60,10 @@ class WalletCommandsTest {
         err());
     String address = out().strip();
     assertTrue(address.matches("0x[0-9a-fA-F]{40}"), address);
-    Path file = Files.list(tmp.resolve("ks")).findFirst().orElseThrow();
+    Path file;
+    try (Stream<Path> files = Files.list(tmp.resolve("ks"))) {
+      file = files.findFirst().orElseThrow();
+    }
     assertTrue(Files.readString(file).contains("\"n\":262144"), "go-ethereum's standard scrypt");
     assertEquals(address, Identity.load(tmp.resolve("ks"), Optional.empty(), pw).address());
     assertFalse(out().contains(PASSWORD) || err().contains(PASSWORD));

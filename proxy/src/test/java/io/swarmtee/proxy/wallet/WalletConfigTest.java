@@ -12,6 +12,7 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,7 @@ class WalletConfigTest {
   @Test
   void aFixedBatch() throws Exception {
     PostagePolicy p =
-        parse("--bee", "http://127.0.0.1:1633", "--batch", BATCH.toUpperCase())
+        parse("--bee", "http://127.0.0.1:1633", "--batch", BATCH.toUpperCase(Locale.ROOT))
             .postage()
             .orElseThrow();
     assertEquals(BATCH, p.fixedBatch().orElseThrow().hex());

@@ -356,7 +356,7 @@ final class UploadPipelineImpl implements UploadPipeline {
             inFlight--;
           }
           if (done.succeeded() && group.reference.equals(done.result())) {
-            metrics.uploadedBytes.increment(primary.size);
+            metrics.uploadedBytes.increment((double) primary.size);
             finishGroup(group, null);
           } else if (done.succeeded()) {
             LOG.error(

@@ -185,7 +185,10 @@ final class PackFile {
         }
         ByteBuffer indexBytes = read(in, size - FOOTER - (long) count * ENTRY, count * ENTRY);
         CRC32 check = new CRC32();
-        check.update(indexBytes.array());
+        // read() returns a whole heap buffer of exactly the index (ByteBuffer.allocate, offset 0).
+        @SuppressWarnings("ByteBufferBackingArray")
+        byte[] indexArray = indexBytes.array();
+        check.update(indexArray);
         if ((int) check.getValue() != crc) {
           throw new StoreException.Corrupted(root, root, "pack " + file + " has a damaged index");
         }

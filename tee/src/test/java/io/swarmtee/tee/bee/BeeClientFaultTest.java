@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +92,8 @@ class BeeClientFaultTest {
 
   /** The call that exercises {@code endpoint}. */
   private Future<?> call(String endpoint) {
-    SwarmReference ref = fake.swarm().putBytes("some content".getBytes(), r -> {});
+    SwarmReference ref =
+        fake.swarm().putBytes("some content".getBytes(StandardCharsets.UTF_8), r -> {});
     String owner = "8d3766440f0d7b949a5e32995d09619a7f86e632";
     String topic = "11".repeat(32);
     return switch (endpoint) {
@@ -181,7 +183,7 @@ class BeeClientFaultTest {
   private static List<Buffer> chunksInOneBucket(int n) {
     java.util.Map<Integer, List<Buffer>> byBucket = new java.util.HashMap<>();
     for (int i = 0; ; i++) {
-      byte[] payload = ("chunk " + i).getBytes();
+      byte[] payload = ("chunk " + i).getBytes(StandardCharsets.UTF_8);
       Buffer chunk = Buffer.buffer(FakeSwarm.span(payload.length)).appendBytes(payload);
       byte[] address = FakeSwarm.chunkAddress(FakeSwarm.span(payload.length), payload).bytes();
       int bucket = ((address[0] & 0xff) << 8) | (address[1] & 0xff);
@@ -197,7 +199,8 @@ class BeeClientFaultTest {
   void aSlowAnswerWithinTheTimeoutSucceeds() {
     fake.inject(1, "POST /bytes", Fault.delay(Duration.ofMillis(50)));
     assertEquals(
-        FakeSwarm.reference("slow".getBytes()), result(client.uploadBytes(Buffer.buffer("slow"))));
+        FakeSwarm.reference("slow".getBytes(StandardCharsets.UTF_8)),
+        result(client.uploadBytes(Buffer.buffer("slow"))));
   }
 
   @Test
@@ -275,7 +278,7 @@ class BeeClientFaultTest {
 
   @Test
   void aWrongReferenceIsAMismatchCountedAndNotReturned() {
-    byte[] data = "segment bytes".getBytes();
+    byte[] data = "segment bytes".getBytes(StandardCharsets.UTF_8);
     SwarmReference local = FakeSwarm.reference(data);
     fake.inject(1, "POST /bytes", Fault.wrongReference());
 

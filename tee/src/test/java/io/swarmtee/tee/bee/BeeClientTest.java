@@ -21,6 +21,7 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.junit5.VertxExtension;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -140,7 +141,7 @@ class BeeClientTest {
 
   @Test
   void uploadChunkReturnsTheChunkAddress() {
-    byte[] payload = "hello world".getBytes();
+    byte[] payload = "hello world".getBytes(StandardCharsets.UTF_8);
     Buffer chunk = Buffer.buffer(FakeSwarm.span(payload.length)).appendBytes(payload);
 
     SwarmReference ref = result(client.uploadChunk(chunk, UploadOptions.DEFAULT));
@@ -159,7 +160,7 @@ class BeeClientTest {
 
   @Test
   void uploadFileIsServedUnderItsNameWithItsContentType() {
-    byte[] playlist = "#EXTM3U\n#EXT-X-VERSION:3\n".getBytes();
+    byte[] playlist = "#EXTM3U\n#EXT-X-VERSION:3\n".getBytes(StandardCharsets.UTF_8);
     SwarmReference ref =
         result(
             client.uploadFile(
@@ -199,7 +200,7 @@ class BeeClientTest {
 
     String signature = "ab".repeat(65);
     for (long index = 0; index < 2; index++) {
-      byte[] payload = ("update " + index).getBytes();
+      byte[] payload = ("update " + index).getBytes(StandardCharsets.UTF_8);
       Buffer wrapped = Buffer.buffer(FakeSwarm.span(payload.length)).appendBytes(payload);
       byte[] id = FakeSwarm.feedIdentifier(HEX.parseHex(topic), index);
       SwarmReference soc =

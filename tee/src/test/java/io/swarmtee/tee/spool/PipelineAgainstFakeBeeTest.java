@@ -186,7 +186,7 @@ class PipelineAgainstFakeBeeTest {
         new Outcome.Stored(key(3), ref, false, false), Await.result(listener.await(1)).get(0));
     assertTrue(retries() >= 1);
     assertEquals(retries() + 1, fake.calls(UPLOAD));
-    assertEquals(retries() + 1, registry.get("swarmtee.upload.duration").timer().count());
+    assertEquals(retries() + 1, (double) registry.get("swarmtee.upload.duration").timer().count());
     assertOnBee(ref, bytes);
   }
 

@@ -14,7 +14,6 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -202,9 +201,7 @@ class PipelineRecoveryTest {
     ScriptedUploader down = new ScriptedUploader().hold();
     Vertx vertx1 = Vertx.vertx();
     UploadPipeline first = open(vertx1, down, new RecordingListener());
-    List<SegmentKey> keys = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      keys.add(key(i));
       Await.result(first.submit(key(i), segment(i, 100)));
     }
     Await.result(vertx1.close());

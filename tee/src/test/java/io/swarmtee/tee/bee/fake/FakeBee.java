@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -565,8 +566,8 @@ public final class FakeBee {
     if (wrapped.length < 8 || wrapped.length > 8 + FakeSwarm.CHUNK) {
       throw new BadRequest(400, "invalid chunk length");
     }
-    byte[] idBytes = HEX.parseHex(id.toLowerCase());
-    byte[] ownerBytes = HEX.parseHex(owner.toLowerCase());
+    byte[] idBytes = HEX.parseHex(id.toLowerCase(Locale.ROOT));
+    byte[] ownerBytes = HEX.parseHex(owner.toLowerCase(Locale.ROOT));
     if (idBytes.length != 32 || ownerBytes.length != 20) {
       throw new BadRequest(400, "invalid path params");
     }
@@ -577,7 +578,7 @@ public final class FakeBee {
     SwarmReference address = FakeSwarm.socAddress(idBytes, ownerBytes);
     byte[] soc = new byte[32 + 65 + wrapped.length];
     System.arraycopy(idBytes, 0, soc, 0, 32);
-    System.arraycopy(HEX.parseHex(sig.toLowerCase()), 0, soc, 32, 65);
+    System.arraycopy(HEX.parseHex(sig.toLowerCase(Locale.ROOT)), 0, soc, 32, 65);
     System.arraycopy(wrapped, 0, soc, 97, wrapped.length);
     Batch batch = requireBatch(req);
     stampOrFail(batch, List.of(address));
@@ -590,8 +591,8 @@ public final class FakeBee {
     JsonObject j =
         new JsonObject()
             .put("fake-manifest", "feed")
-            .put("owner", owner.toLowerCase())
-            .put("topic", topic.toLowerCase());
+            .put("owner", owner.toLowerCase(Locale.ROOT))
+            .put("topic", topic.toLowerCase(Locale.ROOT));
     Upload manifest = stage(req, j.toBuffer().getBytes());
     manifests.put(
         manifest.root,
@@ -599,12 +600,14 @@ public final class FakeBee {
             Optional.empty(),
             "",
             OCTETS,
-            Optional.of(new FeedKey(owner.toLowerCase(), topic.toLowerCase()))));
+            Optional.of(
+                new FeedKey(owner.toLowerCase(Locale.ROOT), topic.toLowerCase(Locale.ROOT)))));
     return manifest.commit();
   }
 
   private Reply feedLatest(String owner, String topic) {
-    Optional<FeedHit> hit = latest(new FeedKey(owner.toLowerCase(), topic.toLowerCase()));
+    Optional<FeedHit> hit =
+        latest(new FeedKey(owner.toLowerCase(Locale.ROOT), topic.toLowerCase(Locale.ROOT)));
     if (hit.isEmpty()) {
       throw new BadRequest(404, "no update found");
     }
@@ -691,7 +694,7 @@ public final class FakeBee {
     if (m.group(1).isEmpty()) {
       long suffix = Long.parseLong(m.group(2));
       start = Math.max(0, total - suffix);
-      end = total - 1;
+      end = total - 1L;
     } else {
       start = Long.parseLong(m.group(1));
       end = m.group(2).isEmpty() ? total - 1 : Math.min(total - 1, Long.parseLong(m.group(2)));
