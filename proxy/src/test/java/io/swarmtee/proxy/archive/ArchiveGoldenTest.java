@@ -415,8 +415,12 @@ class ArchiveGoldenTest {
    */
   static final class Gate implements UpstreamFetcher {
     private static final Pattern HELD = Pattern.compile("/(?:\\d+\\.(?:ts|m4s)|init\\.mp4)$");
+
+    /** A held fetch and the context it was asked on (the archiver's). */
+    private record Held(URI uri, Context context, Promise<Response> answer) {}
+
     private final UpstreamFetcher upstream;
-    private final List<Map.Entry<URI, Promise<Response>>> held = new ArrayList<>();
+    private final List<Held> held = new ArrayList<>();
 
     Gate(UpstreamFetcher upstream) {
       this.upstream = upstream;
@@ -429,23 +433,32 @@ class ArchiveGoldenTest {
       }
       Promise<Response> p = Promise.promise();
       synchronized (this) {
-        held.add(Map.entry(uri, p));
+        held.add(
+            new Held(
+                uri,
+                java.util.Objects.requireNonNull(Vertx.currentContext(), "asked on no context"),
+                p));
       }
       return p.future();
     }
 
     synchronized List<URI> held() {
-      return held.stream().map(Map.Entry::getKey).toList();
+      return held.stream().map(Held::uri).toList();
     }
 
-    /** Sends the held fetches upstream, in the order asked. */
+    /**
+     * Sends the held fetches upstream, in the order asked, each from the context that asked: an
+     * HTTP client's request chain started on the test's own thread can lose the response's end (its
+     * body handler is set after the body arrived), and the fetch never completes.
+     */
     void release() {
-      List<Map.Entry<URI, Promise<Response>>> now;
+      List<Held> now;
       synchronized (this) {
         now = List.copyOf(held);
         held.clear();
       }
-      now.forEach(e -> upstream.fetch(e.getKey()).onComplete(e.getValue()));
+      now.forEach(
+          h -> h.context().runOnContext(v -> upstream.fetch(h.uri()).onComplete(h.answer())));
     }
   }
 
