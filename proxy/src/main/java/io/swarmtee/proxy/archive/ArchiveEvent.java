@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * One fact about a stream's archive, as written to the {@link ArchiveStateStore}. The archive of a
- * stream is exactly the fold of its events in order ({@link StreamArchive#apply}); events are
+ * stream is exactly the fold of its events in order ({@link ArchiveState#apply}); events are
  * immutable and serialise to one JSON object each ({@link #toJson()} / {@link
  * #fromJson(JsonObject)}).
  */

@@ -1,30 +1,24 @@
 package io.swarmtee.proxy.archive;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.swarmtee.proxy.archive.StreamArchive.Session;
+import io.swarmtee.proxy.archive.ArchiveState.Session;
+import io.swarmtee.proxy.http.UpstreamAllowList;
 import io.swarmtee.tee.spool.Outcome;
 import io.swarmtee.tee.spool.SegmentKey;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,33 +35,25 @@ public final class Archiver {
 
   private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
 
-  /**
-   * The name part of an archive segment's {@link SegmentKey}: {@code s<session>r<run>-<seq>.<ext>}.
-   */
-  private static final Pattern SEGMENT_KEY =
-      Pattern.compile("s(\\d{1,9})r(\\d{1,9})-(\\d{1,18})\\.[A-Za-z0-9]{1,8}");
-
-  private final Pattern streamPath;
-  private final Pattern segmentPath;
-
-  private final Vertx vertx;
-  private final Context context;
+  private final PlaybackPaths paths;
+  private final ArchiveContext context;
   private final ArchiveSettings settings;
   private final UpstreamFetcher fetcher;
   private final ArchiveSink sink;
   private final ArchiveStateStore store;
   private final ArchiveMetrics metrics;
+  private final PlaylistRenderer renderer;
+  private final UpstreamAllowList allowList;
+  private final ArchiveDescriptions descriptions;
   private final Clock clock;
   private final CountingScheduler scheduler;
-  private final Map<String, StreamArchiver> streams = new LinkedHashMap<>();
-  private final Map<String, Future<StreamArchiver>> loading = new LinkedHashMap<>();
+  private final StreamArchivers streams = new StreamArchivers();
   private final Set<String> stopped = new HashSet<>();
-  private long statusTimer = -1;
+  private Optional<StatusPoller> status = Optional.empty();
   private volatile boolean closed;
   private volatile ArchiveHooks hooks = ArchiveHooks.NONE;
 
   private Archiver(
-      Vertx vertx,
       Context context,
       ArchiveSettings settings,
       UpstreamFetcher fetcher,
@@ -76,62 +62,48 @@ public final class Archiver {
       MeterRegistry registry,
       Clock clock,
       Scheduler scheduler) {
-    this.vertx = vertx;
-    this.context = context;
+    this.context = new ArchiveContext(context);
     this.settings = settings;
     this.fetcher = fetcher;
     this.sink = sink;
     this.store = store;
     this.clock = clock;
     this.scheduler = new CountingScheduler(scheduler);
-    this.metrics =
-        new ArchiveMetrics(
-            registry,
-            new ArchiveMetrics.State() {
-              @Override
-              public int activeStreams() {
-                return count(s -> s.following() && s.phase() != StreamArchiver.Phase.WAITING);
-              }
-
-              @Override
-              public int pollingStreams() {
-                return count(StreamArchiver::following);
-              }
-
-              @Override
-              public int pendingSegments() {
-                int n = 0;
-                synchronized (streams) {
-                  for (StreamArchiver s : streams.values()) {
-                    n += s.pendingCount();
-                  }
-                }
-                return n;
-              }
-
-              @Override
-              public int timers() {
-                return Archiver.this.scheduler.due();
-              }
-
-              @Override
-              public int knownStreams() {
-                synchronized (streams) {
-                  return streams.size();
-                }
-              }
-            });
-    this.streamPath = streamPath(settings.playbackPrefix());
-    this.segmentPath =
-        Pattern.compile(
-            "^"
-                + Pattern.quote(settings.playbackPrefix())
-                + "([^/]+)/([^/]+)/(\\d+)\\.[A-Za-z0-9]+$");
+    this.renderer = new PlaylistRenderer(settings.gateway());
+    this.allowList = UpstreamAllowList.create(settings.upstream(), settings.allowedHosts());
+    this.descriptions = new ArchiveDescriptions(sink, () -> hooks);
+    this.paths = new PlaybackPaths(settings.playbackPrefix());
+    this.metrics = new ArchiveMetrics(registry, gauges());
   }
 
-  /** Matches {@code <prefix>{id}.m3u8} and {@code <prefix>{id}/…}; group 1 is the id. */
-  private static Pattern streamPath(String prefix) {
-    return Pattern.compile("^" + Pattern.quote(prefix) + "([^/]+?)(?:\\.m3u8$|/)");
+  /** What the archiver's gauges read, on the scrape's thread. */
+  private ArchiveMetrics.State gauges() {
+    return new ArchiveMetrics.State() {
+      @Override
+      public int activeStreams() {
+        return streams.count(s -> s.following() && s.phase() != StreamArchiver.Phase.WAITING);
+      }
+
+      @Override
+      public int pollingStreams() {
+        return streams.count(StreamArchiver::following);
+      }
+
+      @Override
+      public int pendingSegments() {
+        return streams.sum(StreamArchiver::inFlightCount);
+      }
+
+      @Override
+      public int timers() {
+        return scheduler.due();
+      }
+
+      @Override
+      public int knownStreams() {
+        return streams.size();
+      }
+    };
   }
 
   /**
@@ -152,7 +124,7 @@ public final class Archiver {
       Clock clock) {
     Context context = vertx.getOrCreateContext();
     return new Archiver(
-        vertx, context, settings, fetcher, sink, store, registry, clock, Scheduler.of(context));
+        context, settings, fetcher, sink, store, registry, clock, Scheduler.of(context));
   }
 
   /**
@@ -169,7 +141,7 @@ public final class Archiver {
       MeterRegistry registry,
       Clock clock,
       Scheduler scheduler) {
-    return new Archiver(vertx, context, settings, fetcher, sink, store, registry, clock, scheduler);
+    return new Archiver(context, settings, fetcher, sink, store, registry, clock, scheduler);
   }
 
   public ArchiveSettings settings() {
@@ -182,38 +154,13 @@ public final class Archiver {
     return this;
   }
 
-  private int count(java.util.function.Predicate<StreamArchiver> which) {
-    int n = 0;
-    synchronized (streams) {
-      for (StreamArchiver s : streams.values()) {
-        if (which.test(s)) {
-          n++;
-        }
-      }
-    }
-    return n;
-  }
-
-  private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> op) {
-    Promise<T> p = Promise.promise();
-    context.runOnContext(
-        v -> {
-          try {
-            op.get().onComplete(p);
-          } catch (RuntimeException e) {
-            p.fail(e);
-          }
-        });
-    return p.future();
-  }
-
   /**
    * Loads the persisted archives; resumes following every stream whose latest session is not
    * finalised, finishes the Swarm upload of finalised ones that lack it, starts {@code /status}
    * polling if configured.
    */
   public Future<Void> open() {
-    return onContext(
+    return context.call(
         () ->
             store
                 .streams()
@@ -225,7 +172,7 @@ public final class Archiver {
                             archiver(id)
                                 .onSuccess(
                                     a -> {
-                                      Optional<Session> latest = a.archive.latest();
+                                      Optional<Session> latest = a.state().latest();
                                       if (latest.isPresent()
                                           && (!latest.get().finalised
                                               || !latest.get().masterIsFinal)
@@ -236,65 +183,46 @@ public final class Archiver {
                       }
                       return Future.all(all).<Void>mapEmpty();
                     })
-                .onSuccess(v -> settings.upstreamStatus().ifPresent(uri -> pollStatus(uri))));
+                .onSuccess(v -> settings.upstreamStatus().ifPresent(this::pollStatus)));
   }
 
   /** Stops every timer (state stays on disk). */
   public Future<Void> close() {
     closed = true;
-    return onContext(
+    return context.call(
         () -> {
-          if (statusTimer >= 0) {
-            scheduler.cancel(statusTimer);
-          }
-          synchronized (streams) {
-            streams.values().forEach(StreamArchiver::unfollow);
-          }
+          status.ifPresent(StatusPoller::stop);
+          streams.all().forEach(StreamArchiver::unfollow);
           return Future.succeededFuture();
         });
   }
 
   private Future<StreamArchiver> archiver(String id) {
-    synchronized (streams) {
-      StreamArchiver existing = streams.get(id);
-      if (existing != null) {
-        return Future.succeededFuture(existing);
-      }
-    }
-    return loading.computeIfAbsent(
-        id,
-        k ->
-            here(store.load(id))
-                .map(
-                    events -> {
-                      StreamArchive archive = new StreamArchive(id);
-                      events.forEach(archive::apply);
-                      archive.superseded = events.size() - archive.compactEvents().size();
-                      StreamArchiver a =
-                          new StreamArchiver(
-                              id,
-                              archive,
-                              settings,
-                              fetcher,
-                              sink,
-                              store,
-                              metrics,
-                              clock,
-                              scheduler,
-                              context,
-                              () -> hooks);
-                      synchronized (streams) {
-                        streams.put(id, a);
-                      }
-                      return a;
-                    })
-                .onComplete(ar -> loading.remove(id)));
+    return streams.get(id, this::load);
   }
 
-  private <T> Future<T> here(Future<T> f) {
-    Promise<T> p = Promise.promise();
-    f.onComplete(ar -> context.runOnContext(v -> p.handle(ar)));
-    return p.future();
+  private Future<StreamArchiver> load(String id) {
+    return context
+        .here(store.load(id))
+        .map(
+            events -> {
+              ArchiveState archive = new ArchiveState(id);
+              events.forEach(archive::apply);
+              archive.superseded = events.size() - archive.compactEvents().size();
+              return new StreamArchiver(
+                  archive,
+                  settings,
+                  fetcher,
+                  allowList,
+                  sink,
+                  store,
+                  metrics,
+                  renderer,
+                  clock,
+                  scheduler,
+                  context,
+                  () -> hooks);
+            });
   }
 
   /**
@@ -302,14 +230,7 @@ public final class Archiver {
    *     {@code <prefix>{id}/…}), if it is one
    */
   public Optional<String> streamIdOf(String path) {
-    return streamIdOf(streamPath, path);
-  }
-
-  private static Optional<String> streamIdOf(Pattern streamPath, String path) {
-    Matcher m = streamPath.matcher(path);
-    return m.find() && FileArchiveStateStore.isSafeId(m.group(1))
-        ? Optional.of(m.group(1))
-        : Optional.empty();
+    return paths.streamId(path);
   }
 
   /**
@@ -327,36 +248,29 @@ public final class Archiver {
    * Non-blocking.
    */
   public void viewerSegment(String path, Buffer bytes) {
-    Matcher m = segmentPath.matcher(path);
-    if (!m.matches() || closed) {
+    if (closed) {
       return;
     }
-    String id = m.group(1);
-    String rendition = m.group(2);
-    long seq = Long.parseLong(m.group(3));
-    context.runOnContext(
-        v -> {
-          StreamArchiver a;
-          synchronized (streams) {
-            a = streams.get(id);
-          }
-          if (a != null && a.following()) {
-            a.offer(rendition, seq, bytes);
-          }
-        });
+    paths
+        .segment(path)
+        .ifPresent(
+            segment ->
+                context.run(
+                    () ->
+                        streams
+                            .find(segment.streamId())
+                            .filter(StreamArchiver::following)
+                            .ifPresent(a -> a.offer(segment.rendition(), segment.seq(), bytes))));
   }
 
   private void discovered(String id) {
     if (closed || !settings.streams().test(id) || !FileArchiveStateStore.isSafeId(id)) {
       return;
     }
-    context.runOnContext(
-        v -> {
-          StreamArchiver a;
-          synchronized (streams) {
-            a = streams.get(id);
-          }
-          if (a != null && a.following() || stopped.contains(id)) {
+    context.run(
+        () -> {
+          if (stopped.contains(id)
+              || streams.find(id).filter(StreamArchiver::following).isPresent()) {
             return;
           }
           archiver(id).onSuccess(StreamArchiver::follow);
@@ -364,29 +278,19 @@ public final class Archiver {
   }
 
   private void pollStatus(URI uri) {
-    if (closed) {
-      return;
+    if (!closed) {
+      StatusPoller poller =
+          new StatusPoller(
+              uri, settings.statusPoll(), fetcher, scheduler, context, this::discovered);
+      status = Optional.of(poller);
+      poller.poll();
     }
-    here(fetcher.fetch(uri))
-        .map(
-            resp -> {
-              if (resp.status() == 200) {
-                JsonObject manifests =
-                    new JsonObject(resp.body().toString(StandardCharsets.UTF_8))
-                        .getJsonObject("Manifests", new JsonObject());
-                manifests.fieldNames().forEach(this::discovered);
-              }
-              return null;
-            })
-        .onFailure(err -> LOG.debug("upstream status {} failed: {}", uri, err.toString()))
-        .onComplete(
-            ar -> statusTimer = scheduler.schedule(settings.statusPoll(), () -> pollStatus(uri)));
   }
 
   /** Admin: follow {@code id} (even if {@code --archive-streams} does not match it). */
   public Future<JsonObject> start(String id) {
     Objects.requireNonNull(id, "id");
-    return onContext(
+    return context.call(
         () -> {
           stopped.remove(id);
           return archiver(id)
@@ -400,7 +304,7 @@ public final class Archiver {
 
   /** Admin: finalise the live session, stop following, ignore discovery until {@link #start}. */
   public Future<JsonObject> stop(String id) {
-    return onContext(
+    return context.call(
         () -> {
           stopped.add(id);
           return archiver(id)
@@ -417,7 +321,7 @@ public final class Archiver {
 
   /** Admin: finalise the live session now; later segments start a new session. */
   public Future<JsonObject> finaliseNow(String id) {
-    return onContext(
+    return context.call(
         () ->
             archiver(id)
                 .compose(a -> a.finalise("finalised by admin", true).map(v -> describe(a))));
@@ -427,21 +331,19 @@ public final class Archiver {
    * @return a future completed the next time a session of {@code id} is finalised (tests, tools)
    */
   public Future<Void> nextFinalisation(String id) {
-    return onContext(() -> archiver(id).compose(StreamArchiver::nextFinalisation));
+    return context.call(() -> archiver(id).compose(StreamArchiver::nextFinalisation));
   }
 
   /**
    * @return the JSON of {@code GET /api/archives}
    */
   public Future<JsonArray> list() {
-    return onContext(
+    return context.call(
         () -> {
           JsonArray out = new JsonArray();
-          synchronized (streams) {
-            streams.values().stream()
-                .filter(a -> !a.archive.sessions.isEmpty())
-                .forEach(a -> out.add(describe(a)));
-          }
+          streams.all().stream()
+              .filter(a -> !a.state().sessions.isEmpty())
+              .forEach(a -> out.add(describe(a)));
           return Future.succeededFuture(out);
         });
   }
@@ -450,8 +352,8 @@ public final class Archiver {
    * @return the JSON of {@code GET /api/archives/{id}}, empty if the stream has no archive
    */
   public Future<Optional<JsonObject>> describe(String id) {
-    return onContext(
-        () -> known(id).map(a -> a.filter(x -> !x.archive.sessions.isEmpty()).map(this::describe)));
+    return context.call(
+        () -> known(id).map(a -> a.filter(x -> !x.state().sessions.isEmpty()).map(this::describe)));
   }
 
   private Future<Optional<StreamArchiver>> known(String id) {
@@ -475,8 +377,9 @@ public final class Archiver {
    */
   public Future<Void> onOutcome(Outcome outcome) {
     SegmentKey key = outcome.key();
-    Matcher m = SEGMENT_KEY.matcher(key.name());
-    if (!m.matches() || !FileArchiveStateStore.isSafeId(key.stream())) {
+    Optional<EntryKey> entry =
+        SegmentName.parse(key.name()).flatMap(name -> name.entry(key.rendition()));
+    if (entry.isEmpty() || !FileArchiveStateStore.isSafeId(key.stream())) {
       return Future.succeededFuture();
     }
     if (closed) {
@@ -484,13 +387,7 @@ public final class Archiver {
           new IllegalStateException(
               "archiver closed; outcome of " + key + " is left to the next start"));
     }
-    int session = Integer.parseInt(m.group(1));
-    int run = Integer.parseInt(m.group(2));
-    long seq = Long.parseLong(m.group(3));
-    return onContext(
-        () ->
-            archiver(key.stream())
-                .compose(a -> a.outcome(outcome, session, run, key.rendition(), seq)));
+    return context.call(() -> archiver(key.stream()).compose(a -> a.outcome(outcome, entry.get())));
   }
 
   /** Which playlist of an archive. */
@@ -511,7 +408,7 @@ public final class Archiver {
    *     empty if there is none. The master's variant URIs are relative ({@code {rendition}.m3u8}).
    */
   public Future<Optional<Playlist>> playlist(PlaylistRequest request) {
-    return onContext(
+    return context.call(
         () ->
             known(request.streamId())
                 .map(
@@ -520,75 +417,25 @@ public final class Archiver {
                             a -> {
                               Optional<Session> session =
                                   request.session().isPresent()
-                                      ? a.archive.session(request.session().get())
-                                      : a.archive.latest();
+                                      ? a.state().session(request.session().get())
+                                      : a.state().latest();
                               return session.flatMap(
                                   s -> {
                                     if (request.rendition().isEmpty()) {
                                       return Optional.of(
                                           new Playlist(
-                                              a.playlists().master(s, r -> r + ".m3u8"),
-                                              s.finalised));
+                                              renderer.master(s, r -> r + ".m3u8"), s.finalised));
                                     }
                                     String r = request.rendition().get();
                                     return s.renditions().contains(r)
                                         ? Optional.of(
-                                            new Playlist(a.playlists().media(s, r), s.finalised))
+                                            new Playlist(renderer.media(s, r), s.finalised))
                                         : Optional.empty();
                                   });
                             })));
   }
 
   private JsonObject describe(StreamArchiver a) {
-    StreamArchive archive = a.archive;
-    JsonArray sessions = new JsonArray();
-    for (Session s : archive.sessions) {
-      sessions.add(session(s));
-    }
-    JsonObject out =
-        new JsonObject()
-            .put("id", archive.streamId)
-            .put("following", a.following())
-            .put("sessions", sessions);
-    archive
-        .latest()
-        .ifPresentOrElse(
-            latest -> out.mergeIn(session(latest).put("latestSession", latest.number)),
-            () -> out.put("state", "waiting"));
-    out.remove("session");
-    out.put("feedManifest", hooks.feed(archive.streamId).orElse(null));
-    return out;
-  }
-
-  private JsonObject session(Session s) {
-    long archivedSegments = s.archived;
-    return new JsonObject()
-        .put("session", s.number)
-        .put("state", s.finalised ? "finalised" : "live")
-        .put("start", s.start.toString())
-        .put("end", s.end.map(Instant::toString).orElse(null))
-        .put("duration", Math.round(s.durationSeconds() * 1000) / 1000.0)
-        .put("renditions", new JsonArray(s.renditions()))
-        .put(
-            "segments",
-            new JsonObject()
-                .put("archived", archivedSegments)
-                .put("lost", s.lost)
-                .put("pending", s.pending))
-        .put("bytes", s.bytes)
-        .put("discontinuities", s.runs.size() - 1)
-        .put("master", s.master.map(r -> r.hex()).orElse(null))
-        // where a Bee gateway serves the master: a /bzz manifest, or raw /bytes (embedded store,
-        // --batch auto)
-        .put(
-            "masterPath",
-            s.master
-                .map(
-                    r ->
-                        sink.playlistsAsManifests()
-                            ? "/bzz/" + r.hex() + "/"
-                            : "/bytes/" + r.hex() + "?name=index.m3u8")
-                .orElse(null))
-        .put("masterFinal", s.masterIsFinal);
+    return descriptions.describe(a.state(), a.following());
   }
 }

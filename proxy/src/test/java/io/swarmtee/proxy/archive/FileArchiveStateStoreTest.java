@@ -163,7 +163,7 @@ class FileArchiveStateStoreTest {
   void replaceSwapsTheJournalAtomicallyAndFoldsToTheSameArchive(Vertx vertx, @TempDir Path dir)
       throws Exception {
     FileArchiveStateStore store = await(FileArchiveStateStore.open(vertx, dir));
-    StreamArchive archive = new StreamArchive("s");
+    ArchiveState archive = new ArchiveState("s");
     List<ArchiveEvent> all = new ArrayList<>(events());
     // Live copies of the playlists uploaded again and again: superseded records.
     all.add(
@@ -177,9 +177,9 @@ class FileArchiveStateStoreTest {
     List<ArchiveEvent> compact = archive.compactEvents();
     assertTrue(compact.size() < all.size());
     await(store.replace("s", compact));
-    StreamArchive reloaded = new StreamArchive("s");
+    ArchiveState reloaded = new ArchiveState("s");
     await(store.load("s")).forEach(reloaded::apply);
-    ArchivePlaylists writer = new ArchivePlaylists("");
+    PlaylistRenderer writer = new PlaylistRenderer("");
     assertEquals(
         writer.media(archive.latest().orElseThrow(), "source"),
         writer.media(reloaded.latest().orElseThrow(), "source"));
@@ -213,11 +213,11 @@ class FileArchiveStateStoreTest {
                 spooled(2),
                 spooled(3),
                 new SegmentLost(0, 0, "source", 4, 2.0)));
-    StreamArchive archive = new StreamArchive("s");
+    ArchiveState archive = new ArchiveState("s");
     events.forEach(archive::apply);
-    StreamArchive.Session session = archive.latest().orElseThrow();
+    ArchiveState.Session session = archive.latest().orElseThrow();
     assertEquals(List.of(2L, 2L, 1L), List.of(session.archived, session.pending, session.lost));
-    ArchivePlaylists writer = new ArchivePlaylists("");
+    PlaylistRenderer writer = new PlaylistRenderer("");
     String live = writer.media(session, "source");
     assertTrue(
         live.contains("name=1.ts") && !live.contains("name=2.ts") && !live.contains("#EXT-X-GAP"),
@@ -246,18 +246,18 @@ class FileArchiveStateStoreTest {
       await(store.append("s", e));
     }
     await(store.append("s", segment(3)));
-    StreamArchive reloaded = new StreamArchive("s");
+    ArchiveState reloaded = new ArchiveState("s");
     await(store.load("s")).forEach(reloaded::apply);
-    StreamArchive compacted = new StreamArchive("s");
+    ArchiveState compacted = new ArchiveState("s");
     archive.compactEvents().forEach(compacted::apply);
-    for (StreamArchive other : List.of(reloaded, compacted)) {
+    for (ArchiveState other : List.of(reloaded, compacted)) {
       assertEquals(
           writer.media(session, "source"), writer.media(other.latest().orElseThrow(), "source"));
       assertEquals(5L, other.latest().orElseThrow().archived);
     }
-    StreamArchive pendingOnly = new StreamArchive("s");
+    ArchiveState pendingOnly = new ArchiveState("s");
     List.of(new SessionStarted(0, T0), spooled(0)).forEach(pendingOnly::apply);
-    StreamArchive pendingCompacted = new StreamArchive("s");
+    ArchiveState pendingCompacted = new ArchiveState("s");
     pendingOnly.compactEvents().forEach(pendingCompacted::apply);
     assertEquals(
         1L, pendingCompacted.latest().orElseThrow().pending, "compaction keeps pending entries");
@@ -266,13 +266,13 @@ class FileArchiveStateStoreTest {
 
   @Test
   void replayingTheSameEventsTwiceChangesNothing() {
-    StreamArchive once = new StreamArchive("s");
+    ArchiveState once = new ArchiveState("s");
     events().forEach(once::apply);
-    StreamArchive twice = new StreamArchive("s");
+    ArchiveState twice = new ArchiveState("s");
     events().forEach(twice::apply);
     long applied = events().stream().filter(twice::apply).count();
     assertEquals(0, applied);
-    ArchivePlaylists writer = new ArchivePlaylists("https://gw.example");
+    PlaylistRenderer writer = new PlaylistRenderer("https://gw.example");
     String vod = writer.media(twice.latest().orElseThrow(), "source");
     assertEquals(writer.media(once.latest().orElseThrow(), "source"), vod);
     assertEquals(

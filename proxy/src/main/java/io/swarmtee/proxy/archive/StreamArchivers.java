@@ -1,0 +1,76 @@
+package io.swarmtee.proxy.archive;
+
+import io.vertx.core.Future;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
+
+/**
+ * The {@link StreamArchiver}s in memory, one per archive, each created once from its journal (two
+ * callers asking for an archive being loaded share the load). Loading happens on the archiver's
+ * context; reads are safe from any thread (the metrics scrape counts them).
+ */
+final class StreamArchivers {
+
+  private final Map<String, StreamArchiver> streams = new LinkedHashMap<>();
+  private final Map<String, Future<StreamArchiver>> loading = new HashMap<>();
+
+  /**
+   * @param load builds the archiver of a stream id from its journal
+   * @return the archiver of {@code id}, loaded now unless in memory already
+   */
+  Future<StreamArchiver> get(String id, Function<String, Future<StreamArchiver>> load) {
+    Optional<StreamArchiver> existing = find(id);
+    if (existing.isPresent()) {
+      return Future.succeededFuture(existing.get());
+    }
+    return loading.computeIfAbsent(
+        id,
+        k ->
+            load.apply(id)
+                .onSuccess(
+                    a -> {
+                      synchronized (streams) {
+                        streams.put(id, a);
+                      }
+                    })
+                .onComplete(ar -> loading.remove(id)));
+  }
+
+  /**
+   * @return the archiver of {@code id} if it is in memory
+   */
+  Optional<StreamArchiver> find(String id) {
+    synchronized (streams) {
+      return Optional.ofNullable(streams.get(id));
+    }
+  }
+
+  /**
+   * @return the archivers in memory, in the order they were loaded
+   */
+  List<StreamArchiver> all() {
+    synchronized (streams) {
+      return List.copyOf(streams.values());
+    }
+  }
+
+  int count(Predicate<StreamArchiver> which) {
+    return (int) all().stream().filter(which).count();
+  }
+
+  int sum(ToIntFunction<StreamArchiver> what) {
+    return all().stream().mapToInt(what).sum();
+  }
+
+  int size() {
+    synchronized (streams) {
+      return streams.size();
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package io.swarmtee.proxy.archive;
+
+import io.swarmtee.proxy.archive.ArchiveEvent.MasterUploaded;
+import io.swarmtee.proxy.archive.ArchiveState.Session;
+import io.swarmtee.tee.SwarmReference;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the Swarm copy of one stream's archive playlists: every media playlist of a session,
+ * then a master pointing at their Swarm copies, journalled as {@link MasterUploaded} and announced
+ * to the {@link ArchiveHooks} (the wallet's feed). Publications are serialised. While a session is
+ * live its copy is refreshed at most every {@code --swarm-refresh}, and only when the archive
+ * changed; the final copy is never held back. Confined to the archiver's context.
+ */
+final class SwarmCopyPublisher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SwarmCopyPublisher.class);
+
+  private final String id;
+  private final ArchiveJournal journal;
+  private final PlaylistRenderer renderer;
+  private final ArchiveSink sink;
+  private final ArchiveMetrics metrics;
+  private final Clock clock;
+  private final ArchiveContext context;
+  private final Supplier<ArchiveHooks> hooks;
+  private final Duration refresh;
+  private final Supplier<Optional<Future<Void>>> finalising;
+
+  private Future<Void> publications = Future.succeededFuture();
+  private Instant lastPublished = Instant.EPOCH;
+  private boolean dirty;
+
+  /** Finalised sessions whose final playlists are to be published again. */
+  private final Set<Integer> republishing = new TreeSet<>();
+
+  SwarmCopyPublisher(
+      ArchiveJournal journal,
+      PlaylistRenderer renderer,
+      ArchiveSink sink,
+      ArchiveMetrics metrics,
+      Clock clock,
+      ArchiveContext context,
+      Supplier<ArchiveHooks> hooks,
+      Duration refresh,
+      Supplier<Optional<Future<Void>>> finalising) {
+    this.id = journal.streamId();
+    this.journal = journal;
+    this.renderer = renderer;
+    this.sink = sink;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.context = context;
+    this.hooks = hooks;
+    this.refresh = refresh;
+    this.finalising = finalising;
+  }
+
+  /** The journal recorded {@code event}: the copy is out of date unless it was a publication. */
+  void recorded(ArchiveEvent event) {
+    dirty |= !(event instanceof MasterUploaded);
+  }
+
+  /** Publishes a live copy of {@code session} if the archive changed and the last is old enough. */
+  void refreshIfDue(Session session) {
+    if (dirty && Duration.between(lastPublished, clock.instant()).compareTo(refresh) >= 0) {
+      publish(session, false);
+    }
+  }
+
+  /**
+   * Publishes a finalised session's final playlists again (a late outcome changed them), once for
+   * all outcomes of this event-loop turn, and after a finalisation in progress.
+   */
+  void republishFinal(Session session) {
+    Optional<Future<Void>> inProgress = finalising.get();
+    if (inProgress.isPresent()) {
+      // Its final copy may have been rendered already: publish again once it is done.
+      inProgress.get().onComplete(ar -> republishFinal(session));
+      return;
+    }
+    if (!republishing.add(session.number)) {
+      return; // one is queued
+    }
+    context.run(
+        () -> {
+          republishing.remove(session.number);
+          publish(session, true);
+        });
+  }
+
+  /**
+   * Uploads the session's media playlists, then a master pointing at their Swarm copies; serialised
+   * after publications in progress.
+   *
+   * @param finalCopy whether this is the final (VOD) copy
+   * @return the master's reference; failed if an upload failed (the copy is then retried at the
+   *     next refresh)
+   */
+  Future<SwarmReference> publish(Session session, boolean finalCopy) {
+    dirty = false;
+    lastPublished = clock.instant();
+    Promise<SwarmReference> result = Promise.promise();
+    publications =
+        publications.transform(
+            ignored ->
+                uploadPlaylists(session, finalCopy)
+                    .onComplete(result)
+                    .<Void>mapEmpty()
+                    .recover(
+                        err -> {
+                          LOG.warn(
+                              "stream {}: playlists of session {} not uploaded: {}",
+                              id,
+                              session.number,
+                              err.getMessage());
+                          dirty = true;
+                          return Future.succeededFuture();
+                        }));
+    return result.future();
+  }
+
+  private Future<SwarmReference> uploadPlaylists(Session session, boolean finalCopy) {
+    Map<String, String> variantUris = new LinkedHashMap<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (String rendition : session.renditions()) {
+      chain =
+          chain.compose(
+              v ->
+                  upload(rendition + ".m3u8", renderer.media(session, rendition))
+                      .map(
+                          ref -> {
+                            variantUris.put(
+                                rendition,
+                                sink.playlistsAsManifests()
+                                    ? renderer.bzzUri(ref)
+                                    : renderer.bytesUri(ref, rendition + ".m3u8"));
+                            return (Void) null;
+                          }));
+    }
+    return chain
+        .compose(v -> upload("index.m3u8", renderer.master(session, variantUris::get)))
+        .map(
+            master -> {
+              journal.record(
+                  new MasterUploaded(session.number, master, finalCopy, clock.instant()));
+              hooks
+                  .get()
+                  .masterUploaded(id, master, finalCopy)
+                  .onFailure(
+                      err ->
+                          LOG.warn(
+                              "stream {}: master {} not announced: {}",
+                              id,
+                              master,
+                              err.getMessage()));
+              return master;
+            });
+  }
+
+  private Future<SwarmReference> upload(String name, String text) {
+    return context
+        .here(sink.storePlaylist(name, Buffer.buffer(text, "UTF-8")))
+        .onComplete(ar -> metrics.playlistUpload(ar.succeeded()));
+  }
+}
