@@ -40,6 +40,9 @@ import java.util.Random;
 public final class ArchivePlaylistBench {
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  // A blackhole: written so that the JIT cannot drop the measured work; never meant to be read.
+  @SuppressWarnings("UnusedVariable")
   private static volatile int sink;
 
   private record Timing(double wallMs, double cpuMs) {}
