@@ -11,6 +11,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.swarmtee.proxy.archive.ArchiveModule;
 import io.swarmtee.proxy.bytes.ContentSource;
+import io.swarmtee.proxy.cluster.Cluster;
+import io.swarmtee.proxy.cluster.ClusterConfig;
+import io.swarmtee.proxy.cluster.ClusterModule;
+import io.swarmtee.proxy.cluster.LeaseOptions;
 import io.swarmtee.proxy.config.Config;
 import io.swarmtee.proxy.config.ConfigException;
 import io.swarmtee.proxy.config.ConfigParser;
@@ -41,6 +45,7 @@ import io.swarmtee.wallet.postage.PostageException;
 import io.swarmtee.wallet.postage.StampedUploader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -135,7 +140,11 @@ public final class Main {
             WalletCommands.estimate(ConfigParser.parse(flags, env, options), out, err);
         default -> {
           Config config = Config.load(flags, env);
-          yield serve(config, WalletConfig.from(config.settings()), err);
+          yield serve(
+              config,
+              WalletConfig.from(config.settings()),
+              ClusterConfig.from(config.settings()),
+              err);
         }
       };
     } catch (ConfigException e) {
@@ -202,7 +211,8 @@ public final class Main {
     }
   }
 
-  private static int serve(Config config, WalletConfig walletConfig, PrintStream err) {
+  private static int serve(
+      Config config, WalletConfig walletConfig, ClusterConfig clusterConfig, PrintStream err) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry
         .config()
@@ -214,13 +224,27 @@ public final class Main {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
-    Vertx vertx =
+    VertxBuilder builder =
         Vertx.builder()
             .with(
                 new VertxOptions()
                     .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-            .withMetrics(new MicrometerMetricsFactory(registry))
-            .build();
+            .withMetrics(new MicrometerMetricsFactory(registry));
+    // Without cluster flags: plain Vert.x, and no Hazelcast class is ever loaded.
+    Cluster cluster;
+    if (clusterConfig.enabled()) {
+      try {
+        cluster =
+            Cluster.join(builder, clusterConfig, registry, LeaseOptions.DEFAULTS)
+                .await(120, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.error("swarmtee failed to join the cluster: {}", e.toString());
+        return 1;
+      }
+    } else {
+      cluster = Cluster.single(builder.build(), registry);
+    }
+    Vertx vertx = cluster.vertx();
     new NettyEventExecutorMetrics(((VertxInternal) vertx).nettyEventLoopGroup()).bindTo(registry);
     EventLoopLag.start(vertx, registry, Duration.ofSeconds(1));
     // One Bee client for everything (uploads, /bytes, the wallet's postage and feeds): one set of
@@ -277,6 +301,7 @@ public final class Main {
               .orElseGet(() -> ArchiveModule.factory(wallet.archiveHooks())));
     }
     modules.add(WebModule::new);
+    modules.add(ctx -> new ClusterModule(cluster));
     SwarmteeServer.Parts parts =
         new SwarmteeServer.Parts(
             registry, Ticker.systemTicker(), Clock.systemUTC(), content, bee, uploads, modules);
@@ -307,6 +332,13 @@ public final class Main {
                           .await(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
                     } catch (Exception e) {
                       LOG.warn("unclean shutdown: {}", e.toString());
+                    }
+                    // After the modules stopped writing, before Vert.x leaves the cluster: the
+                    // other members take this member's streams at once instead of after the TTL.
+                    try {
+                      cluster.close().await(5, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                      LOG.warn("stream leases not released: {}", e.toString());
                     }
                     wallet
                         .close(); // after the modules: the archiver's final feed updates go through
