@@ -101,6 +101,29 @@ public final class SwarmteeProcess implements AutoCloseable {
     return port.get(60, TimeUnit.SECONDS);
   }
 
+  /**
+   * Stops the child with SIGTERM (its shutdown hook drains requests and releases its stream leases)
+   * and waits up to 60 s for it to exit.
+   *
+   * @return the exit code
+   * @throws IllegalStateException if it did not exit in time (it is then killed)
+   */
+  public int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      kill9();
+      throw new IllegalStateException("swarmtee did not stop within 60 s of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  /**
+   * @return true while the child runs
+   */
+  public boolean alive() {
+    return process.isAlive();
+  }
+
   /** Kills the child with SIGKILL (no shutdown hook runs) and waits for it to be gone. */
   public void kill9() throws InterruptedException {
     process.destroyForcibly();
