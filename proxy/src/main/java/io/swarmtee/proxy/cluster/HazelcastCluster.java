@@ -13,14 +13,15 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A member of a Hazelcast cluster, through Vert.x's cluster manager: membership from Hazelcast's
- * member list (member UUID = Vert.x node id; start time as a member attribute), leases in a
- * Hazelcast map. Only loaded in cluster mode.
+ * member list (swarmtee's member id and start time as member attributes), leases in a Hazelcast
+ * map. Only loaded in cluster mode.
  */
 final class HazelcastCluster implements Cluster {
 
@@ -70,8 +71,19 @@ final class HazelcastCluster implements Cluster {
 
   static Future<Cluster> join(
       VertxBuilder builder, ClusterConfig config, MeterRegistry registry, LeaseOptions options) {
+    return join(builder, config, registry, options, HazelcastSettings.MERGE_DELAY_SECONDS);
+  }
+
+  static Future<Cluster> join(
+      VertxBuilder builder,
+      ClusterConfig config,
+      MeterRegistry registry,
+      LeaseOptions options,
+      int mergeDelaySeconds) {
     HazelcastClusterManager manager =
-        new HazelcastClusterManager(HazelcastSettings.build(config, Instant.now()));
+        new HazelcastClusterManager(
+            HazelcastSettings.build(
+                config, UUID.randomUUID().toString(), Instant.now(), mergeDelaySeconds));
     return builder
         .withClusterManager(manager)
         .buildClustered()
@@ -102,9 +114,10 @@ final class HazelcastCluster implements Cluster {
   }
 
   private static Member member(com.hazelcast.cluster.Member m) {
+    String id = m.getAttribute(HazelcastSettings.ID_ATTRIBUTE);
     String since = m.getAttribute(HazelcastSettings.SINCE_ATTRIBUTE);
     return new Member(
-        m.getUuid().toString(),
+        id == null ? m.getUuid().toString() : id,
         m.getAddress().getHost() + ":" + m.getAddress().getPort(),
         since == null ? Instant.EPOCH : Instant.parse(since));
   }

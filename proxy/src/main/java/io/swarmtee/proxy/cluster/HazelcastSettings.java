@@ -20,6 +20,13 @@ final class HazelcastSettings {
   /** The Hazelcast map holding one {@link LeaseEntry} per stream. */
   static final String LEASES_MAP = "swarmtee.leases";
 
+  /**
+   * Member attribute: swarmtee's member id. Not Hazelcast's member UUID: Hazelcast resets that when
+   * the member merges after a split ("Resetting local member UUID"), while lease owners and
+   * rendezvous hashing need one identity for the life of the process.
+   */
+  static final String ID_ATTRIBUTE = "swarmtee.id";
+
   /** Member attribute: when the member started (ISO-8601). */
   static final String SINCE_ATTRIBUTE = "swarmtee.since";
 
@@ -40,7 +47,16 @@ final class HazelcastSettings {
 
   private HazelcastSettings() {}
 
-  static Config build(ClusterConfig cluster, Instant since) {
+  static Config build(ClusterConfig cluster, String id, Instant since) {
+    return build(cluster, id, since, MERGE_DELAY_SECONDS);
+  }
+
+  /**
+   * @param mergeDelaySeconds how long after start, and then how often, a member looks for other
+   *     clusters of its name to merge with (tests of a split use a longer delay to grant leases on
+   *     both sides first)
+   */
+  static Config build(ClusterConfig cluster, String id, Instant since, int mergeDelaySeconds) {
     HostPort listen = cluster.listen().orElseThrow();
     Config c = new Config();
     c.setClusterName(cluster.name());
@@ -50,12 +66,13 @@ final class HazelcastSettings {
     c.setProperty("hazelcast.shutdownhook.enabled", "false");
     c.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(HEARTBEAT_SECONDS));
     c.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(MAX_NO_HEARTBEAT_SECONDS));
-    c.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(MERGE_DELAY_SECONDS));
-    c.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(MERGE_DELAY_SECONDS));
+    c.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(mergeDelaySeconds));
+    c.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(mergeDelaySeconds));
     // A member that finds nobody waits this long for others before forming a cluster of its own
     // (default 5 s, up to 20 s): 1 s keeps start-up fast, the merge above joins late finders.
     c.setProperty("hazelcast.wait.seconds.before.join", "1");
     c.setProperty("hazelcast.max.wait.seconds.before.join", "3");
+    c.getMemberAttributeConfig().setAttribute(ID_ATTRIBUTE, id);
     c.getMemberAttributeConfig().setAttribute(SINCE_ATTRIBUTE, since.toString());
 
     NetworkConfig network = c.getNetworkConfig();

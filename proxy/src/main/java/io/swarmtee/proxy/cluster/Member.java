@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * One member of the cluster.
  *
- * @param id the member id (Hazelcast's member UUID, which is also the Vert.x node id; a fixed
- *     random id for a single process); a restarted process is a new member with a new id
+ * @param id the member id: a random UUID the process picks at start, the same for its whole life
+ *     (also across split-brain merges, which change Hazelcast's own member UUID and Vert.x's node
+ *     id); a restarted process is a new member with a new id
  * @param address where the member listens for the cluster ({@code host:port}); {@code local} for a
  *     single process
  * @param since when the member started (its own wall clock)

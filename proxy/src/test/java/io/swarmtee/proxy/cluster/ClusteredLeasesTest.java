@@ -9,9 +9,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.swarmtee.proxy.config.HostPort;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +53,7 @@ class ClusteredLeasesTest {
   @BeforeAll
   void start() throws Exception {
     for (int i = 0; i < 4; i++) {
-      addresses.add(new HostPort("127.0.0.1", freePort()));
+      addresses.add(new HostPort("127.0.0.1", ClusterTesting.freePort()));
     }
     List<Future<Member>> started = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -252,24 +249,6 @@ class ClusteredLeasesTest {
   }
 
   private static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 60 s: " + what);
-      }
-      try {
-        Thread.sleep(50); // polling interval of a deadline-bounded wait, not a synchronisation
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    }
+    ClusterTesting.await(what, Duration.ofSeconds(60), condition);
   }
 }
