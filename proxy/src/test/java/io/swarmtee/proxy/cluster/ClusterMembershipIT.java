@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Three real swarmtee.jar processes on loopback form one cluster through {@code --cluster-members};
  * a kill -9'd member drops out of every survivor's member list within the failure-detection bound,
- * and comes back (as a new member) when restarted. Without cluster flags no Hazelcast class loads.
+ * and comes back (as a new member) when restarted; a SIGSTOP'd one drops out too and merges back as
+ * the same member when continued; a SIGTERM'd one leaves at once. Without cluster flags no
+ * Hazelcast class loads.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ClusterMembershipIT {
@@ -45,7 +47,7 @@ class ClusterMembershipIT {
   @TempDir Path tmp;
 
   @Test
-  void threeMembersAgreeLoseAKilledOneAndWelcomeItBack() throws Exception {
+  void threeMembersAgreeAndSurviveKillPauseAndStop() throws Exception {
     try (SwarmteeCluster cluster =
         SwarmteeCluster.start(
             JAR, 3, List.of(), List.of("--upstream", "http://127.0.0.1:9"), tmp)) {
@@ -76,6 +78,27 @@ class ClusterMembershipIT {
       assertTrue(cluster.memberIds(0).contains(back));
       assertEquals(cluster.memberIds(0), cluster.memberIds(1));
       assertEquals(cluster.memberIds(0), cluster.memberIds(2));
+      Set<String> three = cluster.memberIds(0);
+
+      // SIGSTOP: a frozen member is declared dead like a killed one; woken up, it merges back
+      // (Hazelcast's split-brain merge) as the same member.
+      cluster.pause(0);
+      Duration frozen = cluster.awaitMembers(2, DEATH_BOUND);
+      LOG.info("a SIGSTOP'd member left the others' member lists after {} ms", frozen.toMillis());
+      cluster.resume(0);
+      Duration merged = cluster.awaitMembers(3, Duration.ofSeconds(90));
+      LOG.info("the woken member was back in one cluster of 3 after {} ms", merged.toMillis());
+      assertEquals(three, cluster.memberIds(1), "same member ids after the merge");
+
+      // SIGTERM: a clean shutdown (leases released, then Vert.x leaves the cluster) leaves at once.
+      assertEquals(
+          143, cluster.stop(1), "128 + SIGTERM: the JVM's status after its shutdown hooks");
+      String log = Files.readString(cluster.node(1).log());
+      assertTrue(
+          log.contains("io.swarmtee.proxy.Main - stopped"),
+          () -> "the shutdown hook did not run to its end:\n" + tail(log));
+      Duration left = cluster.awaitMembers(2, Duration.ofSeconds(10));
+      LOG.info("a cleanly stopped member left the member lists after {} ms", left.toMillis());
     }
   }
 
@@ -105,6 +128,11 @@ class ClusterMembershipIT {
       assertFalse(classes.contains("com.hazelcast."), "a Hazelcast class was loaded");
       assertFalse(classes.contains("io.vertx.spi.cluster.hazelcast."), "the cluster manager was");
     }
+  }
+
+  private static String tail(String log) {
+    List<String> lines = log.lines().toList();
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 
   private static MetricsScrape scrape(URI node) throws Exception {

@@ -41,6 +41,7 @@ public final class SwarmteeCluster implements AutoCloseable {
     private final Path log;
     private SwarmteeProcess process;
     private int httpPort;
+    private boolean paused;
 
     private Node(int index, int clusterPort, Path data, Path log) {
       this.index = index;
@@ -103,10 +104,10 @@ public final class SwarmteeCluster implements AutoCloseable {
     }
 
     /**
-     * @return true while its process runs
+     * @return true while its process runs and is not paused
      */
     public boolean up() {
-      return process != null && process.alive();
+      return process != null && process.alive() && !paused;
     }
   }
 
@@ -197,6 +198,31 @@ public final class SwarmteeCluster implements AutoCloseable {
     int code = n.process().stop();
     n.process = null;
     return code;
+  }
+
+  /**
+   * Pauses node {@code i} with SIGSTOP: it neither answers nor renews anything, as in a long GC
+   * pause or a frozen VM, until {@link #resume}. {@link #awaitMembers} skips it meanwhile.
+   */
+  public void pause(int i) throws IOException, InterruptedException {
+    Node n = nodes.get(i);
+    signal(n.process(), "STOP");
+    n.paused = true;
+  }
+
+  /** Lets node {@code i} run again (SIGCONT). */
+  public void resume(int i) throws IOException, InterruptedException {
+    Node n = nodes.get(i);
+    signal(n.process(), "CONT");
+    n.paused = false;
+  }
+
+  private static void signal(SwarmteeProcess p, String signal)
+      throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + signal + " " + p.pid() + " failed");
+    }
   }
 
   /** Starts node {@code i} again on its cluster port and data directory; waits until it listens. */
@@ -307,7 +333,7 @@ public final class SwarmteeCluster implements AutoCloseable {
     return ids;
   }
 
-  /** Kills every node still running. */
+  /** Kills every node still running (SIGKILL ends a paused one too). */
   @Override
   public void close() {
     for (Node n : nodes) {
