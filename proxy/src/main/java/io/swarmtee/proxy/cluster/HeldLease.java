@@ -11,8 +11,8 @@ final class HeldLease implements Lease {
   private final FencingToken token;
   private final Optional<String> tookOverFrom;
   private final AtomicBoolean ended = new AtomicBoolean();
+  private final AtomicBoolean renewing = new AtomicBoolean();
   private volatile long deadlineNanos;
-  volatile boolean renewing; // guarded by the renewal loop: one renewal in flight per lease
 
   HeldLease(
       LeaseManager manager, FencingToken token, Optional<String> tookOverFrom, long deadline) {
@@ -50,6 +50,18 @@ final class HeldLease implements Lease {
   @Override
   public Future<Void> release() {
     return manager.release(this);
+  }
+
+  /**
+   * @return true when no renewal was in flight: the caller now sends one (and calls {@link
+   *     #renewed} when it is answered)
+   */
+  boolean startRenewal() {
+    return renewing.compareAndSet(false, true);
+  }
+
+  void renewed() {
+    renewing.set(false);
   }
 
   void extend(long deadline) {

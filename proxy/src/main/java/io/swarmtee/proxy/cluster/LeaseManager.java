@@ -115,7 +115,7 @@ final class LeaseManager implements StreamLeases {
 
   @Override
   public Optional<Lease> held(String streamId) {
-    return Optional.ofNullable(held.get(streamId)).filter(HeldLease::valid).map(l -> l);
+    return Optional.<Lease>ofNullable(held.get(streamId)).filter(Lease::valid);
   }
 
   @Override
@@ -187,21 +187,20 @@ final class LeaseManager implements StreamLeases {
     for (HeldLease lease : held.values()) {
       if (!lease.valid()) {
         lost(lease, "no renewal succeeded within the TTL");
-      } else if (!lease.renewing) {
+      } else if (lease.startRenewal()) {
         renew(lease);
       }
     }
   }
 
   private void renew(HeldLease lease) {
-    lease.renewing = true;
     long sent = System.nanoTime();
     FencingToken t = lease.token();
     table
         .apply(t.streamId(), LeaseOp.renew(self, t.epoch(), options.ttl().toMillis()))
         .onComplete(
             ar -> {
-              lease.renewing = false;
+              lease.renewed();
               if (ar.succeeded() && ar.result().ok()) {
                 lease.extend(sent + validNanos);
               } else if (ar.succeeded()) {
