@@ -301,13 +301,13 @@ public final class Main {
               .orElseGet(() -> ArchiveModule.factory(wallet.archiveHooks())));
     }
     modules.add(WebModule::new);
-    modules.add(ctx -> new ClusterModule(cluster));
+    modules.add(ctx -> new ClusterModule(ctx.cluster()));
     SwarmteeServer.Parts parts =
         new SwarmteeServer.Parts(
             registry, Ticker.systemTicker(), Clock.systemUTC(), content, bee, uploads, modules);
     try {
       SwarmteeServer server =
-          SwarmteeServer.start(vertx, config, parts).await(60, TimeUnit.SECONDS);
+          SwarmteeServer.start(vertx, config, parts, cluster).await(60, TimeUnit.SECONDS);
       if (config.archive().enabled()) {
         ArchiveBitrate.start(
             vertx, registry, wallet); // postage shows hours of video at the current rate
