@@ -9,6 +9,10 @@ import io.swarmtee.proxy.config.ConfigException;
 import io.swarmtee.proxy.config.HostPort;
 import io.swarmtee.proxy.config.Option;
 import io.swarmtee.proxy.config.Settings;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -71,6 +75,7 @@ public record ClusterConfig(
     Optional<String> listenText = s.text(CLUSTER_LISTEN).filter(t -> !t.isBlank());
     if (listenText.isPresent()) {
       listen = Optional.of(hostPort(s, CLUSTER_LISTEN, listenText.get()));
+      checkLocal(s, listen.get());
     }
     List<HostPort> members = new ArrayList<>();
     for (String m : s.list(CLUSTER_MEMBERS)) {
@@ -106,6 +111,29 @@ public record ClusterConfig(
       throw s.fail(CLUSTER_KUBERNETES_SERVICE, "give either --cluster-members or this, not both");
     }
     return new ClusterConfig(listen, members, kubernetes, name);
+  }
+
+  /** Hazelcast binds to this address: it must resolve to an interface of this machine. */
+  private static void checkLocal(Settings s, HostPort listen) throws ConfigException {
+    String host = listen.host();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      return;
+    }
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw s.fail(CLUSTER_LISTEN, "unknown host '" + host + "'");
+    }
+    try {
+      if (!address.isLoopbackAddress() && NetworkInterface.getByInetAddress(address) == null) {
+        throw s.fail(
+            CLUSTER_LISTEN,
+            host + " is not an address of this machine (give one of its interfaces, or 0.0.0.0)");
+      }
+    } catch (SocketException e) {
+      throw s.fail(CLUSTER_LISTEN, "cannot list network interfaces: " + e.getMessage());
+    }
   }
 
   private static HostPort hostPort(Settings s, Option option, String text) throws ConfigException {

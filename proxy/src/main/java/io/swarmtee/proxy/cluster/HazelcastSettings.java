@@ -117,6 +117,7 @@ final class HazelcastSettings {
     try {
       return InetAddress.getByName(host).getHostAddress();
     } catch (UnknownHostException e) {
+      // ClusterConfig resolved it already; only a DNS change in between gets here.
       throw new IllegalArgumentException("--cluster-listen: unknown host " + host, e);
     }
   }

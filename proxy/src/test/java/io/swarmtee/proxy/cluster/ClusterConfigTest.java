@@ -73,15 +73,17 @@ class ClusterConfigTest {
     Path yaml = tmp.resolve("c.yaml");
     Files.writeString(
         yaml,
-        "cluster-listen: 10.0.0.7:5701\ncluster-members:\n  - 10.0.0.7:5701\n  - 10.0.0.8:5701\n");
+        "cluster-listen: localhost:5701\ncluster-members:\n  - 10.0.0.7:5701\n  - 10.0.0.8:5701\n");
     ClusterConfig file = parse(Map.of(), "--config", yaml.toString());
     assertEquals(2, file.members().size());
+    assertEquals(Optional.of(new HostPort("localhost", 5701)), file.listen());
   }
 
   @Test
   void badValuesExitWithTwoAndOneLineNamingTheFlag() {
     String[][] cases = {
       {"--cluster-listen", "nope"},
+      {"--cluster-listen", "203.0.113.7:5701", "--cluster-members", "203.0.113.7:5701"},
       {"--cluster-listen", "127.0.0.1:0", "--cluster-members", "127.0.0.1:5701"},
       {"--cluster-listen", "127.0.0.1:5701"},
       {"--cluster-members", "127.0.0.1:5701"},
