@@ -114,6 +114,18 @@ panel("Retries and reference mismatches", "short",
        (f"sum(increase(swarmtee_reference_mismatches_total{sel()}[{RATE}]))", "reference mismatches")])
 finish_row()
 
+row("Cluster")
+panel("Members seen by each instance", "short",
+      [(f"max by (instance) (swarmtee_cluster_members{sel()})", "{{instance}}")],
+      desc="Cluster members as each swarmtee sees them (1 without cluster mode). Instances that disagree: a member died or the cluster split.")
+panel("Streams owned per instance", "short",
+      [(f"sum by (instance) (swarmtee_archive_owned_streams{sel()})", "{{instance}}")],
+      desc="Stream leases each member holds: the archive work is spread by rendezvous hashing over the members.")
+panel("Failovers", "short",
+      [(f"sum by (instance) (increase(swarmtee_archive_failovers_total{sel()}[{RATE}]))", "{{instance}}")],
+      desc="Streams an instance took over because their holder's lease expired (it died, paused or was cut off).")
+finish_row()
+
 row("Postage")
 panel("Batch TTL", "s",
       [(f"min by (batch) (swarmtee_postage_batch_ttl_seconds{sel()})", "{{batch}}")])

@@ -70,3 +70,16 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "swarmtee.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
+
+{{/* Cluster mode: more than one pod. The pods find each other through the headless Service's DNS records. */}}
+{{- define "swarmtee.clustered" -}}
+{{- if gt (int .Values.replicaCount) 1 }}true{{ end }}
+{{- end }}
+
+{{- define "swarmtee.clusterName" -}}
+{{- default (include "swarmtee.fullname" .) .Values.cluster.name }}
+{{- end }}
+
+{{- define "swarmtee.clusterService" -}}
+{{- printf "%s-headless.%s.svc.%s" (include "swarmtee.fullname" .) .Release.Namespace .Values.cluster.clusterDomain }}
+{{- end }}

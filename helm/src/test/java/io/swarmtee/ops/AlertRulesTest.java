@@ -41,7 +41,7 @@ class AlertRulesTest {
     Processes.Result r =
         Processes.run(RULES.getParent(), null, promtool, "check", "rules", RULES.toString());
     assertEquals(0, r.exitCode(), r.output());
-    assertTrue(r.output().contains("SUCCESS: 9 rules found"), r.output());
+    assertTrue(r.output().contains("SUCCESS: 10 rules found"), r.output());
   }
 
   @Test
@@ -67,7 +67,8 @@ class AlertRulesTest {
             "SwarmteeSpoolFillingUp",
             "SwarmteeBeeDown",
             "SwarmteePostageBatchTtlLow",
-            "SwarmteePostageBatchNearlyFull"),
+            "SwarmteePostageBatchNearlyFull",
+            "SwarmteeClusterMembersMissing"),
         alerts);
     List<String> tested =
         Manifests.YAML.readTree(RULE_TESTS.toFile()).findValuesAsText("alertname");

@@ -235,6 +235,78 @@ class HelmChartTest {
   }
 
   @Test
+  void clusterScenarioRunsThreePodsThatFindEachOtherThroughTheHeadlessService() throws IOException {
+    Manifests m = template(CHART.resolve("ci/cluster-values.yaml"));
+    JsonNode sts = m.find("StatefulSet", "edge-swarmtee").orElseThrow();
+    assertEquals(3, sts.path("spec").path("replicas").asInt());
+    assertEquals("edge-swarmtee-headless", sts.path("spec").path("serviceName").asText());
+    JsonNode c = Manifests.container(sts, "swarmtee").orElseThrow();
+    ObjectNode env = Manifests.env(c);
+    assertEquals(
+        "status.podIP",
+        env.path("POD_IP").path("valueFrom").path("fieldRef").path("fieldPath").asText());
+    assertEquals("$(POD_IP):5701", env.path("SWARMTEE_CLUSTER_LISTEN").path("value").asText());
+    assertEquals(
+        "edge-swarmtee-headless.video.svc.cluster.local",
+        env.path("SWARMTEE_CLUSTER_KUBERNETES_SERVICE").path("value").asText());
+    assertEquals("live-edge", env.path("SWARMTEE_CLUSTER_NAME").path("value").asText());
+    List<String> names = c.path("env").findValuesAsText("name");
+    assertTrue(
+        names.indexOf("POD_IP") < names.indexOf("SWARMTEE_CLUSTER_LISTEN"),
+        "$(POD_IP) expands only when defined earlier");
+    assertEquals(5701, findByName(c.path("ports"), "cluster").path("containerPort").asInt());
+
+    JsonNode headless = m.find("Service", "edge-swarmtee-headless").orElseThrow();
+    assertEquals("None", headless.path("spec").path("clusterIP").asText());
+    assertTrue(headless.path("spec").path("publishNotReadyAddresses").asBoolean());
+    assertEquals(
+        5701, findByName(headless.path("spec").path("ports"), "cluster").path("port").asInt());
+
+    // The cluster port is open between the pods, in both directions, and to nobody else.
+    JsonNode np = m.find("NetworkPolicy", "edge-swarmtee").orElseThrow();
+    JsonNode selector = sts.path("spec").path("selector").path("matchLabels");
+    JsonNode in = np.path("spec").path("ingress").get(1);
+    assertEquals(5701, in.path("ports").get(0).path("port").asInt());
+    assertEquals(selector, in.path("from").get(0).path("podSelector").path("matchLabels"));
+    JsonNode egress = np.path("spec").path("egress");
+    JsonNode out = egress.get(egress.size() - 1);
+    assertEquals(5701, out.path("ports").get(0).path("port").asInt());
+    assertEquals(selector, out.path("to").get(0).path("podSelector").path("matchLabels"));
+
+    assertEquals(
+        1,
+        m.find("PodDisruptionBudget", "edge-swarmtee")
+            .orElseThrow()
+            .path("spec")
+            .path("maxUnavailable")
+            .asInt());
+    // DNS discovery needs no Kubernetes API access: no RBAC, no service-account token.
+    for (String kind : List.of("Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding")) {
+      assertTrue(m.ofKind(kind).isEmpty(), kind);
+    }
+    m.find("ServiceAccount", "edge-swarmtee")
+        .ifPresent(sa -> assertFalse(sa.path("automountServiceAccountToken").asBoolean(true)));
+  }
+
+  @Test
+  void aSinglePodIsNoCluster() throws IOException {
+    Manifests m = template(Map.of());
+    JsonNode c =
+        Manifests.container(m.find("StatefulSet", "edge-swarmtee").orElseThrow(), "swarmtee")
+            .orElseThrow();
+    List<String> names = c.path("env").findValuesAsText("name");
+    assertFalse(names.stream().anyMatch(n -> n.startsWith("SWARMTEE_CLUSTER")), names.toString());
+    assertEquals(List.of("http"), c.path("ports").findValuesAsText("name"));
+    assertEquals(
+        List.of("http"),
+        m.find("Service", "edge-swarmtee-headless")
+            .orElseThrow()
+            .path("spec")
+            .path("ports")
+            .findValuesAsText("name"));
+  }
+
+  @Test
   void grafanaDashboardConfigMapIsLabelledAndEqualsTheCanonicalDashboard() throws IOException {
     Manifests m = template(Map.of("grafanaDashboard.enabled", true));
     JsonNode cm = m.find("ConfigMap", "edge-swarmtee-dashboard").orElseThrow();
@@ -264,7 +336,9 @@ class HelmChartTest {
             Map.of("postage.maxUtilization", 1.5),
             Map.of("wallet.ethAddress", "0x123"),
             Map.of("unknownKey", "x"),
-            Map.of("service.type", "Headless"));
+            Map.of("service.type", "Headless"),
+            Map.of("cluster.port", 70000),
+            Map.of("cluster.name", "has space"));
     for (Map<String, Object> set : bad) {
       IllegalStateException e =
           assertThrows(IllegalStateException.class, () -> template(set), set.toString());

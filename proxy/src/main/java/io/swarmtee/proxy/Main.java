@@ -11,6 +11,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.swarmtee.proxy.archive.ArchiveModule;
 import io.swarmtee.proxy.bytes.ContentSource;
+import io.swarmtee.proxy.cluster.Cluster;
+import io.swarmtee.proxy.cluster.ClusterConfig;
+import io.swarmtee.proxy.cluster.ClusterModule;
+import io.swarmtee.proxy.cluster.LeaseOptions;
 import io.swarmtee.proxy.config.Config;
 import io.swarmtee.proxy.config.ConfigException;
 import io.swarmtee.proxy.config.ConfigParser;
@@ -41,6 +45,7 @@ import io.swarmtee.wallet.postage.PostageException;
 import io.swarmtee.wallet.postage.StampedUploader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -135,7 +140,11 @@ public final class Main {
             WalletCommands.estimate(ConfigParser.parse(flags, env, options), out, err);
         default -> {
           Config config = Config.load(flags, env);
-          yield serve(config, WalletConfig.from(config.settings()), err);
+          yield serve(
+              config,
+              WalletConfig.from(config.settings()),
+              ClusterConfig.from(config.settings()),
+              err);
         }
       };
     } catch (ConfigException e) {
@@ -202,7 +211,8 @@ public final class Main {
     }
   }
 
-  private static int serve(Config config, WalletConfig walletConfig, PrintStream err) {
+  private static int serve(
+      Config config, WalletConfig walletConfig, ClusterConfig clusterConfig, PrintStream err) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry
         .config()
@@ -214,13 +224,27 @@ public final class Main {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
-    Vertx vertx =
+    VertxBuilder builder =
         Vertx.builder()
             .with(
                 new VertxOptions()
                     .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-            .withMetrics(new MicrometerMetricsFactory(registry))
-            .build();
+            .withMetrics(new MicrometerMetricsFactory(registry));
+    // Without cluster flags: plain Vert.x, and no Hazelcast class is ever loaded.
+    Cluster cluster;
+    if (clusterConfig.enabled()) {
+      try {
+        cluster =
+            Cluster.join(builder, clusterConfig, registry, LeaseOptions.DEFAULTS)
+                .await(120, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.error("swarmtee failed to join the cluster: {}", e.toString());
+        return 1;
+      }
+    } else {
+      cluster = Cluster.single(builder.build(), registry);
+    }
+    Vertx vertx = cluster.vertx();
     new NettyEventExecutorMetrics(((VertxInternal) vertx).nettyEventLoopGroup()).bindTo(registry);
     EventLoopLag.start(vertx, registry, Duration.ofSeconds(1));
     // One Bee client for everything (uploads, /bytes, the wallet's postage and feeds): one set of
@@ -236,11 +260,11 @@ public final class Main {
     } catch (IdentityException | PostageException | FeedException e) {
       err.println(
           "swarmtee: " + e.getMessage()); // wrong password, corrupt keystore or state: one line
-      shutdown(Optional.empty(), Optional.empty(), Optional.empty(), bee, vertx);
+      shutdown(Optional.empty(), cluster, Optional.empty(), Optional.empty(), bee, vertx);
       return BAD_CONFIG;
     } catch (Exception e) {
       LOG.error("swarmtee failed to start: {}", e.getMessage());
-      shutdown(Optional.empty(), Optional.empty(), Optional.empty(), bee, vertx);
+      shutdown(Optional.empty(), cluster, Optional.empty(), Optional.empty(), bee, vertx);
       return 1;
     }
     // Without Bee, archives live in the embedded store under --data/store: /bytes reads the very
@@ -275,12 +299,13 @@ public final class Main {
               .orElseGet(() -> ArchiveModule.factory(wallet.archiveHooks())));
     }
     modules.add(WebModule::new);
+    modules.add(ctx -> new ClusterModule(ctx.cluster()));
     SwarmteeServer.Parts parts =
         new SwarmteeServer.Parts(
             registry, Ticker.systemTicker(), Clock.systemUTC(), content, bee, uploads, modules);
     try {
       SwarmteeServer server =
-          SwarmteeServer.start(vertx, config, parts).await(60, TimeUnit.SECONDS);
+          SwarmteeServer.start(vertx, config, parts, cluster).await(60, TimeUnit.SECONDS);
       if (config.archive().enabled()) {
         ArchiveBitrate.start(
             vertx, registry, wallet); // postage shows hours of video at the current rate
@@ -299,14 +324,15 @@ public final class Main {
                     LOG.info(
                         "shutting down: draining requests for up to {} s",
                         SHUTDOWN_GRACE.toSeconds());
-                    shutdown(Optional.of(server), Optional.of(wallet), uploads, bee, vertx);
+                    shutdown(
+                        Optional.of(server), cluster, Optional.of(wallet), uploads, bee, vertx);
                     LOG.info("stopped");
                   },
                   "swarmtee-shutdown"));
       return 0;
     } catch (Exception e) {
       LOG.error("swarmtee failed to start: {}", e.getMessage());
-      shutdown(Optional.empty(), Optional.of(wallet), uploads, bee, vertx);
+      shutdown(Optional.empty(), cluster, Optional.of(wallet), uploads, bee, vertx);
       return 1;
     }
   }
@@ -320,6 +346,7 @@ public final class Main {
    */
   private static void shutdown(
       Optional<SwarmteeServer> server,
+      Cluster cluster,
       Optional<Wallet> wallet,
       Optional<UploadPipeline> uploads,
       Optional<BeeClient> bee,
@@ -331,6 +358,14 @@ public final class Main {
         LOG.warn("unclean shutdown: {}", e.toString());
       }
     }
+    // After the modules stopped writing, before Vert.x leaves the cluster: the other members take
+    // this member's streams at once instead of after the lease's TTL.
+    try {
+      cluster.close().await(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("stream leases not released: {}", e.toString());
+    }
+    // After the modules: the archiver's final feed updates go through the wallet.
     wallet.ifPresent(Wallet::close);
     if (uploads.isPresent()) {
       try {

@@ -1,6 +1,7 @@
 package io.swarmtee.proxy;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.swarmtee.proxy.cluster.Cluster;
 import io.swarmtee.proxy.config.Config;
 import io.swarmtee.proxy.http.AdminGuard;
 import io.swarmtee.proxy.shield.OriginShield;
@@ -23,6 +24,8 @@ import java.util.Optional;
  * @param uploads the durable upload pipeline for segments, when there is a store to upload to; NOT
  *     started: its one consumer (the archiver) calls {@code start(listener)}; {@code Main} closes
  *     it
+ * @param cluster membership and stream leases: a cluster of one without cluster flags; {@code Main}
+ *     releases this member's leases after every module stopped
  */
 public record ModuleContext(
     Vertx vertx,
@@ -31,7 +34,8 @@ public record ModuleContext(
     MeterRegistry registry,
     AdminGuard admin,
     Optional<BeeClient> bee,
-    Optional<UploadPipeline> uploads) {
+    Optional<UploadPipeline> uploads,
+    Cluster cluster) {
 
   public ModuleContext {
     Objects.requireNonNull(vertx, "vertx");
@@ -41,5 +45,6 @@ public record ModuleContext(
     Objects.requireNonNull(admin, "admin");
     Objects.requireNonNull(bee, "bee");
     Objects.requireNonNull(uploads, "uploads");
+    Objects.requireNonNull(cluster, "cluster");
   }
 }

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.swarmtee.proxy.bytes.BytesHandler;
 import io.swarmtee.proxy.bytes.ContentSource;
+import io.swarmtee.proxy.cluster.Cluster;
 import io.swarmtee.proxy.config.Config;
 import io.swarmtee.proxy.http.AdminGuard;
 import io.swarmtee.proxy.http.Cors;
@@ -38,8 +39,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server of swarmtee: the origin shield under the playback prefix, {@code /health}, {@code
@@ -47,8 +46,6 @@ import org.slf4j.LoggerFactory;
  * {@link PathGuard}; every request is counted in {@code swarmtee.http.*}.
  */
 public final class SwarmteeServer {
-
-  private static final Logger LOG = LoggerFactory.getLogger(SwarmteeServer.class);
 
   /**
    * What the server is built from besides the configuration.
@@ -93,6 +90,7 @@ public final class SwarmteeServer {
   private final Vertx vertx;
   private final Config config;
   private final Parts parts;
+  private final Cluster cluster;
   private final ProxyMetrics metrics;
   private final CoalescingShield shield;
   private final AdminGuard admin;
@@ -100,10 +98,11 @@ public final class SwarmteeServer {
   private final HttpClient probe;
   private HttpServer server;
 
-  private SwarmteeServer(Vertx vertx, Config config, Parts parts) {
+  private SwarmteeServer(Vertx vertx, Config config, Parts parts, Cluster cluster) {
     this.vertx = vertx;
     this.config = config;
     this.parts = parts;
+    this.cluster = cluster;
     this.metrics = new ProxyMetrics(parts.registry());
     this.shield =
         CoalescingShield.create(
@@ -124,18 +123,28 @@ public final class SwarmteeServer {
    * @return the running server; fails if the port cannot be bound or a module fails to start
    */
   public static Future<SwarmteeServer> start(Vertx vertx, Config config, Parts parts) {
+    return start(vertx, config, parts, Cluster.single(vertx, parts.registry()));
+  }
+
+  /**
+   * As {@link #start(Vertx, Config, Parts)}, with the cluster this server is a member of (handed to
+   * the modules in their {@link ModuleContext}).
+   */
+  public static Future<SwarmteeServer> start(
+      Vertx vertx, Config config, Parts parts, Cluster cluster) {
     SwarmteeServer s =
         new SwarmteeServer(
             Objects.requireNonNull(vertx, "vertx"),
             Objects.requireNonNull(config),
-            Objects.requireNonNull(parts));
+            Objects.requireNonNull(parts),
+            Objects.requireNonNull(cluster, "cluster"));
     return s.listen().map(s);
   }
 
   private Future<Void> listen() {
     ModuleContext context =
         new ModuleContext(
-            vertx, config, shield, parts.registry(), admin, parts.bee(), parts.uploads());
+            vertx, config, shield, parts.registry(), admin, parts.bee(), parts.uploads(), cluster);
     parts.modules().forEach(factory -> modules.add(factory.apply(context)));
     Router router = router();
     HttpServerOptions options =

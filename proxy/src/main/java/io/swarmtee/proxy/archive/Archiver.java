@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The archiver of swarmtee: one {@link StreamArchiver} per stream, discovered from viewers'
@@ -32,8 +30,6 @@ import org.slf4j.LoggerFactory;
  * state).
  */
 public final class Archiver {
-
-  private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
 
   private final PlaybackPaths paths;
   private final ArchiveContext context;

@@ -142,6 +142,23 @@ public final class Options {
       Option.optional(
           "gnosis-rpc",
           "Gnosis JSON-RPC URL for the identity's xDAI and xBZZ balances and the postage price (read-only)");
+  // Cluster mode (io.swarmtee.proxy.cluster): N replicas behave as one swarmtee.
+  public static final Option CLUSTER_LISTEN =
+      Option.optional(
+          "cluster-listen",
+          "host:port this member listens on for the cluster (Hazelcast); turns cluster mode on");
+  public static final Option CLUSTER_MEMBERS =
+      Option.of(
+          "cluster-members",
+          "",
+          "comma-separated host:port of cluster members to join over TCP (may include this one)");
+  public static final Option CLUSTER_KUBERNETES_SERVICE =
+      Option.optional(
+          "cluster-kubernetes-service",
+          "headless Kubernetes Service whose DNS records list the members (instead of --cluster-members)");
+  public static final Option CLUSTER_NAME =
+      Option.of("cluster-name", "swarmtee", "name that keeps separate clusters apart");
+
   public static final Option BITRATE =
       Option.optional("bitrate", "archive bitrate in bits per second");
   public static final Option HOURS = Option.optional("hours", "hours of video");
@@ -191,7 +208,11 @@ public final class Options {
           BATCH_MIN_TTL,
           BATCH_MAX_UTILIZATION,
           MAX_SPEND,
-          GNOSIS_RPC);
+          GNOSIS_RPC,
+          CLUSTER_LISTEN,
+          CLUSTER_MEMBERS,
+          CLUSTER_KUBERNETES_SERVICE,
+          CLUSTER_NAME);
 
   /** {@code swarmtee wallet new}: create a keystore. */
   public static final List<Option> WALLET_NEW = List.of(CONFIG, KEYSTORE, PASSWORD_FILE);

@@ -25,10 +25,11 @@ public final class SwarmteeProcess implements AutoCloseable {
 
   private final Process process;
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final Thread reader;
 
   private SwarmteeProcess(Process process, Path log) {
     this.process = process;
-    Thread reader = new Thread(() -> copy(log), "swarmtee-child-output");
+    this.reader = new Thread(() -> copy(log), "swarmtee-child-output");
     reader.setDaemon(true);
     reader.start();
   }
@@ -99,6 +100,32 @@ public final class SwarmteeProcess implements AutoCloseable {
    */
   public int port() throws Exception {
     return port.get(60, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Stops the child with SIGTERM (its shutdown hook drains requests and releases its stream leases)
+   * and waits up to 60 s for it to exit, and for its last lines to reach the log.
+   *
+   * @return the exit code: 143 (128 + SIGTERM) after the JVM ran its shutdown hooks
+   * @throws IllegalStateException if it did not exit in time (it is then killed)
+   */
+  public int stop() throws InterruptedException {
+    // Through the handle: Process.destroy() also closes our end of the child's output pipe, and
+    // everything its shutdown hook logs would be lost.
+    process.toHandle().destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      kill9();
+      throw new IllegalStateException("swarmtee did not stop within 60 s of SIGTERM");
+    }
+    reader.join(TimeUnit.SECONDS.toMillis(10)); // the output ends with the exit: EOF comes soon
+    return process.exitValue();
+  }
+
+  /**
+   * @return true while the child runs
+   */
+  public boolean alive() {
+    return process.isAlive();
   }
 
   /** Kills the child with SIGKILL (no shutdown hook runs) and waits for it to be gone. */

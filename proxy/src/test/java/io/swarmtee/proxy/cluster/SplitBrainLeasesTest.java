@@ -1,0 +1,128 @@
+package io.swarmtee.proxy.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.swarmtee.proxy.config.HostPort;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A network partition and its healing, on two real Hazelcast members in this JVM: while they are
+ * two clusters both grant the same stream (the double ownership epochs exist for); when Hazelcast
+ * merges them the entry with the higher epoch survives, the other holder loses its lease, and
+ * epochs continue from the higher one.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class SplitBrainLeasesTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SplitBrainLeasesTest.class);
+
+  /** Long enough to grant on both sides before the first merge attempt. */
+  private static final int MERGE_DELAY_SECONDS = 20;
+
+  private final List<HazelcastCluster> started = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (HazelcastCluster c : started) {
+      c.close().await(10, TimeUnit.SECONDS);
+      c.vertx().close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private HazelcastCluster join(HostPort listen, List<HostPort> members, String name)
+      throws Exception {
+    HazelcastCluster c =
+        (HazelcastCluster)
+            HazelcastCluster.join(
+                    Vertx.builder(),
+                    ClusterConfig.tcp(listen, members, name),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                    LeaseOptions.DEFAULTS,
+                    MERGE_DELAY_SECONDS)
+                .await(60, TimeUnit.SECONDS);
+    started.add(c);
+    return c;
+  }
+
+  @Test
+  void bothSidesGrantDuringTheSplitAndTheHigherEpochSurvivesTheMerge() throws Exception {
+    String name = "split-test-" + UUID.randomUUID();
+    HostPort a = new HostPort("127.0.0.1", ClusterTesting.freePort());
+    HostPort b = new HostPort("127.0.0.1", ClusterTesting.freePort());
+    long start = System.nanoTime();
+    // b knows a's address, but a is not up: b forms a cluster of its own. a knows only itself. Two
+    // clusters of one name that cannot see each other: a partition. b's merge search (after the
+    // merge delay) finds a and heals it.
+    HazelcastCluster sideB = join(b, List.of(a, b), name);
+    HazelcastCluster sideA = join(a, List.of(a), name);
+    assertEquals(1, sideA.members().size());
+    assertEquals(1, sideB.members().size());
+
+    String stream = "split";
+    Lease onA = sideA.leases().tryAcquire(stream).await().orElseThrow();
+    Lease firstOnB = sideB.leases().tryAcquire(stream).await().orElseThrow();
+    assertEquals(1, onA.epoch());
+    assertEquals(1, firstOnB.epoch(), "the same epoch number on both sides");
+    assertNotEquals(onA.token(), firstOnB.token(), "(epoch, owner) tells them apart");
+    firstOnB.release().await();
+    Lease second = sideB.leases().tryAcquire(stream).await().orElseThrow();
+    second.release().await();
+    Lease onB = sideB.leases().tryAcquire(stream).await().orElseThrow();
+    assertEquals(3, onB.epoch());
+    assertTrue(sideA.leases().isCurrent(onA.token()).await(), "a's side believes in a");
+    assertTrue(sideB.leases().isCurrent(onB.token()).await(), "b's side believes in b");
+    assertTrue(
+        System.nanoTime() - start < TimeUnit.SECONDS.toNanos(MERGE_DELAY_SECONDS),
+        "both sides granted before the first merge attempt (else raise MERGE_DELAY_SECONDS)");
+    CompletableFuture<Lease> lostOnA = new CompletableFuture<>();
+    sideA.leases().onLost(lostOnA::complete);
+
+    ClusterTesting.await(
+        "the two sides merge",
+        Duration.ofSeconds(3L * MERGE_DELAY_SECONDS + 30),
+        () -> sideA.members().size() == 2 && sideB.members().size() == 2);
+    LOG.info(
+        "merged {} ms after the start; members {} / {}",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+        sideA.members(),
+        sideB.members());
+
+    // Hazelcast gave the member that merged a new member UUID; swarmtee's member ids stay.
+    Set<String> ids = Set.of(sideA.self().id(), sideB.self().id());
+    assertEquals(onA.token().owner(), sideA.self().id());
+    assertEquals(onB.token().owner(), sideB.self().id());
+    for (HazelcastCluster side : List.of(sideA, sideB)) {
+      assertEquals(ids, side.members().stream().map(Member::id).collect(Collectors.toSet()));
+    }
+    assertEquals(onA, lostOnA.get(30, TimeUnit.SECONDS), "a's holder is told at its next renewal");
+    for (HazelcastCluster side : List.of(sideA, sideB)) {
+      FencingToken owner = side.leases().owners().await().get(stream);
+      assertEquals(3, owner.epoch(), "the higher epoch survived the merge");
+      assertEquals(onB.token().owner(), owner.owner());
+      assertFalse(side.leases().isCurrent(onA.token()).await(), "a's grant is fenced");
+    }
+    onB.release().await();
+    Lease after = sideA.leases().tryAcquire(stream).await().orElseThrow();
+    assertEquals(4, after.epoch(), "epochs continue from the higher side");
+    assertTrue(after.valid());
+    assertTrue(onB.tookOverFrom().isEmpty());
+  }
+}
