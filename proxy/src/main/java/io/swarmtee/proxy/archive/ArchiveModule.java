@@ -2,6 +2,7 @@ package io.swarmtee.proxy.archive;
 
 import io.swarmtee.proxy.ModuleContext;
 import io.swarmtee.proxy.ProxyModule;
+import io.swarmtee.proxy.cluster.ClusterJournalStore;
 import io.swarmtee.proxy.config.Config;
 import io.swarmtee.tee.SwarmHasher;
 import io.swarmtee.tee.SwarmReference;
@@ -174,10 +175,13 @@ public final class ArchiveModule implements ProxyModule {
                 settings,
                 fetcher,
                 new PipelineArchiveSink(pipeline, playlists, manifests),
-                store,
+                ClusterJournalStore.over(ctx.cluster(), store),
                 ctx.registry(),
                 Clock.systemUTC())
             .hooks(hooks);
+    if (ctx.cluster().clustered()) {
+      archiver.leases(ctx.cluster().leases());
+    }
   }
 
   private static PipelineOptions pipelineOptions(Config config) {

@@ -1,12 +1,14 @@
 package io.swarmtee.proxy.archive;
 
+import io.swarmtee.proxy.cluster.FencingToken;
 import io.vertx.core.Future;
 import java.util.List;
 
 /**
  * Durable archive state: for each stream, the ordered list of its {@link ArchiveEvent}s. The file
  * implementation ({@link FileArchiveStateStore}) keeps one append-only journal per stream under
- * {@code --data}; several replicas will later share one distributed implementation.
+ * {@code --data}; in cluster mode the members share the journals through the cluster (the cluster
+ * package's ClusterJournalStore), each keeping its local copy too.
  *
  * <p>Contract: once {@link #append}'s future has succeeded the event survives a crash ({@code kill
  * -9}, power loss). Appends for one stream are applied in call order. A torn last record (crash
@@ -42,5 +44,22 @@ public interface ArchiveStateStore {
    */
   default Future<Void> release(String streamId) {
     return Future.succeededFuture();
+  }
+
+  /**
+   * From now on this member writes {@code streamId}'s journal under {@code token} (cluster mode:
+   * the store refuses the write of a stale owner). A store of one process ignores it.
+   */
+  default void fence(String streamId, FencingToken token) {}
+
+  /** This member no longer writes {@code streamId}'s journal. */
+  default void unfence(String streamId) {}
+
+  /**
+   * @return whether other members may write journals of this store (cluster mode): what is in
+   *     memory may be stale and is read again
+   */
+  default boolean shared() {
+    return false;
   }
 }

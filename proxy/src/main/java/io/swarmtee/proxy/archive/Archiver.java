@@ -1,7 +1,10 @@
 package io.swarmtee.proxy.archive;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.swarmtee.proxy.ProxyFailure;
 import io.swarmtee.proxy.archive.ArchiveState.Session;
+import io.swarmtee.proxy.cluster.Lease;
+import io.swarmtee.proxy.cluster.StreamLeases;
 import io.swarmtee.proxy.http.UpstreamAllowList;
 import io.swarmtee.tee.spool.Outcome;
 import io.swarmtee.tee.spool.SegmentKey;
@@ -13,6 +16,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,6 +35,9 @@ import java.util.Set;
  */
 public final class Archiver {
 
+  /** In a cluster, how old an archive another member writes may be when it is served here. */
+  private static final Duration SHARED_READ_MAX_AGE = Duration.ofSeconds(1);
+
   private final PlaybackPaths paths;
   private final ArchiveContext context;
   private final ArchiveSettings settings;
@@ -46,6 +53,7 @@ public final class Archiver {
   private final StreamArchivers streams = new StreamArchivers();
   private final Set<String> stopped = new HashSet<>();
   private Optional<StatusPoller> status = Optional.empty();
+  private Optional<StreamOwnership> ownership = Optional.empty();
   private volatile boolean closed;
   private volatile ArchiveHooks hooks = ArchiveHooks.NONE;
 
@@ -144,6 +152,53 @@ public final class Archiver {
     return settings;
   }
 
+  /**
+   * Cluster mode: this member archives only the streams whose lease it holds, continuing the shared
+   * journal (see {@link StreamOwnership}); call before {@link #open()}.
+   *
+   * @return this
+   */
+  public Archiver leases(StreamLeases leases) {
+    this.ownership =
+        Optional.of(
+            new StreamOwnership(
+                leases,
+                scheduler,
+                context,
+                new StreamOwnership.Owner() {
+                  @Override
+                  public void own(Lease lease) {
+                    owned(lease);
+                  }
+
+                  @Override
+                  public void disown(String streamId) {
+                    disowned(streamId);
+                  }
+                }));
+    return this;
+  }
+
+  /** This member holds {@code lease}: read the stream's shared journal afresh and follow it. */
+  private void owned(Lease lease) {
+    String id = lease.streamId();
+    store.fence(id, lease.token());
+    streams.evict(id);
+    archiver(id)
+        .onSuccess(
+            a -> {
+              a.adopt();
+              a.onIdle(() -> ownership.ifPresent(o -> o.done(id)));
+              a.follow();
+            });
+  }
+
+  private void disowned(String id) {
+    streams.find(id).ifPresent(StreamArchiver::unfollow);
+    streams.evict(id);
+    store.unfence(id);
+  }
+
   /** Sets the hooks (the wallet's feeds); call before {@link #open()}. @return this */
   public Archiver hooks(ArchiveHooks h) {
     this.hooks = java.util.Objects.requireNonNull(h, "hooks");
@@ -173,13 +228,26 @@ public final class Archiver {
                                           && (!latest.get().finalised
                                               || !latest.get().masterIsFinal)
                                           && settings.streams().test(id)) {
-                                        a.follow();
+                                        resume(a);
                                       }
                                     }));
                       }
                       return Future.all(all).<Void>mapEmpty();
                     })
-                .onSuccess(v -> settings.upstreamStatus().ifPresent(this::pollStatus)));
+                .onSuccess(
+                    v -> {
+                      ownership.ifPresent(StreamOwnership::start);
+                      settings.upstreamStatus().ifPresent(this::pollStatus);
+                    }));
+  }
+
+  /** A stream with a live archive at start-up: followed here, or claimed in a cluster. */
+  private void resume(StreamArchiver a) {
+    if (ownership.isPresent()) {
+      ownership.get().want(a.id());
+    } else {
+      a.follow();
+    }
   }
 
   /** Stops every timer (state stays on disk). */
@@ -188,6 +256,7 @@ public final class Archiver {
     return context.call(
         () -> {
           status.ifPresent(StatusPoller::stop);
+          ownership.ifPresent(StreamOwnership::stop);
           streams.all().forEach(StreamArchiver::unfollow);
           return Future.succeededFuture();
         });
@@ -269,7 +338,11 @@ public final class Archiver {
               || streams.find(id).filter(StreamArchiver::following).isPresent()) {
             return;
           }
-          archiver(id).onSuccess(StreamArchiver::follow);
+          if (ownership.isPresent()) {
+            ownership.get().want(id);
+          } else {
+            archiver(id).onSuccess(StreamArchiver::follow);
+          }
         });
   }
 
@@ -289,6 +362,16 @@ public final class Archiver {
     return context.call(
         () -> {
           stopped.remove(id);
+          if (ownership.isPresent()) {
+            return ownership
+                .get()
+                .take(id)
+                .compose(
+                    owned ->
+                        owned
+                            ? archiver(id).map(this::describe)
+                            : Future.failedFuture(archivedElsewhere(id)));
+          }
           return archiver(id)
               .map(
                   a -> {
@@ -303,7 +386,7 @@ public final class Archiver {
     return context.call(
         () -> {
           stopped.add(id);
-          return archiver(id)
+          return owned(id)
               .compose(
                   a ->
                       a.finalise("stopped by admin", true)
@@ -318,9 +401,22 @@ public final class Archiver {
   /** Admin: finalise the live session now; later segments start a new session. */
   public Future<JsonObject> finaliseNow(String id) {
     return context.call(
-        () ->
-            archiver(id)
-                .compose(a -> a.finalise("finalised by admin", true).map(v -> describe(a))));
+        () -> owned(id).compose(a -> a.finalise("finalised by admin", true).map(v -> describe(a))));
+  }
+
+  /**
+   * @return the archiver of {@code id}; failed in a cluster when another member archives it
+   */
+  private Future<StreamArchiver> owned(String id) {
+    if (ownership.isPresent() && !ownership.get().owns(id)) {
+      return Future.failedFuture(archivedElsewhere(id));
+    }
+    return archiver(id);
+  }
+
+  private static ProxyFailure archivedElsewhere(String id) {
+    return new ProxyFailure(
+        409, "stream " + id + " is archived by another member of the cluster (see /api/cluster)");
   }
 
   /**
@@ -336,11 +432,26 @@ public final class Archiver {
   public Future<JsonArray> list() {
     return context.call(
         () -> {
-          JsonArray out = new JsonArray();
-          streams.all().stream()
-              .filter(a -> !a.state().sessions.isEmpty())
-              .forEach(a -> out.add(describe(a)));
-          return Future.succeededFuture(out);
+          Future<List<StreamArchiver>> all =
+              store.shared()
+                  ? store
+                      .streams()
+                      .compose(
+                          ids -> {
+                            List<Future<Optional<StreamArchiver>>> each = new ArrayList<>();
+                            ids.stream().sorted().forEach(id -> each.add(known(id)));
+                            return Future.all(each)
+                                .map(v -> each.stream().flatMap(f -> f.result().stream()).toList());
+                          })
+                  : Future.succeededFuture(streams.all());
+          return all.map(
+              archivers -> {
+                JsonArray out = new JsonArray();
+                archivers.stream()
+                    .filter(a -> !a.state().sessions.isEmpty())
+                    .forEach(a -> out.add(describe(a)));
+                return out;
+              });
         });
   }
 
@@ -355,6 +466,10 @@ public final class Archiver {
   private Future<Optional<StreamArchiver>> known(String id) {
     if (!FileArchiveStateStore.isSafeId(id)) {
       return Future.succeededFuture(Optional.empty());
+    }
+    if (store.shared()) {
+      // Another member may be writing it: what this one read is at most a second old.
+      return streams.fresh(id, this::load, SHARED_READ_MAX_AGE).map(Optional::of);
     }
     return archiver(id).map(Optional::of);
   }

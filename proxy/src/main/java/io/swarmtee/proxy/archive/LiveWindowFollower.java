@@ -273,7 +273,10 @@ final class LiveWindowFollower {
     markLost(trackKey, track, listed, Math.max(1, media.targetDuration()));
     for (UpstreamSegment segment : listed) {
       EntryKey key = trackKey.entry(segment.seq());
-      if (track.entries.containsKey(segment.seq()) || copier.inFlight(key)) {
+      ArchiveState.Entry known = track.entries.get(segment.seq());
+      boolean resolved =
+          known != null && !(archiver.adopted() && known instanceof ArchiveState.Pending);
+      if (resolved || copier.inFlight(key)) {
         continue;
       }
       Future<Void> init =

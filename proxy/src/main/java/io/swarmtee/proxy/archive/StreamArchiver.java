@@ -113,6 +113,8 @@ final class StreamArchiver {
   private boolean graceSkipped;
   private Future<Void> finalising;
   private final List<Promise<Void>> endWaiters = new ArrayList<>();
+  private boolean adopted;
+  private Runnable onIdle = () -> {};
 
   StreamArchiver(
       ArchiveState state,
@@ -195,6 +197,27 @@ final class StreamArchiver {
 
   boolean following() {
     return following;
+  }
+
+  /**
+   * This process continues a journal another member of the cluster wrote: its pending entries are
+   * in that member's spool, not in this one's, so a segment still listed upstream is copied again
+   * (same bytes, same reference) rather than waited for.
+   */
+  void adopt() {
+    adopted = true;
+  }
+
+  /**
+   * @return whether pending entries were written by another process ({@link #adopt})
+   */
+  boolean adopted() {
+    return adopted;
+  }
+
+  /** Sets what to do when the stream went idle and is no longer polled. */
+  void onIdle(Runnable r) {
+    this.onIdle = r;
   }
 
   /** Starts (or keeps) polling. */
@@ -318,6 +341,7 @@ final class StreamArchiver {
             id,
             settings.grace().toSeconds());
         unfollow();
+        onIdle.run();
         return;
       }
     } else {

@@ -1,6 +1,8 @@
 package io.swarmtee.proxy.archive;
 
 import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +21,7 @@ final class StreamArchivers {
 
   private final Map<String, StreamArchiver> streams = new LinkedHashMap<>();
   private final Map<String, Future<StreamArchiver>> loading = new HashMap<>();
+  private final Map<String, Instant> loadedAt = new HashMap<>();
 
   /**
    * @param load builds the archiver of a stream id from its journal
@@ -38,8 +41,35 @@ final class StreamArchivers {
                       synchronized (streams) {
                         streams.put(id, a);
                       }
+                      loadedAt.put(id, Instant.now());
                     })
                 .onComplete(ar -> loading.remove(id)));
+  }
+
+  /**
+   * As {@link #get}, but an archiver that does not follow its stream (another member of a cluster
+   * writes its journal) is read again once it is older than {@code maxAge}.
+   */
+  Future<StreamArchiver> fresh(
+      String id, Function<String, Future<StreamArchiver>> load, Duration maxAge) {
+    Optional<StreamArchiver> existing = find(id);
+    Instant at = loadedAt.get(id);
+    if (existing.isPresent()
+        && !existing.get().following()
+        && at != null
+        && Duration.between(at, Instant.now()).compareTo(maxAge) > 0
+        && !loading.containsKey(id)) {
+      evict(id);
+    }
+    return get(id, load);
+  }
+
+  /** Forgets the archiver of {@code id}; the next {@link #get} reads its journal again. */
+  void evict(String id) {
+    synchronized (streams) {
+      streams.remove(id);
+    }
+    loadedAt.remove(id);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.swarmtee.proxy.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
@@ -19,6 +20,9 @@ final class HazelcastSettings {
 
   /** The Hazelcast map holding one {@link LeaseEntry} per stream. */
   static final String LEASES_MAP = "swarmtee.leases";
+
+  /** The shared archive journals: stream id → {@link JournalLog}. */
+  static final String JOURNALS_MAP = "swarmtee.journals";
 
   /**
    * Member attribute: swarmtee's member id. Not Hazelcast's member UUID: Hazelcast resets that when
@@ -106,6 +110,10 @@ final class HazelcastSettings {
     MapConfig leases = new MapConfig(LEASES_MAP).setBackupCount(1);
     leases.getMergePolicyConfig().setPolicy(HigherEpochMergePolicy.class.getName());
     c.addMapConfig(leases);
+    // OBJECT: an append mutates the stored log in place (and the same append runs on the backup),
+    // instead of deserialising and serialising the whole journal for every event.
+    c.addMapConfig(
+        new MapConfig(JOURNALS_MAP).setBackupCount(1).setInMemoryFormat(InMemoryFormat.OBJECT));
     return c;
   }
 

@@ -14,11 +14,14 @@ import java.util.Objects;
 public record LeaseOptions(Duration ttl, Duration renewEvery, Duration claimDelay) {
 
   /**
-   * 8 s TTL renewed every 2 s: a holder survives three lost renewals in a row (a GC pause, a slow
-   * partition migration) and a dead one's streams move within ~8 s plus the claim delay of 4 s.
+   * 3 s TTL renewed every 750 ms, claim delay 1 s: a holder survives three lost renewals in a row
+   * (a GC pause, a slow partition migration), and a dead one's streams move within the TTL plus a
+   * quarter of it (the archiver's claim sweep) — under 4 s, two target durations of go-livepeer's 2
+   * s segments, so a survivor takes a stream over while the segments the dead owner had not
+   * archived are still in the upstream's 6-segment window.
    */
   public static final LeaseOptions DEFAULTS =
-      new LeaseOptions(Duration.ofSeconds(8), Duration.ofSeconds(2), Duration.ofSeconds(4));
+      new LeaseOptions(Duration.ofSeconds(3), Duration.ofMillis(750), Duration.ofSeconds(1));
 
   public LeaseOptions {
     Objects.requireNonNull(ttl, "ttl");

@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs ffmpeg/ffprobe for assertions; fails loudly when they are missing. */
-final class Ffmpeg {
+public final class Ffmpeg {
 
   private Ffmpeg() {}
 
   /** What a tool printed and returned. */
-  record Run(int exit, String output) {}
+  public record Run(int exit, String output) {}
 
-  static Run run(List<String> command) throws IOException, InterruptedException {
+  public static Run run(List<String> command) throws IOException, InterruptedException {
     Process p;
     try {
       p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -33,7 +33,7 @@ final class Ffmpeg {
   }
 
   /** {@code ffmpeg -i url -map 0 -c copy out}: a remux with default options, errors printed. */
-  static Run remux(String url, Path out) throws IOException, InterruptedException {
+  public static Run remux(String url, Path out) throws IOException, InterruptedException {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -56,7 +56,7 @@ final class Ffmpeg {
   /**
    * @return the container duration ffprobe reports, seconds
    */
-  static double duration(Path file) throws IOException, InterruptedException {
+  public static double duration(Path file) throws IOException, InterruptedException {
     Run r =
         run(
             List.of(
