@@ -153,22 +153,25 @@ final class SwarmCopyPublisher {
     }
     return chain
         .compose(v -> upload("index.m3u8", renderer.master(session, variantUris::get)))
-        .map(
-            master -> {
-              journal.record(
-                  new MasterUploaded(session.number, master, finalCopy, clock.instant()));
-              hooks
-                  .get()
-                  .masterUploaded(id, master, finalCopy)
-                  .onFailure(
-                      err ->
-                          LOG.warn(
-                              "stream {}: master {} not announced: {}",
-                              id,
-                              master,
-                              err.getMessage()));
-              return master;
-            });
+        .compose(
+            master ->
+                // Announced (the wallet's feed) only once the journal took the record: in a
+                // cluster the journal refuses a stale owner's, and so no feed update follows.
+                journal
+                    .record(new MasterUploaded(session.number, master, finalCopy, clock.instant()))
+                    .map(master))
+        .onSuccess(
+            master ->
+                hooks
+                    .get()
+                    .masterUploaded(id, master, finalCopy)
+                    .onFailure(
+                        err ->
+                            LOG.warn(
+                                "stream {}: master {} not announced: {}",
+                                id,
+                                master,
+                                err.getMessage())));
   }
 
   private Future<SwarmReference> upload(String name, String text) {
