@@ -5,6 +5,7 @@
 #   chain  the local chain with Swarm's contracts from tee/src/it/chain, keyed by a hash of its sources.
 #
 #   tee/src/it/bee/build.sh [bee|chain|all]  # default bee; prints the (last) binary's path on its last line
+#   tee/src/it/bee/build.sh path bee|chain    # only prints where that binary is (or would be) cached
 #   SWARMTEE_CACHE=/somewhere build.sh       # cache root (default ~/.cache/swarmtee)
 #
 # Needs Go >= 1.25 on PATH or in /usr/local/go/bin, and the Go module proxy. CGO is off.
@@ -14,6 +15,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 chain_src="$(cd "$here/../chain" && pwd)"
 cache="${SWARMTEE_CACHE:-$HOME/.cache/swarmtee}"
 what="${1:-bee}"
+only_path=false
+if [[ "$what" == path ]]; then
+  only_path=true
+  what="${2:-bee}"
+fi
 
 go_on_path() {
   command -v go >/dev/null 2>&1 && return 0
@@ -28,6 +34,10 @@ go_on_path() {
 # build NAME OUT DIR LDFLAGS: go build of the module in DIR into OUT unless OUT exists.
 build() {
   local name="$1" out="$2" dir="$3" ldflags="$4"
+  if $only_path; then
+    echo "$out"
+    return 0
+  fi
   if [[ -x "$out" ]]; then
     echo "$name already built"
     echo "$out"
@@ -67,5 +77,5 @@ case "$what" in
   bee) bee ;;
   chain) chain ;;
   all) bee; chain ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
