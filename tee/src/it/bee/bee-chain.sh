@@ -9,7 +9,8 @@
 #   tee/src/it/bee/bee-chain.sh stop  [STATE_DIR]  # stops all of it
 #
 # STATE_DIR (default ./target/bee-chain) holds the pids, logs, Bee's data dir, chain.env (contract
-# addresses, RPC_URL, WS_URL) and bee.env (the three variables above plus BEE_ADDRESS).
+# addresses, RPC_URL, WS_URL), bee.env (the three variables above plus BEE_ADDRESS) and
+# status-alone.json (Bee's /status before the warm-up peer came).
 # SWARMTEE_BEE / SWARMTEE_CHAIN name prebuilt binaries (then nothing is built, a missing one fails).
 # Diagnostics go to stderr, so stdout carries only the three variables.
 set -euo pipefail
@@ -122,6 +123,7 @@ case "$cmd" in
     # Bee's push-sync waits for the node's warm-up, which only ends after a peer connected: a node
     # that never saw one stores nothing directly (direct uploads and POST /soc hang). A second
     # full node connects once and leaves; the node stays warmed up, alone, storing what it pushes.
+    curl -fsS "$url/status" >"$state/status-alone.json"
     underlay="$(grep -o '"/ip4/127\.0\.0\.1/tcp/[0-9]*/p2p/[A-Za-z0-9]*"' <<<"$addresses" | head -n1 | tr -d '"')"
     start_bee peer --bootnode "$underlay"
     await bee "the end of Bee's warm-up" sh -c "curl -fs '$url/status' | grep -q '\"isWarmingUp\":false'"

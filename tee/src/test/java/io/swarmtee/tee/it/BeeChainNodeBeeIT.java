@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -81,5 +83,32 @@ class BeeChainNodeBeeIT {
     long ttl = stamp.getLong("batchTTL");
     long full = BeeChainNode.BATCH_AMOUNT / BeeChainNode.INITIAL_PRICE;
     assertTrue(ttl > full - 3600 && ttl <= full, "batchTTL " + ttl + " of at most " + full);
+  }
+
+  @Test
+  void aLoneNodeWarmsUpOnlyOnceAPeerConnected(BeeChainNode bee) throws Exception {
+    // bee dev never warms up; a production full node's push-sync waits for its warm-up, which
+    // Bee 2.7 starts on the first peer connection only: without one, direct uploads and POST /soc
+    // never complete. The script lets a second node connect once; this pins why it must.
+    JsonObject alone =
+        new JsonObject(Files.readString(bee.stateDir().resolve("status-alone.json")));
+    assertEquals(true, alone.getBoolean("isWarmingUp"), "ready and funded, still warming up");
+    assertEquals(0, alone.getInteger("connectedPeers"), alone.encode());
+    String log = Files.readString(bee.log());
+    Matcher warmup =
+        Pattern.compile("\"time\"=\"([^\"]+)\"[^\n]*node warmup check initiated").matcher(log);
+    assertTrue(warmup.find(), "no warm-up in " + bee.log());
+    Matcher peerStart =
+        Pattern.compile("\"time\"=\"([^\"]+)\"")
+            .matcher(Files.readString(bee.stateDir().resolve("peer.log")));
+    assertTrue(peerStart.find(), "the peer logged nothing");
+    assertTrue(
+        warmup.group(1).compareTo(peerStart.group(1)) > 0,
+        "warm-up began at "
+            + warmup.group(1)
+            + ", after the peer started at "
+            + peerStart.group(1));
+    assertTrue(
+        log.contains("\"totalMonitoredEvents\"=1"), "one event, the peer's connection, ended it");
   }
 }
