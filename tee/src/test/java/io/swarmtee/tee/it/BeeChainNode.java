@@ -140,15 +140,27 @@ public final class BeeChainNode implements BeeNode {
     Path repository = repository();
     try {
       Path dir = Files.createTempDirectory("swarmtee-chain-path");
-      String path =
-          run(
-              repository,
-              List.of(
-                  "bash", repository.resolve(BeeDevNode.BUILD_SCRIPT).toString(), "path", "chain"),
-              Map.of(),
-              dir.resolve("build"),
-              Duration.ofSeconds(30));
-      return Path.of(path.strip());
+      try {
+        return Path.of(
+            run(
+                    repository,
+                    List.of(
+                        "bash",
+                        repository.resolve(BeeDevNode.BUILD_SCRIPT).toString(),
+                        "path",
+                        "chain"),
+                    Map.of(),
+                    dir.resolve("build"),
+                    Duration.ofSeconds(30))
+                .strip());
+      } finally {
+        try (var files = Files.list(dir)) {
+          for (Path f : files.toList()) {
+            Files.delete(f);
+          }
+        }
+        Files.delete(dir);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
