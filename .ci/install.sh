@@ -32,6 +32,7 @@ if [[ -f tools/js/package.json ]]; then
   (cd tools/js && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-# Real Bee node for the *BeeIT conformance suite: built from tee/src/it/bee (Go from PATH or
-# /usr/local/go/bin) into ~/.cache/swarmtee, reused when already there. A failed build fails CI here.
-bash tee/src/it/bee/build.sh || { echo "ci: building Bee for the *BeeIT suite failed (see above)" >&2; exit 1; }
+# Real Bee node and the local chain it runs on for the *BeeIT conformance suite: built from
+# tee/src/it/bee and tee/src/it/chain (Go from PATH or /usr/local/go/bin) into ~/.cache/swarmtee,
+# reused when already there. A failed build fails CI here.
+bash tee/src/it/bee/build.sh all || { echo "ci: building Bee and the chain for the *BeeIT suite failed (see above)" >&2; exit 1; }

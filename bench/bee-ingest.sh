@@ -1,15 +1,39 @@
 #!/usr/bin/env bash
-# Bee's ingest rate: 2 MiB segments uploaded to a real `bee dev` node (POST /bytes, deferred) with 1, 4
-# and 16 uploads in flight, next to swarmtee's own hashing rate over the same bytes in the same run.
-# Builds Bee if needed (tee/src/it/bee/build.sh), starts it on a free port, stops it afterwards.
-# Prints a table, writes bench/results/bee-ingest.json.
-#   bash bench/bee-ingest.sh [--segments N] [--concurrency 1,4,16] [--out FILE]
+# Bee's ingest rate: 2 MiB segments uploaded to a real Bee (POST /bytes) with 1, 4 and 16 uploads in
+# flight, next to swarmtee's own hashing rate over the same bytes in the same run.
+#   --node dev         (default) a `bee dev` node, deferred uploads (dev mode refuses direct ones)
+#   --node production  the same `bee dev` run, then a production-mode full node on a local chain
+#                      (tee/src/it/bee/bee-chain.sh), deferred and direct uploads
+# Builds Bee (and the chain) if needed, starts the nodes on free ports, stops them afterwards.
+# Prints a table per node, writes bench/results/bee-ingest.json (and bee-ingest-production.json).
+#   bash bench/bee-ingest.sh [--node dev|production] [--segments N] [--concurrency 1,4,16]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+node=dev
+args=()
+while (($#)); do
+  case "$1" in
+    --node) node="$2"; shift 2 ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+[[ "$node" == dev || "$node" == production ]] || { echo "bee-ingest: --node dev|production, not $node" >&2; exit 2; }
 ./dev mvn -q -DskipTests -pl bench -am package
-state="bench/target/bee-dev"
-trap 'tee/src/it/bee/bee-dev.sh stop "$state" >/dev/null' EXIT
-eval "$(tee/src/it/bee/bee-dev.sh start "$state" | grep '^BEE_')"
-./dev java --add-modules jdk.incubator.vector -Dswarmtee.simd="${SWARMTEE_SIMD:-true}" \
-  -cp bench/target/swarmtee-bench.jar io.swarmtee.bench.BeeIngestBench \
-  --bee "$BEE_URL" --batch "$BEE_BATCH" "$@"
+dev_state="bench/target/bee-dev"
+chain_state="bench/target/bee-chain"
+trap 'tee/src/it/bee/bee-dev.sh stop "$dev_state" >/dev/null; tee/src/it/bee/bee-chain.sh stop "$chain_state" >/dev/null 2>&1' EXIT
+
+bench() {
+  ./dev java --add-modules jdk.incubator.vector -Dswarmtee.simd="${SWARMTEE_SIMD:-true}" \
+    -cp bench/target/swarmtee-bench.jar io.swarmtee.bench.BeeIngestBench \
+    --bee "$BEE_URL" --batch "$BEE_BATCH" "$@" "${args[@]}"
+}
+
+eval "$(tee/src/it/bee/bee-dev.sh start "$dev_state" | grep '^BEE_')"
+bench --node "bee dev" --uploads deferred
+tee/src/it/bee/bee-dev.sh stop "$dev_state" >/dev/null
+if [[ "$node" == production ]]; then
+  eval "$(tee/src/it/bee/bee-chain.sh start "$chain_state" | grep '^BEE_')"
+  bench --node "production (bee start, full node, local chain)" --uploads deferred,direct \
+    --out bench/results/bee-ingest-production.json
+fi

@@ -26,21 +26,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Bee's ingest rate on this machine: 2 MiB segments uploaded with {@code POST /bytes} (deferred,
- * redundancy 0) through swarmtee's {@link BeeClient} with 1, 4 and 16 uploads in flight, next to
- * swarmtee's own Swarm hashing ({@link SwarmHasher}, one thread) over the same segments in the same
- * run. Every reference Bee answers is checked against the local one (the upload carries it as
- * expected).
+ * Bee's ingest rate on this machine: 2 MiB segments uploaded with {@code POST /bytes} (deferred
+ * and, on a production node, direct; redundancy 0) through swarmtee's {@link BeeClient} with 1, 4
+ * and 16 uploads in flight, next to swarmtee's own Swarm hashing ({@link SwarmHasher}, one thread)
+ * over the same segments in the same run. Every reference Bee answers is checked against the local
+ * one (the upload carries it as expected).
  *
- * <p>Usage: {@code BeeIngestBench --bee URL --batch ID [--segments N] [--concurrency 1,4,16] [--out
- * FILE]}; {@code bench/bee-ingest.sh} starts a {@code bee dev} node and passes its URL and batch.
- * Prints a table and writes the figures as JSON (default {@code bench/results/bee-ingest.json}).
+ * <p>Usage: {@code BeeIngestBench --bee URL --batch ID [--node NAME] [--uploads deferred,direct]
+ * [--segments N] [--concurrency 1,4,16] [--out FILE]}; {@code bench/bee-ingest.sh} starts the nodes
+ * ({@code bee dev}, and with {@code --node production} a full node on a local chain) and passes
+ * their URL and batch. {@code bee dev} refuses direct uploads. Prints a table and writes the
+ * figures as JSON (default {@code bench/results/bee-ingest.json}).
  */
 public final class BeeIngestBench {
 
   private static final int SEGMENT = 2 << 20;
 
   private record Result(
+      String upload,
       int concurrency,
       int segments,
       double seconds,
@@ -54,11 +57,15 @@ public final class BeeIngestBench {
     String batch = null;
     int segments = 24;
     int[] concurrency = {1, 4, 16};
+    String node = "bee dev";
+    List<String> uploads = List.of("deferred");
     Path out = Path.of("bench/results/bee-ingest.json");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--bee" -> bee = args[++i];
         case "--batch" -> batch = args[++i];
+        case "--node" -> node = args[++i];
+        case "--uploads" -> uploads = List.of(args[++i].split(","));
         case "--segments" -> segments = Integer.parseInt(args[++i]);
         case "--concurrency" ->
             concurrency = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
@@ -81,7 +88,7 @@ public final class BeeIngestBench {
     try {
       BeeHealth health = await(client.health());
       // Distinct content for every upload of the run, so Bee never sees a repeat.
-      int total = 2 + segments * concurrency.length;
+      int total = 2 + segments * concurrency.length * uploads.size();
       List<byte[]> data = new ArrayList<>(total);
       SplittableRandom random = new SplittableRandom(0xbee1L);
       for (int i = 0; i < total; i++) {
@@ -102,16 +109,22 @@ public final class BeeIngestBench {
       double hashSegmentsPerSecond = total / hashSeconds;
       double hashMegabytesPerSecond = total * (double) SEGMENT / 1e6 / hashSeconds;
 
-      await(upload(client, data, refs, 0, 2, 2)); // warm-up, not measured
+      await(upload(client, data, refs, 0, 2, 2, true)); // warm-up, not measured
       List<Result> results = new ArrayList<>();
       int next = 2;
-      for (int c : concurrency) {
-        results.add(measure(client, data, refs, next, segments, c));
-        next += segments;
+      for (String mode : uploads) {
+        if (!mode.equals("deferred") && !mode.equals("direct")) {
+          throw new IllegalArgumentException(usage() + "; unknown upload " + mode);
+        }
+        for (int c : concurrency) {
+          results.add(measure(client, data, refs, next, segments, c, mode));
+          next += segments;
+        }
       }
 
-      print(health, results, hashSegmentsPerSecond, hashMegabytesPerSecond);
-      write(out, bee, health, segments, results, hashSegmentsPerSecond, hashMegabytesPerSecond);
+      print(node, health, results, hashSegmentsPerSecond, hashMegabytesPerSecond);
+      write(
+          out, node, bee, health, segments, results, hashSegmentsPerSecond, hashMegabytesPerSecond);
     } finally {
       client.close();
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -119,7 +132,8 @@ public final class BeeIngestBench {
   }
 
   private static String usage() {
-    return "usage: BeeIngestBench --bee URL --batch ID [--segments N] [--concurrency 1,4,16] [--out FILE]";
+    return "usage: BeeIngestBench --bee URL --batch ID [--node NAME] [--uploads deferred,direct]"
+        + " [--segments N] [--concurrency 1,4,16] [--out FILE]";
   }
 
   private static Result measure(
@@ -128,13 +142,16 @@ public final class BeeIngestBench {
       SwarmReference[] refs,
       int from,
       int count,
-      int concurrency)
+      int concurrency,
+      String mode)
       throws Exception {
     long start = System.nanoTime();
-    List<Double> latencies = await(upload(client, data, refs, from, count, concurrency));
+    List<Double> latencies =
+        await(upload(client, data, refs, from, count, concurrency, mode.equals("deferred")));
     double seconds = (System.nanoTime() - start) / 1e9;
     double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     return new Result(
+        mode,
         concurrency,
         count,
         seconds,
@@ -154,13 +171,14 @@ public final class BeeIngestBench {
       SwarmReference[] refs,
       int from,
       int count,
-      int concurrency) {
+      int concurrency,
+      boolean deferred) {
     AtomicInteger next = new AtomicInteger(from);
     List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
     List<Future<Void>> lanes = new ArrayList<>();
     for (int lane = 0; lane < Math.min(concurrency, count); lane++) {
       Promise<Void> done = Promise.promise();
-      lane(client, data, refs, next, from + count, latencies, done);
+      lane(client, data, refs, next, from + count, deferred, latencies, done);
       lanes.add(done.future());
     }
     return Future.all(lanes).map(ignored -> List.copyOf(latencies));
@@ -172,6 +190,7 @@ public final class BeeIngestBench {
       SwarmReference[] refs,
       AtomicInteger next,
       int end,
+      boolean deferred,
       List<Double> latencies,
       Promise<Void> done) {
     int i = next.getAndIncrement();
@@ -181,23 +200,26 @@ public final class BeeIngestBench {
     }
     long t0 = System.nanoTime();
     client
-        .uploadBytes(Buffer.buffer(data.get(i)), UploadOptions.DEFAULT.withExpected(refs[i]))
+        .uploadBytes(
+            Buffer.buffer(data.get(i)),
+            UploadOptions.DEFAULT.withExpected(refs[i]).withDeferred(deferred))
         .onSuccess(
             ref -> {
               latencies.add((System.nanoTime() - t0) / 1e6);
-              lane(client, data, refs, next, end, latencies, done);
+              lane(client, data, refs, next, end, deferred, latencies, done);
             })
         .onFailure(done::fail);
   }
 
   private static void print(
-      BeeHealth health, List<Result> results, double hashSps, double hashMBps) {
+      String node, BeeHealth health, List<Result> results, double hashSps, double hashMBps) {
     StringBuilder b = new StringBuilder();
     b.append(
         String.format(
             Locale.ROOT,
-            "Bee %s ingest, 2 MiB segments, POST /bytes deferred, redundancy 0"
+            "%s (Bee %s) ingest, 2 MiB segments, POST /bytes, redundancy 0"
                 + " (%d cores, load average %.1f)%n",
+            node,
             health.version(),
             Runtime.getRuntime().availableProcessors(),
             java.lang.management.ManagementFactory.getOperatingSystemMXBean()
@@ -205,7 +227,7 @@ public final class BeeIngestBench {
     b.append(
         String.format(
             Locale.ROOT,
-            "%-22s %10s %10s %10s %10s %12s%n",
+            "%-26s %10s %10s %10s %10s %12s%n",
             "",
             "segments/s",
             "MB/s",
@@ -216,8 +238,8 @@ public final class BeeIngestBench {
       b.append(
           String.format(
               Locale.ROOT,
-              "%-22s %10.2f %10.1f %10.0f %10.0f %11.3fx%n",
-              "bee, " + r.concurrency() + " in flight",
+              "%-26s %10.2f %10.1f %10.0f %10.0f %11.3fx%n",
+              r.upload() + ", " + r.concurrency() + " in flight",
               r.segmentsPerSecond(),
               r.megabytesPerSecond(),
               r.p50Millis(),
@@ -227,7 +249,7 @@ public final class BeeIngestBench {
     b.append(
         String.format(
             Locale.ROOT,
-            "%-22s %10.2f %10.1f %10s %10s %11.3fx  (BMT: %s)%n",
+            "%-26s %10.2f %10.1f %10s %10s %11.3fx  (BMT: %s)%n",
             "swarmtee hash, 1 thread",
             hashSps,
             hashMBps,
@@ -240,6 +262,7 @@ public final class BeeIngestBench {
 
   private static void write(
       Path out,
+      String node,
       String bee,
       BeeHealth health,
       int segments,
@@ -251,6 +274,7 @@ public final class BeeIngestBench {
     for (Result r : results) {
       rows.add(
           new JsonObject()
+              .put("upload", r.upload())
               .put("concurrency", r.concurrency())
               .put("segments", r.segments())
               .put("seconds", round(r.seconds()))
@@ -264,11 +288,15 @@ public final class BeeIngestBench {
         new JsonObject()
             .put("benchmark", "bee-ingest")
             .put("at", Instant.now().toString())
+            .put("node", node)
             .put("bee", bee)
             .put("beeVersion", health.version())
             .put("segmentBytes", SEGMENT)
             .put("segmentsPerConcurrency", segments)
-            .put("upload", "POST /bytes, swarm-deferred-upload: true, swarm-redundancy-level: 0")
+            .put(
+                "upload",
+                "POST /bytes, swarm-deferred-upload: true (deferred) or false (direct),"
+                    + " swarm-redundancy-level: 0")
             .put("cores", Runtime.getRuntime().availableProcessors())
             .put(
                 "loadAverage",

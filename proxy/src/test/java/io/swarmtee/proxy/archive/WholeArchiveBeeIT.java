@@ -12,13 +12,17 @@ import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeClientOptions;
-import io.swarmtee.tee.it.BeeDevExtension;
-import io.swarmtee.tee.it.BeeDevNode;
+import io.swarmtee.tee.it.BeeChainExtension;
+import io.swarmtee.tee.it.BeeChainNode;
 import io.swarmtee.tee.it.OnContext;
+import io.swarmtee.wallet.Identity;
+import io.swarmtee.wallet.feed.BeeFeedApi;
+import io.swarmtee.wallet.feed.FeedWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,17 +36,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.ECKeyPair;
 
 /**
  * The whole archive on a real Bee: swarmtee's archiver follows a live stream of real ffmpeg HLS
- * (two renditions) from a go-livepeer-like origin and archives it into {@code bee dev}; once the
- * stream ended and the archive is final, swarmtee and the origin are stopped, and ffmpeg remuxes
- * the full duration from Bee alone ({@code ffmpeg -i {bee}/bzz/{master}/ -c copy}), every segment
- * byte-identical.
+ * (two renditions) from a go-livepeer-like origin and archives it into a production-mode Bee (a
+ * full node on a local chain, its batch bought on the chain); once the stream ended and the archive
+ * is final, swarmtee and the origin are stopped, and ffmpeg remuxes the full duration from Bee
+ * alone ({@code ffmpeg -i {bee}/bzz/{master}/ -c copy}), every segment byte-identical — then again
+ * through the stream's feed manifest, after a v1 feed update signed by the broadcaster identity
+ * ({@code /bzz/{feed manifest}/}).
  */
-@ExtendWith(BeeDevExtension.class)
+@ExtendWith(BeeChainExtension.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class WholeArchiveBeeIT {
+
+  /** The broadcaster's identity that signs the stream's feed (a fixed key: a stable owner). */
+  private static final Identity BROADCASTER =
+      Identity.fromKeyPair(
+          ECKeyPair.create(
+              new BigInteger(
+                  "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318", 16)));
 
   private static final int SECONDS = 6;
   private static final Pattern BZZ_URI =
@@ -52,7 +66,7 @@ class WholeArchiveBeeIT {
 
   @Test
   void ffmpegRemuxesTheFullStreamFromBeeAloneAfterSwarmteeStopped(
-      BeeDevNode node, @TempDir Path data) throws Exception {
+      BeeChainNode node, @TempDir Path data) throws Exception {
     HlsRecording recording =
         HlsRecording.generate(Path.of("target", "hls-fixture-" + SECONDS + "s"), SECONDS);
     assertEquals(SECONDS, recording.size());
@@ -152,6 +166,29 @@ class WholeArchiveBeeIT {
       assertEquals("", run.output().strip(), "ffmpeg reported errors");
       assertEquals(
           recording.duration(), Ffmpeg.duration(out), 0.5, "full duration remuxed from Bee");
+
+      // The stream's stable name: a v1 feed update signed by the broadcaster identity, stored with
+      // POST /soc (bee dev answers 501), makes /bzz/{feed manifest}/ the archive master.
+      FeedWriter feeds =
+          await(
+              FeedWriter.create(
+                  vertx,
+                  BROADCASTER,
+                  BeeFeedApi.over(bee),
+                  () -> Future.succeededFuture(BatchId.parse(node.batchId())),
+                  data.resolve("feeds"),
+                  Clock.systemUTC()));
+      SwarmReference feedManifest = await(feeds.feedManifest("live1"));
+      assertEquals(0, await(feeds.update("live1", SwarmReference.parse(master))).index());
+      Path viaFeed = data.resolve("via-feed.ts");
+      Ffmpeg.Run named = Ffmpeg.remux(node.apiUrl() + "/bzz/" + feedManifest.hex() + "/", viaFeed);
+      assertEquals(0, named.exit(), named.output());
+      assertEquals("", named.output().strip(), "ffmpeg reported errors");
+      assertEquals(
+          recording.duration(),
+          Ffmpeg.duration(viaFeed),
+          0.5,
+          "full duration remuxed through the feed manifest");
     } finally {
       bee.close();
       await(vertx.close());

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swarmtee.tee.SwarmHasher;
 import io.swarmtee.tee.SwarmReference;
-import io.swarmtee.tee.it.BeeDevExtension;
-import io.swarmtee.tee.it.BeeDevNode;
+import io.swarmtee.tee.it.BeeChainExtension;
+import io.swarmtee.tee.it.BeeChainNode;
+import io.swarmtee.tee.it.BeeNodes;
 import io.swarmtee.tee.it.OnContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -37,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * returns for {@code POST /bytes} (deferred, redundancy 0) equals {@link SwarmHasher}'s, {@code GET
  * /bytes} gives the same bytes back, and Range requests give the right slices.
  */
-@ExtendWith(BeeDevExtension.class)
+@ExtendWith(BeeChainExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BytesBeeIT {
 
@@ -53,14 +54,10 @@ class BytesBeeIT {
   private BeeClient client;
 
   @BeforeAll
-  void connect(BeeDevNode bee) {
+  void connect(BeeChainNode bee) {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    client =
-        BeeClient.create(
-            vertx,
-            BeeClientOptions.of(bee.apiUrl().toString())
-                .withDefaultBatchId(BatchId.parse(bee.batchId())));
+    client = BeeNodes.client(vertx, bee);
   }
 
   @AfterAll

@@ -8,13 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swarmtee.tee.SwarmReference;
-import io.swarmtee.tee.it.BeeDevExtension;
-import io.swarmtee.tee.it.BeeDevNode;
+import io.swarmtee.tee.it.BeeChainExtension;
+import io.swarmtee.tee.it.BeeChainNode;
+import io.swarmtee.tee.it.BeeNodes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.math.BigInteger;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -26,10 +29,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The typed failures {@link BeeClient} promises (its status → {@link BeeErrorKind} table), provoked
- * on a real Bee, plus raw calls showing what Bee itself answers where the client refuses to send a
- * request.
+ * on a real Bee (a production-mode full node on a local chain), plus raw calls showing what Bee
+ * itself answers where the client refuses to send a request. Bee's 400/501 and a stopped node are
+ * provoked on {@code bee dev} in {@link DevModeBeeIT}.
  */
-@ExtendWith(BeeDevExtension.class)
+@ExtendWith(BeeChainExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ErrorMappingBeeIT {
 
@@ -37,17 +41,13 @@ class ErrorMappingBeeIT {
   private Vertx vertx;
   private BeeClient client;
   private WebClient raw;
-  private BeeDevNode bee;
+  private BeeChainNode bee;
 
   @BeforeAll
-  void connect(BeeDevNode bee) {
+  void connect(BeeChainNode bee) {
     this.bee = bee;
     vertx = Vertx.vertx();
-    client =
-        BeeClient.create(
-            vertx,
-            BeeClientOptions.of(bee.apiUrl().toString())
-                .withDefaultBatchId(BatchId.parse(bee.batchId())));
+    client = BeeNodes.client(vertx, bee);
     raw = WebClient.create(vertx);
   }
 
@@ -59,12 +59,16 @@ class ErrorMappingBeeIT {
   }
 
   private String randomHex(int bytes) {
+    return randomHex(random, bytes);
+  }
+
+  static String randomHex(SplittableRandom random, int bytes) {
     byte[] b = new byte[bytes];
     random.nextBytes(b);
     return HexFormat.of().formatHex(b);
   }
 
-  private static BeeHttpException failure(Future<?> call) {
+  static BeeHttpException failure(Future<?> call) {
     RuntimeException e = assertThrows(RuntimeException.class, () -> await(call));
     return assertInstanceOf(BeeHttpException.class, e);
   }
@@ -118,19 +122,6 @@ class ErrorMappingBeeIT {
   }
 
   @Test
-  void a400FromBeeIsPermanent() {
-    // bee dev refuses direct (non-deferred) uploads with 400: a real 400 reachable through the
-    // client.
-    BeeHttpException e =
-        failure(
-            client.uploadBytes(Buffer.buffer("direct"), UploadOptions.DEFAULT.withDeferred(false)));
-
-    assertEquals(BeeErrorKind.PERMANENT, e.kind());
-    assertEquals(400, e.status().orElseThrow());
-    assertFalse(e.retryable());
-  }
-
-  @Test
   void malformedReferenceIsRefusedBeforeAnyRequestAndBeeWouldAnswer400() {
     assertThrows(IllegalArgumentException.class, () -> SwarmReference.parse("zz" + randomHex(31)));
     assertThrows(IllegalArgumentException.class, () -> SwarmReference.parse(randomHex(31)));
@@ -163,33 +154,32 @@ class ErrorMappingBeeIT {
   }
 
   @Test
-  void socUploadOnBeeDevIsNotImplementedAndPermanent() {
-    // Bee 2.7's POST /soc always stores directly, which bee dev refuses with 501 (2.8 added
-    // swarm-deferred-upload to /soc). The feed tests therefore push SOCs through /chunks with a
-    // tag.
-    BeeHttpException e =
-        failure(
-            client.uploadSoc(
-                randomHex(20),
-                randomHex(32),
-                randomHex(65),
-                Buffer.buffer(new byte[8 + 40]),
-                UploadOptions.DEFAULT));
+  void aDirectUploadIsStoredWhereBeeDevAnswers400() {
+    // bee dev refuses direct (non-deferred) uploads with 400 (DevModeBeeIT); a production full node
+    // that is alone stores what it pushes ("want self"): the reference is readable at once.
+    Buffer direct = Buffer.buffer("direct " + randomHex(8));
+    SwarmReference reference =
+        await(client.uploadBytes(direct, UploadOptions.DEFAULT.withDeferred(false)));
 
-    assertEquals(501, e.status().orElseThrow());
-    assertEquals(BeeErrorKind.PERMANENT, e.kind());
-    assertFalse(e.retryable());
+    assertEquals(direct, await(client.downloadBytes(reference)));
   }
 
   @Test
-  void aStoppedNodeIsTransient(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-    BeeDevNode other = BeeDevNode.start(dir.resolve("bee.log"));
-    other.close();
-    try (BeeClient gone = BeeClient.create(vertx, BeeClientOptions.of(other.apiUrl().toString()))) {
-      RuntimeException e = assertThrows(RuntimeException.class, () -> await(gone.health()));
-      BeeTransportException transport = assertInstanceOf(BeeTransportException.class, e);
-      assertEquals(BeeErrorKind.TRANSIENT, transport.kind());
-      assertTrue(transport.retryable());
-    }
+  void aYoungBatchIsNotUsableUntilConfirmedThenAccepted() {
+    // bee dev's batches are usable at once; on a chain Bee answers 422 until the batch is 10
+    // blocks old, which the client maps to the retryable BATCH_NOT_USABLE.
+    BatchId young = await(client.buyStamp(BigInteger.valueOf(BeeChainNode.BATCH_AMOUNT), 17, true));
+    UploadOptions withYoung = UploadOptions.DEFAULT.withBatchId(young);
+
+    BeeHttpException e = failure(client.uploadBytes(Buffer.buffer("too early"), withYoung));
+    assertEquals(422, e.status().orElseThrow(), e.toString());
+    assertEquals(BeeErrorKind.BATCH_NOT_USABLE, e.kind());
+    assertTrue(e.retryable());
+
+    SwarmReference stored =
+        Await.until(
+            () -> client.uploadBytes(Buffer.buffer("in time"), withYoung), Duration.ofSeconds(60));
+    assertEquals(Buffer.buffer("in time"), await(client.downloadBytes(stored)));
+    assertTrue(await(client.stamp(young)).usable());
   }
 }

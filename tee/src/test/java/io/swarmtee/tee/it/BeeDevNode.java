@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * (SIGTERM, then SIGKILL after a grace period); a JVM shutdown hook does the same if a test run is
  * aborted. Blocking: call from a test thread, never from an event loop.
  */
-public final class BeeDevNode implements AutoCloseable {
+public final class BeeDevNode implements BeeNode {
 
   /** System property naming the Bee binary. */
   public static final String BINARY_PROPERTY = "swarmtee.bee.binary";
@@ -178,44 +178,27 @@ public final class BeeDevNode implements AutoCloseable {
     return b != null && !b.isBlank() ? b : null;
   }
 
-  /**
-   * @return the API base URL, e.g. {@code http://127.0.0.1:41234} (no trailing slash)
-   */
+  @Override
   public URI apiUrl() {
     return apiUrl;
   }
 
-  /**
-   * @return the API port
-   */
-  public int port() {
-    return apiUrl.getPort();
-  }
-
-  /**
-   * @return the usable postage batch id bought at start, 64 lower-case hex digits
-   */
+  @Override
   public String batchId() {
     return batchId;
   }
 
-  /**
-   * @return the file Bee's output goes to
-   */
+  @Override
   public Path log() {
     return log;
   }
 
-  /**
-   * @return the operating-system process id of the node
-   */
+  @Override
   public long pid() {
     return process.pid();
   }
 
-  /**
-   * @return true while the node's process runs
-   */
+  @Override
   public boolean isAlive() {
     return process.isAlive();
   }

@@ -8,8 +8,8 @@ import io.swarmtee.tee.bee.Await;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeClientOptions;
-import io.swarmtee.tee.it.BeeDevExtension;
-import io.swarmtee.tee.it.BeeDevNode;
+import io.swarmtee.tee.it.BeeChainExtension;
+import io.swarmtee.tee.it.BeeChainNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * playlist whose entries are their {@code /bytes} references) is pushed chunk by chunk, after which
  * every reference in the playlist — and the playlist itself — resolves on Bee to the same bytes.
  */
-@ExtendWith(BeeDevExtension.class)
+@ExtendWith(BeeChainExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StoreSyncBeeIT {
 
@@ -42,10 +42,10 @@ class StoreSyncBeeIT {
 
   private Vertx vertx;
   private BeeClient bee;
-  private BeeDevNode node;
+  private BeeChainNode node;
 
   @BeforeAll
-  void connect(BeeDevNode node) {
+  void connect(BeeChainNode node) {
     this.node = node;
     vertx = Vertx.vertx();
     bee = BeeClient.create(vertx, BeeClientOptions.of(node.apiUrl().toString()));

@@ -13,8 +13,9 @@ import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeClientOptions;
 import io.swarmtee.tee.bee.BeeErrorKind;
 import io.swarmtee.tee.bee.BeeException;
-import io.swarmtee.tee.it.BeeDevExtension;
-import io.swarmtee.tee.it.BeeDevNode;
+import io.swarmtee.tee.bee.UploadOptions;
+import io.swarmtee.tee.it.BeeChainExtension;
+import io.swarmtee.tee.it.BeeChainNode;
 import io.swarmtee.wallet.Identity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,9 +26,11 @@ import io.vertx.ext.web.client.WebClient;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,20 +41,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.ECKeyPair;
 
 /**
- * swarmtee's feeds on a real Bee ({@code bee dev} v2.7.0).
+ * swarmtee's feeds on a real Bee (v2.7.0, a production-mode full node on a local chain).
  *
- * <p>What the node allows: Bee 2.7's {@code POST /soc} always stores directly, which {@code bee
- * dev} refuses with 501 (2.8 added {@code swarm-deferred-upload} to {@code /soc}); {@code POST
- * /chunks} with a tag does store single-owner chunks, but only those too long to be read as a
- * content chunk (more than 4104 bytes, i.e. a wrapped payload of 4000+ bytes: a v2 feed update). So
- * these tests prove, on the real node: swarmtee's web3j signature and SOC address are what Bee's
- * own SOC validation recovers and computes, {@code GET /feeds/{owner}/{topic}} finds the updates
- * under swarmtee's topic and identifier scheme and moves with a later one, {@code POST /feeds}
- * makes the manifest, and the {@link FeedWriter} surfaces {@code /soc}'s refusal without advancing
- * the feed. The v1 update ({@code timestamp ‖ reference}) pointing {@code /bzz/{manifest}/} at an
- * archive master cannot be stored on {@code bee dev} 2.7 at all.
+ * <p>These tests prove, on the real node: swarmtee's web3j signature and SOC address are what Bee's
+ * own SOC validation recovers and computes (v2 updates pushed as whole SOCs through {@code POST
+ * /chunks}), {@code GET /feeds/{owner}/{topic}} finds the updates under swarmtee's topic and
+ * identifier scheme and moves with a later one, {@code POST /feeds} makes the manifest, and the
+ * {@link FeedWriter}'s v1 updates ({@code timestamp ‖ reference}) stored through {@code POST /soc}
+ * make {@code /bzz/{manifest}/} serve what they point at. {@code bee dev} answers {@code POST /soc}
+ * with 501 in every version, so that last part could not be shown on it.
  */
-@ExtendWith(BeeDevExtension.class)
+@ExtendWith(BeeChainExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FeedsBeeIT {
 
@@ -67,12 +67,12 @@ class FeedsBeeIT {
   private Vertx vertx;
   private BeeClient bee;
   private WebClient raw;
-  private BeeDevNode node;
+  private BeeChainNode node;
   private BatchId batch;
   private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
 
   @BeforeAll
-  void connect(BeeDevNode node) {
+  void connect(BeeChainNode node) {
     this.node = node;
     vertx = Vertx.vertx();
     batch = BatchId.parse(node.batchId());
@@ -198,16 +198,46 @@ class FeedsBeeIT {
   }
 
   @Test
-  void writerUpdateRefusedByBeeDevFailsWithoutAdvancingTheFeed(@TempDir Path dir) {
+  void aV1UpdateThroughPostSocMakesTheFeedManifestServeTheMaster(@TempDir Path dir) {
+    // bee dev answers POST /soc with 501 in every version; the production node stores it, so the
+    // feed's stable name resolves through /bzz to what the last update points at.
     FeedWriter writer = writer(dir);
-    SwarmReference master = await(bee.uploadBytes(Buffer.buffer("#EXTM3U\n")));
+    SwarmReference manifest = await(writer.feedManifest("bee-it-v1"));
+    Buffer first = Buffer.buffer("#EXTM3U\n#EXT-X-VERSION:3\n# first\n");
+    Buffer second = Buffer.buffer("#EXTM3U\n#EXT-X-VERSION:3\n# second\n");
+    SwarmReference firstMaster =
+        await(
+            bee.uploadFile(
+                first, "master.m3u8", "application/vnd.apple.mpegurl", UploadOptions.DEFAULT));
 
-    RuntimeException e =
-        assertThrows(RuntimeException.class, () -> await(writer.update("bee-it-refused", master)));
+    FeedUpdate update = await(writer.update("bee-it-v1", firstMaster));
 
-    BeeException bee501 = assertInstanceOf(BeeException.class, e);
-    assertEquals(BeeErrorKind.PERMANENT, bee501.kind(), "501 from /soc: retrying cannot help");
-    assertEquals(0, writer.nextIndex("bee-it-refused"));
+    assertEquals(0, update.index());
+    assertEquals(1, writer.nextIndex("bee-it-v1"));
+    assertEquals(first, bzz(manifest));
+
+    SwarmReference secondMaster =
+        await(
+            bee.uploadFile(
+                second, "master.m3u8", "application/vnd.apple.mpegurl", UploadOptions.DEFAULT));
+    assertEquals(1, await(writer.update("bee-it-v1", secondMaster)).index());
+    assertEquals(
+        second,
+        Await.until(
+            () ->
+                bee.getBzz(manifest, "", Optional.empty())
+                    .compose(d -> d.bodyBuffer())
+                    .compose(
+                        b ->
+                            b.equals(second)
+                                ? Future.succeededFuture(b)
+                                : Future.failedFuture("still " + b)),
+            Duration.ofSeconds(60)),
+        "the manifest follows the newer update");
+  }
+
+  private Buffer bzz(SwarmReference manifest) {
+    return await(bee.getBzz(manifest, "", Optional.empty()).compose(d -> d.bodyBuffer()));
   }
 
   private static <T> T await(Future<T> future) {
