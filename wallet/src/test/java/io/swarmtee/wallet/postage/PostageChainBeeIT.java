@@ -193,7 +193,9 @@ class PostageChainBeeIT {
     PostageBatch stamp = await(bee.stamp(bought));
     assertEquals(16, stamp.bucketDepth(), "bee dev reports 0");
     assertEquals(
-        stamp.batchTTL(), gauge(registry, "swarmtee_postage_batch_ttl_seconds", bought), 10);
+        (double) stamp.batchTTL(),
+        gauge(registry, "swarmtee_postage_batch_ttl_seconds", bought),
+        10);
     assertEquals(0.0, gauge(registry, "swarmtee_postage_batch_utilization_ratio", bought));
 
     // 4. One chunk fills its bucket to 1/2 (depth 17: 2 chunks per bucket), above 80 % of the 0.6
@@ -205,7 +207,7 @@ class PostageChainBeeIT {
     assertEquals(0.5, gauge(registry, "swarmtee_postage_batch_utilization_ratio", bought));
     long ttlBefore = await(bee.stamp(bought)).batchTTL();
     PostageBatch diluted = stampUntil(bought, b -> b.depth() == 18);
-    assertEquals(ttlBefore / 2.0, diluted.batchTTL(), 15, "dilution halves the TTL");
+    assertEquals(ttlBefore / 2.0, (double) diluted.batchTTL(), 15, "dilution halves the TTL");
     assertEquals(boughtAmount, diluted.amount(), "dilution costs nothing");
 
     // 5. The chain's price rises tenfold: Bee's TTL falls below the 1 h minimum; a top-up follows.
