@@ -17,19 +17,23 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -150,48 +154,132 @@ class ClusterArchiveIT {
     return variants == 2;
   }
 
+  /**
+   * What happens to the cluster while the stream is live; returns the member that ends up owning.
+   */
+  @FunctionalInterface
+  private interface Disruption {
+    int apply(Vertx vertx, SwarmteeCluster cluster, OriginStream stream, HlsRecording recording)
+        throws Exception;
+  }
+
   @Test
   void theOwnerKilledMidStreamLosesNothingAndDuplicatesNothing(Vertx vertx, @TempDir Path tmp)
       throws Exception {
+    run(
+        vertx,
+        tmp,
+        (v, cluster, stream, recording) -> {
+          play(cluster, stream, recording, 0, 4);
+          int first = awaitOwner(v, cluster, Optional.empty());
+          // SIGKILL: no release; a survivor takes the stream once the lease expired.
+          cluster.kill9(first);
+          int second = awaitOwner(v, cluster, Optional.of(first));
+          play(cluster, stream, recording, 4, SEGMENTS);
+          awaitArchived(v, cluster.node(second), 2L * SEGMENTS);
+          return second;
+        },
+        // The killed member rejoins and serves the same archive.
+        (v, cluster, stream, recording) -> {
+          int down =
+              cluster.nodes().stream().filter(n -> !n.up()).findFirst().orElseThrow().index();
+          cluster.restart(down);
+          cluster.awaitMembers(3, Duration.ofSeconds(60));
+          return down;
+        });
+  }
+
+  @Test
+  void aPausedOwnerIsFencedAndCorruptsNothing(Vertx vertx, @TempDir Path tmp) throws Exception {
+    run(
+        vertx,
+        tmp,
+        (v, cluster, stream, recording) -> {
+          play(cluster, stream, recording, 0, 4);
+          int first = awaitOwner(v, cluster, Optional.empty());
+          // SIGSTOP past its lease: another member takes the stream while the owner sleeps...
+          cluster.pause(first);
+          int second = awaitOwner(v, cluster, Optional.of(first));
+          play(cluster, stream, recording, 4, 8);
+          // ...and wakes up with a stale lease: its writes are refused, it stops archiving.
+          cluster.resume(first);
+          cluster.awaitMembers(3, Duration.ofSeconds(60));
+          play(cluster, stream, recording, 8, SEGMENTS);
+          awaitArchived(v, cluster.node(second), 2L * SEGMENTS);
+          return second;
+        },
+        (v, cluster, stream, recording) -> 0);
+  }
+
+  @Test
+  void aRollingRestartOfEveryMemberLosesNothing(Vertx vertx, @TempDir Path tmp) throws Exception {
+    run(
+        vertx,
+        tmp,
+        (v, cluster, stream, recording) -> {
+          play(cluster, stream, recording, 0, 3);
+          int next = 3;
+          for (int i = 0; i < 3; i++) {
+            // SIGTERM: a clean stop hands the member's streams over at once.
+            assertEquals(143, cluster.stop(i), "node " + i + " stopped cleanly");
+            play(cluster, stream, recording, next, next + 2);
+            next += 2;
+            cluster.restart(i);
+            cluster.awaitMembers(3, Duration.ofSeconds(60));
+            play(cluster, stream, recording, next, next + 1);
+            next += 1;
+          }
+          int owner = awaitOwner(v, cluster, Optional.empty());
+          awaitArchived(v, cluster.node(owner), 2L * SEGMENTS);
+          return owner;
+        },
+        (v, cluster, stream, recording) -> 0);
+  }
+
+  /**
+   * Three members, one live stream of {@link #SEGMENTS} segments and two renditions, viewers on
+   * every member, {@code during} while it is live; then the stream ends and the archive must be
+   * complete, once, in order, final, the same on every member up and in Bee, playable in ffmpeg
+   * from Bee alone; then {@code after}, and every member up serves the same archive still.
+   */
+  private void run(Vertx vertx, Path tmp, Disruption during, Disruption after) throws Exception {
     HlsRecording recording = HlsRecording.generate(Path.of("target", "hls-fixture-12s"), SEGMENTS);
     LivepeerOrigin origin = await(LivepeerOrigin.start(vertx));
     TestBee bee = await(TestBee.start(vertx));
     OriginStream stream = origin.stream(ID, HlsRecording.RENDITIONS);
+    // The test publishes a segment when it wants to, and waits seconds for members to leave or
+    // rejoin meanwhile: no stalled upstream should end the stream, only its 404 (stream.end()).
     List<String> flags =
         List.of(
-            "--upstream", origin.url(), "--archive", "--bee", bee.url(), "--batch", TestBee.BATCH);
+            "--upstream",
+            origin.url(),
+            "--archive",
+            "--bee",
+            bee.url(),
+            "--batch",
+            TestBee.BATCH,
+            "--end-after",
+            "100");
     try (SwarmteeCluster cluster =
         SwarmteeCluster.start(Path.of("target", "swarmtee.jar"), 3, List.of(), flags, fresh())) {
       cluster.awaitMembers(3, Duration.ofSeconds(60));
-      play(cluster, stream, recording, 0, 4);
-      int first = awaitOwner(vertx, cluster, Optional.empty());
-
-      // SIGKILL: no release; a survivor takes the stream once the lease expired.
-      cluster.kill9(first);
-      int second = awaitOwner(vertx, cluster, Optional.of(first));
-      play(cluster, stream, recording, 4, SEGMENTS);
-
       // Viewers fetched every segment already; the stream ends once the archive has them too
       // (go-livepeer keeps a stream's playlists for longer than a poll after its last segment).
-      awaitArchived(vertx, cluster.node(second), 2L * SEGMENTS);
+      int owner = during.apply(vertx, cluster, stream, recording);
       Future<SwarmReference> master = bee.whenFile(f -> finalMaster(bee, f));
       stream.end();
       SwarmReference masterRef = await(master);
 
-      // Every member up serves the same archive, byte for byte.
       List<SwarmteeCluster.Node> up =
           cluster.nodes().stream().filter(SwarmteeCluster.Node::up).toList();
-      assertEquals(2, up.size());
       awaitFinalised(vertx, up);
-      String index = text(up.get(0), "/archive/" + ID + "/index.m3u8");
-      assertEquals(index, text(up.get(1), "/archive/" + ID + "/index.m3u8"));
-      JsonObject api = new JsonObject(text(cluster.node(second), "/api/archives/" + ID));
+      JsonObject api = new JsonObject(text(cluster.node(owner), "/api/archives/" + ID));
       String why =
           api.encodePrettily()
               + "\n"
-              + text(cluster.node(second), "/archive/" + ID + "/source.m3u8")
+              + text(cluster.node(owner), "/archive/" + ID + "/source.m3u8")
               + "\n"
-              + text(cluster.node(second), "/archive/" + ID + "/P144p25fps16x9.m3u8");
+              + text(cluster.node(owner), "/archive/" + ID + "/P144p25fps16x9.m3u8");
       assertEquals("finalised", api.getString("state"), why);
       assertEquals(1, api.getJsonArray("sessions").size(), why);
       assertEquals(0, api.getInteger("discontinuities"), why);
@@ -224,31 +312,38 @@ class ClusterArchiveIT {
               "node " + n.index() + " serves the Swarm copy of " + r.name());
         }
       }
+      String index = text(up.get(0), "/archive/" + ID + "/index.m3u8");
+      for (SwarmteeCluster.Node n : up) {
+        assertEquals(index, text(n, "/archive/" + ID + "/index.m3u8"), "node " + n.index());
+      }
 
       Ffmpeg.Run run =
           Ffmpeg.remux(bee.url() + "/bzz/" + masterRef.hex() + "/", tmp.resolve("c1.ts"));
       assertEquals(0, run.exit(), run.output());
       assertEquals(recording.duration(), Ffmpeg.duration(tmp.resolve("c1.ts")), 0.5);
 
-      // The killed member rejoins and serves the same archive.
-      cluster.restart(first);
-      cluster.awaitMembers(3, Duration.ofSeconds(60));
-      assertEquals(index, text(cluster.node(first), "/archive/" + ID + "/index.m3u8"));
-      for (HlsRecording.Rendition r : HlsRecording.RENDITIONS) {
-        assertEquals(
-            text(cluster.node(second), "/archive/" + ID + "/" + r.name() + ".m3u8"),
-            text(cluster.node(first), "/archive/" + ID + "/" + r.name() + ".m3u8"));
+      after.apply(vertx, cluster, stream, recording);
+      for (SwarmteeCluster.Node n : cluster.nodes()) {
+        if (n.up()) {
+          assertEquals(index, text(n, "/archive/" + ID + "/index.m3u8"), "node " + n.index());
+          for (HlsRecording.Rendition r : HlsRecording.RENDITIONS) {
+            assertEquals(
+                text(cluster.node(owner), "/archive/" + ID + "/" + r.name() + ".m3u8"),
+                text(n, "/archive/" + ID + "/" + r.name() + ".m3u8"),
+                "node " + n.index());
+          }
+        }
       }
     }
   }
 
   /** The members' data and logs, under target/: kept for a failure's post-mortem. */
-  private static Path fresh() throws java.io.IOException {
+  private static Path fresh() throws IOException {
     Path dir = Path.of("target", "cluster-archive-it");
-    if (java.nio.file.Files.exists(dir)) {
-      try (var walk = java.nio.file.Files.walk(dir)) {
-        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          java.nio.file.Files.delete(p);
+    if (Files.exists(dir)) {
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
         }
       }
     }
