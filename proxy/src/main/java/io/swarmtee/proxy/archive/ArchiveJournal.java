@@ -1,5 +1,6 @@
 package io.swarmtee.proxy.archive;
 
+import io.swarmtee.proxy.cluster.ClusterJournalStore;
 import io.vertx.core.Future;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -55,7 +56,14 @@ final class ArchiveJournal {
         store
             .append(id, event)
             .onFailure(
-                err -> LOG.error("stream {}: archive state not saved: {}", id, err.getMessage()));
+                err -> {
+                  if (err instanceof ClusterJournalStore.NotOwnerException) {
+                    // Fencing at work: a stale owner's write refused, the owner's journal intact.
+                    LOG.warn("stream {}: write refused: {}", id, err.getMessage());
+                  } else {
+                    LOG.error("stream {}: archive state not saved: {}", id, err.getMessage());
+                  }
+                });
     if (state.superseded >= COMPACT_AFTER) {
       state.superseded = 0;
       store

@@ -28,20 +28,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ClusterJournalStore implements ArchiveStateStore {
 
-  /** A write refused because a newer grant of the stream has written (this member is stale). */
-  public static final class StaleWriterException extends RuntimeException {
+  /**
+   * A write refused: this member does not own the stream, or a newer grant of it has written (this
+   * member is a stale owner: paused past its lease, or cut off from the others).
+   */
+  public static final class NotOwnerException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    StaleWriterException(String streamId, FencingToken token) {
-      super(
-          "journal of stream "
-              + streamId
-              + " refused a write under epoch "
-              + token.epoch()
-              + ": a newer owner has written",
-          null,
-          false,
-          false);
+    NotOwnerException(String message) {
+      super(message, null, false, false);
     }
   }
 
@@ -130,7 +125,7 @@ public final class ClusterJournalStore implements ArchiveStateStore {
     FencingToken token = writers.get(streamId);
     if (token == null) {
       return Future.failedFuture(
-          new IllegalStateException("this member does not own stream " + streamId));
+          new NotOwnerException("this member does not own stream " + streamId));
     }
     return submit(streamId, JournalProcessor.append(token, event.toJson().encode()), token)
         .compose(v -> local.append(streamId, event));
@@ -141,7 +136,7 @@ public final class ClusterJournalStore implements ArchiveStateStore {
     FencingToken token = writers.get(streamId);
     if (token == null) {
       return Future.failedFuture(
-          new IllegalStateException("this member does not own stream " + streamId));
+          new NotOwnerException("this member does not own stream " + streamId));
     }
     return submit(streamId, JournalProcessor.rewrite(token, json(events)), token)
         .compose(v -> local.replace(streamId, events));
@@ -158,7 +153,13 @@ public final class ClusterJournalStore implements ArchiveStateStore {
             written ->
                 Boolean.TRUE.equals(written)
                     ? Future.succeededFuture()
-                    : Future.failedFuture(new StaleWriterException(streamId, token)));
+                    : Future.failedFuture(
+                        new NotOwnerException(
+                            "journal of stream "
+                                + streamId
+                                + " refused a write under epoch "
+                                + token.epoch()
+                                + ": a newer owner has written")));
   }
 
   private static List<String> json(List<ArchiveEvent> events) {

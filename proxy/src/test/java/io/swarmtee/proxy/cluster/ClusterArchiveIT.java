@@ -204,6 +204,8 @@ class ClusterArchiveIT {
           // ...and wakes up with a stale lease: its writes are refused, it stops archiving.
           cluster.resume(first);
           cluster.awaitMembers(3, Duration.ofSeconds(60));
+          String log = Files.readString(cluster.node(first).log());
+          assertTrue(log.contains("stream c1: lease of epoch 1 lost"), "the woken owner let go");
           play(cluster, stream, recording, 8, SEGMENTS);
           awaitArchived(v, cluster.node(second), 2L * SEGMENTS);
           return second;
