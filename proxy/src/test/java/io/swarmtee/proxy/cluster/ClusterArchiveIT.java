@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Three {@code swarmtee.jar} processes as one cluster in front of the go-livepeer-like origin, one
@@ -51,8 +53,14 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(240)
 class ClusterArchiveIT {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterArchiveIT.class);
+
   private static final String ID = "c1";
   private static final int SEGMENTS = 12;
+
+  /** How many segments the test may publish ahead of what the archive holds. */
+  private static final int WINDOW_LEAD = 4;
+
   private static final Pattern SEGMENT =
       Pattern.compile("^/bytes/([0-9a-f]{64})\\?name=(\\d+)\\.ts$", Pattern.MULTILINE);
   private static final Pattern VARIANT =
@@ -61,6 +69,9 @@ class ClusterArchiveIT {
   private static <T> T await(Future<T> f) throws Exception {
     return f.await(60, TimeUnit.SECONDS);
   }
+
+  /** The test's Vert.x, for the pauses between two polls of a condition. */
+  private Vertx polling;
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -94,6 +105,12 @@ class ClusterArchiveIT {
   private void play(SwarmteeCluster cluster, OriginStream s, HlsRecording rec, int from, int to)
       throws Exception {
     for (int i = from; i < to; i++) {
+      // A live origin publishes a segment per target duration and keeps 6 in its window; the test
+      // publishes as fast as it likes, so it never gets more than 4 ahead of the archive (an
+      // archiver taking a stream over must still find every segment it has not got listed).
+      if (i >= WINDOW_LEAD) {
+        awaitArchived(cluster, 2L * (i - WINDOW_LEAD));
+      }
       Future<Void> served = s.served(i);
       s.publish(rec, i);
       watch(cluster, i);
@@ -245,6 +262,7 @@ class ClusterArchiveIT {
    * from Bee alone; then {@code after}, and every member up serves the same archive still.
    */
   private void run(Vertx vertx, Path tmp, Disruption during, Disruption after) throws Exception {
+    polling = vertx;
     HlsRecording recording = HlsRecording.generate(Path.of("target", "hls-fixture-12s"), SEGMENTS);
     LivepeerOrigin origin = await(LivepeerOrigin.start(vertx));
     TestBee bee = await(TestBee.start(vertx));
@@ -319,6 +337,24 @@ class ClusterArchiveIT {
         assertEquals(index, text(n, "/archive/" + ID + "/index.m3u8"), "node " + n.index());
       }
 
+      // Upstream load: every member's shield fetches a segment once for its viewers, and the
+      // archiving adds no fetch of its own (the owner's archiver shares its shield's fetch).
+      long most = 0;
+      long total = 0;
+      for (HlsRecording.Rendition r : HlsRecording.RENDITIONS) {
+        for (int i = 0; i < SEGMENTS; i++) {
+          long n = origin.segmentRequests("/stream/" + ID + "/" + r.name() + "/" + i + ".ts");
+          most = Math.max(most, n);
+          total += n;
+        }
+      }
+      LOG.info(
+          "upstream fetches per segment with 3 members and viewers on every member up: max {},"
+              + " mean {}",
+          most,
+          total / (2.0 * SEGMENTS));
+      assertTrue(most <= 3, "at most one upstream fetch per member and segment: " + most);
+
       Ffmpeg.Run run =
           Ffmpeg.remux(bee.url() + "/bzz/" + masterRef.hex() + "/", tmp.resolve("c1.ts"));
       assertEquals(0, run.exit(), run.output());
@@ -350,6 +386,27 @@ class ClusterArchiveIT {
       }
     }
     return dir;
+  }
+
+  /**
+   * Polls the first member up (bounded by a deadline) until the archive counts at least {@code n}
+   * segments archived.
+   */
+  private void awaitArchived(SwarmteeCluster cluster, long n) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(30);
+    String last = "";
+    while (Instant.now().isBefore(deadline)) {
+      SwarmteeCluster.Node node =
+          cluster.nodes().stream().filter(SwarmteeCluster.Node::up).findFirst().orElseThrow();
+      HttpResponse<byte[]> r = get(node, "/api/archives/" + ID);
+      last = new String(r.body(), StandardCharsets.UTF_8);
+      if (r.statusCode() == 200
+          && new JsonObject(last).getJsonObject("segments").getLong("archived") >= n) {
+        return;
+      }
+      polling.timer(100).await(5, TimeUnit.SECONDS);
+    }
+    throw new AssertionError("never " + n + " segments archived; last: " + last);
   }
 
   /** Polls {@code node} (bounded by a deadline) until the archive counts {@code n} segments. */
