@@ -90,13 +90,13 @@ class M3u8ParserCrossCheckTest {
     MasterPlaylist m =
         ArchiveMaster.of(
             List.of(
-                new ArchiveVariant(
+                ArchiveMaster.variant(
                     "source.m3u8",
                     4_000_000,
                     java.util.Optional.of(new io.swarmtee.manifest.Resolution(1280, 720)),
                     java.util.Optional.of("avc1.64001f,mp4a.40.2"),
                     java.util.Optional.of(new BigDecimal("29.970"))),
-                new ArchiveVariant(
+                ArchiveMaster.variant(
                     "P144p30fps16x9.m3u8",
                     400_000,
                     java.util.Optional.empty(),

@@ -2,9 +2,9 @@ package io.swarmtee.proxy.archive;
 
 import io.swarmtee.manifest.PlaylistWriter;
 import io.swarmtee.manifest.Resolution;
+import io.swarmtee.manifest.Variant;
 import io.swarmtee.manifest.archive.ArchiveMaster;
 import io.swarmtee.manifest.archive.ArchivePlaylist;
-import io.swarmtee.manifest.archive.ArchiveVariant;
 import io.swarmtee.manifest.archive.ArchivedSegment;
 import io.swarmtee.manifest.archive.HexReference;
 import io.swarmtee.manifest.archive.SegmentUriStrategy;
@@ -65,12 +65,12 @@ final class PlaylistRenderer {
    * @param variantUri the URI the master lists for a rendition
    */
   String master(Session session, Function<String, String> variantUri) {
-    List<ArchiveVariant> variants =
+    List<Variant> variants =
         session.renditions().stream()
             .map(
                 rendition -> {
                   Optional<VariantSeen> seen = Optional.ofNullable(session.variants.get(rendition));
-                  return new ArchiveVariant(
+                  return ArchiveMaster.variant(
                       variantUri.apply(rendition),
                       Math.max(1, seen.map(VariantSeen::bandwidth).orElse(0L)),
                       seen.flatMap(VariantSeen::resolution).flatMap(PlaylistRenderer::resolution),
