@@ -1,7 +1,6 @@
 package io.swarmtee.proxy.archive;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.swarmtee.proxy.ProxyFailure;
 import io.swarmtee.proxy.archive.ArchiveState.Session;
 import io.swarmtee.proxy.cluster.Lease;
 import io.swarmtee.proxy.cluster.StreamLeases;
@@ -16,13 +15,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The archiver of swarmtee: one {@link StreamArchiver} per stream, discovered from viewers'
@@ -35,9 +31,6 @@ import java.util.Set;
  */
 public final class Archiver {
 
-  /** In a cluster, how old an archive another member writes may be when it is served here. */
-  private static final Duration SHARED_READ_MAX_AGE = Duration.ofSeconds(1);
-
   private final PlaybackPaths paths;
   private final ArchiveContext context;
   private final ArchiveSettings settings;
@@ -47,11 +40,11 @@ public final class Archiver {
   private final ArchiveMetrics metrics;
   private final PlaylistRenderer renderer;
   private final UpstreamAllowList allowList;
-  private final ArchiveDescriptions descriptions;
+  private final ArchiveReads reads;
   private final Clock clock;
   private final CountingScheduler scheduler;
   private final StreamArchivers streams = new StreamArchivers();
-  private final Set<String> stopped = new HashSet<>();
+  private final ArchiveAdmin admin;
   private Optional<StatusPoller> status = Optional.empty();
   private Optional<StreamOwnership> ownership = Optional.empty();
   private volatile boolean closed;
@@ -75,39 +68,12 @@ public final class Archiver {
     this.scheduler = new CountingScheduler(scheduler);
     this.renderer = new PlaylistRenderer(settings.gateway());
     this.allowList = UpstreamAllowList.create(settings.upstream(), settings.allowedHosts());
-    this.descriptions = new ArchiveDescriptions(sink, () -> hooks);
+    this.reads =
+        new ArchiveReads(
+            streams, store, renderer, new ArchiveDescriptions(sink, () -> hooks), this::load);
+    this.admin = new ArchiveAdmin(this::archiver, () -> ownership, this::describe);
     this.paths = new PlaybackPaths(settings.playbackPrefix());
-    this.metrics = new ArchiveMetrics(registry, gauges());
-  }
-
-  /** What the archiver's gauges read, on the scrape's thread. */
-  private ArchiveMetrics.State gauges() {
-    return new ArchiveMetrics.State() {
-      @Override
-      public int activeStreams() {
-        return streams.count(s -> s.following() && s.phase() != StreamArchiver.Phase.WAITING);
-      }
-
-      @Override
-      public int pollingStreams() {
-        return streams.count(StreamArchiver::following);
-      }
-
-      @Override
-      public int pendingSegments() {
-        return streams.sum(StreamArchiver::inFlightCount);
-      }
-
-      @Override
-      public int timers() {
-        return scheduler.due();
-      }
-
-      @Override
-      public int knownStreams() {
-        return streams.size();
-      }
-    };
+    this.metrics = new ArchiveMetrics(registry, streams.gauges(this.scheduler));
   }
 
   /**
@@ -334,8 +300,7 @@ public final class Archiver {
     }
     context.run(
         () -> {
-          if (stopped.contains(id)
-              || streams.find(id).filter(StreamArchiver::following).isPresent()) {
+          if (admin.stopped(id) || streams.find(id).filter(StreamArchiver::following).isPresent()) {
             return;
           }
           if (ownership.isPresent()) {
@@ -359,64 +324,17 @@ public final class Archiver {
   /** Admin: follow {@code id} (even if {@code --archive-streams} does not match it). */
   public Future<JsonObject> start(String id) {
     Objects.requireNonNull(id, "id");
-    return context.call(
-        () -> {
-          stopped.remove(id);
-          if (ownership.isPresent()) {
-            return ownership
-                .get()
-                .take(id)
-                .compose(
-                    owned ->
-                        owned
-                            ? archiver(id).map(this::describe)
-                            : Future.failedFuture(archivedElsewhere(id)));
-          }
-          return archiver(id)
-              .map(
-                  a -> {
-                    a.follow();
-                    return describe(a);
-                  });
-        });
+    return context.call(() -> admin.start(id));
   }
 
   /** Admin: finalise the live session, stop following, ignore discovery until {@link #start}. */
   public Future<JsonObject> stop(String id) {
-    return context.call(
-        () -> {
-          stopped.add(id);
-          return owned(id)
-              .compose(
-                  a ->
-                      a.finalise("stopped by admin", true)
-                          .map(
-                              v -> {
-                                a.unfollow();
-                                return describe(a);
-                              }));
-        });
+    return context.call(() -> admin.stop(id));
   }
 
   /** Admin: finalise the live session now; later segments start a new session. */
   public Future<JsonObject> finaliseNow(String id) {
-    return context.call(
-        () -> owned(id).compose(a -> a.finalise("finalised by admin", true).map(v -> describe(a))));
-  }
-
-  /**
-   * @return the archiver of {@code id}; failed in a cluster when another member archives it
-   */
-  private Future<StreamArchiver> owned(String id) {
-    if (ownership.isPresent() && !ownership.get().owns(id)) {
-      return Future.failedFuture(archivedElsewhere(id));
-    }
-    return archiver(id);
-  }
-
-  private static ProxyFailure archivedElsewhere(String id) {
-    return new ProxyFailure(
-        409, "stream " + id + " is archived by another member of the cluster (see /api/cluster)");
+    return context.call(() -> admin.finaliseNow(id));
   }
 
   /**
@@ -430,48 +348,14 @@ public final class Archiver {
    * @return the JSON of {@code GET /api/archives}
    */
   public Future<JsonArray> list() {
-    return context.call(
-        () -> {
-          Future<List<StreamArchiver>> all =
-              store.shared()
-                  ? store
-                      .streams()
-                      .compose(
-                          ids -> {
-                            List<Future<Optional<StreamArchiver>>> each = new ArrayList<>();
-                            ids.stream().sorted().forEach(id -> each.add(known(id)));
-                            return Future.all(each)
-                                .map(v -> each.stream().flatMap(f -> f.result().stream()).toList());
-                          })
-                  : Future.succeededFuture(streams.all());
-          return all.map(
-              archivers -> {
-                JsonArray out = new JsonArray();
-                archivers.stream()
-                    .filter(a -> !a.state().sessions.isEmpty())
-                    .forEach(a -> out.add(describe(a)));
-                return out;
-              });
-        });
+    return context.call(reads::list);
   }
 
   /**
    * @return the JSON of {@code GET /api/archives/{id}}, empty if the stream has no archive
    */
   public Future<Optional<JsonObject>> describe(String id) {
-    return context.call(
-        () -> known(id).map(a -> a.filter(x -> !x.state().sessions.isEmpty()).map(this::describe)));
-  }
-
-  private Future<Optional<StreamArchiver>> known(String id) {
-    if (!FileArchiveStateStore.isSafeId(id)) {
-      return Future.succeededFuture(Optional.empty());
-    }
-    if (store.shared()) {
-      // Another member may be writing it: what this one read is at most a second old.
-      return streams.fresh(id, this::load, SHARED_READ_MAX_AGE).map(Optional::of);
-    }
-    return archiver(id).map(Optional::of);
+    return context.call(() -> reads.describe(id));
   }
 
   /**
@@ -519,34 +403,10 @@ public final class Archiver {
    *     empty if there is none. The master's variant URIs are relative ({@code {rendition}.m3u8}).
    */
   public Future<Optional<Playlist>> playlist(PlaylistRequest request) {
-    return context.call(
-        () ->
-            known(request.streamId())
-                .map(
-                    maybe ->
-                        maybe.flatMap(
-                            a -> {
-                              Optional<Session> session =
-                                  request.session().isPresent()
-                                      ? a.state().session(request.session().get())
-                                      : a.state().latest();
-                              return session.flatMap(
-                                  s -> {
-                                    if (request.rendition().isEmpty()) {
-                                      return Optional.of(
-                                          new Playlist(
-                                              renderer.master(s, r -> r + ".m3u8"), s.finalised));
-                                    }
-                                    String r = request.rendition().get();
-                                    return s.renditions().contains(r)
-                                        ? Optional.of(
-                                            new Playlist(renderer.media(s, r), s.finalised))
-                                        : Optional.empty();
-                                  });
-                            })));
+    return context.call(() -> reads.playlist(request));
   }
 
   private JsonObject describe(StreamArchiver a) {
-    return descriptions.describe(a.state(), a.following());
+    return reads.describe(a);
   }
 }

@@ -103,4 +103,37 @@ final class StreamArchivers {
       return streams.size();
     }
   }
+
+  /**
+   * @param timers the archiver's scheduler, whose due timers a gauge reads
+   * @return what the archiver's gauges read, on the scrape's thread
+   */
+  ArchiveMetrics.State gauges(CountingScheduler timers) {
+    return new ArchiveMetrics.State() {
+      @Override
+      public int activeStreams() {
+        return count(s -> s.following() && s.phase() != StreamArchiver.Phase.WAITING);
+      }
+
+      @Override
+      public int pollingStreams() {
+        return count(StreamArchiver::following);
+      }
+
+      @Override
+      public int pendingSegments() {
+        return sum(StreamArchiver::inFlightCount);
+      }
+
+      @Override
+      public int timers() {
+        return timers.due();
+      }
+
+      @Override
+      public int knownStreams() {
+        return size();
+      }
+    };
+  }
 }

@@ -1,0 +1,118 @@
+package io.swarmtee.proxy.archive;
+
+import io.swarmtee.proxy.archive.ArchiveState.Session;
+import io.swarmtee.proxy.archive.Archiver.Playlist;
+import io.swarmtee.proxy.archive.Archiver.PlaylistRequest;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The read side of the archiver: {@code GET /api/archives}, {@code /api/archives/{id}} and the
+ * archive playlists, rendered from the archives in memory — or, in a cluster, from the shared
+ * journal of a stream another member archives, read again at most once a second. Confined to the
+ * archiver's context.
+ */
+final class ArchiveReads {
+
+  /** In a cluster, how old an archive another member writes may be when it is served here. */
+  private static final Duration SHARED_READ_MAX_AGE = Duration.ofSeconds(1);
+
+  private final StreamArchivers streams;
+  private final ArchiveStateStore store;
+  private final PlaylistRenderer renderer;
+  private final ArchiveDescriptions descriptions;
+  private final Function<String, Future<StreamArchiver>> load;
+
+  /**
+   * @param load reads a stream's journal into a new (not following) archiver
+   */
+  ArchiveReads(
+      StreamArchivers streams,
+      ArchiveStateStore store,
+      PlaylistRenderer renderer,
+      ArchiveDescriptions descriptions,
+      Function<String, Future<StreamArchiver>> load) {
+    this.streams = streams;
+    this.store = store;
+    this.renderer = renderer;
+    this.descriptions = descriptions;
+    this.load = load;
+  }
+
+  /**
+   * @return the JSON of {@code GET /api/archives}
+   */
+  Future<JsonArray> list() {
+    Future<List<StreamArchiver>> all =
+        store.shared()
+            ? store
+                .streams()
+                .compose(
+                    ids -> {
+                      List<Future<Optional<StreamArchiver>>> each = new ArrayList<>();
+                      ids.stream().sorted().forEach(id -> each.add(known(id)));
+                      return Future.all(each)
+                          .map(v -> each.stream().flatMap(f -> f.result().stream()).toList());
+                    })
+            : Future.succeededFuture(streams.all());
+    return all.map(
+        archivers -> {
+          JsonArray out = new JsonArray();
+          archivers.stream()
+              .filter(a -> !a.state().sessions.isEmpty())
+              .forEach(a -> out.add(describe(a)));
+          return out;
+        });
+  }
+
+  /**
+   * @return the JSON of {@code GET /api/archives/{id}}, empty if the stream has no archive
+   */
+  Future<Optional<JsonObject>> describe(String id) {
+    return known(id).map(a -> a.filter(x -> !x.state().sessions.isEmpty()).map(this::describe));
+  }
+
+  JsonObject describe(StreamArchiver a) {
+    return descriptions.describe(a.state(), a.following());
+  }
+
+  /**
+   * @return the archive master (no rendition) or media playlist of the latest or given session,
+   *     empty if there is none. The master's variant URIs are relative ({@code {rendition}.m3u8}).
+   */
+  Future<Optional<Playlist>> playlist(PlaylistRequest request) {
+    return known(request.streamId()).map(maybe -> maybe.flatMap(a -> playlist(a.state(), request)));
+  }
+
+  private Optional<Playlist> playlist(ArchiveState state, PlaylistRequest request) {
+    Optional<Session> session =
+        request.session().isPresent() ? state.session(request.session().get()) : state.latest();
+    return session.flatMap(
+        s -> {
+          if (request.rendition().isEmpty()) {
+            return Optional.of(new Playlist(renderer.master(s, r -> r + ".m3u8"), s.finalised));
+          }
+          String r = request.rendition().get();
+          return s.renditions().contains(r)
+              ? Optional.of(new Playlist(renderer.media(s, r), s.finalised))
+              : Optional.empty();
+        });
+  }
+
+  private Future<Optional<StreamArchiver>> known(String id) {
+    if (!FileArchiveStateStore.isSafeId(id)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    if (store.shared()) {
+      // Another member may be writing it: what this one read is at most a second old.
+      return streams.fresh(id, load, SHARED_READ_MAX_AGE).map(Optional::of);
+    }
+    return streams.get(id, load).map(Optional::of);
+  }
+}
