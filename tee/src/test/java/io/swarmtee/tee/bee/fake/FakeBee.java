@@ -395,7 +395,7 @@ public final class FakeBee {
    * application/octet-stream} for it; such bodies are checked as octet-stream.
    */
   private static MultiMap specHeaders(Matched m, Reply reply) {
-    if (!m.route.key().startsWith("GET /bzz/") && !m.route.key().startsWith("HEAD /bzz/")
+    if ((!m.route.key().startsWith("GET /bzz/") && !m.route.key().startsWith("HEAD /bzz/"))
         || reply.json
         || reply.status / 100 != 2) {
       return reply.headers;
