@@ -22,6 +22,7 @@ final class ArchiveJournal {
   private final ArchiveState state;
   private final ArchiveStateStore store;
   private Consumer<ArchiveEvent> listener = e -> {};
+  private int appending;
 
   ArchiveJournal(ArchiveState state, ArchiveStateStore store) {
     this.state = Objects.requireNonNull(state, "state");
@@ -51,9 +52,11 @@ final class ArchiveJournal {
       return Future.succeededFuture();
     }
     String id = state.streamId;
+    appending++;
     Future<Void> appended =
         store
             .append(id, event)
+            .onComplete(ar -> appending--)
             .onFailure(
                 err -> LOG.error("stream {}: archive state not saved: {}", id, err.getMessage()));
     if (state.superseded >= COMPACT_AFTER) {
@@ -65,6 +68,13 @@ final class ArchiveJournal {
     }
     listener.accept(event);
     return appended;
+  }
+
+  /**
+   * @return whether no append is on its way to the store (a fresh load would see every event)
+   */
+  boolean settled() {
+    return appending == 0;
   }
 
   /** Lets the store forget this stream's write queue (the stream is no longer followed). */

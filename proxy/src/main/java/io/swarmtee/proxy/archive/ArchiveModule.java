@@ -177,7 +177,8 @@ public final class ArchiveModule implements ProxyModule {
                 store,
                 ctx.registry(),
                 Clock.systemUTC())
-            .hooks(hooks);
+            .hooks(hooks)
+            .keep(a.keep());
   }
 
   private static PipelineOptions pipelineOptions(Config config) {

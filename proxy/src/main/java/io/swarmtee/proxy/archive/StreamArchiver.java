@@ -110,6 +110,7 @@ final class StreamArchiver {
   private Instant lastNewSegment;
   private Instant endedAt;
   private Instant idleSince;
+  private Instant unfollowedAt;
   private boolean graceSkipped;
   private Future<Void> finalising;
   private final List<Promise<Void>> endWaiters = new ArrayList<>();
@@ -142,6 +143,7 @@ final class StreamArchiver {
             clock,
             context,
             hooks,
+            scheduler,
             settings.swarmRefresh(),
             () -> Optional.ofNullable(finalising));
     // The copier's retries wait a poll period, which the follower knows once it read a playlist.
@@ -179,6 +181,7 @@ final class StreamArchiver {
     } else {
       phase = Phase.WAITING;
     }
+    unfollowedAt = clock.instant(); // not followed until told: at rest from its load on
   }
 
   String id() {
@@ -218,9 +221,38 @@ final class StreamArchiver {
     return copier.inFlightCount();
   }
 
+  /**
+   * @return whether this archiver is at rest since {@code cutoff} or before: not followed, nothing
+   *     fetched, stored, published, finalised or awaited. Its journal then holds all it knows, and
+   *     it may leave memory (to be loaded again on demand).
+   */
+  boolean restingSince(Instant cutoff) {
+    return !following
+        && unfollowedAt != null
+        && !unfollowedAt.isAfter(cutoff)
+        && timer < 0
+        && !polling
+        && finalising == null
+        && endWaiters.isEmpty()
+        && copier.inFlightCount() == 0
+        && journal.settled()
+        && reconciler.idle()
+        && publisher.idle();
+  }
+
+  /** It left memory: the store may forget its write queue (a later load opens it again). */
+  void evicted() {
+    journal
+        .release()
+        .onFailure(
+            e ->
+                LOG.warn("stream {}: could not release its archive journal: {}", id, e.toString()));
+  }
+
   /** Stops polling; archived state stays. */
   void unfollow() {
     following = false;
+    unfollowedAt = clock.instant();
     copier.forgetTaps(); // this object stays in memory as long as its archive: keep no bytes
     if (timer >= 0) {
       scheduler.cancel(timer);
@@ -249,7 +281,7 @@ final class StreamArchiver {
       Run run = s.get().currentRun();
       Track t = run.tracks.get(rendition);
       if (t != null && t.entries.containsKey(seq)) {
-        metrics.segment(id, rendition, Result.DUPLICATE);
+        metrics.segment(Result.DUPLICATE);
         return;
       }
       // The archiver's own fetch, seen by the shield like a viewer's: kept, it would outlive the
