@@ -388,6 +388,11 @@ class ArchiveEndToEndTest {
     JsonArray all = h.get("/api/archives").body().toJsonArray();
     assertEquals(1, all.size());
     assertTrue(all.getJsonObject(0).containsKey("feedManifest"));
+    assertEquals(all, h.get("/api/archives?limit=1").body().toJsonArray());
+    assertEquals(0, h.get("/api/archives?limit=1&after=adm").body().toJsonArray().size());
+    assertEquals(400, h.get("/api/archives?limit=0").status());
+    assertEquals(400, h.get("/api/archives?limit=many").status());
+    assertEquals(400, h.get("/api/archives?after=..%2Fx").status());
     ArchiveHarness.Answer stop =
         h.request(HttpMethod.POST, "/api/archives/adm", "{\"action\":\"stop\"}", auth);
     assertEquals("finalised", stop.body().toJsonObject().getString("state"), stop.text());
