@@ -63,6 +63,13 @@ public final class Options {
           "restart-grace",
           "60s",
           "a stream back within this time continues its archive after a DISCONTINUITY; later, a new session");
+  public static final Option LOG_FORMAT =
+      Option.of(
+          "log-format",
+          "text",
+          "text (one line per event) or json (one JSON object per line, for log pipelines)");
+  public static final Option LOG_LEVEL =
+      Option.of("log-level", "info", "least severe level logged: error, warn, info, debug, trace");
   public static final Option ARCHIVE_KEEP =
       Option.of(
           "archive-keep",
@@ -191,6 +198,8 @@ public final class Options {
           END_AFTER,
           RESTART_GRACE,
           ARCHIVE_KEEP,
+          LOG_FORMAT,
+          LOG_LEVEL,
           SWARM_REFRESH,
           BEE,
           BATCH,
