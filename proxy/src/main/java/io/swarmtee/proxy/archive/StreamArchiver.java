@@ -72,6 +72,12 @@ import org.slf4j.LoggerFactory;
  * Every event applies idempotently, so a replayed journal or a redelivered outcome changes nothing
  * twice.
  *
+ * Memory. An archiver at rest (not followed, no timer, poll, copy, journal append, outcome,
+ * publication or finalisation in progress: restingSince) holds nothing its journal lacks, so
+ * StreamArchivers drops it --archive-keep after it came to rest, and the Archiver loads it again
+ * from the journal when it is asked for (a viewer, an outcome, the API). Late outcomes of a
+ * finalised session are gathered for a second into one re-upload of its final playlists.
+ *
  * Threading. Everything here runs on the archiver's one Vert.x context (ArchiveContext); futures
  * completing elsewhere are brought back with ArchiveContext.here before they touch state.
  */
