@@ -4,7 +4,9 @@
 # ENDLIST; every 50 the child's live heap after a full GC, threads, fds, client connections, archiver timers and
 # tasks, shield cache. Prints the table and the verdict, writes bench/results/soak.csv and soak.json; exits 1
 # on growth beyond the bounds (the same engine and bounds as the CI's StartStopSoakIT). Needs ffmpeg.
-#   bash bench/soak.sh [--cycles N] [--concurrency C] [--every K] [--out DIR]
+# swarmtee runs with --archive-keep 5s; the bounds allow no heap or series growth per stream.
+#   bash bench/soak.sh [--cycles N] [--concurrency C] [--every K] [--segments S] [--out DIR]
+#   e.g. at scale: bash bench/soak.sh --cycles 10000 --concurrency 100 --every 500 --segments 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./dev mvn -q -DskipTests -pl bench -am package

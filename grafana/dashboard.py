@@ -90,8 +90,9 @@ finish_row()
 row("Archive")
 panel("Archive lag", "s", quantiles("swarmtee_archive_lag_seconds"),
       desc="From a segment first seen upstream to its Swarm reference stored.")
-panel("Segments by result per stream and rendition", "short",
-      [(f"sum by (stream, rendition, result) (increase(swarmtee_archive_segments_total{sel()}[{RATE}]))", "{{stream}}/{{rendition}} {{result}}")], w=16)
+panel("Segments by result", "short",
+      [(f"sum by (result) (increase(swarmtee_archive_segments_total{sel()}[{RATE}]))", "{{result}}")], w=16,
+      desc="All streams together: swarmtee exports no series per stream. Which stream lost what: its log lines and GET /api/archives/{id}.")
 panel("Segments lost / dropped / failed (1h)", "short",
       [(f'sum by (result) (increase(swarmtee_archive_segments_total{SEL_2}[1h]))', "{{result}}")], kind="stat")
 panel("Active archived streams", "short",

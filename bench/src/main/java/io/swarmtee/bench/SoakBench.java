@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
  * of samples and the verdict, writes {@code soak.csv} and {@code soak.json}; exits 1 when a bound
  * is broken.
  *
- * <p>Usage: {@code SoakBench [--cycles N] [--concurrency C] [--every K] [--jar FILE] [--work DIR]
- * [--out DIR]}; {@code --work} must not hold a {@code data/} directory (default: a new {@code
- * bench/target/soak-*}).
+ * <p>Usage: {@code SoakBench [--cycles N] [--concurrency C] [--every K] [--segments S] [--jar FILE]
+ * [--work DIR] [--out DIR]}; {@code --work} must not hold a {@code data/} directory (default: a new
+ * {@code bench/target/soak-*}).
  */
 public final class SoakBench {
 
@@ -27,6 +27,7 @@ public final class SoakBench {
     int cycles = 500;
     int concurrency = 10;
     int every = 50;
+    int segments = 3;
     Path jar = Path.of("proxy/target/swarmtee.jar");
     Path work = null;
     Path out = Path.of("bench/results");
@@ -35,12 +36,13 @@ public final class SoakBench {
         case "--cycles" -> cycles = Integer.parseInt(args[++i]);
         case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
         case "--every" -> every = Integer.parseInt(args[++i]);
+        case "--segments" -> segments = Integer.parseInt(args[++i]);
         case "--jar" -> jar = Path.of(args[++i]);
         case "--work" -> work = Path.of(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         default ->
             throw new IllegalArgumentException(
-                "usage: SoakBench [--cycles N] [--concurrency C] [--every K]"
+                "usage: SoakBench [--cycles N] [--concurrency C] [--every K] [--segments S]"
                     + " [--jar FILE] [--work DIR] [--out DIR]; unknown "
                     + args[i]);
       }
@@ -57,7 +59,7 @@ public final class SoakBench {
       report =
           StartStopSoak.run(
               vertx,
-              StartStopSoak.Plan.of(cycles, concurrency, every, jar, work),
+              StartStopSoak.Plan.of(cycles, concurrency, every, jar, work).withSegments(segments),
               SoakReport.Bounds.defaults());
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);

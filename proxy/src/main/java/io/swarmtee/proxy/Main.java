@@ -20,6 +20,8 @@ import io.swarmtee.proxy.config.ConfigException;
 import io.swarmtee.proxy.config.ConfigParser;
 import io.swarmtee.proxy.config.Option;
 import io.swarmtee.proxy.config.Options;
+import io.swarmtee.proxy.logging.LogSettings;
+import io.swarmtee.proxy.logging.Logging;
 import io.swarmtee.proxy.metrics.EventLoopLag;
 import io.swarmtee.proxy.metrics.ExpositionHygiene;
 import io.swarmtee.proxy.wallet.ArchiveBitrate;
@@ -140,6 +142,7 @@ public final class Main {
             WalletCommands.estimate(ConfigParser.parse(flags, env, options), out, err);
         default -> {
           Config config = Config.load(flags, env);
+          Logging.configure(LogSettings.from(config.settings()));
           yield serve(
               config,
               WalletConfig.from(config.settings()),

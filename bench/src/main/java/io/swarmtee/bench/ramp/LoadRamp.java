@@ -271,7 +271,9 @@ public final class LoadRamp {
 
     double wall = (done - t0) / 1e9;
     double live = recording.duration();
-    Predicate<Map<String, String>> mine = l -> l.getOrDefault("stream", "").startsWith(prefix);
+    // The segment counter has no stream label (series must not grow with streams); steps run one
+    // after another, so the step's delta is its own streams'.
+    Predicate<Map<String, String>> mine = l -> true;
     long archived = count(after, before, mine, Set.of("archived"));
     long lost = count(after, before, mine, Set.of("lost"));
     long dropped = count(after, before, mine, Set.of("dropped", "failed"));

@@ -23,6 +23,7 @@ final class ArchiveJournal {
   private final ArchiveState state;
   private final ArchiveStateStore store;
   private Consumer<ArchiveEvent> listener = e -> {};
+  private int appending;
 
   ArchiveJournal(ArchiveState state, ArchiveStateStore store) {
     this.state = Objects.requireNonNull(state, "state");
@@ -52,9 +53,11 @@ final class ArchiveJournal {
       return Future.succeededFuture();
     }
     String id = state.streamId;
+    appending++;
     Future<Void> appended =
         store
             .append(id, event)
+            .onComplete(ar -> appending--)
             .onFailure(
                 err -> {
                   if (err instanceof ClusterJournalStore.NotOwnerException) {
@@ -73,6 +76,13 @@ final class ArchiveJournal {
     }
     listener.accept(event);
     return appended;
+  }
+
+  /**
+   * @return whether no append is on its way to the store (a fresh load would see every event)
+   */
+  boolean settled() {
+    return appending == 0;
   }
 
   /** Lets the store forget this stream's write queue (the stream is no longer followed). */

@@ -5,17 +5,20 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The archive's metrics (names are a contract, Prometheus names in brackets): {@code
- * swarmtee.archive.segments} counter by stream, rendition, result ({@code
+ * swarmtee.archive.segments} counter by result, all streams together ({@code
  * swarmtee_archive_segments_total}); {@code swarmtee.archive.lag} timer with histogram, first seen
  * upstream → reference stored ({@code swarmtee_archive_lag_seconds}); {@code
  * swarmtee.archive.active.streams} gauge; {@code swarmtee.archive.playlist.uploads} counter by
- * result; the gauges a leak would show in ({@link State}): {@code
- * swarmtee.archive.polling.streams}, {@code swarmtee.archive.pending.segments}, {@code
+ * result; {@code swarmtee.archive.final.republished} counter ({@code
+ * swarmtee_archive_final_republished_total}); the gauges a leak would show in ({@link State}):
+ * {@code swarmtee.archive.polling.streams}, {@code swarmtee.archive.pending.segments}, {@code
  * swarmtee.archive.timers}, {@code swarmtee.archive.streams}.
  */
 final class ArchiveMetrics {
@@ -31,6 +34,8 @@ final class ArchiveMetrics {
 
   private final MeterRegistry registry;
   private final Timer lag;
+  private final Map<Result, Counter> segments = new EnumMap<>(Result.class);
+  private final Counter finalRepublished;
 
   /** What the archiver's gauges read; called from the scrape's thread. */
   interface State {
@@ -69,6 +74,22 @@ final class ArchiveMetrics {
             .minimumExpectedValue(Duration.ofMillis(10))
             .maximumExpectedValue(Duration.ofMinutes(5))
             .register(registry);
+    for (Result r : Result.values()) {
+      // Registered up front: every result has a series from the start (0, not absent), so
+      // increase() and alerts see the first one.
+      segments.put(
+          r,
+          Counter.builder("swarmtee.archive.segments")
+              .description("Archive segments by result, all streams together")
+              .tag("result", r.name().toLowerCase(Locale.ROOT))
+              .register(registry));
+    }
+    finalRepublished =
+        Counter.builder("swarmtee.archive.final.republished")
+            .description(
+                "Re-uploads of a finalised session's final playlists, one per burst of late"
+                    + " outcomes")
+            .register(registry);
     gauge(
         "swarmtee.archive.active.streams",
         "Streams the archiver is following",
@@ -104,14 +125,19 @@ final class ArchiveMetrics {
         .register(registry);
   }
 
-  void segment(String stream, String rendition, Result result) {
-    Counter.builder("swarmtee.archive.segments")
-        .description("Archive segments by result")
-        .tag("stream", stream)
-        .tag("rendition", rendition)
-        .tag("result", result.name().toLowerCase(Locale.ROOT))
-        .register(registry)
-        .increment();
+  /**
+   * Counts one archive segment by result. Deliberately no stream (nor rendition) tag: a series per
+   * stream id outlives its stream, and an origin that sees thousands of short streams a day would
+   * export an ever-growing number of series; which stream lost what is in the log and in {@code
+   * /api/archives/{id}}.
+   */
+  void segment(Result result) {
+    segments.get(result).increment();
+  }
+
+  /** A finalised session's final playlists are uploaded again for a burst of late outcomes. */
+  void finalRepublished() {
+    finalRepublished.increment();
   }
 
   void lag(Duration d) {

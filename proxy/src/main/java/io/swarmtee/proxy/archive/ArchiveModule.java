@@ -178,7 +178,8 @@ public final class ArchiveModule implements ProxyModule {
                 ClusterJournalStore.over(ctx.cluster(), store),
                 ctx.registry(),
                 Clock.systemUTC())
-            .hooks(hooks);
+            .hooks(hooks)
+            .keep(a.keep());
     if (ctx.cluster().clustered()) {
       archiver.leases(ctx.cluster().leases());
     }

@@ -4,11 +4,8 @@ import io.swarmtee.proxy.archive.ArchiveState.Session;
 import io.swarmtee.proxy.archive.Archiver.Playlist;
 import io.swarmtee.proxy.archive.Archiver.PlaylistRequest;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -43,32 +40,6 @@ final class ArchiveReads {
     this.renderer = renderer;
     this.descriptions = descriptions;
     this.load = load;
-  }
-
-  /**
-   * @return the JSON of {@code GET /api/archives}
-   */
-  Future<JsonArray> list() {
-    Future<List<StreamArchiver>> all =
-        store.shared()
-            ? store
-                .streams()
-                .compose(
-                    ids -> {
-                      List<Future<Optional<StreamArchiver>>> each = new ArrayList<>();
-                      ids.stream().sorted().forEach(id -> each.add(known(id)));
-                      return Future.all(each)
-                          .map(v -> each.stream().flatMap(f -> f.result().stream()).toList());
-                    })
-            : Future.succeededFuture(streams.all());
-    return all.map(
-        archivers -> {
-          JsonArray out = new JsonArray();
-          archivers.stream()
-              .filter(a -> !a.state().sessions.isEmpty())
-              .forEach(a -> out.add(describe(a)));
-          return out;
-        });
   }
 
   /**
@@ -109,10 +80,14 @@ final class ArchiveReads {
     if (!FileArchiveStateStore.isSafeId(id)) {
       return Future.succeededFuture(Optional.empty());
     }
-    if (store.shared()) {
-      // Another member may be writing it: what this one read is at most a second old.
-      return streams.fresh(id, load, SHARED_READ_MAX_AGE).map(Optional::of);
-    }
-    return streams.get(id, load).map(Optional::of);
+    return fresh(id).map(Optional::of);
+  }
+
+  /**
+   * @return the archiver of {@code id}; in a cluster, read from the shared journal again when the
+   *     copy in memory is more than a second old and another member writes it
+   */
+  Future<StreamArchiver> fresh(String id) {
+    return store.shared() ? streams.fresh(id, load, SHARED_READ_MAX_AGE) : streams.get(id, load);
   }
 }

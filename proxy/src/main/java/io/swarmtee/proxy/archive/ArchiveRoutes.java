@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *       session;
  *   <li>{@code GET /archive/{id}/s/{n}/index.m3u8}, {@code …/s/{n}/{rendition}.m3u8}: session
  *       {@code n} (0-based);
- *   <li>{@code GET /api/archives}, {@code GET /api/archives/{id}}: JSON;
+ *   <li>{@code GET /api/archives[?limit=&after=]} (a page, {@code Link} rel next), {@code GET
+ *       /api/archives/{id}}: JSON;
  *   <li>{@code POST /api/archives/{id}} (admin) with {@code {"action":"start"|"stop"|"finalise"}}
  *       (default start).
  * </ul>
@@ -48,14 +49,7 @@ public final class ArchiveRoutes {
   public static void mount(Router router, Archiver archiver, Predicate<HttpServerRequest> isAdmin) {
     router.get("/archive/:id/s/:session/:file").handler(ctx -> playlist(ctx, archiver, true));
     router.get("/archive/:id/:file").handler(ctx -> playlist(ctx, archiver, false));
-    router
-        .get("/api/archives")
-        .handler(
-            ctx ->
-                archiver
-                    .list()
-                    .onSuccess(list -> json(ctx, 200, list.encode()))
-                    .onFailure(ctx::fail));
+    router.get("/api/archives").handler(ctx -> list(ctx, archiver));
     router
         .get("/api/archives/:id")
         .handler(
@@ -74,6 +68,50 @@ public final class ArchiveRoutes {
         .post("/api/archives/:id")
         .handler(BodyHandler.create().setBodyLimit(4096))
         .handler(ctx -> admin(ctx, archiver, isAdmin));
+  }
+
+  /**
+   * {@code GET /api/archives[?limit=n][&after=id]}: a page of archives by stream id; when more
+   * follow, a {@code Link: <…?limit=n&after=last>; rel="next"} header (the body stays a plain
+   * array).
+   */
+  private static void list(RoutingContext ctx, Archiver archiver) {
+    String limitParam = ctx.request().getParam("limit");
+    int limit;
+    try {
+      limit = limitParam == null ? Archiver.DEFAULT_PAGE : Integer.parseInt(limitParam.trim());
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > Archiver.MAX_PAGE) {
+      error(ctx, 400, "limit must be a number from 1 to " + Archiver.MAX_PAGE);
+      return;
+    }
+    Optional<String> after =
+        Optional.ofNullable(ctx.request().getParam("after")).filter(a -> !a.isEmpty());
+    if (after.isPresent() && !FileArchiveStateStore.isSafeId(after.get())) {
+      error(ctx, 400, "after must be a stream id");
+      return;
+    }
+    int pageSize = limit;
+    archiver
+        .list(after, pageSize)
+        .onSuccess(
+            page -> {
+              page.next()
+                  .ifPresent(
+                      next ->
+                          ctx.response()
+                              .putHeader(
+                                  "Link",
+                                  "</api/archives?limit="
+                                      + pageSize
+                                      + "&after="
+                                      + next
+                                      + ">; rel=\"next\""));
+              json(ctx, 200, page.archives().encode());
+            })
+        .onFailure(ctx::fail);
   }
 
   private static void playlist(RoutingContext ctx, Archiver archiver, boolean withSession) {

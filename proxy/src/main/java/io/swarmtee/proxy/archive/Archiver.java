@@ -15,10 +15,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The archiver of swarmtee: one {@link StreamArchiver} per stream, discovered from viewers'
@@ -30,6 +34,8 @@ import java.util.Optional;
  * state).
  */
 public final class Archiver {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
 
   private final PlaybackPaths paths;
   private final ArchiveContext context;
@@ -49,6 +55,16 @@ public final class Archiver {
   private Optional<StreamOwnership> ownership = Optional.empty();
   private volatile boolean closed;
   private volatile ArchiveHooks hooks = ArchiveHooks.NONE;
+  private Duration keep = DEFAULT_KEEP;
+  private Instant lastEviction = Instant.EPOCH;
+
+  /** The default {@code --archive-keep}. */
+  public static final Duration DEFAULT_KEEP = Duration.ofMinutes(10);
+
+  /** {@code GET /api/archives} answers at most this many archives by default, and ever. */
+  public static final int DEFAULT_PAGE = 100;
+
+  public static final int MAX_PAGE = 1000;
 
   private Archiver(
       Context context,
@@ -181,25 +197,7 @@ public final class Archiver {
         () ->
             store
                 .streams()
-                .compose(
-                    ids -> {
-                      List<Future<StreamArchiver>> all = new ArrayList<>();
-                      for (String id : ids) {
-                        all.add(
-                            archiver(id)
-                                .onSuccess(
-                                    a -> {
-                                      Optional<Session> latest = a.state().latest();
-                                      if (latest.isPresent()
-                                          && (!latest.get().finalised
-                                              || !latest.get().masterIsFinal)
-                                          && settings.streams().test(id)) {
-                                        resume(a);
-                                      }
-                                    }));
-                      }
-                      return Future.all(all).<Void>mapEmpty();
-                    })
+                .compose(ids -> openFrom(ids, 0))
                 .onSuccess(
                     v -> {
                       ownership.ifPresent(StreamOwnership::start);
@@ -216,6 +214,44 @@ public final class Archiver {
     }
   }
 
+  /** Journals read at once while opening: memory at start-up is bounded by this, not by all. */
+  private static final int OPEN_BATCH = 64;
+
+  private Future<Void> openFrom(List<String> ids, int from) {
+    if (from >= ids.size()) {
+      return Future.succeededFuture();
+    }
+    List<Future<StreamArchiver>> batch = new ArrayList<>();
+    for (String id : ids.subList(from, Math.min(ids.size(), from + OPEN_BATCH))) {
+      batch.add(
+          archiver(id)
+              .onSuccess(
+                  a -> {
+                    Optional<Session> latest = a.state().latest();
+                    if (latest.isPresent()
+                        && (!latest.get().finalised || !latest.get().masterIsFinal)
+                        && settings.streams().test(id)) {
+                      resume(a);
+                    } else if (streams.evict(a, clock.instant())) {
+                      a.evicted(); // finished: read again from its journal when asked for
+                    }
+                  }));
+    }
+    return Future.all(batch).compose(v -> openFrom(ids, from + OPEN_BATCH));
+  }
+
+  /**
+   * Sets how long an archive at rest (no longer polled, nothing in flight) stays in memory; later
+   * it is read back from its journal when asked for. Call before {@link #open()}. @return this
+   */
+  public Archiver keep(Duration k) {
+    if (k.isNegative()) {
+      throw new IllegalArgumentException("keep must not be negative");
+    }
+    this.keep = k;
+    return this;
+  }
+
   /** Stops every timer (state stays on disk). */
   public Future<Void> close() {
     closed = true;
@@ -229,7 +265,26 @@ public final class Archiver {
   }
 
   private Future<StreamArchiver> archiver(String id) {
+    evictResting();
     return streams.get(id, this::load);
+  }
+
+  /**
+   * Lets archives at rest for longer than the keep time leave memory. Runs when an archive is asked
+   * for (a stream discovered, an outcome, an API read), which is what brings new ones in, and scans
+   * at most every tenth of the keep time: no timer, so an idle server has none due.
+   */
+  private void evictResting() {
+    Instant now = clock.instant();
+    if (Duration.between(lastEviction, now).compareTo(keep.dividedBy(10)) < 0) {
+      return;
+    }
+    lastEviction = now;
+    List<StreamArchiver> gone = streams.evictResting(now.minus(keep));
+    gone.forEach(StreamArchiver::evicted);
+    if (!gone.isEmpty()) {
+      LOG.debug("{} archives at rest left memory; {} stay", gone.size(), streams.size());
+    }
   }
 
   private Future<StreamArchiver> load(String id) {
@@ -344,11 +399,62 @@ public final class Archiver {
     return context.call(() -> archiver(id).compose(StreamArchiver::nextFinalisation));
   }
 
+  /** One page of {@code GET /api/archives}: the archives, and the id to continue after. */
+  public record Page(JsonArray archives, Optional<String> next) {
+    public Page {
+      Objects.requireNonNull(archives, "archives");
+      Objects.requireNonNull(next, "next");
+    }
+  }
+
   /**
-   * @return the JSON of {@code GET /api/archives}
+   * @return the JSON of {@code GET /api/archives} with the default page size, from the start
    */
   public Future<JsonArray> list() {
-    return context.call(reads::list);
+    return list(Optional.empty(), DEFAULT_PAGE).map(Page::archives);
+  }
+
+  /**
+   * One page of the archives, by stream id in ascending order. Only that page's archives are read
+   * (from memory, or their journal): the answer never holds every archive ever kept.
+   *
+   * @param after the last id of the previous page; empty from the start
+   * @param limit at most this many archives, 1 to {@link #MAX_PAGE}
+   * @return the page, and {@code next} when more ids follow
+   */
+  public Future<Page> list(Optional<String> after, int limit) {
+    if (limit < 1 || limit > MAX_PAGE) {
+      return Future.failedFuture(
+          new IllegalArgumentException("limit must be 1 to " + MAX_PAGE + ", got " + limit));
+    }
+    return context.call(
+        () ->
+            store
+                .streams()
+                .compose(
+                    stored -> {
+                      List<String> ids =
+                          stored.stream()
+                              .filter(id -> after.isEmpty() || id.compareTo(after.get()) > 0)
+                              .filter(FileArchiveStateStore::isSafeId)
+                              .sorted()
+                              .limit(limit + 1L)
+                              .toList();
+                      List<String> page = ids.subList(0, Math.min(limit, ids.size()));
+                      Optional<String> next =
+                          ids.size() > limit ? Optional.of(page.getLast()) : Optional.empty();
+                      List<Future<StreamArchiver>> loads = page.stream().map(reads::fresh).toList();
+                      return Future.all(loads)
+                          .map(
+                              all -> {
+                                JsonArray out = new JsonArray();
+                                loads.stream()
+                                    .map(Future::result)
+                                    .filter(a -> !a.state().sessions.isEmpty())
+                                    .forEach(a -> out.add(describe(a)));
+                                return new Page(out, next);
+                              });
+                    }));
   }
 
   /**

@@ -311,7 +311,7 @@ final class LiveWindowFollower {
         journal.record(
             new SegmentLost(
                 trackKey.session(), trackKey.run(), trackKey.rendition(), seq, targetDuration));
-        metrics.segment(id, trackKey.rendition(), Result.LOST);
+        metrics.segment(Result.LOST);
       }
       if (contiguous && track.entries.containsKey(seq)) {
         resolvedTo = seq;

@@ -106,7 +106,7 @@ final class OutcomeReconciler {
           case Pending p ->
               switch (outcome) {
                 case Outcome.Stored st -> {
-                  metrics.segment(id, rendition, Result.ARCHIVED);
+                  metrics.segment(Result.ARCHIVED);
                   metrics.lag(Duration.between(p.spooled().firstSeen(), now));
                   LOG.info(
                       "stream {}: segment {}/{} archived after all, uploaded by the spool",
@@ -116,7 +116,7 @@ final class OutcomeReconciler {
                   yield journal.record(p.spooled().archived(st.reference(), now));
                 }
                 case Outcome.Failed f -> {
-                  metrics.segment(id, rendition, Result.FAILED);
+                  metrics.segment(Result.FAILED);
                   LOG.warn(
                       "stream {}: segment {}/{} not archived (failed): {}",
                       id,
@@ -188,7 +188,7 @@ final class OutcomeReconciler {
     long to = higher == null ? seq - 1 : higher - 1;
     for (long x = Math.max(from, seq - MAX_HOLE); x <= Math.min(to, seq + MAX_HOLE); x++) {
       if (x != seq && !track.entries.containsKey(x)) {
-        metrics.segment(id, t.rendition(), Result.LOST);
+        metrics.segment(Result.LOST);
         written.add(
             journal.record(
                 new SegmentLost(t.session(), t.run(), t.rendition(), x, targetSeconds.getAsInt())));
@@ -204,7 +204,7 @@ final class OutcomeReconciler {
   private Future<Void> placed(
       Outcome.Stored stored, EntryKey key, Run run, double duration, String why) {
     TrackKey t = key.track();
-    metrics.segment(id, t.rendition(), Result.ARCHIVED);
+    metrics.segment(Result.ARCHIVED);
     LOG.info(
         "stream {}: segment {}/{} archived after all, uploaded by the spool ({}; duration estimated)",
         id,
@@ -225,5 +225,12 @@ final class OutcomeReconciler {
             Optional.empty(),
             clock.instant(),
             ext));
+  }
+
+  /**
+   * @return whether no outcome waits for its entry (the archiver may then leave memory)
+   */
+  boolean idle() {
+    return awaitingEntry.isEmpty();
   }
 }

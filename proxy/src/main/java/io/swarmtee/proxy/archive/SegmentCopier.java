@@ -178,7 +178,7 @@ final class SegmentCopier {
             .transform(
                 ar -> {
                   if (ar.succeeded()) {
-                    metrics.segment(id, rendition, Result.ARCHIVED);
+                    metrics.segment(Result.ARCHIVED);
                     metrics.lag(Duration.between(firstSeen, ar.result().stored()));
                     return journal.record(ar.result());
                   }
@@ -194,7 +194,7 @@ final class SegmentCopier {
                       err instanceof InitSectionMissing ? "listed as a gap" : "not archived",
                       result.name().toLowerCase(Locale.ROOT),
                       err.getMessage());
-                  metrics.segment(id, rendition, result);
+                  metrics.segment(result);
                   return journal.record(
                       new SegmentLost(
                           track.session(),

@@ -85,6 +85,12 @@ import org.slf4j.LoggerFactory;
  * accepted its record, so a stale owner updates no feed. Members that do not own a stream serve its
  * playlists and API from the shared journal, read again once a second.
  *
+ * Memory. An archiver at rest (not followed, no timer, poll, copy, journal append, outcome,
+ * publication or finalisation in progress: restingSince) holds nothing its journal lacks, so
+ * StreamArchivers drops it --archive-keep after it came to rest, and the Archiver loads it again
+ * from the journal when it is asked for (a viewer, an outcome, the API). Late outcomes of a
+ * finalised session are gathered for a second into one re-upload of its final playlists.
+ *
  * Threading. Everything here runs on the archiver's one Vert.x context (ArchiveContext); futures
  * completing elsewhere are brought back with ArchiveContext.here before they touch state.
  */
@@ -123,6 +129,7 @@ final class StreamArchiver {
   private Instant lastNewSegment;
   private Instant endedAt;
   private Instant idleSince;
+  private Instant unfollowedAt;
   private boolean graceSkipped;
   private Future<Void> finalising;
   private final List<Promise<Void>> endWaiters = new ArrayList<>();
@@ -157,6 +164,7 @@ final class StreamArchiver {
             clock,
             context,
             hooks,
+            scheduler,
             settings.swarmRefresh(),
             () -> Optional.ofNullable(finalising));
     // The copier's retries wait a poll period, which the follower knows once it read a playlist.
@@ -194,6 +202,7 @@ final class StreamArchiver {
     } else {
       phase = Phase.WAITING;
     }
+    unfollowedAt = clock.instant(); // not followed until told: at rest from its load on
   }
 
   String id() {
@@ -254,9 +263,38 @@ final class StreamArchiver {
     return copier.inFlightCount();
   }
 
+  /**
+   * @return whether this archiver is at rest since {@code cutoff} or before: not followed, nothing
+   *     fetched, stored, published, finalised or awaited. Its journal then holds all it knows, and
+   *     it may leave memory (to be loaded again on demand).
+   */
+  boolean restingSince(Instant cutoff) {
+    return !following
+        && unfollowedAt != null
+        && !unfollowedAt.isAfter(cutoff)
+        && timer < 0
+        && !polling
+        && finalising == null
+        && endWaiters.isEmpty()
+        && copier.inFlightCount() == 0
+        && journal.settled()
+        && reconciler.idle()
+        && publisher.idle();
+  }
+
+  /** It left memory: the store may forget its write queue (a later load opens it again). */
+  void evicted() {
+    journal
+        .release()
+        .onFailure(
+            e ->
+                LOG.warn("stream {}: could not release its archive journal: {}", id, e.toString()));
+  }
+
   /** Stops polling; archived state stays. */
   void unfollow() {
     following = false;
+    unfollowedAt = clock.instant();
     copier.forgetTaps(); // this object stays in memory as long as its archive: keep no bytes
     if (timer >= 0) {
       scheduler.cancel(timer);
@@ -285,7 +323,7 @@ final class StreamArchiver {
       Run run = s.get().currentRun();
       Track t = run.tracks.get(rendition);
       if (t != null && t.entries.containsKey(seq)) {
-        metrics.segment(id, rendition, Result.DUPLICATE);
+        metrics.segment(Result.DUPLICATE);
         return;
       }
       // The archiver's own fetch, seen by the shield like a viewer's: kept, it would outlive the

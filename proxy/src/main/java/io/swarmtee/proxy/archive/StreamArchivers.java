@@ -3,6 +3,7 @@ package io.swarmtee.proxy.archive;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +15,11 @@ import java.util.function.ToIntFunction;
 
 /**
  * The {@link StreamArchiver}s in memory, one per archive, each created once from its journal (two
- * callers asking for an archive being loaded share the load). Loading happens on the archiver's
- * context; reads are safe from any thread (the metrics scrape counts them).
+ * callers asking for an archive being loaded share the load). An archiver at rest for longer than
+ * the keep time leaves memory ({@link #evictResting}); it is loaded again from its journal when
+ * asked for, so what stays in memory is bounded by the streams of the last keep time, not by every
+ * stream ever archived. Loading and eviction happen on the archiver's context; reads are safe from
+ * any thread (the metrics scrape counts them).
  */
 final class StreamArchivers {
 
@@ -96,6 +100,44 @@ final class StreamArchivers {
 
   int sum(ToIntFunction<StreamArchiver> what) {
     return all().stream().mapToInt(what).sum();
+  }
+
+  /**
+   * Drops every archiver {@link StreamArchiver#restingSince resting since} {@code cutoff}.
+   *
+   * @return those that left memory
+   */
+  List<StreamArchiver> evictResting(Instant cutoff) {
+    List<StreamArchiver> out = new ArrayList<>();
+    synchronized (streams) {
+      streams
+          .values()
+          .removeIf(
+              a -> {
+                boolean evict = !loading.containsKey(a.id()) && a.restingSince(cutoff);
+                if (evict) {
+                  out.add(a);
+                  loadedAt.remove(a.id());
+                }
+                return evict;
+              });
+    }
+    return out;
+  }
+
+  /**
+   * Drops {@code a} if it is {@link StreamArchiver#restingSince resting since} {@code cutoff}.
+   *
+   * @return whether it left memory
+   */
+  boolean evict(StreamArchiver a, Instant cutoff) {
+    synchronized (streams) {
+      boolean evicted = a.restingSince(cutoff) && streams.remove(a.id(), a);
+      if (evicted) {
+        loadedAt.remove(a.id());
+      }
+      return evicted;
+    }
   }
 
   int size() {

@@ -37,12 +37,16 @@ final class SwarmCopyPublisher {
   private final Clock clock;
   private final ArchiveContext context;
   private final Supplier<ArchiveHooks> hooks;
+  private final Scheduler scheduler;
   private final Duration refresh;
   private final Supplier<Optional<Future<Void>>> finalising;
 
   private Future<Void> publications = Future.succeededFuture();
   private Instant lastPublished = Instant.EPOCH;
   private boolean dirty;
+
+  /** How long late outcomes of a finalised session are gathered into one re-upload. */
+  static final Duration REPUBLISH_COALESCE = Duration.ofSeconds(1);
 
   /** Finalised sessions whose final playlists are to be published again. */
   private final Set<Integer> republishing = new TreeSet<>();
@@ -55,8 +59,10 @@ final class SwarmCopyPublisher {
       Clock clock,
       ArchiveContext context,
       Supplier<ArchiveHooks> hooks,
+      Scheduler scheduler,
       Duration refresh,
       Supplier<Optional<Future<Void>>> finalising) {
+    this.scheduler = scheduler;
     this.id = journal.streamId();
     this.journal = journal;
     this.renderer = renderer;
@@ -82,22 +88,26 @@ final class SwarmCopyPublisher {
   }
 
   /**
-   * Publishes a finalised session's final playlists again (a late outcome changed them), once for
-   * all outcomes of this event-loop turn, and after a finalisation in progress.
+   * Publishes a finalised session's final playlists again (a late outcome changed them): once per
+   * burst. The first late outcome of a session waits {@link #REPUBLISH_COALESCE}; every outcome
+   * arriving meanwhile (the spool redelivers them one journal write apart after a restart) joins
+   * that one upload. After a finalisation in progress, whose final copy may have been rendered
+   * before the outcome.
    */
   void republishFinal(Session session) {
-    Optional<Future<Void>> inProgress = finalising.get();
-    if (inProgress.isPresent()) {
-      // Its final copy may have been rendered already: publish again once it is done.
-      inProgress.get().onComplete(ar -> republishFinal(session));
-      return;
-    }
     if (!republishing.add(session.number)) {
-      return; // one is queued
+      return; // one is queued for this burst
     }
-    context.run(
+    scheduler.schedule(
+        REPUBLISH_COALESCE,
         () -> {
           republishing.remove(session.number);
+          Optional<Future<Void>> inProgress = finalising.get();
+          if (inProgress.isPresent()) {
+            inProgress.get().onComplete(ar -> republishFinal(session));
+            return;
+          }
+          metrics.finalRepublished();
           publish(session, true);
         });
   }
@@ -178,5 +188,12 @@ final class SwarmCopyPublisher {
     return context
         .here(sink.storePlaylist(name, Buffer.buffer(text, "UTF-8")))
         .onComplete(ar -> metrics.playlistUpload(ar.succeeded()));
+  }
+
+  /**
+   * @return whether no upload is running or queued (the archiver may then leave memory)
+   */
+  boolean idle() {
+    return republishing.isEmpty() && publications.isComplete();
   }
 }

@@ -73,6 +73,8 @@ public record Config(
    * @param endAfter a stream has ended after this many target durations without a new segment
    * @param restartGrace a stream back within this time continues its session
    * @param swarmRefresh the shortest interval between Swarm copies of a live archive's playlists
+   * @param keep how long a finished archive stays in memory before it is read from its journal on
+   *     demand
    */
   public record Archive(
       boolean enabled,
@@ -81,8 +83,10 @@ public record Config(
       List<String> allowedHosts,
       int endAfter,
       Duration restartGrace,
-      Duration swarmRefresh) {
+      Duration swarmRefresh,
+      Duration keep) {
     public Archive {
+      Objects.requireNonNull(keep, "keep");
       Objects.requireNonNull(streams, "streams");
       Objects.requireNonNull(gateway, "gateway");
       Objects.requireNonNull(restartGrace, "restartGrace");
@@ -224,7 +228,8 @@ public record Config(
             hosts,
             s.integer(END_AFTER, 1, 100),
             s.duration(RESTART_GRACE),
-            s.duration(SWARM_REFRESH));
+            s.duration(SWARM_REFRESH),
+            s.duration(ARCHIVE_KEEP));
 
     // "auto" is the wallet's managed postage (io.swarmtee.proxy.wallet.WalletConfig): no fixed
     // batch here.

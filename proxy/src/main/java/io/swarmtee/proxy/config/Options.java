@@ -63,6 +63,18 @@ public final class Options {
           "restart-grace",
           "60s",
           "a stream back within this time continues its archive after a DISCONTINUITY; later, a new session");
+  public static final Option LOG_FORMAT =
+      Option.of(
+          "log-format",
+          "text",
+          "text (one line per event) or json (one JSON object per line, for log pipelines)");
+  public static final Option LOG_LEVEL =
+      Option.of("log-level", "info", "least severe level logged: error, warn, info, debug, trace");
+  public static final Option ARCHIVE_KEEP =
+      Option.of(
+          "archive-keep",
+          "10m",
+          "a finished archive (no longer polled) stays in memory this long; later it is read back from its journal when asked for");
   public static final Option SWARM_REFRESH =
       Option.of(
           "swarm-refresh",
@@ -185,6 +197,9 @@ public final class Options {
           ALLOWED_HOSTS,
           END_AFTER,
           RESTART_GRACE,
+          ARCHIVE_KEEP,
+          LOG_FORMAT,
+          LOG_LEVEL,
           SWARM_REFRESH,
           BEE,
           BATCH,

@@ -344,6 +344,17 @@ public final class CoalescingShield implements OriginShield {
       stale = 0;
     }
     CachedObject cached = new CachedObject(object, entry.etag(), now, now + fresh, now + stale);
+    if (head.status() == 200 && kind == ObjectKind.PLAYLIST) {
+      CachedObject previous = cache.getIfPresent(entry.key());
+      if (previous != null
+          && previous.object().status() == 200
+          && UpstreamRestart.between(previous.object().body(), body)) {
+        // Restarted under the same id with no 404 seen in between: the old run's segments sit
+        // under the paths of the new run's.
+        LOG.info("{} restarted upstream: forgetting the segments cached under it", path);
+        forgetSegmentsUnder(entry.key());
+      }
+    }
     if (stale > 0) {
       cache.put(entry.key(), cached);
     }

@@ -24,9 +24,10 @@ import java.util.regex.Pattern;
  *       (404 without {@code --keystore});
  *   <li>{@code GET /api/postage}: batches, TTL, utilization, capacity, spend (404 without {@code
  *       --batch});
- *   <li>{@code GET /api/postage/estimate?bitrate=<bps>&hours=<h>[&ttl=<30d>]}: stamps, bytes, depth
- *       and cost at the current price (from Bee, else the chain; 503 when neither is configured or
- *       answers).
+ *   <li>{@code GET /api/postage/estimate?bitrate=<bps>&hours=<h>[&ttl=<30d>][&price=<plur>]}:
+ *       stamps, bytes and depth always; the cost at {@code price} (PLUR per chunk per block), else
+ *       at the current price (from Bee, else the chain); without a price (no source configured, or
+ *       it failed) the answer has no cost fields and {@code priceSource} says why.
  * </ul>
  */
 public final class WalletModule implements ProxyModule {
@@ -94,10 +95,12 @@ public final class WalletModule implements ProxyModule {
     long bitrate;
     double hours;
     Optional<Duration> ttl;
+    Optional<BigInteger> givenPrice;
     try {
       bitrate = Long.parseLong(required(ctx, "bitrate"));
       hours = Double.parseDouble(required(ctx, "hours"));
       ttl = Optional.ofNullable(ctx.request().getParam("ttl")).map(WalletModule::ttl);
+      givenPrice = Optional.ofNullable(ctx.request().getParam("price")).map(WalletModule::price);
       if (bitrate <= 0 || !(hours > 0) || Double.isInfinite(hours) || hours > 1e6) {
         throw new IllegalArgumentException("bitrate and hours must be positive");
       }
@@ -106,13 +109,27 @@ public final class WalletModule implements ProxyModule {
           ProxyFailure.badRequest(
               "estimate: "
                   + e.getMessage()
-                  + " (use ?bitrate=<bits per second>&hours=<hours>[&ttl=<30d|720h>])"));
+                  + " (use ?bitrate=<bits per second>&hours=<hours>[&ttl=<30d|720h>]"
+                  + "[&price=<PLUR per chunk per block>])"));
       return;
     }
     Duration keep = ttl.orElse(wallet.estimator().storageTtl());
-    price()
+    Future<Price> price =
+        givenPrice.isPresent()
+            ? Future.succeededFuture(new Price(givenPrice.get(), "price"))
+            : price();
+    price
+        .map(p -> new PriceOrWhyNot(Optional.of(p), ""))
+        // Chunks, bytes and depth need no price: without one (no source configured, or the source
+        // failed) the estimate is still answered, only without its cost.
+        .recover(
+            e ->
+                e instanceof ProxyFailure f && f.code() == 503
+                    ? Future.succeededFuture(new PriceOrWhyNot(Optional.empty(), e.getMessage()))
+                    : Future.failedFuture(e))
         .map(
-            p -> {
+            known -> {
+              Optional<Price> p = known.price();
               Estimate e =
                   wallet
                       .estimator()
@@ -120,9 +137,21 @@ public final class WalletModule implements ProxyModule {
                           bitrate,
                           hours,
                           keep,
-                          p.price(),
+                          p.map(Price::price).orElse(BigInteger.ZERO),
                           io.swarmtee.wallet.postage.PostageEstimator.GNOSIS_BLOCK_SECONDS);
-              return e.toJson().put("priceSource", p.source());
+              JsonObject json = e.toJson();
+              if (p.isPresent()) {
+                return json.put("priceSource", p.get().source());
+              }
+              json.remove("pricePlurPerChunkPerBlock");
+              json.remove("amountPlur");
+              json.remove("costPlur");
+              json.remove("costXbzz");
+              return json.put(
+                  "priceSource",
+                  "none ("
+                      + known.whyNot()
+                      + "): pass ?price=<PLUR per chunk per block> for the cost");
             })
         .onSuccess(json -> json(ctx, json))
         .onFailure(
@@ -138,7 +167,25 @@ public final class WalletModule implements ProxyModule {
                             "estimate: " + e.getMessage())));
   }
 
+  /**
+   * {@code ?price=}: PLUR per chunk per block, a whole number ≥ 0, as the CLI's {@code --price}.
+   */
+  static BigInteger price(String text) {
+    try {
+      BigInteger p = new BigInteger(text.trim());
+      if (p.signum() < 0) {
+        throw new IllegalArgumentException("price must not be negative");
+      }
+      return p;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "price is PLUR per chunk per block (a whole number), not '" + text + "'", e);
+    }
+  }
+
   private record Price(BigInteger price, String source) {}
+
+  private record PriceOrWhyNot(Optional<Price> price, String whyNot) {}
 
   private Future<Price> price() {
     if (wallet.postageApi().isPresent()) {

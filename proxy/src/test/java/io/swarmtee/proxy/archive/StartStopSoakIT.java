@@ -42,8 +42,9 @@ class StartStopSoakIT {
     assertEquals(CYCLES / EVERY, report.samples().size(), table);
     SoakSample last = report.samples().getLast();
     assertEquals(CYCLES, last.finalised(), table);
-    assertEquals(
-        CYCLES, last.knownStreams(), "one archive held per stream, nothing else: " + table);
+    assertTrue(
+        last.knownStreams() < CYCLES,
+        "archives at rest leave memory after --archive-keep, not one held per stream: " + table);
     assertTrue(report.passed(), table);
   }
 }

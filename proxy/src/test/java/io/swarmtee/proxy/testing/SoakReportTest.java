@@ -21,12 +21,15 @@ class SoakReportTest {
       StartStopSoak.Plan.of(30, 5, 10, Path.of("swarmtee.jar"), Path.of("work"));
   private static final long MIB = 1 << 20;
 
-  /** A healthy sample after {@code cycles} streams: 8 KiB of archive state per stream. */
+  /**
+   * A healthy sample after {@code cycles} streams: flat (archives at rest left memory, no series
+   * per stream), some noise in the heap.
+   */
   private static SoakSample healthy(int cycles) {
     return new SoakSample(
         cycles,
         cycles,
-        12 * MIB + cycles * 8192L,
+        12 * MIB + (cycles % 3) * 100 * 1024L,
         20,
         26,
         50,
@@ -38,12 +41,12 @@ class SoakReportTest {
         0,
         0,
         0,
+        5,
         cycles,
-        cycles,
-        600 + 2 * cycles,
+        600,
         0,
         List.of("socket:[1]"),
-        Map.of("[B", 4 * MIB + cycles * 4096L));
+        Map.of("[B", 4 * MIB));
   }
 
   private static SoakReport report(UnaryOperator<SoakSample> lastOne) {
@@ -62,6 +65,18 @@ class SoakReportTest {
       int timers,
       long idleRequests,
       Map<String, Long> heapByClass) {
+    return with(s, heap, threads, fds, timers, idleRequests, heapByClass, s.series());
+  }
+
+  private static SoakSample with(
+      SoakSample s,
+      long heap,
+      int threads,
+      int fds,
+      int timers,
+      long idleRequests,
+      Map<String, Long> heapByClass,
+      int series) {
     return new SoakSample(
         s.cycles(),
         s.seconds(),
@@ -79,18 +94,62 @@ class SoakReportTest {
         s.spoolSegments(),
         s.knownStreams(),
         s.finalised(),
-        s.series(),
+        series,
         idleRequests,
         s.fdTargets(),
         heapByClass);
   }
 
   @Test
-  void healthyGrowthOfTheArchivesPasses() {
+  void aFlatProcessPasses() {
     SoakReport r = report(s -> s);
     assertEquals(List.of(), r.violations());
-    assertEquals(8192.0, r.heapBytesPerArchive(), 1e-9);
+    // 100 KiB less after 20 more streams: noise, not a per-stream figure.
+    assertEquals(-100 * 1024 / 20.0, r.heapBytesPerArchive(), 1e-9);
     assertTrue(r.table().endsWith("PASS\n"), r.table());
+  }
+
+  @Test
+  void aSeriesPerStreamFails() {
+    SoakReport r =
+        report(
+            s ->
+                with(
+                    s,
+                    s.heapBytes(),
+                    s.threads(),
+                    s.fds(),
+                    0,
+                    0,
+                    s.heapByClass(),
+                    s.series() + 2 * 20));
+    assertEquals(1, r.violations().size(), r.table());
+    assertTrue(
+        r.violations().get(0).contains("metric series grew from 600 to 640"),
+        r.violations().get(0));
+  }
+
+  @Test
+  void eightKibPerStreamKeptInMemoryFails() {
+    // What every archive held before they left memory: 8.2 KiB each, over 100,000 streams.
+    SoakReport r =
+        new SoakReport(
+            StartStopSoak.Plan.of(100_000, 50, 500, Path.of("swarmtee.jar"), Path.of("work")),
+            SoakReport.Bounds.defaults(),
+            List.of(
+                healthy(500),
+                with(
+                    healthy(100_000),
+                    healthy(500).heapBytes() + 99_500 * 8400L,
+                    20,
+                    50,
+                    0,
+                    0,
+                    Map.of("[B", 4 * MIB))),
+            List.of());
+    assertTrue(
+        String.join("\n", r.violations()).contains("live heap outside the shield cache"),
+        r.table());
   }
 
   @Test

@@ -65,10 +65,12 @@ public final class StartStopSoak {
       int segments,
       long cacheBytes,
       Duration restartGrace,
+      Duration archiveKeep,
       Path jar,
       Path work) {
     public Plan {
       Objects.requireNonNull(restartGrace, "restartGrace");
+      Objects.requireNonNull(archiveKeep, "archiveKeep");
       Objects.requireNonNull(jar, "jar");
       Objects.requireNonNull(work, "work");
       if (concurrency < 1
@@ -92,8 +94,31 @@ public final class StartStopSoak {
      */
     public static Plan of(int cycles, int concurrency, int sampleEvery, Path jar, Path work) {
       return new Plan(
-          cycles, concurrency, sampleEvery, 3, 4L << 20, Duration.ofSeconds(1), jar, work);
+          cycles,
+          concurrency,
+          sampleEvery,
+          3,
+          4L << 20,
+          Duration.ofSeconds(1),
+          ARCHIVE_KEEP,
+          jar,
+          work);
     }
+
+    /**
+     * @return this plan with {@code n} segments per stream
+     */
+    public Plan withSegments(int n) {
+      return new Plan(
+          cycles, concurrency, sampleEvery, n, cacheBytes, restartGrace, archiveKeep, jar, work);
+    }
+
+    /**
+     * {@code --archive-keep} of the soak: short, so that archives leave memory within a sample
+     * period and a flat heap shows eviction works (the default, 10 min, would hold every archive of
+     * a soak shorter than that).
+     */
+    public static final Duration ARCHIVE_KEEP = Duration.ofSeconds(5);
   }
 
   private final Vertx vertx;
@@ -158,6 +183,8 @@ public final class StartStopSoak {
             ADMIN,
             "--restart-grace",
             plan.restartGrace().toMillis() + "ms",
+            "--archive-keep",
+            plan.archiveKeep().toMillis() + "ms",
             "--segment-cache-bytes",
             Long.toString(plan.cacheBytes()));
     List<SoakSample> samples = new ArrayList<>();

@@ -119,11 +119,26 @@ class WalletModuleTest {
     Answer postage = get(server, "/api/postage");
     assertEquals(404, postage.status());
     assertTrue(postage.body().getString("message").contains("--batch"), postage.body().encode());
-    Answer estimate = get(server, "/api/postage/estimate?bitrate=1000000&hours=24");
-    assertEquals(503, estimate.status());
+    // Without a price source: chunks, bytes and depth all the same, no cost, and why not.
+    Answer estimate = get(server, "/api/postage/estimate?bitrate=1000000&hours=24&ttl=30d");
+    assertEquals(200, estimate.status(), estimate.body().encode());
+    assertEquals(23, estimate.body().getInteger("depth"));
+    assertTrue(estimate.body().getLong("chunks") > 0, estimate.body().encode());
+    assertTrue(estimate.body().getLong("bytes") > 24L * 3600 * 1_000_000 / 8);
+    assertFalse(estimate.body().containsKey("costPlur"), estimate.body().encode());
     assertTrue(
-        estimate.body().getString("message").contains("no postage price"),
+        estimate.body().getString("priceSource").contains("no postage price"),
         estimate.body().encode());
+    // price= as the CLI's --price: FakeBee's 24 000 PLUR gives FakeBee's cost (test below).
+    Answer priced =
+        get(server, "/api/postage/estimate?bitrate=1000000&hours=24&ttl=30d&price=24000");
+    assertEquals(200, priced.status(), priced.body().encode());
+    assertEquals("price", priced.body().getString("priceSource"));
+    assertEquals("104367705292800000", priced.body().getString("costPlur"));
+    assertEquals(estimate.body().getLong("chunks"), priced.body().getLong("chunks"));
+    assertEquals(
+        400, get(server, "/api/postage/estimate?bitrate=1000&hours=1&price=cheap").status());
+    assertEquals(400, get(server, "/api/postage/estimate?bitrate=1000&hours=1&price=-1").status());
     assertEquals(400, get(server, "/api/postage/estimate?bitrate=fast&hours=24").status());
     assertEquals(400, get(server, "/api/postage/estimate?hours=24").status());
     assertEquals(400, get(server, "/api/postage/estimate?bitrate=1000&hours=1&ttl=soon").status());
