@@ -59,25 +59,6 @@ class ArchiveKillNineIT {
     }
   }
 
-  private static boolean finalMaster(TestBee bee, TestBee.File f) {
-    if (!f.name().equals("index.m3u8")) {
-      return false;
-    }
-    Matcher m = VARIANT.matcher(f.body().toString(StandardCharsets.UTF_8));
-    int variants = 0;
-    while (m.find()) {
-      variants++;
-      boolean ended =
-          bee.file(SwarmReference.parse(m.group(1)))
-              .map(b -> b.toString(StandardCharsets.UTF_8).contains("#EXT-X-ENDLIST"))
-              .orElse(false);
-      if (!ended) {
-        return false;
-      }
-    }
-    return variants == 2;
-  }
-
   private static void killMidStream(
       Vertx vertx,
       SwarmteeProcess first,
@@ -172,7 +153,7 @@ class ArchiveKillNineIT {
       for (int seq = 0; seq < 12; seq++) {
         await(stream.served(seq));
       }
-      Future<SwarmReference> master = bee.whenFile(f -> finalMaster(bee, f));
+      Future<SwarmReference> master = bee.whenFile(f -> bee.finalMaster(f, 2));
       stream.end();
       SwarmReference masterRef = await(master);
 

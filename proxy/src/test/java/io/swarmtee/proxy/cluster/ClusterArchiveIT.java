@@ -152,25 +152,6 @@ class ClusterArchiveIT {
     throw new AssertionError("no member took stream " + ID + " (other than " + not + ")");
   }
 
-  private static boolean finalMaster(TestBee bee, TestBee.File f) {
-    if (!f.name().equals("index.m3u8")) {
-      return false;
-    }
-    Matcher m = VARIANT.matcher(f.body().toString(StandardCharsets.UTF_8));
-    int variants = 0;
-    while (m.find()) {
-      variants++;
-      boolean ended =
-          bee.file(SwarmReference.parse(m.group(1)))
-              .map(b -> b.toString(StandardCharsets.UTF_8).contains("#EXT-X-ENDLIST"))
-              .orElse(false);
-      if (!ended) {
-        return false;
-      }
-    }
-    return variants == 2;
-  }
-
   /**
    * What happens to the cluster while the stream is live; returns the member that ends up owning.
    */
@@ -286,7 +267,7 @@ class ClusterArchiveIT {
       // Viewers fetched every segment already; the stream ends once the archive has them too
       // (go-livepeer keeps a stream's playlists for longer than a poll after its last segment).
       int owner = during.apply(vertx, cluster, stream, recording);
-      Future<SwarmReference> master = bee.whenFile(f -> finalMaster(bee, f));
+      Future<SwarmReference> master = bee.whenFile(f -> bee.finalMaster(f, 2));
       stream.end();
       SwarmReference masterRef = await(master);
 

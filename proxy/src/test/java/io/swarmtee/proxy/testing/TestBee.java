@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An in-memory Bee API for tests: {@code POST /bytes} (real Swarm {@code /bytes} references),
@@ -143,6 +145,32 @@ public final class TestBee {
    */
   public Optional<Buffer> bytes(SwarmReference ref) {
     return Optional.ofNullable(bytes.get(ref));
+  }
+
+  private static final Pattern BZZ_VARIANT =
+      Pattern.compile("^/bzz/([0-9a-f]{64})/$", Pattern.MULTILINE);
+
+  /**
+   * @return whether {@code f} is an archive master whose {@code variants} variants ({@code
+   *     /bzz/<ref>/} URIs) are all stored here and final ({@code #EXT-X-ENDLIST})
+   */
+  public boolean finalMaster(File f, int variants) {
+    if (!f.name().equals("index.m3u8")) {
+      return false;
+    }
+    Matcher m = BZZ_VARIANT.matcher(f.body().toString(StandardCharsets.UTF_8));
+    int seen = 0;
+    while (m.find()) {
+      seen++;
+      boolean ended =
+          file(SwarmReference.parse(m.group(1)))
+              .map(b -> b.toString(StandardCharsets.UTF_8).contains("#EXT-X-ENDLIST"))
+              .orElse(false);
+      if (!ended) {
+        return false;
+      }
+    }
+    return seen == variants;
   }
 
   /**
