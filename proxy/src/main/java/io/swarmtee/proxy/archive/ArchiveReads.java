@@ -25,21 +25,25 @@ final class ArchiveReads {
   private final PlaylistRenderer renderer;
   private final ArchiveDescriptions descriptions;
   private final Function<String, Future<StreamArchiver>> load;
+  private final Runnable beforeRead;
 
   /**
    * @param load reads a stream's journal into a new (not following) archiver
+   * @param beforeRead runs before an archive is looked up (lets archives at rest leave memory)
    */
   ArchiveReads(
       StreamArchivers streams,
       ArchiveStateStore store,
       PlaylistRenderer renderer,
       ArchiveDescriptions descriptions,
-      Function<String, Future<StreamArchiver>> load) {
+      Function<String, Future<StreamArchiver>> load,
+      Runnable beforeRead) {
     this.streams = streams;
     this.store = store;
     this.renderer = renderer;
     this.descriptions = descriptions;
     this.load = load;
+    this.beforeRead = beforeRead;
   }
 
   /**
@@ -88,6 +92,7 @@ final class ArchiveReads {
    *     copy in memory is more than a second old and another member writes it
    */
   Future<StreamArchiver> fresh(String id) {
+    beforeRead.run();
     return store.shared() ? streams.fresh(id, load, SHARED_READ_MAX_AGE) : streams.get(id, load);
   }
 }

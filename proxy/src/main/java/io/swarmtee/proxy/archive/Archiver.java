@@ -86,7 +86,12 @@ public final class Archiver {
     this.allowList = UpstreamAllowList.create(settings.upstream(), settings.allowedHosts());
     this.reads =
         new ArchiveReads(
-            streams, store, renderer, new ArchiveDescriptions(sink, () -> hooks), this::load);
+            streams,
+            store,
+            renderer,
+            new ArchiveDescriptions(sink, () -> hooks),
+            this::load,
+            this::evictResting);
     this.admin = new ArchiveAdmin(this::archiver, () -> ownership, this::describe);
     this.paths = new PlaybackPaths(settings.playbackPrefix());
     this.metrics = new ArchiveMetrics(registry, streams.gauges(this.scheduler));
