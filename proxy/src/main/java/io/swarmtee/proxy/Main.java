@@ -277,8 +277,18 @@ public final class Main {
         bee.isPresent()
             ? Optional.empty()
             : Optional.of(EmbeddedStore.open(vertx, config.store().data().resolve("store")));
+    // In a cluster, only a stream's owner writes its feed, at the index the shared map says.
+    wallet.feeds().ifPresent(f -> f.indexes(cluster.feedIndexes()));
+    // In a cluster, what another member's embedded store holds is read from that member.
+    embedded.ifPresent(store -> cluster.peers().serve(store));
     Optional<ContentSource> content =
-        bee.map(ContentSource::bee).or(() -> embedded.map(ContentSource::embedded));
+        bee.map(ContentSource::bee)
+            .or(
+                () ->
+                    embedded.map(
+                        store ->
+                            ContentSource.withPeers(
+                                vertx, ContentSource.embedded(store), cluster.peers())));
     Optional<UploadPipeline> uploads =
         bee.map(
             b ->

@@ -235,13 +235,25 @@ public final class ArchiveModule implements ProxyModule {
         router,
         archiver,
         req -> ctx.admin().check(req.getHeader(HttpHeaders.AUTHORIZATION)).isEmpty());
+    // In a cluster, a segment fetched for this member's viewers also goes to the stream's owner,
+    // and
+    // the owner takes the segments other members' viewers fetched: its archiver fetches none again.
+    PlaybackPaths paths = new PlaybackPaths(ctx.config().playbackPrefix());
     ctx.shield()
         .onSegment(
             object -> {
               if (object.ok()) {
                 archiver.viewerSegment(object.path(), object.body());
+                paths
+                    .segment(object.path())
+                    .ifPresent(
+                        s ->
+                            ctx.cluster()
+                                .peers()
+                                .offerSegment(s.streamId(), object.path(), object.body()));
               }
             });
+    ctx.cluster().peers().onSegment(archiver::viewerSegment);
   }
 
   @Override

@@ -39,4 +39,13 @@ public interface ContentSource {
   static ContentSource embedded(io.vertx.core.Future<io.swarmtee.tee.store.EmbeddedStore> store) {
     return new EmbeddedContentSource(store);
   }
+
+  /**
+   * @return {@code local}, and for what it does not hold (404), the content from the other member
+   *     of the cluster whose embedded store holds it
+   */
+  static ContentSource withPeers(
+      io.vertx.core.Vertx vertx, ContentSource local, io.swarmtee.proxy.cluster.Peers peers) {
+    return new PeerContentSource(vertx, local, peers);
+  }
 }

@@ -1,6 +1,7 @@
 package io.swarmtee.proxy.cluster;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.swarmtee.wallet.feed.FeedIndexStore;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -78,6 +79,21 @@ public interface Cluster {
    * @return stream ownership leases
    */
   StreamLeases leases();
+
+  /**
+   * @return what the other members do for this one ({@link Peers#NONE} without cluster mode)
+   */
+  default Peers peers() {
+    return Peers.NONE;
+  }
+
+  /**
+   * @return where the wallet's feed writer keeps each stream's next feed index so that a new owner
+   *     continues it ({@link FeedIndexStore#LOCAL}, the writer's own file, without cluster mode)
+   */
+  default FeedIndexStore feedIndexes() {
+    return FeedIndexStore.LOCAL;
+  }
 
   /**
    * Releases this member's leases (so others take its streams at once) and stops renewing. Does not

@@ -4,6 +4,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.swarmtee.wallet.feed.FeedIndexStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -32,6 +33,8 @@ final class HazelcastCluster implements Cluster {
   private final Context context;
   private final Member self;
   private final LeaseManager leases;
+  private final HazelcastPeers peers;
+  private final ClusterFeedIndexes feedIndexes;
   private final List<Handler<io.swarmtee.proxy.cluster.MembershipEvent>> handlers =
       new CopyOnWriteArrayList<>();
 
@@ -49,6 +52,9 @@ final class HazelcastCluster implements Cluster {
             () -> members().stream().map(Member::id).toList(),
             options,
             registry);
+    this.peers = new HazelcastPeers(hazelcast, context, self.id());
+    this.feedIndexes =
+        new ClusterFeedIndexes(leases, hazelcast.getMap(HazelcastSettings.FEEDS_MAP), context);
     hazelcast
         .getCluster()
         .addMembershipListener(
@@ -113,6 +119,13 @@ final class HazelcastCluster implements Cluster {
     context.runOnContext(v -> handlers.forEach(h -> h.handle(event)));
   }
 
+  /**
+   * @return swarmtee's id of a Hazelcast member
+   */
+  static String id(com.hazelcast.cluster.Member m) {
+    return member(m).id();
+  }
+
   private static Member member(com.hazelcast.cluster.Member m) {
     String id = m.getAttribute(HazelcastSettings.ID_ATTRIBUTE);
     String since = m.getAttribute(HazelcastSettings.SINCE_ATTRIBUTE);
@@ -157,6 +170,16 @@ final class HazelcastCluster implements Cluster {
   @Override
   public StreamLeases leases() {
     return leases;
+  }
+
+  @Override
+  public FeedIndexStore feedIndexes() {
+    return feedIndexes;
+  }
+
+  @Override
+  public Peers peers() {
+    return peers;
   }
 
   @Override

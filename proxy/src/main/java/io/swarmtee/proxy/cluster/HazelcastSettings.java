@@ -25,6 +25,11 @@ final class HazelcastSettings {
   static final String JOURNALS_MAP = "swarmtee.journals";
 
   /**
+   * Each stream's next feed index and the grant that last advanced it ({@link ClusterFeedIndexes}).
+   */
+  static final String FEEDS_MAP = "swarmtee.feeds";
+
+  /**
    * Member attribute: swarmtee's member id. Not Hazelcast's member UUID: Hazelcast resets that when
    * the member merges after a split ("Resetting local member UUID"), while lease owners and
    * rendezvous hashing need one identity for the life of the process.
@@ -114,6 +119,9 @@ final class HazelcastSettings {
     // instead of deserialising and serialising the whole journal for every event.
     c.addMapConfig(
         new MapConfig(JOURNALS_MAP).setBackupCount(1).setInMemoryFormat(InMemoryFormat.OBJECT));
+    MapConfig feeds = new MapConfig(FEEDS_MAP).setBackupCount(1);
+    feeds.getMergePolicyConfig().setPolicy(FeedIndexMergePolicy.class.getName());
+    c.addMapConfig(feeds);
     return c;
   }
 

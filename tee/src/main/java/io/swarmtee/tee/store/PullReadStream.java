@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * there is demand: backpressure reaches the disk. Callbacks run on the context it was created on;
  * like Vert.x's own streams it is meant to be used from that context.
  */
-final class PullReadStream implements ReadStream<Buffer> {
+public final class PullReadStream implements ReadStream<Buffer> {
 
   private final Context context;
   private final Supplier<Future<Optional<Buffer>>> source;
@@ -28,7 +28,7 @@ final class PullReadStream implements ReadStream<Buffer> {
   /**
    * @param source the next buffer, empty at the end; called again only after the previous completed
    */
-  PullReadStream(Context context, Supplier<Future<Optional<Buffer>>> source) {
+  public PullReadStream(Context context, Supplier<Future<Optional<Buffer>>> source) {
     this.context = context;
     this.source = source;
   }

@@ -59,6 +59,7 @@ public final class FeedWriter {
   private final StateFile file;
   private final Clock clock;
   private final Map<String, Stream> streams = new ConcurrentHashMap<>();
+  private volatile FeedIndexStore indexes = FeedIndexStore.LOCAL;
 
   private FeedWriter(
       Identity identity,
@@ -138,27 +139,42 @@ public final class FeedWriter {
     Objects.requireNonNull(reference, "reference");
     return serialised(
         streamId,
-        s -> {
-          long index = s.nextIndex;
-          Instant at = clock.instant();
-          SingleOwnerChunk soc =
-              SingleOwnerChunk.sign(
-                  identity,
-                  Feeds.identifier(s.topic, index),
-                  Feeds.v1Chunk(at.getEpochSecond(), reference));
-          return batch
-              .get()
-              .compose(b -> api.uploadSoc(soc, b))
-              .compose(
-                  address -> {
-                    s.nextIndex = index + 1;
-                    s.lastUpdate = Optional.of(at);
-                    s.lastReference = Optional.of(reference);
-                    LOG.debug("feed {} index {} -> {}", streamId, index, reference);
-                    return persist()
-                        .map(new FeedUpdate(streamId, index, reference, soc.address(), at));
-                  });
-        });
+        s ->
+            indexes
+                .next(streamId)
+                .compose(
+                    shared -> {
+                      long index = shared.orElse(s.nextIndex);
+                      Instant at = clock.instant();
+                      SingleOwnerChunk soc =
+                          SingleOwnerChunk.sign(
+                              identity,
+                              Feeds.identifier(s.topic, index),
+                              Feeds.v1Chunk(at.getEpochSecond(), reference));
+                      return batch
+                          .get()
+                          .compose(b -> api.uploadSoc(soc, b))
+                          .compose(address -> indexes.written(streamId, index))
+                          .compose(
+                              written -> {
+                                s.nextIndex = index + 1;
+                                s.lastUpdate = Optional.of(at);
+                                s.lastReference = Optional.of(reference);
+                                LOG.debug("feed {} index {} -> {}", streamId, index, reference);
+                                return persist()
+                                    .map(
+                                        new FeedUpdate(
+                                            streamId, index, reference, soc.address(), at));
+                              });
+                    }));
+  }
+
+  /**
+   * Makes {@code store} the authority on each stream's next index (a cluster's shared, fenced map):
+   * an update takes its index from it, and counts only once the store accepted it.
+   */
+  public void indexes(FeedIndexStore store) {
+    this.indexes = Objects.requireNonNull(store, "store");
   }
 
   /**
