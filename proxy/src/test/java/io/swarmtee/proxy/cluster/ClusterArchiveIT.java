@@ -12,6 +12,8 @@ import io.swarmtee.proxy.testing.LivepeerOrigin.OriginStream;
 import io.swarmtee.proxy.testing.SwarmteeCluster;
 import io.swarmtee.proxy.testing.TestBee;
 import io.swarmtee.tee.SwarmReference;
+import io.swarmtee.wallet.Keystores;
+import io.swarmtee.wallet.feed.Feeds;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -27,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -88,10 +91,14 @@ class ClusterArchiveIT {
     return new String(r.body(), StandardCharsets.UTF_8);
   }
 
+  /** False: once a member owns the stream, its viewers go to the other members only. */
+  private boolean viewersOnOwner = true;
+
   /** A viewer on every member that is up: the master, each media playlist, the newest segment. */
   private void watch(SwarmteeCluster cluster, long seq) throws Exception {
+    Optional<Integer> skip = viewersOnOwner ? Optional.empty() : owner(cluster);
     for (SwarmteeCluster.Node n : cluster.nodes()) {
-      if (!n.up()) {
+      if (!n.up() || skip.equals(Optional.of(n.index()))) {
         continue;
       }
       get(n, "/stream/" + ID + ".m3u8");
@@ -236,6 +243,70 @@ class ClusterArchiveIT {
         (v, cluster, stream, recording) -> 0);
   }
 
+  @Test
+  void theOwnerWithoutViewersArchivesWhatTheOtherMembersViewersFetched(
+      Vertx vertx, @TempDir Path tmp) throws Exception {
+    viewersOnOwner = false;
+    run(
+        vertx,
+        tmp,
+        (v, cluster, stream, recording) -> {
+          play(cluster, stream, recording, 0, 1);
+          int owner = awaitOwner(v, cluster, Optional.empty());
+          play(cluster, stream, recording, 1, SEGMENTS);
+          awaitArchived(v, cluster.node(owner), 2L * SEGMENTS);
+          return owner;
+        },
+        (v, cluster, stream, recording) -> 0);
+  }
+
+  @Test
+  void everyMemberServesWhatTheOwnersEmbeddedStoreHolds(Vertx vertx) throws Exception {
+    polling = vertx;
+    HlsRecording recording = HlsRecording.generate(Path.of("target", "hls-fixture-12s"), SEGMENTS);
+    LivepeerOrigin origin = await(LivepeerOrigin.start(vertx));
+    OriginStream stream = origin.stream(ID, HlsRecording.RENDITIONS);
+    // No --bee: the owner stores the segments in its embedded store, and only there.
+    List<String> flags = List.of("--upstream", origin.url(), "--archive", "--end-after", "100");
+    try (SwarmteeCluster cluster =
+        SwarmteeCluster.start(Path.of("target", "swarmtee.jar"), 3, List.of(), flags, fresh())) {
+      cluster.awaitMembers(3, Duration.ofSeconds(60));
+      play(cluster, stream, recording, 0, 6);
+      awaitArchived(cluster, 2L * 6);
+      int owner = awaitOwner(vertx, cluster, Optional.empty());
+      String media = text(cluster.node(owner), "/archive/" + ID + "/source.m3u8");
+      List<MatchResult> entries = SEGMENT.matcher(media).results().toList();
+      assertTrue(entries.size() >= 6, media);
+      for (SwarmteeCluster.Node n : cluster.nodes()) {
+        if (n.index() == owner) {
+          continue;
+        }
+        for (MatchResult e : entries) {
+          byte[] expected =
+              recording.segments("source").get(Integer.parseInt(e.group(2))).bytes().getBytes();
+          HttpResponse<byte[]> whole = get(n, e.group());
+          assertEquals(200, whole.statusCode(), "node " + n.index() + " " + e.group());
+          assertArrayEquals(expected, whole.body(), "node " + n.index() + " " + e.group());
+          HttpResponse<byte[]> part =
+              http.send(
+                  HttpRequest.newBuilder(n.url().resolve(e.group()))
+                      .header("Range", "bytes=100-5099")
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
+          assertEquals(206, part.statusCode());
+          assertArrayEquals(java.util.Arrays.copyOfRange(expected, 100, 5100), part.body());
+        }
+        assertEquals(404, get(n, "/bytes/" + "00".repeat(32)).statusCode(), "unknown anywhere");
+      }
+      LOG.info(
+          "{} references archived by member {} served byte-identical by the other two",
+          entries.size(),
+          owner);
+      stream.end();
+    }
+  }
+
   /**
    * Three members, one live stream of {@link #SEGMENTS} segments and two renditions, viewers on
    * every member, {@code during} while it is live; then the stream ends and the archive must be
@@ -250,8 +321,15 @@ class ClusterArchiveIT {
     OriginStream stream = origin.stream(ID, HlsRecording.RENDITIONS);
     // The test publishes a segment when it wants to, and waits seconds for members to leave or
     // rejoin meanwhile: no stalled upstream should end the stream, only its 404 (stream.end()).
+    // One identity for the cluster: the owner of the stream writes its feed.
+    Path pw = Files.writeString(tmp.resolve("pw"), "cluster-it");
+    Keystores.create(tmp.resolve("ks"), pw, Keystores.Strength.LIGHT);
     List<String> flags =
         List.of(
+            "--keystore",
+            tmp.resolve("ks").toString(),
+            "--password-file",
+            pw.toString(),
             "--upstream",
             origin.url(),
             "--archive",
@@ -318,6 +396,18 @@ class ClusterArchiveIT {
         assertEquals(index, text(n, "/archive/" + ID + "/index.m3u8"), "node " + n.index());
       }
 
+      // The feed: one update per index, indices 0, 1, 2, … with none written twice or skipped,
+      // across the owners; the last points at the final master.
+      List<TestBee.Soc> updates = awaitFeedAt(vertx, bee, masterRef);
+      byte[] topic = Feeds.topic(ID);
+      for (int i = 0; i < updates.size(); i++) {
+        assertEquals(
+            HexFormat.of().formatHex(Feeds.identifier(topic, i)),
+            updates.get(i).identifier(),
+            "feed update " + i + " of " + updates.size());
+      }
+      LOG.info("feed updates written: {}, indices 0..{}", updates.size(), updates.size() - 1);
+
       // Upstream load: every member's shield fetches a segment once for its viewers, and the
       // archiving adds no fetch of its own (the owner's archiver shares its shield's fetch).
       long most = 0;
@@ -330,8 +420,8 @@ class ClusterArchiveIT {
         }
       }
       LOG.info(
-          "upstream fetches per segment with 3 members and viewers on every member up: max {},"
-              + " mean {}",
+          "upstream fetches per segment with 3 members, viewers on {}: max {}, mean {}",
+          viewersOnOwner ? "every member up" : "the members that do not own the stream",
           most,
           total / (2.0 * SEGMENTS));
       assertTrue(most <= 3, "at most one upstream fetch per member and segment: " + most);
@@ -404,6 +494,28 @@ class ClusterArchiveIT {
       vertx.timer(100).await(5, TimeUnit.SECONDS);
     }
     throw new AssertionError("never " + n + " segments archived; last: " + last);
+  }
+
+  /**
+   * Polls Bee (bounded by a deadline) until the stream's feed points at {@code master}.
+   *
+   * @return the feed updates Bee received, in order
+   */
+  private List<TestBee.Soc> awaitFeedAt(Vertx vertx, TestBee bee, SwarmReference master)
+      throws Exception {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (Instant.now().isBefore(deadline)) {
+      List<TestBee.Soc> socs = bee.socs();
+      if (!socs.isEmpty()) {
+        Buffer last = socs.get(socs.size() - 1).body();
+        // span (8) ‖ timestamp (8) ‖ reference (32)
+        if (last.length() == 48 && java.util.Arrays.equals(last.getBytes(16, 48), master.bytes())) {
+          return socs;
+        }
+      }
+      vertx.timer(100).await(5, TimeUnit.SECONDS);
+    }
+    throw new AssertionError("the feed never pointed at the final master; got " + bee.socs());
   }
 
   /** Polls every member (bounded by a deadline) until each serves the archive as finalised. */

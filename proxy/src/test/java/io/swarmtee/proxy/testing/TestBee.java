@@ -1,5 +1,6 @@
 package io.swarmtee.proxy.testing;
 
+import io.swarmtee.tee.Keccak256;
 import io.swarmtee.tee.SwarmHasher;
 import io.swarmtee.tee.SwarmReference;
 import io.vertx.core.Future;
@@ -11,6 +12,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,6 +68,11 @@ public final class TestBee {
 
   private final Map<SwarmReference, Buffer> bytes = new ConcurrentHashMap<>();
   private final Map<SwarmReference, File> files = new ConcurrentHashMap<>();
+
+  /** A single-owner chunk received: its identifier (hex) and body (span ‖ payload). */
+  public record Soc(String identifier, Buffer body) {}
+
+  private final java.util.List<Soc> socs = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicInteger refused = new AtomicInteger();
   private final AtomicInteger uploads = new AtomicInteger();
   private final java.util.List<Upload> log = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -112,6 +119,13 @@ public final class TestBee {
    */
   public int uploads() {
     return uploads.get();
+  }
+
+  /**
+   * @return every single-owner chunk ({@code POST /soc}, a feed update) received, in order
+   */
+  public java.util.List<Soc> socs() {
+    return java.util.List.copyOf(socs);
   }
 
   /**
@@ -250,6 +264,23 @@ public final class TestBee {
                 }
                 uploaded(req, ref);
               });
+    } else if (req.method() == HttpMethod.POST && path.matches("/soc/[0-9a-f]{40}/[0-9a-f]{64}")) {
+      // A single-owner chunk's address is keccak256(identifier ‖ owner).
+      String[] p = path.split("/");
+      req.body()
+          .onSuccess(
+              body -> {
+                socs.add(new Soc(p[3], body.copy()));
+                HexFormat hex = HexFormat.of();
+                uploaded(
+                    req,
+                    new SwarmReference(Keccak256.hash(hex.parseHex(p[3]), hex.parseHex(p[2]))));
+              });
+    } else if (req.method() == HttpMethod.POST
+        && path.matches("/feeds/[0-9a-f]{40}/[0-9a-f]{64}")) {
+      String[] p = path.split("/");
+      HexFormat hex = HexFormat.of();
+      uploaded(req, new SwarmReference(Keccak256.hash(hex.parseHex(p[2]), hex.parseHex(p[3]))));
     } else if ((req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)
         && path.startsWith("/bytes/")) {
       serve(req, ref(path.substring(7)).map(bytes::get), "application/octet-stream");
