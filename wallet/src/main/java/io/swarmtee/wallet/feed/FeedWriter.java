@@ -26,9 +26,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The next index of every stream is kept in memory and persisted ({@code feeds.json} in the data
  * directory) after each update Bee accepted, so no "latest" lookup — slow and sometimes stale on
- * Bee — is ever needed. A failed upload does not advance the index: the next update reuses it.
- * Updates of one stream run one after another in call order; different streams run concurrently.
- * Thread-safe.
+ * Bee — is ever needed. A failed upload does not advance the index: the next update reuses it. In a
+ * cluster a shared {@link FeedIndexStore} ({@link #indexes}) is the authority instead: an update
+ * takes its index from it and counts once it accepted the advance, so a new owner of the stream
+ * continues the feed, and a writer that is no longer the owner writes nothing. Updates of one
+ * stream run one after another in call order; different streams run concurrently. Thread-safe.
  */
 public final class FeedWriter {
 
@@ -132,8 +134,9 @@ public final class FeedWriter {
    * Points the stream's feed at {@code reference}: signs the next update (v1 payload, timestamp
    * from the clock), uploads it with {@code POST /soc} and persists the next index.
    *
-   * @return the update; fails if no batch is usable, Bee refuses, or the state cannot be saved (the
-   *     update is then on Bee but its index will be written again, harmlessly, after a restart)
+   * @return the update; fails if the index store refuses (this writer does not own the stream), no
+   *     batch is usable, Bee refuses, or the state cannot be saved (the update is then on Bee but
+   *     its index will be written again, harmlessly, after a restart)
    */
   public Future<FeedUpdate> update(String streamId, SwarmReference reference) {
     Objects.requireNonNull(reference, "reference");
