@@ -231,6 +231,8 @@ public final class Main {
         Vertx.builder()
             .with(
                 new VertxOptions()
+                    // epoll on Linux (netty-transport-native-epoll); NIO elsewhere, logged below
+                    .setPreferNativeTransport(true)
                     .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
             .withMetrics(new MicrometerMetricsFactory(registry));
     // Without cluster flags: plain Vert.x, and no Hazelcast class is ever loaded.
@@ -248,6 +250,13 @@ public final class Main {
       cluster = Cluster.single(builder.build(), registry);
     }
     Vertx vertx = cluster.vertx();
+    if (vertx.isNativeTransportEnabled()) {
+      LOG.info("network transport: native epoll");
+    } else {
+      LOG.warn(
+          "network transport: NIO (native epoll unavailable: {})",
+          String.valueOf(vertx.unavailableNativeTransportCause()));
+    }
     new NettyEventExecutorMetrics(((VertxInternal) vertx).nettyEventLoopGroup()).bindTo(registry);
     EventLoopLag.start(vertx, registry, Duration.ofSeconds(1));
     // One Bee client for everything (uploads, /bytes, the wallet's postage and feeds): one set of
@@ -277,8 +286,17 @@ public final class Main {
         bee.isPresent()
             ? Optional.empty()
             : Optional.of(EmbeddedStore.open(vertx, config.store().data().resolve("store")));
+    // Replays read hot archive segments from memory, one read per object however many viewers;
+    // a budget of its own, the size of the shield cache.
+    long replayBudget = config.cache().maxBytes();
     Optional<ContentSource> content =
-        bee.map(ContentSource::bee).or(() -> embedded.map(ContentSource::embedded));
+        bee.map(b -> ContentSource.cached(ContentSource.bee(b), vertx, true, replayBudget))
+            .or(
+                () ->
+                    embedded.map(
+                        e ->
+                            ContentSource.cached(
+                                ContentSource.embedded(e), vertx, false, replayBudget)));
     Optional<UploadPipeline> uploads =
         bee.map(
             b ->
