@@ -137,7 +137,7 @@ for repeat in $(seq "$REPEATS"); do
       if [[ $repeat -eq 1 && $WARMUP -gt 0 ]]; then wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null; fi
       line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/wrk-report.lua "$url" | grep '^RESULT')
       ROWS+=("${o%%:*} ${s%%:*} ${line#RESULT }")
-      echo "  repeat $repeat ${o%%:*} ${s%%:*}: ${line#RESULT }" | awk '{ printf "  repeat %s %-13s %-20s %7.0f req/s  p99 %7.2f ms  errors %d\n", $2, $3, $4, $5 / ($7 / 1e6), $9 / 1e3, $10 }'
+      echo "  repeat $repeat ${o%%:*} ${s%%:*} ${line#RESULT }" | awk '{ printf "  repeat %s %-13s %-20s %7.0f req/s  p99 %7.2f ms  errors %d\n", $2, $3, $4, $5 / ($7 / 1e6), $9 / 1e3, $10 }'
     done
   done
 done

@@ -6,14 +6,15 @@
 # share of all samples, and keeps the full profiles (collapsed stacks, for flame graphs) under OUT.
 # Relative shares are meaningful on a busy machine; absolute rates are not.
 #   bash bench/profile.sh [--object segment|segment2|playlist] [--archive] [--duration S] [--connections C]
-#                         [--top N] [--out DIR] [--no-build] [--noisy]
+#                         [--top N] [--jar FILE] [--out DIR] [--no-build] [--noisy]
+# --jar profiles another build of swarmtee (e.g. one of main, to compare before and after a change).
 # --archive profiles swarmtee with --archive (embedded store; the playlist gets a new segment every 2 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 bench_start profile "$@"
 set -- "${BENCH_ARGS[@]}"
-OBJECT=segment DURATION=15 CONNECTIONS=32 TOP=25 OUT=bench/results/profile BUILD=1 ARCHIVE=0
+JAR=proxy/target/swarmtee.jar OBJECT=segment DURATION=15 CONNECTIONS=32 TOP=25 OUT=bench/results/profile BUILD=1 ARCHIVE=0
 AP_VERSION=4.2
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -22,9 +23,10 @@ while [[ $# -gt 0 ]]; do
     --duration) DURATION="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --top) TOP="$2"; shift 2 ;;
+    --jar) JAR="$2"; BUILD=0; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
-    *) echo "usage: $0 [--object segment|segment2|playlist] [--archive] [--duration S] [--connections C] [--top N] [--out DIR] [--no-build] [--noisy]" >&2
+    *) echo "usage: $0 [--object segment|segment2|playlist] [--archive] [--duration S] [--connections C] [--top N] [--jar FILE] [--out DIR] [--no-build] [--noisy]" >&2
        exit 2 ;;
   esac
 done
@@ -40,7 +42,7 @@ done
 if ((BUILD)); then
   ./dev mvn -q -DskipTests -pl proxy -am package
 fi
-[[ -f proxy/target/swarmtee.jar ]] || { echo "profile: proxy/target/swarmtee.jar is missing (run without --no-build)" >&2; exit 1; }
+[[ -f $JAR ]] || { echo "profile: $JAR is missing (run without --no-build)" >&2; exit 1; }
 
 # async-profiler's native library, from its Maven Central jar (once).
 AP_DIR=bench/target/async-profiler-$AP_VERSION
@@ -82,7 +84,7 @@ ARGS=(--listen "127.0.0.1:$ST_PORT" --upstream "http://127.0.0.1:$ORIGIN_PORT" -
 ((ARCHIVE)) && ARGS+=(--archive)
 # DebugNonSafepoints: frames of inlined methods are attributed where they run, not to the caller.
 ./dev java -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:+EnableDynamicAgentLoading \
-  -jar proxy/target/swarmtee.jar "${ARGS[@]}" > "$WORK/swarmtee.log" 2>&1 &
+  -jar "$JAR" "${ARGS[@]}" > "$WORK/swarmtee.log" 2>&1 &
 ST_PID=$!
 PIDS+=($ST_PID)
 URL="http://127.0.0.1:$ST_PORT$OBJECT_PATH"
@@ -106,7 +108,7 @@ profile() { # profile NAME EVENT-OPTIONS
   local name=$1 opts=$2
   agent "start,$opts"
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/wrk-report.lua "$URL" | grep '^RESULT' \
-    | awk -v n="$name" '{ printf "  during %s sampling: %.0f req/s, p99 %.2f ms, %d errors\n", n, $2 / ($4 / 1e6), $6 / 1e3, $7 }'
+    | tee "$OUT/$name.wrk" | awk -v n="$name" '{ printf "  during %s sampling: %.0f req/s, p99 %.2f ms, %d errors\n", n, $2 / ($4 / 1e6), $6 / 1e3, $7 }'
   agent "stop,file=$OUT/$name.collapsed,collapsed,total"
 }
 profile cpu "event=cpu,interval=1ms"
@@ -132,7 +134,7 @@ total = sum(n for _, n in cpu) or 1
 self_time = collections.Counter()
 for frames, n in cpu:
     self_time[frames[-1]] += n
-show(f"CPU, {obj}: top frames by self time", self_time, total, "samples")
+show(f"CPU, {obj}: top frames by self time", self_time, total, "ns of CPU sampled")
 # Where the samples land by subsystem: the first frame of ours, Vert.x or Netty above the leaf.
 def area(frames):
     for f in reversed(frames):
@@ -147,13 +149,15 @@ def area(frames):
 areas = collections.Counter()
 for frames, n in cpu:
     areas[area(frames)] += n
-show(f"CPU, {obj}: by area (innermost frame of ours, Vert.x or Netty)", areas, total, "samples")
+show(f"CPU, {obj}: by area (innermost frame of ours, Vert.x or Netty)", areas, total, "ns of CPU sampled")
 alloc = load("alloc")
 atotal = sum(n for _, n in alloc) or 1
 sites = collections.Counter()
 for frames, n in alloc:
     sites[(frames[-2] if len(frames) > 1 else "?") + " -> " + frames[-1]] += n
 show(f"Allocation, {obj}: top sites (frame -> class) by sampled bytes", sites, atotal, "bytes sampled")
+requests = int(open(f"{out}/alloc.wrk").read().split()[1])
+print(f"\nallocated per request while sampling: ~{atotal / max(1, requests):,.0f} bytes ({requests:,} requests)")
 print(f"\nfull profiles: {out}/cpu.collapsed, {out}/alloc.collapsed (collapsed stacks)")
 PY
 touch "$WORK/stop"

@@ -64,7 +64,8 @@ class ShieldBenchIT {
                 "bash",
                 ROOT.resolve(script).toString(),
                 "--no-build",
-                // CI checks that the script works on a machine busy with the build, not its figures.
+                // CI checks that the script works on a machine busy with the build, not its
+                // figures.
                 "--noisy",
                 "--out",
                 out.toString()));
