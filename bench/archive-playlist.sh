@@ -5,5 +5,8 @@
 #   bash bench/archive-playlist.sh [--segments N] [--repeats R] [--out FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
+bench_start archive-playlist "$@"
+set -- "${BENCH_ARGS[@]}"
 ./dev mvn -q -DskipTests -pl bench -am package
-exec ./dev java -cp bench/target/swarmtee-bench.jar io.swarmtee.bench.ArchivePlaylistBench "$@"
+./dev java -cp bench/target/swarmtee-bench.jar io.swarmtee.bench.ArchivePlaylistBench "$@"

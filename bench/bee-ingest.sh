@@ -9,6 +9,9 @@
 #   bash bench/bee-ingest.sh [--node dev|production] [--segments N] [--concurrency 1,4,16]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
+bench_start bee-ingest "$@"
+set -- "${BENCH_ARGS[@]}"
 node=dev
 args=()
 while (($#)); do
@@ -21,7 +24,7 @@ done
 ./dev mvn -q -DskipTests -pl bench -am package
 dev_state="bench/target/bee-dev"
 chain_state="bench/target/bee-chain"
-trap 'tee/src/it/bee/bee-dev.sh stop "$dev_state" >/dev/null; tee/src/it/bee/bee-chain.sh stop "$chain_state" >/dev/null 2>&1' EXIT
+bench_at_exit 'tee/src/it/bee/bee-dev.sh stop "$dev_state" >/dev/null; tee/src/it/bee/bee-chain.sh stop "$chain_state" >/dev/null 2>&1'
 
 bench() {
   ./dev java --add-modules jdk.incubator.vector -Dswarmtee.simd="${SWARMTEE_SIMD:-true}" \

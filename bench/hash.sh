@@ -5,6 +5,9 @@
 #   SWARMTEE_SIMD=false bash bench/hash.sh --out bench/results/hash-scalar.json   # scalar BMT path
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
+bench_start hash "$@"
+set -- "${BENCH_ARGS[@]}"
 ./dev mvn -q -DskipTests -pl bench -am package
-exec ./dev java --add-modules jdk.incubator.vector -Dswarmtee.simd="${SWARMTEE_SIMD:-true}" \
+./dev java --add-modules jdk.incubator.vector -Dswarmtee.simd="${SWARMTEE_SIMD:-true}" \
   -cp bench/target/swarmtee-bench.jar io.swarmtee.bench.HashBench "$@"

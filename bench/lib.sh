@@ -27,13 +27,55 @@ $body
 CONF
 }
 
-# bench_workdir NAME: makes a temp dir $WORK and an empty $PIDS; at exit every pid in PIDS is stopped
-# and WORK removed.
+# Discipline shared by every bench/*.sh (figures taken on a busy machine are noise, in either direction):
+#   bench_start NAME "$@"  takes --noisy out of the arguments (the rest are left in BENCH_ARGS), prints
+#                          the machine's cores and load average, and refuses to run (exit 3) when the
+#                          1-minute load average exceeds cores/2, unless --noisy was given; then the
+#                          output says NOISY on its first and last line and nothing in it is for publishing.
+#   At exit the load average is printed again (a run that raised it, or that other work raised, shows).
+# Comparisons run interleaved (swarmtee, nginx, swarmtee, nginx, ...) and every repeat is shown.
+NOISY=0
+BENCH_ARGS=()
+bench_start() {
+  BENCH_NAME="$1"
+  shift
+  local a cores load1
+  for a in "$@"; do
+    if [[ $a == --noisy ]]; then NOISY=1; else BENCH_ARGS+=("$a"); fi
+  done
+  cores=$(nproc)
+  LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+  load1=${LOAD_BEFORE%% *}
+  trap bench_exit EXIT
+  echo "$BENCH_NAME: $cores cores, load average $LOAD_BEFORE before the run (limit for publishing: $(awk -v c="$cores" 'BEGIN { print c / 2 }'))"
+  if awk -v l="$load1" -v c="$cores" 'BEGIN { exit !(l > c / 2) }'; then
+    if ((NOISY)); then
+      echo "$BENCH_NAME: NOISY: the machine is busy; these figures are not for publishing"
+    else
+      echo "$BENCH_NAME: refusing to run: 1-minute load average $load1 > $cores cores / 2; figures would be noise." >&2
+      echo "  Run it on a quiet machine, or pass --noisy to check that the script works (figures not for publishing)." >&2
+      exit 3
+    fi
+  fi
+}
+# bench_at_exit COMMAND: run COMMAND (a string for eval) at exit, before the load average is printed.
+BENCH_AT_EXIT=()
+bench_at_exit() { BENCH_AT_EXIT+=("$1"); }
+bench_exit() {
+  local rc=$? c
+  for c in "${BENCH_AT_EXIT[@]}"; do eval "$c" || true; done
+  if [[ -n ${WORK:-} ]]; then bench_cleanup; fi
+  echo "$BENCH_NAME: load average $(cut -d' ' -f1-3 /proc/loadavg) after the run (before: ${LOAD_BEFORE:-?})$( ((NOISY)) && echo '; NOISY: not for publishing')"
+  exit "$rc"
+}
+
+# bench_workdir NAME: makes a temp dir $WORK and an empty $PIDS; at exit (bench_exit) every pid in PIDS
+# is stopped and WORK removed.
 bench_workdir() {
   BENCH_NAME="$1"
   WORK=$(mktemp -d "/tmp/swarmtee-$1.XXXXXX")
   PIDS=()
-  trap bench_cleanup EXIT
+  trap bench_exit EXIT
 }
 bench_cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done

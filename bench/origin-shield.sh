@@ -12,11 +12,13 @@
 # object and server, the repeat with the median requests/s, so one burst of load from other builds on
 # the shared machine does not decide a row.
 #   bash bench/origin-shield.sh [--duration SECONDS] [--repeats R] [--threads T] [--connections C]
-#                               [--warmup SECONDS] [--out DIR] [--no-build]
+#                               [--warmup SECONDS] [--out DIR] [--no-build] [--noisy]
 # --no-build uses proxy/target/swarmtee.jar as it is (the CI test runs after Maven packaged it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
+bench_start origin-shield "$@"
+set -- "${BENCH_ARGS[@]}"
 DURATION=10 REPEATS=3 THREADS=2 CONNECTIONS=32 WARMUP=2 OUT=bench/results BUILD=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -27,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --warmup) WARMUP="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
-    *) echo "usage: $0 [--duration S] [--repeats R] [--threads T] [--connections C] [--warmup S] [--out DIR] [--no-build]" >&2
+    *) echo "usage: $0 [--duration S] [--repeats R] [--threads T] [--connections C] [--warmup S] [--out DIR] [--no-build] [--noisy]" >&2
        exit 2 ;;
   esac
 done
@@ -120,18 +122,22 @@ live_stream &
 LIVE=$!
 PIDS+=($LIVE)
 
-LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "origin-shield: $(nproc) cores, load average $LOAD before the run (the machine is shared with other builds:"
-echo "  absolute figures are noisy; compare the ratios within this run). wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per case,"
+LOAD=$LOAD_BEFORE
+echo "origin-shield: load average $(cut -d' ' -f1-3 /proc/loadavg) with the servers up. wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per case,"
 echo "  each case warmed with a ${WARMUP} s wrk run first; $REPEATS interleaved repeats, median req/s shown."
 ROWS=()
 for repeat in $(seq "$REPEATS"); do
   for o in "${OBJECTS[@]}"; do
-    for s in "${SERVERS[@]}"; do
+    # Odd repeats run the servers in one order, even repeats in the reverse one: no server always runs
+    # right after the same neighbour (or always first, on a cold CPU cache).
+    order=("${SERVERS[@]}")
+    if ((repeat % 2 == 0)); then order=(); for ((i = ${#SERVERS[@]} - 1; i >= 0; i--)); do order+=("${SERVERS[i]}"); done; fi
+    for s in "${order[@]}"; do
       url="http://127.0.0.1:${s#*:}${o#*:}"
       if [[ $repeat -eq 1 && $WARMUP -gt 0 ]]; then wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null; fi
       line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/wrk-report.lua "$url" | grep '^RESULT')
       ROWS+=("${o%%:*} ${s%%:*} ${line#RESULT }")
+      echo "  repeat $repeat ${o%%:*} ${s%%:*} ${line#RESULT }" | awk '{ printf "  repeat %s %-13s %-20s %7.0f req/s  p99 %7.2f ms  errors %d\n", $2, $3, $4, $5 / ($7 / 1e6), $9 / 1e3, $10 }'
     done
   done
 done
@@ -170,6 +176,7 @@ rows = []
 for key, reps in runs.items():
     median = dict(sorted(reps, key=lambda r: r["rps"])[len(reps) // 2])
     median["rps_all_repeats"] = [round(r["rps"]) for r in reps]
+    median["p99_ms_all_repeats"] = [r["p99_ms"] for r in reps]
     # Errors of every repeat, not only of the median one: a case passes only if none had any.
     median["errors"] = sum(r["errors"] for r in reps)
     median["non_2xx"] = sum(r["non_2xx"] for r in reps)
@@ -177,15 +184,15 @@ for key, reps in runs.items():
     rows.append(median)
 base = {r["object"]: r for r in rows if r["server"] == "nginx-proxy-cache"}
 print()
-print("| object | server | req/s (median) | req/s of each repeat | MB/s | p50 ms | p99 ms | errors | req/s vs nginx proxy_cache | p99 vs nginx proxy_cache |")
-print("|---|---|---:|---|---:|---:|---:|---:|---:|---:|")
+print("| object | server | req/s (median) | req/s of each repeat | MB/s | p50 ms | p99 ms | p99 ms of each repeat | errors | req/s vs nginx proxy_cache | p99 vs nginx proxy_cache |")
+print("|---|---|---:|---|---:|---:|---:|---|---:|---:|---:|")
 for r in rows:
     b = base[r["object"]]
     r["rps_ratio_vs_proxy_cache"] = r["rps"] / b["rps"]
     r["p99_ratio_vs_proxy_cache"] = r["p99_ms"] / b["p99_ms"] if b["p99_ms"] else None
-    print("| %s | %s | %.0f | %s | %.0f | %.2f | %.2f | %d | %.2f | %s |" % (r["object"], r["server"], r["rps"],
+    print("| %s | %s | %.0f | %s | %.0f | %.2f | %.2f | %s | %d | %.2f | %s |" % (r["object"], r["server"], r["rps"],
           " / ".join(str(x) for x in r["rps_all_repeats"]), r["mb_per_s"],
-          r["p50_ms"], r["p99_ms"], r["errors"], r["rps_ratio_vs_proxy_cache"],
+          r["p50_ms"], r["p99_ms"], " / ".join("%.1f" % x for x in r["p99_ms_all_repeats"]), r["errors"], r["rps_ratio_vs_proxy_cache"],
           "%.2f" % r["p99_ratio_vs_proxy_cache"] if r["p99_ratio_vs_proxy_cache"] is not None else "-"))
 fetches = {k: int(v) for k, v in (kv.split("=") for kv in fetches_text.split())}
 arch, lost, state = archived_text.split()
@@ -195,7 +202,7 @@ print("upstream segment fetches: swarmtee %d (viewers asked for 2 segments), swa
       % (fetches["swarmtee"], fetches["swarmtee-archiving"], listed))
 print("swarmtee-archiving archived %d of %d listed segments (%d lost, archive %s)" % (archive["archived"], listed,
       archive["lost"], state))
-json.dump(dict(benchmark="origin-shield", date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+json.dump(dict(benchmark="origin-shield", noisy=sys.argv[9] == "1", date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                cores=int(sys.argv[1]), load_before=sys.argv[2], wrk=sys.argv[3], repeats=int(sys.argv[4]),
                upstream_segment_fetches=fetches, archive=archive, rows=rows),
           open(out + "/origin-shield.json", "w"), indent=2)
@@ -218,4 +225,4 @@ if archive["archived"] != listed or archive["lost"]:
 for p in problems:
     print("origin-shield: FAILED: " + p, file=sys.stderr)
 sys.exit(1 if problems else 0)
-' "$(nproc)" "$LOAD" "-t$THREADS -c$CONNECTIONS -d${DURATION}s --latency" "$REPEATS" "$OUT" "$FETCHES" "$ARCHIVED" "$LISTED"
+' "$(nproc)" "$LOAD" "-t$THREADS -c$CONNECTIONS -d${DURATION}s --latency" "$REPEATS" "$OUT" "$FETCHES" "$ARCHIVED" "$LISTED" "$NOISY"

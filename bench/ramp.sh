@@ -10,13 +10,16 @@
 #                      [--lag-bound 4s] [--drain-timeout 30s] [--out bench/results/ramp]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
+bench_start ramp "$@"
+set -- "${BENCH_ARGS[@]}"
 ./dev mvn -q -DskipTests -pl bench -am package
 bee_binary=""
 if [[ " $* " != *" --backend fake "* ]]; then
   bee_binary="$(tee/src/it/bee/build.sh | tail -n1)" # builds bee into the cache once
 fi
 work="$(mktemp -d /tmp/swarmtee-ramp.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+bench_at_exit 'rm -rf "$work"'
 exec_args=(--add-modules jdk.incubator.vector -Dswarmtee.simd="${SWARMTEE_SIMD:-true}" -Xmx4g
   -Dswarmtee.bee.binary="$bee_binary" -cp bench/target/swarmtee-bench.jar io.swarmtee.bench.ramp.RampBench
   --work "$work" "$@")

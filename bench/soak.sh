@@ -9,5 +9,8 @@
 #   e.g. at scale: bash bench/soak.sh --cycles 10000 --concurrency 100 --every 500 --segments 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
+bench_start soak "$@"
+set -- "${BENCH_ARGS[@]}"
 ./dev mvn -q -DskipTests -pl bench -am package
-exec ./dev java -cp bench/target/swarmtee-bench.jar io.swarmtee.bench.SoakBench "$@"
+./dev java -cp bench/target/swarmtee-bench.jar io.swarmtee.bench.SoakBench "$@"

@@ -4,6 +4,9 @@
 #   bash bench/store.sh [--segments N] [--repeats R] [--dir DIR]   (SWARMTEE_SIMD=false: scalar BMT)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
+bench_start store "$@"
+set -- "${BENCH_ARGS[@]}"
 ./dev mvn -q -DskipTests -pl bench -am package
-exec ./dev java --add-modules jdk.incubator.vector -Dswarmtee.simd="${SWARMTEE_SIMD:-true}" \
+./dev java --add-modules jdk.incubator.vector -Dswarmtee.simd="${SWARMTEE_SIMD:-true}" \
   -cp bench/target/swarmtee-bench.jar io.swarmtee.bench.StoreBench "$@"

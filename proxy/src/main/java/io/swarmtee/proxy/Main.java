@@ -231,6 +231,8 @@ public final class Main {
         Vertx.builder()
             .with(
                 new VertxOptions()
+                    // epoll on Linux (netty-transport-native-epoll); NIO elsewhere, logged below
+                    .setPreferNativeTransport(true)
                     .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
             .withMetrics(new MicrometerMetricsFactory(registry));
     // Without cluster flags: plain Vert.x, and no Hazelcast class is ever loaded.
@@ -248,6 +250,13 @@ public final class Main {
       cluster = Cluster.single(builder.build(), registry);
     }
     Vertx vertx = cluster.vertx();
+    if (vertx.isNativeTransportEnabled()) {
+      LOG.info("network transport: native epoll");
+    } else {
+      LOG.warn(
+          "network transport: NIO (native epoll unavailable: {})",
+          String.valueOf(vertx.unavailableNativeTransportCause()));
+    }
     new NettyEventExecutorMetrics(((VertxInternal) vertx).nettyEventLoopGroup()).bindTo(registry);
     EventLoopLag.start(vertx, registry, Duration.ofSeconds(1));
     // One Bee client for everything (uploads, /bytes, the wallet's postage and feeds): one set of
@@ -281,14 +290,22 @@ public final class Main {
     wallet.feeds().ifPresent(f -> f.indexes(cluster.feedIndexes()));
     // In a cluster, what another member's embedded store holds is read from that member.
     embedded.ifPresent(store -> cluster.peers().serve(store));
+    // Replays read hot archive segments from memory, one read per object however many viewers;
+    // a budget of its own, the size of the shield cache. Bee's bytes are hashed once before they
+    // are cached; the embedded store (and a peer's) re-hashes every chunk as it reads.
+    long replayBudget = config.cache().maxBytes();
     Optional<ContentSource> content =
-        bee.map(ContentSource::bee)
+        bee.map(b -> ContentSource.cached(ContentSource.bee(b), vertx, true, replayBudget))
             .or(
                 () ->
                     embedded.map(
                         store ->
-                            ContentSource.withPeers(
-                                vertx, ContentSource.embedded(store), cluster.peers())));
+                            ContentSource.cached(
+                                ContentSource.withPeers(
+                                    vertx, ContentSource.embedded(store), cluster.peers()),
+                                vertx,
+                                false,
+                                replayBudget)));
     Optional<UploadPipeline> uploads =
         bee.map(
             b ->

@@ -2,6 +2,7 @@ package io.swarmtee.proxy;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.concurrent.EventExecutor;
 import io.swarmtee.proxy.bytes.BytesHandler;
 import io.swarmtee.proxy.bytes.ContentSource;
 import io.swarmtee.proxy.cluster.Cluster;
@@ -17,6 +18,7 @@ import io.swarmtee.proxy.shield.ShieldSettings;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.spool.UploadPipeline;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -27,6 +29,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -38,6 +42,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -96,7 +101,9 @@ public final class SwarmteeServer {
   private final AdminGuard admin;
   private final List<ProxyModule> modules = new ArrayList<>();
   private final HttpClient probe;
-  private HttpServer server;
+  private static final AtomicInteger SHARED_RANDOM_PORTS = new AtomicInteger();
+
+  private final List<HttpServer> servers = new ArrayList<>();
 
   private SwarmteeServer(Vertx vertx, Config config, Parts parts, Cluster cluster) {
     this.vertx = vertx;
@@ -158,20 +165,58 @@ public final class SwarmteeServer {
             // it.
             .setIdleTimeout((int) config.timeouts().viewerIdle().toMillis())
             .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-    return vertx
-        .createHttpServer(options)
-        .requestHandler(request -> accept(router, request))
-        .listen(config.listen().port(), config.listen().host())
-        .onSuccess(s -> server = s)
+    // One server per event loop, all on one port (Vert.x hands new connections to them in turn): a
+    // server listened outside a verticle would serve every connection on the one event loop it was
+    // listened from, leaving the other cores idle. Port 0 becomes a negative number of this
+    // server's own, Vert.x's "a random port shared by every server listening on this number" (two
+    // swarmtee servers of one Vert.x instance, as in tests, must not share theirs).
+    int port =
+        config.listen().port() == 0
+            ? SHARED_RANDOM_PORTS.decrementAndGet()
+            : config.listen().port();
+    List<Future<HttpServer>> listening = new ArrayList<>();
+    for (int i = 0, loops = eventLoops(); i < loops; i++) {
+      listening.add(listenOn(options, router, port));
+    }
+    return Future.all(listening)
         .compose(s -> Future.all(modules.stream().map(ProxyModule::start).toList()))
         .mapEmpty();
+  }
+
+  private Future<HttpServer> listenOn(HttpServerOptions options, Router router, int port) {
+    ContextInternal context = ((VertxInternal) vertx).createEventLoopContext();
+    Promise<HttpServer> listening = Promise.promise();
+    context.runOnContext(
+        v ->
+            vertx
+                .createHttpServer(options)
+                .requestHandler(request -> accept(router, request))
+                .listen(port, config.listen().host())
+                .onSuccess(
+                    s -> {
+                      synchronized (servers) {
+                        servers.add(s);
+                      }
+                    })
+                .onComplete(listening));
+    return listening.future();
+  }
+
+  private int eventLoops() {
+    int n = 0;
+    for (EventExecutor ignored : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+      n++;
+    }
+    return Math.max(1, n);
   }
 
   /**
    * @return the port listened on (the real one when 0 was configured)
    */
   public int port() {
-    return server.actualPort();
+    synchronized (servers) {
+      return servers.get(0).actualPort();
+    }
   }
 
   /**
@@ -186,10 +231,16 @@ public final class SwarmteeServer {
    * the modules and the upstream client.
    */
   public Future<Void> stop(Duration grace) {
+    List<HttpServer> listening;
+    synchronized (servers) {
+      listening = List.copyOf(servers);
+    }
     Future<Void> closed =
-        server == null
-            ? Future.succeededFuture()
-            : server.shutdown(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        Future.all(
+                listening.stream()
+                    .map(s -> s.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS))
+                    .toList())
+            .mapEmpty();
     return closed
         .eventually(() -> Future.join(modules.stream().map(ProxyModule::stop).toList()))
         .eventually(

@@ -90,6 +90,10 @@ public final class BytesHandler implements Handler<RoutingContext> {
                 response.end();
                 return;
               }
+              if (content.body().get() instanceof BufferReadStream cached) {
+                response.end(cached.buffer());
+                return;
+              }
               // A store failing mid-body must break the response, not end it: a short 200 looks
               // complete.
               content

@@ -3,6 +3,7 @@ package io.swarmtee.proxy.bytes;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BeeClient;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.Optional;
 
 /**
@@ -45,7 +46,23 @@ public interface ContentSource {
    *     of the cluster whose embedded store holds it
    */
   static ContentSource withPeers(
-      io.vertx.core.Vertx vertx, ContentSource local, io.swarmtee.proxy.cluster.Peers peers) {
+      Vertx vertx, ContentSource local, io.swarmtee.proxy.cluster.Peers peers) {
     return new PeerContentSource(vertx, local, peers);
+  }
+
+  /**
+   * Objects up to this size are kept in memory by {@link #cached}: archived segments, with room.
+   */
+  long MAX_CACHED_OBJECT = 32L * 1024 * 1024;
+
+  /**
+   * @param verify whether to hash what {@code source} reads against the reference once, before it
+   *     is cached (true for Bee; the embedded store re-hashes every chunk as it reads)
+   * @param maxBytes memory budget of the cached bodies
+   * @return {@code source} with hot objects (up to {@link #MAX_CACHED_OBJECT}) served from memory
+   *     and concurrent first reads of one reference joined into one
+   */
+  static ContentSource cached(ContentSource source, Vertx vertx, boolean verify, long maxBytes) {
+    return new CachingContentSource(source, vertx, verify, maxBytes, MAX_CACHED_OBJECT);
   }
 }

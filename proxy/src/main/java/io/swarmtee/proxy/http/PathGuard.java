@@ -111,6 +111,10 @@ public final class PathGuard {
   }
 
   private static String decode(String raw) {
+    if (raw.indexOf('%') < 0) {
+      // Printable ASCII only (checked before): nothing to decode, nothing to allocate.
+      return raw;
+    }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);

@@ -4,9 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -66,11 +66,19 @@ public final class ProxyMetrics {
     Duration.ofSeconds(30)
   };
 
-  private static final Set<String> METHODS =
-      Set.of("GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH");
+  private static final List<String> METHODS =
+      List.of("GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH", "other");
+  private static final int STATUSES = 600;
 
   private final MeterRegistry registry;
   private final Counter bytesSent;
+  // Meters looked up once and kept: registering (a builder, tags, an id, a map lookup) on every
+  // request was a visible share of a cache hit's allocations. A race fills a slot twice with the
+  // same meter, which the registry hands out once per id.
+  private final Counter[][][] requests =
+      new Counter[Kind.values().length][METHODS.size()][STATUSES + 1];
+  private final Timer[] durations = new Timer[Kind.values().length];
+  private final Counter[] cacheResults = new Counter[CacheResult.values().length];
 
   public ProxyMetrics(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
@@ -89,19 +97,36 @@ public final class ProxyMetrics {
 
   /** Records one finished client request. */
   public void request(Kind kind, String method, int status, long nanos, long bytes) {
-    String m = METHODS.contains(method) ? method : "other";
-    String s = status >= 100 && status <= 599 ? String.valueOf(status) : "other";
-    Counter.builder("swarmtee.http.requests")
-        .description("Client requests by kind, method and status")
-        .tags("kind", kind.tag(), "method", m, "status", s)
-        .register(registry)
-        .increment();
-    Timer.builder("swarmtee.http.request.duration")
-        .description("Time from request to the last byte sent")
-        .tags("kind", kind.tag())
-        .serviceLevelObjectives(BUCKETS)
-        .register(registry)
-        .record(nanos, TimeUnit.NANOSECONDS);
+    int m = METHODS.indexOf(method);
+    int mi = m < 0 ? METHODS.size() - 1 : m;
+    int si = status >= 100 && status <= 599 ? status : STATUSES;
+    Counter requestCounter = requests[kind.ordinal()][mi][si];
+    if (requestCounter == null) {
+      requestCounter =
+          Counter.builder("swarmtee.http.requests")
+              .description("Client requests by kind, method and status")
+              .tags(
+                  "kind",
+                  kind.tag(),
+                  "method",
+                  METHODS.get(mi),
+                  "status",
+                  si == STATUSES ? "other" : String.valueOf(si))
+              .register(registry);
+      requests[kind.ordinal()][mi][si] = requestCounter;
+    }
+    requestCounter.increment();
+    Timer duration = durations[kind.ordinal()];
+    if (duration == null) {
+      duration =
+          Timer.builder("swarmtee.http.request.duration")
+              .description("Time from request to the last byte sent")
+              .tags("kind", kind.tag())
+              .serviceLevelObjectives(BUCKETS)
+              .register(registry);
+      durations[kind.ordinal()] = duration;
+    }
+    duration.record(nanos, TimeUnit.NANOSECONDS);
     if (bytes > 0) {
       bytesSent.increment((double) bytes);
     }
@@ -127,10 +152,15 @@ public final class ProxyMetrics {
 
   /** Records one cache lookup. */
   public void cache(CacheResult result) {
-    Counter.builder("swarmtee.cache.requests")
-        .description("Origin shield lookups by result")
-        .tags("result", result.tag())
-        .register(registry)
-        .increment();
+    Counter counter = cacheResults[result.ordinal()];
+    if (counter == null) {
+      counter =
+          Counter.builder("swarmtee.cache.requests")
+              .description("Origin shield lookups by result")
+              .tags("result", result.tag())
+              .register(registry);
+      cacheResults[result.ordinal()] = counter;
+    }
+    counter.increment();
   }
 }

@@ -311,8 +311,10 @@ public final class CoalescingShield implements OriginShield {
     return new Flight(entry, result);
   }
 
-  private CachedObject store(InFlight entry, Buffer body) {
+  private CachedObject store(InFlight entry, Buffer received) {
     InFlight.Head head = entry.head().result();
+    // Held in direct memory from here on: viewers are written it without a copy per request.
+    Buffer body = Wire.direct(received);
     long now = ticker.read();
     String path = URI.create(entry.key()).getRawPath();
     ObjectKind kind = entry.kind();
@@ -343,7 +345,14 @@ public final class CoalescingShield implements OriginShield {
       fresh = 0;
       stale = 0;
     }
-    CachedObject cached = new CachedObject(object, entry.etag(), now, now + fresh, now + stale);
+    CachedObject cached =
+        new CachedObject(
+            object,
+            entry.etag(),
+            Wire.of(body, entry.etag(), head.status() == 200 && kind == ObjectKind.PLAYLIST),
+            now,
+            now + fresh,
+            now + stale);
     if (head.status() == 200 && kind == ObjectKind.PLAYLIST) {
       CachedObject previous = cache.getIfPresent(entry.key());
       if (previous != null

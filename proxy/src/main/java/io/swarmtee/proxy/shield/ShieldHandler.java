@@ -20,10 +20,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Serves viewers under the playback prefix: GET and HEAD only. A segment whose fetch is in flight
@@ -32,7 +28,19 @@ import java.util.zip.GZIPOutputStream;
  */
 final class ShieldHandler implements Handler<RoutingContext> {
 
-  private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+  // Header values of cache hits, encoded once.
+  private static final CharSequence IMMUTABLE =
+      HttpHeaders.createOptimized("public, max-age=31536000, immutable");
+  private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
+  private static final CharSequence BYTES = HttpHeaders.createOptimized("bytes");
+  private static final CharSequence VARY = HttpHeaders.createOptimized("Accept-Encoding");
+  private static final CharSequence[] MAX_AGES = new CharSequence[61];
+
+  static {
+    for (int i = 0; i < MAX_AGES.length; i++) {
+      MAX_AGES[i] = HttpHeaders.createOptimized("public, max-age=" + i);
+    }
+  }
 
   private final CoalescingShield shield;
 
@@ -138,40 +146,41 @@ final class ShieldHandler implements Handler<RoutingContext> {
     }
     ObjectKind kind = object.kind();
     boolean playlist = kind == ObjectKind.PLAYLIST;
-    Buffer body = object.body();
-    String etag = cached.etag();
+    Wire wire = cached.wire();
     String range = request.getHeader("Range");
-    boolean gzip =
-        playlist
-            && range == null
-            && AcceptEncoding.gzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING));
-    if (gzip) {
-      body = gzip(body);
-      etag = etag.substring(0, etag.length() - 1) + "-gz\"";
-      response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
+    if (playlist
+        && range == null
+        && wire.gzip().isPresent()
+        && AcceptEncoding.gzip(request.getHeader(HttpHeaders.ACCEPT_ENCODING))) {
+      wire = wire.gzip().get();
+      response.putHeader(HttpHeaders.CONTENT_ENCODING, Wire.GZIP);
     }
     response.putHeader(HttpHeaders.CONTENT_TYPE, object.contentType());
     response.putHeader(
         HttpHeaders.CACHE_CONTROL,
         kind.segment()
             ? IMMUTABLE
-            : playlist
-                ? "public, max-age=" + (hit.stale() ? 1 : cached.maxAgeSeconds(shield.now()))
-                : "no-cache");
+            : playlist ? maxAge(hit.stale() ? 1 : cached.maxAgeSeconds(shield.now())) : NO_CACHE);
     if (playlist) {
-      response.putHeader(HttpHeaders.VARY, "Accept-Encoding");
+      response.putHeader(HttpHeaders.VARY, VARY);
     }
-    response.putHeader(HttpHeaders.ETAG, etag);
-    response.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
+    response.putHeader(HttpHeaders.ETAG, wire.etag());
+    response.putHeader(HttpHeaders.ACCEPT_RANGES, BYTES);
     Cors.apply(response);
-    if (matches(request.getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+    if (matches(request.getHeader(HttpHeaders.IF_NONE_MATCH), wire.etag())) {
       response.setStatusCode(304).end();
       return;
     }
+    Buffer body = wire.body();
     switch (RangeRequest.parse(range, body.length())) {
       case RangeRequest.Whole w -> {
         response.setStatusCode(200);
-        end(request, body);
+        response.putHeader(HttpHeaders.CONTENT_LENGTH, wire.length());
+        if (request.method() == HttpMethod.HEAD) {
+          response.end();
+        } else {
+          response.end(body);
+        }
       }
       case RangeRequest.Partial p -> {
         response.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE, p.contentRange());
@@ -183,6 +192,15 @@ final class ShieldHandler implements Handler<RoutingContext> {
             request, 416, "range not satisfiable: the object has " + u.length() + " bytes");
       }
     }
+  }
+
+  /**
+   * @return {@code public, max-age=seconds}, pre-encoded for the few values playlists use
+   */
+  private static CharSequence maxAge(long seconds) {
+    return seconds >= 0 && seconds < MAX_AGES.length
+        ? MAX_AGES[(int) seconds]
+        : "public, max-age=" + seconds;
   }
 
   private static void end(HttpServerRequest request, Buffer body) {
@@ -201,27 +219,18 @@ final class ShieldHandler implements Handler<RoutingContext> {
         : kind.contentType();
   }
 
-  static boolean matches(String ifNoneMatch, String etag) {
+  static boolean matches(String ifNoneMatch, CharSequence etag) {
     if (ifNoneMatch == null) {
       return false;
     }
     for (String candidate : ifNoneMatch.split(",")) {
       String c = candidate.trim();
-      if (c.equals("*") || c.equals(etag) || c.equals("W/" + etag)) {
+      if (c.equals("*")
+          || c.contentEquals(etag)
+          || (c.startsWith("W/") && c.substring(2).contentEquals(etag))) {
         return true;
       }
     }
     return false;
-  }
-
-  private static Buffer gzip(Buffer body) {
-    // Playlists are a few kilobytes: compressing on the event loop costs microseconds.
-    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length() / 3 + 64);
-    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-      gz.write(body.getBytes());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return Buffer.buffer(out.toByteArray());
   }
 }
