@@ -51,4 +51,20 @@ public interface ArchiveHooks {
   default Optional<Supplier<Future<BatchId>>> uploadBatch() {
     return Optional.empty();
   }
+
+  /**
+   * An event was applied to {@code streamId}'s archive and handed to its journal (webhooks listen
+   * here). Only the member that owns the stream records events. Must not block or throw.
+   *
+   * @param view the archive after the event; read it on this context only
+   */
+  default void recorded(String streamId, ArchiveEvent event, ArchiveView view) {}
+
+  /**
+   * @return what the steward found not retrievable in {@code streamId}'s archive and could not
+   *     repair, shown as {@code unretrievable} in the archive API; empty if nothing
+   */
+  default Optional<io.vertx.core.json.JsonArray> unretrievable(String streamId) {
+    return Optional.empty();
+  }
 }

@@ -1,0 +1,135 @@
+package io.swarmtee.proxy.webhook;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deliveries not done yet, one file each under {@code --data/webhooks}: written to a temporary
+ * file, {@code fsync}ed, renamed over the delivery's file and the directory synced, so that a kill
+ * -9 or power loss leaves either the old or the new version, never a torn one. A delivery's file is
+ * deleted once it is done (delivered, refused, expired). File I/O runs on worker threads, in call
+ * order.
+ */
+final class Outbox {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+  private static final String SUFFIX = ".json";
+
+  private final Vertx vertx;
+  private final Path dir;
+
+  private Outbox(Vertx vertx, Path dir) {
+    this.vertx = vertx;
+    this.dir = dir;
+  }
+
+  /**
+   * Opens (creating) the outbox directory.
+   *
+   * @return the outbox and every delivery it holds; unreadable files are renamed {@code .bad} and
+   *     logged
+   */
+  static Future<Outbox> open(Vertx vertx, Path dir) {
+    Outbox box = new Outbox(vertx, dir);
+    return vertx.executeBlocking(
+        () -> {
+          Files.createDirectories(dir);
+          return box;
+        });
+  }
+
+  /**
+   * @return the deliveries on disk (temporary files of an interrupted write are removed)
+   */
+  Future<List<Delivery>> load() {
+    return vertx.executeBlocking(
+        () -> {
+          List<Delivery> out = new ArrayList<>();
+          try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.sorted().toList()) {
+              String name = f.getFileName().toString();
+              if (name.endsWith(".tmp")) {
+                Files.deleteIfExists(f);
+              } else if (name.endsWith(SUFFIX)) {
+                try {
+                  out.add(
+                      Delivery.fromJson(
+                          new JsonObject(Files.readString(f, StandardCharsets.UTF_8))));
+                } catch (DecodeException | IllegalArgumentException e) {
+                  LOG.error("webhook outbox: unreadable {} kept as .bad: {}", f, e.getMessage());
+                  Files.move(
+                      f, f.resolveSibling(name + ".bad"), StandardCopyOption.REPLACE_EXISTING);
+                }
+              }
+            }
+          }
+          return out;
+        },
+        true);
+  }
+
+  /**
+   * @return completes once {@code d} is on stable storage
+   */
+  Future<Void> put(Delivery d) {
+    return vertx.executeBlocking(
+        () -> {
+          Path target = dir.resolve(d.key() + SUFFIX);
+          Path tmp = dir.resolve(d.key() + ".tmp");
+          byte[] bytes = d.toJson().encode().getBytes(StandardCharsets.UTF_8);
+          try (FileChannel ch =
+              FileChannel.open(
+                  tmp,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.TRUNCATE_EXISTING,
+                  StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+              ch.write(buf);
+            }
+            ch.force(true);
+          }
+          Files.move(
+              tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          syncDirectory();
+          return null;
+        },
+        true);
+  }
+
+  /**
+   * @return completes once {@code d}'s file is gone
+   */
+  Future<Void> remove(Delivery d) {
+    return vertx.executeBlocking(
+        () -> {
+          Files.deleteIfExists(dir.resolve(d.key() + SUFFIX));
+          return null;
+        },
+        true);
+  }
+
+  private void syncDirectory() {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Some file systems cannot sync a directory; the rename itself is atomic there.
+      LOG.debug("webhook outbox: directory sync failed: {}", e.toString());
+    }
+  }
+}
