@@ -240,9 +240,19 @@ final class Deliveries {
     pump();
   }
 
+  /** The delivery is done: it counts as pending until its file is gone. */
   private void finish(Delivery d) {
-    pending.remove(d.key());
-    outbox.remove(d).onFailure(e -> LOG.error("webhooks: outbox delete failed: {}", e.toString()));
+    outbox
+        .remove(d)
+        .onComplete(
+            ar ->
+                context.runOnContext(
+                    v -> {
+                      pending.remove(d.key());
+                      if (ar.failed()) {
+                        LOG.error("webhooks: outbox delete failed: {}", ar.cause().toString());
+                      }
+                    }));
   }
 
   private <T> Future<T> on(java.util.function.Supplier<Future<T>> op) {

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * Deliveries not done yet, one file each under {@code --data/webhooks}: written to a temporary
  * file, {@code fsync}ed, renamed over the delivery's file and the directory synced, so that a kill
  * -9 or power loss leaves either the old or the new version, never a torn one. A delivery's file is
- * deleted once it is done (delivered, refused, expired). File I/O runs on worker threads, in call
- * order.
+ * deleted once it is done (delivered, refused, expired). File I/O runs on worker threads, one
+ * operation at a time in call order (whatever thread calls).
  */
 final class Outbox {
 
@@ -32,6 +32,7 @@ final class Outbox {
 
   private final Vertx vertx;
   private final Path dir;
+  private Future<?> tail = Future.succeededFuture();
 
   private Outbox(Vertx vertx, Path dir) {
     this.vertx = vertx;
@@ -57,7 +58,7 @@ final class Outbox {
    * @return the deliveries on disk (temporary files of an interrupted write are removed)
    */
   Future<List<Delivery>> load() {
-    return vertx.executeBlocking(
+    return serially(
         () -> {
           List<Delivery> out = new ArrayList<>();
           try (Stream<Path> files = Files.list(dir)) {
@@ -79,15 +80,14 @@ final class Outbox {
             }
           }
           return out;
-        },
-        true);
+        });
   }
 
   /**
    * @return completes once {@code d} is on stable storage
    */
   Future<Void> put(Delivery d) {
-    return vertx.executeBlocking(
+    return serially(
         () -> {
           Path target = dir.resolve(d.key() + SUFFIX);
           Path tmp = dir.resolve(d.key() + ".tmp");
@@ -108,20 +108,24 @@ final class Outbox {
               tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
           syncDirectory();
           return null;
-        },
-        true);
+        });
   }
 
   /**
    * @return completes once {@code d}'s file is gone
    */
   Future<Void> remove(Delivery d) {
-    return vertx.executeBlocking(
+    return serially(
         () -> {
           Files.deleteIfExists(dir.resolve(d.key() + SUFFIX));
           return null;
-        },
-        true);
+        });
+  }
+
+  private synchronized <T> Future<T> serially(java.util.concurrent.Callable<T> op) {
+    Future<T> next = tail.transform(ar -> vertx.executeBlocking(op, false));
+    tail = next;
+    return next;
   }
 
   private void syncDirectory() {
