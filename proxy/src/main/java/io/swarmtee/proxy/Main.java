@@ -145,6 +145,9 @@ public final class Main {
             WalletCommands.estimate(ConfigParser.parse(flags, env, options), out, err);
         default -> {
           Config config = Config.load(flags, env);
+          config
+              .settings()
+              .duration(Options.STEWARD_INTERVAL); // checked here, used by the archiver
           Logging.configure(LogSettings.from(config.settings()));
           yield serve(
               config,

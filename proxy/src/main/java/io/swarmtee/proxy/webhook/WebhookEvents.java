@@ -121,6 +121,7 @@ final class WebhookEvents {
           Instant from = null;
           Instant to = null;
           JsonArray renditions = new JsonArray();
+          JsonArray segments = new JsonArray();
           StringBuilder about = new StringBuilder("session " + session);
           for (SegmentLost l : entries) {
             about
@@ -130,6 +131,11 @@ final class WebhookEvents {
                 .append(l.rendition())
                 .append('/')
                 .append(l.seq());
+            segments.add(
+                new JsonObject()
+                    .put("rendition", l.rendition())
+                    .put("run", l.run())
+                    .put("seq", l.seq()));
             if (!renditions.contains(l.rendition())) {
               renditions.add(l.rendition());
             }
@@ -151,7 +157,8 @@ final class WebhookEvents {
                       .put("count", entries.size())
                       .put("renditions", renditions)
                       .put("from", from == null ? null : from.toString())
-                      .put("to", to == null ? null : to.toString())));
+                      .put("to", to == null ? null : to.toString())
+                      .put("segments", segments)));
         });
   }
 

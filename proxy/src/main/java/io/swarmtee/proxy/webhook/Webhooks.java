@@ -110,6 +110,21 @@ public final class Webhooks {
       }
 
       @Override
+      public void unrepairable(String streamId, JsonObject report) {
+        inner.unrepairable(streamId, report);
+        JsonArray refs = report.getJsonArray("references", new JsonArray());
+        StringBuilder about = new StringBuilder("session " + report.getInteger("session"));
+        refs.forEach(r -> about.append(' ').append(((JsonObject) r).getString("reference")));
+        emit(
+            WebhookEvent.of(
+                WebhookEvent.UNRETRIEVABLE,
+                streamId,
+                about.toString(),
+                clock.instant(),
+                report.copy().put("count", refs.size())));
+      }
+
+      @Override
       public void recorded(String streamId, ArchiveEvent event, ArchiveView view) {
         inner.recorded(streamId, event, view);
         try {
