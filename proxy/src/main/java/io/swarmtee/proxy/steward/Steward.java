@@ -170,10 +170,14 @@ public final class Steward {
     return Optional.of(out);
   }
 
-  /** Starts the schedule (no-op for a zero interval): the first round after one minute. */
+  /**
+   * Starts the schedule (no-op for a zero interval): the first round after one minute (or one
+   * interval, if shorter), while start-up settles.
+   */
   public void start() {
     if (!interval.isZero()) {
-      schedule(Duration.ofMinutes(1));
+      Duration first = Duration.ofMinutes(1);
+      schedule(interval.compareTo(first) < 0 ? interval : first);
     }
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.it.BeeDevExtension;
 import io.swarmtee.tee.it.BeeDevNode;
 import io.swarmtee.tee.it.BeeNodes;
@@ -48,6 +49,21 @@ class DevModeBeeIT {
 
   private String randomHex(int bytes) {
     return ErrorMappingBeeIT.randomHex(random, bytes);
+  }
+
+  @Test
+  void stewardshipAnswersInDevModeButCannotTellRetrievability(BeeDevNode bee) {
+    // bee dev has no network to retrieve from: GET /stewardship/{ref} answers 200
+    // {"isRetrievable": false} even for content it has just stored, and PUT (re-seed) answers 200
+    // for any reference. The client speaks the API; what the answers mean needs a network (the
+    // steward's repaired / unrepairable paths are tested against TestBee with faults).
+    SwarmReference ref =
+        await(
+            client.uploadBytes(
+                Buffer.buffer("stewardship " + randomHex(8)), UploadOptions.DEFAULT));
+    assertFalse(await(client.isRetrievable(ref)));
+    await(client.reupload(ref, BatchId.parse(bee.batchId())));
+    assertFalse(await(client.isRetrievable(ref)));
   }
 
   @Test
