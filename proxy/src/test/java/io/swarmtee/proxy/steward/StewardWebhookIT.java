@@ -8,7 +8,7 @@ import io.swarmtee.proxy.testing.LivepeerOrigin;
 import io.swarmtee.proxy.testing.LivepeerOrigin.OriginStream;
 import io.swarmtee.proxy.testing.SwarmteeProcess;
 import io.swarmtee.proxy.testing.TestBee;
-import io.swarmtee.proxy.webhook.Signature;
+import io.swarmtee.proxy.testing.WebhookReceiver;
 import io.swarmtee.tee.SwarmReference;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -75,27 +74,8 @@ class StewardWebhookIT {
     LivepeerOrigin origin = await(LivepeerOrigin.start(vertx));
     TestBee bee = await(TestBee.start(vertx));
     OriginStream stream = origin.stream("st", HlsRecording.RENDITIONS);
-    List<JsonObject> received = new CopyOnWriteArrayList<>();
-    List<Boolean> signatures = new CopyOnWriteArrayList<>();
-    int hookPort =
-        await(
-                vertx
-                    .createHttpServer()
-                    .requestHandler(
-                        req ->
-                            req.body()
-                                .onSuccess(
-                                    body -> {
-                                      signatures.add(
-                                          Signature.verify(
-                                              SECRET.getBytes(StandardCharsets.UTF_8),
-                                              body.getBytes(),
-                                              req.getHeader(Signature.HEADER)));
-                                      received.add(body.toJsonObject());
-                                      req.response().setStatusCode(204).end();
-                                    }))
-                    .listen(0, "127.0.0.1"))
-            .actualPort();
+    WebhookReceiver receiver = new WebhookReceiver(SECRET, n -> 204);
+    int hookPort = await(receiver.listen(vertx, 0));
     Path secret = tmp.resolve("secret");
     Files.writeString(secret, SECRET);
     List<String> flags =
@@ -157,10 +137,12 @@ class StewardWebhookIT {
               vertx,
               "an archive.unretrievable webhook",
               () ->
-                  received.stream()
+                  receiver.accepted().stream()
                       .filter(e -> e.getString("type").equals("archive.unretrievable"))
                       .findFirst());
-      assertTrue(signatures.stream().allMatch(b -> b), signatures.toString());
+      assertTrue(
+          receiver.seen().stream().allMatch(WebhookReceiver.Received::signed),
+          receiver.seen().toString());
       assertEquals("st", event.getString("stream"));
       JsonObject data = event.getJsonObject("data");
       assertEquals(0, data.getInteger("session"));

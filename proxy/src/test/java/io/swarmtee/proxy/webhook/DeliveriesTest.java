@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.swarmtee.proxy.testing.WebhookReceiver;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -35,32 +33,10 @@ class DeliveriesTest {
   private static final Backoff FAST =
       new Backoff(Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofHours(1));
 
-  /** A request as the receiver saw it. */
-  record Received(String eventId, String body, boolean signed, int answered) {}
-
-  /** Answers the n-th request (0, 1, …) with {@code status.applyAsInt(n)}. */
-  private static HttpServer receiver(Vertx vertx, List<Received> seen, IntUnaryOperator status)
-      throws Exception {
-    AtomicInteger n = new AtomicInteger();
-    return vertx
-        .createHttpServer()
-        .requestHandler(
-            req ->
-                req.body()
-                    .onSuccess(
-                        body -> {
-                          int code = status.applyAsInt(n.getAndIncrement());
-                          seen.add(
-                              new Received(
-                                  req.getHeader(Deliveries.EVENT_ID),
-                                  body.toString(StandardCharsets.UTF_8),
-                                  Signature.verify(
-                                      SECRET, body.getBytes(), req.getHeader(Signature.HEADER)),
-                                  code));
-                          req.response().setStatusCode(code).end();
-                        }))
-        .listen(0, "127.0.0.1")
-        .await(10, TimeUnit.SECONDS);
+  private static WebhookReceiver receiver(Vertx vertx, IntUnaryOperator status) throws Exception {
+    WebhookReceiver r = new WebhookReceiver(new String(SECRET, StandardCharsets.UTF_8), status);
+    r.listen(vertx, 0).await(10, TimeUnit.SECONDS);
+    return r;
   }
 
   private static Deliveries deliveries(
@@ -104,19 +80,19 @@ class DeliveriesTest {
   @Test
   void retriesFailuresWithTheSameIdAndSignedBodyUntilDelivered(Vertx vertx, @TempDir Path dir)
       throws Exception {
-    List<Received> seen = new CopyOnWriteArrayList<>();
     // 503, a timeout-like 408, 429, then success
     int[] answers = {503, 408, 429, 204};
-    HttpServer server = receiver(vertx, seen, n -> answers[Math.min(n, 3)]);
+    WebhookReceiver server = receiver(vertx, n -> answers[Math.min(n, 3)]);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    Deliveries d = deliveries(vertx, dir, server.actualPort(), registry);
+    Deliveries d = deliveries(vertx, dir, server.port(), registry);
     d.resume().await(5, TimeUnit.SECONDS);
     WebhookEvent e = event("a");
     d.emit(e).await(5, TimeUnit.SECONDS);
     awaitDepth(vertx, d, 0);
 
+    List<WebhookReceiver.Received> seen = server.seen();
     assertEquals(4, seen.size(), seen.toString());
-    for (Received r : seen) {
+    for (WebhookReceiver.Received r : seen) {
       assertEquals(e.id(), r.eventId());
       assertEquals(e.body(), r.body());
       assertTrue(r.signed(), "every attempt is signed");
@@ -129,14 +105,13 @@ class DeliveriesTest {
 
   @Test
   void aClientErrorGivesUpAtOnce(Vertx vertx, @TempDir Path dir) throws Exception {
-    List<Received> seen = new CopyOnWriteArrayList<>();
-    HttpServer server = receiver(vertx, seen, n -> 400);
+    WebhookReceiver server = receiver(vertx, n -> 400);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    Deliveries d = deliveries(vertx, dir, server.actualPort(), registry);
+    Deliveries d = deliveries(vertx, dir, server.port(), registry);
     d.resume().await(5, TimeUnit.SECONDS);
     d.emit(event("b")).await(5, TimeUnit.SECONDS);
     awaitDepth(vertx, d, 0);
-    assertEquals(1, seen.size());
+    assertEquals(1, server.seen().size());
     assertEquals(1, count(registry, "rejected"));
     assertEquals(0, files(dir));
     d.close().await(5, TimeUnit.SECONDS);
@@ -146,8 +121,8 @@ class DeliveriesTest {
   void anUnreachableReceiverIsRetriedAndGivenUpAfterTheHorizon(Vertx vertx, @TempDir Path dir)
       throws Exception {
     // Nothing listens on the port of a closed server.
-    HttpServer gone = receiver(vertx, new CopyOnWriteArrayList<>(), n -> 200);
-    int port = gone.actualPort();
+    WebhookReceiver gone = receiver(vertx, n -> 200);
+    int port = gone.port();
     gone.close().await(5, TimeUnit.SECONDS);
     Outbox box = Outbox.open(vertx, dir).await(10, TimeUnit.SECONDS);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -177,9 +152,8 @@ class DeliveriesTest {
     // A previous process left two deliveries (one retried before), a torn temporary file and a
     // corrupt one.
     Outbox box = Outbox.open(vertx, dir).await(10, TimeUnit.SECONDS);
-    List<Received> seen = new CopyOnWriteArrayList<>();
-    HttpServer server = receiver(vertx, seen, n -> 200);
-    String url = "http://127.0.0.1:" + server.actualPort() + "/hook";
+    WebhookReceiver server = receiver(vertx, n -> 200);
+    String url = "http://127.0.0.1:" + server.port() + "/hook";
     WebhookEvent first = event("d1");
     WebhookEvent second = event("d2");
     box.put(new Delivery(first.id(), url, first.body(), 0, Optional.empty()))
@@ -192,14 +166,14 @@ class DeliveriesTest {
     Files.writeString(dir.resolve("corrupt.json"), "{\"eventId\":");
 
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    Deliveries d = deliveries(vertx, dir, server.actualPort(), registry);
+    Deliveries d = deliveries(vertx, dir, server.port(), registry);
     d.resume().await(5, TimeUnit.SECONDS);
     awaitDepth(vertx, d, 0);
 
     assertEquals(
         List.of(first.id(), second.id()).stream().sorted().toList(),
-        seen.stream().map(Received::eventId).sorted().toList());
-    assertTrue(seen.stream().allMatch(Received::signed));
+        server.seen().stream().map(WebhookReceiver.Received::eventId).sorted().toList());
+    assertTrue(server.seen().stream().allMatch(WebhookReceiver.Received::signed));
     assertEquals(0, files(dir));
     assertFalse(Files.exists(dir.resolve("torn.tmp")), "an interrupted write is discarded");
     assertTrue(Files.exists(dir.resolve("corrupt.json.bad")), "a corrupt file is kept aside");

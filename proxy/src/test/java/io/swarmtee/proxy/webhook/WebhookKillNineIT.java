@@ -9,16 +9,15 @@ import io.swarmtee.proxy.testing.LivepeerOrigin;
 import io.swarmtee.proxy.testing.LivepeerOrigin.OriginStream;
 import io.swarmtee.proxy.testing.SwarmteeProcess;
 import io.swarmtee.proxy.testing.TestBee;
+import io.swarmtee.proxy.testing.WebhookReceiver;
 import io.swarmtee.tee.SwarmReference;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -49,51 +47,8 @@ class WebhookKillNineIT {
   private static final String ADMIN = "webhook-kill-nine-admin";
   private static final String SECRET = "webhook-it-secret-0123456789";
 
-  /** A request as the receiver saw it. */
-  record Received(String eventId, String body, boolean signed, int answered) {}
-
-  /** The receiving test server: refuses until {@link #accepting}, checks every signature. */
-  static final class Receiver {
-    final List<Received> seen = new CopyOnWriteArrayList<>();
-    volatile boolean accepting;
-    HttpServer server;
-
-    Future<HttpServer> listen(Vertx vertx, int port) {
-      return vertx
-          .createHttpServer()
-          .requestHandler(
-              req ->
-                  req.body()
-                      .onSuccess(
-                          body -> {
-                            boolean signed =
-                                Signature.verify(
-                                    SECRET.getBytes(StandardCharsets.UTF_8),
-                                    body.getBytes(),
-                                    req.getHeader(Signature.HEADER));
-                            int code = !signed ? 401 : accepting ? 200 : 503;
-                            seen.add(
-                                new Received(
-                                    req.getHeader("X-Swarmtee-Event-Id"),
-                                    body.toString(StandardCharsets.UTF_8),
-                                    signed,
-                                    code));
-                            req.response().setStatusCode(code).end();
-                          }))
-          .listen(port, "127.0.0.1")
-          .onSuccess(s -> server = s);
-    }
-
-    List<JsonObject> accepted() {
-      return seen.stream()
-          .filter(r -> r.answered() == 200)
-          .map(r -> new JsonObject(r.body()))
-          .toList();
-    }
-
-    boolean acceptedType(String type) {
-      return accepted().stream().anyMatch(e -> e.getString("type").equals(type));
-    }
+  private static boolean acceptedType(WebhookReceiver receiver, String type) {
+    return receiver.accepted().stream().anyMatch(e -> e.getString("type").equals(type));
   }
 
   private static <T> T await(Future<T> f) throws Exception {
@@ -127,8 +82,9 @@ class WebhookKillNineIT {
     LivepeerOrigin origin = await(LivepeerOrigin.start(vertx));
     TestBee bee = await(TestBee.start(vertx));
     OriginStream stream = origin.stream("wh", HlsRecording.RENDITIONS);
-    Receiver receiver = new Receiver();
-    int hookPort = await(receiver.listen(vertx, 0)).actualPort();
+    // Refuses (503) until told otherwise.
+    WebhookReceiver receiver = new WebhookReceiver(SECRET, n -> 503);
+    int hookPort = await(receiver.listen(vertx, 0));
     Path secret = tmp.resolve("webhook-secret");
     Files.writeString(secret, SECRET + "\n");
     Path log = Path.of("target", "webhook-kill-nine-swarmtee.log");
@@ -166,9 +122,9 @@ class WebhookKillNineIT {
           vertx,
           "archive.started retried",
           () ->
-              receiver.seen.stream().filter(r -> r.body().contains("\"archive.started\"")).count()
+              receiver.seen().stream().filter(r -> r.body().contains("\"archive.started\"")).count()
                   >= 2);
-      await(receiver.server.close()); // unreachable from now on
+      await(receiver.close()); // unreachable from now on
       first.kill9();
     }
 
@@ -182,7 +138,7 @@ class WebhookKillNineIT {
       for (int seq = 5; seq <= 10; seq++) {
         await(stream.served(seq));
       }
-      receiver.accepting = true;
+      receiver.answer(200);
       await(receiver.listen(vertx, hookPort)); // reachable again, on the same port
       play(stream, recording, 11, 12);
       Future<SwarmReference> master = bee.whenFile(f -> bee.finalMaster(f, 2));
@@ -192,8 +148,8 @@ class WebhookKillNineIT {
           vertx,
           "every event type accepted",
           () ->
-              receiver.acceptedType(WebhookEvent.STARTED)
-                  && receiver.acceptedType(WebhookEvent.SEGMENTS_LOST)
+              acceptedType(receiver, WebhookEvent.STARTED)
+                  && acceptedType(receiver, WebhookEvent.SEGMENTS_LOST)
                   && receiver.accepted().stream()
                       .anyMatch(
                           e ->
@@ -217,12 +173,15 @@ class WebhookKillNineIT {
           await(web.get(port2, "127.0.0.1", "/api/archives/wh").send()).bodyAsJsonObject();
 
       // Every request was signed; an id always carries the same body; ids are unique per event.
-      assertTrue(receiver.seen.stream().allMatch(Received::signed), receiver.seen.toString());
+      assertTrue(
+          receiver.seen().stream().allMatch(WebhookReceiver.Received::signed),
+          receiver.seen().toString());
       Map<String, Set<String>> bodiesById =
-          receiver.seen.stream()
+          receiver.seen().stream()
               .collect(
                   Collectors.groupingBy(
-                      Received::eventId, Collectors.mapping(Received::body, Collectors.toSet())));
+                      WebhookReceiver.Received::eventId,
+                      Collectors.mapping(WebhookReceiver.Received::body, Collectors.toSet())));
       bodiesById.forEach((id, bodies) -> assertEquals(1, bodies.size(), id + ": " + bodies));
       Map<String, JsonObject> byId = new HashMap<>();
       for (JsonObject e : receiver.accepted()) {
@@ -233,7 +192,7 @@ class WebhookKillNineIT {
           byId.values().stream().collect(Collectors.groupingBy(e -> e.getString("type")));
       assertEquals(1, byType.get(WebhookEvent.STARTED).size(), byType.toString());
       assertTrue(
-          receiver.seen.stream()
+          receiver.seen().stream()
                   .filter(
                       r ->
                           r.eventId()
