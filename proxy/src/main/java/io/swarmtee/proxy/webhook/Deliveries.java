@@ -9,7 +9,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.time.Clock;
@@ -175,11 +174,8 @@ final class Deliveries {
     return client
         .request(options)
         .compose(req -> req.send(Buffer.buffer(body)))
-        .compose(resp -> resp.body().map(b -> status(resp)));
-  }
-
-  private static int status(HttpClientResponse resp) {
-    return resp.statusCode();
+        // The body is read to the end and dropped (no handler): a receiver's answer is not kept.
+        .compose(resp -> resp.end().map(v -> resp.statusCode()));
   }
 
   private void done(Delivery d, Integer status, Throwable error) {

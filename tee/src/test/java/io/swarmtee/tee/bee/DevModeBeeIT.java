@@ -52,18 +52,18 @@ class DevModeBeeIT {
   }
 
   @Test
-  void stewardshipAnswersInDevModeButCannotTellRetrievability(BeeDevNode bee) {
-    // bee dev has no network to retrieve from: GET /stewardship/{ref} answers 200
-    // {"isRetrievable": false} even for content it has just stored, and PUT (re-seed) answers 200
-    // for any reference. The client speaks the API; what the answers mean needs a network (the
-    // steward's repaired / unrepairable paths are tested against TestBee with faults).
+  void stewardshipReseedsADeferredUploadOnBeeDev(BeeDevNode bee) {
+    // bee dev has no network: content uploaded deferred (as swarmtee uploads) is never pushed, so
+    // GET /stewardship/{ref} says {"isRetrievable": false}; PUT /stewardship/{ref} re-uploads it
+    // from the node's store, after which it is retrievable. (PUT answers 200 for any reference on
+    // bee dev, so an unrepairable reference cannot be shown here: TestBee's faults do that.)
     SwarmReference ref =
         await(
             client.uploadBytes(
                 Buffer.buffer("stewardship " + randomHex(8)), UploadOptions.DEFAULT));
     assertFalse(await(client.isRetrievable(ref)));
     await(client.reupload(ref, BatchId.parse(bee.batchId())));
-    assertFalse(await(client.isRetrievable(ref)));
+    assertTrue(await(client.isRetrievable(ref)));
   }
 
   @Test
