@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swarmtee.proxy.archive.ArchiveEvent;
 import io.swarmtee.proxy.archive.ArchiveHooks;
+import io.swarmtee.proxy.archive.ForwardingArchiveHooks;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
@@ -122,34 +123,7 @@ public final class Steward {
    * @return {@code inner}, whose {@link ArchiveHooks#unretrievable} shows what this steward found
    */
   public ArchiveHooks around(ArchiveHooks inner) {
-    return new ArchiveHooks() {
-      @Override
-      public Future<Void> masterUploaded(
-          String streamId, SwarmReference master, boolean finalised) {
-        return inner.masterUploaded(streamId, master, finalised);
-      }
-
-      @Override
-      public Optional<JsonObject> feed(String streamId) {
-        return inner.feed(streamId);
-      }
-
-      @Override
-      public Optional<Supplier<Future<BatchId>>> uploadBatch() {
-        return inner.uploadBatch();
-      }
-
-      @Override
-      public void recorded(
-          String streamId, ArchiveEvent event, io.swarmtee.proxy.archive.ArchiveView view) {
-        inner.recorded(streamId, event, view);
-      }
-
-      @Override
-      public void unrepairable(String streamId, JsonObject r) {
-        inner.unrepairable(streamId, r);
-      }
-
+    return new ForwardingArchiveHooks(inner) {
       @Override
       public Optional<JsonArray> unretrievable(String streamId) {
         return Steward.this.unretrievable(streamId);

@@ -1,17 +1,14 @@
 package io.swarmtee.proxy.webhook;
 
+import io.swarmtee.tee.store.AtomicFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -19,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deliveries not done yet, one file each under {@code --data/webhooks}: written to a temporary
- * file, {@code fsync}ed, renamed over the delivery's file and the directory synced, so that a kill
- * -9 or power loss leaves either the old or the new version, never a torn one. A delivery's file is
+ * Deliveries not done yet, one file each under {@code --data/webhooks}: written with {@link
+ * AtomicFiles} (temporary file, {@code fsync}, rename, directory synced), so that a kill -9 or
+ * power loss leaves either the old or the new version, never a torn one. A delivery's file is
  * deleted once it is done (delivered, refused, expired). File I/O runs on worker threads, one
  * operation at a time in call order (whatever thread calls).
  */
@@ -89,24 +86,8 @@ final class Outbox {
   Future<Void> put(Delivery d) {
     return serially(
         () -> {
-          Path target = dir.resolve(d.key() + SUFFIX);
-          Path tmp = dir.resolve(d.key() + ".tmp");
-          byte[] bytes = d.toJson().encode().getBytes(StandardCharsets.UTF_8);
-          try (FileChannel ch =
-              FileChannel.open(
-                  tmp,
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.TRUNCATE_EXISTING,
-                  StandardOpenOption.WRITE)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-              ch.write(buf);
-            }
-            ch.force(true);
-          }
-          Files.move(
-              tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-          syncDirectory();
+          AtomicFiles.write(
+              dir.resolve(d.key() + SUFFIX), d.toJson().encode().getBytes(StandardCharsets.UTF_8));
           return null;
         });
   }
@@ -126,14 +107,5 @@ final class Outbox {
     Future<T> next = tail.transform(ar -> vertx.executeBlocking(op, false));
     tail = next;
     return next;
-  }
-
-  private void syncDirectory() {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some file systems cannot sync a directory; the rename itself is atomic there.
-      LOG.debug("webhook outbox: directory sync failed: {}", e.toString());
-    }
   }
 }

@@ -5,8 +5,7 @@ import io.swarmtee.proxy.ProxyModule;
 import io.swarmtee.proxy.archive.ArchiveEvent;
 import io.swarmtee.proxy.archive.ArchiveHooks;
 import io.swarmtee.proxy.archive.ArchiveView;
-import io.swarmtee.tee.SwarmReference;
-import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.proxy.archive.ForwardingArchiveHooks;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -16,7 +15,6 @@ import io.vertx.ext.web.Router;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,31 +85,10 @@ public final class Webhooks {
    * @return {@code inner} plus webhooks of the events the archiver records
    */
   public ArchiveHooks around(ArchiveHooks inner) {
-    return new ArchiveHooks() {
-      @Override
-      public Future<Void> masterUploaded(
-          String streamId, SwarmReference master, boolean finalised) {
-        return inner.masterUploaded(streamId, master, finalised);
-      }
-
-      @Override
-      public Optional<JsonObject> feed(String streamId) {
-        return inner.feed(streamId);
-      }
-
-      @Override
-      public Optional<Supplier<Future<BatchId>>> uploadBatch() {
-        return inner.uploadBatch();
-      }
-
-      @Override
-      public Optional<JsonArray> unretrievable(String streamId) {
-        return inner.unretrievable(streamId);
-      }
-
+    return new ForwardingArchiveHooks(inner) {
       @Override
       public void unrepairable(String streamId, JsonObject report) {
-        inner.unrepairable(streamId, report);
+        super.unrepairable(streamId, report);
         JsonArray refs = report.getJsonArray("references", new JsonArray());
         StringBuilder about = new StringBuilder("session " + report.getInteger("session"));
         refs.forEach(r -> about.append(' ').append(((JsonObject) r).getString("reference")));
@@ -126,7 +103,7 @@ public final class Webhooks {
 
       @Override
       public void recorded(String streamId, ArchiveEvent event, ArchiveView view) {
-        inner.recorded(streamId, event, view);
+        super.recorded(streamId, event, view);
         try {
           events.recorded(streamId, event, view);
         } catch (RuntimeException e) {

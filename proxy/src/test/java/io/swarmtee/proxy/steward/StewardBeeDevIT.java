@@ -16,7 +16,6 @@ import io.swarmtee.tee.it.BeeDevNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -64,17 +63,7 @@ class StewardBeeDevIT {
               client,
               () -> Future.succeededFuture(batch),
               ref -> Future.succeededFuture(Optional.empty()),
-              new ArchiveHooks() {
-                @Override
-                public Future<Void> masterUploaded(String s, SwarmReference m, boolean f) {
-                  return Future.succeededFuture();
-                }
-
-                @Override
-                public Optional<JsonObject> feed(String s) {
-                  return Optional.empty();
-                }
-              },
+              ArchiveHooks.NONE,
               Duration.ZERO,
               2,
               registry);

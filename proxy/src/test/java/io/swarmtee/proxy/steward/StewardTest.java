@@ -10,6 +10,7 @@ import io.swarmtee.proxy.archive.ArchiveEvent.SegmentArchived;
 import io.swarmtee.proxy.archive.ArchiveEvent.SessionFinalised;
 import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
 import io.swarmtee.proxy.archive.ArchiveHooks;
+import io.swarmtee.proxy.archive.ForwardingArchiveHooks;
 import io.swarmtee.proxy.testing.TestBee;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
@@ -94,17 +95,7 @@ class StewardTest {
 
     List<JsonObject> reports = new CopyOnWriteArrayList<>();
     ArchiveHooks hooks =
-        new ArchiveHooks() {
-          @Override
-          public Future<Void> masterUploaded(String s, SwarmReference m, boolean f) {
-            return Future.succeededFuture();
-          }
-
-          @Override
-          public Optional<JsonObject> feed(String s) {
-            return Optional.empty();
-          }
-
+        new ForwardingArchiveHooks(ArchiveHooks.NONE) {
           @Override
           public void unrepairable(String stream, JsonObject report) {
             reports.add(report.copy().put("stream", stream));
@@ -187,17 +178,7 @@ class StewardTest {
             client,
             () -> Future.succeededFuture(BatchId.parse(TestBee.BATCH)),
             ref -> Future.succeededFuture(Optional.empty()),
-            new ArchiveHooks() {
-              @Override
-              public Future<Void> masterUploaded(String s, SwarmReference m, boolean f) {
-                return Future.succeededFuture();
-              }
-
-              @Override
-              public Optional<JsonObject> feed(String s) {
-                return Optional.empty();
-              }
-
+            new ForwardingArchiveHooks(ArchiveHooks.NONE) {
               @Override
               public void unrepairable(String stream, JsonObject report) {
                 reports.add(report);
