@@ -139,6 +139,19 @@ panel("Capacity remaining", "bytes",
       [(f"sum by (batch) (swarmtee_postage_capacity_remaining_bytes{sel()})", "{{batch}}")])
 finish_row()
 
+row("Webhooks and retrievability")
+panel("Webhook deliveries by outcome", "ops",
+      [(f"sum by (outcome) (rate(swarmtee_webhook_deliveries_total{sel()}[{RATE}]))", "{{outcome}}")],
+      desc="Delivery attempts: delivered (2xx), retry (error, timeout, 5xx, 408, 429), rejected (other 4xx, given up), expired (24 h of retries).")
+panel("Webhook queue depth", "short",
+      [(f"sum by (instance) (swarmtee_webhook_queue_depth{sel()})", "{{instance}}")],
+      desc="Deliveries in the durable outbox, not done yet; grows while a receiver is down.")
+panel("Unretrievable archive references", "short",
+      [(f"sum by (instance) (swarmtee_archive_unretrievable_references{sel()})", "{{instance}}"),
+       (f"sum by (result) (increase(swarmtee_steward_checks_total{sel()}[1h]))", "checks {{result}} (1h)")],
+      desc="References of finalised archives the steward found not retrievable from Swarm and could not repair; and its checks.")
+finish_row()
+
 row("JVM and event loop")
 panel("Heap used", "bytes",
       [(f'sum by (id) (jvm_memory_used_bytes{SEL_0})', "{{id}}"),

@@ -41,7 +41,7 @@ class AlertRulesTest {
     Processes.Result r =
         Processes.run(RULES.getParent(), null, promtool, "check", "rules", RULES.toString());
     assertEquals(0, r.exitCode(), r.output());
-    assertTrue(r.output().contains("SUCCESS: 10 rules found"), r.output());
+    assertTrue(r.output().contains("SUCCESS: 12 rules found"), r.output());
   }
 
   @Test
@@ -68,6 +68,8 @@ class AlertRulesTest {
             "SwarmteeBeeDown",
             "SwarmteePostageBatchTtlLow",
             "SwarmteePostageBatchNearlyFull",
+            "SwarmteeArchiveUnretrievable",
+            "SwarmteeWebhooksBacklog",
             "SwarmteeClusterMembersMissing"),
         alerts);
     List<String> tested =

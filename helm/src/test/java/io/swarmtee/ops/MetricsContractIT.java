@@ -19,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,7 +96,13 @@ class MetricsContractIT {
                 "--batch",
                 batch.hex(),
                 "--admin-token",
-                "metrics-test-token"));
+                "metrics-test-token",
+                // A receiver that never answers: the webhook meters exist and deliveries queue.
+                "--webhook-url",
+                "http://127.0.0.1:9/hook",
+                "--webhook-secret-file",
+                Files.writeString(data.resolve("webhook-secret"), "metrics-webhook-secret")
+                    .toString()));
     String base = "http://127.0.0.1:" + port;
 
     // Viewers: master, media, every segment twice (hits), a missing segment and a hostile path.

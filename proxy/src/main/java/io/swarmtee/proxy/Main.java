@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.swarmtee.proxy.archive.ArchiveHooks;
 import io.swarmtee.proxy.archive.ArchiveModule;
 import io.swarmtee.proxy.bytes.ContentSource;
 import io.swarmtee.proxy.cluster.Cluster;
@@ -30,6 +31,8 @@ import io.swarmtee.proxy.wallet.WalletCommands;
 import io.swarmtee.proxy.wallet.WalletConfig;
 import io.swarmtee.proxy.wallet.WalletModule;
 import io.swarmtee.proxy.web.WebModule;
+import io.swarmtee.proxy.webhook.WebhookSettings;
+import io.swarmtee.proxy.webhook.Webhooks;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeClientOptions;
@@ -142,11 +145,15 @@ public final class Main {
             WalletCommands.estimate(ConfigParser.parse(flags, env, options), out, err);
         default -> {
           Config config = Config.load(flags, env);
+          config
+              .settings()
+              .duration(Options.STEWARD_INTERVAL); // checked here, used by the archiver
           Logging.configure(LogSettings.from(config.settings()));
           yield serve(
               config,
               WalletConfig.from(config.settings()),
               ClusterConfig.from(config.settings()),
+              WebhookSettings.from(config.settings()),
               err);
         }
       };
@@ -215,7 +222,11 @@ public final class Main {
   }
 
   private static int serve(
-      Config config, WalletConfig walletConfig, ClusterConfig clusterConfig, PrintStream err) {
+      Config config,
+      WalletConfig walletConfig,
+      ClusterConfig clusterConfig,
+      Optional<WebhookSettings> webhookSettings,
+      PrintStream err) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry
         .config()
@@ -320,13 +331,27 @@ public final class Main {
                     registry));
     List<Function<ModuleContext, ProxyModule>> modules = new ArrayList<>();
     modules.add(ctx -> new WalletModule(ctx, wallet));
+    ArchiveHooks hooks = wallet.archiveHooks();
+    if (webhookSettings.isPresent()) {
+      Webhooks webhooks =
+          Webhooks.create(
+              vertx,
+              config.store().data(),
+              webhookSettings.get(),
+              config.archive().gateway().map(u -> u.toString().replaceAll("/+$", "")),
+              Clock.systemUTC(),
+              registry);
+      hooks = webhooks.around(hooks);
+      modules.add(ctx -> webhooks.module());
+    }
     if (config.archive().enabled()) {
       // The archiver's master references go to the wallet's feeds; the wallet closes after the
       // modules.
+      ArchiveHooks archiveHooks = hooks;
       modules.add(
           embedded
-              .map(store -> ArchiveModule.factory(wallet.archiveHooks(), store))
-              .orElseGet(() -> ArchiveModule.factory(wallet.archiveHooks())));
+              .map(store -> ArchiveModule.factory(archiveHooks, store))
+              .orElseGet(() -> ArchiveModule.factory(archiveHooks)));
     }
     modules.add(WebModule::new);
     modules.add(ctx -> new ClusterModule(ctx.cluster()));

@@ -38,10 +38,11 @@ final class ArchiveDescriptions {
             () -> out.put("state", "waiting"));
     out.remove("session");
     out.put("feedManifest", hooks.get().feed(archive.streamId).orElse(null));
+    hooks.get().unretrievable(archive.streamId).ifPresent(u -> out.put("unretrievable", u));
     return out;
   }
 
-  private JsonObject session(Session s) {
+  JsonObject session(Session s) {
     return new JsonObject()
         .put("session", s.number)
         .put("state", s.finalised ? "finalised" : "live")

@@ -51,4 +51,29 @@ public interface ArchiveHooks {
   default Optional<Supplier<Future<BatchId>>> uploadBatch() {
     return Optional.empty();
   }
+
+  /**
+   * An event was applied to {@code streamId}'s archive and handed to its journal (webhooks listen
+   * here). Only the member that owns the stream records events. Must not block or throw.
+   *
+   * @param view the archive after the event; read it on this context only
+   */
+  default void recorded(String streamId, ArchiveEvent event, ArchiveView view) {}
+
+  /**
+   * The steward found references of {@code streamId}'s archive not retrievable and could not repair
+   * them (webhooks raise {@code archive.unretrievable}). Any thread; must not block.
+   *
+   * @param report {@code session} and {@code references}: each with {@code reference}, {@code kind}
+   *     (segment, init, master) and, for segments, {@code rendition} and {@code seq}
+   */
+  default void unrepairable(String streamId, io.vertx.core.json.JsonObject report) {}
+
+  /**
+   * @return what the steward found not retrievable in {@code streamId}'s archive and could not
+   *     repair, shown as {@code unretrievable} in the archive API; empty if nothing
+   */
+  default Optional<io.vertx.core.json.JsonArray> unretrievable(String streamId) {
+    return Optional.empty();
+  }
 }

@@ -4,6 +4,9 @@ import io.swarmtee.proxy.ModuleContext;
 import io.swarmtee.proxy.ProxyModule;
 import io.swarmtee.proxy.cluster.ClusterJournalStore;
 import io.swarmtee.proxy.config.Config;
+import io.swarmtee.proxy.config.ConfigException;
+import io.swarmtee.proxy.config.Options;
+import io.swarmtee.proxy.steward.Steward;
 import io.swarmtee.tee.SwarmHasher;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
@@ -44,6 +47,10 @@ import org.slf4j.LoggerFactory;
 public final class ArchiveModule implements ProxyModule {
 
   private static final Logger LOG = LoggerFactory.getLogger(ArchiveModule.class);
+
+  /** References the steward checks at once: gentle on Bee. */
+  private static final int STEWARD_CONCURRENCY = 2;
+
   private static final int UPLOAD_ATTEMPTS =
       100_000; // a store hiccup must not turn archived segments into losses
 
@@ -55,6 +62,7 @@ public final class ArchiveModule implements ProxyModule {
   private final Optional<BeeClient> bee;
   private final Promise<EmbeddedStore> embedded = Promise.promise();
   private final Optional<Future<EmbeddedStore>> sharedStore;
+  private final Optional<Steward> steward;
 
   private ArchiveModule(
       ModuleContext ctx, ArchiveHooks hooks, Optional<Future<EmbeddedStore>> sharedStore) {
@@ -146,6 +154,23 @@ public final class ArchiveModule implements ProxyModule {
       playlists = (name, text) -> opened.compose(s -> s.put(text));
       manifests = false;
     }
+    this.steward =
+        ctx.bee()
+            .filter(b -> !stewardInterval(config).isZero())
+            .flatMap(
+                client ->
+                    stewardBatch(config, client, hooks)
+                        .map(
+                            batch ->
+                                new Steward(
+                                    ctx.vertx(),
+                                    client,
+                                    batch,
+                                    localCopy(ctx, data.resolve("store")),
+                                    hooks,
+                                    stewardInterval(config),
+                                    STEWARD_CONCURRENCY,
+                                    ctx.registry())));
     URI upstream = config.upstream();
     Config.Archive a = config.archive();
     ArchiveSettings settings =
@@ -178,11 +203,71 @@ public final class ArchiveModule implements ProxyModule {
                 ClusterJournalStore.over(ctx.cluster(), store),
                 ctx.registry(),
                 Clock.systemUTC())
-            .hooks(hooks)
+            .hooks(steward.map(st -> st.around(hooks)).orElse(hooks))
             .keep(a.keep());
+    steward.ifPresent(
+        st ->
+            st.source(
+                new Steward.Source() {
+                  @Override
+                  public Future<java.util.List<String>> streams() {
+                    return archiver.streams();
+                  }
+
+                  @Override
+                  public Future<Optional<java.util.List<ArchiveEvent>>> events(String id) {
+                    return archiver.events(id);
+                  }
+                }));
     if (ctx.cluster().clustered()) {
       archiver.leases(ctx.cluster().leases());
     }
+  }
+
+  private static Duration stewardInterval(Config config) {
+    try {
+      return config.settings().duration(Options.STEWARD_INTERVAL);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e); // Main checked it already
+    }
+  }
+
+  /** The batch the steward stamps re-uploads with: --batch, else the wallet's current one. */
+  private static Optional<Supplier<Future<BatchId>>> stewardBatch(
+      Config config, BeeClient client, ArchiveHooks hooks) {
+    Optional<BatchId> fixed =
+        config
+            .store()
+            .batch()
+            .filter(b -> !b.equals("auto"))
+            .map(BatchId::parse)
+            .or(() -> client.options().defaultBatchId());
+    if (fixed.isPresent()) {
+      BatchId b = fixed.get();
+      return Optional.of(() -> Future.succeededFuture(b));
+    }
+    return hooks.uploadBatch();
+  }
+
+  /**
+   * What swarmtee still holds of a reference: an embedded store under --data/store (archives made
+   * before --bee was given), opened on first use; nothing if there is none.
+   */
+  private static Function<SwarmReference, Future<Optional<Buffer>>> localCopy(
+      ModuleContext ctx, Path dir) {
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      return ref -> Future.succeededFuture(Optional.empty());
+    }
+    Future<EmbeddedStore> store = EmbeddedStore.open(ctx.vertx(), dir);
+    return ref ->
+        store.compose(
+            s ->
+                s.contains(ref)
+                    .compose(
+                        has ->
+                            has
+                                ? s.readAll(ref).map(Optional::of)
+                                : Future.succeededFuture(Optional.<Buffer>empty())));
   }
 
   private static PipelineOptions pipelineOptions(Config config) {
@@ -218,6 +303,13 @@ public final class ArchiveModule implements ProxyModule {
   public static Function<ModuleContext, ProxyModule> factory(
       ArchiveHooks hooks, Future<EmbeddedStore> store) {
     return ctx -> new ArchiveModule(ctx, hooks, Optional.of(store));
+  }
+
+  /**
+   * @return the steward, with {@code --bee} and a non-zero {@code --steward-interval} (tests)
+   */
+  public Optional<Steward> steward() {
+    return steward;
   }
 
   /**
@@ -273,6 +365,7 @@ public final class ArchiveModule implements ProxyModule {
         .compose(v -> store.init())
         .compose(v -> pipeline.start(PipelineArchiveSink.outcomes(archiver)))
         .compose(v -> archiver.open())
+        .onSuccess(v -> steward.ifPresent(Steward::start))
         .onSuccess(
             v ->
                 LOG.info(
@@ -282,6 +375,7 @@ public final class ArchiveModule implements ProxyModule {
 
   @Override
   public Future<Void> stop() {
+    steward.ifPresent(Steward::stop);
     return archiver
         .close()
         .eventually(

@@ -53,6 +53,13 @@ final class ArchiveReads {
     return known(id).map(a -> a.filter(x -> !x.state().sessions.isEmpty()).map(this::describe));
   }
 
+  /**
+   * @return the archive's events, compacted (what rebuilds its state), empty if it has none
+   */
+  Future<Optional<java.util.List<ArchiveEvent>>> events(String id) {
+    return known(id).map(a -> a.map(x -> x.state().compactEvents()));
+  }
+
   JsonObject describe(StreamArchiver a) {
     return descriptions.describe(a.state(), a.following());
   }

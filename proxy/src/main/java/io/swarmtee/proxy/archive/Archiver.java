@@ -470,6 +470,19 @@ public final class Archiver {
   }
 
   /**
+   * @return the ids of every stream with an archive, and each one's events (compacted), read as
+   *     {@link #describe} reads them (the steward's source)
+   */
+  public Future<List<String>> streams() {
+    return context.call(store::streams);
+  }
+
+  /** See {@link #streams()}. @return empty if {@code id} has no archive */
+  public Future<Optional<List<ArchiveEvent>>> events(String id) {
+    return context.call(() -> reads.events(id));
+  }
+
+  /**
    * The upload pipeline's {@link io.swarmtee.tee.spool.OutcomeListener}: the outcome of a segment
    * the spool accepted — in this process, or before a crash and uploaded after the restart — goes
    * to the segment's archive, which turns its pending (or lost) entry into an archived one, or a

@@ -185,9 +185,11 @@ final class StreamArchiver {
     this.reconciler =
         new OutcomeReconciler(
             journal, copier, metrics, clock, follower::targetSeconds, publisher::republishFinal);
+    ArchiveView view = new StateView(state, new ArchiveDescriptions(sink, hooks));
     journal.listener(
         event -> {
           publisher.recorded(event);
+          hooks.get().recorded(id, event, view);
           if (event instanceof ArchiveEvent.SegmentEvent e) {
             reconciler.entryResolved(EntryKey.of(e));
           }

@@ -62,7 +62,9 @@ public final class ConfigParser {
       } else {
         throw new ConfigException("flag --" + name + " needs a value");
       }
-      if (flags.put(name, value) != null) {
+      if (option.repeatable() && flags.containsKey(name)) {
+        flags.put(name, flags.get(name) + "," + value);
+      } else if (flags.put(name, value) != null) {
         throw new ConfigException("flag --" + name + " given twice");
       }
     }

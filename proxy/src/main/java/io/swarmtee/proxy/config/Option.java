@@ -12,8 +12,11 @@ import java.util.Optional;
  * @param defaultValue the value when no source sets it; empty when the setting is optional
  * @param flag true for a boolean switch ({@code --archive} alone means true)
  * @param help one line for {@code --help}
+ * @param repeatable whether the flag may be given several times (its values join into a list, as a
+ *     YAML list does)
  */
-public record Option(String name, Optional<String> defaultValue, boolean flag, String help) {
+public record Option(
+    String name, Optional<String> defaultValue, boolean flag, String help, boolean repeatable) {
 
   public Option {
     Objects.requireNonNull(name, "name");
@@ -29,21 +32,28 @@ public record Option(String name, Optional<String> defaultValue, boolean flag, S
    * @return a setting with a default value
    */
   public static Option of(String name, String defaultValue, String help) {
-    return new Option(name, Optional.of(defaultValue), false, help);
+    return new Option(name, Optional.of(defaultValue), false, help, false);
   }
 
   /**
    * @return a setting without a default (absent unless some source sets it)
    */
   public static Option optional(String name, String help) {
-    return new Option(name, Optional.empty(), false, help);
+    return new Option(name, Optional.empty(), false, help, false);
+  }
+
+  /**
+   * @return a list setting, empty by default, whose flag may be repeated ({@code --x a --x b})
+   */
+  public static Option repeatable(String name, String help) {
+    return new Option(name, Optional.of(""), false, help, true);
   }
 
   /**
    * @return a boolean switch, default false
    */
   public static Option flag(String name, String help) {
-    return new Option(name, Optional.of("false"), true, help);
+    return new Option(name, Optional.of("false"), true, help, false);
   }
 
   /**

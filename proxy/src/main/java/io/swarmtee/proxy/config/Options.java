@@ -181,6 +181,18 @@ public final class Options {
   public static final Option SEGMENT_DURATION =
       Option.of("segment-duration", "2s", "duration of one archived segment");
 
+  public static final Option WEBHOOK_URL =
+      Option.repeatable(
+          "webhook-url", "URL every archive event is POSTed to (repeatable; a YAML list)");
+  public static final Option WEBHOOK_SECRET_FILE =
+      Option.optional(
+          "webhook-secret-file", "file holding the secret that signs webhook bodies (HMAC-SHA256)");
+  public static final Option STEWARD_INTERVAL =
+      Option.of(
+          "steward-interval",
+          "6h",
+          "with --bee, how often every finalised archive's references are checked; 0 = off");
+
   /** Everything the server (no subcommand) accepts. */
   public static final List<Option> SERVER =
       List.of(
@@ -227,7 +239,10 @@ public final class Options {
           CLUSTER_LISTEN,
           CLUSTER_MEMBERS,
           CLUSTER_KUBERNETES_SERVICE,
-          CLUSTER_NAME);
+          CLUSTER_NAME,
+          WEBHOOK_URL,
+          WEBHOOK_SECRET_FILE,
+          STEWARD_INTERVAL);
 
   /** {@code swarmtee wallet new}: create a keystore. */
   public static final List<Option> WALLET_NEW = List.of(CONFIG, KEYSTORE, PASSWORD_FILE);

@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
  * {@code POST /bzz?name=} (single-file manifest, Content-Type kept), {@code GET/HEAD /bytes/{ref}},
  * {@code GET /bzz/{ref}/} (and the 308 from {@code /bzz/{ref}}), {@code GET /health}, and enough
  * postage API ({@code /stamps}, {@code /stamps/{id}} for {@link #BATCH}, {@code /chainstate}) for
- * swarmtee's postage checks. Faults: {@link #outage(Fault)} makes every request answer 503 or drops
- * the connection, until set back.
+ * swarmtee's postage checks, {@code GET/PUT /stewardship/{ref}}. Faults: {@link #outage(Fault)}
+ * makes every request answer 503 or drops the connection, until set back.
  */
 public final class TestBee {
 
@@ -77,6 +77,8 @@ public final class TestBee {
   private final AtomicInteger uploads = new AtomicInteger();
   private final java.util.List<Upload> log = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Fault fault = Fault.NONE;
+  private final Map<SwarmReference, Boolean> unretrievable = new ConcurrentHashMap<>();
+  private final AtomicInteger stewardshipChecks = new AtomicInteger();
   private HttpServer server;
 
   private TestBee() {}
@@ -105,6 +107,22 @@ public final class TestBee {
 
   public void outage(Fault f) {
     fault = f;
+  }
+
+  /**
+   * Makes {@code ref} not retrievable ({@code GET /stewardship/{ref}} says false) until it is
+   * uploaded again, or re-seeded with {@code PUT /stewardship/{ref}} if {@code stillHeld} (this
+   * node still holds its chunks; otherwise the PUT answers 404).
+   */
+  public void loseFromNetwork(SwarmReference ref, boolean stillHeld) {
+    unretrievable.put(ref, stillHeld);
+  }
+
+  /**
+   * @return {@code GET /stewardship/{ref}} requests answered
+   */
+  public int stewardshipChecks() {
+    return stewardshipChecks.get();
   }
 
   /**
@@ -239,6 +257,7 @@ public final class TestBee {
               body -> {
                 SwarmReference ref = SwarmHasher.hash(body.getBytes());
                 bytes.put(ref, body.copy());
+                unretrievable.remove(ref);
                 logged(new Upload("/bytes", Optional.empty(), ref, body.copy(), Instant.now()));
                 uploaded(req, ref);
               });
@@ -299,6 +318,8 @@ public final class TestBee {
       } else {
         notFound(req);
       }
+    } else if (path.startsWith("/stewardship/") && ref(path.substring(13)).isPresent()) {
+      stewardship(req, ref(path.substring(13)).get());
     } else if (req.method() == HttpMethod.GET && path.equals("/stamps/" + BATCH)) {
       req.response().putHeader("Content-Type", "application/json").end(batch(BATCH).encode());
     } else if (req.method() == HttpMethod.GET && path.equals("/stamps")) {
@@ -322,6 +343,33 @@ public final class TestBee {
       req.response()
           .putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("status", "ok").put("version", "test").encode());
+    } else {
+      notFound(req);
+    }
+  }
+
+  /** Bee's stewardship API: GET says whether the network serves it, PUT re-seeds it. */
+  private void stewardship(HttpServerRequest req, SwarmReference ref) {
+    boolean known = bytes.containsKey(ref) || files.containsKey(ref);
+    if (req.method() == HttpMethod.GET) {
+      stewardshipChecks.incrementAndGet();
+      req.response()
+          .putHeader("Content-Type", "application/json")
+          .end(
+              new JsonObject()
+                  .put("isRetrievable", known && !unretrievable.containsKey(ref))
+                  .encode());
+    } else if (req.method() == HttpMethod.PUT) {
+      if (!BATCH.equals(req.getHeader("swarm-postage-batch-id"))) {
+        req.response()
+            .setStatusCode(400)
+            .end(new JsonObject().put("code", 400).put("message", "invalid batch").encode());
+      } else if (known && unretrievable.getOrDefault(ref, true)) {
+        unretrievable.remove(ref);
+        req.response().setStatusCode(200).end();
+      } else {
+        notFound(req);
+      }
     } else {
       notFound(req);
     }

@@ -181,6 +181,22 @@ public interface BeeClient extends AutoCloseable {
   Future<BeeHealth> health();
 
   /**
+   * {@code GET /stewardship/{ref}}: whether the network can serve the whole content under {@code
+   * ref} (Bee walks the tree and tries to retrieve every chunk).
+   *
+   * @return true if retrievable; fails with {@link BeeHttpException} on a non-200 answer
+   */
+  Future<Boolean> isRetrievable(SwarmReference ref);
+
+  /**
+   * {@code PUT /stewardship/{ref}}: Bee pushes the content it still holds locally to the network
+   * again, stamped with {@code batch}.
+   *
+   * @return completes once Bee answered 200; fails (e.g. 404) when Bee lacks some of it
+   */
+  Future<Void> reupload(SwarmReference ref, BatchId batch);
+
+  /**
    * {@code GET /readiness}; also sets {@code swarmtee.bee.up}.
    *
    * @return true on 200, false when Bee says it is not ready (400 or 503); fails only when Bee does

@@ -354,6 +354,28 @@ final class BeeClientImpl implements BeeClient {
   }
 
   @Override
+  public Future<Boolean> isRetrievable(SwarmReference ref) {
+    HttpRequest<Buffer> req =
+        request(HttpMethod.GET, "/stewardship/" + ref.hex(), chainMillis())
+            .putHeader("swarm-redundancy-level", "0");
+    return buffered(
+        "stewardship_check",
+        Category.READ,
+        req,
+        s -> s == 200,
+        r -> r.bodyAsJsonObject().getBoolean("isRetrievable", false));
+  }
+
+  @Override
+  public Future<Void> reupload(SwarmReference ref, BatchId batch) {
+    HttpRequest<Buffer> req =
+        request(HttpMethod.PUT, "/stewardship/" + ref.hex(), chainMillis())
+            .putHeader("swarm-postage-batch-id", batch.hex())
+            .putHeader("swarm-redundancy-level", "0");
+    return buffered("stewardship_reupload", Category.UPLOAD, req, s -> s == 200, r -> null);
+  }
+
+  @Override
   public Future<Boolean> readiness() {
     String op = "readiness";
     long start = System.nanoTime();

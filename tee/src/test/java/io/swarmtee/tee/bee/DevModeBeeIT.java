@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.it.BeeDevExtension;
 import io.swarmtee.tee.it.BeeDevNode;
 import io.swarmtee.tee.it.BeeNodes;
@@ -48,6 +49,21 @@ class DevModeBeeIT {
 
   private String randomHex(int bytes) {
     return ErrorMappingBeeIT.randomHex(random, bytes);
+  }
+
+  @Test
+  void stewardshipReseedsADeferredUploadOnBeeDev(BeeDevNode bee) {
+    // bee dev has no network: content uploaded deferred (as swarmtee uploads) is never pushed, so
+    // GET /stewardship/{ref} says {"isRetrievable": false}; PUT /stewardship/{ref} re-uploads it
+    // from the node's store, after which it is retrievable. (PUT answers 200 for any reference on
+    // bee dev, so an unrepairable reference cannot be shown here: TestBee's faults do that.)
+    SwarmReference ref =
+        await(
+            client.uploadBytes(
+                Buffer.buffer("stewardship " + randomHex(8)), UploadOptions.DEFAULT));
+    assertFalse(await(client.isRetrievable(ref)));
+    await(client.reupload(ref, BatchId.parse(bee.batchId())));
+    assertTrue(await(client.isRetrievable(ref)));
   }
 
   @Test

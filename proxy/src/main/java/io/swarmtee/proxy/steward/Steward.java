@@ -1,0 +1,365 @@
+package io.swarmtee.proxy.steward;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.swarmtee.proxy.archive.ArchiveEvent;
+import io.swarmtee.proxy.archive.ArchiveHooks;
+import io.swarmtee.proxy.archive.ForwardingArchiveHooks;
+import io.swarmtee.tee.SwarmReference;
+import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.BeeClient;
+import io.swarmtee.tee.bee.UploadOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Looks after the references of every finalised archive: once per {@code interval} it asks Bee
+ * ({@code GET /stewardship/{ref}}) whether each is retrievable, a few at a time ({@code
+ * concurrency}) and paced so that one round spreads over the interval. A reference that is not
+ * retrievable is repaired: uploaded again from the embedded store if swarmtee still holds its
+ * bytes, else re-seeded by Bee ({@code PUT /stewardship/{ref}}) from what Bee holds locally, both
+ * with the current batch, then checked again. What stays unretrievable is reported: the {@code
+ * unretrievable} field of {@code /api/archives/{id}}, the {@code
+ * swarmtee_archive_unretrievable_references} gauge, and {@link ArchiveHooks#unrepairable} once per
+ * newly found reference (the {@code archive.unretrievable} webhook). A check that fails (Bee down)
+ * changes nothing. Rounds never overlap.
+ */
+public final class Steward {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Steward.class);
+
+  /** Where the steward reads archives: their ids and events (the archiver). */
+  public interface Source {
+    Future<List<String>> streams();
+
+    Future<Optional<List<ArchiveEvent>>> events(String streamId);
+  }
+
+  /** What one round found. */
+  public record Round(int checked, int retrievable, int repaired, int unrepairable, int errors) {}
+
+  private final Vertx vertx;
+  private final BeeClient bee;
+  private final Supplier<Future<BatchId>> batch;
+  private final Function<SwarmReference, Future<Optional<Buffer>>> localCopy;
+  private final ArchiveHooks report;
+  private final Duration interval;
+  private final int concurrency;
+  private Source source;
+
+  /** Unrepairable references by stream, as the last round left them. */
+  private final Map<String, List<StewardedReference>> unrepairable = new ConcurrentHashMap<>();
+
+  private final Counter retrievable;
+  private final Counter repaired;
+  private final Counter failed;
+  private final Counter errors;
+  private boolean stopped;
+  private long timer = -1;
+
+  /**
+   * @param batch the batch re-uploads are stamped with (the current one)
+   * @param localCopy the bytes swarmtee still holds for a reference (embedded store), if any
+   * @param report told of newly unrepairable references
+   * @param interval one round per interval; zero: no schedule ({@link #round} only)
+   * @param concurrency checks in flight at once
+   */
+  public Steward(
+      Vertx vertx,
+      BeeClient bee,
+      Supplier<Future<BatchId>> batch,
+      Function<SwarmReference, Future<Optional<Buffer>>> localCopy,
+      ArchiveHooks report,
+      Duration interval,
+      int concurrency,
+      MeterRegistry registry) {
+    this.vertx = vertx;
+    this.bee = bee;
+    this.batch = batch;
+    this.localCopy = localCopy;
+    this.report = report;
+    this.interval = interval;
+    this.concurrency = Math.max(1, concurrency);
+    Gauge.builder(
+            "swarmtee.archive.unretrievable.references",
+            unrepairable,
+            m -> m.values().stream().mapToInt(List::size).sum())
+        .description("references of finalised archives that are not retrievable and not repaired")
+        .register(registry);
+    this.retrievable = checks(registry, "retrievable");
+    this.repaired = checks(registry, "repaired");
+    this.failed = checks(registry, "unrepairable");
+    this.errors = checks(registry, "error");
+  }
+
+  private static Counter checks(MeterRegistry registry, String result) {
+    return Counter.builder("swarmtee.steward.checks")
+        .description("references the steward checked, by result")
+        .tag("result", result)
+        .register(registry);
+  }
+
+  /** Sets where archives are read; call before {@link #start}. */
+  public void source(Source s) {
+    this.source = s;
+  }
+
+  /**
+   * @return {@code inner}, whose {@link ArchiveHooks#unretrievable} shows what this steward found
+   */
+  public ArchiveHooks around(ArchiveHooks inner) {
+    return new ForwardingArchiveHooks(inner) {
+      @Override
+      public Optional<JsonArray> unretrievable(String streamId) {
+        return Steward.this.unretrievable(streamId);
+      }
+    };
+  }
+
+  /**
+   * @return the references of {@code streamId}'s archive the last round could not repair
+   */
+  public Optional<JsonArray> unretrievable(String streamId) {
+    List<StewardedReference> refs = unrepairable.get(streamId);
+    if (refs == null || refs.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonArray out = new JsonArray();
+    refs.forEach(r -> out.add(r.toJson().put("session", r.session())));
+    return Optional.of(out);
+  }
+
+  /**
+   * Starts the schedule (no-op for a zero interval): the first round after one minute (or one
+   * interval, if shorter), while start-up settles.
+   */
+  public void start() {
+    if (!interval.isZero()) {
+      Duration first = Duration.ofMinutes(1);
+      schedule(interval.compareTo(first) < 0 ? interval : first);
+    }
+  }
+
+  public void stop() {
+    stopped = true;
+    vertx.cancelTimer(timer);
+  }
+
+  private void schedule(Duration after) {
+    if (stopped) {
+      return;
+    }
+    timer =
+        vertx.setTimer(
+            Math.max(1, after.toMillis()),
+            id -> {
+              long started = System.nanoTime();
+              round(Optional.empty())
+                  .onComplete(
+                      ar -> {
+                        if (ar.failed()) {
+                          LOG.warn("steward: round failed: {}", ar.cause().toString());
+                        }
+                        Duration took = Duration.ofNanos(System.nanoTime() - started);
+                        schedule(
+                            took.compareTo(interval) >= 0 ? Duration.ZERO : interval.minus(took));
+                      });
+            });
+  }
+
+  /**
+   * One round over every finalised archive.
+   *
+   * @param pace the wait between two checks; empty: the interval divided by the number of
+   *     references
+   * @return what it found
+   */
+  public Future<Round> round(Optional<Duration> pace) {
+    if (source == null) {
+      return Future.failedFuture(new IllegalStateException("steward has no source"));
+    }
+    return source
+        .streams()
+        .compose(
+            ids -> {
+              List<Future<List<StewardedReference>>> loads =
+                  ids.stream()
+                      .map(
+                          id ->
+                              source
+                                  .events(id)
+                                  .map(
+                                      ev ->
+                                          ev.map(e -> StewardedReference.of(id, e))
+                                              .orElse(List.of())))
+                      .toList();
+              return Future.all(loads)
+                  .map(
+                      all -> {
+                        List<StewardedReference> refs = new ArrayList<>();
+                        loads.forEach(f -> refs.addAll(f.result()));
+                        return refs;
+                      });
+            })
+        .compose(
+            refs -> {
+              Duration wait =
+                  pace.orElseGet(
+                      () -> refs.isEmpty() ? Duration.ZERO : interval.dividedBy(refs.size()));
+              return checkAll(refs, wait);
+            });
+  }
+
+  private Future<Round> checkAll(List<StewardedReference> refs, Duration pace) {
+    Tally tally = new Tally();
+    Iterator<StewardedReference> next = refs.iterator();
+    List<Future<Void>> lanes = new ArrayList<>();
+    for (int i = 0; i < concurrency; i++) {
+      lanes.add(lane(next, pace, tally));
+    }
+    return Future.all(lanes).map(v -> finish(tally));
+  }
+
+  /** Holds what a round found; touched by its lanes, one callback at a time per lane. */
+  private static final class Tally {
+    final Map<String, List<StewardedReference>> lost = new ConcurrentHashMap<>();
+    final java.util.concurrent.atomic.AtomicIntegerArray counts =
+        new java.util.concurrent.atomic.AtomicIntegerArray(5);
+  }
+
+  private Future<Void> lane(Iterator<StewardedReference> next, Duration pace, Tally tally) {
+    StewardedReference ref;
+    synchronized (next) {
+      if (stopped || !next.hasNext()) {
+        return Future.succeededFuture();
+      }
+      ref = next.next();
+    }
+    return check(ref, tally)
+        .compose(
+            v ->
+                pace.isZero()
+                    ? Future.<Void>succeededFuture()
+                    : vertx.timer(pace.toMillis()).<Void>mapEmpty())
+        .compose(v -> lane(next, pace, tally));
+  }
+
+  private Future<Void> check(StewardedReference ref, Tally tally) {
+    tally.counts.incrementAndGet(0);
+    return bee.isRetrievable(ref.reference())
+        .compose(
+            ok -> {
+              if (ok) {
+                retrievable.increment();
+                tally.counts.incrementAndGet(1);
+                return Future.<Void>succeededFuture();
+              }
+              return repair(ref)
+                  .map(
+                      fixed -> {
+                        if (fixed) {
+                          repaired.increment();
+                          tally.counts.incrementAndGet(2);
+                          LOG.info(
+                              "steward: repaired {} {} of {}",
+                              ref.kind(),
+                              ref.reference().hex(),
+                              ref.stream());
+                        } else {
+                          failed.increment();
+                          tally.counts.incrementAndGet(3);
+                          tally
+                              .lost
+                              .computeIfAbsent(
+                                  ref.stream(),
+                                  k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                              .add(ref);
+                          LOG.error(
+                              "steward: {} {} of stream {} session {} is not retrievable and could not be repaired",
+                              ref.kind(),
+                              ref.reference().hex(),
+                              ref.stream(),
+                              ref.session());
+                        }
+                        return (Void) null;
+                      });
+            })
+        .recover(
+            err -> {
+              errors.increment();
+              tally.counts.incrementAndGet(4);
+              // Bee unreachable or refusing: keep what the last round knew of this reference.
+              List<StewardedReference> known = unrepairable.get(ref.stream());
+              if (known != null && known.contains(ref)) {
+                tally
+                    .lost
+                    .computeIfAbsent(
+                        ref.stream(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(ref);
+              }
+              LOG.warn("steward: could not check {}: {}", ref.reference().hex(), err.toString());
+              return Future.succeededFuture();
+            });
+  }
+
+  /**
+   * @return whether {@code ref} is retrievable after a re-upload from the embedded store or a
+   *     re-seed by Bee
+   */
+  private Future<Boolean> repair(StewardedReference ref) {
+    SwarmReference r = ref.reference();
+    return batch
+        .get()
+        .compose(
+            b ->
+                localCopy
+                    .apply(r)
+                    .recover(e -> Future.succeededFuture(Optional.empty()))
+                    .compose(
+                        bytes ->
+                            bytes.isPresent()
+                                ? bee.uploadBytes(bytes.get(), UploadOptions.DEFAULT.withBatchId(b))
+                                    .map(up -> up.equals(r))
+                                : bee.reupload(r, b).map(v -> true))
+                    .recover(e -> Future.succeededFuture(false)))
+        .compose(done -> done ? bee.isRetrievable(r) : Future.succeededFuture(false))
+        .recover(e -> Future.succeededFuture(false));
+  }
+
+  private Round finish(Tally tally) {
+    Map<String, List<StewardedReference>> before = Map.copyOf(unrepairable);
+    unrepairable.clear();
+    unrepairable.putAll(tally.lost);
+    tally.lost.forEach(
+        (stream, refs) -> {
+          List<StewardedReference> known = before.getOrDefault(stream, List.of());
+          Map<Integer, JsonArray> fresh = new java.util.TreeMap<>();
+          for (StewardedReference r : refs) {
+            if (!known.contains(r)) {
+              fresh.computeIfAbsent(r.session(), k -> new JsonArray()).add(r.toJson());
+            }
+          }
+          fresh.forEach(
+              (session, list) ->
+                  report.unrepairable(
+                      stream, new JsonObject().put("session", session).put("references", list)));
+        });
+    var c = tally.counts;
+    return new Round(c.get(0), c.get(1), c.get(2), c.get(3), c.get(4));
+  }
+}

@@ -1,0 +1,266 @@
+package io.swarmtee.proxy.webhook;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends every delivery of the {@link Outbox} until it is done, at least once: a delivery is on disk
+ * before it is first sent and leaves the disk only once the receiver answered 2xx, refused it for
+ * good (a 4xx other than 408 and 429) or the {@link Backoff}'s horizon passed. Errors, timeouts,
+ * 5xx, 408 and 429 are retried with the backoff; a restart tries every pending delivery at once.
+ * Deliveries are independent: their order at the receiver is not guaranteed (events carry their
+ * {@code time}). All state is confined to one Vert.x context; {@link #emit} may be called from any.
+ */
+final class Deliveries {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Deliveries.class);
+  static final String EVENT_ID = "X-Swarmtee-Event-Id";
+
+  /** Requests in flight at once; the rest wait their turn. */
+  private static final int CONCURRENCY = 4;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final HttpClient client;
+  private final Outbox outbox;
+  private final WebhookSettings settings;
+  private final Clock clock;
+  private final Map<String, Delivery> pending = new HashMap<>();
+  private final Map<String, Long> timers = new HashMap<>();
+  private final Deque<Delivery> ready = new ArrayDeque<>();
+  private final Counter delivered;
+  private final Counter retried;
+  private final Counter rejected;
+  private final Counter expired;
+  private int inFlight;
+  private boolean closed;
+
+  Deliveries(
+      Vertx vertx, Outbox outbox, WebhookSettings settings, Clock clock, MeterRegistry registry) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.client = vertx.createHttpClient();
+    this.outbox = outbox;
+    this.settings = settings;
+    this.clock = clock;
+    this.delivered = counter(registry, "delivered");
+    this.retried = counter(registry, "retry");
+    this.rejected = counter(registry, "rejected");
+    this.expired = counter(registry, "expired");
+    Gauge.builder("swarmtee.webhook.queue.depth", pending, Map::size)
+        .description("webhook deliveries not done yet (in the outbox)")
+        .register(registry);
+  }
+
+  private static Counter counter(MeterRegistry registry, String outcome) {
+    return Counter.builder("swarmtee.webhook.deliveries")
+        .description(
+            "webhook delivery attempts by outcome: delivered, retry (failed, tried again),"
+                + " rejected (4xx, given up), expired (retried for the whole horizon)")
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  /**
+   * Takes up what the outbox holds from before a restart.
+   *
+   * @return completes once every held delivery is scheduled
+   */
+  Future<Void> resume() {
+    return outbox
+        .load()
+        .compose(
+            held ->
+                on(
+                    () -> {
+                      if (!held.isEmpty()) {
+                        LOG.info("webhooks: {} deliveries pending from before", held.size());
+                      }
+                      held.forEach(this::enqueue);
+                      return Future.succeededFuture();
+                    }));
+  }
+
+  /**
+   * Queues {@code event} for every URL.
+   *
+   * @return completes once every delivery is on stable storage
+   */
+  Future<Void> emit(WebhookEvent event) {
+    String body = event.body();
+    List<Future<Void>> stored =
+        settings.urls().stream()
+            .map(
+                url -> {
+                  Delivery d = new Delivery(event.id(), url, body, 0, Optional.empty());
+                  return outbox.put(d).compose(v -> on(() -> enqueue(d)));
+                })
+            .toList();
+    return Future.all(stored)
+        .<Void>mapEmpty()
+        .onFailure(
+            e ->
+                LOG.error(
+                    "webhooks: event {} ({}) not saved: {}",
+                    event.id(),
+                    event.type(),
+                    e.toString()));
+  }
+
+  /**
+   * @return the number of deliveries not done (tests)
+   */
+  Future<Integer> depth() {
+    return on(() -> Future.succeededFuture(pending.size()));
+  }
+
+  Future<Void> close() {
+    return on(() -> {
+          closed = true;
+          timers.values().forEach(vertx::cancelTimer);
+          timers.clear();
+          return Future.<Void>succeededFuture();
+        })
+        .eventually(client::close);
+  }
+
+  private Future<Void> enqueue(Delivery d) {
+    if (!closed && pending.put(d.key(), d) == null) {
+      ready.add(d);
+      pump();
+    }
+    return Future.succeededFuture();
+  }
+
+  private void pump() {
+    while (!closed && inFlight < CONCURRENCY && !ready.isEmpty()) {
+      Delivery d = ready.poll();
+      inFlight++;
+      send(d).onComplete(ar -> context.runOnContext(v -> done(d, ar.result(), ar.cause())));
+    }
+  }
+
+  private Future<Integer> send(Delivery d) {
+    byte[] body = d.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setAbsoluteURI(d.url())
+            .setTimeout(settings.timeout().toMillis())
+            .putHeader("Content-Type", "application/json")
+            .putHeader(EVENT_ID, d.eventId())
+            .putHeader(Signature.HEADER, Signature.sign(settings.secret(), body))
+            .putHeader("User-Agent", "swarmtee-webhooks");
+    return client
+        .request(options)
+        .compose(req -> req.send(Buffer.buffer(body)))
+        // The body is read to the end and dropped (no handler): a receiver's answer is not kept.
+        .compose(resp -> resp.end().map(v -> resp.statusCode()));
+  }
+
+  private void done(Delivery d, Integer status, Throwable error) {
+    inFlight--;
+    Instant now = clock.instant();
+    if (status != null && status >= 200 && status < 300) {
+      delivered.increment();
+      finish(d);
+    } else if (status != null && status >= 400 && status < 500 && status != 408 && status != 429) {
+      rejected.increment();
+      LOG.warn("webhooks: {} refused event {} with {}; not retried", d.url(), d.eventId(), status);
+      finish(d);
+    } else {
+      Delivery failed = d.failed(now);
+      Optional<Duration> wait =
+          settings
+              .backoff()
+              .next(failed.failures(), Duration.between(failed.firstAttempt().get(), now));
+      String why = status != null ? "HTTP " + status : String.valueOf(error);
+      if (wait.isEmpty()) {
+        expired.increment();
+        LOG.error(
+            "webhooks: event {} to {} given up after {} attempts: {}",
+            d.eventId(),
+            d.url(),
+            failed.failures(),
+            why);
+        finish(d);
+      } else {
+        retried.increment();
+        LOG.debug(
+            "webhooks: event {} to {} failed ({}), retry in {}",
+            d.eventId(),
+            d.url(),
+            why,
+            wait.get());
+        pending.put(d.key(), failed);
+        outbox
+            .put(failed)
+            .onFailure(e -> LOG.error("webhooks: outbox write failed: {}", e.toString()));
+        if (!closed) {
+          long t =
+              vertx.setTimer(
+                  Math.max(1, wait.get().toMillis()),
+                  id ->
+                      context.runOnContext(
+                          v -> {
+                            timers.remove(failed.key());
+                            if (!closed && pending.containsKey(failed.key())) {
+                              ready.add(pending.get(failed.key()));
+                              pump();
+                            }
+                          }));
+          timers.put(failed.key(), t);
+        }
+      }
+    }
+    pump();
+  }
+
+  /** The delivery is done: it counts as pending until its file is gone. */
+  private void finish(Delivery d) {
+    outbox
+        .remove(d)
+        .onComplete(
+            ar ->
+                context.runOnContext(
+                    v -> {
+                      pending.remove(d.key());
+                      if (ar.failed()) {
+                        LOG.error("webhooks: outbox delete failed: {}", ar.cause().toString());
+                      }
+                    }));
+  }
+
+  private <T> Future<T> on(java.util.function.Supplier<Future<T>> op) {
+    Promise<T> p = Promise.promise();
+    context.runOnContext(
+        v -> {
+          try {
+            op.get().onComplete(p);
+          } catch (RuntimeException e) {
+            p.fail(e);
+          }
+        });
+    return p.future();
+  }
+}

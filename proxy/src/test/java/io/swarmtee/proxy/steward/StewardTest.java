@@ -1,0 +1,213 @@
+package io.swarmtee.proxy.steward;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.swarmtee.proxy.archive.ArchiveEvent;
+import io.swarmtee.proxy.archive.ArchiveEvent.MasterUploaded;
+import io.swarmtee.proxy.archive.ArchiveEvent.SegmentArchived;
+import io.swarmtee.proxy.archive.ArchiveEvent.SessionFinalised;
+import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
+import io.swarmtee.proxy.archive.ArchiveHooks;
+import io.swarmtee.proxy.archive.ForwardingArchiveHooks;
+import io.swarmtee.proxy.testing.TestBee;
+import io.swarmtee.tee.SwarmReference;
+import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.BeeClient;
+import io.swarmtee.tee.bee.BeeClientOptions;
+import io.swarmtee.tee.bee.UploadOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The steward against the test Bee with faults: references reported not retrievable are repaired by
+ * a re-seed ({@code PUT /stewardship}) or a re-upload from what swarmtee holds; one neither can
+ * repair is reported once (hook, API field, gauge); live sessions are left alone.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(60)
+class StewardTest {
+
+  private static final Instant T0 = Instant.parse("2026-12-04T02:00:00Z");
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.await(20, TimeUnit.SECONDS);
+  }
+
+  private static SegmentArchived segment(int session, long seq, SwarmReference ref) {
+    return new SegmentArchived(
+        session, 0, "source", seq, 2.0, ref, 10, T0, Optional.empty(), T0, "ts");
+  }
+
+  /** A stream with a finalised session 0 (three segments, a final master) and a live session 1. */
+  private static List<ArchiveEvent> archive(
+      List<SwarmReference> segs, SwarmReference master, SwarmReference live) {
+    List<ArchiveEvent> e = new ArrayList<>();
+    e.add(new SessionStarted(0, T0));
+    for (int i = 0; i < segs.size(); i++) {
+      e.add(segment(0, i, segs.get(i)));
+    }
+    e.add(new SessionFinalised(0, T0.plusSeconds(10)));
+    e.add(new MasterUploaded(0, master, true, T0.plusSeconds(11)));
+    e.add(new SessionStarted(1, T0.plusSeconds(100)));
+    e.add(segment(1, 0, live));
+    return e;
+  }
+
+  @Test
+  void checksFinalisedArchivesRepairsWhatItCanAndReportsTheRest(Vertx vertx) throws Exception {
+    TestBee bee = await(TestBee.start(vertx));
+    BeeClient client = BeeClient.create(vertx, BeeClientOptions.of(bee.url()));
+    UploadOptions stamped = UploadOptions.DEFAULT.withBatchId(BatchId.parse(TestBee.BATCH));
+    List<SwarmReference> segs = new ArrayList<>();
+    Map<SwarmReference, Buffer> held = new HashMap<>();
+    for (int i = 0; i < 3; i++) {
+      Buffer b = Buffer.buffer("segment " + i, StandardCharsets.UTF_8.name());
+      segs.add(await(client.uploadBytes(b, stamped)));
+    }
+    SwarmReference master = await(client.uploadBytes(Buffer.buffer("#EXTM3U master"), stamped));
+    SwarmReference live = await(client.uploadBytes(Buffer.buffer("live segment"), stamped));
+    // seg 0: Bee still holds it (re-seed); seg 1: only swarmtee holds it (re-upload);
+    // seg 2: nobody (unrepairable); the live session's segment is not looked at.
+    bee.loseFromNetwork(segs.get(0), true);
+    held.put(segs.get(1), Buffer.buffer("segment 1"));
+    bee.loseFromNetwork(segs.get(1), false);
+    bee.loseFromNetwork(segs.get(2), false);
+    bee.loseFromNetwork(live, false);
+
+    List<JsonObject> reports = new CopyOnWriteArrayList<>();
+    ArchiveHooks hooks =
+        new ForwardingArchiveHooks(ArchiveHooks.NONE) {
+          @Override
+          public void unrepairable(String stream, JsonObject report) {
+            reports.add(report.copy().put("stream", stream));
+          }
+        };
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Steward steward =
+        new Steward(
+            vertx,
+            client,
+            () -> Future.succeededFuture(BatchId.parse(TestBee.BATCH)),
+            ref -> Future.succeededFuture(Optional.ofNullable(held.get(ref))),
+            hooks,
+            Duration.ZERO,
+            2,
+            registry);
+    List<ArchiveEvent> events = archive(segs, master, live);
+    steward.source(
+        new Steward.Source() {
+          @Override
+          public Future<List<String>> streams() {
+            return Future.succeededFuture(List.of("s1", "empty"));
+          }
+
+          @Override
+          public Future<Optional<List<ArchiveEvent>>> events(String id) {
+            return Future.succeededFuture(id.equals("s1") ? Optional.of(events) : Optional.empty());
+          }
+        });
+
+    Steward.Round first = await(steward.round(Optional.of(Duration.ZERO)));
+    assertEquals(new Steward.Round(4, 1, 2, 1, 0), first);
+    assertEquals(6, bee.stewardshipChecks(), "one check per reference, one more after each repair");
+    assertEquals(1.0, registry.get("swarmtee.archive.unretrievable.references").gauge().value());
+    assertEquals(1, reports.size(), reports.toString());
+    JsonObject report = reports.get(0);
+    assertEquals("s1", report.getString("stream"));
+    assertEquals(0, report.getInteger("session"));
+    assertEquals(
+        new JsonArray()
+            .add(
+                new JsonObject()
+                    .put("reference", segs.get(2).hex())
+                    .put("kind", "segment")
+                    .put("rendition", "source")
+                    .put("seq", 2L)),
+        report.getJsonArray("references"));
+    JsonArray shown = steward.unretrievable("s1").orElseThrow();
+    assertEquals(segs.get(2).hex(), shown.getJsonObject(0).getString("reference"));
+    assertTrue(steward.unretrievable("empty").isEmpty());
+    // The API sees it through the hooks the archiver is given.
+    assertEquals(shown, steward.around(hooks).unretrievable("s1").orElseThrow());
+
+    // The next round: repaired ones stay fine, the lost one is not reported a second time.
+    Steward.Round second = await(steward.round(Optional.of(Duration.ZERO)));
+    assertEquals(new Steward.Round(4, 3, 0, 1, 0), second);
+    assertEquals(1, reports.size());
+
+    // It comes back (uploaded again by someone): the report clears.
+    await(client.uploadBytes(Buffer.buffer("segment 2"), stamped));
+    Steward.Round third = await(steward.round(Optional.of(Duration.ZERO)));
+    assertEquals(new Steward.Round(4, 4, 0, 0, 0), third);
+    assertTrue(steward.unretrievable("s1").isEmpty());
+    assertEquals(0.0, registry.get("swarmtee.archive.unretrievable.references").gauge().value());
+  }
+
+  @Test
+  void aBeeOutageChangesNothingItKnew(Vertx vertx) throws Exception {
+    TestBee bee = await(TestBee.start(vertx));
+    BeeClient client = BeeClient.create(vertx, BeeClientOptions.of(bee.url()));
+    UploadOptions stamped = UploadOptions.DEFAULT.withBatchId(BatchId.parse(TestBee.BATCH));
+    SwarmReference seg = await(client.uploadBytes(Buffer.buffer("only one"), stamped));
+    SwarmReference master = await(client.uploadBytes(Buffer.buffer("master"), stamped));
+    bee.loseFromNetwork(seg, false);
+    List<JsonObject> reports = new CopyOnWriteArrayList<>();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Steward steward =
+        new Steward(
+            vertx,
+            client,
+            () -> Future.succeededFuture(BatchId.parse(TestBee.BATCH)),
+            ref -> Future.succeededFuture(Optional.empty()),
+            new ForwardingArchiveHooks(ArchiveHooks.NONE) {
+              @Override
+              public void unrepairable(String stream, JsonObject report) {
+                reports.add(report);
+              }
+            },
+            Duration.ZERO,
+            1,
+            registry);
+    List<ArchiveEvent> events = archive(List.of(seg), master, master);
+    steward.source(
+        new Steward.Source() {
+          @Override
+          public Future<List<String>> streams() {
+            return Future.succeededFuture(List.of("s"));
+          }
+
+          @Override
+          public Future<Optional<List<ArchiveEvent>>> events(String id) {
+            return Future.succeededFuture(Optional.of(events));
+          }
+        });
+    assertEquals(
+        new Steward.Round(2, 1, 0, 1, 0), await(steward.round(Optional.of(Duration.ZERO))));
+    bee.outage(TestBee.Fault.UNAVAILABLE_503);
+    assertEquals(
+        new Steward.Round(2, 0, 0, 0, 2), await(steward.round(Optional.of(Duration.ZERO))));
+    assertEquals(
+        seg.hex(),
+        steward.unretrievable("s").orElseThrow().getJsonObject(0).getString("reference"));
+    assertEquals(1, reports.size(), "an outage neither clears nor repeats the report");
+  }
+}
