@@ -103,7 +103,8 @@ public record ClipWindow(Instant start, Instant end) {
    *
    * @param covered first segment start to last segment end of the archive (empty if it has none)
    * @param growing whether the archive is still live: a window reaching past its end is then not
-   *     out of range as long as it starts before {@code now}
+   *     out of range as long as it starts before {@code now} (or before the archive's end, if
+   *     later)
    * @throws InvalidWindow if the window lies wholly outside the archive
    */
   public void requireWithin(Optional<ClipWindow> covered, boolean growing, Instant now) {
@@ -111,7 +112,9 @@ public record ClipWindow(Instant start, Instant end) {
       throw new InvalidWindow("out of range: the archive has no segments yet");
     }
     Instant first = covered.get().start();
-    Instant last = growing ? now : covered.get().end();
+    // While live, up to now, or further where the archive's dates already are (the upstream's
+    // clock, or segments that arrived faster than real time).
+    Instant last = growing && now.isAfter(covered.get().end()) ? now : covered.get().end();
     if (!end.isAfter(first)) {
       throw new InvalidWindow(
           "out of range: the window ends (" + end + ") before the archive starts (" + first + ")");

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * into the embedded store under {@code --data} (without {@code --bee}). Playlists go to Bee's
  * {@code /bzz} or the embedded store's {@code /bytes}.
  *
- * <p>Files under {@code --data}: {@code archive/} (journals), {@code spool/} (upload pipeline),
- * {@code store/} (embedded store, without {@code --bee}).
+ * <p>Files under {@code --data}: {@code archive/} (journals), {@code clips/} (published clips),
+ * {@code spool/} (upload pipeline), {@code store/} (embedded store, without {@code --bee}).
  */
 public final class ArchiveModule implements ProxyModule {
 
@@ -179,7 +179,8 @@ public final class ArchiveModule implements ProxyModule {
                 ctx.registry(),
                 Clock.systemUTC())
             .hooks(hooks)
-            .keep(a.keep());
+            .keep(a.keep())
+            .clipsIn(ctx.vertx(), data.resolve("clips"));
     if (ctx.cluster().clustered()) {
       archiver.leases(ctx.cluster().leases());
     }
