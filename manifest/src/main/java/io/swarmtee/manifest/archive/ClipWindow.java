@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -85,7 +86,7 @@ public record ClipWindow(Instant start, Instant end) {
    *     {@code [start, end)}; a segment of zero duration when its PDT lies in the window
    */
   public boolean overlaps(ArchivedSegment s) {
-    Instant from = s.programDateTime();
+    Instant from = written(s);
     Instant to = end(s);
     return from.isBefore(end) && (to.isAfter(start) || (to.equals(from) && !from.isBefore(start)));
   }
@@ -196,16 +197,25 @@ public record ClipWindow(Instant start, Instant end) {
     if (archived.isEmpty()) {
       return Optional.empty();
     }
-    Instant first = archived.getFirst().programDateTime();
+    Instant first = written(archived.getFirst());
     Instant last = first;
     for (ArchivedSegment s : archived) {
-      first = s.programDateTime().isBefore(first) ? s.programDateTime() : first;
+      first = written(s).isBefore(first) ? written(s) : first;
       last = end(s).isAfter(last) ? end(s) : last;
     }
     return last.isAfter(first) ? Optional.of(new ClipWindow(first, last)) : Optional.empty();
   }
 
+  /**
+   * @return the segment's PROGRAM-DATE-TIME as the playlist writes it (milliseconds): a window
+   *     taken from a playlist's dates cuts where that playlist says segments start, not half a
+   *     millisecond earlier
+   */
+  private static Instant written(ArchivedSegment s) {
+    return s.programDateTime().truncatedTo(ChronoUnit.MILLIS);
+  }
+
   private static Instant end(ArchivedSegment s) {
-    return s.programDateTime().plusNanos(s.duration().movePointRight(9).longValue());
+    return written(s).plusNanos(s.duration().movePointRight(9).longValue());
   }
 }

@@ -111,6 +111,27 @@ class ClipWindowTest {
   }
 
   @Test
+  void datesAreThoseThePlaylistWritesInMilliseconds() {
+    // First-seen times have nanoseconds; the playlist writes PDT in milliseconds. A window starting
+    // at a written PDT must not take in the segment before it by the truncated part.
+    Instant seen = T0.plusNanos(866_512_345);
+    List<ArchivedSegment> archive = new ArrayList<>();
+    for (long seq = 0; seq < 4; seq++) {
+      archive.add(
+          ArchivedSegment.stored(
+              "source",
+              seq,
+              new BigDecimal("1.000"),
+              seen.plusSeconds(seq),
+              ArchivePlaylistTest.ref((int) seq + 1)));
+    }
+    Instant written = T0.plusMillis(866).plusSeconds(1); // seq 1 as the playlist dates it
+    assertEquals(
+        List.of(1L, 2L),
+        sequences(new ClipWindow(written, written.plusSeconds(2)).select(archive)));
+  }
+
+  @Test
   void gapsAndDiscontinuitiesInsideTheWindowAreKept() {
     List<ArchivedSegment> archive = new ArrayList<>(run(0, 3));
     archive.add(ArchivedSegment.lost("source", 3, new BigDecimal("2.000"), T0.plusSeconds(6)));
