@@ -8,18 +8,8 @@
 // 3 when the browser cannot be started.
 'use strict';
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { chromium } = require('playwright-core');
-
-function args(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    if (!argv[i].startsWith('--') || i + 1 >= argv.length) throw new Error(`bad argument ${argv[i]}`);
-    out[argv[i].slice(2)] = argv[i + 1];
-  }
-  return out;
-}
+const { args, launch } = require('./chromium');
 
 const opt = args(process.argv.slice(2));
 const executable = opt.chromium || '/usr/bin/chromium';
@@ -28,29 +18,10 @@ if (!opt.url || !opt.archive) {
   console.error('browser-check: --url and --archive are required');
   process.exit(2);
 }
-if (!fs.existsSync(executable)) {
-  console.error(`browser-check: no Chromium at ${executable} (apt-get install chromium chromium-driver)`);
-  process.exit(3);
-}
-
 const report = { dialogs: [], pageErrors: [], consoleErrors: [], cspViolations: [], steps: {} };
 
 async function main() {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmtee-chromium-'));
-  let context;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: executable,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--autoplay-policy=no-user-gesture-required'],
-      viewport: { width: 1360, height: 1000 },
-    });
-  } catch (e) {
-    console.error(`browser-check: cannot start ${executable}: ${e.message}`);
-    process.exit(3);
-  }
+  const { context, close } = await launch('browser-check', executable, { width: 1360, height: 1000 });
   try {
     const page = context.pages()[0] || await context.newPage();
     page.setDefaultTimeout(timeout);
@@ -135,6 +106,22 @@ async function main() {
       return Object.assign({ target }, await playerState(page));
     });
 
+    await run('clip', async () => {
+      // "Clip from here", two seconds of playback, "to here": the page shows the clip's URL on swarmtee,
+      // whose master answers with the window on every variant URI.
+      await page.click('#clip-from');
+      const from = await page.evaluate(() => document.getElementById('video').currentTime);
+      await page.waitForFunction((f) => document.getElementById('video').currentTime > f + 2, from);
+      await page.click('#clip-to');
+      await page.locator('#clip-urls input').first().waitFor();
+      const urls = await page.locator('#clip-urls input').evaluateAll((inputs) => inputs.map((i) => i.value));
+      const master = await page.evaluate(async (u) => {
+        const r = await fetch(u);
+        return { status: r.status, text: await r.text() };
+      }, urls[0]);
+      return { window: await page.evaluate(() => document.getElementById('clip-window').textContent), urls, master };
+    });
+
     await run('rendition', async () => {
       const options = await page.locator('#rendition option').evaluateAll((os) => os.map((o) => o.value));
       const pick = options[options.length - 1];
@@ -183,8 +170,7 @@ async function main() {
     report.cspViolations = await page.evaluate(() => window.__csp || []);
     report.hlsErrors = await page.evaluate(() => window.__errors);
   } finally {
-    await context.close().catch(() => {});
-    fs.rmSync(profile, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -241,11 +241,55 @@
     select.replaceChildren(el('option', { value: '-1', textContent: 'auto' }));
     select.disabled = true;
     for (const id of ['position', 'pdt', 'level']) $(id).textContent = '–';
+    clip.from = null;
+    clip.to = null;
+    renderClip();
+  }
+
+  // ---------- clips by program date time ----------
+
+  const clip = { from: null, to: null };
+
+  /** Marks one end of a clip at the program date time now shown. */
+  function clipMark(end) {
+    const pdt = programDateTime();
+    if (!pdt || isNaN(pdt)) {
+      showError('no program date time here yet: play the archive first', false);
+      return;
+    }
+    clip[end] = pdt;
+    renderClip();
+  }
+
+  /** The clip's window and its URLs: the archive's playlist with ?start=&end=, and how to publish it. */
+  function renderClip() {
+    const playing = window.__swarmtee.playing;
+    const archive = playing && playing.kind === 'archive';
+    $('clip-from').disabled = !archive;
+    $('clip-to').disabled = !archive || !clip.from;
+    const from = clip.from ? clip.from.toISOString() : '…';
+    const to = clip.to ? clip.to.toISOString() : '…';
+    $('clip-window').textContent = clip.from || clip.to ? `${from} → ${to}` : '–';
+    const urls = $('clip-urls');
+    urls.replaceChildren();
+    if (!archive || !clip.from || !clip.to) return;
+    if (clip.to <= clip.from) {
+      urls.append(el('div', { class: 'muted' }, 'the clip must end after it starts'));
+      return;
+    }
+    const query = `start=${clip.from.toISOString()}&end=${clip.to.toISOString()}`;
+    const path = '/archive/' + encodeURIComponent(playing.id) + '/index.m3u8?' + query;
+    urls.append(urlField('clip', absolute(path)),
+      urlField('publish', `POST ${absolute('/api/archives/' + encodeURIComponent(playing.id) + '/clips')} ` +
+        JSON.stringify({ start: clip.from.toISOString(), end: clip.to.toISOString() })),
+      el('div', { class: 'muted' }, 'publishing (admin token) stores the clip on Swarm as an archive of its own'));
+    window.__swarmtee.clip = absolute(path);
   }
 
   function play(kind, id, url) {
     resetPlayer();
     window.__swarmtee.playing = { kind, id, url };
+    renderClip();
     $('now-playing').replaceChildren(kind === 'live' ? 'Live: ' : 'Archive: ', el('strong', {}, id),
       el('span', { class: 'muted' }, ' ', url));
     const video = $('video');
@@ -316,6 +360,8 @@
     const video = $('video');
     video.addEventListener('timeupdate', showPosition);
     video.addEventListener('seeked', showPosition);
+    $('clip-from').addEventListener('click', () => clipMark('from'));
+    $('clip-to').addEventListener('click', () => clipMark('to'));
     $('rendition').addEventListener('change', (e) => {
       if (hls) hls.currentLevel = Number(e.target.value); // -1: automatic choice
     });

@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * into the embedded store under {@code --data} (without {@code --bee}). Playlists go to Bee's
  * {@code /bzz} or the embedded store's {@code /bytes}.
  *
- * <p>Files under {@code --data}: {@code archive/} (journals), {@code spool/} (upload pipeline),
- * {@code store/} (embedded store, without {@code --bee}).
+ * <p>Files under {@code --data}: {@code archive/} (journals), {@code clips/} (published clips),
+ * {@code spool/} (upload pipeline), {@code store/} (embedded store, without {@code --bee}).
  */
 public final class ArchiveModule implements ProxyModule {
 
@@ -204,7 +204,8 @@ public final class ArchiveModule implements ProxyModule {
                 ctx.registry(),
                 Clock.systemUTC())
             .hooks(steward.map(st -> st.around(hooks)).orElse(hooks))
-            .keep(a.keep());
+            .keep(a.keep())
+            .clipsIn(ctx.vertx(), data.resolve("clips"));
     steward.ifPresent(
         st ->
             st.source(

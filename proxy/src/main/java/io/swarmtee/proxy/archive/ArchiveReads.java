@@ -87,6 +87,13 @@ final class ArchiveReads {
         });
   }
 
+  /**
+   * @return the archive state of stream {@code id} (empty for an id that cannot be one)
+   */
+  Future<Optional<ArchiveState>> state(String id) {
+    return known(id).map(a -> a.map(StreamArchiver::state));
+  }
+
   private Future<Optional<StreamArchiver>> known(String id) {
     if (!FileArchiveStateStore.isSafeId(id)) {
       return Future.succeededFuture(Optional.empty());

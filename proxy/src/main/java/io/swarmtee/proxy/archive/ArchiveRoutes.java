@@ -1,5 +1,8 @@
 package io.swarmtee.proxy.archive;
 
+import io.swarmtee.manifest.archive.ClipWindow;
+import io.swarmtee.manifest.archive.ClipWindow.InvalidWindow;
+import io.swarmtee.proxy.ProxyFailure;
 import io.swarmtee.proxy.archive.Archiver.Playlist;
 import io.swarmtee.proxy.archive.Archiver.PlaylistRequest;
 import io.vertx.core.Future;
@@ -30,6 +33,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /api/archives/{id}} (admin) with {@code {"action":"start"|"stop"|"finalise"}}
  *       (default start).
  * </ul>
+ *
+ * <p>Every playlist URL takes a clip's window, {@code ?start=T1&end=T2} (400 with {@code
+ * {"error":…}} when it is bad, inverted or wholly out of range); the clips published on Swarm are
+ * {@link ClipRoutes}'.
  */
 public final class ArchiveRoutes {
 
@@ -50,6 +57,7 @@ public final class ArchiveRoutes {
     router.get("/archive/:id/s/:session/:file").handler(ctx -> playlist(ctx, archiver, true));
     router.get("/archive/:id/:file").handler(ctx -> playlist(ctx, archiver, false));
     router.get("/api/archives").handler(ctx -> list(ctx, archiver));
+    ClipRoutes.mount(router, archiver, isAdmin);
     router
         .get("/api/archives/:id")
         .handler(
@@ -132,13 +140,23 @@ public final class ArchiveRoutes {
     }
     Optional<String> rendition =
         m.group(1).equals("index") ? Optional.empty() : Optional.of(m.group(1));
+    Optional<ClipWindow> window;
+    try {
+      window =
+          ClipWindow.parse(
+              Optional.ofNullable(ctx.request().getParam("start")),
+              Optional.ofNullable(ctx.request().getParam("end")));
+    } catch (InvalidWindow e) {
+      error(ctx, 400, e.getMessage());
+      return;
+    }
     archiver
-        .playlist(new PlaylistRequest(id, session, rendition))
+        .playlist(new PlaylistRequest(id, session, rendition, window))
         .onSuccess(
             found ->
                 found.ifPresentOrElse(
                     p -> send(ctx, p), () -> error(ctx, 404, "no such archive playlist")))
-        .onFailure(ctx::fail);
+        .onFailure(err -> failed(ctx, err));
   }
 
   private static void send(RoutingContext ctx, Playlist p) {
@@ -184,14 +202,28 @@ public final class ArchiveRoutes {
     result.onSuccess(j -> json(ctx, 200, j.encode())).onFailure(ctx::fail);
   }
 
-  private static void json(RoutingContext ctx, int status, String body) {
+  /**
+   * A bad window is the client's error (400 saying which), a {@link ProxyFailure} answers its
+   * status; anything else goes to the failure handler.
+   */
+  static void failed(RoutingContext ctx, Throwable err) {
+    if (err instanceof InvalidWindow e) {
+      error(ctx, 400, e.getMessage());
+    } else if (err instanceof ProxyFailure f) {
+      error(ctx, f.code(), f.getMessage());
+    } else {
+      ctx.fail(err);
+    }
+  }
+
+  static void json(RoutingContext ctx, int status, String body) {
     ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(body);
   }
 
-  private static void error(RoutingContext ctx, int status, String message) {
+  static void error(RoutingContext ctx, int status, String message) {
     json(ctx, status, new JsonObject().put("error", message).encode());
   }
 }

@@ -1,6 +1,7 @@
 package io.swarmtee.proxy.archive;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.swarmtee.manifest.archive.ClipWindow;
 import io.swarmtee.proxy.archive.ArchiveState.Session;
 import io.swarmtee.proxy.cluster.Lease;
 import io.swarmtee.proxy.cluster.StreamLeases;
@@ -14,6 +15,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +53,7 @@ public final class Archiver {
   private final CountingScheduler scheduler;
   private final StreamArchivers streams = new StreamArchivers();
   private final ArchiveAdmin admin;
+  private ArchiveClips clips;
   private Optional<StatusPoller> status = Optional.empty();
   private Optional<StreamOwnership> ownership = Optional.empty();
   private volatile boolean closed;
@@ -95,6 +98,7 @@ public final class Archiver {
     this.admin = new ArchiveAdmin(this::archiver, () -> ownership, this::describe);
     this.paths = new PlaybackPaths(settings.playbackPrefix());
     this.metrics = new ArchiveMetrics(registry, streams.gauges(this.scheduler));
+    clipsIn(ClipStore.inMemory());
   }
 
   /**
@@ -184,6 +188,16 @@ public final class Archiver {
     streams.find(id).ifPresent(StreamArchiver::unfollow);
     streams.evict(id);
     store.unfence(id);
+  }
+
+  /** Keeps the list of published clips in {@code dir}; call before {@link #open()}. @return this */
+  public Archiver clipsIn(Vertx vertx, Path dir) {
+    return clipsIn(ClipStore.inDirectory(vertx, dir));
+  }
+
+  private Archiver clipsIn(ClipStore store) {
+    this.clips = new ArchiveClips(renderer, sink, context, store, clock);
+    return this;
   }
 
   /** Sets the hooks (the wallet's feeds); call before {@link #open()}. @return this */
@@ -509,13 +523,22 @@ public final class Archiver {
     return context.call(() -> archiver(key.stream()).compose(a -> a.outcome(outcome, entry.get())));
   }
 
-  /** Which playlist of an archive. */
+  /** Which playlist of an archive, cut to a clip's window if one is given. */
   public record PlaylistRequest(
-      String streamId, Optional<Integer> session, Optional<String> rendition) {
+      String streamId,
+      Optional<Integer> session,
+      Optional<String> rendition,
+      Optional<ClipWindow> window) {
     public PlaylistRequest {
       Objects.requireNonNull(streamId, "streamId");
       Objects.requireNonNull(session, "session");
       Objects.requireNonNull(rendition, "rendition");
+      Objects.requireNonNull(window, "window");
+    }
+
+    /** The whole archive's playlist, no window. */
+    public PlaylistRequest(String streamId, Optional<Integer> session, Optional<String> rendition) {
+      this(streamId, session, rendition, Optional.empty());
     }
   }
 
@@ -527,7 +550,31 @@ public final class Archiver {
    *     empty if there is none. The master's variant URIs are relative ({@code {rendition}.m3u8}).
    */
   public Future<Optional<Playlist>> playlist(PlaylistRequest request) {
+    if (request.window().isPresent()) {
+      return context.call(
+          () ->
+              reads
+                  .state(request.streamId())
+                  .map(s -> s.flatMap(st -> clips.playlist(st, request, request.window().get()))));
+    }
     return context.call(() -> reads.playlist(request));
+  }
+
+  /**
+   * Publishes the clip of {@code window} of stream {@code id} on Swarm (see {@link ArchiveClips}).
+   *
+   * @return the clip's record; failed with a {@link ClipWindow.InvalidWindow} (bad window) or a
+   *     {@link io.swarmtee.proxy.ProxyFailure} (404 no archive, 409 not archived up to the end)
+   */
+  public Future<JsonObject> publishClip(String id, ClipWindow window, Optional<String> name) {
+    return context.call(() -> reads.state(id).compose(s -> clips.publish(id, s, window, name)));
+  }
+
+  /**
+   * @return the clips published of stream {@code id}, oldest first
+   */
+  public Future<JsonArray> clips(String id) {
+    return context.call(() -> clips.list(id));
   }
 
   private JsonObject describe(StreamArchiver a) {

@@ -6,6 +6,7 @@ import io.swarmtee.manifest.Variant;
 import io.swarmtee.manifest.archive.ArchiveMaster;
 import io.swarmtee.manifest.archive.ArchivePlaylist;
 import io.swarmtee.manifest.archive.ArchivedSegment;
+import io.swarmtee.manifest.archive.ClipWindow;
 import io.swarmtee.manifest.archive.HexReference;
 import io.swarmtee.manifest.archive.SegmentUriStrategy;
 import io.swarmtee.proxy.archive.ArchiveEvent.VariantSeen;
@@ -20,8 +21,11 @@ import io.swarmtee.tee.SwarmReference;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -65,8 +69,16 @@ final class PlaylistRenderer {
    * @param variantUri the URI the master lists for a rendition
    */
   String master(Session session, Function<String, String> variantUri) {
+    return master(session, session.renditions(), variantUri);
+  }
+
+  /**
+   * As {@link #master(Session, Function)} with the variants of {@code renditions} (a clip's), in
+   * that order, described as {@code session} saw them.
+   */
+  String master(Session session, List<String> renditions, Function<String, String> variantUri) {
     List<Variant> variants =
-        session.renditions().stream()
+        renditions.stream()
             .map(
                 rendition -> {
                   Optional<VariantSeen> seen = Optional.ofNullable(session.variants.get(rendition));
@@ -102,8 +114,85 @@ final class PlaylistRenderer {
    */
   String media(Session session, String rendition) {
     ArchivePlaylist playlist = ArchivePlaylist.create(rendition, uris);
+    dated(session, rendition).forEach(d -> playlist.append(d.segment()));
+    if (session.finalised) {
+      playlist.finish();
+    }
+    return playlist.text();
+  }
+
+  /**
+   * The clip of {@code rendition} cut from {@code sessions} (in order; the first segment of each
+   * later session follows a discontinuity) by {@code window}: see {@link ClipWindow#playlist}.
+   *
+   * @param finalised whether the last of the sessions is finalised
+   */
+  ArchivePlaylist clip(
+      List<Session> sessions, String rendition, ClipWindow window, boolean finalised) {
+    // Renditions are cut at the same segments: which (session, run, seq) the window takes is
+    // decided on the timeline of each session's first rendition (first-seen dates differ a little
+    // between renditions); a segment that rendition lacks is judged on its own date.
+    Set<SegmentAt> reference = new HashSet<>();
+    Set<SegmentAt> taken = new HashSet<>();
+    for (Session s : sessions) {
+      if (s.renditions().isEmpty()) {
+        continue;
+      }
+      for (Dated d : dated(s, s.renditions().getFirst())) {
+        reference.add(d.at());
+        if (window.overlaps(d.segment())) {
+          taken.add(d.at());
+        }
+      }
+    }
+    List<Dated> own = new ArrayList<>();
+    for (Session s : sessions) {
+      own.addAll(dated(s, rendition));
+    }
+    List<ArchivedSegment> segments = segments(sessions, rendition);
+    return window.playlist(
+        rendition,
+        uris,
+        segments,
+        i -> {
+          SegmentAt at = own.get(i).at();
+          return reference.contains(at) ? taken.contains(at) : window.overlaps(segments.get(i));
+        },
+        finalised);
+  }
+
+  /**
+   * @return the segments of {@code rendition} in every one of {@code sessions}, the first of each
+   *     later session marked as following a discontinuity
+   */
+  List<ArchivedSegment> segments(List<Session> sessions, String rendition) {
+    List<ArchivedSegment> out = new ArrayList<>();
+    for (Session s : sessions) {
+      List<ArchivedSegment> of =
+          new ArrayList<>(dated(s, rendition).stream().map(Dated::segment).toList());
+      if (!out.isEmpty() && !of.isEmpty()) {
+        of.set(0, of.getFirst().withDiscontinuity());
+      }
+      out.addAll(of);
+    }
+    return out;
+  }
+
+  /** Where a segment is in a stream's archive, whatever the rendition. */
+  private record SegmentAt(int session, int run, long seq) {}
+
+  /** A segment of a rendition's media playlist and where it is. */
+  private record Dated(SegmentAt at, ArchivedSegment segment) {}
+
+  /**
+   * @return what the media playlist of {@code rendition} lists, in order, with where each is
+   */
+  private List<Dated> dated(Session session, String rendition) {
+    List<Dated> out = new ArrayList<>();
     boolean any = false;
+    int runIndex = -1;
     for (Run run : session.runs) {
+      runIndex++;
       Track t = run.tracks.get(rendition);
       if (t == null || t.entries.isEmpty()) {
         continue;
@@ -153,15 +242,12 @@ final class PlaylistRenderer {
         if (firstOfRun && any) {
           segment = segment.withDiscontinuity();
         }
-        playlist.append(segment);
+        out.add(new Dated(new SegmentAt(session.number, runIndex, e.seq()), segment));
         next = segment.programDateTime().plusNanos(Math.round(e.duration() * 1e9));
         firstOfRun = false;
         any = true;
       }
     }
-    if (session.finalised) {
-      playlist.finish();
-    }
-    return playlist.text();
+    return out;
   }
 }

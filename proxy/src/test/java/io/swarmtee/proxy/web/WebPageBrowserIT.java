@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -19,6 +18,7 @@ import io.swarmtee.proxy.config.Config;
 import io.swarmtee.proxy.testing.HlsRecording;
 import io.swarmtee.proxy.testing.LivepeerOrigin;
 import io.swarmtee.proxy.testing.LivepeerOrigin.OriginStream;
+import io.swarmtee.proxy.testing.NodeTools;
 import io.swarmtee.proxy.testing.TestBee;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
@@ -29,13 +29,10 @@ import io.swarmtee.tee.spool.SegmentUploader;
 import io.swarmtee.tee.spool.UploadPipeline;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -67,8 +64,6 @@ class WebPageBrowserIT {
   private static final String LIVE = "web-live";
   private static final String GATEWAY = "https://bee-gateway.example";
   private static final int ARCHIVED_SEGMENTS = 16;
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path TOOLS = Path.of("..", "tools", "js");
 
   private static HlsRecording recording;
   @TempDir Path tmp;
@@ -77,23 +72,7 @@ class WebPageBrowserIT {
 
   @BeforeAll
   static void tools() throws Exception {
-    if (!Files.isExecutable(CHROMIUM)) {
-      fail(
-          "this test drives Debian's Chromium at "
-              + CHROMIUM
-              + ": apt-get install chromium chromium-driver "
-              + "(bash .ci/install.sh)");
-    }
-    try {
-      Process node = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      assertTrue(
-          node.waitFor(30, TimeUnit.SECONDS) && node.exitValue() == 0, "node --version failed");
-    } catch (IOException e) {
-      fail("this test needs node on the PATH (bash .ci/install.sh): " + e.getMessage());
-    }
-    assertTrue(
-        Files.isDirectory(TOOLS.resolve("node_modules/playwright-core")),
-        "tools/js/node_modules/playwright-core is missing: run npm ci in tools/js (bash .ci/install.sh)");
+    NodeTools.requireBrowser("playwright-core");
     // One second per segment; the live stream needs enough of them to outlast the browser run.
     recording = HlsRecording.generate(Path.of("target", "hls-fixture-web-60s"), 60);
   }
@@ -227,6 +206,21 @@ class WebPageBrowserIT {
     assertFalse(seek.getBoolean("paused"), seek.encode());
     assertEquals(0, seek.getInteger("fatalErrors"), seek.encodePrettily());
 
+    // "Clip from here" / "to here" show the clip's URL; swarmtee answers it with the window on
+    // every variant.
+    JsonObject clip = steps.getJsonObject("clip");
+    String clipUrl = clip.getJsonArray("urls").getString(0);
+    assertTrue(
+        clipUrl.startsWith(base + "/archive/" + ARCHIVED + "/index.m3u8?start="), clip.encode());
+    assertTrue(
+        clip.getJsonArray("urls").getString(1).contains("/clips {\"start\":"), clip.encode());
+    JsonObject clipMaster = clip.getJsonObject("master");
+    assertEquals(200, clipMaster.getInteger("status"), clip.encode());
+    for (HlsRecording.Rendition r : HlsRecording.RENDITIONS) {
+      assertTrue(
+          clipMaster.getString("text").contains("\n" + r.name() + ".m3u8?start="), clip.encode());
+    }
+
     // A rendition can be chosen instead of auto.
     JsonObject rendition = steps.getJsonObject("rendition");
     assertEquals(
@@ -315,45 +309,25 @@ class WebPageBrowserIT {
     return "http://127.0.0.1:" + server.port();
   }
 
-  /** Runs tools/js/browser-check.js and parses its JSON report (its last stdout line). */
+  /** Runs tools/js/browser-check.js and returns its JSON report. */
   private JsonObject browserCheck(String url, Path screenshot) throws Exception {
-    Path stderr = Path.of("target", "web-page-browser-check.err");
-    Process p =
-        new ProcessBuilder(
-                "node",
-                "browser-check.js",
-                "--url",
-                url,
-                "--archive",
-                ARCHIVED,
-                "--live",
-                LIVE,
-                "--hostile",
-                HOSTILE,
-                "--gateway",
-                GATEWAY,
-                "--screenshot",
-                screenshot.toString(),
-                "--chromium",
-                CHROMIUM.toString(),
-                "--timeout-ms",
-                "25000")
-            .directory(TOOLS.toFile())
-            .redirectError(stderr.toFile())
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "browser-check did not finish");
-    assertEquals(0, p.exitValue(), () -> "browser-check failed: " + read(stderr) + out);
-    String[] lines = out.strip().split("\n");
-    assertNotNull(lines[lines.length - 1]);
-    return new JsonObject(Buffer.buffer(lines[lines.length - 1]));
-  }
-
-  private static String read(Path p) {
-    try {
-      return Files.readString(p);
-    } catch (IOException e) {
-      return e.toString();
-    }
+    return NodeTools.report(
+        "browser-check.js",
+        List.of(
+            "--url",
+            url,
+            "--archive",
+            ARCHIVED,
+            "--live",
+            LIVE,
+            "--hostile",
+            HOSTILE,
+            "--gateway",
+            GATEWAY,
+            "--screenshot",
+            screenshot.toString(),
+            "--timeout-ms",
+            "25000"),
+        Path.of("target", "web-page-browser-check.err"));
   }
 }
