@@ -20,6 +20,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,17 +95,25 @@ final class LeakCounters {
 
   Snapshot snapshot(CoalescingShield shield, boolean collectGarbage) {
     long heap = -1;
-    if (collectGarbage) {
-      // A full collection first, so what remains is what something still references.
-      MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-      memory.gc();
-      heap = memory.getHeapMemoryUsage().getUsed();
-    }
     BufferPoolMXBean direct =
         ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
             .filter(b -> b.getName().equals("direct"))
             .findFirst()
             .orElseThrow();
+    if (collectGarbage) {
+      // A full collection first, so what remains is what something still references. Cached
+      // bodies live in JDK direct buffers, which the reference handler frees after the collection
+      // that found them unreachable, not during it: collect until direct memory holds still.
+      MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      long before;
+      do {
+        before = direct.getMemoryUsed();
+        memory.gc();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      } while (direct.getMemoryUsed() != before && System.nanoTime() < deadline);
+      heap = memory.getHeapMemoryUsage().getUsed();
+    }
     return new Snapshot(
         upstreamConnections(),
         viewerConnections(),
