@@ -9,6 +9,7 @@ import io.swarmtee.proxy.archive.Ffmpeg;
 import io.swarmtee.proxy.testing.HlsRecording;
 import io.swarmtee.proxy.testing.LivepeerOrigin;
 import io.swarmtee.proxy.testing.LivepeerOrigin.OriginStream;
+import io.swarmtee.proxy.testing.Polling;
 import io.swarmtee.proxy.testing.SwarmteeCluster;
 import io.swarmtee.proxy.testing.TestBee;
 import io.swarmtee.tee.SwarmReference;
@@ -25,11 +26,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
+import java.util.function.Supplier;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,9 +71,6 @@ class ClusterArchiveIT {
   private static <T> T await(Future<T> f) throws Exception {
     return f.await(60, TimeUnit.SECONDS);
   }
-
-  /** The test's Vert.x, for the pauses between two polls of a condition. */
-  private Vertx polling;
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -139,17 +138,12 @@ class ClusterArchiveIT {
     return Optional.empty();
   }
 
-  private int awaitOwner(Vertx vertx, SwarmteeCluster cluster, Optional<Integer> not)
-      throws Exception {
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (Instant.now().isBefore(deadline)) {
-      Optional<Integer> o = owner(cluster);
-      if (o.isPresent() && !o.equals(not)) {
-        return o.get();
-      }
-      vertx.timer(100).await(5, TimeUnit.SECONDS);
-    }
-    throw new AssertionError("no member took stream " + ID + " (other than " + not + ")");
+  private int awaitOwner(SwarmteeCluster cluster, Optional<Integer> not) throws Exception {
+    return Polling.until(
+        Duration.ofSeconds(30),
+        Duration.ofMillis(100),
+        () -> owner(cluster).filter(o -> !Optional.of(o).equals(not)),
+        () -> "a member took stream " + ID + " (other than " + not + ")");
   }
 
   /**
@@ -169,12 +163,12 @@ class ClusterArchiveIT {
         tmp,
         (v, cluster, stream, recording) -> {
           play(cluster, stream, recording, 0, 4);
-          int first = awaitOwner(v, cluster, Optional.empty());
+          int first = awaitOwner(cluster, Optional.empty());
           // SIGKILL: no release; a survivor takes the stream once the lease expired.
           cluster.kill9(first);
-          int second = awaitOwner(v, cluster, Optional.of(first));
+          int second = awaitOwner(cluster, Optional.of(first));
           play(cluster, stream, recording, 4, SEGMENTS);
-          awaitArchived(v, cluster.node(second), 2L * SEGMENTS);
+          awaitArchived(cluster.node(second), 2L * SEGMENTS);
           return second;
         },
         // The killed member rejoins and serves the same archive.
@@ -194,10 +188,10 @@ class ClusterArchiveIT {
         tmp,
         (v, cluster, stream, recording) -> {
           play(cluster, stream, recording, 0, 4);
-          int first = awaitOwner(v, cluster, Optional.empty());
+          int first = awaitOwner(cluster, Optional.empty());
           // SIGSTOP past its lease: another member takes the stream while the owner sleeps...
           cluster.pause(first);
-          int second = awaitOwner(v, cluster, Optional.of(first));
+          int second = awaitOwner(cluster, Optional.of(first));
           play(cluster, stream, recording, 4, 8);
           // ...and wakes up with a stale lease: its writes are refused, it stops archiving.
           cluster.resume(first);
@@ -205,7 +199,7 @@ class ClusterArchiveIT {
           String log = Files.readString(cluster.node(first).log());
           assertTrue(log.contains("stream c1: lease of epoch 1 lost"), "the woken owner let go");
           play(cluster, stream, recording, 8, SEGMENTS);
-          awaitArchived(v, cluster.node(second), 2L * SEGMENTS);
+          awaitArchived(cluster.node(second), 2L * SEGMENTS);
           return second;
         },
         (v, cluster, stream, recording) -> 0);
@@ -229,8 +223,8 @@ class ClusterArchiveIT {
             play(cluster, stream, recording, next, next + 1);
             next += 1;
           }
-          int owner = awaitOwner(v, cluster, Optional.empty());
-          awaitArchived(v, cluster.node(owner), 2L * SEGMENTS);
+          int owner = awaitOwner(cluster, Optional.empty());
+          awaitArchived(cluster.node(owner), 2L * SEGMENTS);
           return owner;
         },
         (v, cluster, stream, recording) -> 0);
@@ -243,7 +237,6 @@ class ClusterArchiveIT {
    * from Bee alone; then {@code after}, and every member up serves the same archive still.
    */
   private void run(Vertx vertx, Path tmp, Disruption during, Disruption after) throws Exception {
-    polling = vertx;
     HlsRecording recording = HlsRecording.generate(Path.of("target", "hls-fixture-12s"), SEGMENTS);
     LivepeerOrigin origin = await(LivepeerOrigin.start(vertx));
     TestBee bee = await(TestBee.start(vertx));
@@ -273,7 +266,7 @@ class ClusterArchiveIT {
 
       List<SwarmteeCluster.Node> up =
           cluster.nodes().stream().filter(SwarmteeCluster.Node::up).toList();
-      awaitFinalised(vertx, up);
+      awaitFinalised(up);
       JsonObject api = new JsonObject(text(cluster.node(owner), "/api/archives/" + ID));
       String why =
           api.encodePrettily()
@@ -374,57 +367,51 @@ class ClusterArchiveIT {
    * segments archived.
    */
   private void awaitArchived(SwarmteeCluster cluster, long n) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(30);
-    String last = "";
-    while (Instant.now().isBefore(deadline)) {
-      SwarmteeCluster.Node node =
-          cluster.nodes().stream().filter(SwarmteeCluster.Node::up).findFirst().orElseThrow();
-      HttpResponse<byte[]> r = get(node, "/api/archives/" + ID);
-      last = new String(r.body(), StandardCharsets.UTF_8);
-      if (r.statusCode() == 200
-          && new JsonObject(last).getJsonObject("segments").getLong("archived") >= n) {
-        return;
-      }
-      polling.timer(100).await(5, TimeUnit.SECONDS);
-    }
-    throw new AssertionError("never " + n + " segments archived; last: " + last);
+    awaitArchive(
+        () -> cluster.nodes().stream().filter(SwarmteeCluster.Node::up).findFirst().orElseThrow(),
+        archived -> archived >= n,
+        "at least " + n + " segments archived");
   }
 
   /** Polls {@code node} (bounded by a deadline) until the archive counts {@code n} segments. */
-  private void awaitArchived(Vertx vertx, SwarmteeCluster.Node node, long n) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(30);
-    String last = "";
-    while (Instant.now().isBefore(deadline)) {
-      HttpResponse<byte[]> r = get(node, "/api/archives/" + ID);
-      last = new String(r.body(), StandardCharsets.UTF_8);
-      if (r.statusCode() == 200
-          && new JsonObject(last).getJsonObject("segments").getLong("archived") == n) {
-        return;
-      }
-      vertx.timer(100).await(5, TimeUnit.SECONDS);
-    }
-    throw new AssertionError("never " + n + " segments archived; last: " + last);
+  private void awaitArchived(SwarmteeCluster.Node node, long n) throws Exception {
+    awaitArchive(() -> node, archived -> archived == n, n + " segments archived");
+  }
+
+  private void awaitArchive(
+      Supplier<SwarmteeCluster.Node> node, LongPredicate archived, String what) throws Exception {
+    String[] last = {""};
+    Polling.until(
+        Duration.ofSeconds(30),
+        Duration.ofMillis(100),
+        () -> {
+          HttpResponse<byte[]> r = get(node.get(), "/api/archives/" + ID);
+          last[0] = new String(r.body(), StandardCharsets.UTF_8);
+          return r.statusCode() == 200
+              && archived.test(
+                  new JsonObject(last[0]).getJsonObject("segments").getLong("archived"));
+        },
+        () -> what + "; last: " + last[0]);
   }
 
   /** Polls every member (bounded by a deadline) until each serves the archive as finalised. */
-  private void awaitFinalised(Vertx vertx, List<SwarmteeCluster.Node> nodes) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(30);
-    String last = "";
-    while (Instant.now().isBefore(deadline)) {
-      boolean all = true;
-      for (SwarmteeCluster.Node n : nodes) {
-        HttpResponse<byte[]> r = get(n, "/api/archives/" + ID);
-        last = new String(r.body(), StandardCharsets.UTF_8);
-        all &=
-            r.statusCode() == 200
-                && last.contains("\"masterFinal\":true")
-                && last.contains("\"state\":\"finalised\"");
-      }
-      if (all) {
-        return;
-      }
-      vertx.timer(100).await(5, TimeUnit.SECONDS);
-    }
-    throw new AssertionError("not every member serves the finalised archive; last: " + last);
+  private void awaitFinalised(List<SwarmteeCluster.Node> nodes) throws Exception {
+    String[] last = {""};
+    Polling.until(
+        Duration.ofSeconds(30),
+        Duration.ofMillis(100),
+        () -> {
+          boolean all = true;
+          for (SwarmteeCluster.Node n : nodes) {
+            HttpResponse<byte[]> r = get(n, "/api/archives/" + ID);
+            last[0] = new String(r.body(), StandardCharsets.UTF_8);
+            all &=
+                r.statusCode() == 200
+                    && last[0].contains("\"masterFinal\":true")
+                    && last[0].contains("\"state\":\"finalised\"");
+          }
+          return all;
+        },
+        () -> "every member serves the finalised archive; last: " + last[0]);
   }
 }

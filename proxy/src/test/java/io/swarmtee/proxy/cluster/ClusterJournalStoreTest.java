@@ -10,6 +10,7 @@ import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
 import io.swarmtee.proxy.archive.ArchiveStateStore;
 import io.swarmtee.proxy.archive.FileArchiveStateStore;
 import io.swarmtee.proxy.config.HostPort;
+import io.swarmtee.proxy.testing.WatchedJournal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,10 +57,9 @@ class ClusterJournalStoreTest {
     ArchiveStateStore owner =
         ClusterJournalStore.over(
             cluster, await(FileArchiveStateStore.open(vertx, tmp.resolve("a"))));
-    AtomicInteger rewrites = new AtomicInteger();
     ArchiveStateStore readersCopy = await(FileArchiveStateStore.open(vertx, tmp.resolve("b")));
-    ArchiveStateStore reader =
-        ClusterJournalStore.over(cluster, new CountingReplaces(readersCopy, rewrites));
+    WatchedJournal rewrites = new WatchedJournal(readersCopy);
+    ArchiveStateStore reader = ClusterJournalStore.over(cluster, rewrites);
     owner.fence("s", cluster.leases().claim("s").await().orElseThrow().token());
 
     Instant at = Instant.parse("2026-12-04T02:00:00Z");
@@ -69,58 +68,28 @@ class ClusterJournalStoreTest {
     for (int i = 0; i < 5; i++) {
       assertEquals(List.of(started), await(reader.load("s")));
     }
-    assertEquals(1, rewrites.get(), "read five times, unchanged: copied once");
+    assertEquals(1, rewrites.replaces(), "read five times, unchanged: copied once");
     assertEquals(List.of(started), await(readersCopy.load("s")), "the local copy");
 
     ArchiveEvent run = new RunStarted(0, 1, at.plusSeconds(1));
     await(owner.append("s", run));
     assertEquals(List.of(started, run), await(reader.load("s")));
     assertEquals(List.of(started, run), await(reader.load("s")));
-    assertEquals(2, rewrites.get(), "an event appended: copied again, once");
+    assertEquals(2, rewrites.replaces(), "an event appended: copied again, once");
 
     // A compaction to as many events: the generation tells the change.
     ArchiveEvent again = new SessionStarted(0, at.plusSeconds(2));
     await(owner.replace("s", List.of(again, run)));
     assertEquals(List.of(again, run), await(reader.load("s")));
-    assertEquals(3, rewrites.get(), "rewritten by its owner: copied again");
+    assertEquals(3, rewrites.replaces(), "rewritten by its owner: copied again");
     assertEquals(List.of(again, run), await(readersCopy.load("s")), "the local copy");
 
     await(reader.release("s"));
     await(reader.load("s"));
-    assertEquals(4, rewrites.get(), "released: the next read copies it whole");
+    assertEquals(4, rewrites.replaces(), "released: the next read copies it whole");
   }
 
   private static <T> T await(Future<T> f) throws TimeoutException {
     return f.await(30, TimeUnit.SECONDS);
-  }
-
-  /** A local store that counts whole rewrites. */
-  private record CountingReplaces(ArchiveStateStore store, AtomicInteger replaces)
-      implements ArchiveStateStore {
-    @Override
-    public Future<List<String>> streams() {
-      return store.streams();
-    }
-
-    @Override
-    public Future<List<ArchiveEvent>> load(String streamId) {
-      return store.load(streamId);
-    }
-
-    @Override
-    public Future<Void> append(String streamId, ArchiveEvent event) {
-      return store.append(streamId, event);
-    }
-
-    @Override
-    public Future<Void> replace(String streamId, List<ArchiveEvent> events) {
-      replaces.incrementAndGet();
-      return store.replace(streamId, events);
-    }
-
-    @Override
-    public Future<Void> release(String streamId) {
-      return store.release(streamId);
-    }
   }
 }
