@@ -56,7 +56,7 @@ final class SessionRules {
    * archiver is in {@code phase}.
    *
    * @return the session its new segments belong to (opened or reopened now unless {@code phase} is
-   *     live), or empty to ignore the playlist
+   *     live; ask {@link #restarted} first when it is), or empty to ignore the playlist
    */
   Optional<Session> sessionFor(Phase phase, String rendition, long lastListed, Instant now) {
     ArchiveState state = journal.state();
@@ -66,20 +66,7 @@ final class SessionRules {
         return state.latest();
       }
       case LIVE -> {
-        Session s = state.latest().orElseThrow();
-        Track t = s.currentRun().tracks.get(rendition);
-        long known = t == null || t.entries.isEmpty() ? -1 : t.entries.lastKey();
-        if (lastListed < known) {
-          // The upstream restarted under the same id without us seeing it end: seqs went back.
-          LOG.info(
-              "stream {}: {} went back from seq {} to {}, continuing after a discontinuity",
-              id,
-              rendition,
-              known,
-              lastListed);
-          journal.record(new RunStarted(s.number, s.runs.size(), now));
-        }
-        return Optional.of(s);
+        return state.latest();
       }
       case ENDED -> {
         Session s = state.latest().orElseThrow();
@@ -104,6 +91,31 @@ final class SessionRules {
         return Optional.empty();
       }
     }
+  }
+
+  /**
+   * A media playlist of {@code rendition} lists segments up to {@code lastListed} while the latest
+   * session is live.
+   *
+   * @return whether its seq numbers went back: the upstream restarted the stream under the same id
+   *     without an end seen (no 404 in between), which starts a new session
+   */
+  boolean restarted(String rendition, long lastListed) {
+    Session s = journal.state().latest().orElseThrow();
+    Track t = s.currentRun().tracks.get(rendition);
+    long known = t == null || t.entries.isEmpty() ? -1 : t.entries.lastKey();
+    if (lastListed >= known) {
+      return false;
+    }
+    LOG.info(
+        "stream {}: {} went back from seq {} to {} with no end seen: the upstream restarted, a new"
+            + " archive session follows session {}",
+        id,
+        rendition,
+        known,
+        lastListed,
+        s.number);
+    return true;
   }
 
   /** A session went live: it has not ended. */

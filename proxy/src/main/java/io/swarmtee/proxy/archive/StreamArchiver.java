@@ -41,16 +41,21 @@ import org.slf4j.LoggerFactory;
  * 404 everywhere.
  *
  *   WAITING ──first listed segment──▶ LIVE ──end detected──▶ FINALISING ──final copy──▶ ENDED
- *                                      ▲ │                                                │
- *                                      │ └─seq went back: RunStarted (same session)       │
+ *                                      ▲ └─seq went back (no end seen)─▶┘                 │
  *                                      └────fresh window within --restart-grace: ─────────┤
  *                                           SessionReopened + RunStarted                  │
- *                                      └────fresh window after the grace: SessionStarted ─┘
+ *                                      └────fresh window after the grace, or after a ─────┘
+ *                                           restart no end came before: SessionStarted
  *
  *   - The end is detected by the poll timer: no new segment for --end-after target durations with
  *     nothing in flight, or the master and every media playlist answering 404 (go-livepeer removes
  *     them all at once). An admin finalise or stop ends it too, and skips the grace: later
  *     segments open a new session.
+ *   - A restart with no end seen in between (an encoder reconnecting at once: a media playlist's
+ *     seq numbers went back while LIVE) is a new stream under the same id, so it ends the session
+ *     the same way, grace skipped: the new run, still listed at the next poll, opens a new session
+ *     (its own archive master). The grace is for a stream that ended (404 or quiet) and comes
+ *     back: that is one broadcast with a hiccup, continued after a DISCONTINUITY.
  *   - FINALISING waits for every copy in flight, journals SessionFinalised, gives outcomes that
  *     waited for an entry of the session a gap, and publishes the final (VOD) copy. Playlists
  *     polled meanwhile are ignored.
@@ -348,10 +353,16 @@ final class StreamArchiver {
    * A media playlist of {@code rendition} lists segments up to {@code lastListed}.
    *
    * @return the session its new segments belong to (opening or reopening one), or empty to ignore
-   *     the playlist
+   *     the playlist (also when it shows the upstream restarted: the live session is finalised)
    */
   Optional<Session> sessionFor(String rendition, long lastListed) {
     Instant now = clock.instant();
+    if (phase == Phase.LIVE && rules.restarted(rendition, lastListed)) {
+      // A new stream under the same id: this session ends here, and the new run's segments (still
+      // listed at the next poll) open a new session whatever the grace.
+      finalise("the upstream restarted", /* skipGrace= */ true);
+      return Optional.empty();
+    }
     Optional<Session> session = rules.sessionFor(phase, rendition, lastListed, now);
     if (session.isPresent() && phase != Phase.LIVE) {
       startedLive(now);
