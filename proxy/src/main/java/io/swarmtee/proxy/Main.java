@@ -25,6 +25,7 @@ import io.swarmtee.proxy.logging.LogSettings;
 import io.swarmtee.proxy.logging.Logging;
 import io.swarmtee.proxy.metrics.EventLoopLag;
 import io.swarmtee.proxy.metrics.ExpositionHygiene;
+import io.swarmtee.proxy.metrics.VertxMetricsOnce;
 import io.swarmtee.proxy.wallet.ArchiveBitrate;
 import io.swarmtee.proxy.wallet.Wallet;
 import io.swarmtee.proxy.wallet.WalletCommands;
@@ -53,7 +54,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.PrintStream;
 import java.net.URI;
@@ -245,7 +245,7 @@ public final class Main {
                     // epoll on Linux (netty-transport-native-epoll); NIO elsewhere, logged below
                     .setPreferNativeTransport(true)
                     .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-            .withMetrics(new MicrometerMetricsFactory(registry));
+            .withMetrics(new VertxMetricsOnce(registry)); // each Vert.x gauge registered once
     // Without cluster flags: plain Vert.x, and no Hazelcast class is ever loaded.
     Cluster cluster;
     if (clusterConfig.enabled()) {

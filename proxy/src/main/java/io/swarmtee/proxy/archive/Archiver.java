@@ -2,8 +2,6 @@ package io.swarmtee.proxy.archive;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swarmtee.manifest.archive.ClipWindow;
-import io.swarmtee.proxy.archive.ArchiveState.Session;
-import io.swarmtee.proxy.cluster.Lease;
 import io.swarmtee.proxy.cluster.StreamLeases;
 import io.swarmtee.proxy.http.UpstreamAllowList;
 import io.swarmtee.tee.spool.Outcome;
@@ -18,13 +16,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The archiver of swarmtee: one {@link StreamArchiver} per stream, discovered from viewers'
@@ -36,8 +30,6 @@ import org.slf4j.LoggerFactory;
  * state).
  */
 public final class Archiver {
-
-  private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
 
   private final PlaybackPaths paths;
   private final ArchiveContext context;
@@ -54,12 +46,12 @@ public final class Archiver {
   private final StreamArchivers streams = new StreamArchivers();
   private final ArchiveAdmin admin;
   private ArchiveClips clips;
+  private final ArchiveLoader loader;
+  private final ArchivePages pages;
   private Optional<StatusPoller> status = Optional.empty();
   private Optional<StreamOwnership> ownership = Optional.empty();
   private volatile boolean closed;
   private volatile ArchiveHooks hooks = ArchiveHooks.NONE;
-  private Duration keep = DEFAULT_KEEP;
-  private Instant lastEviction = Instant.EPOCH;
 
   /** The default {@code --archive-keep}. */
   public static final Duration DEFAULT_KEEP = Duration.ofMinutes(10);
@@ -87,14 +79,16 @@ public final class Archiver {
     this.scheduler = new CountingScheduler(scheduler);
     this.renderer = new PlaylistRenderer(settings.gateway());
     this.allowList = UpstreamAllowList.create(settings.upstream(), settings.allowedHosts());
+    this.loader = new ArchiveLoader(streams, store, this.context, clock, this::newArchiver);
     this.reads =
         new ArchiveReads(
             streams,
             store,
             renderer,
             new ArchiveDescriptions(sink, () -> hooks),
-            this::load,
-            this::evictResting);
+            loader::load,
+            loader::evictResting);
+    this.pages = new ArchivePages(store, reads::fresh, reads::describe);
     this.admin = new ArchiveAdmin(this::archiver, () -> ownership, this::describe);
     this.paths = new PlaybackPaths(settings.playbackPrefix());
     this.metrics = new ArchiveMetrics(registry, streams.gauges(this.scheduler));
@@ -156,38 +150,9 @@ public final class Archiver {
                 leases,
                 scheduler,
                 context,
-                new StreamOwnership.Owner() {
-                  @Override
-                  public void own(Lease lease) {
-                    owned(lease);
-                  }
-
-                  @Override
-                  public void disown(String streamId) {
-                    disowned(streamId);
-                  }
-                }));
+                new LeasedStreams(
+                    streams, store, loader, id -> ownership.ifPresent(o -> o.done(id)))));
     return this;
-  }
-
-  /** This member holds {@code lease}: read the stream's shared journal afresh and follow it. */
-  private void owned(Lease lease) {
-    String id = lease.streamId();
-    store.fence(id, lease.token());
-    streams.evict(id);
-    archiver(id)
-        .onSuccess(
-            a -> {
-              a.adopt();
-              a.onIdle(() -> ownership.ifPresent(o -> o.done(id)));
-              a.follow();
-            });
-  }
-
-  private void disowned(String id) {
-    streams.find(id).ifPresent(StreamArchiver::unfollow);
-    streams.evict(id);
-    store.unfence(id);
   }
 
   /** Keeps the list of published clips in {@code dir}; call before {@link #open()}. @return this */
@@ -214,9 +179,8 @@ public final class Archiver {
   public Future<Void> open() {
     return context.call(
         () ->
-            store
-                .streams()
-                .compose(ids -> openFrom(ids, 0))
+            loader
+                .openAll(settings.streams(), this::resume)
                 .onSuccess(
                     v -> {
                       ownership.ifPresent(StreamOwnership::start);
@@ -233,41 +197,12 @@ public final class Archiver {
     }
   }
 
-  /** Journals read at once while opening: memory at start-up is bounded by this, not by all. */
-  private static final int OPEN_BATCH = 64;
-
-  private Future<Void> openFrom(List<String> ids, int from) {
-    if (from >= ids.size()) {
-      return Future.succeededFuture();
-    }
-    List<Future<StreamArchiver>> batch = new ArrayList<>();
-    for (String id : ids.subList(from, Math.min(ids.size(), from + OPEN_BATCH))) {
-      batch.add(
-          archiver(id)
-              .onSuccess(
-                  a -> {
-                    Optional<Session> latest = a.state().latest();
-                    if (latest.isPresent()
-                        && (!latest.get().finalised || !latest.get().masterIsFinal)
-                        && settings.streams().test(id)) {
-                      resume(a);
-                    } else if (streams.evict(a, clock.instant())) {
-                      a.evicted(); // finished: read again from its journal when asked for
-                    }
-                  }));
-    }
-    return Future.all(batch).compose(v -> openFrom(ids, from + OPEN_BATCH));
-  }
-
   /**
    * Sets how long an archive at rest (no longer polled, nothing in flight) stays in memory; later
    * it is read back from its journal when asked for. Call before {@link #open()}. @return this
    */
   public Archiver keep(Duration k) {
-    if (k.isNegative()) {
-      throw new IllegalArgumentException("keep must not be negative");
-    }
-    this.keep = k;
+    loader.keep(k);
     return this;
   }
 
@@ -284,50 +219,23 @@ public final class Archiver {
   }
 
   private Future<StreamArchiver> archiver(String id) {
-    evictResting();
-    return streams.get(id, this::load);
+    return loader.archiver(id);
   }
 
-  /**
-   * Lets archives at rest for longer than the keep time leave memory. Runs when an archive is asked
-   * for (a stream discovered, an outcome, an API read), which is what brings new ones in, and scans
-   * at most every tenth of the keep time: no timer, so an idle server has none due.
-   */
-  private void evictResting() {
-    Instant now = clock.instant();
-    if (Duration.between(lastEviction, now).compareTo(keep.dividedBy(10)) < 0) {
-      return;
-    }
-    lastEviction = now;
-    List<StreamArchiver> gone = streams.evictResting(now.minus(keep));
-    gone.forEach(StreamArchiver::evicted);
-    if (!gone.isEmpty()) {
-      LOG.debug("{} archives at rest left memory; {} stay", gone.size(), streams.size());
-    }
-  }
-
-  private Future<StreamArchiver> load(String id) {
-    return context
-        .here(store.load(id))
-        .map(
-            events -> {
-              ArchiveState archive = new ArchiveState(id);
-              events.forEach(archive::apply);
-              archive.superseded = events.size() - archive.compactEvents().size();
-              return new StreamArchiver(
-                  archive,
-                  settings,
-                  fetcher,
-                  allowList,
-                  sink,
-                  store,
-                  metrics,
-                  renderer,
-                  clock,
-                  scheduler,
-                  context,
-                  () -> hooks);
-            });
+  private StreamArchiver newArchiver(ArchiveState state) {
+    return new StreamArchiver(
+        state,
+        settings,
+        fetcher,
+        allowList,
+        sink,
+        store,
+        metrics,
+        renderer,
+        clock,
+        scheduler,
+        context,
+        () -> hooks);
   }
 
   /**
@@ -446,34 +354,7 @@ public final class Archiver {
       return Future.failedFuture(
           new IllegalArgumentException("limit must be 1 to " + MAX_PAGE + ", got " + limit));
     }
-    return context.call(
-        () ->
-            store
-                .streams()
-                .compose(
-                    stored -> {
-                      List<String> ids =
-                          stored.stream()
-                              .filter(id -> after.isEmpty() || id.compareTo(after.get()) > 0)
-                              .filter(FileArchiveStateStore::isSafeId)
-                              .sorted()
-                              .limit(limit + 1L)
-                              .toList();
-                      List<String> page = ids.subList(0, Math.min(limit, ids.size()));
-                      Optional<String> next =
-                          ids.size() > limit ? Optional.of(page.getLast()) : Optional.empty();
-                      List<Future<StreamArchiver>> loads = page.stream().map(reads::fresh).toList();
-                      return Future.all(loads)
-                          .map(
-                              all -> {
-                                JsonArray out = new JsonArray();
-                                loads.stream()
-                                    .map(Future::result)
-                                    .filter(a -> !a.state().sessions.isEmpty())
-                                    .forEach(a -> out.add(describe(a)));
-                                return new Page(out, next);
-                              });
-                    }));
+    return context.call(() -> pages.page(after, limit));
   }
 
   /**

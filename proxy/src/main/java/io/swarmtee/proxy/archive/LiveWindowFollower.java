@@ -18,6 +18,7 @@ import io.swarmtee.proxy.archive.ArchiveState.Session;
 import io.swarmtee.proxy.archive.ArchiveState.Track;
 import io.swarmtee.proxy.http.UpstreamAllowList;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -105,6 +106,31 @@ final class LiveWindowFollower {
   /** A new run began: what was resolved belongs to the previous one. */
   void runStarted() {
     watermarks.clear();
+  }
+
+  /**
+   * A viewer fetched segment {@code seq} of {@code rendition}: its bytes are kept for the poll that
+   * lists it, unless the live session has it already or the archiver is fetching it itself.
+   */
+  void offer(String rendition, long seq, Buffer bytes) {
+    StreamArchiver.Phase phase = archiver.phase();
+    Optional<Session> s = journal.state().latest();
+    if (s.isPresent() && phase == StreamArchiver.Phase.LIVE) {
+      Run run = s.get().currentRun();
+      Track t = run.tracks.get(rendition);
+      if (t != null && t.entries.containsKey(seq)) {
+        metrics.segment(Result.DUPLICATE);
+        return;
+      }
+      // The archiver's own fetch, seen by the shield like a viewer's: kept, it would outlive the
+      // segment and be taken for the segment of the same seq after a restart.
+      if (copier.inFlight(new TrackKey(s.get().number, run.number, rendition).entry(seq))) {
+        return;
+      }
+    }
+    if (phase != StreamArchiver.Phase.FINALISING) {
+      copier.tap(rendition, seq, bytes);
+    }
   }
 
   /**

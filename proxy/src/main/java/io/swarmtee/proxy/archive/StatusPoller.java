@@ -1,8 +1,6 @@
 package io.swarmtee.proxy.archive;
 
-import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -51,10 +49,7 @@ final class StatusPoller {
         .map(
             resp -> {
               if (resp.status() == 200) {
-                new JsonObject(resp.body().toString(StandardCharsets.UTF_8))
-                    .getJsonObject("Manifests", new JsonObject())
-                    .fieldNames()
-                    .forEach(discovered);
+                LivepeerStatus.streamIds(resp.body()).forEach(discovered);
               }
               return null;
             })

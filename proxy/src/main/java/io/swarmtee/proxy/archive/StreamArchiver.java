@@ -1,23 +1,13 @@
 package io.swarmtee.proxy.archive;
 
-import io.swarmtee.proxy.archive.ArchiveEvent.RunStarted;
-import io.swarmtee.proxy.archive.ArchiveEvent.SessionFinalised;
-import io.swarmtee.proxy.archive.ArchiveEvent.SessionReopened;
-import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
-import io.swarmtee.proxy.archive.ArchiveMetrics.Result;
-import io.swarmtee.proxy.archive.ArchiveState.Run;
 import io.swarmtee.proxy.archive.ArchiveState.Session;
-import io.swarmtee.proxy.archive.ArchiveState.Track;
 import io.swarmtee.proxy.http.UpstreamAllowList;
 import io.swarmtee.tee.spool.Outcome;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -28,35 +18,44 @@ import org.slf4j.LoggerFactory;
  *
  * One StreamArchiver per upstream stream id, created by the Archiver when the stream is discovered
  * (a viewer's request, go-livepeer's /status, the admin API) or when its journal is loaded at
- * start-up. It owns the stream's phase and wires four parts, each with one job:
+ * start-up (ArchiveLoader). It owns the stream's phase and wires its parts, each with one job:
  *
  *   LiveWindowFollower  polls the upstream master and media playlists (manifest's parser), hands
- *                       every segment not seen before to the copier, marks lost what left the
- *                       window unarchived;
+ *                       every segment not seen before (or a viewer's bytes of it) to the copier,
+ *                       marks lost what left the window unarchived;
  *   SegmentCopier       gets a segment's bytes (a viewer's tap, or a fetch with retries) into the
  *                       upload spool and journals the entry pending, then archived or lost;
  *   OutcomeReconciler   applies the spool's outcomes that this process did not copy itself:
  *                       segments accepted before a crash and uploaded after the restart;
  *   SwarmCopyPublisher  uploads the archive playlists (PlaylistRenderer, manifest's builders) and a
- *                       master to Swarm: refreshed while live, final once ended.
+ *                       master to Swarm: refreshed while live, final once ended;
+ *   SessionRules        decides which session a playlist's new segments belong to (below);
+ *   SessionFinaliser    carries out FINALISING;
+ *   PollLoop            runs one poll at a time, the next when this class schedules it.
  *
  * All of them write through the ArchiveJournal, which folds each event into the ArchiveState and
  * appends it to the ArchiveStateStore; playlists swarmtee serves are rendered from that state.
  *
  * Phases. Only this class changes the phase; the follower asks it which session a playlist's new
- * segments belong to (sessionFor) and tells it when the upstream answers 404 everywhere.
+ * segments belong to (sessionFor, answered by SessionRules) and tells it when the upstream answers
+ * 404 everywhere.
  *
  *   WAITING ──first listed segment──▶ LIVE ──end detected──▶ FINALISING ──final copy──▶ ENDED
- *                                      ▲ │                                                │
- *                                      │ └─seq went back: RunStarted (same session)       │
+ *                                      ▲ └─seq went back (no end seen)─▶┘                 │
  *                                      └────fresh window within --restart-grace: ─────────┤
  *                                           SessionReopened + RunStarted                  │
- *                                      └────fresh window after the grace: SessionStarted ─┘
+ *                                      └────fresh window after the grace, or after a ─────┘
+ *                                           restart no end came before: SessionStarted
  *
  *   - The end is detected by the poll timer: no new segment for --end-after target durations with
  *     nothing in flight, or the master and every media playlist answering 404 (go-livepeer removes
  *     them all at once). An admin finalise or stop ends it too, and skips the grace: later
  *     segments open a new session.
+ *   - A restart with no end seen in between (an encoder reconnecting at once: a media playlist's
+ *     seq numbers went back while LIVE) is a new stream under the same id, so it ends the session
+ *     the same way, grace skipped: the new run, still listed at the next poll, opens a new session
+ *     (its own archive master). The grace is for a stream that ended (404 or quiet) and comes
+ *     back: that is one broadcast with a hiccup, continued after a DISCONTINUITY.
  *   - FINALISING waits for every copy in flight, journals SessionFinalised, gives outcomes that
  *     waited for an entry of the session a gap, and publishes the final (VOD) copy. Playlists
  *     polled meanwhile are ignored.
@@ -81,14 +80,14 @@ import org.slf4j.LoggerFactory;
  * interleaved — while every member also keeps its local file journal for a restart of the whole
  * cluster. A new owner reads the shared journal and continues the same session; entries the dead
  * owner left pending sit in its spool, so the new owner copies those segments again while they are
- * listed (adopt). The Swarm copy's master is announced (the wallet's feed) only after the journal
+ * listed (adopt; LeasedStreams acts on gained and lost leases). The Swarm copy's master is announced (the wallet's feed) only after the journal
  * accepted its record, so a stale owner updates no feed. Members that do not own a stream serve its
  * playlists and API from the shared journal, read again once a second.
  *
  * Memory. An archiver at rest (not followed, no timer, poll, copy, journal append, outcome,
  * publication or finalisation in progress: restingSince) holds nothing its journal lacks, so
- * StreamArchivers drops it --archive-keep after it came to rest, and the Archiver loads it again
- * from the journal when it is asked for (a viewer, an outcome, the API). Late outcomes of a
+ * StreamArchivers drops it --archive-keep after it came to rest, and the ArchiveLoader loads it
+ * again from the journal when it is asked for (a viewer, an outcome, the API). Late outcomes of a
  * finalised session are gathered for a second into one re-upload of its final playlists.
  *
  * Threading. Everything here runs on the archiver's one Vert.x context (ArchiveContext); futures
@@ -114,25 +113,19 @@ final class StreamArchiver {
   private final String id;
   private final ArchiveSettings settings;
   private final ArchiveJournal journal;
-  private final ArchiveMetrics metrics;
   private final Clock clock;
-  private final Scheduler scheduler;
   private final SegmentCopier copier;
   private final LiveWindowFollower follower;
   private final OutcomeReconciler reconciler;
   private final SwarmCopyPublisher publisher;
 
+  private final PollLoop polls;
   private Phase phase;
-  private boolean following;
-  private long timer = -1;
-  private boolean polling;
+  private final SessionRules rules;
+  private final SessionFinaliser finaliser;
   private Instant lastNewSegment;
-  private Instant endedAt;
   private Instant idleSince;
   private Instant unfollowedAt;
-  private boolean graceSkipped;
-  private Future<Void> finalising;
-  private final List<Promise<Void>> endWaiters = new ArrayList<>();
   private boolean adopted;
   private Runnable onIdle = () -> {};
 
@@ -151,22 +144,9 @@ final class StreamArchiver {
       Supplier<ArchiveHooks> hooks) {
     this.id = state.streamId;
     this.settings = settings;
-    this.metrics = metrics;
     this.clock = clock;
-    this.scheduler = scheduler;
     this.journal = new ArchiveJournal(state, store);
-    this.publisher =
-        new SwarmCopyPublisher(
-            journal,
-            renderer,
-            sink,
-            metrics,
-            clock,
-            context,
-            hooks,
-            scheduler,
-            settings.swarmRefresh(),
-            () -> Optional.ofNullable(finalising));
+    this.rules = new SessionRules(id, journal, settings.grace());
     // The copier's retries wait a poll period, which the follower knows once it read a playlist.
     this.copier =
         new SegmentCopier(
@@ -179,6 +159,19 @@ final class StreamArchiver {
             scheduler,
             context,
             this::pollPeriod);
+    this.finaliser = new SessionFinaliser(journal, copier, clock);
+    this.publisher =
+        new SwarmCopyPublisher(
+            journal,
+            renderer,
+            sink,
+            metrics,
+            clock,
+            context,
+            hooks,
+            scheduler,
+            settings.swarmRefresh(),
+            finaliser::inProgress);
     this.follower =
         new LiveWindowFollower(
             this, settings, fetcher, allowList, journal, copier, metrics, context);
@@ -186,6 +179,7 @@ final class StreamArchiver {
         new OutcomeReconciler(
             journal, copier, metrics, clock, follower::targetSeconds, publisher::republishFinal);
     ArchiveView view = new StateView(state, new ArchiveDescriptions(sink, hooks));
+    this.polls = new PollLoop(scheduler, follower::poll, this::afterPoll);
     journal.listener(
         event -> {
           publisher.recorded(event);
@@ -194,15 +188,9 @@ final class StreamArchiver {
             reconciler.entryResolved(EntryKey.of(e));
           }
         });
-    Optional<Session> latest = state.latest();
-    if (latest.isPresent() && !latest.get().finalised) {
-      phase = Phase.LIVE;
+    phase = rules.resume(clock.instant());
+    if (phase == Phase.LIVE) {
       lastNewSegment = clock.instant();
-    } else if (latest.isPresent()) {
-      phase = Phase.ENDED;
-      endedAt = latest.get().end.orElse(clock.instant());
-    } else {
-      phase = Phase.WAITING;
     }
     unfollowedAt = clock.instant(); // not followed until told: at rest from its load on
   }
@@ -220,7 +208,7 @@ final class StreamArchiver {
   }
 
   boolean following() {
-    return following;
+    return polls.on();
   }
 
   /**
@@ -246,11 +234,10 @@ final class StreamArchiver {
 
   /** Starts (or keeps) polling. */
   void follow() {
-    if (!following) {
-      following = true;
+    if (!polls.on()) {
       idleSince = clock.instant();
       LOG.info("archiving stream {}", id);
-      schedulePoll(Duration.ZERO);
+      polls.start();
     }
     Optional<Session> latest = state().latest();
     if (latest.isPresent() && latest.get().finalised && !latest.get().masterIsFinal) {
@@ -271,13 +258,11 @@ final class StreamArchiver {
    *     it may leave memory (to be loaded again on demand).
    */
   boolean restingSince(Instant cutoff) {
-    return !following
+    return !polls.on()
         && unfollowedAt != null
         && !unfollowedAt.isAfter(cutoff)
-        && timer < 0
-        && !polling
-        && finalising == null
-        && endWaiters.isEmpty()
+        && polls.idle()
+        && finaliser.idle()
         && copier.inFlightCount() == 0
         && journal.settled()
         && reconciler.idle()
@@ -286,6 +271,10 @@ final class StreamArchiver {
 
   /** It left memory: the store may forget its write queue (a later load opens it again). */
   void evicted() {
+    releaseJournal();
+  }
+
+  private void releaseJournal() {
     journal
         .release()
         .onFailure(
@@ -295,49 +284,22 @@ final class StreamArchiver {
 
   /** Stops polling; archived state stays. */
   void unfollow() {
-    following = false;
+    polls.stop();
     unfollowedAt = clock.instant();
     copier.forgetTaps(); // this object stays in memory as long as its archive: keep no bytes
-    if (timer >= 0) {
-      scheduler.cancel(timer);
-      timer = -1;
-    }
-    journal
-        .release()
-        .onFailure(
-            e ->
-                LOG.warn("stream {}: could not release its archive journal: {}", id, e.toString()));
+    releaseJournal();
   }
 
   /**
    * @return a future completed the next time a session of this stream is finalised
    */
   Future<Void> nextFinalisation() {
-    Promise<Void> p = Promise.promise();
-    endWaiters.add(p);
-    return p.future();
+    return finaliser.next();
   }
 
-  /** A viewer fetched a segment of this stream: keep its bytes for the poll that lists it. */
+  /** A viewer fetched a segment of this stream: see {@link LiveWindowFollower#offer}. */
   void offer(String rendition, long seq, Buffer bytes) {
-    Optional<Session> s = state().latest();
-    if (s.isPresent() && phase == Phase.LIVE) {
-      Run run = s.get().currentRun();
-      Track t = run.tracks.get(rendition);
-      if (t != null && t.entries.containsKey(seq)) {
-        metrics.segment(Result.DUPLICATE);
-        return;
-      }
-      // The archiver's own fetch, seen by the shield like a viewer's: kept, it would outlive the
-      // segment and be taken for the segment of the same seq after a restart.
-      if (copier.inFlight(new TrackKey(s.get().number, run.number, rendition).entry(seq))) {
-        return;
-      }
-    }
-    if (phase == Phase.FINALISING) {
-      return;
-    }
-    copier.tap(rendition, seq, bytes);
+    follower.offer(rendition, seq, bytes);
   }
 
   /**
@@ -349,31 +311,9 @@ final class StreamArchiver {
     return reconciler.outcome(outcome, key);
   }
 
-  private void schedulePoll(Duration delay) {
-    if (!following || timer >= 0) {
-      return;
-    }
-    timer =
-        scheduler.schedule(
-            delay,
-            () -> {
-              timer = -1;
-              poll();
-            });
-  }
-
+  /** Polls the upstream now (tests; the poll timer does it while followed). */
   void poll() {
-    if (!following || polling) {
-      return;
-    }
-    polling = true;
-    follower
-        .poll()
-        .onComplete(
-            ar -> {
-              polling = false;
-              afterPoll();
-            });
+    polls.pollNow();
   }
 
   private void afterPoll() {
@@ -387,7 +327,7 @@ final class StreamArchiver {
     if (phase == Phase.LIVE) {
       state().latest().ifPresent(publisher::refreshIfDue);
     }
-    if (phase == Phase.WAITING || (phase == Phase.ENDED && graceOver(now))) {
+    if (phase == Phase.WAITING || (phase == Phase.ENDED && rules.graceOver(now))) {
       if (idleSince != null && Duration.between(idleSince, now).compareTo(settings.grace()) > 0) {
         LOG.info(
             "stream {}: nothing to archive for {} s, no longer polling",
@@ -400,17 +340,11 @@ final class StreamArchiver {
     } else {
       idleSince = now;
     }
-    schedulePoll(phase == Phase.ENDED ? pollPeriod().multipliedBy(2) : pollPeriod());
+    polls.schedule(phase == Phase.ENDED ? pollPeriod().multipliedBy(2) : pollPeriod());
   }
 
   private Duration pollPeriod() {
     return follower.pollPeriod();
-  }
-
-  private boolean graceOver(Instant now) {
-    return graceSkipped
-        || endedAt == null
-        || Duration.between(endedAt, now).compareTo(settings.grace()) > 0;
   }
 
   private Duration endAfter() {
@@ -421,63 +355,27 @@ final class StreamArchiver {
    * A media playlist of {@code rendition} lists segments up to {@code lastListed}.
    *
    * @return the session its new segments belong to (opening or reopening one), or empty to ignore
-   *     the playlist
+   *     the playlist (also when it shows the upstream restarted: the live session is finalised)
    */
   Optional<Session> sessionFor(String rendition, long lastListed) {
     Instant now = clock.instant();
-    ArchiveState state = state();
-    switch (phase) {
-      case WAITING -> {
-        journal.record(new SessionStarted(state.sessions.size(), now));
-        startedLive(now);
-        return state.latest();
-      }
-      case LIVE -> {
-        Session s = state.latest().orElseThrow();
-        Track t = s.currentRun().tracks.get(rendition);
-        long known = t == null || t.entries.isEmpty() ? -1 : t.entries.lastKey();
-        if (lastListed < known) {
-          // The upstream restarted under the same id without us seeing it end: seqs went back.
-          LOG.info(
-              "stream {}: {} went back from seq {} to {}, continuing after a discontinuity",
-              id,
-              rendition,
-              known,
-              lastListed);
-          journal.record(new RunStarted(s.number, s.runs.size(), now));
-        }
-        return Optional.of(s);
-      }
-      case ENDED -> {
-        Session s = state.latest().orElseThrow();
-        Track t = s.currentRun().tracks.get(rendition);
-        boolean fresh = t == null || t.entries.isEmpty() || lastListed != t.entries.lastKey();
-        if (!fresh) {
-          return Optional.empty(); // the same (stalled) window as when the session was finalised
-        }
-        if (graceOver(now)) {
-          journal.record(new SessionStarted(state.sessions.size(), now));
-          LOG.info("stream {}: new archive session {}", id, state.sessions.size() - 1);
-        } else {
-          journal.record(new SessionReopened(s.number, now));
-          journal.record(new RunStarted(s.number, s.runs.size(), now));
-          LOG.info(
-              "stream {}: came back within the grace period, session {} continues", id, s.number);
-        }
-        graceSkipped = false;
-        startedLive(now);
-        return state.latest();
-      }
-      default -> {
-        return Optional.empty();
-      }
+    if (phase == Phase.LIVE && rules.restarted(rendition, lastListed)) {
+      // A new stream under the same id: this session ends here, and the new run's segments (still
+      // listed at the next poll) open a new session whatever the grace.
+      finalise("the upstream restarted", /* skipGrace= */ true);
+      return Optional.empty();
     }
+    Optional<Session> session = rules.sessionFor(phase, rendition, lastListed, now);
+    if (session.isPresent() && phase != Phase.LIVE) {
+      startedLive(now);
+    }
+    return session;
   }
 
   private void startedLive(Instant now) {
     phase = Phase.LIVE;
     lastNewSegment = now;
-    endedAt = null;
+    rules.live();
     follower.runStarted();
   }
 
@@ -499,46 +397,33 @@ final class StreamArchiver {
    * @return completed once the final playlists are in Swarm (or immediately if nothing is live)
    */
   Future<Void> finalise(String reason, boolean skipGrace) {
-    graceSkipped |= skipGrace;
+    if (skipGrace) {
+      rules.skipGrace();
+    }
     return finalise(reason);
   }
 
   Future<Void> finalise(String reason) {
-    if (finalising != null) {
-      return finalising;
+    Optional<Future<Void>> running = finaliser.inProgress();
+    if (running.isPresent()) {
+      return running.get();
     }
     Optional<Session> latest = state().latest();
     if (phase != Phase.LIVE || latest.isEmpty()) {
       return Future.succeededFuture();
     }
-    Session session = latest.get();
     phase = Phase.FINALISING;
-    LOG.info("stream {}: finalising session {} ({})", id, session.number, reason);
-    finalising =
-        Future.join(copier.allInFlight())
-            .transform(
-                ar -> {
-                  Instant end = session.lastSegment.orElse(clock.instant());
-                  journal.record(
-                      new SessionFinalised(
-                          session.number, end.isBefore(session.start) ? session.start : end));
-                  phase = Phase.ENDED;
-                  copier.forgetTaps(); // this run's segments: a restart reuses their seq numbers
-                  endedAt = clock.instant();
-                  // Outcomes still waiting for an entry of this session get one now, in the final
-                  // copy below.
-                  reconciler.sessionFinalised(session.number);
-                  return publisher.publish(session, true);
-                })
-            .<Void>mapEmpty()
-            .eventually(
-                () -> {
-                  finalising = null;
-                  List<Promise<Void>> waiters = new ArrayList<>(endWaiters);
-                  endWaiters.clear();
-                  waiters.forEach(Promise::tryComplete);
-                  return Future.succeededFuture();
-                });
-    return finalising;
+    LOG.info("stream {}: finalising session {} ({})", id, latest.get().number, reason);
+    return finaliser.finalise(latest.get(), this::ended);
+  }
+
+  /** The journal says {@code session} is finalised: publish its final copy. */
+  private Future<?> ended(Session session) {
+    phase = Phase.ENDED;
+    copier.forgetTaps(); // this run's segments: a restart reuses their seq numbers
+    rules.ended(clock.instant());
+    // Outcomes still waiting for an entry of this session get one now, in the final copy.
+    reconciler.sessionFinalised(session.number);
+    return publisher.publish(session, true);
   }
 }

@@ -45,6 +45,15 @@ public final class ClusterJournalStore implements ArchiveStateStore {
   private final ArchiveStateStore local;
   private final Map<String, FencingToken> writers = new ConcurrentHashMap<>();
 
+  /**
+   * Per stream, the shared log's version the local copy was last rewritten from: a member that
+   * reads a journal once a second while another writes it rewrites its copy only when it changed.
+   */
+  private final Map<String, Version> copied = new ConcurrentHashMap<>();
+
+  /** A version of a shared log: rewrites counted, events held. */
+  private record Version(long generation, int length) {}
+
   private ClusterJournalStore(Vertx vertx, IMap<String, JournalLog> map, ArchiveStateStore local) {
     this.vertx = vertx;
     this.map = map;
@@ -101,12 +110,20 @@ public final class ClusterJournalStore implements ArchiveStateStore {
               if (log == null) {
                 return local.load(streamId).compose(events -> seed(streamId, events));
               }
-              List<ArchiveEvent> events = new ArrayList<>(log.events().size());
-              for (String json : List.copyOf(log.events())) {
+              List<String> lines = List.copyOf(log.events());
+              List<ArchiveEvent> events = new ArrayList<>(lines.size());
+              for (String json : lines) {
                 events.add(ArchiveEvent.fromJson(new JsonObject(json)));
               }
-              // Kept locally too, for a restart of the whole cluster.
-              return local.replace(streamId, events).map(events);
+              // Kept locally too, for a restart of the whole cluster; unchanged, it is not written.
+              Version version = new Version(log.generation, lines.size());
+              if (version.equals(copied.get(streamId))) {
+                return Future.succeededFuture(events);
+              }
+              return local
+                  .replace(streamId, events)
+                  .onSuccess(v -> copied.put(streamId, version))
+                  .map(events);
             });
   }
 
@@ -127,6 +144,7 @@ public final class ClusterJournalStore implements ArchiveStateStore {
       return Future.failedFuture(
           new NotOwnerException("this member does not own stream " + streamId));
     }
+    copied.remove(streamId); // the local copy changes here: the next read writes it whole
     return submit(streamId, JournalProcessor.append(token, event.toJson().encode()), token)
         .compose(v -> local.append(streamId, event));
   }
@@ -138,12 +156,14 @@ public final class ClusterJournalStore implements ArchiveStateStore {
       return Future.failedFuture(
           new NotOwnerException("this member does not own stream " + streamId));
     }
+    copied.remove(streamId);
     return submit(streamId, JournalProcessor.rewrite(token, json(events)), token)
         .compose(v -> local.replace(streamId, events));
   }
 
   @Override
   public Future<Void> release(String streamId) {
+    copied.remove(streamId);
     return local.release(streamId);
   }
 

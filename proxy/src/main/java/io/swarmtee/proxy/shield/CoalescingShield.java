@@ -3,6 +3,7 @@ package io.swarmtee.proxy.shield;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Gauge;
 import io.swarmtee.proxy.ProxyFailure;
@@ -77,6 +78,7 @@ public final class CoalescingShield implements OriginShield {
   private final List<Handler<String>> requestListeners = new CopyOnWriteArrayList<>();
   private final UpstreamClient upstream;
   private final Set<Subscription> streams = ConcurrentHashMap.newKeySet();
+  private final RestartMarks restarts = new RestartMarks();
 
   private CoalescingShield(
       Vertx vertx, ShieldSettings settings, ProxyMetrics metrics, Ticker ticker, Clock clock) {
@@ -92,6 +94,8 @@ public final class CoalescingShield implements OriginShield {
         Caffeine.newBuilder()
             .ticker(ticker)
             .executor(Runnable::run)
+            .removalListener(
+                (String key, CachedObject o, RemovalCause cause) -> restarts.released(key))
             .maximumWeight(settings.cache().maxBytes())
             .weigher(
                 (String key, CachedObject o) ->
@@ -353,16 +357,16 @@ public final class CoalescingShield implements OriginShield {
             now,
             now + fresh,
             now + stale);
-    if (head.status() == 200 && kind == ObjectKind.PLAYLIST) {
-      CachedObject previous = cache.getIfPresent(entry.key());
-      if (previous != null
-          && previous.object().status() == 200
-          && UpstreamRestart.between(previous.object().body(), body)) {
-        // Restarted under the same id with no 404 seen in between: the old run's segments sit
-        // under the paths of the new run's.
-        LOG.info("{} restarted upstream: forgetting the segments cached under it", path);
-        forgetSegmentsUnder(entry.key());
-      }
+    if (stale > 0) {
+      restarts.held(entry.key()); // before the check: forgetting segments must not drop its mark
+    }
+    if (head.status() == 200
+        && kind == ObjectKind.PLAYLIST
+        && restarts.restarted(entry.key(), body)) {
+      // Restarted under the same id with no 404 seen in between: the old run's segments sit
+      // under the paths of the new run's.
+      LOG.info("{} restarted upstream: forgetting the segments cached under it", path);
+      forgetSegmentsUnder(entry.key());
     }
     if (stale > 0) {
       cache.put(entry.key(), cached);
@@ -418,6 +422,13 @@ public final class CoalescingShield implements OriginShield {
    */
   Set<Subscription> streams() {
     return streams;
+  }
+
+  /**
+   * @return media playlists whose last version the shield remembers to tell a restart (tests)
+   */
+  int restartMarks() {
+    return restarts.size();
   }
 
   /**

@@ -1,11 +1,9 @@
 package io.swarmtee.proxy.web;
 
+import io.swarmtee.proxy.archive.LivepeerStatus;
+import io.swarmtee.proxy.archive.UpstreamFetcher;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,18 +18,16 @@ import java.util.Objects;
  */
 final class UpstreamStatus {
 
-  private final HttpClient client;
+  private final UpstreamFetcher fetcher;
   private final URI url;
-  private final Duration timeout;
   private final Duration ttl;
   private final Clock clock;
   private Future<List<String>> last;
   private Instant lastAt = Instant.MIN;
 
   UpstreamStatus(HttpClient client, URI url, Duration timeout, Duration ttl, Clock clock) {
-    this.client = Objects.requireNonNull(client, "client");
+    this.fetcher = UpstreamFetcher.direct(Objects.requireNonNull(client, "client"), timeout);
     this.url = Objects.requireNonNull(url, "url");
-    this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.ttl = Objects.requireNonNull(ttl, "ttl");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -47,36 +43,15 @@ final class UpstreamStatus {
     }
     lastAt = now;
     last =
-        client
-            .request(
-                new RequestOptions()
-                    .setMethod(HttpMethod.GET)
-                    .setAbsoluteURI(url.toString())
-                    .setTimeout(timeout.toMillis()))
-            .compose(req -> req.send())
-            .compose(
-                resp ->
-                    resp.body()
-                        .map(
-                            body -> {
-                              if (resp.statusCode() != 200) {
-                                throw new IllegalStateException(
-                                    "upstream status answered " + resp.statusCode());
-                              }
-                              return parse(body.toString());
-                            }));
+        fetcher
+            .fetch(url)
+            .map(
+                resp -> {
+                  if (resp.status() != 200) {
+                    throw new IllegalStateException("upstream status answered " + resp.status());
+                  }
+                  return LivepeerStatus.streamIds(resp.body());
+                });
     return last;
-  }
-
-  /**
-   * @return the keys of {@code Manifests} in go-livepeer's {@code /status} JSON
-   */
-  static List<String> parse(String json) {
-    try {
-      JsonObject manifests = new JsonObject(json).getJsonObject("Manifests");
-      return manifests == null ? List.of() : List.copyOf(manifests.fieldNames());
-    } catch (DecodeException | ClassCastException e) {
-      throw new IllegalStateException("upstream status is not go-livepeer's JSON", e);
-    }
   }
 }

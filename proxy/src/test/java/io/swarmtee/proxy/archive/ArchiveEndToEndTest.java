@@ -4,6 +4,7 @@ import static io.swarmtee.proxy.archive.ArchiveHarness.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swarmtee.proxy.testing.HlsRecording;
@@ -350,6 +351,59 @@ class ArchiveEndToEndTest {
     Ffmpeg.Run run = Ffmpeg.remux(h.url() + "/archive/again/index.m3u8", out);
     assertEquals(0, run.exit(), run.output());
     assertEquals(8.0, Ffmpeg.duration(out), 0.6);
+  }
+
+  /**
+   * The encoder reconnects at once: the origin's next playlist is already the new run (seq from 0,
+   * no 404 in between). Though within the grace, that is a new stream: a new session, with its own
+   * archive master, and the old one final.
+   */
+  @Test
+  void anInstantRestartStartsANewSession(Vertx vertx, @TempDir Path data) throws Exception {
+    h = ArchiveHarness.start(vertx, data, s -> s.withGrace(Duration.ofSeconds(30)));
+    OriginStream stream = h.origin.stream("instant", HlsRecording.RENDITIONS);
+    await(h.archiver.start("instant"));
+    play(stream, 0, 4);
+    Future<Void> first = h.archiver.nextFinalisation("instant");
+    synchronized (stream) {
+      stream.restart();
+      stream.publish(recording, 4); // seq 0 of the new run
+    }
+    await(first); // session 0 ends on seeing seq go back; the next poll opens session 1
+    play(stream, 5, 8); // seq 1..3 of the new run
+    Future<Void> second = h.archiver.nextFinalisation("instant");
+    stream.end();
+    await(second);
+
+    JsonObject archive = api("instant");
+    assertEquals(2, archive.getJsonArray("sessions").size(), archive.encodePrettily());
+    assertEquals(1, archive.getInteger("latestSession"), archive.encodePrettily());
+    assertEquals(0, archive.getInteger("discontinuities"), archive.encodePrettily());
+    assertEquals(8, archive.getJsonObject("segments").getLong("archived"), "the latest session's");
+    assertEquals(0, archive.getJsonObject("segments").getLong("lost"));
+    JsonObject oldSession = archive.getJsonArray("sessions").getJsonObject(0);
+    assertEquals(
+        8, oldSession.getJsonObject("segments").getLong("archived"), oldSession.encodePrettily());
+    String old = h.get("/archive/instant/s/0/source.m3u8").text();
+    assertTrue(old.contains("#EXT-X-ENDLIST"), old);
+    assertEquals(4, segments(old).size(), old);
+    String now = h.get("/archive/instant/source.m3u8").text();
+    assertEquals(4, segments(now).size(), now);
+    assertFalse(now.contains("#EXT-X-DISCONTINUITY"), now);
+    assertTrue(oldSession.getBoolean("masterFinal"), oldSession.encodePrettily());
+    assertTrue(archive.getBoolean("masterFinal"), archive.encodePrettily());
+    assertNotEquals(
+        oldSession.getString("master"),
+        archive.getString("master"),
+        "each session has its own archive master in Swarm");
+    // The new session holds the new run's bytes (recording segments 4..7), not the old run's.
+    Path out = data.resolve("instant.ts");
+    Ffmpeg.Run run = Ffmpeg.remux(h.url() + "/archive/instant/index.m3u8", out);
+    assertEquals(0, run.exit(), run.output());
+    assertEquals(4.0, Ffmpeg.duration(out), 0.6);
+    assertEquals(
+        h.get(segments(now).getFirst().group(0)).body(),
+        recording.segments("source").get(4).bytes());
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.swarmtee.proxy.testing.HlsRecording;
 import io.swarmtee.proxy.testing.LivepeerOrigin;
 import io.swarmtee.proxy.testing.LivepeerOrigin.OriginStream;
 import io.swarmtee.proxy.testing.TestBee;
+import io.swarmtee.proxy.testing.WatchedJournal;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.it.MutableClock;
 import io.swarmtee.tee.spool.SegmentKey;
@@ -32,7 +33,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -191,7 +191,7 @@ class ArchiveGoldenTest {
     final MutableClock clock;
     final HandScheduler scheduler;
     final Gate gate;
-    final Journal journal;
+    final WatchedJournal journal;
     final Uploads uploads;
     final Map<String, String> captured = new LinkedHashMap<>();
     private final Map<String, String> lastSeen = new LinkedHashMap<>();
@@ -205,7 +205,7 @@ class ArchiveGoldenTest {
         MutableClock clock,
         HandScheduler scheduler,
         Gate gate,
-        Journal journal,
+        WatchedJournal journal,
         Uploads uploads) {
       this.h = h;
       this.stream = stream;
@@ -225,7 +225,7 @@ class ArchiveGoldenTest {
       MutableClock clock = new MutableClock(T0);
       HandScheduler[] scheduler = new HandScheduler[1];
       Gate[] gate = new Gate[1];
-      Journal[] journal = new Journal[1];
+      WatchedJournal[] journal = new WatchedJournal[1];
       Uploads uploads = new Uploads();
       ArchiveHarness.Wiring wiring =
           new ArchiveHarness.Wiring(
@@ -234,7 +234,7 @@ class ArchiveGoldenTest {
               context -> scheduler[0] = new HandScheduler(context),
               fetcher -> gate[0] = new Gate(fetcher),
               sink -> uploads.watch(sink),
-              store -> journal[0] = new Journal(store));
+              store -> journal[0] = new WatchedJournal(store));
       LivepeerOrigin origin = await(LivepeerOrigin.start(vertx));
       TestBee bee = await(TestBee.start(vertx));
       ArchiveHarness h =
@@ -459,54 +459,6 @@ class ArchiveGoldenTest {
       }
       now.forEach(
           h -> h.context().runOnContext(v -> upstream.fetch(h.uri()).onComplete(h.answer())));
-    }
-  }
-
-  /** The archive journal, telling the test when a record is appended. */
-  static final class Journal implements ArchiveStateStore {
-    private final ArchiveStateStore store;
-    private final List<Map.Entry<Predicate<ArchiveEvent>, Promise<Void>>> watches =
-        new CopyOnWriteArrayList<>();
-
-    Journal(ArchiveStateStore store) {
-      this.store = store;
-    }
-
-    /**
-     * @return completes once an event matching {@code p} is appended after this call
-     */
-    Future<Void> appended(Predicate<ArchiveEvent> p) {
-      Promise<Void> promise = Promise.promise();
-      watches.add(Map.entry(p, promise));
-      return promise.future();
-    }
-
-    @Override
-    public Future<List<String>> streams() {
-      return store.streams();
-    }
-
-    @Override
-    public Future<List<ArchiveEvent>> load(String streamId) {
-      return store.load(streamId);
-    }
-
-    @Override
-    public Future<Void> append(String streamId, ArchiveEvent event) {
-      return store
-          .append(streamId, event)
-          .onSuccess(
-              v -> watches.removeIf(w -> w.getKey().test(event) && w.getValue().tryComplete(null)));
-    }
-
-    @Override
-    public Future<Void> replace(String streamId, List<ArchiveEvent> events) {
-      return store.replace(streamId, events);
-    }
-
-    @Override
-    public Future<Void> release(String streamId) {
-      return store.release(streamId);
     }
   }
 

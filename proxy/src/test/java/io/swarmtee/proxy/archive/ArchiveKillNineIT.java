@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.swarmtee.proxy.testing.HlsRecording;
 import io.swarmtee.proxy.testing.LivepeerOrigin;
 import io.swarmtee.proxy.testing.LivepeerOrigin.OriginStream;
+import io.swarmtee.proxy.testing.Polling;
 import io.swarmtee.proxy.testing.SwarmteeProcess;
 import io.swarmtee.proxy.testing.TestBee;
 import io.swarmtee.tee.SwarmReference;
@@ -21,9 +22,8 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,7 +60,6 @@ class ArchiveKillNineIT {
   }
 
   private static void killMidStream(
-      Vertx vertx,
       SwarmteeProcess first,
       OriginStream stream,
       HlsRecording recording,
@@ -79,8 +78,7 @@ class ArchiveKillNineIT {
     // dies.
     bee.outage(TestBee.Fault.UNAVAILABLE_503);
     play(stream, recording, 3, 5);
-    awaitSpooled(
-        vertx, web, first.port(), 10); // 0..4 of both renditions, at least 3 and 4 not uploaded
+    awaitSpooled(web, first.port(), 10); // 0..4 of both renditions, at least 3 and 4 not uploaded
     first.kill9();
     bee.outage(TestBee.Fault.NONE);
   }
@@ -90,21 +88,21 @@ class ArchiveKillNineIT {
    * segments are journalled as archived or pending (spooled, upload not confirmed): only then is a
    * kill sure to find in the spool those Bee has not taken.
    */
-  private static void awaitSpooled(Vertx vertx, WebClient web, int port, long n) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(30);
-    String last = "";
-    while (Instant.now().isBefore(deadline)) {
-      JsonObject archive =
-          await(web.get(port, "127.0.0.1", "/api/archives/k9").send()).bodyAsJsonObject();
-      last = String.valueOf(archive);
-      JsonObject segments = archive == null ? new JsonObject() : archive.getJsonObject("segments");
-      if (segments.getLong("archived", 0L) + segments.getLong("pending", 0L) == n
-          && segments.getLong("pending", 0L) >= 4) {
-        return;
-      }
-      vertx.timer(50).await(5, TimeUnit.SECONDS);
-    }
-    throw new AssertionError("never " + n + " segments spooled; last answer: " + last);
+  private static void awaitSpooled(WebClient web, int port, long n) throws Exception {
+    String[] last = {""};
+    Polling.until(
+        Duration.ofSeconds(30),
+        Duration.ofMillis(50),
+        () -> {
+          JsonObject archive =
+              await(web.get(port, "127.0.0.1", "/api/archives/k9").send()).bodyAsJsonObject();
+          last[0] = String.valueOf(archive);
+          JsonObject segments =
+              archive == null ? new JsonObject() : archive.getJsonObject("segments");
+          return segments.getLong("archived", 0L) + segments.getLong("pending", 0L) == n
+              && segments.getLong("pending", 0L) >= 4;
+        },
+        () -> n + " segments spooled; last answer: " + last[0]);
   }
 
   @Test
@@ -136,7 +134,7 @@ class ArchiveKillNineIT {
 
     try (SwarmteeProcess first =
         SwarmteeProcess.start(Path.of("target", "swarmtee.jar"), flags, log)) {
-      killMidStream(vertx, first, stream, recording, bee, web);
+      killMidStream(first, stream, recording, bee, web);
     }
 
     // While swarmtee is dead six more segments appear: 3 and 4 leave the window, 5..10 are in it.

@@ -14,6 +14,7 @@ import io.swarmtee.proxy.archive.ArchiveEvent.SegmentSpooled;
 import io.swarmtee.proxy.testing.HlsRecording;
 import io.swarmtee.proxy.testing.LivepeerOrigin;
 import io.swarmtee.proxy.testing.LivepeerOrigin.OriginStream;
+import io.swarmtee.proxy.testing.WatchedJournal;
 import io.swarmtee.tee.SwarmHasher;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
@@ -43,7 +44,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,70 +100,10 @@ class SpooledBeforeCrashTest {
     stream.publish(next);
   }
 
-  /** An {@link ArchiveStateStore} that tells the test when a record is on disk. */
-  private static final class WatchedStore implements ArchiveStateStore {
-    private final FileArchiveStateStore files;
-    private final List<Map.Entry<Predicate<ArchiveEvent>, Promise<Void>>> watches =
-        new CopyOnWriteArrayList<>();
-    private final Predicate<ArchiveEvent> neverWritten;
-
-    /**
-     * @param neverWritten events the crash comes too early for: acknowledged, never on disk
-     */
-    WatchedStore(FileArchiveStateStore files, Predicate<ArchiveEvent> neverWritten) {
-      this.files = files;
-      this.neverWritten = neverWritten;
-    }
-
-    /**
-     * @return completed once an event matching {@code p} is appended (after this call)
-     */
-    Future<Void> appended(Predicate<ArchiveEvent> p) {
-      Promise<Void> promise = Promise.promise();
-      watches.add(Map.entry(p, promise));
-      return promise.future();
-    }
-
-    @Override
-    public Future<List<String>> streams() {
-      return files.streams();
-    }
-
-    @Override
-    public Future<List<ArchiveEvent>> load(String streamId) {
-      return files.load(streamId);
-    }
-
-    @Override
-    public Future<Void> append(String streamId, ArchiveEvent event) {
-      return (neverWritten.test(event)
-              ? Future.<Void>succeededFuture()
-              : files.append(streamId, event))
-          .onSuccess(
-              v ->
-                  watches.removeIf(
-                      w -> {
-                        if (w.getKey().test(event)) {
-                          w.getValue().complete();
-                          return true;
-                        }
-                        return false;
-                      }));
-    }
-
-    @Override
-    public Future<Void> replace(String streamId, List<ArchiveEvent> events) {
-      return files.replace(streamId, events);
-    }
-
-    Future<Void> close() {
-      return files.close();
-    }
-  }
-
   /** One incarnation of swarmtee's archive: journal, spool, archiver over {@code data}. */
   private final class Incarnation {
-    final WatchedStore store;
+    final FileArchiveStateStore files;
+    final WatchedJournal store;
     final UploadPipeline pipeline;
     final Archiver archiver;
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -177,9 +117,8 @@ class SpooledBeforeCrashTest {
     Incarnation(
         FakeBee bee, BatchId batch, RetryScheduler retries, Predicate<ArchiveEvent> neverWritten)
         throws Exception {
-      store =
-          new WatchedStore(
-              await(FileArchiveStateStore.open(vertx, data.resolve("archive"))), neverWritten);
+      files = await(FileArchiveStateStore.open(vertx, data.resolve("archive")));
+      store = new WatchedJournal(files, neverWritten);
       BeeClient client = BeeClient.create(vertx, BeeClientOptions.of(bee.baseUrl()));
       pipeline =
           UploadPipeline.create(
@@ -228,7 +167,7 @@ class SpooledBeforeCrashTest {
       }
       stopped = true;
       try {
-        await(store.close().transform(v -> archiver.close()).transform(v -> pipeline.close()));
+        await(files.close().transform(v -> archiver.close()).transform(v -> pipeline.close()));
       } catch (Exception e) {
         throw new AssertionError(e);
       }
@@ -259,7 +198,7 @@ class SpooledBeforeCrashTest {
   }
 
   private Future<Void> forEveryRendition(
-      WatchedStore store, java.util.function.Function<String, Predicate<ArchiveEvent>> which) {
+      WatchedJournal store, java.util.function.Function<String, Predicate<ArchiveEvent>> which) {
     return Future.all(RENDITIONS.stream().map(r -> store.appended(which.apply(r))).toList())
         .mapEmpty();
   }

@@ -9,6 +9,7 @@ import io.swarmtee.proxy.archive.Ffmpeg;
 import io.swarmtee.proxy.testing.HlsRecording;
 import io.swarmtee.proxy.testing.LivepeerOrigin;
 import io.swarmtee.proxy.testing.LivepeerOrigin.OriginStream;
+import io.swarmtee.proxy.testing.Polling;
 import io.swarmtee.proxy.testing.SwarmteeCluster;
 import io.swarmtee.proxy.testing.TestBee;
 import io.swarmtee.tee.SwarmReference;
@@ -27,12 +28,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
+import java.util.function.Supplier;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,9 +74,6 @@ class ClusterArchiveIT {
   private static <T> T await(Future<T> f) throws Exception {
     return f.await(60, TimeUnit.SECONDS);
   }
-
-  /** The test's Vert.x, for the pauses between two polls of a condition. */
-  private Vertx polling;
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -146,17 +145,12 @@ class ClusterArchiveIT {
     return Optional.empty();
   }
 
-  private int awaitOwner(Vertx vertx, SwarmteeCluster cluster, Optional<Integer> not)
-      throws Exception {
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (Instant.now().isBefore(deadline)) {
-      Optional<Integer> o = owner(cluster);
-      if (o.isPresent() && !o.equals(not)) {
-        return o.get();
-      }
-      vertx.timer(100).await(5, TimeUnit.SECONDS);
-    }
-    throw new AssertionError("no member took stream " + ID + " (other than " + not + ")");
+  private int awaitOwner(SwarmteeCluster cluster, Optional<Integer> not) throws Exception {
+    return Polling.until(
+        Duration.ofSeconds(30),
+        Duration.ofMillis(100),
+        () -> owner(cluster).filter(o -> !Optional.of(o).equals(not)),
+        () -> "a member took stream " + ID + " (other than " + not + ")");
   }
 
   /**
@@ -176,12 +170,12 @@ class ClusterArchiveIT {
         tmp,
         (v, cluster, stream, recording) -> {
           play(cluster, stream, recording, 0, 4);
-          int first = awaitOwner(v, cluster, Optional.empty());
+          int first = awaitOwner(cluster, Optional.empty());
           // SIGKILL: no release; a survivor takes the stream once the lease expired.
           cluster.kill9(first);
-          int second = awaitOwner(v, cluster, Optional.of(first));
+          int second = awaitOwner(cluster, Optional.of(first));
           play(cluster, stream, recording, 4, SEGMENTS);
-          awaitArchived(v, cluster.node(second), 2L * SEGMENTS);
+          awaitArchived(cluster.node(second), 2L * SEGMENTS);
           return second;
         },
         // The killed member rejoins and serves the same archive.
@@ -201,10 +195,10 @@ class ClusterArchiveIT {
         tmp,
         (v, cluster, stream, recording) -> {
           play(cluster, stream, recording, 0, 4);
-          int first = awaitOwner(v, cluster, Optional.empty());
+          int first = awaitOwner(cluster, Optional.empty());
           // SIGSTOP past its lease: another member takes the stream while the owner sleeps...
           cluster.pause(first);
-          int second = awaitOwner(v, cluster, Optional.of(first));
+          int second = awaitOwner(cluster, Optional.of(first));
           play(cluster, stream, recording, 4, 8);
           // ...and wakes up with a stale lease: its writes are refused, it stops archiving.
           cluster.resume(first);
@@ -212,7 +206,7 @@ class ClusterArchiveIT {
           String log = Files.readString(cluster.node(first).log());
           assertTrue(log.contains("stream c1: lease of epoch 1 lost"), "the woken owner let go");
           play(cluster, stream, recording, 8, SEGMENTS);
-          awaitArchived(v, cluster.node(second), 2L * SEGMENTS);
+          awaitArchived(cluster.node(second), 2L * SEGMENTS);
           return second;
         },
         (v, cluster, stream, recording) -> 0);
@@ -236,8 +230,8 @@ class ClusterArchiveIT {
             play(cluster, stream, recording, next, next + 1);
             next += 1;
           }
-          int owner = awaitOwner(v, cluster, Optional.empty());
-          awaitArchived(v, cluster.node(owner), 2L * SEGMENTS);
+          int owner = awaitOwner(cluster, Optional.empty());
+          awaitArchived(cluster.node(owner), 2L * SEGMENTS);
           return owner;
         },
         (v, cluster, stream, recording) -> 0);
@@ -252,9 +246,9 @@ class ClusterArchiveIT {
         tmp,
         (v, cluster, stream, recording) -> {
           play(cluster, stream, recording, 0, 1);
-          int owner = awaitOwner(v, cluster, Optional.empty());
+          int owner = awaitOwner(cluster, Optional.empty());
           play(cluster, stream, recording, 1, SEGMENTS);
-          awaitArchived(v, cluster.node(owner), 2L * SEGMENTS);
+          awaitArchived(cluster.node(owner), 2L * SEGMENTS);
           return owner;
         },
         (v, cluster, stream, recording) -> 0);
@@ -262,7 +256,6 @@ class ClusterArchiveIT {
 
   @Test
   void everyMemberServesWhatTheOwnersEmbeddedStoreHolds(Vertx vertx) throws Exception {
-    polling = vertx;
     HlsRecording recording = HlsRecording.generate(Path.of("target", "hls-fixture-12s"), SEGMENTS);
     LivepeerOrigin origin = await(LivepeerOrigin.start(vertx));
     OriginStream stream = origin.stream(ID, HlsRecording.RENDITIONS);
@@ -273,7 +266,7 @@ class ClusterArchiveIT {
       cluster.awaitMembers(3, Duration.ofSeconds(60));
       play(cluster, stream, recording, 0, 6);
       awaitArchived(cluster, 2L * 6);
-      int owner = awaitOwner(vertx, cluster, Optional.empty());
+      int owner = awaitOwner(cluster, Optional.empty());
       String media = text(cluster.node(owner), "/archive/" + ID + "/source.m3u8");
       List<MatchResult> entries = SEGMENT.matcher(media).results().toList();
       assertTrue(entries.size() >= 6, media);
@@ -314,7 +307,6 @@ class ClusterArchiveIT {
    * from Bee alone; then {@code after}, and every member up serves the same archive still.
    */
   private void run(Vertx vertx, Path tmp, Disruption during, Disruption after) throws Exception {
-    polling = vertx;
     HlsRecording recording = HlsRecording.generate(Path.of("target", "hls-fixture-12s"), SEGMENTS);
     LivepeerOrigin origin = await(LivepeerOrigin.start(vertx));
     TestBee bee = await(TestBee.start(vertx));
@@ -351,7 +343,7 @@ class ClusterArchiveIT {
 
       List<SwarmteeCluster.Node> up =
           cluster.nodes().stream().filter(SwarmteeCluster.Node::up).toList();
-      awaitFinalised(vertx, up);
+      awaitFinalised(up);
       JsonObject api = new JsonObject(text(cluster.node(owner), "/api/archives/" + ID));
       String why =
           api.encodePrettily()
@@ -398,7 +390,7 @@ class ClusterArchiveIT {
 
       // The feed: one update per index, indices 0, 1, 2, … with none written twice or skipped,
       // across the owners; the last points at the final master.
-      List<TestBee.Soc> updates = awaitFeedAt(vertx, bee, masterRef);
+      List<TestBee.Soc> updates = awaitFeedAt(bee, masterRef);
       byte[] topic = Feeds.topic(ID);
       for (int i = 0; i < updates.size(); i++) {
         assertEquals(
@@ -464,36 +456,31 @@ class ClusterArchiveIT {
    * segments archived.
    */
   private void awaitArchived(SwarmteeCluster cluster, long n) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(30);
-    String last = "";
-    while (Instant.now().isBefore(deadline)) {
-      SwarmteeCluster.Node node =
-          cluster.nodes().stream().filter(SwarmteeCluster.Node::up).findFirst().orElseThrow();
-      HttpResponse<byte[]> r = get(node, "/api/archives/" + ID);
-      last = new String(r.body(), StandardCharsets.UTF_8);
-      if (r.statusCode() == 200
-          && new JsonObject(last).getJsonObject("segments").getLong("archived") >= n) {
-        return;
-      }
-      polling.timer(100).await(5, TimeUnit.SECONDS);
-    }
-    throw new AssertionError("never " + n + " segments archived; last: " + last);
+    awaitArchive(
+        () -> cluster.nodes().stream().filter(SwarmteeCluster.Node::up).findFirst().orElseThrow(),
+        archived -> archived >= n,
+        "at least " + n + " segments archived");
   }
 
   /** Polls {@code node} (bounded by a deadline) until the archive counts {@code n} segments. */
-  private void awaitArchived(Vertx vertx, SwarmteeCluster.Node node, long n) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(30);
-    String last = "";
-    while (Instant.now().isBefore(deadline)) {
-      HttpResponse<byte[]> r = get(node, "/api/archives/" + ID);
-      last = new String(r.body(), StandardCharsets.UTF_8);
-      if (r.statusCode() == 200
-          && new JsonObject(last).getJsonObject("segments").getLong("archived") == n) {
-        return;
-      }
-      vertx.timer(100).await(5, TimeUnit.SECONDS);
-    }
-    throw new AssertionError("never " + n + " segments archived; last: " + last);
+  private void awaitArchived(SwarmteeCluster.Node node, long n) throws Exception {
+    awaitArchive(() -> node, archived -> archived == n, n + " segments archived");
+  }
+
+  private void awaitArchive(
+      Supplier<SwarmteeCluster.Node> node, LongPredicate archived, String what) throws Exception {
+    String[] last = {""};
+    Polling.until(
+        Duration.ofSeconds(30),
+        Duration.ofMillis(100),
+        () -> {
+          HttpResponse<byte[]> r = get(node.get(), "/api/archives/" + ID);
+          last[0] = new String(r.body(), StandardCharsets.UTF_8);
+          return r.statusCode() == 200
+              && archived.test(
+                  new JsonObject(last[0]).getJsonObject("segments").getLong("archived"));
+        },
+        () -> what + "; last: " + last[0]);
   }
 
   /**
@@ -501,42 +488,43 @@ class ClusterArchiveIT {
    *
    * @return the feed updates Bee received, in order
    */
-  private List<TestBee.Soc> awaitFeedAt(Vertx vertx, TestBee bee, SwarmReference master)
-      throws Exception {
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (Instant.now().isBefore(deadline)) {
-      List<TestBee.Soc> socs = bee.socs();
-      if (!socs.isEmpty()) {
-        Buffer last = socs.get(socs.size() - 1).body();
-        // span (8) ‖ timestamp (8) ‖ reference (32)
-        if (last.length() == 48 && java.util.Arrays.equals(last.getBytes(16, 48), master.bytes())) {
-          return socs;
-        }
-      }
-      vertx.timer(100).await(5, TimeUnit.SECONDS);
-    }
-    throw new AssertionError("the feed never pointed at the final master; got " + bee.socs());
+  private List<TestBee.Soc> awaitFeedAt(TestBee bee, SwarmReference master) throws Exception {
+    return Polling.until(
+        Duration.ofSeconds(30),
+        Duration.ofMillis(100),
+        () -> {
+          List<TestBee.Soc> socs = bee.socs();
+          if (socs.isEmpty()) {
+            return Optional.empty();
+          }
+          Buffer last = socs.get(socs.size() - 1).body();
+          // span (8) ‖ timestamp (8) ‖ reference (32)
+          return last.length() == 48
+                  && java.util.Arrays.equals(last.getBytes(16, 48), master.bytes())
+              ? Optional.of(socs)
+              : Optional.empty();
+        },
+        () -> "the feed points at the final master; got " + bee.socs());
   }
 
   /** Polls every member (bounded by a deadline) until each serves the archive as finalised. */
-  private void awaitFinalised(Vertx vertx, List<SwarmteeCluster.Node> nodes) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(30);
-    String last = "";
-    while (Instant.now().isBefore(deadline)) {
-      boolean all = true;
-      for (SwarmteeCluster.Node n : nodes) {
-        HttpResponse<byte[]> r = get(n, "/api/archives/" + ID);
-        last = new String(r.body(), StandardCharsets.UTF_8);
-        all &=
-            r.statusCode() == 200
-                && last.contains("\"masterFinal\":true")
-                && last.contains("\"state\":\"finalised\"");
-      }
-      if (all) {
-        return;
-      }
-      vertx.timer(100).await(5, TimeUnit.SECONDS);
-    }
-    throw new AssertionError("not every member serves the finalised archive; last: " + last);
+  private void awaitFinalised(List<SwarmteeCluster.Node> nodes) throws Exception {
+    String[] last = {""};
+    Polling.until(
+        Duration.ofSeconds(30),
+        Duration.ofMillis(100),
+        () -> {
+          boolean all = true;
+          for (SwarmteeCluster.Node n : nodes) {
+            HttpResponse<byte[]> r = get(n, "/api/archives/" + ID);
+            last[0] = new String(r.body(), StandardCharsets.UTF_8);
+            all &=
+                r.statusCode() == 200
+                    && last[0].contains("\"masterFinal\":true")
+                    && last[0].contains("\"state\":\"finalised\"");
+          }
+          return all;
+        },
+        () -> "every member serves the finalised archive; last: " + last[0]);
   }
 }

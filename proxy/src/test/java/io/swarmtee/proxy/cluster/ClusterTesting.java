@@ -1,5 +1,6 @@
 package io.swarmtee.proxy.cluster;
 
+import io.swarmtee.proxy.testing.Polling;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,17 +14,13 @@ final class ClusterTesting {
 
   /** Polls {@code condition} every 50 ms until it holds; fails after {@code timeout}. */
   static void await(String what, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + timeout + ": " + what);
-      }
-      try {
-        Thread.sleep(50); // polling interval of a deadline-bounded wait, not a synchronisation
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+    try {
+      Polling.until(timeout, Duration.ofMillis(50), condition::getAsBoolean, () -> what);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    } catch (Exception e) {
+      throw new AssertionError(e); // a BooleanSupplier throws nothing checked
     }
   }
 

@@ -50,6 +50,20 @@ class InstantRestartTest {
 
   @Test
   void theNewRunsSegmentsAreServedNotTheOldOnes(Vertx vertx, @TempDir Path tmp) throws Exception {
+    restartsAfter(vertx, tmp, Duration.ofSeconds(5)); // the cached playlist is stale, still held
+  }
+
+  /**
+   * The restart comes long after the shield last fetched the playlist: the playlist left the cache,
+   * the old run's segments did not, and the shield still tells the new run from what it remembers.
+   */
+  @Test
+  void aRestartAfterThePlaylistLeftTheCacheIsToldToo(Vertx vertx, @TempDir Path tmp)
+      throws Exception {
+    restartsAfter(vertx, tmp, Duration.ofHours(1));
+  }
+
+  private static void restartsAfter(Vertx vertx, Path tmp, Duration idle) throws Exception {
     LivepeerOrigin origin = LivepeerOrigin.start(vertx).await(10, TimeUnit.SECONDS);
     OriginStream stream = origin.stream("again", HlsRecording.RENDITIONS);
     TestServers.FakeTicker ticker = new TestServers.FakeTicker();
@@ -73,7 +87,7 @@ class InstantRestartTest {
       publish(stream, "second", 0);
       publish(stream, "second", 1);
     }
-    ticker.advance(Duration.ofSeconds(5)); // the cached playlist is stale: the next asks upstream
+    ticker.advance(idle); // the next request for the playlist asks upstream
     String media = get(client, server, MEDIA);
     assertEquals(2, media.split("#EXTINF", -1).length - 1, media);
     for (long seq = 0; seq < 2; seq++) {

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /** Which successive media playlists are a restart of the stream (go-livepeer's shape). */
 class UpstreamRestartTest {
 
-  private static Buffer media(long mediaSequence, String... uris) {
+  /** A go-livepeer-like media playlist (also for {@link RestartMarksTest}). */
+  static Buffer media(long mediaSequence, String... uris) {
     StringBuilder b =
         new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-MEDIA-SEQUENCE:")
             .append(mediaSequence)

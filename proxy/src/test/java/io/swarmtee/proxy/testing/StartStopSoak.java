@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -308,26 +309,24 @@ public final class StartStopSoak {
    * Polls the archive API every 100 ms until the latest session is finalised with its final master.
    */
   private Future<JsonObject> finalisedArchive(String id, long deadlineNanos) {
-    return get("/api/archives/" + id)
-        .compose(
-            r -> {
-              JsonObject a = r.statusCode() == 200 ? r.bodyAsJsonObject() : null;
-              if (a != null
-                  && "finalised".equals(a.getString("state"))
-                  && a.getBoolean("masterFinal", false)) {
-                return Future.succeededFuture(a);
-              }
-              if (System.nanoTime() > deadlineNanos) {
-                return Future.failedFuture(
-                    "not finalised "
-                        + CYCLE_DEADLINE.toSeconds()
-                        + " s after its end: "
-                        + r.statusCode()
-                        + " "
-                        + r.bodyAsString());
-              }
-              return vertx.timer(100).compose(v -> finalisedArchive(id, deadlineNanos));
-            });
+    String[] last = {""};
+    return Polling.until(
+        vertx,
+        deadlineNanos,
+        Duration.ofMillis(100),
+        () ->
+            get("/api/archives/" + id)
+                .map(
+                    r -> {
+                      last[0] = r.statusCode() + " " + r.bodyAsString();
+                      JsonObject a = r.statusCode() == 200 ? r.bodyAsJsonObject() : null;
+                      return Optional.ofNullable(a)
+                          .filter(
+                              x ->
+                                  "finalised".equals(x.getString("state"))
+                                      && x.getBoolean("masterFinal", false));
+                    }),
+        () -> "not finalised " + CYCLE_DEADLINE.toSeconds() + " s after its end: " + last[0]);
   }
 
   private Future<Void> checkArchive(String id, JsonObject archive) {
