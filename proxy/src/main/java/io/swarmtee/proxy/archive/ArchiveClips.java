@@ -6,8 +6,6 @@ import io.swarmtee.manifest.archive.ClipWindow;
 import io.swarmtee.manifest.archive.ClipWindow.InvalidWindow;
 import io.swarmtee.proxy.ProxyFailure;
 import io.swarmtee.proxy.archive.ArchiveState.Session;
-import io.swarmtee.proxy.archive.Archiver.Playlist;
-import io.swarmtee.proxy.archive.Archiver.PlaylistRequest;
 import io.swarmtee.tee.SwarmReference;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

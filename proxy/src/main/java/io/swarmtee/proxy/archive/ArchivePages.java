@@ -1,6 +1,5 @@
 package io.swarmtee.proxy.archive;
 
-import io.swarmtee.proxy.archive.Archiver.Page;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -37,7 +36,7 @@ final class ArchivePages {
    * @param limit at most this many archives (checked by the caller)
    * @return the page, and {@code next} when more ids follow
    */
-  Future<Page> page(Optional<String> after, int limit) {
+  Future<ArchivePage> page(Optional<String> after, int limit) {
     return store
         .streams()
         .compose(
@@ -61,7 +60,7 @@ final class ArchivePages {
                             .map(Future::result)
                             .filter(a -> !a.state().sessions.isEmpty())
                             .forEach(a -> out.add(describe.apply(a)));
-                        return new Page(out, next);
+                        return new ArchivePage(out, next);
                       });
             });
   }

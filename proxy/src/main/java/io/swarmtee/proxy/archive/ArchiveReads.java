@@ -1,8 +1,6 @@
 package io.swarmtee.proxy.archive;
 
 import io.swarmtee.proxy.archive.ArchiveState.Session;
-import io.swarmtee.proxy.archive.Archiver.Playlist;
-import io.swarmtee.proxy.archive.Archiver.PlaylistRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -67,8 +65,13 @@ final class ArchiveReads {
   /**
    * @return the archive master (no rendition) or media playlist of the latest or given session,
    *     empty if there is none. The master's variant URIs are relative ({@code {rendition}.m3u8}).
+   *     Cut to the request's window by {@code clips} if it has one.
    */
-  Future<Optional<Playlist>> playlist(PlaylistRequest request) {
+  Future<Optional<Playlist>> playlist(PlaylistRequest request, ArchiveClips clips) {
+    if (request.window().isPresent()) {
+      return state(request.streamId())
+          .map(s -> s.flatMap(st -> clips.playlist(st, request, request.window().get())));
+    }
     return known(request.streamId()).map(maybe -> maybe.flatMap(a -> playlist(a.state(), request)));
   }
 

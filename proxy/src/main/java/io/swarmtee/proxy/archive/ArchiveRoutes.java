@@ -3,8 +3,6 @@ package io.swarmtee.proxy.archive;
 import io.swarmtee.manifest.archive.ClipWindow;
 import io.swarmtee.manifest.archive.ClipWindow.InvalidWindow;
 import io.swarmtee.proxy.ProxyFailure;
-import io.swarmtee.proxy.archive.Archiver.Playlist;
-import io.swarmtee.proxy.archive.Archiver.PlaylistRequest;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;

@@ -89,7 +89,7 @@ public final class Archiver {
             loader::load,
             loader::evictResting);
     this.pages = new ArchivePages(store, reads::fresh, reads::describe);
-    this.admin = new ArchiveAdmin(this::archiver, () -> ownership, this::describe);
+    this.admin = new ArchiveAdmin(this::archiver, () -> ownership, a -> reads.describe(a));
     this.paths = new PlaybackPaths(settings.playbackPrefix());
     this.metrics = new ArchiveMetrics(registry, streams.gauges(this.scheduler));
     clipsIn(ClipStore.inMemory());
@@ -326,19 +326,11 @@ public final class Archiver {
     return context.call(() -> archiver(id).compose(StreamArchiver::nextFinalisation));
   }
 
-  /** One page of {@code GET /api/archives}: the archives, and the id to continue after. */
-  public record Page(JsonArray archives, Optional<String> next) {
-    public Page {
-      Objects.requireNonNull(archives, "archives");
-      Objects.requireNonNull(next, "next");
-    }
-  }
-
   /**
    * @return the JSON of {@code GET /api/archives} with the default page size, from the start
    */
   public Future<JsonArray> list() {
-    return list(Optional.empty(), DEFAULT_PAGE).map(Page::archives);
+    return list(Optional.empty(), DEFAULT_PAGE).map(ArchivePage::archives);
   }
 
   /**
@@ -349,7 +341,7 @@ public final class Archiver {
    * @param limit at most this many archives, 1 to {@link #MAX_PAGE}
    * @return the page, and {@code next} when more ids follow
    */
-  public Future<Page> list(Optional<String> after, int limit) {
+  public Future<ArchivePage> list(Optional<String> after, int limit) {
     if (limit < 1 || limit > MAX_PAGE) {
       return Future.failedFuture(
           new IllegalArgumentException("limit must be 1 to " + MAX_PAGE + ", got " + limit));
@@ -404,41 +396,12 @@ public final class Archiver {
     return context.call(() -> archiver(key.stream()).compose(a -> a.outcome(outcome, entry.get())));
   }
 
-  /** Which playlist of an archive, cut to a clip's window if one is given. */
-  public record PlaylistRequest(
-      String streamId,
-      Optional<Integer> session,
-      Optional<String> rendition,
-      Optional<ClipWindow> window) {
-    public PlaylistRequest {
-      Objects.requireNonNull(streamId, "streamId");
-      Objects.requireNonNull(session, "session");
-      Objects.requireNonNull(rendition, "rendition");
-      Objects.requireNonNull(window, "window");
-    }
-
-    /** The whole archive's playlist, no window. */
-    public PlaylistRequest(String streamId, Optional<Integer> session, Optional<String> rendition) {
-      this(streamId, session, rendition, Optional.empty());
-    }
-  }
-
-  /** A playlist and whether it can still change. */
-  public record Playlist(String text, boolean finalised) {}
-
   /**
    * @return the archive master (no rendition) or media playlist of the latest or given session,
    *     empty if there is none. The master's variant URIs are relative ({@code {rendition}.m3u8}).
    */
   public Future<Optional<Playlist>> playlist(PlaylistRequest request) {
-    if (request.window().isPresent()) {
-      return context.call(
-          () ->
-              reads
-                  .state(request.streamId())
-                  .map(s -> s.flatMap(st -> clips.playlist(st, request, request.window().get()))));
-    }
-    return context.call(() -> reads.playlist(request));
+    return context.call(() -> reads.playlist(request, clips));
   }
 
   /**
@@ -456,9 +419,5 @@ public final class Archiver {
    */
   public Future<JsonArray> clips(String id) {
     return context.call(() -> clips.list(id));
-  }
-
-  private JsonObject describe(StreamArchiver a) {
-    return reads.describe(a);
   }
 }

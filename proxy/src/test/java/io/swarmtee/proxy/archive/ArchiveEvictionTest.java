@@ -126,9 +126,7 @@ class ArchiveEvictionTest {
     String media =
         await(
                 o.archiver()
-                    .playlist(
-                        new Archiver.PlaylistRequest(
-                            "s03", Optional.empty(), Optional.of("source"))))
+                    .playlist(new PlaylistRequest("s03", Optional.empty(), Optional.of("source"))))
             .orElseThrow()
             .text();
     assertTrue(media.contains("#EXT-X-ENDLIST"), media);
@@ -156,7 +154,7 @@ class ArchiveEvictionTest {
     Optional<String> after = Optional.empty();
     List<Integer> sizes = new ArrayList<>();
     do {
-      Archiver.Page page = await(o.archiver().list(after, 2));
+      ArchivePage page = await(o.archiver().list(after, 2));
       JsonArray archives = page.archives();
       sizes.add(archives.size());
       for (int i = 0; i < archives.size(); i++) {

@@ -116,8 +116,7 @@ class ArchivePlaybackPrefixIT {
         String media =
             await(
                     archiver.playlist(
-                        new Archiver.PlaylistRequest(
-                            "pfx", Optional.empty(), Optional.of(r.name()))))
+                        new PlaylistRequest("pfx", Optional.empty(), Optional.of(r.name()))))
                 .orElseThrow()
                 .text();
         assertEquals(SEGMENTS, media.lines().filter(l -> l.startsWith("/bytes/")).count(), media);

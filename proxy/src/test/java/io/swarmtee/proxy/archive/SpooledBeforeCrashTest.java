@@ -175,8 +175,7 @@ class SpooledBeforeCrashTest {
 
     String media(String rendition) throws Exception {
       return await(
-              archiver.playlist(
-                  new Archiver.PlaylistRequest(ID, Optional.empty(), Optional.of(rendition))))
+              archiver.playlist(new PlaylistRequest(ID, Optional.empty(), Optional.of(rendition))))
           .orElseThrow()
           .text();
     }
