@@ -337,8 +337,29 @@ public final class Steward {
                                     .map(up -> up.equals(r))
                                 : bee.reupload(r, b).map(v -> true))
                     .recover(e -> Future.succeededFuture(false)))
-        .compose(done -> done ? bee.isRetrievable(r) : Future.succeededFuture(false))
+        .compose(done -> done ? settled(r, 0) : Future.succeededFuture(false))
         .recover(e -> Future.succeededFuture(false));
+  }
+
+  /**
+   * Pauses before each re-check of a repaired reference: a re-seed or re-upload reaches the
+   * neighbourhood by push-sync, so Bee may say "not retrievable" for a moment after accepting it
+   * (seen with {@code bee dev}). Unrepairable only once the last re-check still says so.
+   */
+  private static final long[] SETTLE_MILLIS = {0, 250, 1000, 3000};
+
+  private Future<Boolean> settled(SwarmReference r, int attempt) {
+    Future<Void> pause =
+        SETTLE_MILLIS[attempt] == 0
+            ? Future.succeededFuture()
+            : vertx.timer(SETTLE_MILLIS[attempt]).mapEmpty();
+    return pause
+        .compose(v -> bee.isRetrievable(r))
+        .compose(
+            ok ->
+                ok || attempt + 1 == SETTLE_MILLIS.length
+                    ? Future.succeededFuture(ok)
+                    : settled(r, attempt + 1));
   }
 
   private Round finish(Tally tally) {
