@@ -252,7 +252,16 @@ public final class Archiver {
    * playback prefix.
    */
   public void streamRequested(String path) {
-    streamIdOf(path).ifPresent(this::discovered);
+    streamIdOf(path).filter(id -> !followedHere(id)).ifPresent(this::discovered);
+  }
+
+  /**
+   * A cheap look, on the viewer's event loop, at whether this process follows {@code id} already:
+   * then a viewer's request needs no hop to the archiver's context (every playlist request of a
+   * followed stream would otherwise wake that context once).
+   */
+  private boolean followedHere(String id) {
+    return streams.find(id).filter(StreamArchiver::following).isPresent();
   }
 
   /**

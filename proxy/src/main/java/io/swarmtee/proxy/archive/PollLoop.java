@@ -13,7 +13,9 @@ final class PollLoop {
   private final Scheduler scheduler;
   private final Supplier<Future<Void>> poll;
   private final Runnable afterPoll;
-  private boolean on;
+  // Written on the archiver's context; read from viewers' event loops too
+  // (Archiver#streamRequested).
+  private volatile boolean on;
   private long timer = -1;
   private boolean polling;
 
