@@ -52,7 +52,7 @@ final class HazelcastCluster implements Cluster {
             () -> members().stream().map(Member::id).toList(),
             options,
             registry);
-    this.peers = new HazelcastPeers(hazelcast, context, self.id());
+    this.peers = new HazelcastPeers(hazelcast, context, self.id(), options.ttl());
     this.feedIndexes =
         new ClusterFeedIndexes(leases, hazelcast.getMap(HazelcastSettings.FEEDS_MAP), context);
     hazelcast
