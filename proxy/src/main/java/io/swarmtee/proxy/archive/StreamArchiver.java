@@ -73,12 +73,14 @@ import org.slf4j.LoggerFactory;
  *
  * Cluster mode (--cluster-listen). N members archive as one: exactly one StreamArchiver per stream
  * follows it cluster-wide, the one on the member holding the stream's lease (StreamOwnership claims
- * every stream it hears of, the preferred member first, and again every TTL/4, which is how a survivor
- * takes over a dead member's streams; a lost lease stops the follower at once). The journal is shared:
- * ClusterJournalStore keeps each stream's events in a Hazelcast map with a synchronous backup, and
- * appends only for the newest grant (epoch, owner) — a stale owner's write is refused, never
- * interleaved — while every member also keeps its local file journal for a restart of the whole
- * cluster. A new owner reads the shared journal and continues the same session; entries the dead
+ * every stream it hears of, the preferred member first, and again every TTL/4 and whenever the
+ * cluster removes a member, which is how a survivor takes over a dead member's streams — at once when
+ * the cluster saw it go, else once its leases expire; a lost lease stops the follower at once). The
+ * journal is shared: ClusterJournalStore keeps each stream's events in a Hazelcast map with a
+ * synchronous backup, and appends only for the newest grant (epoch, owner) that wrote or read it as
+ * owner — a stale owner's write is refused, never interleaved — while every member also keeps its
+ * local file journal for a restart of the whole cluster. A new owner first fences the old one (a
+ * claim on the journal), then reads the shared journal and continues the same session; entries the dead
  * owner left pending sit in its spool, so the new owner copies those segments again while they are
  * listed (adopt; LeasedStreams acts on gained and lost leases). The Swarm copy's master is announced (the wallet's feed) only after the journal
  * accepted its record, so a stale owner updates no feed. Members that do not own a stream serve its

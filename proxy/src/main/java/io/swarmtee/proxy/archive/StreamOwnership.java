@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
  * shared journals) is claimed at once and then again on every sweep, a quarter of the lease TTL
  * apart: the preferred member (rendezvous hashing) gets it first, any other once it stayed free for
  * the claim delay — which is how a survivor takes over the streams of a member that died (its
- * leases expire) or left (it released them). A lost lease stops the stream's archiver at once.
- * Confined to the archiver's context.
+ * leases expire) or left (it released them). When the cluster removes a member, every wanted stream
+ * is claimed at once: the preferred survivor takes the departed member's streams without waiting
+ * for their leases to expire. A lost lease stops the stream's archiver at once. Confined to the
+ * archiver's context.
  */
 final class StreamOwnership {
 
@@ -37,6 +39,7 @@ final class StreamOwnership {
   private final Owner owner;
   private final Set<String> wanted = new LinkedHashSet<>();
   private final Set<String> claiming = new LinkedHashSet<>();
+  private final Set<String> reclaim = new LinkedHashSet<>();
   private long timer = -1;
   private boolean stopped;
 
@@ -54,6 +57,18 @@ final class StreamOwnership {
                       lease.streamId(),
                       lease.epoch());
                   owner.disown(lease.streamId());
+                }));
+    // A member left (kill -9 closes its sockets, so Hazelcast sees it at once): claim now, so the
+    // preferred survivor takes its streams without waiting for their leases to expire.
+    leases.onDeparted(
+        member ->
+            context.run(
+                () -> {
+                  if (!stopped) {
+                    // A claim in flight was sent before the departure was known: claim again.
+                    reclaim.addAll(claiming);
+                    List.copyOf(wanted).forEach(this::claim);
+                  }
                 }));
   }
 
@@ -115,7 +130,13 @@ final class StreamOwnership {
         .here(leases.claim(streamId))
         .onSuccess(lease -> lease.ifPresent(this::gained))
         .onFailure(err -> LOG.debug("stream {}: claim failed: {}", streamId, err.toString()))
-        .onComplete(ar -> claiming.remove(streamId));
+        .onComplete(
+            ar -> {
+              claiming.remove(streamId);
+              if (reclaim.remove(streamId)) {
+                claim(streamId);
+              }
+            });
   }
 
   private void gained(Lease lease) {

@@ -51,7 +51,16 @@ final class PeerContentSource implements ContentSource {
                                         h ->
                                             Future.succeededFuture(remote(h, ref, range, headOnly)))
                                     .orElseGet(() -> Future.failedFuture(e)))
+                        .recover(PeerContentSource::unanswered)
                     : Future.failedFuture(e));
+  }
+
+  /** Some member did not answer: it may hold the content, so a 404 would be a guess. */
+  private static Future<Content> unanswered(Throwable e) {
+    return Future.failedFuture(
+        e instanceof Peers.Unanswered u
+            ? new ProxyFailure(504, "content unavailable: " + u.getMessage(), u)
+            : e);
   }
 
   private Content remote(

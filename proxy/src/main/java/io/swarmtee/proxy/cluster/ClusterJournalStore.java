@@ -104,7 +104,14 @@ public final class ClusterJournalStore implements ArchiveStateStore {
   @Override
   public Future<List<ArchiveEvent>> load(String streamId) {
     Context ctx = context();
-    return here(ctx, map.getAsync(streamId))
+    // As the owner: fence the previous owner first, so that the journal read is the last it wrote.
+    FencingToken token = writers.get(streamId);
+    Future<Void> fenced =
+        token == null
+            ? Future.succeededFuture()
+            : submit(streamId, JournalProcessor.claim(token), token);
+    return fenced
+        .compose(v -> here(ctx, map.getAsync(streamId)))
         .compose(
             log -> {
               if (log == null) {

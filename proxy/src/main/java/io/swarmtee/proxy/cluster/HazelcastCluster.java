@@ -52,7 +52,7 @@ final class HazelcastCluster implements Cluster {
             () -> members().stream().map(Member::id).toList(),
             options,
             registry);
-    this.peers = new HazelcastPeers(hazelcast, context, self.id());
+    this.peers = new HazelcastPeers(hazelcast, context, self.id(), options.ttl());
     this.feedIndexes =
         new ClusterFeedIndexes(leases, hazelcast.getMap(HazelcastSettings.FEEDS_MAP), context);
     hazelcast
@@ -63,6 +63,7 @@ final class HazelcastCluster implements Cluster {
               public void memberAdded(MembershipEvent e) {
                 Member m = member(e.getMember());
                 LOG.info("cluster member joined: {} at {}", m.id(), m.address());
+                leases.rejoined(m.id());
                 dispatch(new io.swarmtee.proxy.cluster.MembershipEvent.Joined(m));
               }
 
@@ -70,6 +71,7 @@ final class HazelcastCluster implements Cluster {
               public void memberRemoved(MembershipEvent e) {
                 Member m = member(e.getMember());
                 LOG.info("cluster member left: {} at {}", m.id(), m.address());
+                leases.departed(m.id());
                 dispatch(new io.swarmtee.proxy.cluster.MembershipEvent.Left(m));
               }
             });

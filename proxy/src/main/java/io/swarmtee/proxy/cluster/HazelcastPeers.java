@@ -16,6 +16,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.io.Serial;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -48,12 +49,20 @@ final class HazelcastPeers implements Peers {
   private final Context context;
   private final String self;
   private final IMap<String, String> leases;
+  private final Duration locateTimeout;
   private final List<BiConsumer<String, Buffer>> segmentHandlers = new CopyOnWriteArrayList<>();
   private volatile Future<EmbeddedStore> store =
       Future.failedFuture(new IllegalStateException("this member has no embedded store"));
 
-  HazelcastPeers(HazelcastInstance hazelcast, Context context, String self) {
+  /**
+   * @param locateTimeout how long {@link #locate} waits for each member's answer: the lease TTL (a
+   *     member that cannot answer a size query that long could not keep a lease either: it is
+   *     paused, swapping or cut off)
+   */
+  HazelcastPeers(
+      HazelcastInstance hazelcast, Context context, String self, Duration locateTimeout) {
     this.hazelcast = hazelcast;
+    this.locateTimeout = locateTimeout;
     this.context = context;
     this.self = self;
     this.leases = hazelcast.getMap(HazelcastSettings.LEASES_MAP);
@@ -72,10 +81,16 @@ final class HazelcastPeers implements Peers {
       return Future.succeededFuture(Optional.empty());
     }
     Promise<Optional<Holder>> found = Promise.promise();
+    List<String> silent = new CopyOnWriteArrayList<>();
     List<Future<Long>> sizes = new ArrayList<>();
     for (Member m : others) {
       Future<Long> size =
-          call(m, new SizeTask(ref.hex())).recover(e -> Future.succeededFuture(-1L));
+          call(m, new SizeTask(ref.hex()), locateTimeout.toMillis())
+              .recover(
+                  e -> {
+                    silent.add(HazelcastCluster.id(m));
+                    return Future.succeededFuture(-1L);
+                  });
       size.onSuccess(
           n -> {
             if (n >= 0) {
@@ -84,14 +99,25 @@ final class HazelcastPeers implements Peers {
           });
       sizes.add(size);
     }
-    Future.join(sizes).onComplete(all -> found.tryComplete(Optional.empty()));
+    Future.join(sizes)
+        .onComplete(
+            all -> {
+              if (silent.isEmpty()) {
+                found.tryComplete(Optional.empty());
+              } else {
+                found.tryFail(new Unanswered(List.copyOf(silent), locateTimeout));
+              }
+            });
     return found.future();
   }
 
   @Override
   public Future<Buffer> read(Holder holder, SwarmReference ref, long first, long last) {
     return member(holder.member())
-        .map(m -> call(m, new ReadTask(ref.hex(), first, last)).map(Buffer::buffer))
+        .map(
+            m ->
+                call(m, new ReadTask(ref.hex(), first, last), TIMEOUT_SECONDS * 1000)
+                    .map(Buffer::buffer))
         .orElseGet(
             () ->
                 Future.failedFuture(
@@ -139,7 +165,7 @@ final class HazelcastPeers implements Peers {
     return others().stream().filter(m -> HazelcastCluster.id(m).equals(id)).findFirst();
   }
 
-  private <T> Future<T> call(Member m, Callable<T> task) {
+  private <T> Future<T> call(Member m, Callable<T> task, long timeoutMillis) {
     Promise<T> p = Promise.promise();
     try {
       executor()
@@ -160,7 +186,7 @@ final class HazelcastPeers implements Peers {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return p.future().timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    return p.future().timeout(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
   /** On the serving member: waits (on a Hazelcast executor thread) for this member's store. */

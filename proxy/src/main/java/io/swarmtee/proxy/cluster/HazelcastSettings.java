@@ -117,8 +117,10 @@ final class HazelcastSettings {
     c.addMapConfig(leases);
     // OBJECT: an append mutates the stored log in place (and the same append runs on the backup),
     // instead of deserialising and serialising the whole journal for every event.
-    c.addMapConfig(
-        new MapConfig(JOURNALS_MAP).setBackupCount(1).setInMemoryFormat(InMemoryFormat.OBJECT));
+    MapConfig journals =
+        new MapConfig(JOURNALS_MAP).setBackupCount(1).setInMemoryFormat(InMemoryFormat.OBJECT);
+    journals.getMergePolicyConfig().setPolicy(JournalMergePolicy.class.getName());
+    c.addMapConfig(journals);
     MapConfig feeds = new MapConfig(FEEDS_MAP).setBackupCount(1);
     feeds.getMergePolicyConfig().setPolicy(FeedIndexMergePolicy.class.getName());
     c.addMapConfig(feeds);

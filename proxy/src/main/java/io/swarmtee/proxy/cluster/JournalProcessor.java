@@ -33,6 +33,16 @@ final class JournalProcessor implements EntryProcessor<String, JournalLog, Boole
     return new JournalProcessor(token.epoch(), token.owner(), List.of(event), false);
   }
 
+  /**
+   * Records {@code token} as the newest grant without writing an event: from then on the previous
+   * owner's writes are refused. A new owner runs it before it reads the journal, so that nothing
+   * the old owner appends after that read can go in behind its back. Leaves a missing journal
+   * missing (so that the owner seeds it from its local copy).
+   */
+  static JournalProcessor claim(FencingToken token) {
+    return new JournalProcessor(token.epoch(), token.owner(), List.of(), false);
+  }
+
   /** Replaces the whole journal with {@code events} under {@code token} (compaction, seeding). */
   static JournalProcessor rewrite(FencingToken token, List<String> events) {
     return new JournalProcessor(token.epoch(), token.owner(), events, true);
@@ -43,6 +53,9 @@ final class JournalProcessor implements EntryProcessor<String, JournalLog, Boole
    */
   @Override
   public Boolean process(Map.Entry<String, JournalLog> entry) {
+    if (entry.getValue() == null && events.isEmpty() && !rewrite) {
+      return true; // a claim of a journal nobody wrote
+    }
     JournalLog log = entry.getValue() == null ? new JournalLog() : entry.getValue();
     if (!log.admits(epoch, owner)) {
       return false;

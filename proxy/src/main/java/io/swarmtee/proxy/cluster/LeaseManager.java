@@ -39,6 +39,11 @@ final class LeaseManager implements StreamLeases {
   private final long validNanos;
   private final Map<String, HeldLease> held = new ConcurrentHashMap<>();
   private final List<Handler<Lease>> lostHandlers = new CopyOnWriteArrayList<>();
+  private final List<Handler<String>> departedHandlers = new CopyOnWriteArrayList<>();
+
+  /** Members seen leaving → when (nanoTime); forgotten a TTL later, when their leases ran out. */
+  private final Map<String, Long> departed = new ConcurrentHashMap<>();
+
   private final long timer;
   private volatile boolean closed;
 
@@ -73,10 +78,15 @@ final class LeaseManager implements StreamLeases {
   @Override
   public Future<Optional<Lease>> claim(String streamId) {
     boolean preferred = preferredOwner(streamId).equals(self);
-    return acquire(streamId, preferred ? 0 : options.claimDelay().toMillis());
+    return acquire(streamId, preferred ? 0 : options.claimDelay().toMillis(), departed());
   }
 
   private Future<Optional<Lease>> acquire(String streamId, long minFreeMillis) {
+    return acquire(streamId, minFreeMillis, List.of());
+  }
+
+  private Future<Optional<Lease>> acquire(
+      String streamId, long minFreeMillis, Collection<String> departed) {
     if (closed) {
       return Future.succeededFuture(Optional.empty());
     }
@@ -86,7 +96,7 @@ final class LeaseManager implements StreamLeases {
     }
     long sent = System.nanoTime();
     return table
-        .apply(streamId, LeaseOp.acquire(self, options.ttl().toMillis(), minFreeMillis))
+        .apply(streamId, LeaseOp.acquire(self, options.ttl().toMillis(), minFreeMillis, departed))
         .map(
             o -> {
               if (!o.ok()) {
@@ -103,7 +113,7 @@ final class LeaseManager implements StreamLeases {
               }
               if (from.isPresent()) {
                 LOG.info(
-                    "took over stream {} (epoch {}) from member {} whose lease expired",
+                    "took over stream {} (epoch {}) from member {} (lease expired or member left)",
                     streamId,
                     o.epoch(),
                     from.get());
@@ -157,6 +167,34 @@ final class LeaseManager implements StreamLeases {
   @Override
   public void onLost(Handler<Lease> handler) {
     lostHandlers.add(handler);
+  }
+
+  @Override
+  public void onDeparted(Handler<String> handler) {
+    departedHandlers.add(handler);
+  }
+
+  /**
+   * Hazelcast removed member {@code id} from the cluster (its connections closed, or it missed
+   * heartbeats): its leases may be claimed at once by their preferred survivors.
+   */
+  void departed(String id) {
+    if (id.equals(self) || closed) {
+      return;
+    }
+    departed.put(id, System.nanoTime());
+    context.runOnContext(v -> departedHandlers.forEach(h -> h.handle(id)));
+  }
+
+  /** Member {@code id} is back (a split healed): its leases are its own again. */
+  void rejoined(String id) {
+    departed.remove(id);
+  }
+
+  private List<String> departed() {
+    long now = System.nanoTime();
+    departed.values().removeIf(at -> now - at > options.ttl().toNanos());
+    return List.copyOf(departed.keySet());
   }
 
   Future<Void> release(HeldLease lease) {

@@ -1,6 +1,8 @@
 package io.swarmtee.proxy.cluster;
 
 import java.io.Serializable;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,8 +16,12 @@ import java.util.Objects;
  * @param epoch the epoch the member holds (renew, release, check); 0 for acquire
  * @param ttlMillis lease duration to grant or renew
  * @param minFreeMillis acquire only if the stream has been free at least this long (0: at once)
+ * @param departed acquire: members the asking one saw leave the cluster; a lease one of them still
+ *     holds is granted at once when {@code minFreeMillis} is 0 (the holder's sockets closed, it is
+ *     gone; see {@link StreamLeases#onDeparted})
  */
-record LeaseOp(Kind kind, String member, long epoch, long ttlMillis, long minFreeMillis)
+record LeaseOp(
+    Kind kind, String member, long epoch, long ttlMillis, long minFreeMillis, List<String> departed)
     implements Serializable {
 
   enum Kind {
@@ -34,22 +40,28 @@ record LeaseOp(Kind kind, String member, long epoch, long ttlMillis, long minFre
   LeaseOp {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(member, "member");
+    departed = List.copyOf(departed);
   }
 
   static LeaseOp acquire(String member, long ttlMillis, long minFreeMillis) {
-    return new LeaseOp(Kind.ACQUIRE, member, 0, ttlMillis, minFreeMillis);
+    return acquire(member, ttlMillis, minFreeMillis, List.of());
+  }
+
+  static LeaseOp acquire(
+      String member, long ttlMillis, long minFreeMillis, Collection<String> departed) {
+    return new LeaseOp(Kind.ACQUIRE, member, 0, ttlMillis, minFreeMillis, List.copyOf(departed));
   }
 
   static LeaseOp renew(String member, long epoch, long ttlMillis) {
-    return new LeaseOp(Kind.RENEW, member, epoch, ttlMillis, 0);
+    return new LeaseOp(Kind.RENEW, member, epoch, ttlMillis, 0, List.of());
   }
 
   static LeaseOp release(String member, long epoch) {
-    return new LeaseOp(Kind.RELEASE, member, epoch, 0, 0);
+    return new LeaseOp(Kind.RELEASE, member, epoch, 0, 0, List.of());
   }
 
   static LeaseOp check(String member, long epoch) {
-    return new LeaseOp(Kind.CHECK, member, epoch, 0, 0);
+    return new LeaseOp(Kind.CHECK, member, epoch, 0, 0, List.of());
   }
 
   /**
@@ -61,7 +73,14 @@ record LeaseOp(Kind kind, String member, long epoch, long ttlMillis, long minFre
     boolean mine = e.owner().equals(member) && e.epoch() == epoch && epoch > 0;
     return switch (kind) {
       case ACQUIRE -> {
-        if (e.heldAt(now) && !e.owner().equals(member)) {
+        // Held by a member the asker saw leave: it is gone, the preferred survivor need not wait
+        // for its lease to run out (others still do, so that the preferred one goes first).
+        boolean fromDeparted =
+            e.heldAt(now)
+                && !e.owner().equals(member)
+                && departed.contains(e.owner())
+                && minFreeMillis == 0;
+        if (e.heldAt(now) && !e.owner().equals(member) && !fromDeparted) {
           yield new Result(null, outcome(false, e, ""));
         }
         // Held by the asking member itself (it lost track, e.g. after a lost renewal): a new
@@ -72,7 +91,9 @@ record LeaseOp(Kind kind, String member, long epoch, long ttlMillis, long minFre
           yield new Result(current == null ? e : null, outcome(false, e, ""));
         }
         String tookOverFrom =
-            !e.owner().isEmpty() && !e.owner().equals(member) && !e.heldAt(now) ? e.owner() : "";
+            !e.owner().isEmpty() && !e.owner().equals(member) && (!e.heldAt(now) || fromDeparted)
+                ? e.owner()
+                : "";
         LeaseEntry granted = new LeaseEntry(e.epoch() + 1, member, now + ttlMillis, now);
         yield new Result(granted, outcome(true, granted, tookOverFrom));
       }

@@ -15,10 +15,12 @@ public record LeaseOptions(Duration ttl, Duration renewEvery, Duration claimDela
 
   /**
    * 3 s TTL renewed every 750 ms, claim delay 1 s: a holder survives three lost renewals in a row
-   * (a GC pause, a slow partition migration), and a dead one's streams move within the TTL plus a
-   * quarter of it (the archiver's claim sweep) — under 4 s, two target durations of go-livepeer's 2
-   * s segments, so a survivor takes a stream over while the segments the dead owner had not
-   * archived are still in the upstream's 6-segment window.
+   * (a GC pause, a loaded machine, a slow partition migration). A member the cluster saw leave (its
+   * connections closed: kill -9, crash) loses its streams at once, whatever the TTL ({@link
+   * StreamLeases#onDeparted}); a silent one's streams move within the TTL plus a quarter of it (the
+   * archiver's claim sweep) — under 4 s, two target durations of go-livepeer's 2 s segments. Not
+   * shorter: a shorter TTL would make a stalled but healthy holder lose its streams (see {@code
+   * docs/cluster.md}, "Failover: two paths").
    */
   public static final LeaseOptions DEFAULTS =
       new LeaseOptions(Duration.ofSeconds(3), Duration.ofMillis(750), Duration.ofSeconds(1));

@@ -4,6 +4,7 @@ import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.store.EmbeddedStore;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
@@ -20,6 +21,34 @@ public interface Peers {
 
   /** Where a reference lives on another member. */
   record Holder(String member, long size) {}
+
+  /**
+   * {@link #locate} found no holder, but some members did not answer in time (paused, overloaded,
+   * cut off, dying): one of them may hold it, so "not found" would be a guess.
+   */
+  final class Unanswered extends RuntimeException {
+    @java.io.Serial private static final long serialVersionUID = 1L;
+
+    private final List<String> members;
+
+    public Unanswered(List<String> members, java.time.Duration waited) {
+      super(
+          "no member that answered holds it; "
+              + members.size()
+              + " did not answer within "
+              + waited.toMillis()
+              + " ms: "
+              + String.join(", ", members));
+      this.members = List.copyOf(members);
+    }
+
+    /**
+     * @return the ids of the members that did not answer
+     */
+    public List<String> members() {
+      return members;
+    }
+  }
 
   /** No other member: every lookup is empty, every offer goes nowhere. */
   Peers NONE =
@@ -48,10 +77,12 @@ public interface Peers {
   void serve(Future<EmbeddedStore> store);
 
   /**
-   * Asks every other member (in parallel, each bounded by a timeout) whether its store holds {@code
-   * ref}.
+   * Asks every other member (in parallel, each bounded by a timeout of a lease TTL) whether its
+   * store holds {@code ref}.
    *
-   * @return the first that does, with the content's size; empty when none does (or none answered)
+   * @return the first that does, with the content's size, as soon as it answers; empty when every
+   *     member answered that it does not; fails with {@link Unanswered} when none that answered
+   *     does and some did not answer in time
    */
   Future<Optional<Holder>> locate(SwarmReference ref);
 

@@ -17,7 +17,8 @@ import java.util.Optional;
  * <p>Balancing: {@link #preferredOwner} picks one member per stream by rendezvous hashing over the
  * current members, so streams spread evenly and only the streams of a member that joins or leaves
  * move. {@link #claim} takes a free stream at once on its preferred member, and on any other member
- * only after it stayed free for the claim delay.
+ * only after it stayed free for the claim delay. A stream whose holder left the cluster (see {@link
+ * #onDeparted}) is taken by its preferred survivor at once.
  *
  * <p>Threading: every method may be called from any thread; futures complete on a Vert.x context;
  * lost-lease handlers run on a Vert.x context, never under a lock.
@@ -81,6 +82,14 @@ public interface StreamLeases {
    * Lease#release()}.
    */
   void onLost(Handler<Lease> handler);
+
+  /**
+   * Adds a handler told the id of a member that left the cluster (Hazelcast removed it: its
+   * connections closed, as after a kill -9, or it missed heartbeats). {@link #claim} then takes the
+   * streams that member still holds at once on their preferred member, without waiting for the
+   * leases to expire: claim the streams you want now. Never called without cluster mode.
+   */
+  void onDeparted(Handler<String> handler);
 
   /**
    * Releases every held lease (clean shutdown) and stops renewing.

@@ -74,8 +74,13 @@ class ClusteredLeasesTest {
   }
 
   private Future<Member> join(HostPort listen) {
+    return join(listen, FAST);
+  }
+
+  private Future<Member> join(HostPort listen, LeaseOptions options) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    return Cluster.join(Vertx.builder(), ClusterConfig.tcp(listen, addresses, name), registry, FAST)
+    return Cluster.join(
+            Vertx.builder(), ClusterConfig.tcp(listen, addresses, name), registry, options)
         .map(c -> new Member((HazelcastCluster) c, registry));
   }
 
@@ -225,6 +230,41 @@ class ClusteredLeasesTest {
       assertFalse(b().leases().isCurrent(held.token()).await(), "the dead holder is fenced");
       assertEquals(held, lostOnDeadSide.get(10, TimeUnit.SECONDS), "its renewals failed");
       await("the dead member leaves the member list", () -> size(a()) == 3 && size(b()) == 3);
+      taken.release().await();
+    } finally {
+      doomed.cluster.vertx().close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aDepartedHoldersStreamGoesToItsPreferredSurvivorWithoutWaitingForTheTtl() throws Exception {
+    // The doomed member's leases run a minute: only its departure can free them in this test.
+    LeaseOptions minute =
+        new LeaseOptions(Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(1));
+    Member doomed = join(addresses.get(3), minute).await(60, TimeUnit.SECONDS);
+    try {
+      await("4 members", () -> members.stream().allMatch(m -> size(m) == 4));
+      String stream = streamPreferredBy(a());
+      Lease held = doomed.leases().tryAcquire(stream).await().orElseThrow();
+      CompletableFuture<String> departed = new CompletableFuture<>();
+      a().leases().onDeparted(departed::complete);
+      CompletableFuture<String> departedOnB = new CompletableFuture<>();
+      b().leases().onDeparted(departedOnB::complete);
+
+      doomed.cluster.hazelcast().getLifecycleService().terminate(); // sockets close, no release
+      assertEquals(doomed.id(), departed.get(30, TimeUnit.SECONDS));
+      assertEquals(doomed.id(), departedOnB.get(30, TimeUnit.SECONDS));
+      assertEquals(
+          held.token(),
+          a().leases().owners().await().get(stream),
+          "its lease has not expired (a minute)");
+      assertTrue(
+          b().leases().claim(stream).await().isEmpty(), "b is not preferred: it waits for the TTL");
+      Lease taken = a().leases().claim(stream).await().orElseThrow();
+      assertEquals(Optional.of(doomed.id()), taken.tookOverFrom());
+      assertEquals(held.epoch() + 1, taken.epoch());
+      assertFalse(c().leases().isCurrent(held.token()).await(), "the departed holder is fenced");
+      assertTrue(b().leases().claim(stream).await().isEmpty(), "and nobody else gets it");
       taken.release().await();
     } finally {
       doomed.cluster.vertx().close().await(30, TimeUnit.SECONDS);

@@ -43,6 +43,17 @@ class FeedIndexTest {
   }
 
   @Test
+  void aNewOwnersReadFencesThePreviousWriterAtOnce() {
+    run(A1, 0);
+    run(A1, 1);
+    assertEquals(2, run(A1, -1), "a reads 2 and is about to write it");
+    assertEquals(2, run(B2, -1), "b took over and reads 2 as well");
+    assertEquals("2 2 b", entry.getValue(), "b is the writer from its read on");
+    assertEquals(FeedIndexProcessor.REFUSED, run(A1, 2), "a's advance is refused");
+    assertEquals(3, run(B2, 2));
+  }
+
+  @Test
   void anIndexIsNeverWrittenTwiceNorSkipped() {
     run(A1, 0);
     assertEquals(FeedIndexProcessor.REFUSED, run(A1, 0), "twice");

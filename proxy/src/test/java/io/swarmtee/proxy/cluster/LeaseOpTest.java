@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The lease protocol as a pure function of (entry, now): every rule on a fixed timeline. */
@@ -60,6 +61,28 @@ class LeaseOpTest {
     assertFalse(run(LeaseOp.check("A", 1), 9_001).ok(), "nor pass the fencing check");
     assertTrue(run(LeaseOp.check("B", 2), 9_001).ok());
     assertFalse(run(LeaseOp.release("A", 1), 9_002).ok(), "nor release the new grant");
+    assertEquals("B", entry.owner());
+  }
+
+  @Test
+  void aDepartedHoldersLeaseGoesAtOnceToThePreferredSurvivorOnly() {
+    run(LeaseOp.acquire("A", TTL, 0), 1_000);
+    List<String> gone = List.of("A");
+    assertFalse(
+        run(LeaseOp.acquire("C", TTL, 800, gone), 2_000).ok(),
+        "a non-preferred member still waits for the lease to expire and the claim delay");
+    assertFalse(
+        run(LeaseOp.acquire("B", TTL, 0, List.of("X")), 2_000).ok(),
+        "only the holder's departure counts");
+    LeaseOutcome b = run(LeaseOp.acquire("B", TTL, 0, gone), 2_000);
+    assertTrue(b.ok(), "held until 9000, but its holder left the cluster");
+    assertEquals(2, b.epoch());
+    assertEquals("A", b.tookOverFrom());
+    assertFalse(run(LeaseOp.renew("A", 1, TTL), 2_001).ok(), "the departed holder is fenced");
+    assertFalse(run(LeaseOp.check("A", 1), 2_001).ok());
+    assertFalse(
+        run(LeaseOp.acquire("C", TTL, 0, gone), 2_002).ok(),
+        "the new holder has not left: nobody else gets it");
     assertEquals("B", entry.owner());
   }
 

@@ -7,11 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.swarmtee.proxy.archive.ArchiveEvent;
+import io.swarmtee.proxy.archive.ArchiveEvent.RunStarted;
+import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
+import io.swarmtee.proxy.archive.ArchiveStateStore;
 import io.swarmtee.proxy.config.HostPort;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +27,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * A network partition and its healing, on two real Hazelcast members in this JVM: while they are
  * two clusters both grant the same stream (the double ownership epochs exist for); when Hazelcast
  * merges them the entry with the higher epoch survives, the other holder loses its lease, and
- * epochs continue from the higher one.
+ * epochs continue from the higher one; the journal of the surviving grant's side is kept whole, and
+ * the feed continues after the higher index either side wrote.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SplitBrainLeasesTest {
@@ -37,14 +46,14 @@ class SplitBrainLeasesTest {
   /** Long enough to grant on both sides before the first merge attempt. */
   private static final int MERGE_DELAY_SECONDS = 20;
 
+  private static final Instant AT = Instant.parse("2026-12-04T06:00:00Z");
+
+  @TempDir Path tmp;
   private final List<HazelcastCluster> started = new ArrayList<>();
 
   @AfterEach
   void stop() throws Exception {
-    for (HazelcastCluster c : started) {
-      c.close().await(10, TimeUnit.SECONDS);
-      c.vertx().close().await(30, TimeUnit.SECONDS);
-    }
+    ClusterTesting.leave(started);
   }
 
   private HazelcastCluster join(HostPort listen, List<HostPort> members, String name)
@@ -89,6 +98,28 @@ class SplitBrainLeasesTest {
     assertEquals(3, onB.epoch());
     assertTrue(sideA.leases().isCurrent(onA.token()).await(), "a's side believes in a");
     assertTrue(sideB.leases().isCurrent(onB.token()).await(), "b's side believes in b");
+    // Each side's owner writes the journal and the feed: a further along the feed (6 indices) than
+    // b (3), b further along the journal.
+    ArchiveStateStore journalA = ClusterTesting.journal(sideA, tmp.resolve("a"));
+    journalA.fence(stream, onA.token());
+    ArchiveStateStore journalB = ClusterTesting.journal(sideB, tmp.resolve("b"));
+    journalB.fence(stream, onB.token());
+    ArchiveEvent session = new SessionStarted(0, AT);
+    ArchiveEvent runOnA = new RunStarted(0, 1, AT.plusSeconds(1));
+    ArchiveEvent runOnB = new RunStarted(0, 1, AT.plusSeconds(2));
+    ArchiveEvent run2OnB = new RunStarted(0, 2, AT.plusSeconds(3));
+    for (ArchiveEvent e : List.of(session, runOnA)) {
+      journalA.append(stream, e).await();
+    }
+    for (ArchiveEvent e : List.of(session, runOnB, run2OnB)) {
+      journalB.append(stream, e).await();
+    }
+    for (long i = 0; i < 6; i++) {
+      sideA.feedIndexes().written(stream, i).await();
+    }
+    for (long i = 0; i < 3; i++) {
+      sideB.feedIndexes().written(stream, i).await();
+    }
     assertTrue(
         System.nanoTime() - start < TimeUnit.SECONDS.toNanos(MERGE_DELAY_SECONDS),
         "both sides granted before the first merge attempt (else raise MERGE_DELAY_SECONDS)");
@@ -119,6 +150,22 @@ class SplitBrainLeasesTest {
       assertEquals(onB.token().owner(), owner.owner());
       assertFalse(side.leases().isCurrent(onA.token()).await(), "a's grant is fenced");
     }
+    // The journal of the side whose owner kept the lease, whole: nothing of a's interleaved, and a
+    // can append no more.
+    assertEquals(List.of(session, runOnB, run2OnB), journalB.load(stream).await());
+    assertEquals(
+        List.of(session, runOnB, run2OnB),
+        ClusterTesting.journal(sideA, tmp.resolve("reader")).load(stream).await());
+    ClusterTesting.assertRefused(
+        journalA.append(stream, new RunStarted(0, 2, AT.plusSeconds(4))),
+        "a's append after the merge");
+    // The feed continues after the higher index either side wrote: indices 0-5 are not written
+    // again after the merge (during the split both sides wrote 0-2: an AP system's price), none is
+    // skipped, and a, which lost its lease, writes none.
+    assertEquals(OptionalLong.of(6), sideB.feedIndexes().next(stream).await());
+    sideB.feedIndexes().written(stream, 6).await();
+    ClusterTesting.assertRefused(sideA.feedIndexes().next(stream), "a reads no index");
+    assertEquals(OptionalLong.of(7), sideB.feedIndexes().next(stream).await());
     onB.release().await();
     Lease after = sideA.leases().tryAcquire(stream).await().orElseThrow();
     assertEquals(4, after.epoch(), "epochs continue from the higher side");
