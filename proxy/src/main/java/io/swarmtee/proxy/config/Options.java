@@ -107,7 +107,7 @@ public final class Options {
       Option.of(
           "segment-cache-bytes",
           "256MiB",
-          "memory budget of the object cache (segments, playlists), and again of the replay cache (/bytes)");
+          "memory budget of the object cache (segments, playlists) and the replay cache (/bytes) together: 3/4 and 1/4");
   public static final Option PLAYLIST_TTL =
       Option.of(
           "playlist-ttl", "auto", "how long a playlist is fresh; auto = half its target duration");
