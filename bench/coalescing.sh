@@ -13,28 +13,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 bench_start coalescing "$@"
-set -- "${BENCH_ARGS[@]}"
 VIEWERS=50 ROUNDS=3 FIRST_BYTE_MS=400 OUT=bench/results BUILD=1
+bench_options out no-build
+set -- ${BENCH_ARGS[@]+"${BENCH_ARGS[@]}"}
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --viewers) VIEWERS="$2"; shift 2 ;;
     --rounds) ROUNDS="$2"; shift 2 ;;
     --first-byte-ms) FIRST_BYTE_MS="$2"; shift 2 ;;
-    --out) OUT="$2"; shift 2 ;;
-    --no-build) BUILD=0; shift ;;
-    *) echo "usage: $0 [--viewers N] [--rounds R] [--first-byte-ms MS] [--out DIR] [--no-build] [--noisy]" >&2; exit 2 ;;
+    *) bench_usage "[--viewers N] [--rounds R] [--first-byte-ms MS] [--out DIR] [--no-build] [--noisy]" ;;
   esac
 done
-for tool in nginx python3 curl; do
-  command -v "$tool" >/dev/null || { echo "coalescing: $tool is required (apt-get install $tool)" >&2; exit 1; }
-done
-
-if ((BUILD)); then
-  ./dev mvn -q -DskipTests -pl proxy,bench -am package
-fi
-for jar in proxy/target/swarmtee.jar bench/target/swarmtee-bench.jar; do
-  [[ -f $jar ]] || { echo "coalescing: $jar is missing (run without --no-build)" >&2; exit 1; }
-done
+require_tools nginx python3 curl
+bench_build proxy,bench proxy/target/swarmtee.jar bench/target/swarmtee-bench.jar
 mkdir -p "$OUT"
 
 bench_workdir coalescing

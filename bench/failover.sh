@@ -4,49 +4,29 @@
 # is kill → the first segment archived under the new owner; p50/p99/max printed next to the target duration;
 # (2) shield throughput of 1 member vs 3 members on this machine: wrk against a single swarmtee, then wrk against
 # each of 3 clustered members at once (same total connections), on a cached 1 MiB segment; ratio = sum of the
-# three ÷ the single one.
-# Bench discipline: the load average is printed before and after; if the 1-minute load average exceeds
-# cores/2 before the run the script refuses (exit 3) unless --noisy; such a run's figures are marked noisy.
-#   bash bench/failover.sh [--kills N] [--duration S] [--noisy] [--out DIR] [--no-build]
+# three ÷ the single one. REPEATS interleaved repeats (the order reversed every other one), every repeat
+# printed; the table shows the medians.
+# Bench discipline (bench_start): the load average is printed before and after; if the 1-minute load average
+# exceeds cores/2 before the run the script refuses (exit 3) unless --noisy; such a run's figures are marked noisy.
+#   bash bench/failover.sh [--kills N] [--duration S] [--repeats R] [--noisy] [--out DIR] [--no-build]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-KILLS=20 DURATION=10 NOISY=0 LOADED=0 OUT=bench/results BUILD=1 CONNECTIONS=48
+bench_start failover "$@"
+KILLS=20 DURATION=10 REPEATS=3 OUT=bench/results BUILD=1 CONNECTIONS=48
+bench_options duration repeats out no-build
+set -- ${BENCH_ARGS[@]+"${BENCH_ARGS[@]}"}
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --kills) KILLS="$2"; shift 2 ;;
-    --duration) DURATION="$2"; shift 2 ;;
-    --noisy) NOISY=1; shift ;;
-    --out) OUT="$2"; shift 2 ;;
-    --no-build) BUILD=0; shift ;;
-    *) echo "usage: $0 [--kills N] [--duration S] [--noisy] [--out DIR] [--no-build]" >&2; exit 2 ;;
+    *) bench_usage "[--kills N] [--duration S] [--repeats R] [--noisy] [--out DIR] [--no-build]" ;;
   esac
 done
-for tool in wrk nginx python3 curl; do
-  command -v "$tool" >/dev/null || { echo "failover: $tool is required (apt-get install $tool)" >&2; exit 1; }
-done
-CORES=$(nproc)
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-if python3 -c "import sys; sys.exit(0 if float('${LOAD_BEFORE%% *}') > $CORES / 2 else 1)"; then
-  LOADED=1
-  if ((NOISY)); then
-    echo "failover: load average $LOAD_BEFORE on $CORES cores exceeds cores/2: running anyway (--noisy), figures are NOT publishable"
-  else
-    echo "failover: load average $LOAD_BEFORE on $CORES cores exceeds cores/2: refusing to run (figures would be noise); --noisy to run anyway" >&2
-    exit 3
-  fi
-fi
-
-if ((BUILD)); then
-  ./dev mvn -q -o -DskipTests -pl proxy,bench -am package
-fi
-for jar in proxy/target/swarmtee.jar bench/target/swarmtee-bench.jar; do
-  [[ -f $jar ]] || { echo "failover: $jar is missing (run without --no-build)" >&2; exit 1; }
-done
+require_tools wrk nginx python3 curl
+bench_build proxy,bench proxy/target/swarmtee.jar bench/target/swarmtee-bench.jar
 mkdir -p "$OUT"
 bench_workdir failover
 JAR=$(realpath proxy/target/swarmtee.jar)
-echo "failover: $CORES cores, load average $LOAD_BEFORE before the run"
 
 # (1) The failover gap.
 ./dev java -cp bench/target/swarmtee-bench.jar io.swarmtee.bench.FailoverBench "$JAR" "$WORK/gap" "$KILLS" \
@@ -82,27 +62,48 @@ wait_for test "$(members "${HTTP[0]}")" = 3
 rps() { # wrk's requests/s for URL, CONNECTIONS
   wrk -t2 -c"$2" -d"${DURATION}s" --latency -s bench/wrk-report.lua "$1" | awk '/^RESULT/ { printf "%.0f\n", $2 / ($4 / 1e6) }'
 }
-ONE=$(rps "http://127.0.0.1:$ONE_PORT$SEGMENT" "$CONNECTIONS")
-# The same machine and total connections, split over the three members at once.
-WRKS=()
-for i in 0 1 2; do rps "http://127.0.0.1:${HTTP[$i]}$SEGMENT" $((CONNECTIONS / 3)) > "$WORK/rps$i" & WRKS+=($!); done
-wait "${WRKS[@]}"
-THREE=$(( $(cat "$WORK/rps0") + $(cat "$WORK/rps1") + $(cat "$WORK/rps2") ))
+echo "failover: shield req/s, wrk -t2 -c$CONNECTIONS -d${DURATION}s per case; $REPEATS interleaved repeats, every repeat shown."
+ONES=() THREES=()
+for repeat in $(seq "$REPEATS"); do
+  order=(one three)
+  ((repeat % 2 == 0)) && order=(three one)
+  for setup in "${order[@]}"; do
+    if [[ $setup == one ]]; then
+      ONES+=("$(rps "http://127.0.0.1:$ONE_PORT$SEGMENT" "$CONNECTIONS")")
+      echo "  repeat $repeat 1 member:  ${ONES[-1]} req/s"
+    else
+      # The same machine and total connections, split over the three members at once.
+      WRKS=()
+      for i in 0 1 2; do rps "http://127.0.0.1:${HTTP[$i]}$SEGMENT" $((CONNECTIONS / 3)) > "$WORK/rps$i" & WRKS+=($!); done
+      wait "${WRKS[@]}"
+      EACH="$(cat "$WORK/rps0") $(cat "$WORK/rps1") $(cat "$WORK/rps2")"
+      THREES+=("$EACH")
+      echo "  repeat $repeat 3 members: $(( ${EACH// / + } )) req/s ($EACH)"
+    fi
+  done
+done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
-python3 - "$OUT" "$CORES" "$LOAD_BEFORE" "$LOAD_AFTER" "$LOADED" "$N" "$TARGET" "$P50" "$P99" "$MAX" "$ONE" "$THREE" \
-  "$(cat "$WORK/rps0") $(cat "$WORK/rps1") $(cat "$WORK/rps2")" <<'PY'
+python3 - "$OUT" "$(nproc)" "$LOAD_BEFORE" "$LOAD_AFTER" "$NOISY" "$N" "$TARGET" "$P50" "$P99" "$MAX" \
+  "$(IFS=,; echo "${ONES[*]}")" "$(IFS=,; echo "${THREES[*]}")" <<'PY'
 import json, sys, datetime
-out, cores, before, after, noisy, n, target, p50, p99, mx, one, three, each = sys.argv[1:]
+out, cores, before, after, noisy, n, target, p50, p99, mx, ones, threes = sys.argv[1:]
+ones = [int(x) for x in ones.split(",")]
+threes = [[int(x) for x in each.split()] for each in threes.split(",")]
+median = lambda xs: sorted(xs)[len(xs) // 2]
+one = median(ones)
+each = sorted(threes, key=sum)[len(threes) // 2]
+three = sum(each)
 r = dict(benchmark="failover", date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
          cores=int(cores), load_before=before, load_after=after, noisy=noisy == "1",
          failover_gap_ms=dict(kills=int(n), target_duration_ms=int(target), p50=int(p50), p99=int(p99), max=int(mx)),
-         shield_rps=dict(one_member=int(one), three_members=int(three), each_member=[int(x) for x in each.split()],
-                         ratio=int(three) / int(one)))
+         shield_rps=dict(one_member=one, three_members=three, each_member=each, ratio=three / one,
+                         one_member_repeats=ones, three_members_repeats=[sum(t) for t in threes]))
 print()
-print("| kills | target duration | gap p50 | gap p99 | gap max | shield req/s, 1 member | 3 members (sum) | ratio |")
+print("| kills | target duration | gap p50 | gap p99 | gap max | shield req/s, 1 member (median) | 3 members (sum, median) | ratio |")
 print("|---:|---:|---:|---:|---:|---:|---:|---:|")
 print("| %s | %s ms | %s ms | %s ms | %s ms | %s | %s | %.2f |" % (n, target, p50, p99, mx, one, three, r["shield_rps"]["ratio"]))
+print("req/s of each repeat: 1 member %s; 3 members %s" % (" / ".join(map(str, ones)), " / ".join(str(sum(t)) for t in threes)))
 print("load average before %s, after %s (%s cores)%s" % (before, after, cores, " — NOISY, not publishable" if noisy == "1" else ""))
 json.dump(r, open(out + "/failover.json", "w"), indent=2)
 PY

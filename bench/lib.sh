@@ -69,6 +69,59 @@ bench_exit() {
   exit "$rc"
 }
 
+# bench_options NAME...: takes the named options the load-driving scripts share out of BENCH_ARGS (what
+# bench_start left there) into their variables, the caller having set its defaults first:
+#   duration: --duration S -> DURATION   repeats: --repeats R -> REPEATS    threads: --threads T -> THREADS
+#   connections: --connections C -> CONNECTIONS   warmup: --warmup S -> WARMUP (wrk's settings)
+#   out: --out DIR -> OUT                no-build: --no-build -> BUILD=0
+# Everything else stays in BENCH_ARGS, in order, for the script's own options and its usage message.
+bench_options() {
+  local known=" $* " rest=() name
+  set -- "${BENCH_ARGS[@]}"
+  while (($#)); do
+    name=${1#--}
+    if [[ $1 == --* && $known == *" $name "* ]]; then
+      if [[ $name == no-build ]]; then
+        BUILD=0
+        shift
+      else
+        (($# >= 2)) || { echo "$BENCH_NAME: $1 needs a value" >&2; exit 2; }
+        printf -v "${name^^}" '%s' "$2"
+        shift 2
+      fi
+    else
+      rest+=("$1")
+      shift
+    fi
+  done
+  BENCH_ARGS=(${rest[@]+"${rest[@]}"})
+}
+
+# bench_usage TEXT: prints "usage: SCRIPT TEXT" and exits 2 (an option the script does not know).
+bench_usage() {
+  echo "usage: $0 $1" >&2
+  exit 2
+}
+
+# require_tools TOOL...: exits 1, naming the package to install, unless every TOOL is on PATH.
+require_tools() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "$BENCH_NAME: $tool is required (apt-get install $tool)" >&2; exit 1; }
+  done
+}
+
+# bench_build MODULES JAR...: packages the Maven MODULES (and what they need) unless --no-build, then exits 1
+# unless every JAR is there.
+bench_build() {
+  local modules=$1 jar
+  shift
+  if ((BUILD)); then ./dev mvn -q -DskipTests -pl "$modules" -am package; fi
+  for jar in "$@"; do
+    [[ -f $jar ]] || { echo "$BENCH_NAME: $jar is missing (run without --no-build)" >&2; exit 1; }
+  done
+}
+
 # bench_workdir NAME: makes a temp dir $WORK and an empty $PIDS; at exit (bench_exit) every pid in PIDS
 # is stopped and WORK removed.
 bench_workdir() {

@@ -18,29 +18,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 bench_start origin-shield "$@"
-set -- "${BENCH_ARGS[@]}"
 DURATION=10 REPEATS=3 THREADS=2 CONNECTIONS=32 WARMUP=2 OUT=bench/results BUILD=1
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --duration) DURATION="$2"; shift 2 ;;
-    --repeats) REPEATS="$2"; shift 2 ;;
-    --threads) THREADS="$2"; shift 2 ;;
-    --connections) CONNECTIONS="$2"; shift 2 ;;
-    --warmup) WARMUP="$2"; shift 2 ;;
-    --out) OUT="$2"; shift 2 ;;
-    --no-build) BUILD=0; shift ;;
-    *) echo "usage: $0 [--duration S] [--repeats R] [--threads T] [--connections C] [--warmup S] [--out DIR] [--no-build] [--noisy]" >&2
-       exit 2 ;;
-  esac
-done
-for tool in wrk nginx python3 curl; do
-  command -v "$tool" >/dev/null || { echo "origin-shield: $tool is required (apt-get install $tool)" >&2; exit 1; }
-done
-
-if ((BUILD)); then
-  ./dev mvn -q -DskipTests -pl proxy -am package
-fi
-[[ -f proxy/target/swarmtee.jar ]] || { echo "origin-shield: proxy/target/swarmtee.jar is missing (run without --no-build)" >&2; exit 1; }
+bench_options duration repeats threads connections warmup out no-build
+((${#BENCH_ARGS[@]} == 0)) \
+  || bench_usage "[--duration S] [--repeats R] [--threads T] [--connections C] [--warmup S] [--out DIR] [--no-build] [--noisy]"
+require_tools wrk nginx python3 curl
+bench_build proxy proxy/target/swarmtee.jar
 mkdir -p "$OUT"
 
 bench_workdir origin-shield

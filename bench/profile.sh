@@ -13,21 +13,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 bench_start profile "$@"
-set -- "${BENCH_ARGS[@]}"
 JAR=proxy/target/swarmtee.jar OBJECT=segment DURATION=15 CONNECTIONS=32 TOP=25 OUT=bench/results/profile BUILD=1 ARCHIVE=0
 AP_VERSION=4.2
+bench_options duration connections out no-build
+set -- ${BENCH_ARGS[@]+"${BENCH_ARGS[@]}"}
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --object) OBJECT="$2"; shift 2 ;;
     --archive) ARCHIVE=1; shift ;;
-    --duration) DURATION="$2"; shift 2 ;;
-    --connections) CONNECTIONS="$2"; shift 2 ;;
     --top) TOP="$2"; shift 2 ;;
     --jar) JAR="$2"; BUILD=0; shift 2 ;;
-    --out) OUT="$2"; shift 2 ;;
-    --no-build) BUILD=0; shift ;;
-    *) echo "usage: $0 [--object segment|segment2|playlist] [--archive] [--duration S] [--connections C] [--top N] [--jar FILE] [--out DIR] [--no-build] [--noisy]" >&2
-       exit 2 ;;
+    *) bench_usage "[--object segment|segment2|playlist] [--archive] [--duration S] [--connections C] [--top N] [--jar FILE] [--out DIR] [--no-build] [--noisy]" ;;
   esac
 done
 case "$OBJECT" in
@@ -36,13 +32,8 @@ case "$OBJECT" in
   playlist) OBJECT_PATH=/stream/bench/source.m3u8 ;;
   *) echo "profile: --object segment|segment2|playlist, not $OBJECT" >&2; exit 2 ;;
 esac
-for tool in wrk nginx python3 curl unzip; do
-  command -v "$tool" >/dev/null || { echo "profile: $tool is required (apt-get install $tool)" >&2; exit 1; }
-done
-if ((BUILD)); then
-  ./dev mvn -q -DskipTests -pl proxy -am package
-fi
-[[ -f $JAR ]] || { echo "profile: $JAR is missing (run without --no-build)" >&2; exit 1; }
+require_tools wrk nginx python3 curl unzip
+bench_build proxy "$JAR"
 
 # async-profiler's native library, from its Maven Central jar (once).
 AP_DIR=bench/target/async-profiler-$AP_VERSION

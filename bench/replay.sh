@@ -11,32 +11,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 bench_start replay "$@"
-set -- "${BENCH_ARGS[@]}"
 DURATION=10 REPEATS=3 THREADS=2 CONNECTIONS=32 WARMUP=2 SIZE=$((2 * 1024 * 1024)) OUT=bench/results BUILD=1 BEE=1
+bench_options duration repeats threads connections warmup out no-build
+set -- ${BENCH_ARGS[@]+"${BENCH_ARGS[@]}"}
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --duration) DURATION="$2"; shift 2 ;;
-    --repeats) REPEATS="$2"; shift 2 ;;
-    --threads) THREADS="$2"; shift 2 ;;
-    --connections) CONNECTIONS="$2"; shift 2 ;;
-    --warmup) WARMUP="$2"; shift 2 ;;
     --size) SIZE="$2"; shift 2 ;;
     --no-bee) BEE=0; shift ;;
-    --out) OUT="$2"; shift 2 ;;
-    --no-build) BUILD=0; shift ;;
-    *) echo "usage: $0 [--duration S] [--repeats R] [--threads T] [--connections C] [--warmup S] [--size BYTES] [--no-bee] [--out DIR] [--no-build] [--noisy]" >&2
-       exit 2 ;;
+    *) bench_usage "[--duration S] [--repeats R] [--threads T] [--connections C] [--warmup S] [--size BYTES] [--no-bee] [--out DIR] [--no-build] [--noisy]" ;;
   esac
 done
-for tool in wrk nginx python3 curl; do
-  command -v "$tool" >/dev/null || { echo "replay: $tool is required (apt-get install $tool)" >&2; exit 1; }
-done
-if ((BUILD)); then
-  ./dev mvn -q -DskipTests -pl proxy,bench -am package
-fi
-for jar in proxy/target/swarmtee.jar bench/target/swarmtee-bench.jar; do
-  [[ -f $jar ]] || { echo "replay: $jar is missing (run without --no-build)" >&2; exit 1; }
-done
+require_tools wrk nginx python3 curl
+bench_build proxy,bench proxy/target/swarmtee.jar bench/target/swarmtee-bench.jar
 mkdir -p "$OUT"
 
 bench_workdir replay

@@ -23,6 +23,12 @@ def quantiles(metric, by=""):
     ]
 
 
+def by(label, metric, fn=None, window=RATE, agg="sum", legend=None):
+    """One series per value of label: agg by (label) (fn(metric[window])), or of the gauge itself without fn."""
+    inner = f"{fn}({metric}{sel()}[{window}])" if fn else f"{metric}{sel()}"
+    return (f"{agg} by ({label}) ({inner})", legend or "{{" + label + "}}")
+
+
 SEL_0 = sel('area="heap"')
 SEL_1 = sel('result=~"hit|coalesced"')
 SEL_2 = sel('result=~"lost|dropped|failed"')
@@ -65,7 +71,7 @@ def finish_row():
 
 row("Viewers (origin shield)")
 panel("Request rate by kind", "reqps",
-      [(f"sum by (kind) (rate(swarmtee_http_requests_total{sel()}[{RATE}]))", "{{kind}}")],
+      [by("kind", "swarmtee_http_requests_total", "rate")],
       desc="Requests viewers and CDNs make to swarmtee, by object kind.")
 panel("Error ratio (5xx)", "percentunit",
       [(f'sum(rate(swarmtee_http_requests_total{SEL_3}[{RATE}])) / sum(rate(swarmtee_http_requests_total{sel()}[{RATE}]))', "5xx")],
@@ -76,7 +82,7 @@ panel("Cache hit ratio", "percentunit",
       [(f'sum(rate(swarmtee_cache_requests_total{SEL_1}[{RATE}])) / sum(rate(swarmtee_cache_requests_total{sel()}[{RATE}]))', "hit + coalesced")],
       desc="Requests served without a new upstream fetch: cached, or joined an in-flight fetch.")
 panel("Cache requests by result", "reqps",
-      [(f"sum by (result) (rate(swarmtee_cache_requests_total{sel()}[{RATE}]))", "{{result}}")],
+      [by("result", "swarmtee_cache_requests_total", "rate")],
       desc="coalesced = waited on another viewer's in-flight upstream fetch.")
 panel("Upstream latency", "s", quantiles("swarmtee_upstream_duration_seconds"),
       desc="Time of upstream fetches (go-livepeer).")
@@ -91,7 +97,7 @@ row("Archive")
 panel("Archive lag", "s", quantiles("swarmtee_archive_lag_seconds"),
       desc="From a segment first seen upstream to its Swarm reference stored.")
 panel("Segments by result", "short",
-      [(f"sum by (result) (increase(swarmtee_archive_segments_total{sel()}[{RATE}]))", "{{result}}")], w=16,
+      [by("result", "swarmtee_archive_segments_total", "increase")], w=16,
       desc="All streams together: swarmtee exports no series per stream. Which stream lost what: its log lines and GET /api/archives/{id}.")
 panel("Segments lost / dropped / failed (1h)", "short",
       [(f'sum by (result) (increase(swarmtee_archive_segments_total{SEL_2}[1h]))', "{{result}}")], kind="stat")
@@ -101,7 +107,7 @@ panel("Bee up", "bool",
       [(f"min(swarmtee_bee_up{sel()})", "bee")], kind="stat")
 panel("Upload latency", "s", quantiles("swarmtee_upload_duration_seconds"))
 panel("Uploads by outcome", "ops",
-      [(f"sum by (outcome) (rate(swarmtee_uploads_total{sel()}[{RATE}]))", "{{outcome}}")])
+      [by("outcome", "swarmtee_uploads_total", "rate")])
 panel("Bytes uploaded to Swarm", "Bps",
       [(f"sum(rate(swarmtee_uploaded_bytes_total{sel()}[{RATE}]))", "uploaded")])
 panel("Upload queue and spool depth", "short",
@@ -117,38 +123,38 @@ finish_row()
 
 row("Cluster")
 panel("Members seen by each instance", "short",
-      [(f"max by (instance) (swarmtee_cluster_members{sel()})", "{{instance}}")],
+      [by("instance", "swarmtee_cluster_members", agg="max")],
       desc="Cluster members as each swarmtee sees them (1 without cluster mode). Instances that disagree: a member died or the cluster split.")
 panel("Streams owned per instance", "short",
-      [(f"sum by (instance) (swarmtee_archive_owned_streams{sel()})", "{{instance}}")],
+      [by("instance", "swarmtee_archive_owned_streams")],
       desc="Stream leases each member holds: the archive work is spread by rendezvous hashing over the members.")
 panel("Failovers", "short",
-      [(f"sum by (instance) (increase(swarmtee_archive_failovers_total{sel()}[{RATE}]))", "{{instance}}")],
+      [by("instance", "swarmtee_archive_failovers_total", "increase")],
       desc="Streams an instance took over because their holder's lease expired (it died, paused or was cut off).")
 finish_row()
 
 row("Postage")
 panel("Batch TTL", "s",
-      [(f"min by (batch) (swarmtee_postage_batch_ttl_seconds{sel()})", "{{batch}}")])
+      [by("batch", "swarmtee_postage_batch_ttl_seconds", agg="min")])
 panel("Batch utilization", "percentunit",
-      [(f"max by (batch) (swarmtee_postage_batch_utilization_ratio{sel()})", "{{batch}}")])
+      [by("batch", "swarmtee_postage_batch_utilization_ratio", agg="max")])
 panel("Remaining video", "s",
-      [(f"min by (batch) (swarmtee_postage_capacity_remaining_video_seconds{sel()})", "{{batch}}")],
+      [by("batch", "swarmtee_postage_capacity_remaining_video_seconds", agg="min")],
       desc="Capacity left in each usable batch at the current archive bitrate (all renditions).")
 panel("Capacity remaining", "bytes",
-      [(f"sum by (batch) (swarmtee_postage_capacity_remaining_bytes{sel()})", "{{batch}}")])
+      [by("batch", "swarmtee_postage_capacity_remaining_bytes")])
 finish_row()
 
 row("Webhooks and retrievability")
 panel("Webhook deliveries by outcome", "ops",
-      [(f"sum by (outcome) (rate(swarmtee_webhook_deliveries_total{sel()}[{RATE}]))", "{{outcome}}")],
+      [by("outcome", "swarmtee_webhook_deliveries_total", "rate")],
       desc="Delivery attempts: delivered (2xx), retry (error, timeout, 5xx, 408, 429), rejected (other 4xx, given up), expired (24 h of retries).")
 panel("Webhook queue depth", "short",
-      [(f"sum by (instance) (swarmtee_webhook_queue_depth{sel()})", "{{instance}}")],
+      [by("instance", "swarmtee_webhook_queue_depth")],
       desc="Deliveries in the durable outbox, not done yet; grows while a receiver is down.")
 panel("Unretrievable archive references", "short",
-      [(f"sum by (instance) (swarmtee_archive_unretrievable_references{sel()})", "{{instance}}"),
-       (f"sum by (result) (increase(swarmtee_steward_checks_total{sel()}[1h]))", "checks {{result}} (1h)")],
+      [by("instance", "swarmtee_archive_unretrievable_references"),
+       by("result", "swarmtee_steward_checks_total", "increase", "1h", legend="checks {{result}} (1h)")],
       desc="References of finalised archives the steward found not retrievable from Swarm and could not repair; and its checks.")
 finish_row()
 
@@ -160,7 +166,7 @@ panel("GC pause time", "s",
       [(f"sum by (action, cause) (rate(jvm_gc_pause_seconds_sum{sel()}[{RATE}]))", "{{action}} {{cause}}")],
       desc="Seconds per second spent in GC pauses.")
 panel("Event-loop lag", "s",
-      [(f"max by (loop) (swarmtee_event_loop_lag_seconds{sel()})", "{{loop}}")],
+      [by("loop", "swarmtee_event_loop_lag_seconds", agg="max")],
       desc="How late a timer fires on each Vert.x event loop; high values mean blocked loops.")
 finish_row()
 

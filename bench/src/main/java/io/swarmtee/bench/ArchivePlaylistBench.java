@@ -22,7 +22,9 @@ import java.util.Random;
 
 /**
  * What it costs to keep a 10-hour archive playlist (18,000 two-second segments) current. Measured
- * in one run, each as the median of several repeats, in wall-clock and in thread-CPU milliseconds:
+ * in one run, each as the median of several repeats, in wall-clock and in thread-CPU milliseconds;
+ * the repeats go round-robin over the operations (a burst of load from elsewhere hits all of them
+ * alike) and every one is printed:
  *
  * <ul>
  *   <li><b>append one</b>: {@link ArchivePlaylist#append} of one more segment to an 18,000-segment
@@ -48,6 +50,9 @@ public final class ArchivePlaylistBench {
   private record Timing(double wallMs, double cpuMs) {}
 
   private record Row(String name, String what, Timing median) {}
+
+  /** An operation measured {@code perRound} times in each round. */
+  private record Case(String name, String what, int perRound, Op op) {}
 
   private ArchivePlaylistBench() {}
 
@@ -82,49 +87,49 @@ public final class ArchivePlaylistBench {
     String header = text.substring(0, text.indexOf("#EXT-X-PROGRAM-DATE-TIME"));
 
     int[] next = {segments};
-    List<Row> rows =
+    List<Case> cases =
         List.of(
-            new Row(
+            new Case(
                 "append-one",
                 "append 1 segment to an archive of " + segments + ", then text()",
-                measure(
-                    repeats * 4,
-                    () -> {
-                      archive.append(input.get(next[0]++));
-                      return archive.text().length();
-                    })),
-            new Row(
+                4,
+                () -> {
+                  archive.append(input.get(next[0]++));
+                  return archive.text().length();
+                }),
+            new Case(
                 "rebuild-builder",
                 "fresh builder, " + segments + " appends, then text()",
-                measure(repeats, () -> build(base).text().length())),
-            new Row(
+                1,
+                () -> build(base).text().length()),
+            new Case(
                 "rebuild-writer",
                 "PlaylistWriter.write of the " + segments + "-segment model",
-                measure(repeats, () -> PlaylistWriter.write(model).length())),
-            new Row(
+                1,
+                () -> PlaylistWriter.write(model).length()),
+            new Case(
                 "parse",
                 "MediaPlaylist.parse of the " + segments + "-segment text",
-                measure(
-                    repeats,
-                    () -> {
-                      try {
-                        return MediaPlaylist.parse(text).segments().size();
-                      } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                      }
-                    })),
-            new Row(
+                1,
+                () -> {
+                  try {
+                    return MediaPlaylist.parse(text).segments().size();
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                }),
+            new Case(
                 "baseline",
                 "StringBuilder concatenation of the " + segments + " pre-rendered entries",
-                measure(
-                    repeats,
-                    () -> {
-                      StringBuilder sb = new StringBuilder(text.length()).append(header);
-                      for (String r : rendered) {
-                        sb.append(r);
-                      }
-                      return sb.toString().length();
-                    })));
+                1,
+                () -> {
+                  StringBuilder sb = new StringBuilder(text.length()).append(header);
+                  for (String r : rendered) {
+                    sb.append(r);
+                  }
+                  return sb.toString().length();
+                }));
+    List<Row> rows = measure(cases, repeats);
     print(rows, segments, text.length(), repeats);
     write(out, rows, segments, text.length(), repeats);
   }
@@ -164,24 +169,50 @@ public final class ArchivePlaylistBench {
     int run();
   }
 
-  /** Median wall and thread-CPU time of {@code repeats} runs after as many warm-up runs. */
+  /**
+   * Median wall and thread-CPU time of each case over {@code repeats} rounds (after as many warm-up
+   * rounds), a round running every case in turn; prints every measured run's wall time.
+   */
   // sink is a blackhole updated by the one benchmark thread; volatile only keeps the JIT from
   // dropping op.run(), so the non-atomic += is intended.
   @SuppressWarnings("NonAtomicVolatileUpdate")
-  private static Timing measure(int repeats, Op op) {
-    for (int i = 0; i < repeats; i++) {
-      sink += op.run();
+  private static List<Row> measure(List<Case> cases, int repeats) {
+    for (int round = 0; round < repeats; round++) {
+      for (Case c : cases) {
+        for (int k = 0; k < c.perRound(); k++) {
+          sink += c.op().run();
+        }
+      }
     }
-    double[] wall = new double[repeats];
-    double[] cpu = new double[repeats];
-    for (int i = 0; i < repeats; i++) {
-      long c0 = THREADS.getCurrentThreadCpuTime();
-      long w0 = System.nanoTime();
-      sink += op.run();
-      wall[i] = (System.nanoTime() - w0) / 1e6;
-      cpu[i] = (THREADS.getCurrentThreadCpuTime() - c0) / 1e6;
+    double[][] wall = new double[cases.size()][];
+    double[][] cpu = new double[cases.size()][];
+    for (int i = 0; i < cases.size(); i++) {
+      wall[i] = new double[repeats * cases.get(i).perRound()];
+      cpu[i] = new double[wall[i].length];
     }
-    return new Timing(median(wall), median(cpu));
+    for (int round = 0; round < repeats; round++) {
+      for (int i = 0; i < cases.size(); i++) {
+        Case c = cases.get(i);
+        for (int k = 0; k < c.perRound(); k++) {
+          long c0 = THREADS.getCurrentThreadCpuTime();
+          long w0 = System.nanoTime();
+          sink += c.op().run();
+          wall[i][round * c.perRound() + k] = (System.nanoTime() - w0) / 1e6;
+          cpu[i][round * c.perRound() + k] = (THREADS.getCurrentThreadCpuTime() - c0) / 1e6;
+        }
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < cases.size(); i++) {
+      Case c = cases.get(i);
+      StringBuilder runs = new StringBuilder();
+      for (double w : wall[i]) {
+        runs.append(String.format(Locale.ROOT, " %.3f", w));
+      }
+      System.out.printf(Locale.ROOT, "  %-16s wall ms of each run:%s%n", c.name(), runs);
+      rows.add(new Row(c.name(), c.what(), new Timing(median(wall[i]), median(cpu[i]))));
+    }
+    return rows;
   }
 
   private static double median(double[] values) {

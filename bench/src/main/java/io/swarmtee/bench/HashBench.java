@@ -109,6 +109,13 @@ public final class HashBench {
       for (int t = 0; t < threadCounts.length; t++) {
         for (int a = 0; a < algorithms.size(); a++) {
           runs[t][a][r] = measure(algorithms.get(a), threadCounts[t], segments, seconds);
+          System.out.printf(
+              Locale.ROOT,
+              "  repeat %d %-10s %2d threads %9.1f MB/s%n",
+              r + 1,
+              algorithms.get(a).name(),
+              threadCounts[t],
+              runs[t][a][r].wall());
         }
       }
     }

@@ -19,11 +19,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -76,6 +78,14 @@ public final class StoreBench {
       List<double[]> runs = new ArrayList<>();
       for (int r = 0; r < repeats; r++) {
         runs.add(measure(vertx, dir.resolve("run" + r), data));
+        System.out.println(
+            "  repeat "
+                + (r + 1)
+                + " MB/s (durable write, store put, pipeline, pipeline accept, plain read, store"
+                + " read): "
+                + Arrays.stream(runs.getLast())
+                    .mapToObj(v -> String.format(Locale.ROOT, "%.1f", v))
+                    .collect(Collectors.joining(", ")));
       }
       double[] m = new double[6];
       for (int i = 0; i < m.length; i++) {

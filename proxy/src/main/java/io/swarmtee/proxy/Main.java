@@ -301,10 +301,11 @@ public final class Main {
     wallet.feeds().ifPresent(f -> f.indexes(cluster.feedIndexes()));
     // In a cluster, what another member's embedded store holds is read from that member.
     embedded.ifPresent(store -> cluster.peers().serve(store));
-    // Replays read hot archive segments from memory, one read per object however many viewers;
-    // a budget of its own, the size of the shield cache. Bee's bytes are hashed once before they
-    // are cached; the embedded store (and a peer's) re-hashes every chunk as it reads.
-    long replayBudget = config.cache().maxBytes();
+    // Replays read hot archive segments from memory, one read per object however many viewers,
+    // within their share of --segment-cache-bytes (the shield has the rest). Bee's bytes are hashed
+    // once before they are cached; the embedded store (and a peer's) re-hashes every chunk as it
+    // reads.
+    long replayBudget = config.cache().replayBytes();
     Optional<ContentSource> content =
         bee.map(b -> ContentSource.cached(ContentSource.bee(b), vertx, true, replayBudget))
             .or(

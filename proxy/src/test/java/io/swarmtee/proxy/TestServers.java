@@ -6,11 +6,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.swarmtee.proxy.bytes.ContentSource;
 import io.swarmtee.proxy.config.Config;
 import io.swarmtee.proxy.config.ConfigException;
+import io.swarmtee.proxy.testing.SwarmteeProcess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,12 +40,8 @@ public final class TestServers {
    *     flags}
    */
   public static Config config(String upstream, Path data, String... flags) {
-    List<String> args =
-        new ArrayList<>(
-            List.of("--listen", "127.0.0.1:0", "--upstream", upstream, "--data", data.toString()));
-    args.addAll(List.of(flags));
     try {
-      return Config.load(args, Map.of());
+      return Config.load(SwarmteeProcess.flags(upstream, data).and(flags).list(), Map.of());
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

@@ -133,7 +133,9 @@ public record Config(
   /**
    * Origin shield cache settings.
    *
-   * @param maxBytes memory budget of cached objects (bodies)
+   * @param maxBytes memory budget of cached objects (bodies): of the shield's cache and the replay
+   *     cache of {@code /bytes} together, split between them by {@link #shieldBytes()} and {@link
+   *     #replayBytes()}
    * @param playlistTtl freshness of a playlist; empty = half its {@code #EXT-X-TARGETDURATION}
    * @param staleIfError how long after it went stale a playlist may still be served when the
    *     upstream fails
@@ -145,6 +147,22 @@ public record Config(
       Objects.requireNonNull(playlistTtl, "playlistTtl");
       Objects.requireNonNull(staleIfError, "staleIfError");
       Objects.requireNonNull(negativeTtl, "negativeTtl");
+    }
+
+    /**
+     * @return the replay cache's part of {@link #maxBytes()}: a quarter. Replays are archived
+     *     segments read once each, while the shield holds every live stream's window; a fixed split
+     *     (not one cache for both) keeps the shield's hot path on its own string-keyed cache.
+     */
+    public long replayBytes() {
+      return maxBytes / 4;
+    }
+
+    /**
+     * @return the shield's part of {@link #maxBytes()}: what {@link #replayBytes()} leaves
+     */
+    public long shieldBytes() {
+      return maxBytes - replayBytes();
     }
   }
 

@@ -107,7 +107,7 @@ public final class Options {
       Option.of(
           "segment-cache-bytes",
           "256MiB",
-          "memory budget of the object cache (segments, playlists), and again of the replay cache (/bytes)");
+          "memory budget of the object cache (segments, playlists) and the replay cache (/bytes) together: 3/4 and 1/4");
   public static final Option PLAYLIST_TTL =
       Option.of(
           "playlist-ttl", "auto", "how long a playlist is fresh; auto = half its target duration");
@@ -150,6 +150,11 @@ public final class Options {
       Option.optional(
           "max-spend",
           "hard cap on postage purchases and top-ups, persisted in --data: PLUR, or xBZZ as 5xBZZ (needed by --batch auto)");
+  public static final Option CHAIN_BLOCK_SECONDS =
+      Option.of(
+          "chain-block-seconds",
+          "5",
+          "seconds per block of the postage contract's chain (5 on Gnosis): --batch auto and estimates turn TTLs into blocks with it");
   public static final Option GNOSIS_RPC =
       Option.optional(
           "gnosis-rpc",
@@ -235,6 +240,7 @@ public final class Options {
           BATCH_MIN_TTL,
           BATCH_MAX_UTILIZATION,
           MAX_SPEND,
+          CHAIN_BLOCK_SECONDS,
           GNOSIS_RPC,
           CLUSTER_LISTEN,
           CLUSTER_MEMBERS,
@@ -249,7 +255,16 @@ public final class Options {
 
   /** {@code swarmtee postage estimate}: what archiving video costs. */
   public static final List<Option> POSTAGE_ESTIMATE =
-      List.of(CONFIG, BITRATE, HOURS, BATCH_TTL, SEGMENT_DURATION, PRICE, BEE, GNOSIS_RPC);
+      List.of(
+          CONFIG,
+          BITRATE,
+          HOURS,
+          BATCH_TTL,
+          SEGMENT_DURATION,
+          PRICE,
+          BEE,
+          GNOSIS_RPC,
+          CHAIN_BLOCK_SECONDS);
 
   /** {@code swarmtee sync}: push what the embedded store holds to a Bee node. */
   public static final List<Option> SYNC = List.of(CONFIG, DATA, BEE, BATCH, UPLOAD_CONCURRENCY);

@@ -96,7 +96,7 @@ public final class CoalescingShield implements OriginShield {
             .executor(Runnable::run)
             .removalListener(
                 (String key, CachedObject o, RemovalCause cause) -> restarts.released(key))
-            .maximumWeight(settings.cache().maxBytes())
+            .maximumWeight(settings.cache().shieldBytes())
             .weigher(
                 (String key, CachedObject o) ->
                     (int) Math.min(Integer.MAX_VALUE, o.object().body().length() + 512L))

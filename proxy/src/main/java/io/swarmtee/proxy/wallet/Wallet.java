@@ -100,11 +100,12 @@ public final class Wallet implements AutoCloseable {
     }
     PostageEstimator estimator =
         PostageEstimator.create(
-            PostageEstimator.DEFAULT_SEGMENT,
-            config
-                .postage()
-                .map(PostagePolicy::targetTtl)
-                .orElse(PostagePolicy.DEFAULT_TARGET_TTL));
+                PostageEstimator.DEFAULT_SEGMENT,
+                config
+                    .postage()
+                    .map(PostagePolicy::targetTtl)
+                    .orElse(PostagePolicy.DEFAULT_TARGET_TTL))
+            .withBlockSeconds(config.chainBlockSeconds());
     Future<Optional<Identity>> identity =
         config.keystore().isEmpty()
             ? Future.succeededFuture(Optional.empty())

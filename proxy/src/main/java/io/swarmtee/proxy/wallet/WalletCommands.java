@@ -3,6 +3,7 @@ package io.swarmtee.proxy.wallet;
 import static io.swarmtee.proxy.config.Options.BATCH_TTL;
 import static io.swarmtee.proxy.config.Options.BEE;
 import static io.swarmtee.proxy.config.Options.BITRATE;
+import static io.swarmtee.proxy.config.Options.CHAIN_BLOCK_SECONDS;
 import static io.swarmtee.proxy.config.Options.GNOSIS_RPC;
 import static io.swarmtee.proxy.config.Options.HOURS;
 import static io.swarmtee.proxy.config.Options.KEYSTORE;
@@ -75,12 +76,13 @@ public final class WalletCommands {
    */
   public static int estimate(Settings s, PrintStream out, PrintStream err) throws ConfigException {
     long bitrate = positiveLong(s, BITRATE);
-    double hours = positiveDouble(s, HOURS);
+    double hours = WalletConfig.positiveNumber(s, HOURS);
     Duration ttl = s.duration(BATCH_TTL);
     Duration segment = s.duration(SEGMENT_DURATION);
     if (segment.isZero()) {
       throw s.fail(SEGMENT_DURATION, "must be more than zero");
     }
+    double blockSeconds = WalletConfig.positiveNumber(s, CHAIN_BLOCK_SECONDS);
     Optional<String> fixedPrice = s.text(PRICE).filter(p -> !p.isEmpty());
     Optional<URI> bee = s.url(BEE);
     Optional<URI> rpc = s.url(GNOSIS_RPC);
@@ -147,8 +149,7 @@ public final class WalletCommands {
       }
     }
     Estimate e =
-        PostageEstimator.create(segment, ttl)
-            .estimate(bitrate, hours, price, PostageEstimator.GNOSIS_BLOCK_SECONDS);
+        PostageEstimator.create(segment, ttl).estimate(bitrate, hours, price, blockSeconds);
     out.println(e.toJson().put("priceSource", source).encodePrettily());
     return 0;
   }
@@ -164,18 +165,5 @@ public final class WalletCommands {
       // reported below
     }
     throw s.fail(option, "expected a positive whole number, got '" + v + "'");
-  }
-
-  private static double positiveDouble(Settings s, Option option) throws ConfigException {
-    String v = s.text(option).orElseThrow(() -> s.fail(option, "missing"));
-    try {
-      double d = Double.parseDouble(v.trim());
-      if (d > 0 && d <= 1e6) {
-        return d;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw s.fail(option, "expected a positive number, got '" + v + "'");
   }
 }

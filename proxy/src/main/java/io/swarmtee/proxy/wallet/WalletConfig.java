@@ -6,6 +6,7 @@ import static io.swarmtee.proxy.config.Options.BATCH_MAX_UTILIZATION;
 import static io.swarmtee.proxy.config.Options.BATCH_MIN_TTL;
 import static io.swarmtee.proxy.config.Options.BATCH_TTL;
 import static io.swarmtee.proxy.config.Options.BEE;
+import static io.swarmtee.proxy.config.Options.CHAIN_BLOCK_SECONDS;
 import static io.swarmtee.proxy.config.Options.ETH_ADDRESS;
 import static io.swarmtee.proxy.config.Options.GNOSIS_RPC;
 import static io.swarmtee.proxy.config.Options.KEYSTORE;
@@ -36,6 +37,8 @@ import java.util.Optional;
  * @param postage the postage policy: fixed ({@code --batch ID}) or automatic ({@code --batch
  *     auto}); empty without {@code --batch}
  * @param gnosisRpc {@code --gnosis-rpc}
+ * @param chainBlockSeconds {@code --chain-block-seconds}: seconds per block of the postage
+ *     contract's chain, with which TTLs become amounts (Bee counts a batch's TTL in blocks)
  */
 public record WalletConfig(
     Optional<Path> keystore,
@@ -43,7 +46,8 @@ public record WalletConfig(
     Optional<Path> passwordFile,
     Optional<URI> bee,
     Optional<PostagePolicy> postage,
-    Optional<URI> gnosisRpc) {
+    Optional<URI> gnosisRpc,
+    double chainBlockSeconds) {
 
   public WalletConfig {
     Objects.requireNonNull(keystore, "keystore");
@@ -52,6 +56,9 @@ public record WalletConfig(
     Objects.requireNonNull(bee, "bee");
     Objects.requireNonNull(postage, "postage");
     Objects.requireNonNull(gnosisRpc, "gnosisRpc");
+    if (!(chainBlockSeconds > 0)) {
+      throw new IllegalArgumentException("chainBlockSeconds must be positive");
+    }
   }
 
   /**
@@ -104,7 +111,31 @@ public record WalletConfig(
         }
       }
     }
-    return new WalletConfig(keystore, ethAddress, passwordFile, bee, postage, s.url(GNOSIS_RPC));
+    return new WalletConfig(
+        keystore,
+        ethAddress,
+        passwordFile,
+        bee,
+        postage,
+        s.url(GNOSIS_RPC),
+        positiveNumber(s, CHAIN_BLOCK_SECONDS));
+  }
+
+  /**
+   * @return the number {@code option} holds
+   * @throws ConfigException unless it is in (0, 10^6]
+   */
+  static double positiveNumber(Settings s, Option option) throws ConfigException {
+    String v = s.text(option).orElseThrow(() -> s.fail(option, "missing"));
+    try {
+      double d = Double.parseDouble(v.trim());
+      if (d > 0 && d <= 1e6) {
+        return d;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw s.fail(option, "expected a positive number, got '" + v + "'");
   }
 
   private static Optional<Path> optionalPath(Settings s, Option option) throws ConfigException {

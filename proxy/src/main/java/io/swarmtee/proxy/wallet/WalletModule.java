@@ -138,7 +138,7 @@ public final class WalletModule implements ProxyModule {
                           hours,
                           keep,
                           p.map(Price::price).orElse(BigInteger.ZERO),
-                          io.swarmtee.wallet.postage.PostageEstimator.GNOSIS_BLOCK_SECONDS);
+                          wallet.estimator().blockSeconds());
               JsonObject json = e.toJson();
               if (p.isPresent()) {
                 return json.put("priceSource", p.get().source());

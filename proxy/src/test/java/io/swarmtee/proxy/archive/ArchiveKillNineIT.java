@@ -116,20 +116,10 @@ class ArchiveKillNineIT {
     Path log = Path.of("target", "kill-nine-swarmtee.log");
     Files.deleteIfExists(log);
     List<String> flags =
-        List.of(
-            "--listen",
-            "127.0.0.1:0",
-            "--upstream",
-            origin.url(),
-            "--archive",
-            "--bee",
-            bee.url(),
-            "--batch",
-            TestBee.BATCH,
-            "--data",
-            data.toString(),
-            "--admin-token",
-            ADMIN);
+        SwarmteeProcess.flags(origin.url(), data)
+            .archiveTo(bee.url(), TestBee.BATCH)
+            .and("--admin-token", ADMIN)
+            .list();
     WebClient web = WebClient.create(vertx);
 
     try (SwarmteeProcess first =

@@ -64,15 +64,7 @@ class ArchivePlayersBrowserIT {
     LivepeerOrigin origin = await(LivepeerOrigin.start(vertx));
     Path log = Path.of("target", "archive-players-swarmtee.log");
     Files.deleteIfExists(log);
-    List<String> flags =
-        List.of(
-            "--listen",
-            "127.0.0.1:0",
-            "--upstream",
-            origin.url(),
-            "--archive",
-            "--data",
-            tmp.resolve("data").toString());
+    List<String> flags = SwarmteeProcess.flags(origin.url(), tmp.resolve("data")).archive().list();
     WebClient web = WebClient.create(vertx);
     try (SwarmteeProcess swarmtee =
         SwarmteeProcess.start(Path.of("target", "swarmtee.jar"), flags, log)) {

@@ -68,20 +68,10 @@ class ClipBeeIT {
       Path log = Path.of("target", "clip-bee-swarmtee.log");
       Files.deleteIfExists(log);
       List<String> flags =
-          List.of(
-              "--listen",
-              "127.0.0.1:0",
-              "--upstream",
-              origin.url(),
-              "--archive",
-              "--data",
-              tmp.resolve("data").toString(),
-              "--bee",
-              node.apiUrl().toString(),
-              "--batch",
-              node.batchId(),
-              "--admin-token",
-              TOKEN);
+          SwarmteeProcess.flags(origin.url(), tmp.resolve("data"))
+              .archiveTo(node.apiUrl().toString(), node.batchId())
+              .and("--admin-token", TOKEN)
+              .list();
       WebClient web = WebClient.create(vertx);
       Path jar = Path.of("target", "swarmtee.jar");
       JsonObject published;

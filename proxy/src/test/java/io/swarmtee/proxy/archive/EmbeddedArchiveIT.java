@@ -51,15 +51,7 @@ class EmbeddedArchiveIT {
     Path data = tmp.resolve("data");
     Path log = Path.of("target", "embedded-archive-swarmtee.log");
     Files.deleteIfExists(log);
-    List<String> flags =
-        List.of(
-            "--listen",
-            "127.0.0.1:0",
-            "--upstream",
-            origin.url(),
-            "--archive",
-            "--data",
-            data.toString());
+    List<String> flags = SwarmteeProcess.flags(origin.url(), data).archive().list();
     WebClient web = WebClient.create(vertx);
 
     try (SwarmteeProcess swarmtee =

@@ -73,15 +73,7 @@ class Fmp4ArchiveIT {
     OriginStream stream = origin.fmp4Stream(ID, HlsRecording.RENDITIONS, recording.initSections());
     Path log = Path.of("target", "fmp4-archive-swarmtee.log");
     Files.deleteIfExists(log);
-    List<String> flags =
-        List.of(
-            "--listen",
-            "127.0.0.1:0",
-            "--upstream",
-            origin.url(),
-            "--archive",
-            "--data",
-            tmp.resolve("data").toString());
+    List<String> flags = SwarmteeProcess.flags(origin.url(), tmp.resolve("data")).archive().list();
     WebClient web = WebClient.create(vertx);
 
     try (SwarmteeProcess swarmtee =
@@ -205,20 +197,10 @@ class Fmp4ArchiveIT {
     Path log = Path.of("target", "fmp4-bee-swarmtee.log");
     Files.deleteIfExists(log);
     List<String> flags =
-        List.of(
-            "--listen",
-            "127.0.0.1:0",
-            "--upstream",
-            origin.url(),
-            "--archive",
-            "--data",
-            tmp.resolve("data").toString(),
-            "--bee",
-            bee.url(),
-            "--batch",
-            TestBee.BATCH,
-            "--swarm-refresh",
-            REFRESH.toSeconds() + "s");
+        SwarmteeProcess.flags(origin.url(), tmp.resolve("data"))
+            .archiveTo(bee.url(), TestBee.BATCH)
+            .and("--swarm-refresh", REFRESH.toSeconds() + "s")
+            .list();
     WebClient web = WebClient.create(vertx);
 
     try (SwarmteeProcess swarmtee =

@@ -109,13 +109,7 @@ class ClusterMembershipIT {
         SwarmteeProcess.start(
             JAR,
             List.of("-Xlog:class+load=info"),
-            List.of(
-                "--listen",
-                "127.0.0.1:0",
-                "--upstream",
-                "http://127.0.0.1:9",
-                "--data",
-                tmp.resolve("data").toString()),
+            SwarmteeProcess.flags("http://127.0.0.1:9", tmp.resolve("data")).list(),
             log)) {
       int port = p.port();
       JsonObject d = new JsonObject(get(URI.create("http://127.0.0.1:" + port + "/api/cluster")));

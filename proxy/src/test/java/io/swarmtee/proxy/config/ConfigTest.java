@@ -116,6 +116,8 @@ class ConfigTest {
     assertTrue(c.archive().streams().matches("live-42"));
     assertFalse(c.archive().streams().matches("live-x"));
     assertEquals(64L << 20, c.cache().maxBytes());
+    assertEquals(48L << 20, c.cache().shieldBytes(), "the shield's three quarters");
+    assertEquals(16L << 20, c.cache().replayBytes(), "the replay cache's quarter: 64 MiB in all");
     assertEquals(Optional.of(Duration.ofMillis(750)), c.cache().playlistTtl());
     assertEquals(Duration.ofMinutes(2), c.timeouts().firstByte());
     assertEquals(Optional.of("ab".repeat(32)), c.store().batch());

@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,15 +31,9 @@ class LoggingIT {
   private static List<String> run(Path tmp, List<String> extra) throws Exception {
     Path log = tmp.resolve("swarmtee.log");
     List<String> flags =
-        new ArrayList<>(
-            List.of(
-                "--listen",
-                "127.0.0.1:0",
-                "--upstream",
-                "http://127.0.0.1:9",
-                "--data",
-                tmp.resolve("data").toString()));
-    flags.addAll(extra);
+        SwarmteeProcess.flags("http://127.0.0.1:9", tmp.resolve("data"))
+            .and(extra.toArray(String[]::new))
+            .list();
     try (SwarmteeProcess p = SwarmteeProcess.start(JAR, flags, log)) {
       int port = p.port();
       for (int i = 0; i < 3; i++) {

@@ -202,7 +202,8 @@ class UpstreamStallLeakTest {
     LeakCounters.Snapshot end = counters.snapshot(shield, true);
     LOG.info("after {} more rounds: {}", ROUNDS, end);
     assertTrue(end.upstreamConnections() <= 1, end.toString());
-    // The cache keeps at most 2 MiB; 50 leaked rounds would hold at least 50 x 256 KiB of stalled
+    // The cache keeps at most 1.5 MiB (the shield's three quarters of 2 MiB); 50 leaked rounds
+    // would hold at least 50 x 256 KiB of stalled
     // body:
     // 10 MiB more heap than before is a leak; collection noise is far below it.
     LeakCounters.assertNoGrowth(warm, end, netty, 10 << 20);

@@ -79,26 +79,18 @@ class StewardWebhookIT {
     Path secret = tmp.resolve("secret");
     Files.writeString(secret, SECRET);
     List<String> flags =
-        List.of(
-            "--listen",
-            "127.0.0.1:0",
-            "--upstream",
-            origin.url(),
-            "--archive",
-            "--bee",
-            bee.url(),
-            "--batch",
-            TestBee.BATCH,
-            "--data",
-            tmp.resolve("data").toString(),
-            "--admin-token",
-            ADMIN,
-            "--steward-interval",
-            "2s",
-            "--webhook-url",
-            "http://127.0.0.1:" + hookPort + "/hook",
-            "--webhook-secret-file",
-            secret.toString());
+        SwarmteeProcess.flags(origin.url(), tmp.resolve("data"))
+            .archiveTo(bee.url(), TestBee.BATCH)
+            .and(
+                "--admin-token",
+                ADMIN,
+                "--steward-interval",
+                "2s",
+                "--webhook-url",
+                "http://127.0.0.1:" + hookPort + "/hook",
+                "--webhook-secret-file",
+                secret.toString())
+            .list();
     WebClient web = WebClient.create(vertx);
     Path log = Path.of("target", "steward-webhook-swarmtee.log");
     Files.deleteIfExists(log);

@@ -168,26 +168,18 @@ public final class StartStopSoak {
     Files.createDirectories(plan.work());
     Files.deleteIfExists(log);
     List<String> flags =
-        List.of(
-            "--listen",
-            "127.0.0.1:0",
-            "--upstream",
-            origin.url(),
-            "--archive",
-            "--bee",
-            bee.url(),
-            "--batch",
-            TestBee.BATCH,
-            "--data",
-            data.toString(),
-            "--admin-token",
-            ADMIN,
-            "--restart-grace",
-            plan.restartGrace().toMillis() + "ms",
-            "--archive-keep",
-            plan.archiveKeep().toMillis() + "ms",
-            "--segment-cache-bytes",
-            Long.toString(plan.cacheBytes()));
+        SwarmteeProcess.flags(origin.url(), data)
+            .archiveTo(bee.url(), TestBee.BATCH)
+            .and(
+                "--admin-token",
+                ADMIN,
+                "--restart-grace",
+                plan.restartGrace().toMillis() + "ms",
+                "--archive-keep",
+                plan.archiveKeep().toMillis() + "ms",
+                "--segment-cache-bytes",
+                Long.toString(plan.cacheBytes()))
+            .list();
     List<SoakSample> samples = new ArrayList<>();
     long start = System.nanoTime();
     try (SwarmteeProcess swarmtee = SwarmteeProcess.start(plan.jar(), flags, log)) {

@@ -64,6 +64,52 @@ public final class SwarmteeProcess implements AutoCloseable {
     return new SwarmteeProcess(p, log);
   }
 
+  /**
+   * The flags every child needs: {@code --listen 127.0.0.1:0 --upstream upstream --data data}, a
+   * free loopback port that {@link #port()} reports. Add to them with the {@link Flags} methods and
+   * pass {@link Flags#list()} to {@link #start}.
+   */
+  public static Flags flags(String upstream, Path data) {
+    return new Flags()
+        .and("--listen", "127.0.0.1:0", "--upstream", upstream, "--data", data.toString());
+  }
+
+  /** A child's command line, built in the order the test reads it. Not thread-safe. */
+  public static final class Flags {
+    private final List<String> list = new ArrayList<>();
+
+    private Flags() {}
+
+    /**
+     * @return these flags with {@code --archive}: archiving into the embedded store
+     */
+    public Flags archive() {
+      return and("--archive");
+    }
+
+    /**
+     * @return these flags with {@code --archive --bee bee --batch batch}: archiving to a Bee node
+     */
+    public Flags archiveTo(String bee, String batch) {
+      return and("--archive", "--bee", bee, "--batch", batch);
+    }
+
+    /**
+     * @return these flags followed by {@code more}
+     */
+    public Flags and(String... more) {
+      list.addAll(List.of(more));
+      return this;
+    }
+
+    /**
+     * @return the flags so far, as {@link #start} takes them
+     */
+    public List<String> list() {
+      return List.copyOf(list);
+    }
+  }
+
   private void copy(Path log) {
     try (BufferedReader in =
             new BufferedReader(

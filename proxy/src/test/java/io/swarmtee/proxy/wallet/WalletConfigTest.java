@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.swarmtee.proxy.config.ConfigException;
 import io.swarmtee.proxy.config.ConfigParser;
 import io.swarmtee.proxy.config.Options;
+import io.swarmtee.wallet.postage.PostageEstimator;
 import io.swarmtee.wallet.postage.PostagePolicy;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -37,6 +38,15 @@ class WalletConfigTest {
     assertEquals(Optional.empty(), c.keystore());
     assertEquals(Optional.empty(), c.postage());
     assertEquals(Optional.empty(), c.gnosisRpc());
+    assertEquals(PostageEstimator.GNOSIS_BLOCK_SECONDS, c.chainBlockSeconds(), "Gnosis's");
+  }
+
+  @Test
+  void theChainsBlockTime() throws Exception {
+    assertEquals(1.0, parse("--chain-block-seconds", "1").chainBlockSeconds());
+    assertEquals(0.5, parse("--chain-block-seconds", "0.5").chainBlockSeconds());
+    assertTrue(fails("--chain-block-seconds", "0").startsWith("--chain-block-seconds"));
+    assertTrue(fails("--chain-block-seconds", "fast").startsWith("--chain-block-seconds"));
   }
 
   @Test

@@ -90,24 +90,16 @@ class WebhookKillNineIT {
     Path log = Path.of("target", "webhook-kill-nine-swarmtee.log");
     Files.deleteIfExists(log);
     List<String> flags =
-        List.of(
-            "--listen",
-            "127.0.0.1:0",
-            "--upstream",
-            origin.url(),
-            "--archive",
-            "--bee",
-            bee.url(),
-            "--batch",
-            TestBee.BATCH,
-            "--data",
-            tmp.resolve("data").toString(),
-            "--admin-token",
-            ADMIN,
-            "--webhook-url",
-            "http://127.0.0.1:" + hookPort + "/hook",
-            "--webhook-secret-file",
-            secret.toString());
+        SwarmteeProcess.flags(origin.url(), tmp.resolve("data"))
+            .archiveTo(bee.url(), TestBee.BATCH)
+            .and(
+                "--admin-token",
+                ADMIN,
+                "--webhook-url",
+                "http://127.0.0.1:" + hookPort + "/hook",
+                "--webhook-secret-file",
+                secret.toString())
+            .list();
     WebClient web = WebClient.create(vertx);
 
     try (SwarmteeProcess first =

@@ -19,7 +19,7 @@ public final class PostageEstimator {
   /** go-livepeer's default segment duration. */
   public static final Duration DEFAULT_SEGMENT = Duration.ofSeconds(2);
 
-  /** Gnosis chain's block time. */
+  /** Gnosis chain's block time: the default of {@link #blockSeconds()}. */
   public static final double GNOSIS_BLOCK_SECONDS = 5;
 
   /** The smallest batch depth Bee accepts. */
@@ -33,8 +33,10 @@ public final class PostageEstimator {
   private final Duration segment;
   private final Duration storageTtl;
   private final long extraChunksPerSegment;
+  private final double blockSeconds;
 
-  private PostageEstimator(Duration segment, Duration storageTtl, long extraChunksPerSegment) {
+  private PostageEstimator(
+      Duration segment, Duration storageTtl, long extraChunksPerSegment, double blockSeconds) {
     this.segment = Objects.requireNonNull(segment, "segment");
     this.storageTtl = Objects.requireNonNull(storageTtl, "storageTtl");
     if (segment.isNegative() || segment.isZero()) {
@@ -43,7 +45,11 @@ public final class PostageEstimator {
     if (extraChunksPerSegment < 0) {
       throw new IllegalArgumentException("extraChunksPerSegment < 0");
     }
+    if (!(blockSeconds > 0)) {
+      throw new IllegalArgumentException("block time must be positive: " + blockSeconds);
+    }
     this.extraChunksPerSegment = extraChunksPerSegment;
+    this.blockSeconds = blockSeconds;
   }
 
   /**
@@ -51,7 +57,7 @@ public final class PostageEstimator {
    * @param storageTtl how long archives are kept when a call does not say
    */
   public static PostageEstimator create(Duration segment, Duration storageTtl) {
-    return new PostageEstimator(segment, storageTtl, 0);
+    return new PostageEstimator(segment, storageTtl, 0, GNOSIS_BLOCK_SECONDS);
   }
 
   /**
@@ -59,7 +65,24 @@ public final class PostageEstimator {
    *     segment)
    */
   public PostageEstimator withExtraChunksPerSegment(long extra) {
-    return new PostageEstimator(segment, storageTtl, extra);
+    return new PostageEstimator(segment, storageTtl, extra, blockSeconds);
+  }
+
+  /**
+   * @return a copy for a chain with {@code seconds} per block ({@code --chain-block-seconds}; Bee
+   *     counts a batch's TTL in blocks, so a wrong block time buys a wrong TTL)
+   * @throws IllegalArgumentException unless {@code seconds > 0}
+   */
+  public PostageEstimator withBlockSeconds(double seconds) {
+    return new PostageEstimator(segment, storageTtl, extraChunksPerSegment, seconds);
+  }
+
+  /**
+   * @return seconds per block of the postage contract's chain ({@link #GNOSIS_BLOCK_SECONDS} unless
+   *     {@link #withBlockSeconds} said otherwise)
+   */
+  public double blockSeconds() {
+    return blockSeconds;
   }
 
   /**

@@ -201,7 +201,7 @@ public final class PostageManager implements AutoCloseable {
                     hours,
                     ttl.orElse(estimator.storageTtl()),
                     cs.currentPrice(),
-                    PostageEstimator.GNOSIS_BLOCK_SECONDS));
+                    estimator.blockSeconds()));
   }
 
   /** Refreshes now and then every {@code period} on a Vert.x timer, until {@link #close()}. */
@@ -420,7 +420,7 @@ public final class PostageManager implements AutoCloseable {
   }
 
   private BigInteger amountFor(Duration ttl, ChainState cs) {
-    long blocks = (long) Math.ceil(ttl.toSeconds() / PostageEstimator.GNOSIS_BLOCK_SECONDS);
+    long blocks = (long) Math.ceil(ttl.toSeconds() / estimator.blockSeconds());
     // A zero price (development chains) would buy nothing: count it as 1 PLUR per block instead.
     return cs.currentPrice().max(BigInteger.ONE).multiply(BigInteger.valueOf(blocks));
   }

@@ -89,6 +89,25 @@ class PostageManagerTest {
   }
 
   @Test
+  void buysTheTargetTtlInTheBlocksOfItsChain() {
+    // A 1 s chain (a local test chain): the same 30 days are five times as many blocks as on
+    // Gnosis.
+    PostageManager m =
+        PostageManager.create(
+                vertx,
+                bee,
+                auto(COST_30D_D20.multiply(BigInteger.TEN)),
+                estimator.withBlockSeconds(1),
+                dataDir,
+                clock,
+                new SimpleMeterRegistry())
+            .await();
+    m.refresh().await();
+    assertEquals(
+        List.of("buy " + AMOUNT_30D.multiply(BigInteger.valueOf(5)) + " 20 true"), bee.calls);
+  }
+
+  @Test
   void topsUpToTheTargetTtlOnceItFallsBelowTheMinimum() {
     FakePostageApi.Batch b = bee.add(20, Duration.ofDays(8), true, "swarmtee");
     PostageManager m = manager(auto(COST_30D_D20.multiply(BigInteger.TEN)));
