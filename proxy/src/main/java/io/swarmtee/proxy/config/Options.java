@@ -87,6 +87,11 @@ public final class Options {
       Option.optional(
           "batch",
           "postage batch for uploads to Bee: a batch id (64 hex digits), or auto to let swarmtee manage batches");
+  public static final Option STAMPER =
+      Option.of(
+          "stamper",
+          "bee",
+          "who stamps archived chunks: bee (the node, with its own batch) or local (swarmtee signs every chunk with --keystore's key; the batch must be owned by that key, not by the node)");
   public static final Option DATA =
       Option.of(
           "data", "./swarmtee-data", "directory for the spool, embedded store and archive state");
@@ -215,6 +220,7 @@ public final class Options {
           SWARM_REFRESH,
           BEE,
           BATCH,
+          STAMPER,
           DATA,
           CONNECT_TIMEOUT,
           FIRST_BYTE_TIMEOUT,

@@ -15,6 +15,7 @@ import io.swarmtee.wallet.postage.PostageApi;
 import io.swarmtee.wallet.postage.PostageEstimator;
 import io.swarmtee.wallet.postage.PostageManager;
 import io.swarmtee.wallet.postage.PostagePolicy;
+import io.swarmtee.wallet.stamp.Stampers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -55,6 +56,7 @@ public final class Wallet implements AutoCloseable {
   private final Optional<FeedWriter> feeds;
   private final Optional<ChainReader> chain;
   private final PostageEstimator estimator;
+  private final Optional<Stampers> stampers;
   private long chainTimer = -1;
 
   private Wallet(
@@ -64,8 +66,10 @@ public final class Wallet implements AutoCloseable {
       Optional<PostageManager> postage,
       Optional<FeedWriter> feeds,
       Optional<ChainReader> chain,
-      PostageEstimator estimator) {
+      PostageEstimator estimator,
+      Optional<Stampers> stampers) {
     this.vertx = vertx;
+    this.stampers = stampers;
     this.identity = identity;
     this.bee = bee;
     this.postage = postage;
@@ -118,12 +122,19 @@ public final class Wallet implements AutoCloseable {
     return identity.compose(
         id -> {
           id.ifPresent(i -> LOG.info("identity {}", i.address()));
+          // --stamper local: this process counts every bucket, so postage management sees the
+          // exact fill of each batch it stamps with.
+          Optional<Stampers> stampers =
+              id.filter(i -> config.localStamps())
+                  .map(i -> Stampers.create(vertx, i, dataDir.resolve("stamps"), clock));
           Future<Optional<PostageManager>> postage =
               config.postage().isEmpty()
                   ? Future.succeededFuture(Optional.empty())
                   : PostageManager.create(
                           vertx,
-                          BeePostageApi.over(bee.orElseThrow()),
+                          stampers
+                              .map(st -> st.exact(BeePostageApi.over(bee.orElseThrow())))
+                              .orElseGet(() -> BeePostageApi.over(bee.orElseThrow())),
                           config.postage().get(),
                           estimator,
                           dataDir,
@@ -160,7 +171,7 @@ public final class Wallet implements AutoCloseable {
                                               RPC_TIMEOUT,
                                               clock)
                                           .bindTo(registry));
-                      return new Wallet(vertx, id, bee, p, f, chain, estimator);
+                      return new Wallet(vertx, id, bee, p, f, chain, estimator, stampers);
                     });
               });
         });
@@ -202,6 +213,13 @@ public final class Wallet implements AutoCloseable {
    */
   public Optional<FeedWriter> feeds() {
     return feeds;
+  }
+
+  /**
+   * @return the stampers of {@code --stamper local} (with an identity)
+   */
+  public Optional<Stampers> stampers() {
+    return stampers;
   }
 
   /**
@@ -302,5 +320,13 @@ public final class Wallet implements AutoCloseable {
   public synchronized void close() {
     stopRefreshing();
     chain.ifPresent(ChainReader::close);
+    stampers.ifPresent(
+        st -> {
+          try {
+            st.close();
+          } catch (java.io.IOException e) {
+            LOG.warn("stamp counters not closed: {}", e.getMessage());
+          }
+        });
   }
 }

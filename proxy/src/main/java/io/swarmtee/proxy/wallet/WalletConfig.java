@@ -11,6 +11,7 @@ import static io.swarmtee.proxy.config.Options.GNOSIS_RPC;
 import static io.swarmtee.proxy.config.Options.KEYSTORE;
 import static io.swarmtee.proxy.config.Options.MAX_SPEND;
 import static io.swarmtee.proxy.config.Options.PASSWORD_FILE;
+import static io.swarmtee.proxy.config.Options.STAMPER;
 
 import io.swarmtee.proxy.config.ConfigException;
 import io.swarmtee.proxy.config.Option;
@@ -36,6 +37,7 @@ import java.util.Optional;
  * @param postage the postage policy: fixed ({@code --batch ID}) or automatic ({@code --batch
  *     auto}); empty without {@code --batch}
  * @param gnosisRpc {@code --gnosis-rpc}
+ * @param localStamps {@code --stamper local}
  */
 public record WalletConfig(
     Optional<Path> keystore,
@@ -43,7 +45,8 @@ public record WalletConfig(
     Optional<Path> passwordFile,
     Optional<URI> bee,
     Optional<PostagePolicy> postage,
-    Optional<URI> gnosisRpc) {
+    Optional<URI> gnosisRpc,
+    boolean localStamps) {
 
   public WalletConfig {
     Objects.requireNonNull(keystore, "keystore");
@@ -104,7 +107,9 @@ public record WalletConfig(
         }
       }
     }
-    return new WalletConfig(keystore, ethAddress, passwordFile, bee, postage, s.url(GNOSIS_RPC));
+    boolean localStamps = s.required(STAMPER).trim().equalsIgnoreCase("local");
+    return new WalletConfig(
+        keystore, ethAddress, passwordFile, bee, postage, s.url(GNOSIS_RPC), localStamps);
   }
 
   private static Optional<Path> optionalPath(Settings s, Option option) throws ConfigException {

@@ -172,6 +172,13 @@ public final class BucketCounters implements AutoCloseable {
   }
 
   /**
+   * @return the batch depth the capacity follows
+   */
+  public synchronized int capacityDepth() {
+    return depth;
+  }
+
+  /**
    * @return slots per bucket, 2^(depth − 16)
    */
   public synchronized int capacity() {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A {@link SegmentUploader} that stamps every chunk itself: the segment is split into its {@code
@@ -44,11 +45,12 @@ public final class LocalStampUploader implements SegmentUploader {
 
   private final Vertx vertx;
   private final BeeClient bee;
-  private final Stamper stamper;
+  private final Supplier<Future<Stamper>> stamper;
   private final int concurrency;
   private final Map<SegmentKey, Prepared> pending = new ConcurrentHashMap<>();
 
-  private LocalStampUploader(Vertx vertx, BeeClient bee, Stamper stamper, int concurrency) {
+  private LocalStampUploader(
+      Vertx vertx, BeeClient bee, Supplier<Future<Stamper>> stamper, int concurrency) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.bee = Objects.requireNonNull(bee, "bee");
     this.stamper = Objects.requireNonNull(stamper, "stamper");
@@ -63,11 +65,24 @@ public final class LocalStampUploader implements SegmentUploader {
    */
   public static LocalStampUploader create(
       Vertx vertx, BeeClient bee, Stamper stamper, int concurrency) {
+    Objects.requireNonNull(stamper, "stamper");
+    return new LocalStampUploader(vertx, bee, () -> Future.succeededFuture(stamper), concurrency);
+  }
+
+  /**
+   * @param stamper asked once per segment for the stamper of the batch to use now (postage
+   *     management may switch batches between segments); a failure is {@link
+   *     UploadException.Kind#TRANSIENT}
+   * @param concurrency chunk uploads in flight per segment
+   */
+  public static LocalStampUploader create(
+      Vertx vertx, BeeClient bee, Supplier<Future<Stamper>> stamper, int concurrency) {
     return new LocalStampUploader(vertx, bee, stamper, concurrency);
   }
 
   /** A segment's distinct chunks in upload order (root last) and their stamps. */
   private record Prepared(
+      Stamper stamper,
       SwarmReference root,
       List<SwarmReference> addresses,
       List<Buffer> wires,
@@ -79,7 +94,17 @@ public final class LocalStampUploader implements SegmentUploader {
     Future<Prepared> prepared =
         known != null && known.root().equals(expected)
             ? Future.succeededFuture(known)
-            : vertx.executeBlocking(() -> prepare(key, bytes, expected), false);
+            : stamper
+                .get()
+                .recover(
+                    e ->
+                        Future.failedFuture(
+                            new UploadException(
+                                UploadException.Kind.TRANSIENT,
+                                "no stamper for " + key + ": " + e.getMessage(),
+                                e)))
+                .compose(
+                    st -> vertx.executeBlocking(() -> prepare(st, key, bytes, expected), false));
     return prepared
         .compose(
             p -> {
@@ -95,7 +120,7 @@ public final class LocalStampUploader implements SegmentUploader {
             });
   }
 
-  private Prepared prepare(SegmentKey key, Buffer bytes, SwarmReference expected) {
+  private Prepared prepare(Stamper stamper, SegmentKey key, Buffer bytes, SwarmReference expected) {
     Map<SwarmReference, Buffer> chunks = new LinkedHashMap<>();
     SwarmReference root =
         SwarmHasher.create(
@@ -115,7 +140,7 @@ public final class LocalStampUploader implements SegmentUploader {
     List<SwarmReference> addresses = new ArrayList<>(chunks.keySet());
     try {
       return new Prepared(
-          root, addresses, new ArrayList<>(chunks.values()), stamper.stamp(addresses));
+          stamper, root, addresses, new ArrayList<>(chunks.values()), stamper.stamp(addresses));
     } catch (BatchFullException e) {
       throw new UploadException(
           UploadException.Kind.TRANSIENT, key + " not stamped: " + e.getMessage(), e);
@@ -151,10 +176,11 @@ public final class LocalStampUploader implements SegmentUploader {
     PostageStamp stamp = p.stamps().get(i);
     return bee.uploadChunk(
             p.wires().get(i), UploadOptions.DEFAULT.withStamp(stamp).withExpected(address))
-        .recover(e -> Future.failedFuture(refused(key, address, e)));
+        .recover(e -> Future.failedFuture(refused(p.stamper(), key, address, e)));
   }
 
-  private UploadException refused(SegmentKey key, SwarmReference address, Throwable e) {
+  private static UploadException refused(
+      Stamper stamper, SegmentKey key, SwarmReference address, Throwable e) {
     if (e instanceof BeeException b && b.getMessage().contains("stamp signature is invalid")) {
       return new UploadException(
           UploadException.Kind.PERMANENT,

@@ -10,8 +10,13 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Stamps chunks with the batch owner's key, byte for byte as Bee v2.7.0's own stamper ({@code
@@ -38,12 +43,33 @@ public final class Stamper {
   private final BatchId batch;
   private final BucketCounters counters;
   private final Clock clock;
+  private final Consumer<PostageStamp> observer;
 
-  private Stamper(Identity owner, BatchId batch, BucketCounters counters, Clock clock) {
+  /** How many recently stamped chunks keep their stamp for a repeat. */
+  static final int REMEMBERED = 1 << 16;
+
+  /** Guarded by itself; least recently used first. */
+  private final Map<SwarmReference, PostageStamp> recent =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<SwarmReference, PostageStamp> eldest) {
+          return size() > REMEMBERED;
+        }
+      };
+
+  private Stamper(
+      Identity owner,
+      BatchId batch,
+      BucketCounters counters,
+      Clock clock,
+      Consumer<PostageStamp> observer) {
     this.owner = Objects.requireNonNull(owner, "owner");
     this.batch = Objects.requireNonNull(batch, "batch");
     this.counters = Objects.requireNonNull(counters, "counters");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.observer = Objects.requireNonNull(observer, "observer");
   }
 
   /**
@@ -54,11 +80,22 @@ public final class Stamper {
    */
   public static Stamper create(
       Identity owner, BatchId batch, BucketCounters counters, Clock clock) {
-    return new Stamper(owner, batch, counters, clock);
+    return new Stamper(owner, batch, counters, clock, stamp -> {});
   }
 
   /**
-   * Stamps a group of chunks (a segment's tree) with one durable reservation.
+   * @param observer told of every stamp this stamper issues, once its slot is durable and before it
+   *     is returned (on the stamping thread; must not block)
+   * @return a stamper like this one that also tells {@code observer}
+   */
+  public Stamper observed(Consumer<PostageStamp> observer) {
+    return new Stamper(owner, batch, counters, clock, this.observer.andThen(observer));
+  }
+
+  /**
+   * Stamps a group of chunks (a segment's tree) with one durable reservation. A chunk stamped
+   * recently (the last {@value #REMEMBERED} distinct chunks) gets its earlier stamp again, as Bee's
+   * own stamper reuses a chunk's index: retries and repeated content use no new slots.
    *
    * @param addresses the chunk addresses
    * @return one stamp per address, in order
@@ -67,17 +104,29 @@ public final class Stamper {
    */
   public List<PostageStamp> stamp(List<SwarmReference> addresses)
       throws BatchFullException, IOException {
-    int[] buckets = new int[addresses.size()];
-    for (int i = 0; i < buckets.length; i++) {
-      buckets[i] = BucketCounters.bucketOf(addresses.get(i).bytes());
+    synchronized (recent) {
+      List<SwarmReference> fresh =
+          new ArrayList<>(
+              addresses.stream()
+                  .filter(a -> !recent.containsKey(a))
+                  .collect(Collectors.toCollection(LinkedHashSet::new)));
+      int[] buckets = new int[fresh.size()];
+      for (int i = 0; i < buckets.length; i++) {
+        buckets[i] = BucketCounters.bucketOf(fresh.get(i).bytes());
+      }
+      int[] positions = counters.reserve(buckets);
+      long now = nanos(clock.instant());
+      for (int i = 0; i < buckets.length; i++) {
+        PostageStamp stamp = sign(owner, fresh.get(i), batch, buckets[i], positions[i], now);
+        observer.accept(stamp);
+        recent.put(fresh.get(i), stamp);
+      }
+      List<PostageStamp> stamps = new ArrayList<>(addresses.size());
+      for (SwarmReference a : addresses) {
+        stamps.add(recent.get(a));
+      }
+      return stamps;
     }
-    int[] positions = counters.reserve(buckets);
-    long now = nanos(clock.instant());
-    List<PostageStamp> stamps = new ArrayList<>(buckets.length);
-    for (int i = 0; i < buckets.length; i++) {
-      stamps.add(sign(owner, addresses.get(i), batch, buckets[i], positions[i], now));
-    }
-    return stamps;
   }
 
   /**
