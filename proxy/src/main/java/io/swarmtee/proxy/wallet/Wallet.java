@@ -6,7 +6,7 @@ import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.wallet.Identity;
-import io.swarmtee.wallet.chain.ChainContracts;
+import io.swarmtee.wallet.chain.ChainPostage;
 import io.swarmtee.wallet.chain.ChainReader;
 import io.swarmtee.wallet.feed.BeeFeedApi;
 import io.swarmtee.wallet.feed.FeedWriter;
@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #identity()} with {@code --keystore}; loading it (scrypt) runs on a worker thread;
- *   <li>{@link #postage()} with {@code --bee} and {@code --batch}; refreshed every minute;
+ *   <li>{@link #postage()} with {@code --bee} and {@code --batch}; refreshed every minute. With
+ *       {@code --postage-buyer chain} its purchases, top-ups and dilutions are the identity's own
+ *       transactions ({@link ChainPostage}), otherwise Bee's ({@code POST /stamps});
  *   <li>{@link #feeds()} with an identity, {@code --bee} and {@code --batch};
  *   <li>{@link #chain()} with {@code --gnosis-rpc} and an identity; read every five minutes.
  * </ul>
@@ -54,6 +56,7 @@ public final class Wallet implements AutoCloseable {
   private final Optional<PostageManager> postage;
   private final Optional<FeedWriter> feeds;
   private final Optional<ChainReader> chain;
+  private final Optional<ChainPostage> chainPostage;
   private final PostageEstimator estimator;
   private long chainTimer = -1;
 
@@ -64,6 +67,7 @@ public final class Wallet implements AutoCloseable {
       Optional<PostageManager> postage,
       Optional<FeedWriter> feeds,
       Optional<ChainReader> chain,
+      Optional<ChainPostage> chainPostage,
       PostageEstimator estimator) {
     this.vertx = vertx;
     this.identity = identity;
@@ -71,6 +75,7 @@ public final class Wallet implements AutoCloseable {
     this.postage = postage;
     this.feeds = feeds;
     this.chain = chain;
+    this.chainPostage = chainPostage;
     this.estimator = estimator;
   }
 
@@ -118,12 +123,15 @@ public final class Wallet implements AutoCloseable {
     return identity.compose(
         id -> {
           id.ifPresent(i -> LOG.info("identity {}", i.address()));
+          Optional<ChainPostage> chainPostage = chainPostage(vertx, config, id);
           Future<Optional<PostageManager>> postage =
               config.postage().isEmpty()
                   ? Future.succeededFuture(Optional.empty())
                   : PostageManager.create(
                           vertx,
-                          BeePostageApi.over(bee.orElseThrow()),
+                          chainPostage
+                              .<PostageApi>map(c -> c)
+                              .orElseGet(() -> BeePostageApi.over(bee.orElseThrow())),
                           config.postage().get(),
                           estimator,
                           dataDir,
@@ -156,14 +164,38 @@ public final class Wallet implements AutoCloseable {
                                       ChainReader.create(
                                               vertx,
                                               rpc.toString(),
-                                              ChainContracts.GNOSIS,
+                                              config.contracts(),
                                               RPC_TIMEOUT,
                                               clock)
                                           .bindTo(registry));
-                      return new Wallet(vertx, id, bee, p, f, chain, estimator);
+                      return new Wallet(vertx, id, bee, p, f, chain, chainPostage, estimator);
                     });
               });
         });
+  }
+
+  /** With {@code --postage-buyer chain}: the identity buys on the chain of {@code --gnosis-rpc}. */
+  private static Optional<ChainPostage> chainPostage(
+      Vertx vertx, WalletConfig config, Optional<Identity> id) {
+    if (config.buyer() != WalletConfig.PostageBuyer.CHAIN || config.postage().isEmpty()) {
+      return Optional.empty();
+    }
+    Identity identity = id.orElseThrow();
+    LOG.info(
+        "postage: {} buys batches on chain via {} (PostageStamp {})",
+        identity.address(),
+        config.gnosisRpc().orElseThrow().getHost(),
+        config.contracts().postageStamp());
+    return Optional.of(
+        ChainPostage.create(
+            vertx,
+            config.gnosisRpc().orElseThrow().toString(),
+            identity,
+            config.contracts(),
+            ChainPostage.Options.defaults()
+                .withConfirmations(config.chainConfirmations())
+                .withBlockTime(config.chainBlockTime())
+                .withLabel(config.postage().get().label())));
   }
 
   /** Starts the periodic postage refresh and chain reads. */
@@ -302,5 +334,6 @@ public final class Wallet implements AutoCloseable {
   public synchronized void close() {
     stopRefreshing();
     chain.ifPresent(ChainReader::close);
+    chainPostage.ifPresent(ChainPostage::close);
   }
 }
