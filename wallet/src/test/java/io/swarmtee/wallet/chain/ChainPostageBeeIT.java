@@ -242,8 +242,48 @@ class ChainPostageBeeIT {
 
   @Test
   @Order(6)
-  void batchAutoBuysWithTheIdentityAndCountsTheSpend(@TempDir Path data) {
+  void batchAutoAdoptsTheIdentitysBatchAndBuysThroughTheChainWithinTheCap(@TempDir Path data) {
     BigInteger balance = await(postage.bzzBalance());
+    PostageManager adopting = manager(data.resolve("adopt"), "swarmtee-it");
+
+    // The batch bought above is the identity's and carries the policy's label: the manager adopts
+    // it instead of buying.
+    PostageStatus adopted = await(adopting.refresh());
+    assertEquals(Optional.of(bought), adopted.currentBatch(), adopted.problems().toString());
+    assertEquals(0, adopted.purchases());
+    assertEquals(balance, await(postage.bzzBalance()));
+    adopting.close();
+
+    // Under another label nothing is its own: it buys, with the identity's transactions, and the
+    // ledger counts exactly what the BZZ balance lost.
+    PostageManager buying = manager(data.resolve("buy"), "other-label");
+    PostageStatus s = await(buying.refresh());
+    assertEquals(1, s.purchases(), s.problems().toString());
+    BigInteger spent = s.spentPlur();
+    assertEquals(
+        BigInteger.valueOf(BeeChainNode.INITIAL_PRICE * (Duration.ofDays(2).toSeconds() / 5))
+            .shiftLeft(DEPTH),
+        spent,
+        "the 2-day target in 5 s Gnosis blocks at the chain's price, × 2^depth");
+    assertEquals(balance.subtract(spent), await(postage.bzzBalance()));
+    BatchId second =
+        Await.until(
+            () ->
+                buying
+                    .refresh()
+                    .compose(
+                        st ->
+                            st.currentBatch().isPresent()
+                                ? Future.succeededFuture(st.currentBatch().get())
+                                : Future.failedFuture("not usable yet: " + st.problems())),
+            WAIT);
+    OnChainBatch onChain = await(postage.batch(second));
+    assertEquals(identity.address(), onChain.owner());
+    assertEquals(DEPTH, onChain.depth());
+    buying.close();
+  }
+
+  private PostageManager manager(Path data, String label) {
     PostagePolicy policy =
         new PostagePolicy(
             Optional.empty(),
@@ -252,27 +292,18 @@ class ChainPostageBeeIT {
             Duration.ofDays(2),
             0.6,
             BZZ,
-            "swarmtee-it",
+            label,
             Duration.ofMinutes(10),
             30);
-    PostageManager manager =
-        await(
-            PostageManager.create(
-                vertx,
-                postage,
-                policy,
-                PostageEstimator.create(PostageEstimator.DEFAULT_SEGMENT, Duration.ofDays(2)),
-                data,
-                new MutableClock(Instant.now()),
-                new SimpleMeterRegistry()));
-
-    // The batch bought above is the identity's and carries the policy's label: the manager adopts
-    // it instead of buying.
-    PostageStatus adopted = await(manager.refresh());
-    assertEquals(Optional.of(bought), adopted.currentBatch(), adopted.problems().toString());
-    assertEquals(0, adopted.purchases());
-    assertEquals(balance, await(postage.bzzBalance()));
-    manager.close();
+    return await(
+        PostageManager.create(
+            vertx,
+            postage,
+            policy,
+            PostageEstimator.create(PostageEstimator.DEFAULT_SEGMENT, Duration.ofDays(2)),
+            data,
+            new MutableClock(Instant.now()),
+            new SimpleMeterRegistry()));
   }
 
   private PostageBatch batchesUntil(Predicate<PostageBatch> done) {
