@@ -159,6 +159,28 @@ public final class Options {
       Option.optional(
           "gnosis-rpc",
           "Gnosis JSON-RPC URL for the identity's xDAI and xBZZ balances and the postage price (read-only)");
+  public static final Option POSTAGE_BUYER =
+      Option.of(
+          "postage-buyer",
+          "bee",
+          "who pays for batches: bee (Bee's own wallet, POST /stamps) or chain (the --keystore identity sends its own transactions through --gnosis-rpc)");
+  public static final Option POSTAGE_STAMP_ADDRESS =
+      Option.optional(
+          "postage-stamp-address",
+          "Swarm's PostageStamp contract (default: Gnosis mainnet's); for test chains");
+  public static final Option BZZ_TOKEN_ADDRESS =
+      Option.optional(
+          "bzz-token-address", "the BZZ ERC-20 token (default: xBZZ on Gnosis); for test chains");
+  public static final Option CHAIN_CONFIRMATIONS =
+      Option.of(
+          "chain-confirmations",
+          "1",
+          "blocks that must hold a postage transaction of --postage-buyer chain, its own included");
+  public static final Option CHAIN_BLOCK_TIME =
+      Option.of(
+          "chain-block-time",
+          "5s",
+          "block time of the chain (Gnosis: 5s), for the TTLs --postage-buyer chain reports");
   // Cluster mode (io.swarmtee.proxy.cluster): N replicas behave as one swarmtee.
   public static final Option CLUSTER_LISTEN =
       Option.optional(
@@ -242,6 +264,11 @@ public final class Options {
           BATCH_MAX_UTILIZATION,
           MAX_SPEND,
           GNOSIS_RPC,
+          POSTAGE_BUYER,
+          POSTAGE_STAMP_ADDRESS,
+          BZZ_TOKEN_ADDRESS,
+          CHAIN_CONFIRMATIONS,
+          CHAIN_BLOCK_TIME,
           CLUSTER_LISTEN,
           CLUSTER_MEMBERS,
           CLUSTER_KUBERNETES_SERVICE,

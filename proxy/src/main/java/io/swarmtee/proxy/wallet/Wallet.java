@@ -6,7 +6,7 @@ import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.wallet.Identity;
-import io.swarmtee.wallet.chain.ChainContracts;
+import io.swarmtee.wallet.chain.ChainPostage;
 import io.swarmtee.wallet.chain.ChainReader;
 import io.swarmtee.wallet.feed.BeeFeedApi;
 import io.swarmtee.wallet.feed.FeedWriter;
@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #identity()} with {@code --keystore}; loading it (scrypt) runs on a worker thread;
- *   <li>{@link #postage()} with {@code --bee} and {@code --batch}; refreshed every minute;
+ *   <li>{@link #postage()} with {@code --bee} and {@code --batch}; refreshed every minute. With
+ *       {@code --postage-buyer chain} its purchases, top-ups and dilutions are the identity's own
+ *       transactions ({@link ChainPostage}), otherwise Bee's ({@code POST /stamps});
  *   <li>{@link #feeds()} with an identity, {@code --bee} and {@code --batch};
  *   <li>{@link #chain()} with {@code --gnosis-rpc} and an identity; read every five minutes.
  * </ul>
@@ -55,6 +57,7 @@ public final class Wallet implements AutoCloseable {
   private final Optional<PostageManager> postage;
   private final Optional<FeedWriter> feeds;
   private final Optional<ChainReader> chain;
+  private final Optional<ChainPostage> chainPostage;
   private final PostageEstimator estimator;
   private final Optional<Stampers> stampers;
   private long chainTimer = -1;
@@ -66,6 +69,7 @@ public final class Wallet implements AutoCloseable {
       Optional<PostageManager> postage,
       Optional<FeedWriter> feeds,
       Optional<ChainReader> chain,
+      Optional<ChainPostage> chainPostage,
       PostageEstimator estimator,
       Optional<Stampers> stampers) {
     this.vertx = vertx;
@@ -75,6 +79,7 @@ public final class Wallet implements AutoCloseable {
     this.postage = postage;
     this.feeds = feeds;
     this.chain = chain;
+    this.chainPostage = chainPostage;
     this.estimator = estimator;
   }
 
@@ -122,6 +127,7 @@ public final class Wallet implements AutoCloseable {
     return identity.compose(
         id -> {
           id.ifPresent(i -> LOG.info("identity {}", i.address()));
+          Optional<ChainPostage> chainPostage = chainPostage(vertx, config, id);
           // --stamper local: this process counts every bucket, so postage management sees the
           // exact fill of each batch it stamps with.
           Optional<Stampers> stampers =
@@ -132,9 +138,11 @@ public final class Wallet implements AutoCloseable {
                   ? Future.succeededFuture(Optional.empty())
                   : PostageManager.create(
                           vertx,
-                          stampers
-                              .map(st -> st.exact(BeePostageApi.over(bee.orElseThrow())))
-                              .orElseGet(() -> BeePostageApi.over(bee.orElseThrow())),
+                          wrap(
+                              stampers,
+                              chainPostage
+                                  .<PostageApi>map(c -> c)
+                                  .orElseGet(() -> BeePostageApi.over(bee.orElseThrow()))),
                           config.postage().get(),
                           estimator,
                           dataDir,
@@ -167,14 +175,44 @@ public final class Wallet implements AutoCloseable {
                                       ChainReader.create(
                                               vertx,
                                               rpc.toString(),
-                                              ChainContracts.GNOSIS,
+                                              config.contracts(),
                                               RPC_TIMEOUT,
                                               clock)
                                           .bindTo(registry));
-                      return new Wallet(vertx, id, bee, p, f, chain, estimator, stampers);
+                      return new Wallet(
+                          vertx, id, bee, p, f, chain, chainPostage, estimator, stampers);
                     });
               });
         });
+  }
+
+  /** With {@code --postage-buyer chain}: the identity buys on the chain of {@code --gnosis-rpc}. */
+  private static Optional<ChainPostage> chainPostage(
+      Vertx vertx, WalletConfig config, Optional<Identity> id) {
+    if (config.buyer() != WalletConfig.PostageBuyer.CHAIN || config.postage().isEmpty()) {
+      return Optional.empty();
+    }
+    Identity identity = id.orElseThrow();
+    LOG.info(
+        "postage: {} buys batches on chain via {} (PostageStamp {})",
+        identity.address(),
+        config.gnosisRpc().orElseThrow().getHost(),
+        config.contracts().postageStamp());
+    return Optional.of(
+        ChainPostage.create(
+            vertx,
+            config.gnosisRpc().orElseThrow().toString(),
+            identity,
+            config.contracts(),
+            ChainPostage.Options.defaults()
+                .withConfirmations(config.chainConfirmations())
+                .withBlockTime(config.chainBlockTime())
+                .withLabel(config.postage().get().label())));
+  }
+
+  /** With {@code --stamper local}: batches reported with the fill this process counted. */
+  private static PostageApi wrap(Optional<Stampers> stampers, PostageApi api) {
+    return stampers.map(st -> st.exact(api)).orElse(api);
   }
 
   /** Starts the periodic postage refresh and chain reads. */
@@ -320,6 +358,7 @@ public final class Wallet implements AutoCloseable {
   public synchronized void close() {
     stopRefreshing();
     chain.ifPresent(ChainReader::close);
+    chainPostage.ifPresent(ChainPostage::close);
     stampers.ifPresent(
         st -> {
           try {

@@ -184,6 +184,7 @@ public final class ChainPostage implements PostageApi, AutoCloseable {
    * Adds a batch {@link #batches()} reports (one bought before a restart, or a fixed {@code
    * --batch}).
    */
+  @Override
   public void track(BatchId id) {
     tracked.putIfAbsent(Objects.requireNonNull(id, "id"), Optional.empty());
   }

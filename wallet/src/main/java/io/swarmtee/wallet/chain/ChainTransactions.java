@@ -244,8 +244,11 @@ final class ChainTransactions {
   /** The decoded revert data of an RPC error when there is some, else the node's message. */
   static String reason(Response.Error error) {
     Optional<String> decoded = PostageStampAbi.revertReason(error.getData());
+    String message = error.getMessage() == null ? "code " + error.getCode() : error.getMessage();
     return decoded.orElse(
-        error.getMessage() == null ? "code " + error.getCode() : error.getMessage());
+        error.getData() == null || error.getData().isBlank()
+            ? message
+            : message + " (data " + error.getData() + ")");
   }
 
   private <R extends Response<?>> Future<R> rpc(

@@ -258,7 +258,8 @@ final class PostageStampAbi {
   /**
    * Names the revert of a call from its return data.
    *
-   * @param data the revert data ({@code 0x}-prefixed hex), as an RPC node reports it
+   * @param data the revert data ({@code 0x}-prefixed hex, possibly JSON-quoted as web3j keeps an
+   *     error's {@code data}), as an RPC node reports it
    * @return {@code "BatchTooSmall()"}, the text of {@code Error(string)}, {@code "Panic(0x11)"}, or
    *     empty when {@code data} is none of those
    */
@@ -266,7 +267,12 @@ final class PostageStampAbi {
     if (data == null) {
       return Optional.empty();
     }
-    String hex = Numeric.cleanHexPrefix(data.strip()).toLowerCase(java.util.Locale.ROOT);
+    // web3j keeps an RPC error's data as raw JSON: a hex string arrives with its quotes.
+    String text = data.strip();
+    if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {
+      text = text.substring(1, text.length() - 1);
+    }
+    String hex = Numeric.cleanHexPrefix(text).toLowerCase(java.util.Locale.ROOT);
     if (hex.length() < 8 || !hex.matches("[0-9a-f]*")) {
       return Optional.empty();
     }

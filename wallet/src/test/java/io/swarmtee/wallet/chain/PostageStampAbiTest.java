@@ -118,6 +118,10 @@ class PostageStampAbiTest {
   @Test
   void revertReasonsAreNamed() {
     assertEquals(Optional.of("BatchTooSmall()"), PostageStampAbi.revertReason("0x7103b805"));
+    // The local chain's answer to eth_estimateGas of createBatch with 1 PLUR per chunk:
+    // {"code":3,"message":"execution reverted","data":"0xf4d678b8"}, data kept quoted by web3j.
+    assertEquals(
+        Optional.of("InsufficientBalance()"), PostageStampAbi.revertReason("\"0xf4d678b8\""));
     // Error(string) "ERC20: insufficient allowance", as OpenZeppelin's token reverts.
     String text = "ERC20: insufficient allowance";
     String hex =
