@@ -119,6 +119,11 @@ public final class Stampers implements AutoCloseable {
       public Future<Void> dilute(BatchId id, int depth) {
         return api.dilute(id, depth);
       }
+
+      @Override
+      public void track(BatchId id) {
+        api.track(id);
+      }
     };
   }
 
