@@ -27,6 +27,7 @@ import io.swarmtee.proxy.metrics.EventLoopLag;
 import io.swarmtee.proxy.metrics.ExpositionHygiene;
 import io.swarmtee.proxy.metrics.VertxMetricsOnce;
 import io.swarmtee.proxy.wallet.ArchiveBitrate;
+import io.swarmtee.proxy.wallet.LocalStamps;
 import io.swarmtee.proxy.wallet.Wallet;
 import io.swarmtee.proxy.wallet.WalletCommands;
 import io.swarmtee.proxy.wallet.WalletConfig;
@@ -324,11 +325,14 @@ public final class Main {
                 UploadPipeline.create(
                     vertx,
                     pipelineOptions(config),
-                    wallet
-                        .postage()
-                        .<SegmentUploader>map(
-                            postage -> StampedUploader.create(b, UploadOptions.DEFAULT, postage))
-                        .orElseGet(() -> SegmentUploader.bee(b, UploadOptions.DEFAULT)),
+                    config.store().localStamps()
+                        ? LocalStamps.uploader(vertx, b, wallet)
+                        : wallet
+                            .postage()
+                            .<SegmentUploader>map(
+                                postage ->
+                                    StampedUploader.create(b, UploadOptions.DEFAULT, postage))
+                            .orElseGet(() -> SegmentUploader.bee(b, UploadOptions.DEFAULT)),
                     registry));
     List<Function<ModuleContext, ProxyModule>> modules = new ArrayList<>();
     modules.add(ctx -> new WalletModule(ctx, wallet));

@@ -5,9 +5,12 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import org.web3j.crypto.Credentials;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
+import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.Sign;
+import org.web3j.crypto.TransactionEncoder;
 
 /**
  * The broadcaster's Ethereum identity: an address and the ability to sign with its key.
@@ -84,6 +87,17 @@ public final class Identity {
     System.arraycopy(sig.getS(), 0, out, 32, 32);
     out[64] = sig.getV()[0];
     return out;
+  }
+
+  /**
+   * Signs an Ethereum transaction sent from {@link #address()} on chain {@code chainId} (EIP-155
+   * replay protection for legacy transactions; typed transactions carry the chain id themselves).
+   *
+   * @return the signed transaction, as {@code eth_sendRawTransaction} takes it
+   */
+  public byte[] signTransaction(RawTransaction transaction, long chainId) {
+    Objects.requireNonNull(transaction, "transaction");
+    return TransactionEncoder.signMessage(transaction, chainId, Credentials.create(keyPair));
   }
 
   /**

@@ -96,7 +96,7 @@ public final class ArchiveModule implements ProxyModule {
                           pipelineOptions(config),
                           SegmentUploader.bee(client, stamped.orElse(UploadOptions.DEFAULT)),
                           ctx.registry()));
-      if (stamped.isPresent()) {
+      if (stamped.isPresent() && !config.store().localStamps()) {
         BeeArchiveSink beeSink =
             new BeeArchiveSink(
                 client,
@@ -106,7 +106,7 @@ public final class ArchiveModule implements ProxyModule {
                 Duration.ofSeconds(10));
         playlists = beeSink::storePlaylist;
         manifests = true;
-      } else if (hooks.uploadBatch().isPresent()) {
+      } else if (hooks.uploadBatch().isPresent() && !config.store().localStamps()) {
         // --batch auto: playlists go to /bzz too, stamped with the batch the wallet uses right now,
         // so the
         // master is a manifest and Bee's /bzz/<feed manifest>/ resolves to it.

@@ -103,8 +103,11 @@ public record Config(
    *     {@code --batch} or with {@code --batch auto} (then the wallet's postage manager picks each
    *     batch)
    * @param data directory (exists and is writable) for the spool, embedded store and archive state
+   * @param localStamps {@code --stamper local}: swarmtee stamps every chunk with the keystore's key
+   *     and uploads chunk by chunk; playlists then go through the upload pipeline as {@code /bytes}
+   *     trees (Bee's {@code /bzz} needs a batch the node owns)
    */
-  public record Store(Optional<URI> bee, Optional<String> batch, Path data) {
+  public record Store(Optional<URI> bee, Optional<String> batch, Path data, boolean localStamps) {
     public Store {
       Objects.requireNonNull(bee, "bee");
       Objects.requireNonNull(batch, "batch");
@@ -264,7 +267,19 @@ public record Config(
     if (checkData) {
       checkDataDirectory(s, data);
     }
-    Store store = new Store(s.url(BEE), batch, data);
+    String stamper = s.required(STAMPER).trim().toLowerCase(Locale.ROOT);
+    if (!stamper.equals("bee") && !stamper.equals("local")) {
+      throw s.fail(STAMPER, "expected bee or local, got '" + stamper + "'");
+    }
+    boolean localStamps = stamper.equals("local");
+    if (localStamps
+        && (s.url(BEE).isEmpty()
+            || s.text(BATCH).filter(b -> !b.isEmpty()).isEmpty()
+            || s.text(KEYSTORE).filter(k -> !k.isEmpty()).isEmpty())) {
+      throw s.fail(
+          STAMPER, "local stamps need --bee, --batch (a batch the key owns) and --keystore");
+    }
+    Store store = new Store(s.url(BEE), batch, data, localStamps);
 
     Timeouts timeouts =
         new Timeouts(

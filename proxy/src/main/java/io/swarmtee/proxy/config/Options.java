@@ -87,6 +87,11 @@ public final class Options {
       Option.optional(
           "batch",
           "postage batch for uploads to Bee: a batch id (64 hex digits), or auto to let swarmtee manage batches");
+  public static final Option STAMPER =
+      Option.of(
+          "stamper",
+          "bee",
+          "who stamps archived chunks: bee (the node, with its own batch) or local (swarmtee signs every chunk with --keystore's key; the batch must be owned by that key, not by the node)");
   public static final Option DATA =
       Option.of(
           "data", "./swarmtee-data", "directory for the spool, embedded store and archive state");
@@ -159,6 +164,23 @@ public final class Options {
       Option.optional(
           "gnosis-rpc",
           "Gnosis JSON-RPC URL for the identity's xDAI and xBZZ balances and the postage price (read-only)");
+  public static final Option POSTAGE_BUYER =
+      Option.of(
+          "postage-buyer",
+          "bee",
+          "who pays for batches: bee (Bee's own wallet, POST /stamps) or chain (the --keystore identity sends its own transactions through --gnosis-rpc)");
+  public static final Option POSTAGE_STAMP_ADDRESS =
+      Option.optional(
+          "postage-stamp-address",
+          "Swarm's PostageStamp contract (default: Gnosis mainnet's); for test chains");
+  public static final Option BZZ_TOKEN_ADDRESS =
+      Option.optional(
+          "bzz-token-address", "the BZZ ERC-20 token (default: xBZZ on Gnosis); for test chains");
+  public static final Option CHAIN_CONFIRMATIONS =
+      Option.of(
+          "chain-confirmations",
+          "1",
+          "blocks that must hold a postage transaction of --postage-buyer chain, its own included");
   // Cluster mode (io.swarmtee.proxy.cluster): N replicas behave as one swarmtee.
   public static final Option CLUSTER_LISTEN =
       Option.optional(
@@ -220,6 +242,7 @@ public final class Options {
           SWARM_REFRESH,
           BEE,
           BATCH,
+          STAMPER,
           DATA,
           CONNECT_TIMEOUT,
           FIRST_BYTE_TIMEOUT,
@@ -242,6 +265,10 @@ public final class Options {
           MAX_SPEND,
           CHAIN_BLOCK_SECONDS,
           GNOSIS_RPC,
+          POSTAGE_BUYER,
+          POSTAGE_STAMP_ADDRESS,
+          BZZ_TOKEN_ADDRESS,
+          CHAIN_CONFIRMATIONS,
           CLUSTER_LISTEN,
           CLUSTER_MEMBERS,
           CLUSTER_KUBERNETES_SERVICE,

@@ -6,7 +6,7 @@ import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.wallet.Identity;
-import io.swarmtee.wallet.chain.ChainContracts;
+import io.swarmtee.wallet.chain.ChainPostage;
 import io.swarmtee.wallet.chain.ChainReader;
 import io.swarmtee.wallet.feed.BeeFeedApi;
 import io.swarmtee.wallet.feed.FeedWriter;
@@ -15,6 +15,7 @@ import io.swarmtee.wallet.postage.PostageApi;
 import io.swarmtee.wallet.postage.PostageEstimator;
 import io.swarmtee.wallet.postage.PostageManager;
 import io.swarmtee.wallet.postage.PostagePolicy;
+import io.swarmtee.wallet.stamp.Stampers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #identity()} with {@code --keystore}; loading it (scrypt) runs on a worker thread;
- *   <li>{@link #postage()} with {@code --bee} and {@code --batch}; refreshed every minute;
+ *   <li>{@link #postage()} with {@code --bee} and {@code --batch}; refreshed every minute. With
+ *       {@code --postage-buyer chain} its purchases, top-ups and dilutions are the identity's own
+ *       transactions ({@link ChainPostage}), otherwise Bee's ({@code POST /stamps});
  *   <li>{@link #feeds()} with an identity, {@code --bee} and {@code --batch};
  *   <li>{@link #chain()} with {@code --gnosis-rpc} and an identity; read every five minutes.
  * </ul>
@@ -54,7 +57,9 @@ public final class Wallet implements AutoCloseable {
   private final Optional<PostageManager> postage;
   private final Optional<FeedWriter> feeds;
   private final Optional<ChainReader> chain;
+  private final Optional<ChainPostage> chainPostage;
   private final PostageEstimator estimator;
+  private final Optional<Stampers> stampers;
   private long chainTimer = -1;
 
   private Wallet(
@@ -64,13 +69,17 @@ public final class Wallet implements AutoCloseable {
       Optional<PostageManager> postage,
       Optional<FeedWriter> feeds,
       Optional<ChainReader> chain,
-      PostageEstimator estimator) {
+      Optional<ChainPostage> chainPostage,
+      PostageEstimator estimator,
+      Optional<Stampers> stampers) {
     this.vertx = vertx;
+    this.stampers = stampers;
     this.identity = identity;
     this.bee = bee;
     this.postage = postage;
     this.feeds = feeds;
     this.chain = chain;
+    this.chainPostage = chainPostage;
     this.estimator = estimator;
   }
 
@@ -119,12 +128,22 @@ public final class Wallet implements AutoCloseable {
     return identity.compose(
         id -> {
           id.ifPresent(i -> LOG.info("identity {}", i.address()));
+          Optional<ChainPostage> chainPostage = chainPostage(vertx, config, id);
+          // --stamper local: this process counts every bucket, so postage management sees the
+          // exact fill of each batch it stamps with.
+          Optional<Stampers> stampers =
+              id.filter(i -> config.localStamps())
+                  .map(i -> Stampers.create(vertx, i, dataDir.resolve("stamps"), clock));
           Future<Optional<PostageManager>> postage =
               config.postage().isEmpty()
                   ? Future.succeededFuture(Optional.empty())
                   : PostageManager.create(
                           vertx,
-                          BeePostageApi.over(bee.orElseThrow()),
+                          wrap(
+                              stampers,
+                              chainPostage
+                                  .<PostageApi>map(c -> c)
+                                  .orElseGet(() -> BeePostageApi.over(bee.orElseThrow()))),
                           config.postage().get(),
                           estimator,
                           dataDir,
@@ -157,14 +176,44 @@ public final class Wallet implements AutoCloseable {
                                       ChainReader.create(
                                               vertx,
                                               rpc.toString(),
-                                              ChainContracts.GNOSIS,
+                                              config.contracts(),
                                               RPC_TIMEOUT,
                                               clock)
                                           .bindTo(registry));
-                      return new Wallet(vertx, id, bee, p, f, chain, estimator);
+                      return new Wallet(
+                          vertx, id, bee, p, f, chain, chainPostage, estimator, stampers);
                     });
               });
         });
+  }
+
+  /** With {@code --postage-buyer chain}: the identity buys on the chain of {@code --gnosis-rpc}. */
+  private static Optional<ChainPostage> chainPostage(
+      Vertx vertx, WalletConfig config, Optional<Identity> id) {
+    if (config.buyer() != WalletConfig.PostageBuyer.CHAIN || config.postage().isEmpty()) {
+      return Optional.empty();
+    }
+    Identity identity = id.orElseThrow();
+    LOG.info(
+        "postage: {} buys batches on chain via {} (PostageStamp {})",
+        identity.address(),
+        config.gnosisRpc().orElseThrow().getHost(),
+        config.contracts().postageStamp());
+    return Optional.of(
+        ChainPostage.create(
+            vertx,
+            config.gnosisRpc().orElseThrow().toString(),
+            identity,
+            config.contracts(),
+            ChainPostage.Options.defaults()
+                .withConfirmations(config.chainConfirmations())
+                .withBlockTime(Duration.ofMillis(Math.round(config.chainBlockSeconds() * 1000)))
+                .withLabel(config.postage().get().label())));
+  }
+
+  /** With {@code --stamper local}: batches reported with the fill this process counted. */
+  private static PostageApi wrap(Optional<Stampers> stampers, PostageApi api) {
+    return stampers.map(st -> st.exact(api)).orElse(api);
   }
 
   /** Starts the periodic postage refresh and chain reads. */
@@ -203,6 +252,13 @@ public final class Wallet implements AutoCloseable {
    */
   public Optional<FeedWriter> feeds() {
     return feeds;
+  }
+
+  /**
+   * @return the stampers of {@code --stamper local} (with an identity)
+   */
+  public Optional<Stampers> stampers() {
+    return stampers;
   }
 
   /**
@@ -303,5 +359,14 @@ public final class Wallet implements AutoCloseable {
   public synchronized void close() {
     stopRefreshing();
     chain.ifPresent(ChainReader::close);
+    chainPostage.ifPresent(ChainPostage::close);
+    stampers.ifPresent(
+        st -> {
+          try {
+            st.close();
+          } catch (java.io.IOException e) {
+            LOG.warn("stamp counters not closed: {}", e.getMessage());
+          }
+        });
   }
 }

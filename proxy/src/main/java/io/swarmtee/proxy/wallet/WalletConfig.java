@@ -7,21 +7,28 @@ import static io.swarmtee.proxy.config.Options.BATCH_MIN_TTL;
 import static io.swarmtee.proxy.config.Options.BATCH_TTL;
 import static io.swarmtee.proxy.config.Options.BEE;
 import static io.swarmtee.proxy.config.Options.CHAIN_BLOCK_SECONDS;
+import static io.swarmtee.proxy.config.Options.BZZ_TOKEN_ADDRESS;
+import static io.swarmtee.proxy.config.Options.CHAIN_CONFIRMATIONS;
 import static io.swarmtee.proxy.config.Options.ETH_ADDRESS;
 import static io.swarmtee.proxy.config.Options.GNOSIS_RPC;
 import static io.swarmtee.proxy.config.Options.KEYSTORE;
 import static io.swarmtee.proxy.config.Options.MAX_SPEND;
 import static io.swarmtee.proxy.config.Options.PASSWORD_FILE;
+import static io.swarmtee.proxy.config.Options.POSTAGE_BUYER;
+import static io.swarmtee.proxy.config.Options.POSTAGE_STAMP_ADDRESS;
+import static io.swarmtee.proxy.config.Options.STAMPER;
 
 import io.swarmtee.proxy.config.ConfigException;
 import io.swarmtee.proxy.config.Option;
 import io.swarmtee.proxy.config.Settings;
 import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.wallet.chain.ChainContracts;
 import io.swarmtee.wallet.postage.PostagePolicy;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,6 +46,11 @@ import java.util.Optional;
  * @param gnosisRpc {@code --gnosis-rpc}
  * @param chainBlockSeconds {@code --chain-block-seconds}: seconds per block of the postage
  *     contract's chain, with which TTLs become amounts (Bee counts a batch's TTL in blocks)
+ * @param buyer {@code --postage-buyer}: who pays for batches
+ * @param contracts {@code --bzz-token-address} and {@code --postage-stamp-address} (Gnosis's by
+ *     default)
+ * @param chainConfirmations {@code --chain-confirmations}
+ * @param localStamps {@code --stamper local}
  */
 public record WalletConfig(
     Optional<Path> keystore,
@@ -47,7 +59,19 @@ public record WalletConfig(
     Optional<URI> bee,
     Optional<PostagePolicy> postage,
     Optional<URI> gnosisRpc,
-    double chainBlockSeconds) {
+    double chainBlockSeconds,
+    PostageBuyer buyer,
+    ChainContracts contracts,
+    int chainConfirmations,
+    boolean localStamps) {
+
+  /** Who buys, tops up and dilutes batches. */
+  public enum PostageBuyer {
+    /** Bee's own wallet, through {@code POST /stamps} (the node owns the batches). */
+    BEE,
+    /** The {@code --keystore} identity, with its own transactions through {@code --gnosis-rpc}. */
+    CHAIN
+  }
 
   public WalletConfig {
     Objects.requireNonNull(keystore, "keystore");
@@ -59,6 +83,8 @@ public record WalletConfig(
     if (!(chainBlockSeconds > 0)) {
       throw new IllegalArgumentException("chainBlockSeconds must be positive");
     }
+    Objects.requireNonNull(buyer, "buyer");
+    Objects.requireNonNull(contracts, "contracts");
   }
 
   /**
@@ -111,14 +137,31 @@ public record WalletConfig(
         }
       }
     }
+    Optional<URI> rpc = s.url(GNOSIS_RPC);
+    PostageBuyer buyer = buyer(s);
+    if (buyer == PostageBuyer.CHAIN) {
+      if (keystore.isEmpty()) {
+        throw s.fail(POSTAGE_BUYER, "chain needs --keystore: the identity that pays and owns");
+      }
+      if (rpc.isEmpty()) {
+        throw s.fail(POSTAGE_BUYER, "chain needs --gnosis-rpc: the endpoint transactions go to");
+      }
+      if (postage.isEmpty()) {
+        throw s.fail(POSTAGE_BUYER, "chain needs --batch (auto, or the id of a batch to watch)");
+      }
+    }
     return new WalletConfig(
         keystore,
         ethAddress,
         passwordFile,
         bee,
         postage,
-        s.url(GNOSIS_RPC),
-        positiveNumber(s, CHAIN_BLOCK_SECONDS));
+        rpc,
+        positiveNumber(s, CHAIN_BLOCK_SECONDS),
+        buyer,
+        contracts(s),
+        s.integer(CHAIN_CONFIRMATIONS, 1, 1000),
+        s.required(STAMPER).trim().equalsIgnoreCase("local"));
   }
 
   /**
@@ -136,6 +179,30 @@ public record WalletConfig(
       // reported below
     }
     throw s.fail(option, "expected a positive number, got '" + v + "'");
+  }
+
+  private static PostageBuyer buyer(Settings s) throws ConfigException {
+    String v = s.required(POSTAGE_BUYER).trim().toLowerCase(Locale.ROOT);
+    return switch (v) {
+      case "bee" -> PostageBuyer.BEE;
+      case "chain" -> PostageBuyer.CHAIN;
+      default -> throw s.fail(POSTAGE_BUYER, "expected bee or chain, got '" + v + "'");
+    };
+  }
+
+  private static ChainContracts contracts(Settings s) throws ConfigException {
+    return new ChainContracts(
+        address(s, BZZ_TOKEN_ADDRESS, ChainContracts.GNOSIS_XBZZ_TOKEN),
+        address(s, POSTAGE_STAMP_ADDRESS, ChainContracts.GNOSIS_POSTAGE_STAMP));
+  }
+
+  private static String address(Settings s, Option option, String gnosis) throws ConfigException {
+    String a = s.text(option).map(String::trim).filter(t -> !t.isEmpty()).orElse(gnosis);
+    if (!a.matches("0[xX][0-9a-fA-F]{40}")) {
+      throw s.fail(
+          option, "expected a 0x-prefixed contract address (40 hex digits), got '" + a + "'");
+    }
+    return a;
   }
 
   private static Optional<Path> optionalPath(Settings s, Option option) throws ConfigException {

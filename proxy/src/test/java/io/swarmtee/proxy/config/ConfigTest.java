@@ -172,6 +172,35 @@ class ConfigTest {
   }
 
   @Test
+  void localStampsNeedBeeABatchAndAKey() throws Exception {
+    assertFalse(Config.load(data(), Map.of()).store().localStamps(), "bee stamps by default");
+    Path key = Files.writeString(tmp.resolve("key.json"), "{}");
+    String batch = "ab".repeat(32);
+    Config local =
+        Config.load(
+            data(),
+            Map.of(
+                "SWARMTEE_STAMPER",
+                "local",
+                "SWARMTEE_BEE",
+                "http://127.0.0.1:1633",
+                "SWARMTEE_BATCH",
+                batch,
+                "SWARMTEE_KEYSTORE",
+                key.toString()));
+    assertTrue(local.store().localStamps());
+    Path yaml = Files.writeString(tmp.resolve("stamper.yaml"), "stamper: local\n");
+    ConfigException missing =
+        assertThrows(
+            ConfigException.class, () -> Config.load(data("--config", yaml.toString()), Map.of()));
+    assertTrue(
+        missing.getMessage().contains("local stamps need --bee, --batch"), missing.getMessage());
+    ConfigException bad =
+        assertThrows(ConfigException.class, () -> Config.load(data("--stamper", "node"), Map.of()));
+    assertTrue(bad.getMessage().contains("expected bee or local"), bad.getMessage());
+  }
+
+  @Test
   void everyOptionHasItsEnvironmentName() {
     assertEquals("SWARMTEE_SEGMENT_CACHE_BYTES", Options.SEGMENT_CACHE_BYTES.env());
     String help = ConfigParser.help("usage", Options.SERVER);

@@ -8,6 +8,7 @@ import io.swarmtee.proxy.config.ConfigException;
 import io.swarmtee.proxy.config.ConfigParser;
 import io.swarmtee.proxy.config.Options;
 import io.swarmtee.wallet.postage.PostageEstimator;
+import io.swarmtee.wallet.chain.ChainContracts;
 import io.swarmtee.wallet.postage.PostagePolicy;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -47,6 +48,70 @@ class WalletConfigTest {
     assertEquals(0.5, parse("--chain-block-seconds", "0.5").chainBlockSeconds());
     assertTrue(fails("--chain-block-seconds", "0").startsWith("--chain-block-seconds"));
     assertTrue(fails("--chain-block-seconds", "fast").startsWith("--chain-block-seconds"));
+  }
+
+  @Test
+  void beeBuysByDefaultOnGnosissContracts() throws Exception {
+    WalletConfig c = parse();
+    assertEquals(WalletConfig.PostageBuyer.BEE, c.buyer());
+    assertEquals(ChainContracts.GNOSIS, c.contracts());
+    assertEquals(1, c.chainConfirmations());
+  }
+
+  @Test
+  void theChainBuyerWithATestChainsContracts() throws Exception {
+    String token = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+    String stamp = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
+    WalletConfig c =
+        parse(
+            "--bee",
+            "http://127.0.0.1:1633",
+            "--batch",
+            "auto",
+            "--max-spend",
+            "1xBZZ",
+            "--keystore",
+            "/k",
+            "--password-file",
+            "/p",
+            "--gnosis-rpc",
+            "http://127.0.0.1:8545",
+            "--postage-buyer",
+            "chain",
+            "--bzz-token-address",
+            token,
+            "--postage-stamp-address",
+            stamp,
+            "--chain-confirmations",
+            "4",
+            "--chain-block-seconds",
+            "1");
+    assertEquals(WalletConfig.PostageBuyer.CHAIN, c.buyer());
+    assertEquals(new ChainContracts(token, stamp), c.contracts());
+    assertEquals(4, c.chainConfirmations());
+    assertEquals(1.0, c.chainBlockSeconds());
+  }
+
+  @Test
+  void theChainBuyerNeedsAKeyAnEndpointAndABatch() {
+    String[] auto = {"--bee", "http://b:1633", "--batch", "auto", "--max-spend", "1"};
+    String[] key = {"--keystore", "/k", "--password-file", "/p"};
+    String[] rpc = {"--gnosis-rpc", "http://127.0.0.1:8545"};
+    String[] chain = {"--postage-buyer", "chain"};
+    assertTrue(fails(concat(auto, rpc, chain)).contains("--keystore"));
+    assertTrue(fails(concat(auto, key, chain)).contains("--gnosis-rpc"));
+    assertTrue(fails(concat(key, rpc, chain)).contains("--batch"));
+    assertTrue(
+        fails(concat(auto, key, rpc, new String[] {"--postage-buyer", "wallet"}))
+            .contains("bee or chain"));
+    assertTrue(
+        fails(concat(auto, new String[] {"--postage-stamp-address", "0x12"}))
+            .contains("postage-stamp-address"));
+    assertTrue(fails("--chain-confirmations", "0").contains("chain-confirmations"));
+  }
+
+  private static String[] concat(String[]... parts) {
+    return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
   }
 
   @Test

@@ -177,16 +177,23 @@ final class BeeClientImpl implements BeeClient {
   private HttpRequest<Buffer> upload(
       HttpMethod method, String path, UploadOptions o, Set<UploadHeader> headers) {
     Objects.requireNonNull(o, "options");
-    BatchId batch =
-        o.batchId()
-            .or(options::defaultBatchId)
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "no postage batch: set UploadOptions.batchId or BeeClientOptions.defaultBatchId"));
-    HttpRequest<Buffer> req =
-        request(method, path, options.uploadTimeout().toMillis())
-            .putHeader("swarm-postage-batch-id", batch.hex());
+    HttpRequest<Buffer> req = request(method, path, options.uploadTimeout().toMillis());
+    if (o.stamp().isPresent()) {
+      // Bee v2.7.0 pkg/api: only /chunks and /soc read swarm-postage-stamp.
+      if (!path.startsWith("/chunks") && !path.startsWith("/soc/")) {
+        throw new IllegalArgumentException("Bee takes a pre-signed stamp only on /chunks and /soc");
+      }
+      req.putHeader("swarm-postage-stamp", o.stamp().get().hex());
+    } else {
+      BatchId batch =
+          o.batchId()
+              .or(options::defaultBatchId)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "no postage batch: set UploadOptions.batchId or BeeClientOptions.defaultBatchId"));
+      req.putHeader("swarm-postage-batch-id", batch.hex());
+    }
     o.tag().ifPresent(t -> req.putHeader("swarm-tag", Long.toString(t)));
     if (headers.contains(UploadHeader.PIN)) {
       req.putHeader("swarm-pin", Boolean.toString(o.pin().orElse(options.pin())));

@@ -16,13 +16,17 @@ import java.util.OptionalLong;
  * @param deferred {@code swarm-deferred-upload}
  * @param expected the reference computed locally; when present and Bee answers with another one the
  *     upload fails with {@link ReferenceMismatchException}
+ * @param stamp a stamp the caller signed ({@code swarm-postage-stamp}); when present it replaces
+ *     the batch id, and only {@link BeeClient#uploadChunk} and {@link BeeClient#uploadSoc} accept
+ *     it
  */
 public record UploadOptions(
     Optional<BatchId> batchId,
     Optional<Boolean> pin,
     OptionalLong tag,
     Optional<Boolean> deferred,
-    Optional<SwarmReference> expected) {
+    Optional<SwarmReference> expected,
+    Optional<PostageStamp> stamp) {
 
   /** Everything from the client's options, no reference check. */
   public static final UploadOptions DEFAULT =
@@ -30,6 +34,7 @@ public record UploadOptions(
           Optional.empty(),
           Optional.empty(),
           OptionalLong.empty(),
+          Optional.empty(),
           Optional.empty(),
           Optional.empty());
 
@@ -39,25 +44,30 @@ public record UploadOptions(
     Objects.requireNonNull(tag, "tag");
     Objects.requireNonNull(deferred, "deferred");
     Objects.requireNonNull(expected, "expected");
+    Objects.requireNonNull(stamp, "stamp");
   }
 
   public UploadOptions withBatchId(BatchId id) {
-    return new UploadOptions(Optional.of(id), pin, tag, deferred, expected);
+    return new UploadOptions(Optional.of(id), pin, tag, deferred, expected, stamp);
   }
 
   public UploadOptions withPin(boolean p) {
-    return new UploadOptions(batchId, Optional.of(p), tag, deferred, expected);
+    return new UploadOptions(batchId, Optional.of(p), tag, deferred, expected, stamp);
   }
 
   public UploadOptions withTag(long uid) {
-    return new UploadOptions(batchId, pin, OptionalLong.of(uid), deferred, expected);
+    return new UploadOptions(batchId, pin, OptionalLong.of(uid), deferred, expected, stamp);
   }
 
   public UploadOptions withDeferred(boolean d) {
-    return new UploadOptions(batchId, pin, tag, Optional.of(d), expected);
+    return new UploadOptions(batchId, pin, tag, Optional.of(d), expected, stamp);
   }
 
   public UploadOptions withExpected(SwarmReference ref) {
-    return new UploadOptions(batchId, pin, tag, deferred, Optional.of(ref));
+    return new UploadOptions(batchId, pin, tag, deferred, Optional.of(ref), stamp);
+  }
+
+  public UploadOptions withStamp(PostageStamp s) {
+    return new UploadOptions(batchId, pin, tag, deferred, expected, Optional.of(s));
   }
 }

@@ -38,4 +38,13 @@ public interface SegmentUploader {
   static SegmentUploader bee(BeeClient bee, UploadOptions options) {
     return new BeeSegmentUploader(bee, options);
   }
+
+  /**
+   * How {@link #bee} classifies a failure of Bee for {@code key}: a {@link
+   * io.swarmtee.tee.bee.BeeException} by its kind (422 counts as permanent, see there), anything
+   * else as transient.
+   */
+  static UploadException classify(SegmentKey key, Throwable cause) {
+    return BeeSegmentUploader.classify(key, cause);
+  }
 }

@@ -251,6 +251,33 @@ public final class BeeChainNode implements BeeNode {
         Duration.ofSeconds(60));
   }
 
+  /**
+   * Sends ETH and test BZZ from the chain's deployer to {@code address} ({@code chain fund}), and
+   * returns once both transfers are mined.
+   *
+   * @param address {@code 0x…}
+   * @param eth whole ETH
+   * @param bzz whole BZZ (1e16 PLUR each)
+   */
+  public void fund(String address, long eth, long bzz) {
+    run(
+        repository,
+        List.of(
+            chainBinary().toString(),
+            "fund",
+            "--state",
+            state.toString(),
+            "--to",
+            address,
+            "--eth",
+            Long.toString(eth),
+            "--bzz",
+            Long.toString(bzz)),
+        Map.of(),
+        state.resolve("fund-" + address),
+        Duration.ofSeconds(60));
+  }
+
   @Override
   public long pid() {
     try {

@@ -45,4 +45,11 @@ public interface PostageApi {
    * free.
    */
   Future<Void> dilute(BatchId id, int depth);
+
+  /**
+   * Makes {@link #batches()} include batch {@code id}: for implementations that list only the
+   * batches they know of (the chain has no per-owner index). Bee lists its own batches itself: the
+   * default does nothing.
+   */
+  default void track(BatchId id) {}
 }

@@ -113,7 +113,14 @@ public final class PostageManager implements AutoCloseable {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(registry, "registry");
     return SpendLedger.open(vertx, dataDir)
-        .map(ledger -> new PostageManager(vertx, api, policy, estimator, ledger, clock, registry));
+        .map(
+            ledger -> {
+              // An API that only sees batches it is told about (the chain) learns the ones bought
+              // before a restart, and the fixed one.
+              ledger.boughtIds().forEach(api::track);
+              policy.fixedBatch().ifPresent(api::track);
+              return new PostageManager(vertx, api, policy, estimator, ledger, clock, registry);
+            });
   }
 
   /**

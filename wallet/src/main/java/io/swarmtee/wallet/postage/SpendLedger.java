@@ -102,6 +102,10 @@ final class SpendLedger {
     return bought.contains(id);
   }
 
+  synchronized java.util.List<BatchId> boughtIds() {
+    return java.util.List.copyOf(bought);
+  }
+
   /**
    * Counts {@code plur} as spent if that stays within {@code cap}, and persists it before
    * succeeding.

@@ -1,0 +1,56 @@
+package io.swarmtee.proxy.wallet;
+
+import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.BeeClient;
+import io.swarmtee.tee.spool.SegmentUploader;
+import io.swarmtee.wallet.postage.BatchView;
+import io.swarmtee.wallet.postage.PostageManager;
+import io.swarmtee.wallet.stamp.LocalStampUploader;
+import io.swarmtee.wallet.stamp.Stamper;
+import io.swarmtee.wallet.stamp.Stampers;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.NoSuchElementException;
+
+/**
+ * {@code --stamper local}: the segment uploader that stamps with the broadcaster's key, using the
+ * batch postage management picks for each segment.
+ */
+public final class LocalStamps {
+
+  /** Chunk uploads in flight per segment. */
+  static final int CHUNK_CONCURRENCY = 16;
+
+  private LocalStamps() {}
+
+  /**
+   * @throws IllegalStateException if the wallet has no stampers (no identity) or no postage
+   */
+  public static SegmentUploader uploader(Vertx vertx, BeeClient bee, Wallet wallet) {
+    Stampers stampers =
+        wallet
+            .stampers()
+            .orElseThrow(() -> new IllegalStateException("--stamper local needs --keystore"));
+    PostageManager postage =
+        wallet
+            .postage()
+            .orElseThrow(() -> new IllegalStateException("--stamper local needs --batch"));
+    return LocalStampUploader.create(
+        vertx,
+        bee,
+        () -> postage.uploadBatch().compose(id -> stamper(stampers, postage, id)),
+        CHUNK_CONCURRENCY);
+  }
+
+  private static Future<Stamper> stamper(Stampers stampers, PostageManager postage, BatchId id) {
+    return postage.status().batches().stream()
+        .map(BatchView::batch)
+        .filter(b -> b.batchID().equals(id))
+        .findFirst()
+        .map(b -> stampers.forBatch(id, b.depth()))
+        .orElseGet(
+            () ->
+                Future.failedFuture(
+                    new NoSuchElementException("depth of batch " + id + " unknown")));
+  }
+}
