@@ -74,15 +74,21 @@ class ChainTransactionsTest {
                                       new JsonObject()
                                           .put("jsonrpc", "2.0")
                                           .put("id", call.getValue("id"));
-                                  Object result =
-                                      answers
-                                          .getOrDefault(
-                                              call.getString("method"),
-                                              p ->
-                                                  new JsonObject()
-                                                      .put("code", -32601)
-                                                      .put("message", "method not found"))
-                                          .apply(call.getJsonArray("params"));
+                                  Object result;
+                                  try {
+                                    result =
+                                        answers
+                                            .getOrDefault(
+                                                call.getString("method"),
+                                                p ->
+                                                    new JsonObject()
+                                                        .put("code", -32601)
+                                                        .put("message", "method not found"))
+                                            .apply(call.getJsonArray("params"));
+                                  } catch (IllegalStateException dropped) {
+                                    req.connection().close();
+                                    return;
+                                  }
                                   if (result instanceof JsonObject error
                                       && error.containsKey("code")) {
                                     reply.put("error", error);
@@ -203,13 +209,30 @@ class ChainTransactionsTest {
   }
 
   @Test
-  void aDeadNodeIsAnUnknownOutcome() {
+  void aDeadNodeBeforeSendingIsRefusedNothingWasSent() {
     ChainTransactions tx = transactions(1, Duration.ofSeconds(5));
     Await.result(server.close());
 
     Throwable e = Await.failure(tx.serially(() -> tx.send(TO, "0x01", "approve")));
 
-    assertInstanceOf(ChainException.class, e);
+    assertInstanceOf(PostageRejected.class, e);
+    assertTrue(e.getMessage().startsWith("approve not sent: "), e.getMessage());
     assertTrue(e.getMessage().contains("unanswered"), e.getMessage());
+  }
+
+  @Test
+  void aSendNobodyAnsweredIsAnUnknownOutcome() {
+    ChainTransactions tx = transactions(1, Duration.ofSeconds(5));
+    answers.put(
+        "eth_sendRawTransaction",
+        p -> {
+          // The node may have taken it: close the connection without an answer.
+          throw new IllegalStateException("dropped");
+        });
+
+    Throwable e = Await.failure(tx.serially(() -> tx.send(TO, "0x01", "approve")));
+
+    assertInstanceOf(ChainException.class, e);
+    assertTrue(e.getMessage().contains("eth_sendRawTransaction unanswered"), e.getMessage());
   }
 }
