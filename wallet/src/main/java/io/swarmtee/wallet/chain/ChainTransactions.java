@@ -34,10 +34,11 @@ import org.web3j.utils.Numeric;
  * flight at once; the nonce is the larger of the node's pending count and the one after our last
  * sent transaction (a node behind a load balancer may not see it yet).
  *
- * <p>Outcomes: a transaction the node refused ({@code eth_estimateGas} reverts, {@code
- * eth_sendRawTransaction} answers an error) or that was mined with status 0 is {@link
- * PostageRejected} with the revert reason when the node gives one; an unanswered call or a receipt
- * not seen before the deadline is {@link ChainException} (the transaction may still be mined).
+ * <p>Outcomes: a transaction never sent (a call before {@code eth_sendRawTransaction} failed or
+ * {@code eth_estimateGas} reverts), refused ({@code eth_sendRawTransaction} answers an error) or
+ * mined with status 0 is {@link PostageRejected}, with the revert reason when the node gives one;
+ * an unanswered {@code eth_sendRawTransaction} or a receipt not seen before the deadline is {@link
+ * ChainException} (the transaction may still be mined).
  */
 final class ChainTransactions {
 
@@ -115,6 +116,13 @@ final class ChainTransactions {
                   return percentMore(r.getAmountUsed(), GAS_MARGIN_PERCENT);
                 });
     return Future.all(chainId(ctx), nonce, price, gas)
+        // Nothing was sent yet: whatever failed, no BZZ moved, so the spend is refunded.
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof PostageRejected
+                        ? e
+                        : new PostageRejected(what + " not sent: " + e.getMessage(), e)))
         .compose(
             all -> {
               long id = all.resultAt(0);
