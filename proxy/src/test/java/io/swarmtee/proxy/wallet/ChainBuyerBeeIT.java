@@ -65,7 +65,7 @@ class ChainBuyerBeeIT {
                     "--postage-buyer", "chain",
                     "--bzz-token-address", token,
                     "--postage-stamp-address", stamp,
-                    "--chain-block-time", "1s"),
+                    "--chain-block-seconds", "1"),
                 Map.of(),
                 Options.SERVER));
     Vertx vertx = Vertx.vertx();
