@@ -366,6 +366,11 @@ public final class ArchiveModule implements ProxyModule {
         .compose(v -> store.init())
         .compose(v -> pipeline.start(PipelineArchiveSink.outcomes(archiver)))
         .compose(v -> archiver.open())
+        .compose(
+            v ->
+                steward
+                    .map(st -> st.persistTo(ctx.config().store().data().resolve("steward.json")))
+                    .orElse(Future.succeededFuture()))
         .onSuccess(v -> steward.ifPresent(Steward::start))
         .onSuccess(
             v ->
