@@ -7,6 +7,7 @@ import io.swarmtee.proxy.config.Config;
 import io.swarmtee.proxy.config.ConfigException;
 import io.swarmtee.proxy.config.Options;
 import io.swarmtee.proxy.steward.Steward;
+import io.swarmtee.proxy.steward.StewardShare;
 import io.swarmtee.tee.SwarmHasher;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
@@ -209,17 +210,19 @@ public final class ArchiveModule implements ProxyModule {
     steward.ifPresent(
         st ->
             st.source(
-                new Steward.Source() {
-                  @Override
-                  public Future<java.util.List<String>> streams() {
-                    return archiver.streams();
-                  }
+                StewardShare.of(
+                    new Steward.Source() {
+                      @Override
+                      public Future<java.util.List<String>> streams() {
+                        return archiver.streams();
+                      }
 
-                  @Override
-                  public Future<Optional<java.util.List<ArchiveEvent>>> events(String id) {
-                    return archiver.events(id);
-                  }
-                }));
+                      @Override
+                      public Future<Optional<java.util.List<ArchiveEvent>>> events(String id) {
+                        return archiver.events(id);
+                      }
+                    },
+                    ctx.cluster())));
     if (ctx.cluster().clustered()) {
       archiver.leases(ctx.cluster().leases());
     }

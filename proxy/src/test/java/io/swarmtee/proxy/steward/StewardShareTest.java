@@ -1,0 +1,117 @@
+package io.swarmtee.proxy.steward;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.swarmtee.proxy.archive.ArchiveEvent;
+import io.swarmtee.proxy.cluster.Cluster;
+import io.swarmtee.proxy.cluster.ClusterConfig;
+import io.swarmtee.proxy.cluster.LeaseOptions;
+import io.swarmtee.proxy.config.HostPort;
+import io.swarmtee.proxy.testing.Polling;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * On a real two-member Hazelcast cluster, each archive is looked after by exactly one member, and
+ * by the survivor once the other left.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class StewardShareTest {
+
+  private static final List<String> STREAMS =
+      IntStream.range(0, 40).mapToObj(i -> "stream-" + i).toList();
+
+  private final List<Cluster> members = new ArrayList<>();
+
+  private static final Steward.Source ALL =
+      new Steward.Source() {
+        @Override
+        public Future<List<String>> streams() {
+          return Future.succeededFuture(STREAMS);
+        }
+
+        @Override
+        public Future<Optional<List<ArchiveEvent>>> events(String streamId) {
+          return Future.succeededFuture(Optional.empty());
+        }
+      };
+
+  @AfterEach
+  void close() throws Exception {
+    for (Cluster c : members) {
+      c.close().await(10, TimeUnit.SECONDS);
+      c.vertx().close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static Set<String> share(Cluster c) throws Exception {
+    return new HashSet<>(StewardShare.of(ALL, c).streams().await(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void eachArchiveHasOneStewardAndTheSurvivorTakesAll() throws Exception {
+    List<HostPort> addresses =
+        List.of(new HostPort("127.0.0.1", freePort()), new HostPort("127.0.0.1", freePort()));
+    String name = "steward-share-" + UUID.randomUUID();
+    List<Future<Cluster>> joining = new ArrayList<>();
+    for (HostPort listen : addresses) {
+      joining.add(
+          Cluster.join(
+              Vertx.builder(),
+              ClusterConfig.tcp(listen, addresses, name),
+              new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+              LeaseOptions.DEFAULTS));
+    }
+    for (Future<Cluster> f : joining) {
+      members.add(f.await(90, TimeUnit.SECONDS));
+    }
+    Polling.until(
+        Duration.ofSeconds(60),
+        Duration.ofMillis(100),
+        () -> members.stream().allMatch(c -> c.members().size() == 2),
+        () -> "two members everywhere");
+
+    Set<String> a = share(members.get(0));
+    Set<String> b = share(members.get(1));
+    assertFalse(a.isEmpty(), "both members look after some: " + b);
+    assertFalse(b.isEmpty(), "both members look after some: " + a);
+    Set<String> both = new HashSet<>(a);
+    both.retainAll(b);
+    assertEquals(Set.of(), both, "no archive is looked after twice");
+    Set<String> union = new HashSet<>(a);
+    union.addAll(b);
+    assertEquals(new HashSet<>(STREAMS), union, "every archive is looked after");
+
+    Cluster gone = members.remove(1);
+    gone.close().await(10, TimeUnit.SECONDS);
+    gone.vertx().close().await(30, TimeUnit.SECONDS);
+    Polling.until(
+        Duration.ofSeconds(60),
+        Duration.ofMillis(100),
+        () -> members.get(0).members().size() == 1,
+        () -> "the survivor alone");
+    assertEquals(new HashSet<>(STREAMS), share(members.get(0)), "the survivor looks after all");
+  }
+}
