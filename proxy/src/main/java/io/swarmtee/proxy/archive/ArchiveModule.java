@@ -2,6 +2,7 @@ package io.swarmtee.proxy.archive;
 
 import io.swarmtee.proxy.ModuleContext;
 import io.swarmtee.proxy.ProxyModule;
+import io.swarmtee.proxy.cluster.ClusterClips;
 import io.swarmtee.proxy.cluster.ClusterJournalStore;
 import io.swarmtee.proxy.config.Config;
 import io.swarmtee.proxy.config.ConfigException;
@@ -206,7 +207,9 @@ public final class ArchiveModule implements ProxyModule {
                 Clock.systemUTC())
             .hooks(steward.map(st -> st.around(hooks)).orElse(hooks))
             .keep(a.keep())
-            .clipsIn(ctx.vertx(), data.resolve("clips"));
+            .clipsIn(
+                ClusterClips.over(
+                    ctx.cluster(), ClipList.inDirectory(ctx.vertx(), data.resolve("clips"))));
     steward.ifPresent(
         st ->
             st.source(

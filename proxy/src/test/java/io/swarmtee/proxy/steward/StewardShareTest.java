@@ -3,16 +3,12 @@ package io.swarmtee.proxy.steward;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.swarmtee.proxy.archive.ArchiveEvent;
 import io.swarmtee.proxy.cluster.Cluster;
-import io.swarmtee.proxy.cluster.ClusterConfig;
-import io.swarmtee.proxy.cluster.LeaseOptions;
 import io.swarmtee.proxy.config.HostPort;
+import io.swarmtee.proxy.testing.InJvmCluster;
 import io.swarmtee.proxy.testing.Polling;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,8 +51,7 @@ class StewardShareTest {
   @AfterEach
   void close() throws Exception {
     for (Cluster c : members) {
-      c.close().await(10, TimeUnit.SECONDS);
-      c.vertx().close().await(30, TimeUnit.SECONDS);
+      InJvmCluster.leave(c);
     }
   }
 
@@ -74,24 +69,7 @@ class StewardShareTest {
   void eachArchiveHasOneStewardAndTheSurvivorTakesAll() throws Exception {
     List<HostPort> addresses =
         List.of(new HostPort("127.0.0.1", freePort()), new HostPort("127.0.0.1", freePort()));
-    String name = "steward-share-" + UUID.randomUUID();
-    List<Future<Cluster>> joining = new ArrayList<>();
-    for (HostPort listen : addresses) {
-      joining.add(
-          Cluster.join(
-              Vertx.builder(),
-              ClusterConfig.tcp(listen, addresses, name),
-              new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-              LeaseOptions.DEFAULTS));
-    }
-    for (Future<Cluster> f : joining) {
-      members.add(f.await(90, TimeUnit.SECONDS));
-    }
-    Polling.until(
-        Duration.ofSeconds(60),
-        Duration.ofMillis(100),
-        () -> members.stream().allMatch(c -> c.members().size() == 2),
-        () -> "two members everywhere");
+    members.addAll(InJvmCluster.join(addresses, "steward-share-" + UUID.randomUUID()));
 
     Set<String> a = share(members.get(0));
     Set<String> b = share(members.get(1));
@@ -105,8 +83,7 @@ class StewardShareTest {
     assertEquals(new HashSet<>(STREAMS), union, "every archive is looked after");
 
     Cluster gone = members.remove(1);
-    gone.close().await(10, TimeUnit.SECONDS);
-    gone.vertx().close().await(30, TimeUnit.SECONDS);
+    InJvmCluster.leave(gone);
     Polling.until(
         Duration.ofSeconds(60),
         Duration.ofMillis(100),
