@@ -63,10 +63,10 @@ public interface ArchiveHooks {
   default void recorded(String streamId, ArchiveEvent event, ArchiveView view) {}
 
   /**
-   * {@code streamId}'s archive was read from its journal into memory (at start-up, on demand, or
-   * when this member took the stream over), before any event is {@link #recorded} for it. Webhooks
-   * compare it with what they queued, to raise what a crash between the two writes left out. Must
-   * not block or throw.
+   * {@code streamId}'s archive was read from its journal into memory (at start-up or on demand),
+   * before any event is {@link #recorded} for it; not in cluster mode, where journals are shared
+   * and a member cannot tell what another owner queued. Webhooks compare it with what they queued,
+   * to raise what a crash between the two writes left out. Must not block or throw.
    *
    * @param journal the stored events, compacted ({@link ArchiveState#compactEvents()})
    * @param view the archive now; read it on this context only

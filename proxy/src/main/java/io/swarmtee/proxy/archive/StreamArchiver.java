@@ -190,9 +190,13 @@ final class StreamArchiver {
         });
     journal.durableListener(event -> context.run(() -> hooks.get().recorded(id, event, view)));
     // What the journal holds now is on stable storage: snapshot it here, so that events applied
-    // later reach the hooks only through the durable listener.
-    List<ArchiveEvent> loaded = state.compactEvents();
-    context.run(() -> hooks.get().loaded(id, loaded, view));
+    // later reach the hooks only through the durable listener. Not for a journal shared by the
+    // cluster: a member's outbox knows only what it queued itself, and would raise again what
+    // another owner delivered.
+    if (!store.shared()) {
+      List<ArchiveEvent> loaded = state.compactEvents();
+      context.run(() -> hooks.get().loaded(id, loaded, view));
+    }
     phase = rules.resume(clock.instant());
     if (phase == Phase.LIVE) {
       lastNewSegment = clock.instant();
