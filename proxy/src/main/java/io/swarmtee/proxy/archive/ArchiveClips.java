@@ -36,14 +36,14 @@ final class ArchiveClips {
   private final PlaylistRenderer renderer;
   private final ArchiveSink sink;
   private final ArchiveContext context;
-  private final ClipStore store;
+  private final ClipList store;
   private final Clock clock;
 
   ArchiveClips(
       PlaylistRenderer renderer,
       ArchiveSink sink,
       ArchiveContext context,
-      ClipStore store,
+      ClipList store,
       Clock clock) {
     this.renderer = renderer;
     this.sink = sink;

@@ -4,6 +4,7 @@ import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -53,12 +54,24 @@ public interface ArchiveHooks {
   }
 
   /**
-   * An event was applied to {@code streamId}'s archive and handed to its journal (webhooks listen
-   * here). Only the member that owns the stream records events. Must not block or throw.
+   * An event was applied to {@code streamId}'s archive and its journal has it on stable storage
+   * (webhooks listen here). Only the member that owns the stream records events. Must not block or
+   * throw.
    *
-   * @param view the archive after the event; read it on this context only
+   * @param view the archive now (it may hold later events too); read it on this context only
    */
   default void recorded(String streamId, ArchiveEvent event, ArchiveView view) {}
+
+  /**
+   * {@code streamId}'s archive was read from its journal into memory (at start-up or on demand),
+   * before any event is {@link #recorded} for it; not in cluster mode, where journals are shared
+   * and a member cannot tell what another owner queued. Webhooks compare it with what they queued,
+   * to raise what a crash between the two writes left out. Must not block or throw.
+   *
+   * @param journal the stored events, compacted ({@link ArchiveState#compactEvents()})
+   * @param view the archive now; read it on this context only
+   */
+  default void loaded(String streamId, List<ArchiveEvent> journal, ArchiveView view) {}
 
   /**
    * The steward found references of {@code streamId}'s archive not retrievable and could not repair

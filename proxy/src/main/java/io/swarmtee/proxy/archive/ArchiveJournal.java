@@ -23,6 +23,7 @@ final class ArchiveJournal {
   private final ArchiveState state;
   private final ArchiveStateStore store;
   private Consumer<ArchiveEvent> listener = e -> {};
+  private Consumer<ArchiveEvent> durable = e -> {};
   private int appending;
 
   ArchiveJournal(ArchiveState state, ArchiveStateStore store) {
@@ -44,6 +45,15 @@ final class ArchiveJournal {
   }
 
   /**
+   * Sets who hears of each event once its append succeeded, in append order, on whatever thread the
+   * store completes on; one listener. A fact told here is on stable storage, so what hears it
+   * (webhooks) never announces something a crash could still take back.
+   */
+  void durableListener(Consumer<ArchiveEvent> l) {
+    this.durable = Objects.requireNonNull(l, "durable listener");
+  }
+
+  /**
    * Applies {@code event} and appends it, unless it changes nothing.
    *
    * @return completes once the event is on stable storage (at once if it changes nothing)
@@ -58,6 +68,7 @@ final class ArchiveJournal {
         store
             .append(id, event)
             .onComplete(ar -> appending--)
+            .onSuccess(v -> durable.accept(event))
             .onFailure(
                 err -> {
                   if (err instanceof ClusterJournalStore.NotOwnerException) {

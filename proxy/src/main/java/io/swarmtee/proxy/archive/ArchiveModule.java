@@ -2,11 +2,13 @@ package io.swarmtee.proxy.archive;
 
 import io.swarmtee.proxy.ModuleContext;
 import io.swarmtee.proxy.ProxyModule;
+import io.swarmtee.proxy.cluster.ClusterClips;
 import io.swarmtee.proxy.cluster.ClusterJournalStore;
 import io.swarmtee.proxy.config.Config;
 import io.swarmtee.proxy.config.ConfigException;
 import io.swarmtee.proxy.config.Options;
 import io.swarmtee.proxy.steward.Steward;
+import io.swarmtee.proxy.steward.StewardShare;
 import io.swarmtee.tee.SwarmHasher;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
@@ -205,21 +207,25 @@ public final class ArchiveModule implements ProxyModule {
                 Clock.systemUTC())
             .hooks(steward.map(st -> st.around(hooks)).orElse(hooks))
             .keep(a.keep())
-            .clipsIn(ctx.vertx(), data.resolve("clips"));
+            .clipsIn(
+                ClusterClips.over(
+                    ctx.cluster(), ClipList.inDirectory(ctx.vertx(), data.resolve("clips"))));
     steward.ifPresent(
         st ->
             st.source(
-                new Steward.Source() {
-                  @Override
-                  public Future<java.util.List<String>> streams() {
-                    return archiver.streams();
-                  }
+                StewardShare.of(
+                    new Steward.Source() {
+                      @Override
+                      public Future<java.util.List<String>> streams() {
+                        return archiver.streams();
+                      }
 
-                  @Override
-                  public Future<Optional<java.util.List<ArchiveEvent>>> events(String id) {
-                    return archiver.events(id);
-                  }
-                }));
+                      @Override
+                      public Future<Optional<java.util.List<ArchiveEvent>>> events(String id) {
+                        return archiver.events(id);
+                      }
+                    },
+                    ctx.cluster())));
     if (ctx.cluster().clustered()) {
       archiver.leases(ctx.cluster().leases());
     }
@@ -366,6 +372,11 @@ public final class ArchiveModule implements ProxyModule {
         .compose(v -> store.init())
         .compose(v -> pipeline.start(PipelineArchiveSink.outcomes(archiver)))
         .compose(v -> archiver.open())
+        .compose(
+            v ->
+                steward
+                    .map(st -> st.persistTo(ctx.config().store().data().resolve("steward.json")))
+                    .orElse(Future.succeededFuture()))
         .onSuccess(v -> steward.ifPresent(Steward::start))
         .onSuccess(
             v ->

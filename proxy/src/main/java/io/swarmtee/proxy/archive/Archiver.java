@@ -157,10 +157,13 @@ public final class Archiver {
 
   /** Keeps the list of published clips in {@code dir}; call before {@link #open()}. @return this */
   public Archiver clipsIn(Vertx vertx, Path dir) {
-    return clipsIn(ClipStore.inDirectory(vertx, dir));
+    return clipsIn(ClipList.inDirectory(vertx, dir));
   }
 
-  private Archiver clipsIn(ClipStore store) {
+  /**
+   * Keeps the list of published clips in {@code store}; call before {@link #open()}. @return this
+   */
+  public Archiver clipsIn(ClipList store) {
     this.clips = new ArchiveClips(renderer, sink, context, store, clock);
     return this;
   }

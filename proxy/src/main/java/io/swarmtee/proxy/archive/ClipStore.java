@@ -12,15 +12,16 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The clips published of each stream, one JSON array per stream in {@code {dir}/{id}.json} (under
  * {@code --data/clips}). A new list is written to a temporary file, flushed to disk, and moved over
  * the old one atomically, so a crash leaves the old list or the new one, never a torn one. Writes
- * of one stream are serialised. In a cluster each member keeps the clips published through it.
+ * of one stream are serialised. In a cluster each member keeps its copy of the shared list here.
  * {@link #inMemory()} keeps them in memory only (an archiver without {@code --data}, as in tests).
  */
-final class ClipStore {
+final class ClipStore implements ClipList {
 
   private final Optional<FileSystem> fs;
   private final Path dir;
@@ -40,11 +41,8 @@ final class ClipStore {
     return new ClipStore(Optional.empty(), Path.of("clips"));
   }
 
-  /**
-   * @param id a {@linkplain FileArchiveStateStore#isSafeId safe} stream id
-   * @return the clips of {@code id}, oldest first; empty if none was published
-   */
-  Future<JsonArray> list(String id) {
+  @Override
+  public Future<JsonArray> list(String id) {
     if (fs.isEmpty()) {
       return Future.succeededFuture(memory.getOrDefault(id, new JsonArray()).copy());
     }
@@ -58,19 +56,29 @@ final class ClipStore {
                     : Future.succeededFuture(new JsonArray()));
   }
 
-  /**
-   * Appends {@code clip} to the clips of {@code id}, durably.
-   *
-   * @return the list as written
-   */
-  Future<JsonArray> add(String id, JsonObject clip) {
+  @Override
+  public Future<JsonArray> add(String id, JsonObject clip) {
+    return write(
+        id,
+        clips -> {
+          clips.add(clip);
+          return clips;
+        });
+  }
+
+  @Override
+  public Future<Void> replace(String id, JsonArray clips) {
+    return write(id, ignored -> clips.copy()).mapEmpty();
+  }
+
+  private Future<JsonArray> write(String id, UnaryOperator<JsonArray> change) {
     Future<JsonArray> previous = writes.getOrDefault(id, Future.succeededFuture());
     Future<JsonArray> next =
         previous
             .transform(ignored -> list(id))
             .compose(
-                clips -> {
-                  clips.add(clip);
+                old -> {
+                  JsonArray clips = change.apply(old);
                   if (this.fs.isEmpty()) {
                     memory.put(id, clips.copy());
                     return Future.succeededFuture(clips);

@@ -5,6 +5,7 @@ import io.swarmtee.tee.bee.BatchId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -39,6 +40,11 @@ public abstract class ForwardingArchiveHooks implements ArchiveHooks {
   @Override
   public void recorded(String streamId, ArchiveEvent event, ArchiveView view) {
     inner.recorded(streamId, event, view);
+  }
+
+  @Override
+  public void loaded(String streamId, List<ArchiveEvent> journal, ArchiveView view) {
+    inner.loaded(streamId, journal, view);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -185,11 +186,19 @@ final class StreamArchiver {
     journal.listener(
         event -> {
           publisher.recorded(event);
-          hooks.get().recorded(id, event, view);
           if (event instanceof ArchiveEvent.SegmentEvent e) {
             reconciler.entryResolved(EntryKey.of(e));
           }
         });
+    journal.durableListener(event -> context.run(() -> hooks.get().recorded(id, event, view)));
+    // What the journal holds now is on stable storage: snapshot it here, so that events applied
+    // later reach the hooks only through the durable listener. Not for a journal shared by the
+    // cluster: a member's outbox knows only what it queued itself, and would raise again what
+    // another owner delivered.
+    if (!store.shared()) {
+      List<ArchiveEvent> loaded = state.compactEvents();
+      context.run(() -> hooks.get().loaded(id, loaded, view));
+    }
     phase = rules.resume(clock.instant());
     if (phase == Phase.LIVE) {
       lastNewSegment = clock.instant();

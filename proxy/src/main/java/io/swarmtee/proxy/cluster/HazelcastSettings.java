@@ -29,6 +29,9 @@ final class HazelcastSettings {
    */
   static final String FEEDS_MAP = "swarmtee.feeds";
 
+  /** The clips published of each stream: stream id → JSON list ({@link ClusterClips}). */
+  static final String CLIPS_MAP = "swarmtee.clips";
+
   /**
    * Member attribute: swarmtee's member id. Not Hazelcast's member UUID: Hazelcast resets that when
    * the member merges after a split ("Resetting local member UUID"), while lease owners and
@@ -124,6 +127,7 @@ final class HazelcastSettings {
     MapConfig feeds = new MapConfig(FEEDS_MAP).setBackupCount(1);
     feeds.getMergePolicyConfig().setPolicy(FeedIndexMergePolicy.class.getName());
     c.addMapConfig(feeds);
+    c.addMapConfig(new MapConfig(CLIPS_MAP).setBackupCount(1));
     return c;
   }
 

@@ -15,13 +15,20 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -38,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * swarmtee_archive_unretrievable_references} gauge, and {@link ArchiveHooks#unrepairable} once per
  * newly found reference (the {@code archive.unretrievable} webhook). A check that fails (Bee down)
  * changes nothing. Rounds never overlap.
+ *
+ * <p>With {@link #persistTo} the findings survive a restart ({@link StewardFindings}): what was
+ * unrepairable is shown and counted at once and not reported again, and a reference checked less
+ * than an interval ago is not checked again until its time; the others keep the pace of one round
+ * per interval, so a restart does not check everything at once.
  */
 public final class Steward {
 
@@ -61,6 +73,14 @@ public final class Steward {
   private final Duration interval;
   private final int concurrency;
   private Source source;
+  private Clock clock = Clock.systemUTC();
+  private Optional<Path> findingsFile = Optional.empty();
+
+  /** When each reference (hex) was last checked with an answer. */
+  private final Map<String, Instant> checked = new ConcurrentHashMap<>();
+
+  private final AtomicLong repairedTotal = new AtomicLong();
+  private final AtomicLong sinceSave = new AtomicLong();
 
   /** Unrepairable references by stream, as the last round left them. */
   private final Map<String, List<StewardedReference>> unrepairable = new ConcurrentHashMap<>();
@@ -112,6 +132,43 @@ public final class Steward {
         .description("references the steward checked, by result")
         .tag("result", result)
         .register(registry);
+  }
+
+  /** Sets the clock of the findings' check times (tests). */
+  void clock(Clock c) {
+    this.clock = c;
+  }
+
+  /**
+   * Takes up the findings kept in {@code file} and keeps them there from now on; call before {@link
+   * #start}.
+   *
+   * @return completes once they are read
+   */
+  public Future<Void> persistTo(Path file) {
+    return StewardFindings.load(vertx, file)
+        .map(
+            f -> {
+              unrepairable.putAll(f.unrepairable());
+              checked.putAll(f.checked());
+              repairedTotal.set(f.repaired());
+              findingsFile = Optional.of(file);
+              return null;
+            });
+  }
+
+  private Future<Void> save() {
+    return findingsFile
+        .map(
+            file ->
+                new StewardFindings(checked, Map.copyOf(unrepairable), repairedTotal.get())
+                    .save(vertx, file)
+                    .recover(
+                        e -> {
+                          LOG.error("steward: findings not saved: {}", e.toString());
+                          return Future.succeededFuture();
+                        }))
+        .orElse(Future.succeededFuture());
   }
 
   /** Sets where archives are read; call before {@link #start}. */
@@ -227,12 +284,20 @@ public final class Steward {
 
   private Future<Round> checkAll(List<StewardedReference> refs, Duration pace) {
     Tally tally = new Tally();
+    Set<String> present = new HashSet<>();
+    refs.forEach(r -> present.add(r.reference().hex()));
+    checked.keySet().retainAll(present);
     Iterator<StewardedReference> next = refs.iterator();
     List<Future<Void>> lanes = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
       lanes.add(lane(next, pace, tally));
     }
-    return Future.all(lanes).map(v -> finish(tally));
+    return Future.all(lanes)
+        .compose(
+            v -> {
+              Round found = finish(tally);
+              return save().map(found);
+            });
   }
 
   /** Holds what a round found; touched by its lanes, one callback at a time per lane. */
@@ -245,10 +310,12 @@ public final class Steward {
   private Future<Void> lane(Iterator<StewardedReference> next, Duration pace, Tally tally) {
     StewardedReference ref;
     synchronized (next) {
-      if (stopped || !next.hasNext()) {
-        return Future.succeededFuture();
-      }
-      ref = next.next();
+      do {
+        if (stopped || !next.hasNext()) {
+          return Future.succeededFuture();
+        }
+        ref = next.next();
+      } while (!due(ref, tally));
     }
     return check(ref, tally)
         .compose(
@@ -264,6 +331,7 @@ public final class Steward {
     return bee.isRetrievable(ref.reference())
         .compose(
             ok -> {
+              checkedNow(ref);
               if (ok) {
                 retrievable.increment();
                 tally.counts.incrementAndGet(1);
@@ -272,8 +340,10 @@ public final class Steward {
               return repair(ref)
                   .map(
                       fixed -> {
+                        checkedNow(ref);
                         if (fixed) {
                           repaired.increment();
+                          repairedTotal.incrementAndGet();
                           tally.counts.incrementAndGet(2);
                           LOG.info(
                               "steward: repaired {} {} of {}",
@@ -315,6 +385,32 @@ public final class Steward {
               LOG.warn("steward: could not check {}: {}", ref.reference().hex(), err.toString());
               return Future.succeededFuture();
             });
+  }
+
+  /**
+   * @return whether {@code ref} is to be checked now: not checked in the last nine tenths of an
+   *     interval (before a restart, or late in the previous round); if not, what was found stands
+   */
+  private boolean due(StewardedReference ref, Tally tally) {
+    Instant last = checked.get(ref.reference().hex());
+    if (last == null
+        || !last.isAfter(clock.instant().minus(interval.minus(interval.dividedBy(10))))) {
+      return true;
+    }
+    if (unrepairable.getOrDefault(ref.stream(), List.of()).contains(ref)) {
+      tally.lost.computeIfAbsent(ref.stream(), k -> new CopyOnWriteArrayList<>()).add(ref);
+    }
+    return false;
+  }
+
+  /** Checks between two saves of the findings in a round. */
+  private static final int SAVE_EVERY = 64;
+
+  private void checkedNow(StewardedReference ref) {
+    checked.put(ref.reference().hex(), clock.instant());
+    if (sinceSave.incrementAndGet() % SAVE_EVERY == 0) {
+      var unused = save();
+    }
   }
 
   /**

@@ -17,9 +17,11 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,13 @@ final class Deliveries {
   private final Map<String, Delivery> pending = new HashMap<>();
   private final Map<String, Long> timers = new HashMap<>();
   private final Deque<Delivery> ready = new ArrayDeque<>();
+
+  /** Archive facts queued (the ledger's, the pending deliveries', this run's). */
+  private final Set<String> queued = new HashSet<>();
+
+  /** Facts before this are not raised again; nothing is before {@link #resume}. */
+  private Instant horizon = Instant.MAX;
+
   private final Counter delivered;
   private final Counter retried;
   private final Counter rejected;
@@ -91,14 +100,41 @@ final class Deliveries {
         .load()
         .compose(
             held ->
-                on(
-                    () -> {
-                      if (!held.isEmpty()) {
-                        LOG.info("webhooks: {} deliveries pending from before", held.size());
-                      }
-                      held.forEach(this::enqueue);
-                      return Future.succeededFuture();
-                    }));
+                outbox
+                    .ledger(clock.instant())
+                    .compose(
+                        ledger ->
+                            on(
+                                () -> {
+                                  if (!held.isEmpty()) {
+                                    LOG.info(
+                                        "webhooks: {} deliveries pending from before", held.size());
+                                  }
+                                  queued.addAll(ledger.facts());
+                                  held.forEach(d -> queued.addAll(d.facts()));
+                                  horizon = ledger.horizon(clock.instant());
+                                  held.forEach(this::enqueue);
+                                  return Future.succeededFuture();
+                                })));
+  }
+
+  /**
+   * @param facts archive facts a journal holds, with when each happened
+   * @return those never queued (neither in the ledger nor pending) and not older than the ledger's
+   *     horizon: their events are to be raised now
+   */
+  Future<Set<String>> unqueued(Map<String, Instant> facts) {
+    return on(
+        () -> {
+          Set<String> out = new HashSet<>();
+          facts.forEach(
+              (fact, at) -> {
+                if (!at.isBefore(horizon) && !queued.contains(fact)) {
+                  out.add(fact);
+                }
+              });
+          return Future.succeededFuture(out);
+        });
   }
 
   /**
@@ -107,24 +143,41 @@ final class Deliveries {
    * @return completes once every delivery is on stable storage
    */
   Future<Void> emit(WebhookEvent event) {
+    return emit(event, List.of());
+  }
+
+  /**
+   * Queues {@code event}, which announces {@code facts} (see {@link Ledger}), for every URL.
+   *
+   * @return completes once every delivery and then the facts are on stable storage
+   */
+  Future<Void> emit(WebhookEvent event, List<String> facts) {
     String body = event.body();
-    List<Future<Void>> stored =
-        settings.urls().stream()
-            .map(
-                url -> {
-                  Delivery d = new Delivery(event.id(), url, body, 0, Optional.empty());
-                  return outbox.put(d).compose(v -> on(() -> enqueue(d)));
-                })
-            .toList();
-    return Future.all(stored)
-        .<Void>mapEmpty()
-        .onFailure(
-            e ->
-                LOG.error(
-                    "webhooks: event {} ({}) not saved: {}",
-                    event.id(),
-                    event.type(),
-                    e.toString()));
+    return on(
+        () -> {
+          queued.addAll(facts);
+          List<Future<Void>> stored =
+              settings.urls().stream()
+                  .map(
+                      url -> {
+                        Delivery d =
+                            new Delivery(event.id(), url, body, 0, Optional.empty(), facts);
+                        return outbox.put(d).compose(v -> on(() -> enqueue(d)));
+                      })
+                  .toList();
+          return Future.all(stored)
+              .compose(v -> outbox.queued(facts, clock.instant()))
+              .onFailure(
+                  e -> {
+                    LOG.error(
+                        "webhooks: event {} ({}) not saved: {}",
+                        event.id(),
+                        event.type(),
+                        e.toString());
+                    // A later load of the archive in this run raises it again.
+                    context.runOnContext(v -> facts.forEach(queued::remove));
+                  });
+        });
   }
 
   /**

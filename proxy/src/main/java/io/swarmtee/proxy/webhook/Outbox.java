@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -19,13 +21,15 @@ import org.slf4j.LoggerFactory;
  * Deliveries not done yet, one file each under {@code --data/webhooks}: written with {@link
  * AtomicFiles} (temporary file, {@code fsync}, rename, directory synced), so that a kill -9 or
  * power loss leaves either the old or the new version, never a torn one. A delivery's file is
- * deleted once it is done (delivered, refused, expired). File I/O runs on worker threads, one
- * operation at a time in call order (whatever thread calls).
+ * deleted once it is done (delivered, refused, expired). The {@link Ledger} beside them remembers
+ * which archive facts were queued. File I/O runs on worker threads, one operation at a time in call
+ * order (whatever thread calls).
  */
 final class Outbox {
 
   private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
   private static final String SUFFIX = ".json";
+  private static final String LEDGER = "ledger";
 
   private final Vertx vertx;
   private final Path dir;
@@ -88,6 +92,30 @@ final class Outbox {
         () -> {
           AtomicFiles.write(
               dir.resolve(d.key() + SUFFIX), d.toJson().encode().getBytes(StandardCharsets.UTF_8));
+          return null;
+        });
+  }
+
+  /**
+   * @return the ledger of queued facts, created if absent, rid of what is older than its retention
+   */
+  Future<Ledger> ledger(Instant now) {
+    return serially(() -> Ledger.open(dir.resolve(LEDGER), now));
+  }
+
+  /**
+   * Records that the events of {@code facts} are queued; call once their deliveries are {@link
+   * #put} (the writes are done in call order).
+   *
+   * @return completes once the facts are on stable storage
+   */
+  Future<Void> queued(Collection<String> facts, Instant at) {
+    if (facts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return serially(
+        () -> {
+          Ledger.append(dir.resolve(LEDGER), facts, at);
           return null;
         });
   }

@@ -6,6 +6,8 @@ import io.swarmtee.proxy.archive.ArchiveEvent.SegmentLost;
 import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
 import io.swarmtee.proxy.archive.ArchiveView;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +18,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns the archive's journal events into webhook events:
@@ -30,12 +37,18 @@ import java.util.function.Consumer;
  *       recorded, per stream and session, with their count and time range.
  * </ul>
  *
+ * Each event names the archive facts it announces ({@link #started}, {@link #ready}, {@link
+ * #lost}); when an archive is read from its journal, {@link #reconcile} raises the events of the
+ * facts that were never queued: a crash between the journal's write and the outbox's loses none.
  * Confined to the archiver's context (where {@link io.swarmtee.proxy.archive.ArchiveHooks#recorded}
  * is called).
  */
 final class WebhookEvents {
 
-  private final Consumer<WebhookEvent> emit;
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookEvents.class);
+
+  private final BiConsumer<WebhookEvent, List<String>> emit;
+  private final Function<Map<String, Instant>, Future<Set<String>>> unqueued;
   private final Clock clock;
   private final Optional<String> gateway;
 
@@ -43,10 +56,17 @@ final class WebhookEvents {
   private final Map<String, Map<Integer, List<SegmentLost>>> lost = new HashMap<>();
 
   /**
+   * @param emit queues an event and the facts it announces
+   * @param unqueued of the facts given (with when each happened), those never queued
    * @param gateway base URL of a Bee gateway ({@code --gateway}), put before {@code /bzz} paths
    */
-  WebhookEvents(Consumer<WebhookEvent> emit, Clock clock, Optional<String> gateway) {
+  WebhookEvents(
+      BiConsumer<WebhookEvent, List<String>> emit,
+      Function<Map<String, Instant>, Future<Set<String>>> unqueued,
+      Clock clock,
+      Optional<String> gateway) {
     this.emit = emit;
+    this.unqueued = unqueued;
     this.clock = clock;
     this.gateway = gateway;
   }
@@ -70,6 +90,104 @@ final class WebhookEvents {
     }
   }
 
+  /**
+   * Raises the events of the facts in {@code journal} that were never queued (a crash came between
+   * the journal's write and the outbox's), with the ids they would have had.
+   *
+   * @return completes once they are queued
+   */
+  Future<Void> reconcile(String stream, List<ArchiveEvent> journal, ArchiveView view) {
+    Map<String, Instant> facts = new HashMap<>();
+    Map<Integer, Instant> starts = new HashMap<>();
+    for (ArchiveEvent e : journal) {
+      switch (e) {
+        case SessionStarted s -> {
+          starts.put(s.session(), s.at());
+          facts.put(started(stream, s.session()), s.at());
+        }
+        case MasterUploaded m when m.finalCopy() -> facts.put(ready(stream, m), m.at());
+        case SegmentLost l ->
+            facts.put(
+                lost(stream, l),
+                view.entryStart(l.session(), l.run(), l.rendition(), l.seq())
+                    .orElse(starts.getOrDefault(l.session(), Instant.EPOCH)));
+        default -> {
+          // other events raise no webhook
+        }
+      }
+    }
+    if (facts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Context here = Vertx.currentContext();
+    Promise<Void> done = Promise.promise();
+    unqueued
+        .apply(facts)
+        .onFailure(done::fail)
+        .onSuccess(
+            missing -> {
+              Runnable raise =
+                  () -> {
+                    raiseMissing(stream, journal, missing, view);
+                    done.complete();
+                  };
+              if (here == null) {
+                raise.run();
+              } else {
+                here.runOnContext(v -> raise.run());
+              }
+            });
+    return done.future();
+  }
+
+  private void raiseMissing(
+      String stream, List<ArchiveEvent> journal, Set<String> missing, ArchiveView view) {
+    if (missing.isEmpty()) {
+      return;
+    }
+    LOG.info(
+        "webhooks: stream {}: raising {} event fact(s) a crash left out", stream, missing.size());
+    Map<Integer, List<SegmentLost>> lostBySession = new TreeMap<>();
+    for (ArchiveEvent e : journal) {
+      switch (e) {
+        case SessionStarted s when missing.contains(started(stream, s.session())) ->
+            started(stream, s, view);
+        case MasterUploaded m when m.finalCopy() && missing.contains(ready(stream, m)) ->
+            ready(stream, m, view);
+        case SegmentLost l when missing.contains(lost(stream, l)) ->
+            lostBySession.computeIfAbsent(l.session(), k -> new ArrayList<>()).add(l);
+        default -> {
+          // covered, or no webhook
+        }
+      }
+    }
+    lostBySession.forEach((session, entries) -> raiseLost(stream, session, entries, view));
+  }
+
+  /** The fact of session {@code session}'s start (see {@link Ledger}). */
+  static String started(String stream, int session) {
+    return "started " + stream + " " + session;
+  }
+
+  /** The fact of a final master. */
+  static String ready(String stream, MasterUploaded m) {
+    return "ready " + stream + " " + m.session() + " " + m.master().hex();
+  }
+
+  /** The fact of a lost segment. */
+  static String lost(String stream, SegmentLost l) {
+    return "lost "
+        + stream
+        + " "
+        + l.session()
+        + "/"
+        + l.run()
+        + "/"
+        + l.rendition()
+        + "/"
+        + l.seq();
+  }
+
   private void started(String stream, SessionStarted s, ArchiveView view) {
     JsonObject session = view.session(s.session()).orElseGet(JsonObject::new);
     emit.accept(
@@ -82,7 +200,8 @@ final class WebhookEvents {
                 .put("session", s.session())
                 .put("renditions", session.getJsonArray("renditions", new JsonArray()))
                 .put("start", s.at().toString())
-                .put("url", archiveUrl(stream, s.session()))));
+                .put("url", archiveUrl(stream, s.session()))),
+        List.of(started(stream, s.session())));
   }
 
   private void ready(String stream, MasterUploaded m, ArchiveView view) {
@@ -108,58 +227,59 @@ final class WebhookEvents {
                         .put("archived", segments.getLong("archived", 0L))
                         .put("lost", segments.getLong("lost", 0L)))
                 .put("url", archiveUrl(stream, m.session()))
-                .put("bzz", gateway.orElse("") + bzz)));
+                .put("bzz", gateway.orElse("") + bzz)),
+        List.of(ready(stream, m)));
   }
 
   private void flushLost(String stream, ArchiveView view) {
     Map<Integer, List<SegmentLost>> byStream = lost.remove(stream);
-    if (byStream == null) {
-      return;
+    if (byStream != null) {
+      byStream.forEach((session, entries) -> raiseLost(stream, session, entries, view));
     }
-    byStream.forEach(
-        (session, entries) -> {
-          Instant from = null;
-          Instant to = null;
-          JsonArray renditions = new JsonArray();
-          JsonArray segments = new JsonArray();
-          StringBuilder about = new StringBuilder("session " + session);
-          for (SegmentLost l : entries) {
-            about
-                .append(' ')
-                .append(l.run())
-                .append('/')
-                .append(l.rendition())
-                .append('/')
-                .append(l.seq());
-            segments.add(
-                new JsonObject()
-                    .put("rendition", l.rendition())
-                    .put("run", l.run())
-                    .put("seq", l.seq()));
-            if (!renditions.contains(l.rendition())) {
-              renditions.add(l.rendition());
-            }
-            Optional<Instant> start = view.entryStart(session, l.run(), l.rendition(), l.seq());
-            if (start.isPresent()) {
-              Instant end = start.get().plusMillis(Math.round(l.duration() * 1000));
-              from = from == null || start.get().isBefore(from) ? start.get() : from;
-              to = to == null || end.isAfter(to) ? end : to;
-            }
-          }
-          emit.accept(
-              WebhookEvent.of(
-                  WebhookEvent.SEGMENTS_LOST,
-                  stream,
-                  about.toString(),
-                  clock.instant(),
-                  new JsonObject()
-                      .put("session", session)
-                      .put("count", entries.size())
-                      .put("renditions", renditions)
-                      .put("from", from == null ? null : from.toString())
-                      .put("to", to == null ? null : to.toString())
-                      .put("segments", segments)));
-        });
+  }
+
+  private void raiseLost(String stream, int session, List<SegmentLost> entries, ArchiveView view) {
+    Instant from = null;
+    Instant to = null;
+    JsonArray renditions = new JsonArray();
+    JsonArray segments = new JsonArray();
+    List<String> facts = new ArrayList<>();
+    StringBuilder about = new StringBuilder("session " + session);
+    for (SegmentLost l : entries) {
+      about
+          .append(' ')
+          .append(l.run())
+          .append('/')
+          .append(l.rendition())
+          .append('/')
+          .append(l.seq());
+      facts.add(lost(stream, l));
+      segments.add(
+          new JsonObject().put("rendition", l.rendition()).put("run", l.run()).put("seq", l.seq()));
+      if (!renditions.contains(l.rendition())) {
+        renditions.add(l.rendition());
+      }
+      Optional<Instant> start = view.entryStart(session, l.run(), l.rendition(), l.seq());
+      if (start.isPresent()) {
+        Instant end = start.get().plusMillis(Math.round(l.duration() * 1000));
+        from = from == null || start.get().isBefore(from) ? start.get() : from;
+        to = to == null || end.isAfter(to) ? end : to;
+      }
+    }
+    emit.accept(
+        WebhookEvent.of(
+            WebhookEvent.SEGMENTS_LOST,
+            stream,
+            about.toString(),
+            clock.instant(),
+            new JsonObject()
+                .put("session", session)
+                .put("count", entries.size())
+                .put("renditions", renditions)
+                .put("from", from == null ? null : from.toString())
+                .put("to", to == null ? null : to.toString())
+                .put("segments", segments)),
+        facts);
   }
 
   private static String archiveUrl(String stream, int session) {

@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,12 @@ public final class Webhooks {
     this.settings = settings;
     this.clock = clock;
     this.registry = registry;
-    this.events = new WebhookEvents(this::emit, clock, gateway);
+    this.events =
+        new WebhookEvents(
+            (event, facts) -> deliveries.future().compose(d -> d.emit(event, facts)),
+            facts -> deliveries.future().compose(d -> d.unqueued(facts)),
+            clock,
+            gateway);
   }
 
   /**
@@ -102,6 +108,12 @@ public final class Webhooks {
       }
 
       @Override
+      public void loaded(String streamId, List<ArchiveEvent> journal, ArchiveView view) {
+        super.loaded(streamId, journal, view);
+        reconcile(streamId, journal, view);
+      }
+
+      @Override
       public void recorded(String streamId, ArchiveEvent event, ArchiveView view) {
         super.recorded(streamId, event, view);
         try {
@@ -111,6 +123,26 @@ public final class Webhooks {
         }
       }
     };
+  }
+
+  /**
+   * Raises the events of the facts in {@code streamId}'s journal that were never queued (on the
+   * archiver's context).
+   *
+   * @return completes once they are queued; a failure is logged
+   */
+  Future<Void> reconcile(String streamId, List<ArchiveEvent> journal, ArchiveView view) {
+    try {
+      return events
+          .reconcile(streamId, journal, view)
+          .onFailure(
+              e ->
+                  LOG.error(
+                      "webhooks: journal of stream {} not reconciled: {}", streamId, e.toString()));
+    } catch (RuntimeException e) {
+      LOG.error("webhooks: journal of stream {} not reconciled: {}", streamId, e.toString());
+      return Future.failedFuture(e);
+    }
   }
 
   /**

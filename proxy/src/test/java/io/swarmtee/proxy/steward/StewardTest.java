@@ -72,6 +72,31 @@ class StewardTest {
     return e;
   }
 
+  /** Hooks that keep every unrepairable report. */
+  static ArchiveHooks reportingTo(List<JsonObject> reports) {
+    return new ForwardingArchiveHooks(ArchiveHooks.NONE) {
+      @Override
+      public void unrepairable(String stream, JsonObject report) {
+        reports.add(report);
+      }
+    };
+  }
+
+  /** A source of one stream's archive. */
+  static Steward.Source oneStream(String stream, List<ArchiveEvent> events) {
+    return new Steward.Source() {
+      @Override
+      public Future<List<String>> streams() {
+        return Future.succeededFuture(List.of(stream));
+      }
+
+      @Override
+      public Future<Optional<List<ArchiveEvent>>> events(String id) {
+        return Future.succeededFuture(Optional.of(events));
+      }
+    };
+  }
+
   @Test
   void checksFinalisedArchivesRepairsWhatItCanAndReportsTheRest(Vertx vertx) throws Exception {
     TestBee bee = await(TestBee.start(vertx));
@@ -178,28 +203,12 @@ class StewardTest {
             client,
             () -> Future.succeededFuture(BatchId.parse(TestBee.BATCH)),
             ref -> Future.succeededFuture(Optional.empty()),
-            new ForwardingArchiveHooks(ArchiveHooks.NONE) {
-              @Override
-              public void unrepairable(String stream, JsonObject report) {
-                reports.add(report);
-              }
-            },
+            reportingTo(reports),
             Duration.ZERO,
             1,
             registry);
     List<ArchiveEvent> events = archive(List.of(seg), master, master);
-    steward.source(
-        new Steward.Source() {
-          @Override
-          public Future<List<String>> streams() {
-            return Future.succeededFuture(List.of("s"));
-          }
-
-          @Override
-          public Future<Optional<List<ArchiveEvent>>> events(String id) {
-            return Future.succeededFuture(Optional.of(events));
-          }
-        });
+    steward.source(oneStream("s", events));
     assertEquals(
         new Steward.Round(2, 1, 0, 1, 0), await(steward.round(Optional.of(Duration.ZERO))));
     bee.outage(TestBee.Fault.UNAVAILABLE_503);

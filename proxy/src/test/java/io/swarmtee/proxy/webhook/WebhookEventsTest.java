@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.swarmtee.proxy.archive.ArchiveEvent;
 import io.swarmtee.proxy.archive.ArchiveView;
 import io.swarmtee.tee.SwarmReference;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -56,7 +57,8 @@ class WebhookEventsTest {
     List<WebhookEvent> out = new CopyOnWriteArrayList<>();
     WebhookEvents hooks =
         new WebhookEvents(
-            out::add,
+            (e, facts) -> out.add(e),
+            facts -> Future.succeededFuture(facts.keySet()),
             Clock.fixed(T0.plusSeconds(30), ZoneOffset.UTC),
             Optional.of("https://gw.example"));
     Promise<Void> done = Promise.promise();

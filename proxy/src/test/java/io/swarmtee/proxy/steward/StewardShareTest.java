@@ -1,0 +1,94 @@
+package io.swarmtee.proxy.steward;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.swarmtee.proxy.archive.ArchiveEvent;
+import io.swarmtee.proxy.cluster.Cluster;
+import io.swarmtee.proxy.config.HostPort;
+import io.swarmtee.proxy.testing.InJvmCluster;
+import io.swarmtee.proxy.testing.Polling;
+import io.vertx.core.Future;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * On a real two-member Hazelcast cluster, each archive is looked after by exactly one member, and
+ * by the survivor once the other left.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class StewardShareTest {
+
+  private static final List<String> STREAMS =
+      IntStream.range(0, 40).mapToObj(i -> "stream-" + i).toList();
+
+  private final List<Cluster> members = new ArrayList<>();
+
+  private static final Steward.Source ALL =
+      new Steward.Source() {
+        @Override
+        public Future<List<String>> streams() {
+          return Future.succeededFuture(STREAMS);
+        }
+
+        @Override
+        public Future<Optional<List<ArchiveEvent>>> events(String streamId) {
+          return Future.succeededFuture(Optional.empty());
+        }
+      };
+
+  @AfterEach
+  void close() throws Exception {
+    for (Cluster c : members) {
+      InJvmCluster.leave(c);
+    }
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static Set<String> share(Cluster c) throws Exception {
+    return new HashSet<>(StewardShare.of(ALL, c).streams().await(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void eachArchiveHasOneStewardAndTheSurvivorTakesAll() throws Exception {
+    List<HostPort> addresses =
+        List.of(new HostPort("127.0.0.1", freePort()), new HostPort("127.0.0.1", freePort()));
+    members.addAll(InJvmCluster.join(addresses, "steward-share-" + UUID.randomUUID()));
+
+    Set<String> a = share(members.get(0));
+    Set<String> b = share(members.get(1));
+    assertFalse(a.isEmpty(), "both members look after some: " + b);
+    assertFalse(b.isEmpty(), "both members look after some: " + a);
+    Set<String> both = new HashSet<>(a);
+    both.retainAll(b);
+    assertEquals(Set.of(), both, "no archive is looked after twice");
+    Set<String> union = new HashSet<>(a);
+    union.addAll(b);
+    assertEquals(new HashSet<>(STREAMS), union, "every archive is looked after");
+
+    Cluster gone = members.remove(1);
+    InJvmCluster.leave(gone);
+    Polling.until(
+        Duration.ofSeconds(60),
+        Duration.ofMillis(100),
+        () -> members.get(0).members().size() == 1,
+        () -> "the survivor alone");
+    assertEquals(new HashSet<>(STREAMS), share(members.get(0)), "the survivor looks after all");
+  }
+}
