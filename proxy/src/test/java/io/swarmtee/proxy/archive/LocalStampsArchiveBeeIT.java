@@ -10,6 +10,7 @@ import io.swarmtee.proxy.testing.HlsRecording;
 import io.swarmtee.proxy.testing.LivepeerOrigin;
 import io.swarmtee.proxy.testing.LivepeerOrigin.OriginStream;
 import io.swarmtee.proxy.testing.SwarmteeProcess;
+import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.BeeClientOptions;
@@ -20,6 +21,8 @@ import io.swarmtee.wallet.Keystores;
 import io.swarmtee.wallet.chain.ChainContracts;
 import io.swarmtee.wallet.chain.ChainPostage;
 import io.swarmtee.wallet.chain.OnChainBatch;
+import io.swarmtee.wallet.feed.Feeds;
+import io.swarmtee.wallet.feed.SingleOwnerChunk;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +31,8 @@ import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -51,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * /bytes/{ref}} on the node) and equals what swarmtee serves and what the origin published; after
  * swarmtee stopped, ffmpeg remuxes the full duration from Bee alone ({@code
  * {bee}/bytes/{master}?name=index.m3u8}: the playlists link {@code /bytes/<ref>?name=…}, resolved
- * against Bee). The batch's on-chain owner is the keystore's address, and the node's {@code
- * /stamps} lists no batch.
+ * against Bee). The stream's feed update, stamped by the key too, is read back from Bee ({@code GET
+ * /chunks/{soc address}}) and points at the final master (no feed manifest with local stamps). The
+ * batch's on-chain owner is the keystore's address, and the node's {@code /stamps} lists no batch.
  */
 @ExtendWith(BeeChainNoBatchExtension.class)
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -169,6 +175,21 @@ class LocalStampsArchiveBeeIT {
           }
         }
         LOG.info("{} segments and {} playlists read back from Bee", segments, 1 + variants.size());
+
+        // The stream's feed points at the final master: its update (POST /soc) carried a stamp
+        // signed by the key, and Bee serves the SOC at keccak(identifier ‖ owner). No feed
+        // manifest: POST /feeds would need a batch the node owns.
+        JsonObject feed =
+            poll(
+                    vertx,
+                    web,
+                    port,
+                    "/api/archives/" + ID,
+                    j -> feedPointsAt(web, beeUrl, j, key.address(), master),
+                    "a feed update pointing at the final master")
+                .getJsonObject("feedManifest");
+        assertEquals(null, feed.getString("manifest"), feed.encode());
+        LOG.info("feed of {} at index {} points at the master", ID, feed.getLong("nextIndex") - 1);
       }
       await(origin.close());
 
@@ -213,6 +234,33 @@ class LocalStampsArchiveBeeIT {
     assertArrayEquals(
         fromSwarmtee.body().getBytes(), fromBee.body().getBytes(), ref + ": Bee vs swarmtee");
     return fromBee.body();
+  }
+
+  /**
+   * @return whether the archive's feed has an update whose SOC, read from Bee's {@code
+   *     /chunks/{address}}, carries {@code master} (v1 payload: timestamp ‖ reference, last)
+   */
+  private static boolean feedPointsAt(
+      WebClient web, String beeUrl, JsonObject archive, String owner, String master) {
+    JsonObject feed = archive.getJsonObject("feedManifest");
+    if (feed == null || feed.getLong("nextIndex", 0L) == 0) {
+      return false;
+    }
+    SwarmReference address =
+        SingleOwnerChunk.address(
+            Feeds.identifier(Feeds.topic(ID), feed.getLong("nextIndex") - 1),
+            HexFormat.of().parseHex(owner.substring(2)));
+    try {
+      HttpResponse<Buffer> soc = await(web.getAbs(beeUrl + "/chunks/" + address.hex()).send());
+      byte[] body = soc.body() == null ? new byte[0] : soc.body().getBytes();
+      return soc.statusCode() == 200
+          && body.length >= 32
+          && HexFormat.of()
+              .formatHex(Arrays.copyOfRange(body, body.length - 32, body.length))
+              .equals(master);
+    } catch (Exception e) {
+      throw new AssertionError("GET /chunks/" + address + " from Bee failed", e);
+    }
   }
 
   private static JsonObject poll(
