@@ -6,6 +6,9 @@
 #                                                  # loopback ports, buys a batch through Bee's /stamps,
 #                                                  # waits until it is usable, prints (one per line)
 #                                                  # BEE_URL=… BEE_BATCH=… RPC_URL=…
+#   tee/src/it/bee/bee-chain.sh start STATE_DIR --no-batch  # the same, but buys no batch: the node
+#                                                  # owns none (BEE_BATCH is empty), for clients
+#                                                  # that stamp chunks with their own batch
 #   tee/src/it/bee/bee-chain.sh stop  [STATE_DIR]  # stops all of it
 #
 # STATE_DIR (default ./target/bee-chain) holds the pids, logs, Bee's data dir, chain.env (contract
@@ -18,6 +21,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cmd="${1:-}"
 state="${2:-target/bee-chain}"
+no_batch=false
+[[ "${3:-}" == "--no-batch" ]] && no_batch=true
 depth="${BEE_CHAIN_DEPTH:-22}"
 # PLUR per chunk: the chain starts at 24000 PLUR per chunk per block (mainnet's floor), one block a
 # second, so 1e9 lasts ~11.5 h; the contract refuses less than its minimum validity.
@@ -129,11 +134,16 @@ case "$cmd" in
     await bee "the end of Bee's warm-up" sh -c "curl -fs '$url/status' | grep -q '\"isWarmingUp\":false'"
     stop_one peer
 
-    bought="$(curl -fsS -X POST "$url/stamps/$amount/$depth")"
-    batch="$(json_field batchID <<<"$bought")"
-    [[ -n "$batch" ]] || { say "POST /stamps gave no batch id: $bought"; false; }
-    say "bought batch $batch in transaction $(json_field txHash <<<"$bought"); waiting for its confirmations"
-    await bee "batch $batch to be usable" sh -c "curl -fs '$url/stamps/$batch' | grep -q '\"usable\":true'"
+    batch=""
+    if $no_batch; then
+      say "--no-batch: the node owns no batch"
+    else
+      bought="$(curl -fsS -X POST "$url/stamps/$amount/$depth")"
+      batch="$(json_field batchID <<<"$bought")"
+      [[ -n "$batch" ]] || { say "POST /stamps gave no batch id: $bought"; false; }
+      say "bought batch $batch in transaction $(json_field txHash <<<"$bought"); waiting for its confirmations"
+      await bee "batch $batch to be usable" sh -c "curl -fs '$url/stamps/$batch' | grep -q '\"usable\":true'"
+    fi
     printf 'BEE_URL=%s\nBEE_BATCH=%s\nRPC_URL=%s\nBEE_ADDRESS=%s\n' "$url" "$batch" "$RPC_URL" "$address" >"$state/bee.env"
     head -n3 "$state/bee.env"
     ;;
@@ -141,7 +151,7 @@ case "$cmd" in
     stop
     ;;
   *)
-    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -42,7 +42,10 @@ public final class LocalStamps {
         CHUNK_CONCURRENCY);
   }
 
-  private static Future<Stamper> stamper(Stampers stampers, PostageManager postage, BatchId id) {
+  /**
+   * @return the stamper of batch {@code id}, at the depth postage management reports for it
+   */
+  static Future<Stamper> stamper(Stampers stampers, PostageManager postage, BatchId id) {
     return postage.status().batches().stream()
         .map(BatchView::batch)
         .filter(b -> b.batchID().equals(id))

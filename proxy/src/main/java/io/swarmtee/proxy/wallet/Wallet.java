@@ -9,12 +9,14 @@ import io.swarmtee.wallet.Identity;
 import io.swarmtee.wallet.chain.ChainPostage;
 import io.swarmtee.wallet.chain.ChainReader;
 import io.swarmtee.wallet.feed.BeeFeedApi;
+import io.swarmtee.wallet.feed.FeedApi;
 import io.swarmtee.wallet.feed.FeedWriter;
 import io.swarmtee.wallet.postage.BeePostageApi;
 import io.swarmtee.wallet.postage.PostageApi;
 import io.swarmtee.wallet.postage.PostageEstimator;
 import io.swarmtee.wallet.postage.PostageManager;
 import io.swarmtee.wallet.postage.PostagePolicy;
+import io.swarmtee.wallet.stamp.LocalStampFeedApi;
 import io.swarmtee.wallet.stamp.Stampers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -163,7 +165,12 @@ public final class Wallet implements AutoCloseable {
                     id.isEmpty() || bee.isEmpty() || p.isEmpty()
                         ? Future.succeededFuture(Optional.empty())
                         : FeedWriter.create(
-                                vertx, id.get(), BeeFeedApi.over(bee.get()), batch, dataDir, clock)
+                                vertx,
+                                id.get(),
+                                feedApi(vertx, bee.get(), stampers, p.get()),
+                                batch,
+                                dataDir,
+                                clock)
                             .map(Optional::of);
                 return feeds.map(
                     f -> {
@@ -185,6 +192,23 @@ public final class Wallet implements AutoCloseable {
                     });
               });
         });
+  }
+
+  /**
+   * Feed updates through Bee: stamped by the node with the batch id, or with {@code --stamper
+   * local} stamped by the identity (then no feed manifest: {@link LocalStampFeedApi}).
+   */
+  private static FeedApi feedApi(
+      Vertx vertx, BeeClient bee, Optional<Stampers> stampers, PostageManager postage) {
+    if (stampers.isEmpty()) {
+      return BeeFeedApi.over(bee);
+    }
+    LOG.info(
+        "feeds: --stamper local: feed updates are stamped with the identity's key; no feed manifest"
+            + " is made (POST /feeds needs a batch the node owns): read the feed by owner and"
+            + " topic");
+    return LocalStampFeedApi.over(
+        vertx, bee, id -> LocalStamps.stamper(stampers.get(), postage, id));
   }
 
   /** With {@code --postage-buyer chain}: the identity buys on the chain of {@code --gnosis-rpc}. */
@@ -292,7 +316,10 @@ public final class Wallet implements AutoCloseable {
     FeedWriter writer = feeds.get();
     return writer
         .updateThrottled(streamId, master, finalised, FEED_INTERVAL)
-        .compose(update -> writer.feedManifest(streamId))
+        // --stamper local makes no feed manifest (see feedApi)
+        .compose(
+            update ->
+                stampers.isPresent() ? Future.succeededFuture() : writer.feedManifest(streamId))
         .<Void>mapEmpty()
         .recover(
             e -> {

@@ -254,6 +254,34 @@ public final class LivepeerOrigin {
       publish(next);
     }
 
+    /**
+     * Publishes segments {@code from} to {@code count − 1} of {@code recording}, each once every
+     * media playlist was polled after the one before (as a live origin grows at the reader's pace).
+     *
+     * @return completed once segments 0 to {@code count − 1} of every rendition were served
+     */
+    public Future<Void> publishFollowed(HlsRecording recording, int from, int count) {
+      Future<Void> published = Future.succeededFuture();
+      for (int i = from; i < count; i++) {
+        int index = i;
+        published =
+            published.compose(
+                v -> {
+                  Future<Void> polled = mediaPolled();
+                  publish(recording, index);
+                  return polled;
+                });
+      }
+      return published.compose(
+          v -> {
+            List<Future<Void>> all = new ArrayList<>();
+            for (long seq = 0; seq < count; seq++) {
+              all.add(served(seq));
+            }
+            return Future.all(all).mapEmpty();
+          });
+    }
+
     /** The stream ends: master, media playlists and segments all answer 404 at once. */
     public synchronized void end() {
       live = false;

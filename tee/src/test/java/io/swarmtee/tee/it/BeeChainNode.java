@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,21 @@ public final class BeeChainNode implements BeeNode {
    * @throws IllegalStateException if a binary is missing or the start fails or times out
    */
   public static BeeChainNode start(Path stateDir) {
+    return start(stateDir, true);
+  }
+
+  /**
+   * Starts the chain and Bee without buying a batch ({@code bee-chain.sh start … --no-batch}): the
+   * node owns none, {@link #batchId()} is empty. For clients that stamp with their own batch.
+   *
+   * @param stateDir as {@link #start(Path)}
+   * @return the running node; close it when done
+   */
+  public static BeeChainNode startWithoutBatch(Path stateDir) {
+    return start(stateDir, false);
+  }
+
+  private static BeeChainNode start(Path stateDir, boolean buyBatch) {
     Objects.requireNonNull(stateDir, "stateDir");
     Path state = stateDir.toAbsolutePath();
     Path repository = repository();
@@ -95,9 +111,15 @@ public final class BeeChainNode implements BeeNode {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       Files.createDirectories(state);
+      List<String> command =
+          new ArrayList<>(
+              List.of("bash", repository.resolve(SCRIPT).toString(), "start", state.toString()));
+      if (!buyBatch) {
+        command.add("--no-batch");
+      }
       run(
           repository,
-          List.of("bash", repository.resolve(SCRIPT).toString(), "start", state.toString()),
+          command,
           Map.of("SWARMTEE_BEE", bee.toString(), "SWARMTEE_CHAIN", chain.toString()),
           state.resolve("start"),
           START_TIMEOUT);
@@ -191,6 +213,7 @@ public final class BeeChainNode implements BeeNode {
     return URI.create(env.get("BEE_URL"));
   }
 
+  /** {@inheritDoc} Empty for a node started {@link #startWithoutBatch without a batch}. */
   @Override
   public String batchId() {
     return env.get("BEE_BATCH");

@@ -1,0 +1,281 @@
+package io.swarmtee.proxy.archive;
+
+import static io.swarmtee.proxy.archive.ArchiveHarness.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.swarmtee.proxy.testing.HlsRecording;
+import io.swarmtee.proxy.testing.LivepeerOrigin;
+import io.swarmtee.proxy.testing.LivepeerOrigin.OriginStream;
+import io.swarmtee.proxy.testing.SwarmteeProcess;
+import io.swarmtee.tee.SwarmReference;
+import io.swarmtee.tee.bee.BatchId;
+import io.swarmtee.tee.bee.BeeClient;
+import io.swarmtee.tee.bee.BeeClientOptions;
+import io.swarmtee.tee.it.BeeChainNoBatchExtension;
+import io.swarmtee.tee.it.BeeChainNode;
+import io.swarmtee.wallet.Identity;
+import io.swarmtee.wallet.Keystores;
+import io.swarmtee.wallet.chain.ChainContracts;
+import io.swarmtee.wallet.chain.ChainPostage;
+import io.swarmtee.wallet.chain.OnChainBatch;
+import io.swarmtee.wallet.feed.Feeds;
+import io.swarmtee.wallet.feed.SingleOwnerChunk;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One identity, end to end through the jar: a production-mode Bee that owns no batch at all ({@code
+ * bee-chain.sh start … --no-batch}); a keystore made as {@code wallet new} does, funded on the
+ * local chain; swarmtee.jar with {@code --postage-buyer chain --batch auto --stamper local} buys
+ * the batch with that key and stamps every chunk of a live ffmpeg stream (two renditions) itself.
+ * Once the archive is final, every playlist and segment reference is read from Bee ({@code GET
+ * /bytes/{ref}} on the node) and equals what swarmtee serves and what the origin published; after
+ * swarmtee stopped, ffmpeg remuxes the full duration from Bee alone ({@code
+ * {bee}/bytes/{master}?name=index.m3u8}: the playlists link {@code /bytes/<ref>?name=…}, resolved
+ * against Bee). The stream's feed update, stamped by the key too, is read back from Bee ({@code GET
+ * /chunks/{soc address}}) and points at the final master (no feed manifest with local stamps). The
+ * batch's on-chain owner is the keystore's address, and the node's {@code /stamps} lists no batch.
+ */
+@ExtendWith(BeeChainNoBatchExtension.class)
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+class LocalStampsArchiveBeeIT {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalStampsArchiveBeeIT.class);
+
+  private static final String ID = "local1";
+  private static final int SECONDS = 6;
+  private static final Pattern MEDIA_URI =
+      Pattern.compile("^/bytes/([0-9a-f]{64})\\?name=(\\S+)\\.m3u8$", Pattern.MULTILINE);
+  private static final Pattern SEGMENT_URI =
+      Pattern.compile("^/bytes/([0-9a-f]{64})\\?name=\\S+\\.ts$", Pattern.MULTILINE);
+
+  @Test
+  void aStreamStampedWithTheKeystoresKeyPlaysFromABeeThatOwnsNoBatch(
+      BeeChainNode node, @TempDir Path tmp) throws Exception {
+    assertEquals("", node.batchId(), "the fixture node must own no batch");
+    Path pw = Files.writeString(tmp.resolve("pw"), "correct horse battery staple");
+    Keystores.Created key = Keystores.create(tmp.resolve("ks"), pw, Keystores.Strength.LIGHT);
+    node.fund(key.address(), 10, 100);
+    String token = node.chain("BZZ_ADDRESS").orElseThrow();
+    String stampContract = node.chain("POSTAGE_ADDRESS").orElseThrow();
+    String beeUrl = node.apiUrl().toString();
+
+    HlsRecording recording =
+        HlsRecording.generate(Path.of("target", "hls-fixture-" + SECONDS + "s"), SECONDS);
+    assertEquals(SECONDS, recording.size());
+    Vertx vertx = Vertx.vertx();
+    WebClient web = WebClient.create(vertx);
+    BeeClient bee = BeeClient.create(vertx, BeeClientOptions.of(beeUrl));
+    try {
+      LivepeerOrigin origin = await(LivepeerOrigin.start(vertx));
+      OriginStream stream = origin.stream(ID, HlsRecording.RENDITIONS);
+      Path log = Path.of("target", "local-stamps-archive-swarmtee.log");
+      Files.deleteIfExists(log);
+      List<String> flags =
+          SwarmteeProcess.flags(origin.url(), tmp.resolve("data"))
+              .archiveTo(beeUrl, "auto")
+              .and(
+                  "--batch-depth", "20",
+                  "--batch-ttl", "24h",
+                  "--batch-min-ttl", "1h",
+                  "--max-spend", "5xBZZ",
+                  "--keystore", tmp.resolve("ks").toString(),
+                  "--password-file", pw.toString(),
+                  "--gnosis-rpc", node.rpcUrl().toString(),
+                  "--postage-buyer", "chain",
+                  "--bzz-token-address", token,
+                  "--postage-stamp-address", stampContract,
+                  "--chain-block-seconds", "1",
+                  "--stamper", "local")
+              .list();
+      Path jar = Path.of("target", "swarmtee.jar");
+      String master;
+      BatchId batch;
+      JsonObject archive;
+      try (SwarmteeProcess swarmtee = SwarmteeProcess.start(jar, flags, log)) {
+        int port = swarmtee.port();
+        // --batch auto buys with the key on the first refresh; wait until Bee took the batch.
+        JsonObject postage =
+            poll(
+                vertx,
+                web,
+                port,
+                "/api/postage",
+                j -> j.getString("currentBatch") != null,
+                "a usable batch");
+        batch = BatchId.parse(postage.getString("currentBatch"));
+
+        stream.publish(recording, 0);
+        assertEquals(
+            200, await(web.get(port, "127.0.0.1", "/stream/" + ID + ".m3u8").send()).statusCode());
+        await(stream.publishFollowed(recording, 1, SECONDS));
+        stream.end();
+        archive =
+            poll(
+                vertx,
+                web,
+                port,
+                "/api/archives/" + ID,
+                j -> Boolean.TRUE.equals(j.getBoolean("masterFinal")),
+                "the final master");
+        assertEquals("finalised", archive.getString("state"), archive.encodePrettily());
+        assertEquals(
+            HlsRecording.RENDITIONS.size() * (long) SECONDS,
+            archive.getJsonObject("segments").getLong("archived"),
+            archive.encodePrettily());
+        master = archive.getString("master");
+        assertEquals(
+            "/bytes/" + master + "?name=index.m3u8",
+            archive.getString("masterPath"),
+            archive.encodePrettily());
+
+        // Every reference of the archive, read from Bee, equals what swarmtee serves.
+        String swarmMaster = sameOnBeeAndSwarmtee(web, beeUrl, port, master).toString();
+        List<MatchResult> variants = MEDIA_URI.matcher(swarmMaster).results().toList();
+        assertEquals(HlsRecording.RENDITIONS.size(), variants.size(), swarmMaster);
+        int segments = 0;
+        for (MatchResult variant : variants) {
+          String rendition = variant.group(2);
+          String media = sameOnBeeAndSwarmtee(web, beeUrl, port, variant.group(1)).toString();
+          assertTrue(
+              media.contains("#EXT-X-PLAYLIST-TYPE:VOD") && media.endsWith("#EXT-X-ENDLIST\n"),
+              media);
+          List<MatchResult> refs = SEGMENT_URI.matcher(media).results().toList();
+          assertEquals(SECONDS, refs.size(), media);
+          for (int i = 0; i < SECONDS; i++) {
+            assertArrayEquals(
+                recording.segments(rendition).get(i).bytes().getBytes(),
+                sameOnBeeAndSwarmtee(web, beeUrl, port, refs.get(i).group(1)).getBytes(),
+                rendition + " segment " + i + " from Bee");
+            segments++;
+          }
+        }
+        LOG.info("{} segments and {} playlists read back from Bee", segments, 1 + variants.size());
+
+        // The stream's feed points at the final master: its update (POST /soc) carried a stamp
+        // signed by the key, and Bee serves the SOC at keccak(identifier ‖ owner). No feed
+        // manifest: POST /feeds would need a batch the node owns.
+        JsonObject feed =
+            poll(
+                    vertx,
+                    web,
+                    port,
+                    "/api/archives/" + ID,
+                    j -> feedPointsAt(web, beeUrl, j, key.address(), master),
+                    "a feed update pointing at the final master")
+                .getJsonObject("feedManifest");
+        assertEquals(null, feed.getString("manifest"), feed.encode());
+        LOG.info("feed of {} at index {} points at the master", ID, feed.getLong("nextIndex") - 1);
+      }
+      await(origin.close());
+
+      // swarmtee and the origin are gone: ffmpeg reads the archive from Bee alone.
+      Path out = tmp.resolve("from-bee.ts");
+      Ffmpeg.Run run = Ffmpeg.remux(beeUrl + "/bytes/" + master + "?name=index.m3u8", out);
+      assertEquals(0, run.exit(), run.output());
+      assertEquals("", run.output().strip(), "ffmpeg reported errors");
+      double duration = Ffmpeg.duration(out);
+      LOG.info("remuxed {} s from Bee alone (recorded {} s)", duration, recording.duration());
+      assertEquals(recording.duration(), duration, 0.5, "full duration remuxed from Bee");
+
+      // One identity: the key bought the batch, the node owns none.
+      Identity identity = Identity.load(tmp.resolve("ks"), Optional.empty(), pw);
+      try (ChainPostage chain =
+          ChainPostage.create(
+              vertx,
+              node.rpcUrl().toString(),
+              identity,
+              new ChainContracts(token, stampContract))) {
+        OnChainBatch onChain = await(chain.batch(batch));
+        LOG.info(
+            "batch {} owned on chain by {} (keystore {})", batch, onChain.owner(), key.address());
+        assertEquals(
+            key.address().toLowerCase(Locale.ROOT), onChain.owner().toLowerCase(Locale.ROOT));
+        assertEquals(20, onChain.depth());
+      }
+      assertEquals(List.of(), await(bee.stamps()), "the node owns no batch");
+    } finally {
+      bee.close();
+      vertx.close().await();
+    }
+  }
+
+  /** {@code GET /bytes/{ref}} from Bee and from swarmtee: both 200, the same bytes. */
+  private static Buffer sameOnBeeAndSwarmtee(WebClient web, String beeUrl, int port, String ref)
+      throws Exception {
+    HttpResponse<Buffer> fromBee = await(web.getAbs(beeUrl + "/bytes/" + ref).send());
+    assertEquals(200, fromBee.statusCode(), ref + " on Bee: " + fromBee.bodyAsString());
+    HttpResponse<Buffer> fromSwarmtee = await(web.get(port, "127.0.0.1", "/bytes/" + ref).send());
+    assertEquals(200, fromSwarmtee.statusCode(), ref + " on swarmtee");
+    assertArrayEquals(
+        fromSwarmtee.body().getBytes(), fromBee.body().getBytes(), ref + ": Bee vs swarmtee");
+    return fromBee.body();
+  }
+
+  /**
+   * @return whether the archive's feed has an update whose SOC, read from Bee's {@code
+   *     /chunks/{address}}, carries {@code master} (v1 payload: timestamp ‖ reference, last)
+   */
+  private static boolean feedPointsAt(
+      WebClient web, String beeUrl, JsonObject archive, String owner, String master) {
+    JsonObject feed = archive.getJsonObject("feedManifest");
+    if (feed == null || feed.getLong("nextIndex", 0L) == 0) {
+      return false;
+    }
+    SwarmReference address =
+        SingleOwnerChunk.address(
+            Feeds.identifier(Feeds.topic(ID), feed.getLong("nextIndex") - 1),
+            HexFormat.of().parseHex(owner.substring(2)));
+    try {
+      HttpResponse<Buffer> soc = await(web.getAbs(beeUrl + "/chunks/" + address.hex()).send());
+      byte[] body = soc.body() == null ? new byte[0] : soc.body().getBytes();
+      return soc.statusCode() == 200
+          && body.length >= 32
+          && HexFormat.of()
+              .formatHex(Arrays.copyOfRange(body, body.length - 32, body.length))
+              .equals(master);
+    } catch (Exception e) {
+      throw new AssertionError("GET /chunks/" + address + " from Bee failed", e);
+    }
+  }
+
+  private static JsonObject poll(
+      Vertx vertx, WebClient web, int port, String path, Predicate<JsonObject> done, String what)
+      throws Exception {
+    Instant deadline = Instant.now().plusSeconds(150);
+    String last = "";
+    while (Instant.now().isBefore(deadline)) {
+      HttpResponse<Buffer> r = await(web.get(port, "127.0.0.1", path).send());
+      last = r.bodyAsString();
+      if (r.statusCode() == 200 && done.test(r.bodyAsJsonObject())) {
+        return r.bodyAsJsonObject();
+      }
+      vertx.timer(200).await(5, TimeUnit.SECONDS);
+    }
+    return fail("no " + what + " at " + path + "; last answer: " + last);
+  }
+}
