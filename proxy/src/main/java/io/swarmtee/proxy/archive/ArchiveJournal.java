@@ -96,8 +96,18 @@ final class ArchiveJournal {
     return appending == 0;
   }
 
-  /** Lets the store forget this stream's write queue (the stream is no longer followed). */
-  Future<Void> release() {
-    return store.release(state.streamId);
+  /**
+   * Lets the store forget this stream's write queue (the stream is no longer followed); a failure
+   * is logged.
+   */
+  void release() {
+    store
+        .release(state.streamId)
+        .onFailure(
+            e ->
+                LOG.warn(
+                    "stream {}: could not release its archive journal: {}",
+                    state.streamId,
+                    e.toString()));
   }
 }

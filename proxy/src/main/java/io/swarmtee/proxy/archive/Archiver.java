@@ -32,6 +32,7 @@ import java.util.Optional;
 public final class Archiver {
 
   private final PlaybackPaths paths;
+  private final ViewerSignals viewers;
   private final ArchiveContext context;
   private final ArchiveSettings settings;
   private final UpstreamFetcher fetcher;
@@ -91,6 +92,7 @@ public final class Archiver {
     this.pages = new ArchivePages(store, reads::fresh, reads::describe);
     this.admin = new ArchiveAdmin(this::archiver, () -> ownership, a -> reads.describe(a));
     this.paths = new PlaybackPaths(settings.playbackPrefix());
+    this.viewers = new ViewerSignals(paths, streams, this.context, () -> closed, this::discovered);
     this.metrics = new ArchiveMetrics(registry, streams.gauges(this.scheduler));
     clipsIn(ClipStore.inMemory());
   }
@@ -255,16 +257,7 @@ public final class Archiver {
    * playback prefix.
    */
   public void streamRequested(String path) {
-    streamIdOf(path).filter(id -> !followedHere(id)).ifPresent(this::discovered);
-  }
-
-  /**
-   * A cheap look, on the viewer's event loop, at whether this process follows {@code id} already:
-   * then a viewer's request needs no hop to the archiver's context (every playlist request of a
-   * followed stream would otherwise wake that context once).
-   */
-  private boolean followedHere(String id) {
-    return streams.find(id).filter(StreamArchiver::following).isPresent();
+    viewers.streamRequested(path);
   }
 
   /**
@@ -273,19 +266,7 @@ public final class Archiver {
    * Non-blocking.
    */
   public void viewerSegment(String path, Buffer bytes) {
-    if (closed) {
-      return;
-    }
-    paths
-        .segment(path)
-        .ifPresent(
-            segment ->
-                context.run(
-                    () ->
-                        streams
-                            .find(segment.streamId())
-                            .filter(StreamArchiver::following)
-                            .ifPresent(a -> a.offer(segment.rendition(), segment.seq(), bytes))));
+    viewers.viewerSegment(path, bytes);
   }
 
   private void discovered(String id) {

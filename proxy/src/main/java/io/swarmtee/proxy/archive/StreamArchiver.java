@@ -8,7 +8,6 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -32,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *                       master to Swarm: refreshed while live, final once ended;
  *   SessionRules        decides which session a playlist's new segments belong to (below);
  *   SessionFinaliser    carries out FINALISING;
- *   PollLoop            runs one poll at a time, the next when this class schedules it.
+ *   PollLoop            runs one poll at a time, the next when this class schedules it;
+ *   JournalListeners    hands each journal event to the publisher, reconciler and hooks.
  *
  * All of them write through the ArchiveJournal, which folds each event into the ArchiveState and
  * appends it to the ArchiveStateStore; playlists swarmtee serves are rendered from that state.
@@ -181,24 +181,8 @@ final class StreamArchiver {
     this.reconciler =
         new OutcomeReconciler(
             journal, copier, metrics, clock, follower::targetSeconds, publisher::republishFinal);
-    ArchiveView view = new StateView(state, new ArchiveDescriptions(sink, hooks));
     this.polls = new PollLoop(scheduler, follower::poll, this::afterPoll);
-    journal.listener(
-        event -> {
-          publisher.recorded(event);
-          if (event instanceof ArchiveEvent.SegmentEvent e) {
-            reconciler.entryResolved(EntryKey.of(e));
-          }
-        });
-    journal.durableListener(event -> context.run(() -> hooks.get().recorded(id, event, view)));
-    // What the journal holds now is on stable storage: snapshot it here, so that events applied
-    // later reach the hooks only through the durable listener. Not for a journal shared by the
-    // cluster: a member's outbox knows only what it queued itself, and would raise again what
-    // another owner delivered.
-    if (!store.shared()) {
-      List<ArchiveEvent> loaded = state.compactEvents();
-      context.run(() -> hooks.get().loaded(id, loaded, view));
-    }
+    JournalListeners.wire(journal, store, sink, context, hooks, publisher, reconciler);
     phase = rules.resume(clock.instant());
     if (phase == Phase.LIVE) {
       lastNewSegment = clock.instant();
@@ -282,15 +266,7 @@ final class StreamArchiver {
 
   /** It left memory: the store may forget its write queue (a later load opens it again). */
   void evicted() {
-    releaseJournal();
-  }
-
-  private void releaseJournal() {
-    journal
-        .release()
-        .onFailure(
-            e ->
-                LOG.warn("stream {}: could not release its archive journal: {}", id, e.toString()));
+    journal.release();
   }
 
   /** Stops polling; archived state stays. */
@@ -298,7 +274,7 @@ final class StreamArchiver {
     polls.stop();
     unfollowedAt = clock.instant();
     copier.forgetTaps(); // this object stays in memory as long as its archive: keep no bytes
-    releaseJournal();
+    journal.release();
   }
 
   /**

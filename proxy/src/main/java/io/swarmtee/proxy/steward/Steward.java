@@ -1,7 +1,6 @@
 package io.swarmtee.proxy.steward;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swarmtee.proxy.archive.ArchiveEvent;
 import io.swarmtee.proxy.archive.ArchiveHooks;
@@ -9,7 +8,6 @@ import io.swarmtee.proxy.archive.ForwardingArchiveHooks;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
-import io.swarmtee.tee.bee.UploadOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -26,9 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -67,30 +65,18 @@ public final class Steward {
 
   private final Vertx vertx;
   private final BeeClient bee;
-  private final Supplier<Future<BatchId>> batch;
-  private final Function<SwarmReference, Future<Optional<Buffer>>> localCopy;
+  private final StewardRepair repairer;
   private final ArchiveHooks report;
   private final Duration interval;
   private final int concurrency;
+  private final StewardBook book;
+  private final StewardSchedule schedule;
   private Source source;
-  private Clock clock = Clock.systemUTC();
-  private Optional<Path> findingsFile = Optional.empty();
-
-  /** When each reference (hex) was last checked with an answer. */
-  private final Map<String, Instant> checked = new ConcurrentHashMap<>();
-
-  private final AtomicLong repairedTotal = new AtomicLong();
-  private final AtomicLong sinceSave = new AtomicLong();
-
-  /** Unrepairable references by stream, as the last round left them. */
-  private final Map<String, List<StewardedReference>> unrepairable = new ConcurrentHashMap<>();
 
   private final Counter retrievable;
   private final Counter repaired;
   private final Counter failed;
   private final Counter errors;
-  private boolean stopped;
-  private long timer = -1;
 
   /**
    * @param batch the batch re-uploads are stamped with (the current one)
@@ -110,17 +96,12 @@ public final class Steward {
       MeterRegistry registry) {
     this.vertx = vertx;
     this.bee = bee;
-    this.batch = batch;
-    this.localCopy = localCopy;
+    this.repairer = new StewardRepair(vertx, bee, batch, localCopy);
     this.report = report;
     this.interval = interval;
     this.concurrency = Math.max(1, concurrency);
-    Gauge.builder(
-            "swarmtee.archive.unretrievable.references",
-            unrepairable,
-            m -> m.values().stream().mapToInt(List::size).sum())
-        .description("references of finalised archives that are not retrievable and not repaired")
-        .register(registry);
+    this.book = new StewardBook(vertx, interval, registry);
+    this.schedule = new StewardSchedule(vertx, interval, () -> round(Optional.empty()));
     this.retrievable = checks(registry, "retrievable");
     this.repaired = checks(registry, "repaired");
     this.failed = checks(registry, "unrepairable");
@@ -136,7 +117,7 @@ public final class Steward {
 
   /** Sets the clock of the findings' check times (tests). */
   void clock(Clock c) {
-    this.clock = c;
+    book.clock(c);
   }
 
   /**
@@ -146,29 +127,7 @@ public final class Steward {
    * @return completes once they are read
    */
   public Future<Void> persistTo(Path file) {
-    return StewardFindings.load(vertx, file)
-        .map(
-            f -> {
-              unrepairable.putAll(f.unrepairable());
-              checked.putAll(f.checked());
-              repairedTotal.set(f.repaired());
-              findingsFile = Optional.of(file);
-              return null;
-            });
-  }
-
-  private Future<Void> save() {
-    return findingsFile
-        .map(
-            file ->
-                new StewardFindings(checked, Map.copyOf(unrepairable), repairedTotal.get())
-                    .save(vertx, file)
-                    .recover(
-                        e -> {
-                          LOG.error("steward: findings not saved: {}", e.toString());
-                          return Future.succeededFuture();
-                        }))
-        .orElse(Future.succeededFuture());
+    return book.persistTo(file);
   }
 
   /** Sets where archives are read; call before {@link #start}. */
@@ -192,13 +151,7 @@ public final class Steward {
    * @return the references of {@code streamId}'s archive the last round could not repair
    */
   public Optional<JsonArray> unretrievable(String streamId) {
-    List<StewardedReference> refs = unrepairable.get(streamId);
-    if (refs == null || refs.isEmpty()) {
-      return Optional.empty();
-    }
-    JsonArray out = new JsonArray();
-    refs.forEach(r -> out.add(r.toJson().put("session", r.session())));
-    return Optional.of(out);
+    return book.unretrievable(streamId);
   }
 
   /**
@@ -206,37 +159,11 @@ public final class Steward {
    * interval, if shorter), while start-up settles.
    */
   public void start() {
-    if (!interval.isZero()) {
-      Duration first = Duration.ofMinutes(1);
-      schedule(interval.compareTo(first) < 0 ? interval : first);
-    }
+    schedule.start();
   }
 
   public void stop() {
-    stopped = true;
-    vertx.cancelTimer(timer);
-  }
-
-  private void schedule(Duration after) {
-    if (stopped) {
-      return;
-    }
-    timer =
-        vertx.setTimer(
-            Math.max(1, after.toMillis()),
-            id -> {
-              long started = System.nanoTime();
-              round(Optional.empty())
-                  .onComplete(
-                      ar -> {
-                        if (ar.failed()) {
-                          LOG.warn("steward: round failed: {}", ar.cause().toString());
-                        }
-                        Duration took = Duration.ofNanos(System.nanoTime() - started);
-                        schedule(
-                            took.compareTo(interval) >= 0 ? Duration.ZERO : interval.minus(took));
-                      });
-            });
+    schedule.stop();
   }
 
   /**
@@ -286,7 +213,7 @@ public final class Steward {
     Tally tally = new Tally();
     Set<String> present = new HashSet<>();
     refs.forEach(r -> present.add(r.reference().hex()));
-    checked.keySet().retainAll(present);
+    book.retain(present);
     Iterator<StewardedReference> next = refs.iterator();
     List<Future<Void>> lanes = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
@@ -296,26 +223,25 @@ public final class Steward {
         .compose(
             v -> {
               Round found = finish(tally);
-              return save().map(found);
+              return book.save().map(found);
             });
   }
 
   /** Holds what a round found; touched by its lanes, one callback at a time per lane. */
   private static final class Tally {
     final Map<String, List<StewardedReference>> lost = new ConcurrentHashMap<>();
-    final java.util.concurrent.atomic.AtomicIntegerArray counts =
-        new java.util.concurrent.atomic.AtomicIntegerArray(5);
+    final AtomicIntegerArray counts = new AtomicIntegerArray(5);
   }
 
   private Future<Void> lane(Iterator<StewardedReference> next, Duration pace, Tally tally) {
     StewardedReference ref;
     synchronized (next) {
       do {
-        if (stopped || !next.hasNext()) {
+        if (schedule.stopped() || !next.hasNext()) {
           return Future.succeededFuture();
         }
         ref = next.next();
-      } while (!due(ref, tally));
+      } while (!book.due(ref, tally.lost));
     }
     return check(ref, tally)
         .compose(
@@ -331,19 +257,20 @@ public final class Steward {
     return bee.isRetrievable(ref.reference())
         .compose(
             ok -> {
-              checkedNow(ref);
+              book.checkedNow(ref);
               if (ok) {
                 retrievable.increment();
                 tally.counts.incrementAndGet(1);
                 return Future.<Void>succeededFuture();
               }
-              return repair(ref)
+              return repairer
+                  .repair(ref.reference())
                   .map(
                       fixed -> {
-                        checkedNow(ref);
+                        book.checkedNow(ref);
                         if (fixed) {
                           repaired.increment();
-                          repairedTotal.incrementAndGet();
+                          book.repairedOne();
                           tally.counts.incrementAndGet(2);
                           LOG.info(
                               "steward: repaired {} {} of {}",
@@ -355,9 +282,7 @@ public final class Steward {
                           tally.counts.incrementAndGet(3);
                           tally
                               .lost
-                              .computeIfAbsent(
-                                  ref.stream(),
-                                  k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                              .computeIfAbsent(ref.stream(), k -> new CopyOnWriteArrayList<>())
                               .add(ref);
                           LOG.error(
                               "steward: {} {} of stream {} session {} is not retrievable and could not be repaired",
@@ -374,98 +299,18 @@ public final class Steward {
               errors.increment();
               tally.counts.incrementAndGet(4);
               // Bee unreachable or refusing: keep what the last round knew of this reference.
-              List<StewardedReference> known = unrepairable.get(ref.stream());
-              if (known != null && known.contains(ref)) {
-                tally
-                    .lost
-                    .computeIfAbsent(
-                        ref.stream(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                    .add(ref);
-              }
+              book.keepIfUnrepairable(ref, tally.lost);
               LOG.warn("steward: could not check {}: {}", ref.reference().hex(), err.toString());
               return Future.succeededFuture();
             });
   }
 
-  /**
-   * @return whether {@code ref} is to be checked now: not checked in the last nine tenths of an
-   *     interval (before a restart, or late in the previous round); if not, what was found stands
-   */
-  private boolean due(StewardedReference ref, Tally tally) {
-    Instant last = checked.get(ref.reference().hex());
-    if (last == null
-        || !last.isAfter(clock.instant().minus(interval.minus(interval.dividedBy(10))))) {
-      return true;
-    }
-    if (unrepairable.getOrDefault(ref.stream(), List.of()).contains(ref)) {
-      tally.lost.computeIfAbsent(ref.stream(), k -> new CopyOnWriteArrayList<>()).add(ref);
-    }
-    return false;
-  }
-
-  /** Checks between two saves of the findings in a round. */
-  private static final int SAVE_EVERY = 64;
-
-  private void checkedNow(StewardedReference ref) {
-    checked.put(ref.reference().hex(), clock.instant());
-    if (sinceSave.incrementAndGet() % SAVE_EVERY == 0) {
-      var unused = save();
-    }
-  }
-
-  /**
-   * @return whether {@code ref} is retrievable after a re-upload from the embedded store or a
-   *     re-seed by Bee
-   */
-  private Future<Boolean> repair(StewardedReference ref) {
-    SwarmReference r = ref.reference();
-    return batch
-        .get()
-        .compose(
-            b ->
-                localCopy
-                    .apply(r)
-                    .recover(e -> Future.succeededFuture(Optional.empty()))
-                    .compose(
-                        bytes ->
-                            bytes.isPresent()
-                                ? bee.uploadBytes(bytes.get(), UploadOptions.DEFAULT.withBatchId(b))
-                                    .map(up -> up.equals(r))
-                                : bee.reupload(r, b).map(v -> true))
-                    .recover(e -> Future.succeededFuture(false)))
-        .compose(done -> done ? settled(r, 0) : Future.succeededFuture(false))
-        .recover(e -> Future.succeededFuture(false));
-  }
-
-  /**
-   * Pauses before each re-check of a repaired reference: a re-seed or re-upload reaches the
-   * neighbourhood by push-sync, so Bee may say "not retrievable" for a moment after accepting it
-   * (seen with {@code bee dev}). Unrepairable only once the last re-check still says so.
-   */
-  private static final long[] SETTLE_MILLIS = {0, 250, 1000, 3000};
-
-  private Future<Boolean> settled(SwarmReference r, int attempt) {
-    Future<Void> pause =
-        SETTLE_MILLIS[attempt] == 0
-            ? Future.succeededFuture()
-            : vertx.timer(SETTLE_MILLIS[attempt]).mapEmpty();
-    return pause
-        .compose(v -> bee.isRetrievable(r))
-        .compose(
-            ok ->
-                ok || attempt + 1 == SETTLE_MILLIS.length
-                    ? Future.succeededFuture(ok)
-                    : settled(r, attempt + 1));
-  }
-
   private Round finish(Tally tally) {
-    Map<String, List<StewardedReference>> before = Map.copyOf(unrepairable);
-    unrepairable.clear();
-    unrepairable.putAll(tally.lost);
+    Map<String, List<StewardedReference>> before = book.replaceUnrepairable(tally.lost);
     tally.lost.forEach(
         (stream, refs) -> {
           List<StewardedReference> known = before.getOrDefault(stream, List.of());
-          Map<Integer, JsonArray> fresh = new java.util.TreeMap<>();
+          Map<Integer, JsonArray> fresh = new TreeMap<>();
           for (StewardedReference r : refs) {
             if (!known.contains(r)) {
               fresh.computeIfAbsent(r.session(), k -> new JsonArray()).add(r.toJson());
