@@ -196,7 +196,8 @@ public final class Wallet implements AutoCloseable {
 
   /**
    * Feed updates through Bee: stamped by the node with the batch id, or with {@code --stamper
-   * local} stamped by the identity (then no feed manifest: {@link LocalStampFeedApi}).
+   * local} stamped by the identity, the feed manifest built locally and stamped too ({@link
+   * LocalStampFeedApi}).
    */
   private static FeedApi feedApi(
       Vertx vertx, BeeClient bee, Optional<Stampers> stampers, PostageManager postage) {
@@ -204,9 +205,8 @@ public final class Wallet implements AutoCloseable {
       return BeeFeedApi.over(bee);
     }
     LOG.info(
-        "feeds: --stamper local: feed updates are stamped with the identity's key; no feed manifest"
-            + " is made (POST /feeds needs a batch the node owns): read the feed by owner and"
-            + " topic");
+        "feeds: --stamper local: feed updates and the feed manifest (built locally, as Bee's POST"
+            + " /feeds would) are stamped with the identity's key");
     return LocalStampFeedApi.over(
         vertx, bee, id -> LocalStamps.stamper(stampers.get(), postage, id));
   }
@@ -316,10 +316,7 @@ public final class Wallet implements AutoCloseable {
     FeedWriter writer = feeds.get();
     return writer
         .updateThrottled(streamId, master, finalised, FEED_INTERVAL)
-        // --stamper local makes no feed manifest (see feedApi)
-        .compose(
-            update ->
-                stampers.isPresent() ? Future.succeededFuture() : writer.feedManifest(streamId))
+        .compose(update -> writer.feedManifest(streamId))
         .<Void>mapEmpty()
         .recover(
             e -> {

@@ -21,6 +21,7 @@ import io.swarmtee.wallet.Keystores;
 import io.swarmtee.wallet.chain.ChainContracts;
 import io.swarmtee.wallet.chain.ChainPostage;
 import io.swarmtee.wallet.chain.OnChainBatch;
+import io.swarmtee.wallet.feed.FeedManifest;
 import io.swarmtee.wallet.feed.Feeds;
 import io.swarmtee.wallet.feed.SingleOwnerChunk;
 import io.vertx.core.Vertx;
@@ -57,8 +58,10 @@ import org.slf4j.LoggerFactory;
  * swarmtee stopped, ffmpeg remuxes the full duration from Bee alone ({@code
  * {bee}/bytes/{master}?name=index.m3u8}: the playlists link {@code /bytes/<ref>?name=…}, resolved
  * against Bee). The stream's feed update, stamped by the key too, is read back from Bee ({@code GET
- * /chunks/{soc address}}) and points at the final master (no feed manifest with local stamps). The
- * batch's on-chain owner is the keystore's address, and the node's {@code /stamps} lists no batch.
+ * /chunks/{soc address}}) and points at the final master; its manifest, built and stamped locally,
+ * is the one Bee would build, and Bee's {@code /bzz/{manifest}/} resolves it to the latest update
+ * ({@code swarm-feed-index}; the master itself is a /bytes playlist, not a manifest). The batch's
+ * on-chain owner is the keystore's address, and the node's {@code /stamps} lists no batch.
  */
 @ExtendWith(BeeChainNoBatchExtension.class)
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -177,18 +180,31 @@ class LocalStampsArchiveBeeIT {
         LOG.info("{} segments and {} playlists read back from Bee", segments, 1 + variants.size());
 
         // The stream's feed points at the final master: its update (POST /soc) carried a stamp
-        // signed by the key, and Bee serves the SOC at keccak(identifier ‖ owner). No feed
-        // manifest: POST /feeds would need a batch the node owns.
+        // signed by the key, and Bee serves the SOC at keccak(identifier ‖ owner). Its manifest
+        // was built locally and its chunks stamped by the key too (POST /feeds would need a batch
+        // the node owns).
         JsonObject feed =
             poll(
                     vertx,
                     web,
                     port,
                     "/api/archives/" + ID,
-                    j -> feedPointsAt(web, beeUrl, j, key.address(), master),
-                    "a feed update pointing at the final master")
+                    j ->
+                        feedPointsAt(web, beeUrl, j, key.address(), master)
+                            && j.getJsonObject("feedManifest").getString("manifest") != null,
+                    "a feed update pointing at the final master, and its manifest")
                 .getJsonObject("feedManifest");
-        assertEquals(null, feed.getString("manifest"), feed.encode());
+        String topic = HexFormat.of().formatHex(Feeds.topic(ID));
+        FeedManifest local = FeedManifest.sequence(key.address(), topic);
+        assertEquals(local.reference().hex(), feed.getString("manifest"), feed.encode());
+        for (FeedManifest.Chunk chunk : local.chunks()) {
+          HttpResponse<Buffer> got =
+              await(web.getAbs(beeUrl + "/chunks/" + chunk.address().hex()).send());
+          assertEquals(200, got.statusCode(), chunk.address() + " on Bee");
+          assertArrayEquals(chunk.wire(), got.body().getBytes(), chunk.address() + " on Bee");
+        }
+        feedManifestResolves(
+            vertx, web, beeUrl, feed.getString("manifest"), feed.getLong("nextIndex") - 1);
         LOG.info("feed of {} at index {} points at the master", ID, feed.getLong("nextIndex") - 1);
       }
       await(origin.close());
@@ -277,5 +293,28 @@ class LocalStampsArchiveBeeIT {
       vertx.timer(200).await(5, TimeUnit.SECONDS);
     }
     return fail("no " + what + " at " + path + "; last answer: " + last);
+  }
+
+  /**
+   * Polls {@code GET {bee}/bzz/{manifest}/} until Bee reads it as a feed manifest and resolves the
+   * feed to update {@code index} ({@code swarm-feed-index}, v1 payload). Bee then tries the master
+   * as a manifest; it is a /bytes playlist, so the answer is a 404 carrying those headers.
+   */
+  private static void feedManifestResolves(
+      Vertx vertx, WebClient web, String beeUrl, String manifest, long index) throws Exception {
+    String want = String.format(Locale.ROOT, "%016x", index);
+    Instant deadline = Instant.now().plusSeconds(120);
+    String last = "";
+    while (Instant.now().isBefore(deadline)) {
+      HttpResponse<Buffer> r = await(web.getAbs(beeUrl + "/bzz/" + manifest + "/").send());
+      last = r.statusCode() + " " + r.headers() + " " + r.bodyAsString();
+      if (want.equals(r.getHeader("swarm-feed-index"))) {
+        assertEquals("v1", r.getHeader("swarm-feed-resolved-version"), last);
+        LOG.info("Bee resolved feed manifest {} to update {}", manifest, index);
+        return;
+      }
+      vertx.timer(500).await(5, TimeUnit.SECONDS);
+    }
+    fail("Bee did not resolve feed manifest " + manifest + " to update " + index + ": " + last);
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swarmtee.tee.Chunks;
 import io.swarmtee.tee.SwarmHasher;
 import io.swarmtee.tee.bee.Await;
 import io.swarmtee.tee.bee.BatchId;
@@ -14,6 +15,7 @@ import io.swarmtee.tee.bee.BeeClientOptions;
 import io.swarmtee.tee.bee.PostageStamp;
 import io.swarmtee.wallet.Identity;
 import io.swarmtee.wallet.feed.FeedApi;
+import io.swarmtee.wallet.feed.FeedManifest;
 import io.swarmtee.wallet.feed.Feeds;
 import io.swarmtee.wallet.feed.SingleOwnerChunk;
 import io.vertx.core.Future;
@@ -26,7 +28,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -96,17 +100,90 @@ class LocalStampFeedApiTest {
           stamp.bytes(),
           "signed by the key over the SOC's address keccak(identifier ‖ owner)");
 
-      ExecutionException noManifest =
+    } finally {
+      bee.close();
+      Await.result(vertx.close(), 10);
+    }
+  }
+
+  @Test
+  void theFeedManifestIsBuiltLocallyAndItsChunksPushedStampedRootLast(@TempDir Path dir)
+      throws Exception {
+    Vertx vertx = Vertx.vertx();
+    List<String> paths = new CopyOnWriteArrayList<>();
+    List<MultiMap> sent = new CopyOnWriteArrayList<>();
+    List<byte[]> bodies = new CopyOnWriteArrayList<>();
+    HttpServer server =
+        Await.result(
+            vertx
+                .createHttpServer()
+                .requestHandler(
+                    req ->
+                        req.body()
+                            .onSuccess(
+                                body -> {
+                                  paths.add(req.path());
+                                  sent.add(req.headers());
+                                  bodies.add(body.getBytes());
+                                  req.response()
+                                      .setStatusCode(201)
+                                      .putHeader("content-type", "application/json")
+                                      .end(
+                                          new JsonObject()
+                                              .put(
+                                                  "reference",
+                                                  Chunks.contentAddress(body.getBytes()).hex())
+                                              .encode());
+                                }))
+                .listen(0, "127.0.0.1"),
+            10);
+    BeeClient bee =
+        BeeClient.create(vertx, BeeClientOptions.of("http://127.0.0.1:" + server.actualPort()));
+    String topic = "6b".repeat(32);
+    FeedManifest expected = FeedManifest.sequence(OWNER.addressHex(), topic);
+    try (BucketCounters counters = BucketCounters.open(dir.resolve("c"), BATCH.hex(), 20)) {
+      Stamper stamper = Stamper.create(OWNER, BATCH, counters, Clock.systemUTC());
+      FeedApi api = LocalStampFeedApi.over(vertx, bee, b -> Future.succeededFuture(stamper));
+
+      assertEquals(
+          expected.reference(),
+          Await.result(api.createFeedManifest(OWNER.addressHex(), topic, BATCH), 10));
+
+      assertEquals(List.of("/chunks", "/chunks"), paths, "two chunks, no POST /feeds");
+      assertEquals(2, counters.total(), "one slot per chunk");
+      for (int i = 0; i < 2; i++) {
+        FeedManifest.Chunk chunk = expected.chunks().get(i);
+        assertArrayEquals(chunk.wire(), bodies.get(i), "chunk " + i);
+        assertNull(sent.get(i).get("swarm-postage-batch-id"), "a stamp instead of a batch id");
+        PostageStamp stamp =
+            PostageStamp.parse(HexFormat.of().parseHex(sent.get(i).get("swarm-postage-stamp")));
+        assertArrayEquals(
+            Stamper.sign(
+                    OWNER,
+                    chunk.address(),
+                    BATCH,
+                    stamp.bucket(),
+                    stamp.position(),
+                    stamp.timestamp())
+                .bytes(),
+            stamp.bytes(),
+            "signed by the key over the chunk's address");
+      }
+      assertEquals(
+          expected.reference(),
+          Chunks.contentAddress(bodies.getLast()),
+          "the root is pushed last, once the node below is in");
+
+      ExecutionException badTopic =
           assertThrows(
               ExecutionException.class,
               () ->
-                  api.createFeedManifest(OWNER.addressHex(), "00".repeat(32), BATCH)
+                  api.createFeedManifest(OWNER.addressHex(), "xyz", BATCH)
                       .toCompletionStage()
                       .toCompletableFuture()
                       .get(10, TimeUnit.SECONDS));
-      assertTrue(
-          noManifest.getCause().getMessage().contains("no feed manifest with --stamper local"),
-          noManifest.getCause().getMessage());
+      assertTrue(badTopic.getCause().getMessage().contains("topic"), badTopic.getMessage());
+      assertEquals(2, paths.size(), "nothing pushed for a malformed topic");
     } finally {
       bee.close();
       Await.result(vertx.close(), 10);
