@@ -130,6 +130,7 @@ final class StreamArchiver {
   private Instant idleSince;
   private Instant unfollowedAt;
   private boolean adopted;
+  private final Runnable announceLoaded;
   private Runnable onIdle = () -> {};
 
   StreamArchiver(
@@ -192,12 +193,15 @@ final class StreamArchiver {
         });
     journal.durableListener(event -> context.run(() -> hooks.get().recorded(id, event, view)));
     // What the journal holds now is on stable storage: snapshot it here, so that events applied
-    // later reach the hooks only through the durable listener. Not for a journal shared by the
-    // cluster: a member's outbox knows only what it queued itself, and would raise again what
-    // another owner delivered.
+    // later reach the hooks only through the durable listener. For a journal shared by the cluster
+    // only when this member takes the stream over (adopt), not on every member's read.
+    this.announceLoaded =
+        () -> {
+          List<ArchiveEvent> loaded = state.compactEvents();
+          context.run(() -> hooks.get().loaded(id, loaded, view));
+        };
     if (!store.shared()) {
-      List<ArchiveEvent> loaded = state.compactEvents();
-      context.run(() -> hooks.get().loaded(id, loaded, view));
+      announceLoaded.run();
     }
     phase = rules.resume(clock.instant());
     if (phase == Phase.LIVE) {
@@ -225,9 +229,13 @@ final class StreamArchiver {
   /**
    * This process continues a journal another member of the cluster wrote: its pending entries are
    * in that member's spool, not in this one's, so a segment still listed upstream is copied again
-   * (same bytes, same reference) rather than waited for.
+   * (same bytes, same reference) rather than waited for. The hooks hear the journal as {@link
+   * ArchiveHooks#loaded} now (webhooks raise what the old owner's crash left out).
    */
   void adopt() {
+    if (!adopted) {
+      announceLoaded.run();
+    }
     adopted = true;
   }
 

@@ -47,6 +47,7 @@ final class Deliveries {
   private final Outbox outbox;
   private final WebhookSettings settings;
   private final Clock clock;
+  private final SharedLedger shared;
   private final Map<String, Delivery> pending = new HashMap<>();
   private final Map<String, Long> timers = new HashMap<>();
   private final Deque<Delivery> ready = new ArrayDeque<>();
@@ -66,6 +67,20 @@ final class Deliveries {
 
   Deliveries(
       Vertx vertx, Outbox outbox, WebhookSettings settings, Clock clock, MeterRegistry registry) {
+    this(vertx, outbox, settings, clock, registry, SharedLedger.NONE);
+  }
+
+  /**
+   * @param shared what the other members of a cluster queued ({@link SharedLedger#NONE} alone)
+   */
+  Deliveries(
+      Vertx vertx,
+      Outbox outbox,
+      WebhookSettings settings,
+      Clock clock,
+      MeterRegistry registry,
+      SharedLedger shared) {
+    this.shared = shared;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.client = vertx.createHttpClient();
@@ -104,8 +119,7 @@ final class Deliveries {
                     .ledger(clock.instant())
                     .compose(
                         ledger ->
-                            on(
-                                () -> {
+                            on(() -> {
                                   if (!held.isEmpty()) {
                                     LOG.info(
                                         "webhooks: {} deliveries pending from before", held.size());
@@ -115,13 +129,34 @@ final class Deliveries {
                                   horizon = ledger.horizon(clock.instant());
                                   held.forEach(this::enqueue);
                                   return Future.succeededFuture();
-                                })));
+                                })
+                                // After a whole-cluster restart the shared ledger is empty: this
+                                // member's facts go back into it.
+                                .compose(v -> share(ledger.facts()))));
+  }
+
+  /** Records {@code facts} in the shared ledger; a failure is logged (an owner may raise again). */
+  private Future<Void> share(java.util.Collection<String> facts) {
+    if (facts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return shared
+        .record(facts, Ledger.RETENTION)
+        .recover(
+            e -> {
+              LOG.warn(
+                  "webhooks: {} fact(s) not in the cluster's ledger (a new owner may raise them"
+                      + " again, same id): {}",
+                  facts.size(),
+                  e.toString());
+              return Future.succeededFuture();
+            });
   }
 
   /**
    * @param facts archive facts a journal holds, with when each happened
-   * @return those never queued (neither in the ledger nor pending) and not older than the ledger's
-   *     horizon: their events are to be raised now
+   * @return those never queued (neither in the ledger nor pending, nor by another member of the
+   *     cluster) and not older than the ledger's horizon: their events are to be raised now
    */
   Future<Set<String>> unqueued(Map<String, Instant> facts) {
     return on(
@@ -133,7 +168,15 @@ final class Deliveries {
                   out.add(fact);
                 }
               });
-          return Future.succeededFuture(out);
+          return out.isEmpty()
+              ? Future.succeededFuture(out)
+              : shared
+                  .queued(out)
+                  .map(
+                      elsewhere -> {
+                        out.removeAll(elsewhere);
+                        return out;
+                      });
         });
   }
 
@@ -167,6 +210,7 @@ final class Deliveries {
                   .toList();
           return Future.all(stored)
               .compose(v -> outbox.queued(facts, clock.instant()))
+              .compose(v -> share(facts))
               .onFailure(
                   e -> {
                     LOG.error(

@@ -34,6 +34,7 @@ public final class Webhooks {
   private final WebhookSettings settings;
   private final Clock clock;
   private final MeterRegistry registry;
+  private final SharedLedger shared;
   private final Promise<Deliveries> deliveries = Promise.promise();
   private final WebhookEvents events;
 
@@ -43,8 +44,10 @@ public final class Webhooks {
       WebhookSettings settings,
       Optional<String> gateway,
       Clock clock,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      SharedLedger shared) {
     this.vertx = vertx;
+    this.shared = shared;
     this.dir = dir;
     this.settings = settings;
     this.clock = clock;
@@ -68,7 +71,24 @@ public final class Webhooks {
       Optional<String> gateway,
       Clock clock,
       MeterRegistry registry) {
-    return new Webhooks(vertx, data.resolve("webhooks"), settings, gateway, clock, registry);
+    return create(vertx, data, settings, gateway, clock, registry, SharedLedger.NONE);
+  }
+
+  /**
+   * As {@link #create(Vertx, Path, WebhookSettings, Optional, Clock, MeterRegistry)} for a member
+   * of a cluster: {@code shared} holds the facts every member queued, so that a member taking a
+   * stream over raises what the old owner never queued and nothing it did.
+   */
+  public static Webhooks create(
+      Vertx vertx,
+      Path data,
+      WebhookSettings settings,
+      Optional<String> gateway,
+      Clock clock,
+      MeterRegistry registry,
+      SharedLedger shared) {
+    return new Webhooks(
+        vertx, data.resolve("webhooks"), settings, gateway, clock, registry, shared);
   }
 
   /**
@@ -158,7 +178,7 @@ public final class Webhooks {
       @Override
       public Future<Void> start() {
         return Outbox.open(vertx, dir)
-            .map(box -> new Deliveries(vertx, box, settings, clock, registry))
+            .map(box -> new Deliveries(vertx, box, settings, clock, registry, shared))
             .compose(d -> d.resume().map(d))
             .onSuccess(deliveries::tryComplete)
             .onFailure(deliveries::tryFail)
