@@ -63,21 +63,8 @@ public final class Webhooks {
   /**
    * @param data swarmtee's {@code --data}; the outbox is its {@code webhooks/} directory
    * @param gateway {@code --gateway} without a trailing slash, put before {@code /bzz} paths
-   */
-  public static Webhooks create(
-      Vertx vertx,
-      Path data,
-      WebhookSettings settings,
-      Optional<String> gateway,
-      Clock clock,
-      MeterRegistry registry) {
-    return create(vertx, data, settings, gateway, clock, registry, SharedLedger.NONE);
-  }
-
-  /**
-   * As {@link #create(Vertx, Path, WebhookSettings, Optional, Clock, MeterRegistry)} for a member
-   * of a cluster: {@code shared} holds the facts every member queued, so that a member taking a
-   * stream over raises what the old owner never queued and nothing it did.
+   * @param shared in a cluster the facts every member queued, so that a member taking a stream over
+   *     raises what the old owner never queued and nothing it did; {@link SharedLedger#NONE} alone
    */
   public static Webhooks create(
       Vertx vertx,
