@@ -12,17 +12,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The webhook facts some member queued ({@value HazelcastSettings#WEBHOOKS_MAP}: fact → the id of
- * the member that queued it, one backup, each entry expiring after the ledger's retention). Every
- * member keeps its own ledger file too: after a whole-cluster restart the map is empty and each
- * member records its file's facts again as it starts.
+ * the member that queued it, or {@value #DONE} once its deliveries are done; one backup, each entry
+ * expiring after the ledger's retention). A fact queued by a member that has left and not done
+ * counts as not queued: its events may have died with that member's outbox. Every member keeps its
+ * own ledger file too: after a whole-cluster restart the map is empty and each member records its
+ * file's facts again as it starts.
  */
 public final class ClusterWebhookLedger implements SharedLedger {
 
+  static final String DONE = "done";
+
+  private final Cluster cluster;
   private final Vertx vertx;
   private final IMap<String, String> map;
   private final String self;
 
-  private ClusterWebhookLedger(Vertx vertx, IMap<String, String> map, String self) {
+  private ClusterWebhookLedger(
+      Cluster cluster, Vertx vertx, IMap<String, String> map, String self) {
+    this.cluster = cluster;
     this.vertx = vertx;
     this.map = map;
     this.self = self;
@@ -35,7 +42,7 @@ public final class ClusterWebhookLedger implements SharedLedger {
   public static SharedLedger of(Cluster cluster) {
     if (cluster instanceof HazelcastCluster h) {
       return new ClusterWebhookLedger(
-          h.vertx(), h.hazelcast().getMap(HazelcastSettings.WEBHOOKS_MAP), h.self().id());
+          h, h.vertx(), h.hazelcast().getMap(HazelcastSettings.WEBHOOKS_MAP), h.self().id());
     }
     return SharedLedger.NONE;
   }
@@ -45,18 +52,46 @@ public final class ClusterWebhookLedger implements SharedLedger {
     if (facts.isEmpty()) {
       return Future.succeededFuture(Set.of());
     }
-    return vertx.executeBlocking(() -> new HashSet<>(map.getAll(facts).keySet()), false);
+    return vertx.executeBlocking(
+        () -> {
+          Set<String> members = new HashSet<>();
+          cluster.members().forEach(m -> members.add(m.id()));
+          Set<String> out = new HashSet<>();
+          map.getAll(facts)
+              .forEach(
+                  (fact, by) -> {
+                    if (by.equals(DONE) || members.contains(by)) {
+                      out.add(fact);
+                    }
+                  });
+          return out;
+        },
+        false);
+  }
+
+  @Override
+  public Future<Void> done(Collection<String> facts, Duration retention) {
+    return set(facts, DONE, retention);
   }
 
   @Override
   public Future<Void> record(Collection<String> facts, Duration retention) {
-    return Future.all(
-            facts.stream()
-                .map(
-                    fact ->
-                        Future.fromCompletionStage(
-                            map.setAsync(fact, self, retention.toMillis(), TimeUnit.MILLISECONDS)))
-                .toList())
-        .mapEmpty();
+    return set(facts, self, retention);
+  }
+
+  private Future<Void> set(Collection<String> facts, String value, Duration retention) {
+    try {
+      return Future.all(
+              facts.stream()
+                  .map(
+                      fact ->
+                          Future.fromCompletionStage(
+                              map.setAsync(
+                                  fact, value, retention.toMillis(), TimeUnit.MILLISECONDS)))
+                  .toList())
+          .mapEmpty();
+    } catch (RuntimeException e) { // this member shut down
+      return Future.failedFuture(e);
+    }
   }
 }

@@ -131,17 +131,27 @@ final class Deliveries {
                                   return Future.succeededFuture();
                                 })
                                 // After a whole-cluster restart the shared ledger is empty: this
-                                // member's facts go back into it.
-                                .compose(v -> share(ledger.facts()))));
+                                // member's facts go back into it, pending or done.
+                                .compose(
+                                    v -> {
+                                      Set<String> pendingFacts = new HashSet<>();
+                                      held.forEach(d -> pendingFacts.addAll(d.facts()));
+                                      Set<String> done = new HashSet<>(ledger.facts());
+                                      done.removeAll(pendingFacts);
+                                      return share(pendingFacts, false)
+                                          .compose(w -> share(done, true));
+                                    })));
   }
 
-  /** Records {@code facts} in the shared ledger; a failure is logged (an owner may raise again). */
-  private Future<Void> share(java.util.Collection<String> facts) {
+  /**
+   * Records {@code facts} in the shared ledger, queued by this member or {@code done}; a failure is
+   * logged (another owner may raise them again, same ids).
+   */
+  private Future<Void> share(java.util.Collection<String> facts, boolean done) {
     if (facts.isEmpty()) {
       return Future.succeededFuture();
     }
-    return shared
-        .record(facts, Ledger.RETENTION)
+    return (done ? shared.done(facts, Ledger.RETENTION) : shared.record(facts, Ledger.RETENTION))
         .recover(
             e -> {
               LOG.warn(
@@ -210,7 +220,7 @@ final class Deliveries {
                   .toList();
           return Future.all(stored)
               .compose(v -> outbox.queued(facts, clock.instant()))
-              .compose(v -> share(facts))
+              .compose(v -> share(facts, false))
               .onFailure(
                   e -> {
                     LOG.error(
@@ -342,6 +352,10 @@ final class Deliveries {
                 context.runOnContext(
                     v -> {
                       pending.remove(d.key());
+                      if (pending.values().stream()
+                          .noneMatch(p -> p.eventId().equals(d.eventId()))) {
+                        share(d.facts(), true);
+                      }
                       if (ar.failed()) {
                         LOG.error("webhooks: outbox delete failed: {}", ar.cause().toString());
                       }

@@ -25,10 +25,17 @@ public interface SharedLedger {
         public Future<Void> record(Collection<String> facts, Duration retention) {
           return Future.succeededFuture();
         }
+
+        @Override
+        public Future<Void> done(Collection<String> facts, Duration retention) {
+          return Future.succeededFuture();
+        }
       };
 
   /**
-   * @return those of {@code facts} some member recorded as queued (and whose entry has not expired)
+   * @return those of {@code facts} whose events are {@link #done}, or queued by a member still in
+   *     the cluster (its outbox delivers them); not those a member that left queued and never
+   *     finished: the caller raises them again (same ids)
    */
   Future<Set<String>> queued(Set<String> facts);
 
@@ -39,4 +46,10 @@ public interface SharedLedger {
    * @return completes once the cluster holds them (a backup included)
    */
   Future<Void> record(Collection<String> facts, Duration retention);
+
+  /**
+   * Records that every delivery of the events of {@code facts} is done (delivered, refused or
+   * expired): nobody raises them again.
+   */
+  Future<Void> done(Collection<String> facts, Duration retention);
 }

@@ -202,4 +202,65 @@ class ClusterLedgerTest {
     assertEquals(3, receiver.seen().size(), receiver.seen().toString());
     receiver.close().await(5, TimeUnit.SECONDS);
   }
+
+  @Test
+  void whatALeftMemberQueuedAndNeverDeliveredIsRaisedAgain(Vertx vertx) throws Exception {
+    WebhookReceiver receiver = new WebhookReceiver(SECRET, n -> 503);
+    int port = receiver.listen(vertx, 0).await(10, TimeUnit.SECONDS);
+    List<Cluster> cluster =
+        InJvmCluster.join(
+            List.of(new HostPort("127.0.0.1", freePort()), new HostPort("127.0.0.1", freePort())),
+            "ledger-test-" + UUID.randomUUID());
+    members.addAll(cluster);
+    Cluster a = cluster.get(0);
+    Cluster b = cluster.get(1);
+    Webhooks onA = start(a, "a", port);
+    Webhooks onB = start(b, "b", port);
+
+    // A queues the final master's event; the receiver fails it, so it stays in A's outbox, and A
+    // leaves the cluster for good with it undelivered.
+    ArchiveHooks hooksA = onA.around(ArchiveHooks.NONE);
+    onContext(
+        a.vertx(),
+        () -> {
+          hooksA.recorded("cam", READY, VIEW);
+          return Future.succeededFuture();
+        });
+    Polling.until(
+        Duration.ofSeconds(30),
+        Duration.ofMillis(20),
+        () -> !receiver.seen().isEmpty(),
+        () -> "A's first attempt");
+    Set<String> fact = Set.of(WebhookEvents.ready("cam", READY));
+    assertEquals(fact, ClusterWebhookLedger.of(b).queued(fact).await(10, TimeUnit.SECONDS));
+    assertEquals(1, onA.depth().await(5, TimeUnit.SECONDS), "pending in A's outbox");
+    String id = receiver.seen().get(0).eventId();
+    running.remove(onA);
+    onA.module().stop().await(10, TimeUnit.SECONDS);
+    members.remove(a);
+    InJvmCluster.leave(a);
+    receiver.answer(204);
+    Polling.until(
+        Duration.ofSeconds(30),
+        Duration.ofMillis(20),
+        () -> b.members().size() == 1,
+        () -> "B sees A gone: " + b.members());
+
+    // B takes the stream over: A's entry says "queued by A", A is gone and never said "done".
+    assertEquals(Set.of(), ClusterWebhookLedger.of(b).queued(fact).await(10, TimeUnit.SECONDS));
+    onContext(b.vertx(), () -> onB.reconcile("cam", List.of(READY), VIEW));
+    awaitDelivered(onB, receiver, 1);
+    assertEquals(1, receiver.accepted().size(), receiver.seen().toString());
+    assertEquals(id, receiver.accepted().get(0).getString("id"), "the same id");
+    // Delivered by B: done for everyone.
+    Polling.until(
+        Duration.ofSeconds(30),
+        Duration.ofMillis(20),
+        () -> ClusterWebhookLedger.of(b).queued(fact).await(10, TimeUnit.SECONDS).equals(fact),
+        () -> "B's delivery marked done");
+    onContext(b.vertx(), () -> onB.reconcile("cam", List.of(READY), VIEW));
+    assertEquals(0, onB.depth().await(5, TimeUnit.SECONDS));
+    assertEquals(1, receiver.accepted().size(), receiver.seen().toString());
+    receiver.close().await(5, TimeUnit.SECONDS);
+  }
 }
