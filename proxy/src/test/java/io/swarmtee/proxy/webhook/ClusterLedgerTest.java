@@ -130,15 +130,39 @@ class ClusterLedgerTest {
         () -> n + " deliveries: " + receiver.seen());
   }
 
-  @Test
-  void theNewOwnerRaisesWhatTheOldOneNeverQueuedAndNothingItDid(Vertx vertx) throws Exception {
-    WebhookReceiver receiver = new WebhookReceiver(SECRET, n -> 204);
-    int port = receiver.listen(vertx, 0).await(10, TimeUnit.SECONDS);
+  private List<Cluster> twoMembers() throws Exception {
     List<Cluster> cluster =
         InJvmCluster.join(
             List.of(new HostPort("127.0.0.1", freePort()), new HostPort("127.0.0.1", freePort())),
             "ledger-test-" + UUID.randomUUID());
     members.addAll(cluster);
+    return cluster;
+  }
+
+  /** The journal confirmed {@code event} on {@code member}: its archiver tells the hooks. */
+  private static void recordLive(Cluster member, Webhooks w, ArchiveEvent event) throws Exception {
+    ArchiveHooks hooks = w.around(ArchiveHooks.NONE);
+    onContext(
+        member.vertx(),
+        () -> {
+          hooks.recorded("cam", event, VIEW);
+          return Future.succeededFuture();
+        });
+  }
+
+  /** {@code member} stops delivering and leaves the cluster for good. */
+  private void die(Cluster member, Webhooks w) throws Exception {
+    running.remove(w);
+    w.module().stop().await(10, TimeUnit.SECONDS);
+    members.remove(member);
+    InJvmCluster.leave(member);
+  }
+
+  @Test
+  void theNewOwnerRaisesWhatTheOldOneNeverQueuedAndNothingItDid(Vertx vertx) throws Exception {
+    WebhookReceiver receiver = new WebhookReceiver(SECRET, n -> 204);
+    int port = receiver.listen(vertx, 0).await(10, TimeUnit.SECONDS);
+    List<Cluster> cluster = twoMembers();
     Cluster a = cluster.get(0);
     Cluster b = cluster.get(1);
     Webhooks onA = start(a, "a", port);
@@ -147,13 +171,7 @@ class ClusterLedgerTest {
     // A owns the stream: the session start is journalled, queued (in the shared ledger too) and
     // delivered. Then the journal records a lost segment and the final master, and A dies before
     // its outbox had either event.
-    ArchiveHooks hooksA = onA.around(ArchiveHooks.NONE);
-    onContext(
-        a.vertx(),
-        () -> {
-          hooksA.recorded("cam", STARTED, VIEW);
-          return Future.succeededFuture();
-        });
+    recordLive(a, onA, STARTED);
     awaitDelivered(onA, receiver, 1);
     String startedId = receiver.accepted().get(0).getString("id");
     Polling.until(
@@ -166,10 +184,7 @@ class ClusterLedgerTest {
                     .size()
                 == 1,
         () -> "the shared ledger has A's fact");
-    running.remove(onA);
-    onA.module().stop().await(10, TimeUnit.SECONDS);
-    members.remove(a);
-    InJvmCluster.leave(a);
+    die(a, onA);
 
     // B takes the lease and reads the shared journal: the two facts A never queued are raised, the
     // start is not (B's own ledger file never heard of it: the cluster's did).
@@ -207,11 +222,7 @@ class ClusterLedgerTest {
   void whatALeftMemberQueuedAndNeverDeliveredIsRaisedAgain(Vertx vertx) throws Exception {
     WebhookReceiver receiver = new WebhookReceiver(SECRET, n -> 503);
     int port = receiver.listen(vertx, 0).await(10, TimeUnit.SECONDS);
-    List<Cluster> cluster =
-        InJvmCluster.join(
-            List.of(new HostPort("127.0.0.1", freePort()), new HostPort("127.0.0.1", freePort())),
-            "ledger-test-" + UUID.randomUUID());
-    members.addAll(cluster);
+    List<Cluster> cluster = twoMembers();
     Cluster a = cluster.get(0);
     Cluster b = cluster.get(1);
     Webhooks onA = start(a, "a", port);
@@ -219,13 +230,7 @@ class ClusterLedgerTest {
 
     // A queues the final master's event; the receiver fails it, so it stays in A's outbox, and A
     // leaves the cluster for good with it undelivered.
-    ArchiveHooks hooksA = onA.around(ArchiveHooks.NONE);
-    onContext(
-        a.vertx(),
-        () -> {
-          hooksA.recorded("cam", READY, VIEW);
-          return Future.succeededFuture();
-        });
+    recordLive(a, onA, READY);
     Polling.until(
         Duration.ofSeconds(30),
         Duration.ofMillis(20),
@@ -235,10 +240,7 @@ class ClusterLedgerTest {
     assertEquals(fact, ClusterWebhookLedger.of(b).queued(fact).await(10, TimeUnit.SECONDS));
     assertEquals(1, onA.depth().await(5, TimeUnit.SECONDS), "pending in A's outbox");
     String id = receiver.seen().get(0).eventId();
-    running.remove(onA);
-    onA.module().stop().await(10, TimeUnit.SECONDS);
-    members.remove(a);
-    InJvmCluster.leave(a);
+    die(a, onA);
     receiver.answer(204);
     Polling.until(
         Duration.ofSeconds(30),
