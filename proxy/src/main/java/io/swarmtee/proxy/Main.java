@@ -15,6 +15,7 @@ import io.swarmtee.proxy.bytes.ContentSource;
 import io.swarmtee.proxy.cluster.Cluster;
 import io.swarmtee.proxy.cluster.ClusterConfig;
 import io.swarmtee.proxy.cluster.ClusterModule;
+import io.swarmtee.proxy.cluster.ClusterWebhookLedger;
 import io.swarmtee.proxy.cluster.LeaseOptions;
 import io.swarmtee.proxy.config.Config;
 import io.swarmtee.proxy.config.ConfigException;
@@ -345,7 +346,8 @@ public final class Main {
               webhookSettings.get(),
               config.archive().gateway().map(u -> u.toString().replaceAll("/+$", "")),
               Clock.systemUTC(),
-              registry);
+              registry,
+              ClusterWebhookLedger.of(cluster));
       hooks = webhooks.around(hooks);
       modules.add(ctx -> webhooks.module());
     }

@@ -64,9 +64,10 @@ public interface ArchiveHooks {
 
   /**
    * {@code streamId}'s archive was read from its journal into memory (at start-up or on demand),
-   * before any event is {@link #recorded} for it; not in cluster mode, where journals are shared
-   * and a member cannot tell what another owner queued. Webhooks compare it with what they queued,
-   * to raise what a crash between the two writes left out. Must not block or throw.
+   * before any event is {@link #recorded} for it; in cluster mode, where journals are shared, only
+   * on the member that takes the stream's lease, as it takes it. Webhooks compare it with what was
+   * queued (in a cluster by any member), to raise what a crash between the two writes left out.
+   * Must not block or throw.
    *
    * @param journal the stored events, compacted ({@link ArchiveState#compactEvents()})
    * @param view the archive now; read it on this context only

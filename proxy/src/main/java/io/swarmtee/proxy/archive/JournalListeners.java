@@ -12,7 +12,12 @@ final class JournalListeners {
 
   private JournalListeners() {}
 
-  static void wire(
+  /**
+   * @return announces what the journal holds now to the hooks ({@link ArchiveHooks#loaded}); run at
+   *     once here unless the journal is shared by a cluster, where the member that takes the stream
+   *     over runs it ({@link StreamArchiver#adopt})
+   */
+  static Runnable wire(
       ArchiveJournal journal,
       ArchiveStateStore store,
       ArchiveSink sink,
@@ -32,12 +37,16 @@ final class JournalListeners {
         });
     journal.durableListener(event -> context.run(() -> hooks.get().recorded(id, event, view)));
     // What the journal holds now is on stable storage: snapshot it here, so that events applied
-    // later reach the hooks only through the durable listener. Not for a journal shared by the
-    // cluster: a member's outbox knows only what it queued itself, and would raise again what
-    // another owner delivered.
+    // later reach the hooks only through the durable listener. For a journal shared by the cluster
+    // only when this member takes the stream over (adopt), not on every member's read.
+    Runnable announceLoaded =
+        () -> {
+          List<ArchiveEvent> loaded = state.compactEvents();
+          context.run(() -> hooks.get().loaded(id, loaded, view));
+        };
     if (!store.shared()) {
-      List<ArchiveEvent> loaded = state.compactEvents();
-      context.run(() -> hooks.get().loaded(id, loaded, view));
+      announceLoaded.run();
     }
+    return announceLoaded;
   }
 }

@@ -130,6 +130,7 @@ final class StreamArchiver {
   private Instant idleSince;
   private Instant unfollowedAt;
   private boolean adopted;
+  private final Runnable announceLoaded;
   private Runnable onIdle = () -> {};
 
   StreamArchiver(
@@ -182,7 +183,8 @@ final class StreamArchiver {
         new OutcomeReconciler(
             journal, copier, metrics, clock, follower::targetSeconds, publisher::republishFinal);
     this.polls = new PollLoop(scheduler, follower::poll, this::afterPoll);
-    JournalListeners.wire(journal, store, sink, context, hooks, publisher, reconciler);
+    this.announceLoaded =
+        JournalListeners.wire(journal, store, sink, context, hooks, publisher, reconciler);
     phase = rules.resume(clock.instant());
     if (phase == Phase.LIVE) {
       lastNewSegment = clock.instant();
@@ -209,9 +211,13 @@ final class StreamArchiver {
   /**
    * This process continues a journal another member of the cluster wrote: its pending entries are
    * in that member's spool, not in this one's, so a segment still listed upstream is copied again
-   * (same bytes, same reference) rather than waited for.
+   * (same bytes, same reference) rather than waited for. The hooks hear the journal as {@link
+   * ArchiveHooks#loaded} now (webhooks raise what the old owner's crash left out).
    */
   void adopt() {
+    if (!adopted) {
+      announceLoaded.run();
+    }
     adopted = true;
   }
 

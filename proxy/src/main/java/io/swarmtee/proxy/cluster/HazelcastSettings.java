@@ -32,6 +32,9 @@ final class HazelcastSettings {
   /** The clips published of each stream: stream id → JSON list ({@link ClusterClips}). */
   static final String CLIPS_MAP = "swarmtee.clips";
 
+  /** The webhook facts queued: fact → the member that queued it ({@link ClusterWebhookLedger}). */
+  static final String WEBHOOKS_MAP = "swarmtee.webhooks";
+
   /**
    * Member attribute: swarmtee's member id. Not Hazelcast's member UUID: Hazelcast resets that when
    * the member merges after a split ("Resetting local member UUID"), while lease owners and
@@ -128,6 +131,7 @@ final class HazelcastSettings {
     feeds.getMergePolicyConfig().setPolicy(FeedIndexMergePolicy.class.getName());
     c.addMapConfig(feeds);
     c.addMapConfig(new MapConfig(CLIPS_MAP).setBackupCount(1));
+    c.addMapConfig(new MapConfig(WEBHOOKS_MAP).setBackupCount(1));
     return c;
   }
 

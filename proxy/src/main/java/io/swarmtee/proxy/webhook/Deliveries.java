@@ -47,6 +47,7 @@ final class Deliveries {
   private final Outbox outbox;
   private final WebhookSettings settings;
   private final Clock clock;
+  private final SharedLedger shared;
   private final Map<String, Delivery> pending = new HashMap<>();
   private final Map<String, Long> timers = new HashMap<>();
   private final Deque<Delivery> ready = new ArrayDeque<>();
@@ -66,6 +67,20 @@ final class Deliveries {
 
   Deliveries(
       Vertx vertx, Outbox outbox, WebhookSettings settings, Clock clock, MeterRegistry registry) {
+    this(vertx, outbox, settings, clock, registry, SharedLedger.NONE);
+  }
+
+  /**
+   * @param shared what the other members of a cluster queued ({@link SharedLedger#NONE} alone)
+   */
+  Deliveries(
+      Vertx vertx,
+      Outbox outbox,
+      WebhookSettings settings,
+      Clock clock,
+      MeterRegistry registry,
+      SharedLedger shared) {
+    this.shared = shared;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.client = vertx.createHttpClient();
@@ -104,8 +119,7 @@ final class Deliveries {
                     .ledger(clock.instant())
                     .compose(
                         ledger ->
-                            on(
-                                () -> {
+                            on(() -> {
                                   if (!held.isEmpty()) {
                                     LOG.info(
                                         "webhooks: {} deliveries pending from before", held.size());
@@ -115,13 +129,44 @@ final class Deliveries {
                                   horizon = ledger.horizon(clock.instant());
                                   held.forEach(this::enqueue);
                                   return Future.succeededFuture();
-                                })));
+                                })
+                                // After a whole-cluster restart the shared ledger is empty: this
+                                // member's facts go back into it, pending or done.
+                                .compose(
+                                    v -> {
+                                      Set<String> pendingFacts = new HashSet<>();
+                                      held.forEach(d -> pendingFacts.addAll(d.facts()));
+                                      Set<String> done = new HashSet<>(ledger.facts());
+                                      done.removeAll(pendingFacts);
+                                      return share(pendingFacts, false)
+                                          .compose(w -> share(done, true));
+                                    })));
+  }
+
+  /**
+   * Records {@code facts} in the shared ledger, queued by this member or {@code done}; a failure is
+   * logged (another owner may raise them again, same ids).
+   */
+  private Future<Void> share(java.util.Collection<String> facts, boolean done) {
+    if (facts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return (done ? shared.done(facts, Ledger.RETENTION) : shared.record(facts, Ledger.RETENTION))
+        .recover(
+            e -> {
+              LOG.warn(
+                  "webhooks: {} fact(s) not in the cluster's ledger (a new owner may raise them"
+                      + " again, same id): {}",
+                  facts.size(),
+                  e.toString());
+              return Future.succeededFuture();
+            });
   }
 
   /**
    * @param facts archive facts a journal holds, with when each happened
-   * @return those never queued (neither in the ledger nor pending) and not older than the ledger's
-   *     horizon: their events are to be raised now
+   * @return those never queued (neither in the ledger nor pending, nor by another member of the
+   *     cluster) and not older than the ledger's horizon: their events are to be raised now
    */
   Future<Set<String>> unqueued(Map<String, Instant> facts) {
     return on(
@@ -133,7 +178,15 @@ final class Deliveries {
                   out.add(fact);
                 }
               });
-          return Future.succeededFuture(out);
+          return out.isEmpty()
+              ? Future.succeededFuture(out)
+              : shared
+                  .queued(out)
+                  .map(
+                      elsewhere -> {
+                        out.removeAll(elsewhere);
+                        return out;
+                      });
         });
   }
 
@@ -167,6 +220,7 @@ final class Deliveries {
                   .toList();
           return Future.all(stored)
               .compose(v -> outbox.queued(facts, clock.instant()))
+              .compose(v -> share(facts, false))
               .onFailure(
                   e -> {
                     LOG.error(
@@ -233,6 +287,12 @@ final class Deliveries {
 
   private void done(Delivery d, Integer status, Throwable error) {
     inFlight--;
+    if (closed) {
+      // Closing failed this attempt, or its answer came too late: the outbox keeps the delivery
+      // as it was on disk, and the next start sends it again with the same id (at least once).
+      // Writing it now would race whoever removes the data directory after close.
+      return;
+    }
     Instant now = clock.instant();
     if (status != null && status >= 200 && status < 300) {
       delivered.increment();
@@ -298,6 +358,10 @@ final class Deliveries {
                 context.runOnContext(
                     v -> {
                       pending.remove(d.key());
+                      if (pending.values().stream()
+                          .noneMatch(p -> p.eventId().equals(d.eventId()))) {
+                        share(d.facts(), true);
+                      }
                       if (ar.failed()) {
                         LOG.error("webhooks: outbox delete failed: {}", ar.cause().toString());
                       }

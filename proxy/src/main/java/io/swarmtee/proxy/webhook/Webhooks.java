@@ -34,6 +34,7 @@ public final class Webhooks {
   private final WebhookSettings settings;
   private final Clock clock;
   private final MeterRegistry registry;
+  private final SharedLedger shared;
   private final Promise<Deliveries> deliveries = Promise.promise();
   private final WebhookEvents events;
 
@@ -43,8 +44,10 @@ public final class Webhooks {
       WebhookSettings settings,
       Optional<String> gateway,
       Clock clock,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      SharedLedger shared) {
     this.vertx = vertx;
+    this.shared = shared;
     this.dir = dir;
     this.settings = settings;
     this.clock = clock;
@@ -60,6 +63,8 @@ public final class Webhooks {
   /**
    * @param data swarmtee's {@code --data}; the outbox is its {@code webhooks/} directory
    * @param gateway {@code --gateway} without a trailing slash, put before {@code /bzz} paths
+   * @param shared in a cluster the facts every member queued, so that a member taking a stream over
+   *     raises what the old owner never queued and nothing it did; {@link SharedLedger#NONE} alone
    */
   public static Webhooks create(
       Vertx vertx,
@@ -67,8 +72,10 @@ public final class Webhooks {
       WebhookSettings settings,
       Optional<String> gateway,
       Clock clock,
-      MeterRegistry registry) {
-    return new Webhooks(vertx, data.resolve("webhooks"), settings, gateway, clock, registry);
+      MeterRegistry registry,
+      SharedLedger shared) {
+    return new Webhooks(
+        vertx, data.resolve("webhooks"), settings, gateway, clock, registry, shared);
   }
 
   /**
@@ -158,7 +165,7 @@ public final class Webhooks {
       @Override
       public Future<Void> start() {
         return Outbox.open(vertx, dir)
-            .map(box -> new Deliveries(vertx, box, settings, clock, registry))
+            .map(box -> new Deliveries(vertx, box, settings, clock, registry, shared))
             .compose(d -> d.resume().map(d))
             .onSuccess(deliveries::tryComplete)
             .onFailure(deliveries::tryFail)

@@ -84,7 +84,8 @@ class CrashBetweenWritesTest {
             settings,
             Optional.empty(),
             Clock.fixed(now, ZoneOffset.UTC),
-            new SimpleMeterRegistry());
+            new SimpleMeterRegistry(),
+            SharedLedger.NONE);
     w.module().start().await(10, TimeUnit.SECONDS);
     return new Running(w, w.around(ArchiveHooks.NONE));
   }
