@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * the claim delay — which is how a survivor takes over the streams of a member that died (its
  * leases expire) or left (it released them). When the cluster removes a member, every wanted stream
  * is claimed at once: the preferred survivor takes the departed member's streams without waiting
- * for their leases to expire. A lost lease stops the stream's archiver at once. Confined to the
- * archiver's context.
+ * for their leases to expire, and also the departed member's streams nobody here wanted (a
+ * finalised archive's journal still has to be read by someone). A lost lease stops the stream's
+ * archiver at once. Confined to the archiver's context.
  */
 final class StreamOwnership {
 
@@ -68,8 +69,35 @@ final class StreamOwnership {
                     // A claim in flight was sent before the departure was known: claim again.
                     reclaim.addAll(claiming);
                     List.copyOf(wanted).forEach(this::claim);
+                    adoptStreamsOf(member);
                   }
                 }));
+  }
+
+  /**
+   * Wants every stream {@code member} held whose preferred survivor is this member, whether or not
+   * this member heard of it: a stream whose origin is gone (its archive finalised, or finalising)
+   * is wanted by nobody, yet its new owner must load the journal, where the webhook facts the
+   * departed member journalled but never queued (its {@code archive.ready}) are raised again.
+   */
+  private void adoptStreamsOf(String member) {
+    context
+        .here(leases.owners())
+        .onSuccess(
+            owners ->
+                owners.forEach(
+                    (streamId, token) -> {
+                      if (token.owner().equals(member)
+                          && leases.preferredOwner(streamId).equals(leases.self())) {
+                        want(streamId);
+                      }
+                    }))
+        .onFailure(
+            err ->
+                LOG.warn(
+                    "streams of departed member {} not read: {} (their leases expire instead)",
+                    member,
+                    err.toString()));
   }
 
   /** Starts the sweep. */

@@ -159,6 +159,11 @@ final class LeaseManager implements StreamLeases {
   }
 
   @Override
+  public String self() {
+    return self;
+  }
+
+  @Override
   public String preferredOwner(String streamId) {
     Collection<String> m = members.get();
     return m.isEmpty() ? self : Rendezvous.pick(m, streamId);

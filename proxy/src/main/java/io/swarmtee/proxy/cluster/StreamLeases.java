@@ -71,6 +71,11 @@ public interface StreamLeases {
   Future<Map<String, FencingToken>> owners();
 
   /**
+   * @return this member's id, as {@link FencingToken#owner()} and {@link #preferredOwner} name it
+   */
+  String self();
+
+  /**
    * @return the member that should own {@code streamId} among the current members (rendezvous
    *     hashing); the same answer on every member that sees the same membership
    */
