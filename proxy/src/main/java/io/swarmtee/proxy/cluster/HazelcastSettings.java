@@ -130,7 +130,9 @@ final class HazelcastSettings {
     MapConfig feeds = new MapConfig(FEEDS_MAP).setBackupCount(1);
     feeds.getMergePolicyConfig().setPolicy(FeedIndexMergePolicy.class.getName());
     c.addMapConfig(feeds);
-    c.addMapConfig(new MapConfig(CLIPS_MAP).setBackupCount(1));
+    MapConfig clips = new MapConfig(CLIPS_MAP).setBackupCount(1);
+    clips.getMergePolicyConfig().setPolicy(ClipsMergePolicy.class.getName());
+    c.addMapConfig(clips);
     c.addMapConfig(new MapConfig(WEBHOOKS_MAP).setBackupCount(1));
     return c;
   }

@@ -11,8 +11,11 @@ import io.swarmtee.proxy.archive.ArchiveEvent;
 import io.swarmtee.proxy.archive.ArchiveEvent.RunStarted;
 import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
 import io.swarmtee.proxy.archive.ArchiveStateStore;
+import io.swarmtee.proxy.archive.ClipList;
 import io.swarmtee.proxy.config.HostPort;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * two clusters both grant the same stream (the double ownership epochs exist for); when Hazelcast
  * merges them the entry with the higher epoch survives, the other holder loses its lease, and
  * epochs continue from the higher one; the journal of the surviving grant's side is kept whole, and
- * the feed continues after the higher index either side wrote.
+ * the feed continues after the higher index either side wrote; the clip list holds the clips both
+ * sides published.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SplitBrainLeasesTest {
@@ -120,6 +124,13 @@ class SplitBrainLeasesTest {
     for (long i = 0; i < 3; i++) {
       sideB.feedIndexes().written(stream, i).await();
     }
+    // Each side publishes a clip of the stream.
+    ClipList clipsA =
+        ClusterClips.over(sideA, ClipList.inDirectory(sideA.vertx(), tmp.resolve("ca")));
+    ClipList clipsB =
+        ClusterClips.over(sideB, ClipList.inDirectory(sideB.vertx(), tmp.resolve("cb")));
+    clipsA.add(stream, new JsonObject().put("master", "aa")).await();
+    clipsB.add(stream, new JsonObject().put("master", "bb")).await();
     assertTrue(
         System.nanoTime() - start < TimeUnit.SECONDS.toNanos(MERGE_DELAY_SECONDS),
         "both sides granted before the first merge attempt (else raise MERGE_DELAY_SECONDS)");
@@ -166,10 +177,24 @@ class SplitBrainLeasesTest {
     sideB.feedIndexes().written(stream, 6).await();
     ClusterTesting.assertRefused(sideA.feedIndexes().next(stream), "a reads no index");
     assertEquals(OptionalLong.of(7), sideB.feedIndexes().next(stream).await());
+    // Both sides' clips, on both members (the merge of the entry may follow the members' merge).
+    for (ClipList clips : List.of(clipsA, clipsB)) {
+      ClusterTesting.await(
+          "the merged clip list holds both sides' clips",
+          Duration.ofSeconds(30),
+          () -> masters(clips.list(stream).await()).equals(Set.of("aa", "bb")));
+    }
+    assertEquals(2, clipsA.list(stream).await().size(), "each clip once");
     onB.release().await();
     Lease after = sideA.leases().tryAcquire(stream).await().orElseThrow();
     assertEquals(4, after.epoch(), "epochs continue from the higher side");
     assertTrue(after.valid());
     assertTrue(onB.tookOverFrom().isEmpty());
+  }
+
+  private static Set<String> masters(JsonArray clips) {
+    return clips.stream()
+        .map(c -> ((JsonObject) c).getString("master"))
+        .collect(Collectors.toSet());
   }
 }
