@@ -4,6 +4,7 @@ import io.swarmtee.proxy.ModuleContext;
 import io.swarmtee.proxy.ProxyModule;
 import io.swarmtee.proxy.cluster.ClusterClips;
 import io.swarmtee.proxy.cluster.ClusterJournalStore;
+import io.swarmtee.proxy.cluster.ClusterStewardFindings;
 import io.swarmtee.proxy.config.Config;
 import io.swarmtee.proxy.config.ConfigException;
 import io.swarmtee.proxy.config.Options;
@@ -210,6 +211,7 @@ public final class ArchiveModule implements ProxyModule {
             .clipsIn(
                 ClusterClips.over(
                     ctx.cluster(), ClipList.inDirectory(ctx.vertx(), data.resolve("clips"))));
+    steward.ifPresent(st -> st.share(ClusterStewardFindings.of(ctx.cluster())));
     steward.ifPresent(
         st ->
             st.source(

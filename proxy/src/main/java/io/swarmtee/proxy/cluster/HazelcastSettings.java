@@ -35,6 +35,9 @@ final class HazelcastSettings {
   /** The webhook facts queued: fact → the member that queued it ({@link ClusterWebhookLedger}). */
   static final String WEBHOOKS_MAP = "swarmtee.webhooks";
 
+  /** Each stream's unrepairable references, as its steward last found them. */
+  static final String FINDINGS_MAP = "swarmtee.unretrievable";
+
   /**
    * Member attribute: swarmtee's member id. Not Hazelcast's member UUID: Hazelcast resets that when
    * the member merges after a split ("Resetting local member UUID"), while lease owners and
@@ -134,6 +137,7 @@ final class HazelcastSettings {
     clips.getMergePolicyConfig().setPolicy(ClipsMergePolicy.class.getName());
     c.addMapConfig(clips);
     c.addMapConfig(new MapConfig(WEBHOOKS_MAP).setBackupCount(1));
+    c.addMapConfig(new MapConfig(FINDINGS_MAP).setBackupCount(1));
     return c;
   }
 

@@ -72,6 +72,7 @@ public final class Steward {
   private final StewardBook book;
   private final StewardSchedule schedule;
   private Source source;
+  private SharedFindings shared = SharedFindings.NONE;
 
   private final Counter retrievable;
   private final Counter repaired;
@@ -136,7 +137,16 @@ public final class Steward {
   }
 
   /**
-   * @return {@code inner}, whose {@link ArchiveHooks#unretrievable} shows what this steward found
+   * Shares what this member's rounds find with the cluster's other members; call before {@link
+   * #start}.
+   */
+  public void share(SharedFindings s) {
+    this.shared = s;
+  }
+
+  /**
+   * @return {@code inner}, whose {@link ArchiveHooks#unretrievable} shows what this steward, or the
+   *     member that checks the archive, found
    */
   public ArchiveHooks around(ArchiveHooks inner) {
     return new ForwardingArchiveHooks(inner) {
@@ -151,7 +161,7 @@ public final class Steward {
    * @return the references of {@code streamId}'s archive the last round could not repair
    */
   public Optional<JsonArray> unretrievable(String streamId) {
-    return book.unretrievable(streamId);
+    return book.unretrievable(streamId).or(() -> shared.get(streamId));
   }
 
   /**
@@ -206,6 +216,31 @@ public final class Steward {
                   pace.orElseGet(
                       () -> refs.isEmpty() ? Duration.ZERO : interval.dividedBy(refs.size()));
               return checkAll(refs, wait);
+            })
+        .compose(found -> publish().map(found));
+  }
+
+  /**
+   * Shares what the round found of the streams this member checks: their unrepairable references,
+   * or that there are none any more.
+   */
+  private Future<Void> publish() {
+    return source
+        .streams()
+        .compose(
+            ids ->
+                Future.all(
+                        ids.stream()
+                            .map(id -> Map.entry(id, book.unretrievable(id)))
+                            .filter(
+                                e -> e.getValue().isPresent() || shared.get(e.getKey()).isPresent())
+                            .map(e -> shared.publish(e.getKey(), e.getValue()))
+                            .toList())
+                    .<Void>mapEmpty())
+        .recover(
+            e -> {
+              LOG.warn("steward: findings not shared: {}", e.toString());
+              return Future.succeededFuture();
             });
   }
 

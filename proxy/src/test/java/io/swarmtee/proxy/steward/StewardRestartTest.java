@@ -1,23 +1,21 @@
 package io.swarmtee.proxy.steward;
 
+import static io.swarmtee.proxy.steward.StewardFixture.T0;
+import static io.swarmtee.proxy.steward.StewardFixture.await;
+import static io.swarmtee.proxy.steward.StewardFixture.finalised;
+import static io.swarmtee.proxy.steward.StewardFixture.oneStream;
+import static io.swarmtee.proxy.steward.StewardFixture.reportingTo;
+import static io.swarmtee.proxy.steward.StewardFixture.steward;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.swarmtee.proxy.archive.ArchiveEvent;
-import io.swarmtee.proxy.archive.ArchiveEvent.MasterUploaded;
-import io.swarmtee.proxy.archive.ArchiveEvent.SegmentArchived;
-import io.swarmtee.proxy.archive.ArchiveEvent.SessionFinalised;
-import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
+import io.swarmtee.proxy.steward.StewardFixture.Bee;
 import io.swarmtee.proxy.testing.TestBee;
 import io.swarmtee.tee.SwarmReference;
-import io.swarmtee.tee.bee.BatchId;
-import io.swarmtee.tee.bee.BeeClient;
-import io.swarmtee.tee.bee.BeeClientOptions;
-import io.swarmtee.tee.bee.UploadOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
@@ -29,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,12 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class StewardRestartTest {
 
-  private static final Instant T0 = Instant.parse("2026-12-04T02:00:00Z");
   private static final Duration INTERVAL = Duration.ofHours(1);
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.await(20, TimeUnit.SECONDS);
-  }
 
   private record Started(Steward steward, SimpleMeterRegistry registry, List<JsonObject> reports) {
     double gauge() {
@@ -57,49 +49,38 @@ class StewardRestartTest {
   }
 
   private static Started start(
-      Vertx vertx, BeeClient client, List<ArchiveEvent> events, Path file, Instant now)
-      throws Exception {
+      Vertx vertx, Bee bee, List<ArchiveEvent> events, Path file, Instant now) throws Exception {
     List<JsonObject> reports = new CopyOnWriteArrayList<>();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Steward steward =
-        new Steward(
+        steward(
             vertx,
-            client,
-            () -> Future.succeededFuture(BatchId.parse(TestBee.BATCH)),
+            bee,
             ref -> Future.succeededFuture(Optional.empty()),
-            StewardTest.reportingTo(reports),
+            reportingTo(reports),
             INTERVAL,
             2,
             registry);
     steward.clock(Clock.fixed(now, ZoneOffset.UTC));
-    steward.source(StewardTest.oneStream("s1", events));
+    steward.source(oneStream("s1", events));
     await(steward.persistTo(file));
     return new Started(steward, registry, reports);
   }
 
   @Test
   void findingsAndCheckTimesSurviveARestart(Vertx vertx, @TempDir Path data) throws Exception {
-    TestBee bee = await(TestBee.start(vertx));
-    BeeClient client = BeeClient.create(vertx, BeeClientOptions.of(bee.url()));
-    UploadOptions stamped = UploadOptions.DEFAULT.withBatchId(BatchId.parse(TestBee.BATCH));
+    Bee fixture = Bee.start(vertx);
+    TestBee bee = fixture.node();
     List<SwarmReference> segs = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      segs.add(await(client.uploadBytes(Buffer.buffer("restart segment " + i), stamped)));
+      segs.add(fixture.upload("restart segment " + i));
     }
-    SwarmReference master = await(client.uploadBytes(Buffer.buffer("#EXTM3U restart"), stamped));
+    SwarmReference master = fixture.upload("#EXTM3U restart");
     bee.loseFromNetwork(segs.get(2), false); // nobody holds it: unrepairable
-    List<ArchiveEvent> events = new ArrayList<>();
-    events.add(new SessionStarted(0, T0));
-    for (int i = 0; i < segs.size(); i++) {
-      events.add(
-          new SegmentArchived(
-              0, 0, "source", i, 2.0, segs.get(i), 10, T0, Optional.empty(), T0, "ts"));
-    }
-    events.add(new SessionFinalised(0, T0.plusSeconds(6)));
-    events.add(new MasterUploaded(0, master, true, T0.plusSeconds(7)));
+    List<ArchiveEvent> events = finalised(segs, master);
     Path file = data.resolve("steward.json");
 
-    Started first = start(vertx, client, events, file, T0.plusSeconds(60));
+    Started first = start(vertx, fixture, events, file, T0.plusSeconds(60));
     assertEquals(
         new Steward.Round(4, 3, 0, 1, 0), await(first.steward().round(Optional.of(Duration.ZERO))));
     assertEquals(1, first.reports().size());
@@ -107,7 +88,7 @@ class StewardRestartTest {
     int checks = bee.stewardshipChecks();
 
     // Restarted ten minutes later: the finding is there before any round, and nothing is due.
-    Started second = start(vertx, client, events, file, T0.plusSeconds(660));
+    Started second = start(vertx, fixture, events, file, T0.plusSeconds(660));
     assertEquals(1.0, second.gauge());
     assertEquals(
         segs.get(2).hex(),
@@ -120,7 +101,7 @@ class StewardRestartTest {
     second.steward().stop();
 
     // Restarted two hours later: every reference is due; the known loss is not reported again.
-    Started third = start(vertx, client, events, file, T0.plus(Duration.ofHours(2)));
+    Started third = start(vertx, fixture, events, file, T0.plus(Duration.ofHours(2)));
     assertEquals(
         new Steward.Round(4, 3, 0, 1, 0), await(third.steward().round(Optional.of(Duration.ZERO))));
     assertTrue(bee.stewardshipChecks() > checks);

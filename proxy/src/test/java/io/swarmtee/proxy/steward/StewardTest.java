@@ -1,38 +1,35 @@
 package io.swarmtee.proxy.steward;
 
+import static io.swarmtee.proxy.steward.StewardFixture.T0;
+import static io.swarmtee.proxy.steward.StewardFixture.await;
+import static io.swarmtee.proxy.steward.StewardFixture.finalised;
+import static io.swarmtee.proxy.steward.StewardFixture.oneStream;
+import static io.swarmtee.proxy.steward.StewardFixture.reportingTo;
+import static io.swarmtee.proxy.steward.StewardFixture.segment;
+import static io.swarmtee.proxy.steward.StewardFixture.steward;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.swarmtee.proxy.archive.ArchiveEvent;
-import io.swarmtee.proxy.archive.ArchiveEvent.MasterUploaded;
-import io.swarmtee.proxy.archive.ArchiveEvent.SegmentArchived;
-import io.swarmtee.proxy.archive.ArchiveEvent.SessionFinalised;
 import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
 import io.swarmtee.proxy.archive.ArchiveHooks;
-import io.swarmtee.proxy.archive.ForwardingArchiveHooks;
+import io.swarmtee.proxy.steward.StewardFixture.Bee;
 import io.swarmtee.proxy.testing.TestBee;
 import io.swarmtee.tee.SwarmReference;
-import io.swarmtee.tee.bee.BatchId;
-import io.swarmtee.tee.bee.BeeClient;
-import io.swarmtee.tee.bee.BeeClientOptions;
-import io.swarmtee.tee.bee.UploadOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,70 +43,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(60)
 class StewardTest {
 
-  private static final Instant T0 = Instant.parse("2026-12-04T02:00:00Z");
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.await(20, TimeUnit.SECONDS);
-  }
-
-  private static SegmentArchived segment(int session, long seq, SwarmReference ref) {
-    return new SegmentArchived(
-        session, 0, "source", seq, 2.0, ref, 10, T0, Optional.empty(), T0, "ts");
-  }
-
-  /** A stream with a finalised session 0 (three segments, a final master) and a live session 1. */
+  /** A stream with a finalised session 0 (the segments, a final master) and a live session 1. */
   private static List<ArchiveEvent> archive(
       List<SwarmReference> segs, SwarmReference master, SwarmReference live) {
-    List<ArchiveEvent> e = new ArrayList<>();
-    e.add(new SessionStarted(0, T0));
-    for (int i = 0; i < segs.size(); i++) {
-      e.add(segment(0, i, segs.get(i)));
-    }
-    e.add(new SessionFinalised(0, T0.plusSeconds(10)));
-    e.add(new MasterUploaded(0, master, true, T0.plusSeconds(11)));
+    List<ArchiveEvent> e = new ArrayList<>(finalised(segs, master));
     e.add(new SessionStarted(1, T0.plusSeconds(100)));
     e.add(segment(1, 0, live));
     return e;
   }
 
-  /** Hooks that keep every unrepairable report. */
-  static ArchiveHooks reportingTo(List<JsonObject> reports) {
-    return new ForwardingArchiveHooks(ArchiveHooks.NONE) {
-      @Override
-      public void unrepairable(String stream, JsonObject report) {
-        reports.add(report);
-      }
-    };
-  }
-
-  /** A source of one stream's archive. */
-  static Steward.Source oneStream(String stream, List<ArchiveEvent> events) {
-    return new Steward.Source() {
-      @Override
-      public Future<List<String>> streams() {
-        return Future.succeededFuture(List.of(stream));
-      }
-
-      @Override
-      public Future<Optional<List<ArchiveEvent>>> events(String id) {
-        return Future.succeededFuture(Optional.of(events));
-      }
-    };
-  }
-
   @Test
   void checksFinalisedArchivesRepairsWhatItCanAndReportsTheRest(Vertx vertx) throws Exception {
-    TestBee bee = await(TestBee.start(vertx));
-    BeeClient client = BeeClient.create(vertx, BeeClientOptions.of(bee.url()));
-    UploadOptions stamped = UploadOptions.DEFAULT.withBatchId(BatchId.parse(TestBee.BATCH));
+    Bee fixture = Bee.start(vertx);
+    TestBee bee = fixture.node();
     List<SwarmReference> segs = new ArrayList<>();
     Map<SwarmReference, Buffer> held = new HashMap<>();
     for (int i = 0; i < 3; i++) {
-      Buffer b = Buffer.buffer("segment " + i, StandardCharsets.UTF_8.name());
-      segs.add(await(client.uploadBytes(b, stamped)));
+      segs.add(fixture.upload("segment " + i));
     }
-    SwarmReference master = await(client.uploadBytes(Buffer.buffer("#EXTM3U master"), stamped));
-    SwarmReference live = await(client.uploadBytes(Buffer.buffer("live segment"), stamped));
+    SwarmReference master = fixture.upload("#EXTM3U master");
+    SwarmReference live = fixture.upload("live segment");
     // seg 0: Bee still holds it (re-seed); seg 1: only swarmtee holds it (re-upload);
     // seg 2: nobody (unrepairable); the live session's segment is not looked at.
     bee.loseFromNetwork(segs.get(0), true);
@@ -119,19 +72,12 @@ class StewardTest {
     bee.loseFromNetwork(live, false);
 
     List<JsonObject> reports = new CopyOnWriteArrayList<>();
-    ArchiveHooks hooks =
-        new ForwardingArchiveHooks(ArchiveHooks.NONE) {
-          @Override
-          public void unrepairable(String stream, JsonObject report) {
-            reports.add(report.copy().put("stream", stream));
-          }
-        };
+    ArchiveHooks hooks = reportingTo(reports);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Steward steward =
-        new Steward(
+        steward(
             vertx,
-            client,
-            () -> Future.succeededFuture(BatchId.parse(TestBee.BATCH)),
+            fixture,
             ref -> Future.succeededFuture(Optional.ofNullable(held.get(ref))),
             hooks,
             Duration.ZERO,
@@ -180,7 +126,7 @@ class StewardTest {
     assertEquals(1, reports.size());
 
     // It comes back (uploaded again by someone): the report clears.
-    await(client.uploadBytes(Buffer.buffer("segment 2"), stamped));
+    fixture.upload("segment 2");
     Steward.Round third = await(steward.round(Optional.of(Duration.ZERO)));
     assertEquals(new Steward.Round(4, 4, 0, 0, 0), third);
     assertTrue(steward.unretrievable("s1").isEmpty());
@@ -189,19 +135,17 @@ class StewardTest {
 
   @Test
   void aBeeOutageChangesNothingItKnew(Vertx vertx) throws Exception {
-    TestBee bee = await(TestBee.start(vertx));
-    BeeClient client = BeeClient.create(vertx, BeeClientOptions.of(bee.url()));
-    UploadOptions stamped = UploadOptions.DEFAULT.withBatchId(BatchId.parse(TestBee.BATCH));
-    SwarmReference seg = await(client.uploadBytes(Buffer.buffer("only one"), stamped));
-    SwarmReference master = await(client.uploadBytes(Buffer.buffer("master"), stamped));
+    Bee fixture = Bee.start(vertx);
+    TestBee bee = fixture.node();
+    SwarmReference seg = fixture.upload("only one");
+    SwarmReference master = fixture.upload("master");
     bee.loseFromNetwork(seg, false);
     List<JsonObject> reports = new CopyOnWriteArrayList<>();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Steward steward =
-        new Steward(
+        steward(
             vertx,
-            client,
-            () -> Future.succeededFuture(BatchId.parse(TestBee.BATCH)),
+            fixture,
             ref -> Future.succeededFuture(Optional.empty()),
             reportingTo(reports),
             Duration.ZERO,
