@@ -1,41 +1,35 @@
 package io.swarmtee.proxy.webhook;
 
+import static io.swarmtee.proxy.webhook.LedgerFixture.LOST;
+import static io.swarmtee.proxy.webhook.LedgerFixture.READY;
+import static io.swarmtee.proxy.webhook.LedgerFixture.SECRET;
+import static io.swarmtee.proxy.webhook.LedgerFixture.STARTED;
+import static io.swarmtee.proxy.webhook.LedgerFixture.T0;
+import static io.swarmtee.proxy.webhook.LedgerFixture.VIEW;
+import static io.swarmtee.proxy.webhook.LedgerFixture.awaitDelivered;
+import static io.swarmtee.proxy.webhook.LedgerFixture.onContext;
+import static io.swarmtee.proxy.webhook.LedgerFixture.readyId;
+import static io.swarmtee.proxy.webhook.LedgerFixture.recordLive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.swarmtee.proxy.archive.ArchiveEvent;
-import io.swarmtee.proxy.archive.ArchiveEvent.MasterUploaded;
-import io.swarmtee.proxy.archive.ArchiveEvent.SegmentLost;
-import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
-import io.swarmtee.proxy.archive.ArchiveHooks;
-import io.swarmtee.proxy.archive.ArchiveView;
 import io.swarmtee.proxy.cluster.Cluster;
 import io.swarmtee.proxy.cluster.ClusterWebhookLedger;
 import io.swarmtee.proxy.config.HostPort;
 import io.swarmtee.proxy.testing.InJvmCluster;
 import io.swarmtee.proxy.testing.Polling;
 import io.swarmtee.proxy.testing.WebhookReceiver;
-import io.swarmtee.tee.SwarmReference;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,28 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ClusterLedgerTest {
-
-  private static final String SECRET = "cluster-ledger-test-secret";
-  private static final Instant T0 = Instant.parse("2026-12-04T02:00:00Z");
-  private static final SwarmReference MASTER = SwarmReference.parse("56".repeat(32));
-
-  private static final ArchiveView VIEW =
-      new ArchiveView() {
-        @Override
-        public Optional<JsonObject> session(int n) {
-          return Optional.of(new JsonObject().put("session", n).put("duration", 20.0));
-        }
-
-        @Override
-        public Optional<Instant> entryStart(int session, int run, String rendition, long seq) {
-          return Optional.of(T0.plusSeconds(2 * seq));
-        }
-      };
-
-  private static final SessionStarted STARTED = new SessionStarted(0, T0);
-  private static final SegmentLost LOST = new SegmentLost(0, 0, "source", 3, 2.0);
-  private static final MasterUploaded READY =
-      new MasterUploaded(0, MASTER, true, T0.plusSeconds(25));
 
   @TempDir Path tmp;
   private final List<Cluster> members = new ArrayList<>();
@@ -94,60 +66,31 @@ class ClusterLedgerTest {
   }
 
   private Webhooks start(Cluster member, String dir, int port) throws Exception {
-    WebhookSettings settings =
-        new WebhookSettings(
-            List.of("http://127.0.0.1:" + port + "/hook"),
-            SECRET.getBytes(StandardCharsets.UTF_8),
-            Duration.ofSeconds(5),
-            new Backoff(Duration.ofMillis(10), Duration.ofMillis(40), Duration.ofHours(1)));
     Webhooks w =
-        Webhooks.create(
+        LedgerFixture.start(
             member.vertx(),
             tmp.resolve(dir),
-            settings,
-            Optional.empty(),
-            Clock.fixed(T0.minusSeconds(60), ZoneOffset.UTC),
-            new SimpleMeterRegistry(),
+            port,
+            T0.minusSeconds(60),
             ClusterWebhookLedger.of(member));
-    w.module().start().await(30, TimeUnit.SECONDS);
     running.add(w);
     return w;
   }
 
-  /** Runs {@code op} on one of {@code vertx}'s contexts, as the archiver would, and waits. */
-  private static <T> T onContext(Vertx vertx, Supplier<Future<T>> op) throws Exception {
-    Context c = vertx.getOrCreateContext();
-    Promise<T> p = Promise.promise();
-    c.runOnContext(v -> op.get().onComplete(p));
-    return p.future().await(30, TimeUnit.SECONDS);
-  }
+  /** A receiver answering {@code status}, and two members each delivering to it. */
+  private record Pair(WebhookReceiver receiver, Cluster a, Cluster b, Webhooks onA, Webhooks onB) {}
 
-  private static void awaitDelivered(Webhooks w, WebhookReceiver receiver, int n) throws Exception {
-    Polling.until(
-        Duration.ofSeconds(30),
-        Duration.ofMillis(20),
-        () -> receiver.accepted().size() >= n && w.depth().await(5, TimeUnit.SECONDS).equals(0),
-        () -> n + " deliveries: " + receiver.seen());
-  }
-
-  private List<Cluster> twoMembers() throws Exception {
+  private Pair pair(Vertx vertx, int status) throws Exception {
+    WebhookReceiver receiver = new WebhookReceiver(SECRET, n -> status);
+    int port = receiver.listen(vertx, 0).await(10, TimeUnit.SECONDS);
     List<Cluster> cluster =
         InJvmCluster.join(
             List.of(new HostPort("127.0.0.1", freePort()), new HostPort("127.0.0.1", freePort())),
             "ledger-test-" + UUID.randomUUID());
     members.addAll(cluster);
-    return cluster;
-  }
-
-  /** The journal confirmed {@code event} on {@code member}: its archiver tells the hooks. */
-  private static void recordLive(Cluster member, Webhooks w, ArchiveEvent event) throws Exception {
-    ArchiveHooks hooks = w.around(ArchiveHooks.NONE);
-    onContext(
-        member.vertx(),
-        () -> {
-          hooks.recorded("cam", event, VIEW);
-          return Future.succeededFuture();
-        });
+    Cluster a = cluster.get(0);
+    Cluster b = cluster.get(1);
+    return new Pair(receiver, a, b, start(a, "a", port), start(b, "b", port));
   }
 
   /** {@code member} stops delivering and leaves the cluster for good. */
@@ -160,18 +103,17 @@ class ClusterLedgerTest {
 
   @Test
   void theNewOwnerRaisesWhatTheOldOneNeverQueuedAndNothingItDid(Vertx vertx) throws Exception {
-    WebhookReceiver receiver = new WebhookReceiver(SECRET, n -> 204);
-    int port = receiver.listen(vertx, 0).await(10, TimeUnit.SECONDS);
-    List<Cluster> cluster = twoMembers();
-    Cluster a = cluster.get(0);
-    Cluster b = cluster.get(1);
-    Webhooks onA = start(a, "a", port);
-    Webhooks onB = start(b, "b", port);
+    Pair p = pair(vertx, 204);
+    WebhookReceiver receiver = p.receiver();
+    Cluster a = p.a();
+    Cluster b = p.b();
+    Webhooks onA = p.onA();
+    Webhooks onB = p.onB();
 
     // A owns the stream: the session start is journalled, queued (in the shared ledger too) and
     // delivered. Then the journal records a lost segment and the final master, and A dies before
     // its outbox had either event.
-    recordLive(a, onA, STARTED);
+    recordLive(a.vertx(), onA, STARTED);
     awaitDelivered(onA, receiver, 1);
     String startedId = receiver.accepted().get(0).getString("id");
     Polling.until(
@@ -203,12 +145,7 @@ class ClusterLedgerTest {
             .filter(j -> j.getString("type").equals(WebhookEvent.READY))
             .findFirst()
             .orElseThrow();
-    assertEquals(
-        WebhookEvent.of(
-                WebhookEvent.READY, "cam", "session 0 master " + MASTER.hex(), T0, new JsonObject())
-            .id(),
-        ready.getString("id"),
-        "the id a live emission by A would have had");
+    assertEquals(readyId(), ready.getString("id"), "the id a live emission by A would have had");
     assertEquals(startedId, got.get(0).getString("id"));
 
     // B reads the journal again (another takeover): everything was queued, nothing is raised.
@@ -220,17 +157,16 @@ class ClusterLedgerTest {
 
   @Test
   void whatALeftMemberQueuedAndNeverDeliveredIsRaisedAgain(Vertx vertx) throws Exception {
-    WebhookReceiver receiver = new WebhookReceiver(SECRET, n -> 503);
-    int port = receiver.listen(vertx, 0).await(10, TimeUnit.SECONDS);
-    List<Cluster> cluster = twoMembers();
-    Cluster a = cluster.get(0);
-    Cluster b = cluster.get(1);
-    Webhooks onA = start(a, "a", port);
-    Webhooks onB = start(b, "b", port);
+    Pair p = pair(vertx, 503);
+    WebhookReceiver receiver = p.receiver();
+    Cluster a = p.a();
+    Cluster b = p.b();
+    Webhooks onA = p.onA();
+    Webhooks onB = p.onB();
 
     // A queues the final master's event; the receiver fails it, so it stays in A's outbox, and A
     // leaves the cluster for good with it undelivered.
-    recordLive(a, onA, READY);
+    recordLive(a.vertx(), onA, READY);
     Polling.until(
         Duration.ofSeconds(30),
         Duration.ofMillis(20),
