@@ -104,36 +104,32 @@ class ClusterLedgerTest {
   @Test
   void theNewOwnerRaisesWhatTheOldOneNeverQueuedAndNothingItDid(Vertx vertx) throws Exception {
     Pair p = pair(vertx, 204);
-    WebhookReceiver receiver = p.receiver();
-    Cluster a = p.a();
-    Cluster b = p.b();
-    Webhooks onA = p.onA();
-    Webhooks onB = p.onB();
 
     // A owns the stream: the session start is journalled, queued (in the shared ledger too) and
-    // delivered. Then the journal records a lost segment and the final master, and A dies before
+    // delivered. Then the journal records a lost segment and the final master, and A dies
+    // before
     // its outbox had either event.
-    recordLive(a.vertx(), onA, STARTED);
-    awaitDelivered(onA, receiver, 1);
-    String startedId = receiver.accepted().get(0).getString("id");
+    recordLive(p.a().vertx(), p.onA(), STARTED);
+    awaitDelivered(p.onA(), p.receiver(), 1);
+    String startedId = p.receiver().accepted().get(0).getString("id");
     Polling.until(
         Duration.ofSeconds(30),
         Duration.ofMillis(20),
         () ->
-            ClusterWebhookLedger.of(b)
+            ClusterWebhookLedger.of(p.b())
                     .queued(Set.of(WebhookEvents.started("cam", 0)))
                     .await(5, TimeUnit.SECONDS)
                     .size()
                 == 1,
         () -> "the shared ledger has A's fact");
-    die(a, onA);
+    die(p.a(), p.onA());
 
     // B takes the lease and reads the shared journal: the two facts A never queued are raised, the
     // start is not (B's own ledger file never heard of it: the cluster's did).
     List<ArchiveEvent> journal = List.of(STARTED, LOST, READY);
-    onContext(b.vertx(), () -> onB.reconcile("cam", journal, VIEW));
-    awaitDelivered(onB, receiver, 3);
-    List<JsonObject> got = receiver.accepted();
+    onContext(p.b().vertx(), () -> p.onB().reconcile("cam", journal, VIEW));
+    awaitDelivered(p.onB(), p.receiver(), 3);
+    List<JsonObject> got = p.receiver().accepted();
     assertEquals(3, got.size(), got.toString());
     assertEquals(WebhookEvent.STARTED, got.get(0).getString("type"));
     assertEquals(
@@ -149,56 +145,52 @@ class ClusterLedgerTest {
     assertEquals(startedId, got.get(0).getString("id"));
 
     // B reads the journal again (another takeover): everything was queued, nothing is raised.
-    onContext(b.vertx(), () -> onB.reconcile("cam", journal, VIEW));
-    assertEquals(0, onB.depth().await(5, TimeUnit.SECONDS));
-    assertEquals(3, receiver.seen().size(), receiver.seen().toString());
-    receiver.close().await(5, TimeUnit.SECONDS);
+    onContext(p.b().vertx(), () -> p.onB().reconcile("cam", journal, VIEW));
+    assertEquals(0, p.onB().depth().await(5, TimeUnit.SECONDS));
+    assertEquals(3, p.receiver().seen().size(), p.receiver().seen().toString());
+    p.receiver().close().await(5, TimeUnit.SECONDS);
   }
 
   @Test
   void whatALeftMemberQueuedAndNeverDeliveredIsRaisedAgain(Vertx vertx) throws Exception {
     Pair p = pair(vertx, 503);
-    WebhookReceiver receiver = p.receiver();
-    Cluster a = p.a();
-    Cluster b = p.b();
-    Webhooks onA = p.onA();
-    Webhooks onB = p.onB();
 
-    // A queues the final master's event; the receiver fails it, so it stays in A's outbox, and A
+    // A queues the final master's event; the receiver fails it, so it stays in A's outbox, and
+    // A
     // leaves the cluster for good with it undelivered.
-    recordLive(a.vertx(), onA, READY);
+    recordLive(p.a().vertx(), p.onA(), READY);
     Polling.until(
         Duration.ofSeconds(30),
         Duration.ofMillis(20),
-        () -> !receiver.seen().isEmpty(),
+        () -> !p.receiver().seen().isEmpty(),
         () -> "A's first attempt");
     Set<String> fact = Set.of(WebhookEvents.ready("cam", READY));
-    assertEquals(fact, ClusterWebhookLedger.of(b).queued(fact).await(10, TimeUnit.SECONDS));
-    assertEquals(1, onA.depth().await(5, TimeUnit.SECONDS), "pending in A's outbox");
-    String id = receiver.seen().get(0).eventId();
-    die(a, onA);
-    receiver.answer(204);
+    assertEquals(fact, ClusterWebhookLedger.of(p.b()).queued(fact).await(10, TimeUnit.SECONDS));
+    assertEquals(1, p.onA().depth().await(5, TimeUnit.SECONDS), "pending in A's outbox");
+    String id = p.receiver().seen().get(0).eventId();
+    die(p.a(), p.onA());
+    p.receiver().answer(204);
     Polling.until(
         Duration.ofSeconds(30),
         Duration.ofMillis(20),
-        () -> b.members().size() == 1,
-        () -> "B sees A gone: " + b.members());
+        () -> p.b().members().size() == 1,
+        () -> "B sees A gone: " + p.b().members());
 
     // B takes the stream over: A's entry says "queued by A", A is gone and never said "done".
-    assertEquals(Set.of(), ClusterWebhookLedger.of(b).queued(fact).await(10, TimeUnit.SECONDS));
-    onContext(b.vertx(), () -> onB.reconcile("cam", List.of(READY), VIEW));
-    awaitDelivered(onB, receiver, 1);
-    assertEquals(1, receiver.accepted().size(), receiver.seen().toString());
-    assertEquals(id, receiver.accepted().get(0).getString("id"), "the same id");
+    assertEquals(Set.of(), ClusterWebhookLedger.of(p.b()).queued(fact).await(10, TimeUnit.SECONDS));
+    onContext(p.b().vertx(), () -> p.onB().reconcile("cam", List.of(READY), VIEW));
+    awaitDelivered(p.onB(), p.receiver(), 1);
+    assertEquals(1, p.receiver().accepted().size(), p.receiver().seen().toString());
+    assertEquals(id, p.receiver().accepted().get(0).getString("id"), "the same id");
     // Delivered by B: done for everyone.
     Polling.until(
         Duration.ofSeconds(30),
         Duration.ofMillis(20),
-        () -> ClusterWebhookLedger.of(b).queued(fact).await(10, TimeUnit.SECONDS).equals(fact),
+        () -> ClusterWebhookLedger.of(p.b()).queued(fact).await(10, TimeUnit.SECONDS).equals(fact),
         () -> "B's delivery marked done");
-    onContext(b.vertx(), () -> onB.reconcile("cam", List.of(READY), VIEW));
-    assertEquals(0, onB.depth().await(5, TimeUnit.SECONDS));
-    assertEquals(1, receiver.accepted().size(), receiver.seen().toString());
-    receiver.close().await(5, TimeUnit.SECONDS);
+    onContext(p.b().vertx(), () -> p.onB().reconcile("cam", List.of(READY), VIEW));
+    assertEquals(0, p.onB().depth().await(5, TimeUnit.SECONDS));
+    assertEquals(1, p.receiver().accepted().size(), p.receiver().seen().toString());
+    p.receiver().close().await(5, TimeUnit.SECONDS);
   }
 }
