@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +51,17 @@ public interface ArchiveHooks {
    *     uploads right now (it changes as batches fill or expire); empty otherwise
    */
   default Optional<Supplier<Future<BatchId>>> uploadBatch() {
+    return Optional.empty();
+  }
+
+  /**
+   * With {@code --stamper local}: wraps a playlist stored as {@code /bytes} (name, reference) in
+   * the single-file manifest Bee's {@code POST /bzz} would build, stamped by the broadcaster's key
+   * and pushed, so that {@code /bzz/{manifest}/} serves it although the node owns no batch.
+   *
+   * @return empty otherwise (playlists go to Bee's {@code /bzz} or stay {@code /bytes})
+   */
+  default Optional<BiFunction<String, SwarmReference, Future<SwarmReference>>> playlistManifests() {
     return Optional.empty();
   }
 

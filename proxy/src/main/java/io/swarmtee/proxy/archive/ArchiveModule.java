@@ -134,7 +134,7 @@ public final class ArchiveModule implements ProxyModule {
         // changes under
         // the same name. Linked as /bytes/<ref>?name=….m3u8.
         UploadPipeline p = pipeline;
-        playlists =
+        BiFunction<String, Buffer, Future<SwarmReference>> bytes =
             (name, text) -> {
               SegmentKey key =
                   new SegmentKey(
@@ -143,7 +143,16 @@ public final class ArchiveModule implements ProxyModule {
                       SwarmHasher.hash(text.getBytes()).hex() + "-" + name);
               return p.submit(key, text).compose(accepted -> p.result(key));
             };
-        manifests = false;
+        // --stamper local: the /bytes tree wrapped in the manifest Bee's /bzz would make, stamped
+        // by the key, so /bzz/<master>/ and the feed manifest serve the archive as with Bee's
+        // stamps.
+        Optional<BiFunction<String, SwarmReference, Future<SwarmReference>>> wrap =
+            config.store().localStamps() ? hooks.playlistManifests() : Optional.empty();
+        playlists =
+            wrap.<BiFunction<String, Buffer, Future<SwarmReference>>>map(
+                    m -> (name, text) -> bytes.apply(name, text).compose(ref -> m.apply(name, ref)))
+                .orElse(bytes);
+        manifests = wrap.isPresent();
       }
     } else {
       // No Bee: segments and playlists go to the embedded store under --data/store.

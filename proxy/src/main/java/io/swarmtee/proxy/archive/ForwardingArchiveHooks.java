@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -35,6 +36,11 @@ public abstract class ForwardingArchiveHooks implements ArchiveHooks {
   @Override
   public Optional<Supplier<Future<BatchId>>> uploadBatch() {
     return inner.uploadBatch();
+  }
+
+  @Override
+  public Optional<BiFunction<String, SwarmReference, Future<SwarmReference>>> playlistManifests() {
+    return inner.playlistManifests();
   }
 
   @Override

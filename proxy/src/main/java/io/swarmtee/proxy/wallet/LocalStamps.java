@@ -1,11 +1,14 @@
 package io.swarmtee.proxy.wallet;
 
+import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.spool.SegmentUploader;
+import io.swarmtee.wallet.feed.LocalManifest;
 import io.swarmtee.wallet.postage.BatchView;
 import io.swarmtee.wallet.postage.PostageManager;
 import io.swarmtee.wallet.stamp.LocalStampUploader;
+import io.swarmtee.wallet.stamp.StampedManifests;
 import io.swarmtee.wallet.stamp.Stamper;
 import io.swarmtee.wallet.stamp.Stampers;
 import io.vertx.core.Future;
@@ -17,6 +20,8 @@ import java.util.NoSuchElementException;
  * batch postage management picks for each segment.
  */
 public final class LocalStamps {
+
+  private static final String MPEGURL = "application/vnd.apple.mpegurl";
 
   /** Chunk uploads in flight per segment. */
   static final int CHUNK_CONCURRENCY = 16;
@@ -40,6 +45,31 @@ public final class LocalStamps {
         bee,
         () -> postage.uploadBatch().compose(id -> stamper(stampers, postage, id)),
         CHUNK_CONCURRENCY);
+  }
+
+  /**
+   * Wraps the playlist {@code name} stored at {@code file} ({@code /bytes}) in a single-file
+   * manifest ({@link LocalManifest#singleFile}) stamped with the batch postage management uses now.
+   *
+   * @return the manifest's reference, which {@code /bzz/{reference}/} serves
+   */
+  static Future<SwarmReference> playlistManifest(
+      Vertx vertx,
+      BeeClient bee,
+      Stampers stampers,
+      PostageManager postage,
+      String name,
+      SwarmReference file) {
+    LocalManifest manifest;
+    try {
+      manifest = LocalManifest.singleFile(name, MPEGURL, file);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return postage
+        .uploadBatch()
+        .compose(id -> stamper(stampers, postage, id))
+        .compose(st -> StampedManifests.push(vertx, bee, st, manifest));
   }
 
   /**

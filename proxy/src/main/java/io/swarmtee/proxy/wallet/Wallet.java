@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -353,6 +354,19 @@ public final class Wallet implements AutoCloseable {
       @Override
       public Optional<Supplier<Future<BatchId>>> uploadBatch() {
         return postage.filter(p -> p.policy().automatic()).map(p -> p::uploadBatch);
+      }
+
+      @Override
+      public Optional<BiFunction<String, SwarmReference, Future<SwarmReference>>>
+          playlistManifests() {
+        return stampers.flatMap(
+            st ->
+                bee.flatMap(
+                    b ->
+                        postage.map(
+                            p ->
+                                (name, file) ->
+                                    LocalStamps.playlistManifest(vertx, b, st, p, name, file))));
       }
     };
   }

@@ -21,8 +21,8 @@ import io.swarmtee.wallet.Keystores;
 import io.swarmtee.wallet.chain.ChainContracts;
 import io.swarmtee.wallet.chain.ChainPostage;
 import io.swarmtee.wallet.chain.OnChainBatch;
-import io.swarmtee.wallet.feed.FeedManifest;
 import io.swarmtee.wallet.feed.Feeds;
+import io.swarmtee.wallet.feed.LocalManifest;
 import io.swarmtee.wallet.feed.SingleOwnerChunk;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -40,6 +40,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,15 +54,16 @@ import org.slf4j.LoggerFactory;
  * bee-chain.sh start … --no-batch}); a keystore made as {@code wallet new} does, funded on the
  * local chain; swarmtee.jar with {@code --postage-buyer chain --batch auto --stamper local} buys
  * the batch with that key and stamps every chunk of a live ffmpeg stream (two renditions) itself.
- * Once the archive is final, every playlist and segment reference is read from Bee ({@code GET
- * /bytes/{ref}} on the node) and equals what swarmtee serves and what the origin published; after
- * swarmtee stopped, ffmpeg remuxes the full duration from Bee alone ({@code
- * {bee}/bytes/{master}?name=index.m3u8}: the playlists link {@code /bytes/<ref>?name=…}, resolved
- * against Bee). The stream's feed update, stamped by the key too, is read back from Bee ({@code GET
+ * Once the archive is final, every playlist is read from Bee's {@code /bzz/{ref}/} (each one a
+ * single-file manifest built and stamped locally, as Bee's {@code POST /bzz} would build it) and
+ * every segment from Bee's {@code /bytes/{ref}}, equal to what swarmtee serves and what the origin
+ * published. The stream's feed update, stamped by the key too, is read back from Bee ({@code GET
  * /chunks/{soc address}}) and points at the final master; its manifest, built and stamped locally,
  * is the one Bee would build, and Bee's {@code /bzz/{manifest}/} resolves it to the latest update
- * ({@code swarm-feed-index}; the master itself is a /bytes playlist, not a manifest). The batch's
- * on-chain owner is the keystore's address, and the node's {@code /stamps} lists no batch.
+ * ({@code swarm-feed-index}). After swarmtee stopped, ffmpeg remuxes the full duration from Bee
+ * alone, from {@code {bee}/bzz/{master}/} and from {@code {bee}/bzz/{feed manifest}/}, as with
+ * Bee-side stamps. The batch's on-chain owner is the keystore's address, and the node's {@code
+ * /stamps} lists no batch.
  */
 @ExtendWith(BeeChainNoBatchExtension.class)
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -72,7 +74,8 @@ class LocalStampsArchiveBeeIT {
   private static final String ID = "local1";
   private static final int SECONDS = 6;
   private static final Pattern MEDIA_URI =
-      Pattern.compile("^/bytes/([0-9a-f]{64})\\?name=(\\S+)\\.m3u8$", Pattern.MULTILINE);
+      Pattern.compile("^/bzz/([0-9a-f]{64})/$", Pattern.MULTILINE);
+  private static final Pattern FILENAME = Pattern.compile("inline; filename=\"(\\S+)\\.m3u8\"");
   private static final Pattern SEGMENT_URI =
       Pattern.compile("^/bytes/([0-9a-f]{64})\\?name=\\S+\\.ts$", Pattern.MULTILINE);
 
@@ -117,6 +120,7 @@ class LocalStampsArchiveBeeIT {
               .list();
       Path jar = Path.of("target", "swarmtee.jar");
       String master;
+      String feedManifest;
       BatchId batch;
       JsonObject archive;
       try (SwarmteeProcess swarmtee = SwarmteeProcess.start(jar, flags, log)) {
@@ -152,18 +156,17 @@ class LocalStampsArchiveBeeIT {
             archive.encodePrettily());
         master = archive.getString("master");
         assertEquals(
-            "/bytes/" + master + "?name=index.m3u8",
-            archive.getString("masterPath"),
-            archive.encodePrettily());
+            "/bzz/" + master + "/", archive.getString("masterPath"), archive.encodePrettily());
 
-        // Every reference of the archive, read from Bee, equals what swarmtee serves.
-        String swarmMaster = sameOnBeeAndSwarmtee(web, beeUrl, port, master).toString();
+        // Every playlist, read from Bee's /bzz (a manifest the node owns no batch for), and every
+        // segment, read from Bee, equals what swarmtee serves.
+        String swarmMaster = fromBzz(web, beeUrl, master, "index.m3u8");
         List<MatchResult> variants = MEDIA_URI.matcher(swarmMaster).results().toList();
         assertEquals(HlsRecording.RENDITIONS.size(), variants.size(), swarmMaster);
         int segments = 0;
         for (MatchResult variant : variants) {
-          String rendition = variant.group(2);
-          String media = sameOnBeeAndSwarmtee(web, beeUrl, port, variant.group(1)).toString();
+          String rendition = renditionOf(web, beeUrl, variant.group(1));
+          String media = fromBzz(web, beeUrl, variant.group(1), rendition + ".m3u8");
           assertTrue(
               media.contains("#EXT-X-PLAYLIST-TYPE:VOD") && media.endsWith("#EXT-X-ENDLIST\n"),
               media);
@@ -195,9 +198,10 @@ class LocalStampsArchiveBeeIT {
                     "a feed update pointing at the final master, and its manifest")
                 .getJsonObject("feedManifest");
         String topic = HexFormat.of().formatHex(Feeds.topic(ID));
-        FeedManifest local = FeedManifest.sequence(key.address(), topic);
+        LocalManifest local = LocalManifest.sequence(key.address(), topic);
         assertEquals(local.reference().hex(), feed.getString("manifest"), feed.encode());
-        for (FeedManifest.Chunk chunk : local.chunks()) {
+        feedManifest = feed.getString("manifest");
+        for (LocalManifest.Chunk chunk : local.chunks()) {
           HttpResponse<Buffer> got =
               await(web.getAbs(beeUrl + "/chunks/" + chunk.address().hex()).send());
           assertEquals(200, got.statusCode(), chunk.address() + " on Bee");
@@ -209,14 +213,21 @@ class LocalStampsArchiveBeeIT {
       }
       await(origin.close());
 
-      // swarmtee and the origin are gone: ffmpeg reads the archive from Bee alone.
-      Path out = tmp.resolve("from-bee.ts");
-      Ffmpeg.Run run = Ffmpeg.remux(beeUrl + "/bytes/" + master + "?name=index.m3u8", out);
-      assertEquals(0, run.exit(), run.output());
-      assertEquals("", run.output().strip(), "ffmpeg reported errors");
-      double duration = Ffmpeg.duration(out);
-      LOG.info("remuxed {} s from Bee alone (recorded {} s)", duration, recording.duration());
-      assertEquals(recording.duration(), duration, 0.5, "full duration remuxed from Bee");
+      // swarmtee and the origin are gone: ffmpeg reads the archive from Bee alone, by the master's
+      // manifest and by the feed's.
+      for (String entry : List.of(master, feedManifest)) {
+        Path out = tmp.resolve("from-bee-" + entry + ".ts");
+        Ffmpeg.Run run = Ffmpeg.remux(beeUrl + "/bzz/" + entry + "/", out);
+        assertEquals(0, run.exit(), run.output());
+        assertEquals("", run.output().strip(), "ffmpeg reported errors");
+        double duration = Ffmpeg.duration(out);
+        LOG.info(
+            "remuxed {} s from Bee alone, /bzz/{}/ (recorded {} s)",
+            duration,
+            entry,
+            recording.duration());
+        assertEquals(recording.duration(), duration, 0.5, "full duration remuxed from Bee");
+      }
 
       // One identity: the key bought the batch, the node owns none.
       Identity identity = Identity.load(tmp.resolve("ks"), Optional.empty(), pw);
@@ -241,6 +252,30 @@ class LocalStampsArchiveBeeIT {
   }
 
   /** {@code GET /bytes/{ref}} from Bee and from swarmtee: both 200, the same bytes. */
+  /**
+   * @return the playlist Bee's {@code /bzz/{manifest}/} serves, checked to be the file {@code name}
+   *     as an HLS playlist
+   */
+  private static String fromBzz(WebClient web, String beeUrl, String manifest, String name)
+      throws Exception {
+    HttpResponse<Buffer> r = await(web.getAbs(beeUrl + "/bzz/" + manifest + "/").send());
+    assertEquals(200, r.statusCode(), manifest + " on Bee's /bzz: " + r.bodyAsString());
+    assertEquals("application/vnd.apple.mpegurl", r.getHeader("Content-Type"), manifest);
+    assertEquals("inline; filename=\"" + name + "\"", r.getHeader("Content-Disposition"), manifest);
+    return r.bodyAsString();
+  }
+
+  /**
+   * @return the rendition whose playlist the manifest holds, from the file name Bee serves it as
+   */
+  private static String renditionOf(WebClient web, String beeUrl, String manifest)
+      throws Exception {
+    HttpResponse<Buffer> r = await(web.headAbs(beeUrl + "/bzz/" + manifest + "/").send());
+    Matcher m = FILENAME.matcher(String.valueOf(r.getHeader("Content-Disposition")));
+    assertTrue(m.matches(), manifest + ": " + r.headers());
+    return m.group(1);
+  }
+
   private static Buffer sameOnBeeAndSwarmtee(WebClient web, String beeUrl, int port, String ref)
       throws Exception {
     HttpResponse<Buffer> fromBee = await(web.getAbs(beeUrl + "/bytes/" + ref).send());

@@ -6,7 +6,7 @@ import io.swarmtee.tee.bee.BeeClient;
 import io.swarmtee.tee.bee.PostageStamp;
 import io.swarmtee.tee.bee.UploadOptions;
 import io.swarmtee.wallet.feed.FeedApi;
-import io.swarmtee.wallet.feed.FeedManifest;
+import io.swarmtee.wallet.feed.LocalManifest;
 import io.swarmtee.wallet.feed.SingleOwnerChunk;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,7 +22,7 @@ import java.util.function.Function;
  * owner)}), sent as {@code swarm-postage-stamp} instead of a batch id, so the node needs no batch
  * of its own.
  *
- * <p>The feed manifest is built locally ({@link FeedManifest}, byte-identical to what Bee's {@code
+ * <p>The feed manifest is built locally ({@link LocalManifest}, byte-identical to what Bee's {@code
  * POST /feeds} builds on the node with a batch the node owns) and its chunks pushed stamped by the
  * key, so the node needs no batch for it either.
  */
@@ -75,7 +75,7 @@ public final class LocalStampFeedApi implements FeedApi {
   }
 
   /**
-   * Builds the manifest Bee's {@code POST /feeds} would ({@link FeedManifest}), stamps its two
+   * Builds the manifest Bee's {@code POST /feeds} would ({@link LocalManifest}), stamps its two
    * chunks with the key and pushes them ({@code POST /chunks} with {@code swarm-postage-stamp}),
    * the root last.
    *
@@ -84,41 +84,14 @@ public final class LocalStampFeedApi implements FeedApi {
    */
   @Override
   public Future<SwarmReference> createFeedManifest(String owner, String topic, BatchId batch) {
-    FeedManifest manifest;
+    LocalManifest manifest;
     try {
-      manifest = FeedManifest.sequence(owner, topic);
+      manifest = LocalManifest.sequence(owner, topic);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    List<SwarmReference> addresses =
-        manifest.chunks().stream().map(FeedManifest.Chunk::address).toList();
     return stampers
         .apply(batch)
-        .compose(stamper -> vertx.executeBlocking(() -> stamps(stamper, addresses), false))
-        .compose(stamps -> push(manifest, stamps, 0))
-        .map(manifest.reference());
-  }
-
-  private static List<PostageStamp> stamps(Stamper stamper, List<SwarmReference> addresses) {
-    try {
-      return stamper.stamp(addresses);
-    } catch (BatchFullException | IOException e) {
-      throw new IllegalStateException(
-          "feed manifest " + addresses.getLast() + " not stamped: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Pushes chunk {@code i} and then the rest, in order: the root, last, only once all below are.
-   */
-  private Future<Void> push(FeedManifest manifest, List<PostageStamp> stamps, int i) {
-    if (i == manifest.chunks().size()) {
-      return Future.succeededFuture();
-    }
-    FeedManifest.Chunk chunk = manifest.chunks().get(i);
-    return bee.uploadChunk(
-            Buffer.buffer(chunk.wire()),
-            UploadOptions.DEFAULT.withStamp(stamps.get(i)).withExpected(chunk.address()))
-        .compose(ref -> push(manifest, stamps, i + 1));
+        .compose(stamper -> StampedManifests.push(vertx, bee, stamper, manifest));
   }
 }

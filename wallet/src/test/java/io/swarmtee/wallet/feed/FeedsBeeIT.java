@@ -192,12 +192,12 @@ class FeedsBeeIT {
                 IDENTITY.addressHex(),
                 HEX.formatHex(Feeds.topic("bee-it-manifest")),
                 io.swarmtee.tee.bee.UploadOptions.DEFAULT)));
-    // The real node's POST /feeds answers what FeedManifest builds locally (--stamper local).
+    // The real node's POST /feeds answers what LocalManifest builds locally (--stamper local).
     assertEquals(
-        FeedManifest.sequence(IDENTITY.addressHex(), HEX.formatHex(Feeds.topic("bee-it-manifest")))
+        LocalManifest.sequence(IDENTITY.addressHex(), HEX.formatHex(Feeds.topic("bee-it-manifest")))
             .reference(),
         manifest,
-        "Bee's feed manifest is FeedManifest's");
+        "Bee's feed manifest is LocalManifest's");
     // Not asserted: GET /bzz/{manifest}/ before any update. bee dev answered 404 at once in most
     // runs
     // and hung past 60 s in one (its lookup of a feed without updates is not bounded).

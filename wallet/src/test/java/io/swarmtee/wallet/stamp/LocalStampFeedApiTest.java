@@ -15,8 +15,8 @@ import io.swarmtee.tee.bee.BeeClientOptions;
 import io.swarmtee.tee.bee.PostageStamp;
 import io.swarmtee.wallet.Identity;
 import io.swarmtee.wallet.feed.FeedApi;
-import io.swarmtee.wallet.feed.FeedManifest;
 import io.swarmtee.wallet.feed.Feeds;
+import io.swarmtee.wallet.feed.LocalManifest;
 import io.swarmtee.wallet.feed.SingleOwnerChunk;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -140,7 +140,7 @@ class LocalStampFeedApiTest {
     BeeClient bee =
         BeeClient.create(vertx, BeeClientOptions.of("http://127.0.0.1:" + server.actualPort()));
     String topic = "6b".repeat(32);
-    FeedManifest expected = FeedManifest.sequence(OWNER.addressHex(), topic);
+    LocalManifest expected = LocalManifest.sequence(OWNER.addressHex(), topic);
     try (BucketCounters counters = BucketCounters.open(dir.resolve("c"), BATCH.hex(), 20)) {
       Stamper stamper = Stamper.create(OWNER, BATCH, counters, Clock.systemUTC());
       FeedApi api = LocalStampFeedApi.over(vertx, bee, b -> Future.succeededFuture(stamper));
@@ -152,7 +152,7 @@ class LocalStampFeedApiTest {
       assertEquals(List.of("/chunks", "/chunks"), paths, "two chunks, no POST /feeds");
       assertEquals(2, counters.total(), "one slot per chunk");
       for (int i = 0; i < 2; i++) {
-        FeedManifest.Chunk chunk = expected.chunks().get(i);
+        LocalManifest.Chunk chunk = expected.chunks().get(i);
         assertArrayEquals(chunk.wire(), bodies.get(i), "chunk " + i);
         assertNull(sent.get(i).get("swarm-postage-batch-id"), "a stamp instead of a batch id");
         PostageStamp stamp =
