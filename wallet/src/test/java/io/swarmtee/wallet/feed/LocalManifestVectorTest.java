@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link LocalManifest} against {@code src/test/resources/feed/bee-v2.7.0-feed-manifests.json} and
- * {@code bee-v2.7.0-file-manifests.json}, printed by {@code src/test/go/feedmanifestvector} and
- * {@code filemanifestvector}: Bee v2.7.0's own manifest, loadsave and pipeline code building what
+ * {@code bee-v2.7.0-file-manifests.json}, printed by {@code src/test/go/manifestvector} ({@code
+ * feed} and {@code file}): Bee v2.7.0's own manifest, loadsave and pipeline code building what
  * {@code POST /feeds/{owner}/{topic}} and {@code POST /bzz?name=…} build (names of 10 to 47 bytes,
  * one with slashes), chunks taken from its in-memory store.
  */

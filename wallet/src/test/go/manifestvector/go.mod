@@ -1,4 +1,4 @@
-module io.swarmtee/wallet/feedmanifestvector
+module io.swarmtee/wallet/manifestvector
 
 go 1.25
 
