@@ -3,7 +3,10 @@
 # Bee-side stamps (POST /bytes, direct, the node's batch) versus swarmtee's local stamps (chunks
 # stamped by a fresh broadcaster key that bought its own batch on chain, POST /chunks with
 # swarm-postage-stamp, 16 in flight), one segment at a time, interleaved in every repeat.
-# Prints segments/s and MB/s per repeat and mode. Builds Bee and the chain if needed.
+# Prints segments/s and MB/s per repeat and mode, with signing-alone rows (web3j's trial-recovery
+# signer, the stamper's signer on one thread and on every core: the ingest rate signing would allow).
+# Builds Bee and the chain if needed. The signing rows alone, without Bee:
+#   ./dev java -cp bench/target/swarmtee-bench.jar io.swarmtee.bench.StampsBench --sign-only
 #   bash bench/stamps.sh [--noisy] [--segments N] [--segment-bytes N] [--repeats N]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -18,9 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,29 +53,21 @@ public final class BeeIngestBench {
       double maxMillis) {}
 
   public static void main(String[] args) throws Exception {
-    String bee = null;
-    String batch = null;
-    int segments = 24;
-    int[] concurrency = {1, 4, 16};
-    String node = "bee dev";
-    List<String> uploads = List.of("deferred");
-    Path out = Path.of("bench/results/bee-ingest.json");
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--bee" -> bee = args[++i];
-        case "--batch" -> batch = args[++i];
-        case "--node" -> node = args[++i];
-        case "--uploads" -> uploads = List.of(args[++i].split(","));
-        case "--segments" -> segments = Integer.parseInt(args[++i]);
-        case "--concurrency" ->
-            concurrency = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
-        case "--out" -> out = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException(usage() + "; unknown " + args[i]);
-      }
-    }
-    if (bee == null || batch == null) {
-      throw new IllegalArgumentException(usage());
-    }
+    BenchArgs a =
+        BenchArgs.parse(
+            args,
+            usage(),
+            Set.of(
+                "--bee", "--batch", "--node", "--uploads", "--segments", "--concurrency", "--out"),
+            Set.of());
+    String bee = a.required("--bee");
+    String batch = a.required("--batch");
+    int segments = a.intOr("--segments", 24);
+    int[] concurrency = a.intsOr("--concurrency", 1, 4, 16);
+    String node = a.optional("--node").orElse("bee dev");
+    List<String> uploads =
+        a.optional("--uploads").map(u -> List.of(u.split(","))).orElse(List.of("deferred"));
+    Path out = Path.of(a.optional("--out").orElse("bench/results/bee-ingest.json"));
 
     Vertx vertx = Vertx.vertx();
     BeeClient client =

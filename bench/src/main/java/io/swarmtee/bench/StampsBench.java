@@ -25,9 +25,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.web3j.crypto.ECKeyPair;
+import org.web3j.crypto.Sign;
 
 /**
  * Ingest into a production-mode Bee with Bee-side stamps ({@code POST /bytes}, direct, the node's
@@ -45,39 +47,38 @@ public final class StampsBench {
   private StampsBench() {}
 
   public static void main(String[] args) throws Exception {
-    String bee = null;
-    String nodeBatch = null;
-    String rpc = null;
-    String bzz = null;
-    String postage = null;
-    String key = null;
-    int segments = 8;
-    int segmentBytes = 2 << 20;
-    int repeats = 3;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--bee" -> bee = args[++i];
-        case "--batch" -> nodeBatch = args[++i];
-        case "--rpc" -> rpc = args[++i];
-        case "--bzz" -> bzz = args[++i];
-        case "--postage" -> postage = args[++i];
-        case "--key" -> key = args[++i];
-        case "--segments" -> segments = Integer.parseInt(args[++i]);
-        case "--segment-bytes" -> segmentBytes = Integer.parseInt(args[++i]);
-        case "--repeats" -> repeats = Integer.parseInt(args[++i]);
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+    BenchArgs a =
+        BenchArgs.parse(
+            args,
+            USAGE,
+            Set.of(
+                "--bee",
+                "--batch",
+                "--rpc",
+                "--bzz",
+                "--postage",
+                "--key",
+                "--segments",
+                "--segment-bytes",
+                "--repeats"),
+            Set.of("--sign-only"));
+    int segments = a.intOr("--segments", 8);
+    int segmentBytes = a.intOr("--segment-bytes", 2 << 20);
+    int repeats = a.intOr("--repeats", 3);
+    if (a.has("--sign-only")) {
+      printHeader();
+      ECKeyPair keys = ECKeyPair.create(new BigInteger(a.optional("--key").orElse("5eed"), 16));
+      for (int r = 1; r <= repeats; r++) {
+        signingRows(r, keys, segments, segmentBytes);
       }
+      return;
     }
-    if (bee == null
-        || nodeBatch == null
-        || rpc == null
-        || bzz == null
-        || postage == null
-        || key == null) {
-      throw new IllegalArgumentException(
-          "usage: StampsBench --bee URL --batch ID --rpc URL --bzz ADDR --postage ADDR --key HEX"
-              + " [--segments N] [--segment-bytes N] [--repeats N]");
-    }
+    String bee = a.required("--bee");
+    String nodeBatch = a.required("--batch");
+    String rpc = a.required("--rpc");
+    String bzz = a.required("--bzz");
+    String postage = a.required("--postage");
+    String key = a.required("--key");
     Vertx vertx = Vertx.vertx();
     BeeClient client =
         BeeClient.create(
@@ -86,7 +87,8 @@ public final class StampsBench {
                 .withDefaultBatchId(BatchId.parse(nodeBatch))
                 .withDeferred(false)
                 .withUploadTimeout(Duration.ofMinutes(5)));
-    Identity owner = Identity.fromKeyPair(ECKeyPair.create(new BigInteger(key, 16)));
+    ECKeyPair ownerKeys = ECKeyPair.create(new BigInteger(key, 16));
+    Identity owner = Identity.fromKeyPair(ownerKeys);
     Path dir = Files.createTempDirectory("stamps-bench");
     try (ChainPostage chain =
         ChainPostage.create(
@@ -117,15 +119,9 @@ public final class StampsBench {
           }
         }
         await(upload(beeSide, "warm", segment(random, 4096)), 60);
-        System.out.printf(
-            Locale.ROOT,
-            "%-6s %-12s %8s %10s %8s%n",
-            "repeat",
-            "stamps",
-            "seg/s",
-            "MB/s",
-            "seconds");
+        printHeader();
         for (int r = 1; r <= repeats; r++) {
+          signingRows(r, ownerKeys, segments, segmentBytes);
           for (String mode : List.of("bee", "local")) {
             List<byte[]> data = new ArrayList<>();
             for (int i = 0; i < segments; i++) {
@@ -138,14 +134,7 @@ public final class StampsBench {
                   300);
             }
             double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(
-                Locale.ROOT,
-                "%-6d %-12s %8.2f %10.2f %8.2f%n",
-                r,
-                mode,
-                segments / s,
-                segments * (double) segmentBytes / 1e6 / s,
-                s);
+            row(r, mode, segments, segmentBytes, s);
           }
         }
         System.out.printf(
@@ -159,6 +148,62 @@ public final class StampsBench {
       client.close();
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  private static final String USAGE =
+      "usage: StampsBench --bee URL --batch ID --rpc URL --bzz ADDR --postage ADDR --key HEX"
+          + " [--segments N] [--segment-bytes N] [--repeats N] | StampsBench --sign-only [--key HEX]"
+          + " [--segments N] [--segment-bytes N] [--repeats N]";
+
+  private static void printHeader() {
+    System.out.printf(
+        Locale.ROOT, "%-6s %-12s %8s %10s %8s%n", "repeat", "stamps", "seg/s", "MB/s", "seconds");
+  }
+
+  private static void row(int repeat, String mode, int segments, int segmentBytes, double s) {
+    System.out.printf(
+        Locale.ROOT,
+        "%-6d %-12s %8.2f %10.2f %8.2f%n",
+        repeat,
+        mode,
+        segments / s,
+        segments * (double) segmentBytes / 1e6 / s,
+        s);
+  }
+
+  /**
+   * Signing alone, as many signatures as the segments' chunk trees need: web3j's trial-recovery
+   * signer on one thread (what the stamper used), the stamper's signer on one thread, and on every
+   * core (what the stamper does now). The rate is the ingest signing alone would allow.
+   */
+  private static void signingRows(int repeat, ECKeyPair keys, int segments, int segmentBytes) {
+    Identity owner = Identity.fromKeyPair(keys);
+    int chunks = segments * treeChunks(segmentBytes);
+    List<byte[]> digests = new ArrayList<>(chunks);
+    SplittableRandom random = new SplittableRandom(repeat);
+    for (int i = 0; i < chunks; i++) {
+      digests.add(segment(random, 32));
+    }
+    long t0 = System.nanoTime();
+    digests.forEach(d -> Sign.signPrefixedMessage(d, keys));
+    row(repeat, "sign-web3j", segments, segmentBytes, (System.nanoTime() - t0) / 1e9);
+    t0 = System.nanoTime();
+    digests.forEach(owner::signPrefixed);
+    row(repeat, "sign-1thread", segments, segmentBytes, (System.nanoTime() - t0) / 1e9);
+    t0 = System.nanoTime();
+    digests.parallelStream().forEach(owner::signPrefixed);
+    row(repeat, "sign-cores", segments, segmentBytes, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Chunks in the Swarm tree of {@code bytes} (4096-byte leaves, 128 references per parent). */
+  static int treeChunks(int bytes) {
+    int level = Math.max(1, (bytes + 4095) / 4096);
+    int total = level;
+    while (level > 1) {
+      level = (level + 127) / 128;
+      total += level;
+    }
+    return total;
   }
 
   private static byte[] segment(SplittableRandom random, int bytes) {

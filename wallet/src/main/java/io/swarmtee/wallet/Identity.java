@@ -26,12 +26,14 @@ public final class Identity {
   private final ECKeyPair keyPair;
   private final String address;
   private final byte[] addressBytes;
+  private final Secp256k1Signer signer;
 
   private Identity(ECKeyPair keyPair) {
     this.keyPair = Objects.requireNonNull(keyPair, "keyPair");
     String lower = Keys.getAddress(keyPair.getPublicKey());
     this.address = Keys.toChecksumAddress(lower);
     this.addressBytes = HexFormat.of().parseHex(lower);
+    this.signer = new Secp256k1Signer(keyPair.getPrivateKey());
   }
 
   /**
@@ -75,18 +77,15 @@ public final class Identity {
 
   /**
    * Signs {@code message} the way Ethereum's {@code personal_sign} (EIP-191) does: secp256k1 over
-   * {@code keccak256("\x19Ethereum Signed Message:\n" + len ‖ message)}. Deterministic (RFC 6979).
+   * {@code keccak256("\x19Ethereum Signed Message:\n" + len ‖ message)}. Deterministic (RFC 6979);
+   * the same bytes as web3j's {@code Sign.signPrefixedMessage}, without its trial recovery ({@link
+   * Secp256k1Signer}).
    *
    * @return {@code r ‖ s ‖ v}, 65 bytes, with {@code v} 27 or 28
    */
   public byte[] signPrefixed(byte[] message) {
     Objects.requireNonNull(message, "message");
-    Sign.SignatureData sig = Sign.signPrefixedMessage(message, keyPair);
-    byte[] out = new byte[SIGNATURE_LENGTH];
-    System.arraycopy(sig.getR(), 0, out, 0, 32);
-    System.arraycopy(sig.getS(), 0, out, 32, 32);
-    out[64] = sig.getV()[0];
-    return out;
+    return signer.sign(Sign.getEthereumMessageHash(message));
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Stamps chunks with the batch owner's key, byte for byte as Bee v2.7.0's own stamper ({@code
@@ -34,8 +35,8 @@ import java.util.stream.Collectors;
  * </ul>
  *
  * <p>Pinned by {@code StamperVectorTest} against vectors printed by Bee's own code. Thread-safe;
- * {@link #stamp} blocks (one fsync) and signs (about a millisecond per chunk): call it off the
- * event loop.
+ * {@link #stamp} blocks (one fsync) and signs a group's chunks on the common fork-join pool (every
+ * core): call it off the event loop.
  */
 public final class Stamper {
 
@@ -116,10 +117,15 @@ public final class Stamper {
       }
       int[] positions = counters.reserve(buckets);
       long now = nanos(clock.instant());
+      // The slots are durable; signing is pure CPU and independent per chunk: use every core.
+      PostageStamp[] signed = new PostageStamp[buckets.length];
+      IntStream.range(0, buckets.length)
+          .parallel()
+          .forEach(
+              i -> signed[i] = sign(owner, fresh.get(i), batch, buckets[i], positions[i], now));
       for (int i = 0; i < buckets.length; i++) {
-        PostageStamp stamp = sign(owner, fresh.get(i), batch, buckets[i], positions[i], now);
-        observer.accept(stamp);
-        recent.put(fresh.get(i), stamp);
+        observer.accept(signed[i]);
+        recent.put(fresh.get(i), signed[i]);
       }
       List<PostageStamp> stamps = new ArrayList<>(addresses.size());
       for (SwarmReference a : addresses) {
