@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntUnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A webhook receiver for tests on 127.0.0.1: checks the {@code X-Swarmtee-Signature} of every
@@ -19,8 +17,6 @@ import org.slf4j.LoggerFactory;
  * {@link #listen} on the same port brings it back.
  */
 public final class WebhookReceiver {
-
-  private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiver.class);
 
   /** A request as the receiver saw it, and what it answered. */
   public record Received(String eventId, String body, boolean signed, int answered) {
@@ -68,10 +64,6 @@ public final class WebhookReceiver {
                                   body.toString(StandardCharsets.UTF_8),
                                   ok,
                                   code));
-                          LOG.info(
-                              "webhook received, answered {}: {}",
-                              code,
-                              body.toString(StandardCharsets.UTF_8));
                           req.response().setStatusCode(code).end();
                         }))
         .listen(port, "127.0.0.1")
