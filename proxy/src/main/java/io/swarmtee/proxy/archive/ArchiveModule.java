@@ -221,6 +221,23 @@ public final class ArchiveModule implements ProxyModule {
                 ClusterClips.over(
                     ctx.cluster(), ClipList.inDirectory(ctx.vertx(), data.resolve("clips"))));
     steward.ifPresent(st -> st.share(ClusterStewardFindings.of(ctx.cluster())));
+    if (config.store().localStamps()) {
+      // The node owns no batch: repairs go through the pipeline, whose uploader stamps locally.
+      UploadPipeline p = pipeline;
+      steward.ifPresent(
+          st ->
+              st.stampLocally(
+                  bytes -> {
+                    SegmentKey key =
+                        new SegmentKey(
+                            "steward-repairs",
+                            "bin",
+                            SwarmHasher.hash(bytes.getBytes()).hex()
+                                + "-"
+                                + System.currentTimeMillis());
+                    return p.submit(key, bytes).compose(accepted -> p.result(key));
+                  }));
+    }
     steward.ifPresent(
         st ->
             st.source(

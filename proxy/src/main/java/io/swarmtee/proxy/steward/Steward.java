@@ -137,6 +137,14 @@ public final class Steward {
   }
 
   /**
+   * Repairs with chunks stamped by the broadcaster's key ({@code --stamper local}): {@code upload}
+   * stores bytes and answers their reference; call before {@link #start}.
+   */
+  public void stampLocally(Function<Buffer, Future<SwarmReference>> upload) {
+    repairer.stampLocally(upload);
+  }
+
+  /**
    * Shares what this member's rounds find with the cluster's other members; call before {@link
    * #start}.
    */

@@ -15,6 +15,11 @@ import java.util.function.Supplier;
  * Repairs a reference Bee says is not retrievable: uploads it again from the embedded store if
  * swarmtee still holds its bytes, else has Bee re-seed it ({@code PUT /stewardship/{ref}}) from
  * what it holds locally, both with the current batch, then checks it again.
+ *
+ * <p>With {@code --stamper local} the node owns no batch, so neither Bee-side upload would be
+ * stamped: the bytes (swarmtee's, else read back from Bee's local store with {@code GET
+ * /bytes/{ref}}) go through {@link #stampLocally}'s upload instead, which stamps every chunk with
+ * the broadcaster's key and pushes it ({@code POST /chunks}).
  */
 final class StewardRepair {
 
@@ -29,6 +34,7 @@ final class StewardRepair {
   private final BeeClient bee;
   private final Supplier<Future<BatchId>> batch;
   private final Function<SwarmReference, Future<Optional<Buffer>>> localCopy;
+  private Optional<Function<Buffer, Future<SwarmReference>>> stampedUpload = Optional.empty();
 
   StewardRepair(
       Vertx vertx,
@@ -42,10 +48,30 @@ final class StewardRepair {
   }
 
   /**
+   * Sends repairs through {@code upload} (bytes → the reference it stored, every chunk stamped by
+   * the broadcaster's key) instead of Bee-side stamping; call before the first round.
+   */
+  void stampLocally(Function<Buffer, Future<SwarmReference>> upload) {
+    this.stampedUpload = Optional.of(upload);
+  }
+
+  /**
    * @return whether {@code r} is retrievable after a re-upload from the embedded store or a re-seed
    *     by Bee; never fails
    */
   Future<Boolean> repair(SwarmReference r) {
+    if (stampedUpload.isPresent()) {
+      Function<Buffer, Future<SwarmReference>> upload = stampedUpload.get();
+      return localCopy
+          .apply(r)
+          .recover(e -> Future.succeededFuture(Optional.empty()))
+          .compose(held -> held.map(Future::succeededFuture).orElseGet(() -> bee.downloadBytes(r)))
+          .compose(upload)
+          .map(up -> up.equals(r))
+          .recover(e -> Future.succeededFuture(false))
+          .compose(done -> done ? settled(r, 0) : Future.succeededFuture(false))
+          .recover(e -> Future.succeededFuture(false));
+    }
     return batch
         .get()
         .compose(

@@ -45,10 +45,13 @@ final class StewardFixture {
     }
 
     SwarmReference upload(String text) throws Exception {
-      return await(
-          client.uploadBytes(
-              Buffer.buffer(text),
-              UploadOptions.DEFAULT.withBatchId(BatchId.parse(TestBee.BATCH))));
+      return await(store(Buffer.buffer(text)));
+    }
+
+    /** Uploads {@code bytes} with the test batch. */
+    Future<SwarmReference> store(Buffer bytes) {
+      return client.uploadBytes(
+          bytes, UploadOptions.DEFAULT.withBatchId(BatchId.parse(TestBee.BATCH)));
     }
   }
 

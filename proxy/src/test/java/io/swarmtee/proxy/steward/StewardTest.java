@@ -163,4 +163,45 @@ class StewardTest {
         steward.unretrievable("s").orElseThrow().getJsonObject(0).getString("reference"));
     assertEquals(1, reports.size(), "an outage neither clears nor repeats the report");
   }
+
+  @Test
+  void withLocalStampsRepairsAreUploadedStampedByTheKeyNotByTheNode(Vertx vertx) throws Exception {
+    Bee fixture = Bee.start(vertx);
+    TestBee bee = fixture.node();
+    List<SwarmReference> segs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      segs.add(fixture.upload("local segment " + i));
+    }
+    SwarmReference master = fixture.upload("#EXTM3U local");
+    // seg 0: only Bee's local store has it (read back, then stamped by the key); seg 1: only
+    // swarmtee holds it; seg 2: nobody.
+    bee.loseFromNetwork(segs.get(0), true);
+    bee.loseFromNetwork(segs.get(1), false);
+    bee.loseFromNetwork(segs.get(2), false);
+    Map<SwarmReference, Buffer> held = Map.of(segs.get(1), Buffer.buffer("local segment 1"));
+    List<String> stamped = new CopyOnWriteArrayList<>();
+    Steward steward =
+        steward(
+            vertx,
+            fixture,
+            ref -> Future.succeededFuture(Optional.ofNullable(held.get(ref))),
+            ArchiveHooks.NONE,
+            Duration.ZERO,
+            1,
+            new SimpleMeterRegistry());
+    // Stands in for the pipeline whose uploader stamps every chunk with the key (POST /chunks).
+    steward.stampLocally(
+        bytes -> {
+          stamped.add(bytes.toString());
+          return fixture.store(bytes);
+        });
+    steward.source(oneStream("s", finalised(segs, master)));
+
+    assertEquals(
+        new Steward.Round(4, 1, 2, 1, 0), await(steward.round(Optional.of(Duration.ZERO))));
+    assertEquals(List.of("local segment 0", "local segment 1"), stamped, "no PUT /stewardship");
+    assertEquals(
+        segs.get(2).hex(),
+        steward.unretrievable("s").orElseThrow().getJsonObject(0).getString("reference"));
+  }
 }

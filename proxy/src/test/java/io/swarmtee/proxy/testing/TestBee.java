@@ -112,7 +112,8 @@ public final class TestBee {
   /**
    * Makes {@code ref} not retrievable ({@code GET /stewardship/{ref}} says false) until it is
    * uploaded again, or re-seeded with {@code PUT /stewardship/{ref}} if {@code stillHeld} (this
-   * node still holds its chunks; otherwise the PUT answers 404).
+   * node still holds its chunks; otherwise the PUT answers 404, and so does {@code GET
+   * /bytes/{ref}}).
    */
   public void loseFromNetwork(SwarmReference ref, boolean stillHeld) {
     unretrievable.put(ref, stillHeld);
@@ -302,7 +303,11 @@ public final class TestBee {
       uploaded(req, new SwarmReference(Keccak256.hash(hex.parseHex(p[2]), hex.parseHex(p[3]))));
     } else if ((req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)
         && path.startsWith("/bytes/")) {
-      serve(req, ref(path.substring(7)).map(bytes::get), "application/octet-stream");
+      // Lost from the network and not held by this node: nothing to serve.
+      serve(
+          req,
+          ref(path.substring(7)).filter(r -> unretrievable.getOrDefault(r, true)).map(bytes::get),
+          "application/octet-stream");
     } else if ((req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)
         && path.startsWith("/bzz/")) {
       String rest = path.substring(5);
