@@ -446,6 +446,13 @@ public final class CoalescingShield implements OriginShield {
   }
 
   /**
+   * @return whether the cache holds {@code url} now, without counting as a read (tests)
+   */
+  boolean caches(String url) {
+    return cache.asMap().containsKey(url);
+  }
+
+  /**
    * @return fetches in flight now (for tests and diagnostics)
    */
   int inFlightCount() {

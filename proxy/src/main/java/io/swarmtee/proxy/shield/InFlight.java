@@ -3,6 +3,7 @@ package io.swarmtee.proxy.shield;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -84,9 +85,14 @@ final class InFlight {
       }
       chunks.add(chunk);
       size += chunk.length();
-      digest.update(chunk.getBytes());
     }
+    // Readers first: hashing (slow while the code is still interpreted, as on a cold miss path)
+    // must not stand between the upstream's bytes and the viewers' first write. Only the fetch's
+    // event loop calls received and end, so the digest still sees the chunks in order.
     wake();
+    synchronized (this) {
+      digest.update(((BufferInternal) chunk).getByteBuf().nioBuffer());
+    }
   }
 
   void end() {

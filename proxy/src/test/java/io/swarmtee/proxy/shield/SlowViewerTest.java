@@ -98,7 +98,7 @@ class SlowViewerTest {
     slow.close();
   }
 
-  private static int indexOf(Buffer b, String s) {
+  static int indexOf(Buffer b, String s) {
     byte[] needle = s.getBytes(StandardCharsets.ISO_8859_1);
     int limit = Math.min(b.length(), 8192) - needle.length;
     outer:

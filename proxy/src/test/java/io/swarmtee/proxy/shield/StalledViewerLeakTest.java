@@ -67,7 +67,7 @@ class StalledViewerLeakTest {
                     "--viewer-idle-timeout",
                     VIEWER_IDLE.toMillis() + "ms",
                     "--segment-cache-bytes",
-                    "28MiB"),
+                    "16MiB"),
                 new TestServers.FakeTicker(),
                 counters.registry)
             .await(10, TimeUnit.SECONDS);
@@ -183,9 +183,9 @@ class StalledViewerLeakTest {
         end,
         maxWritten,
         SIZE);
-    // The shield's cache holds at most 21 MiB (its three quarters of 28 MiB; at 15 MiB the 12 MiB
-    // object is dropped as it completes and the stalled viewer with it); 50 leaked streams would
-    // each pin a 12 MiB object.
+    // The shield's cache holds at most 12 MiB (its three quarters of 16 MiB), so it drops each
+    // 12 MiB object as it completes while the stalled viewer is still served from the fetch's own
+    // chunks (EvictedWhileServedTest); 50 leaked streams would each pin a 12 MiB object.
     LeakCounters.assertNoGrowth(warm, end, netty, 24 << 20);
   }
 }
