@@ -109,14 +109,8 @@ class LocalStampsArchiveBeeIT {
                   "--batch-ttl", "24h",
                   "--batch-min-ttl", "1h",
                   "--max-spend", "5xBZZ",
-                  "--keystore", tmp.resolve("ks").toString(),
-                  "--password-file", pw.toString(),
-                  "--gnosis-rpc", node.rpcUrl().toString(),
-                  "--postage-buyer", "chain",
-                  "--bzz-token-address", token,
-                  "--postage-stamp-address", stampContract,
-                  "--chain-block-seconds", "1",
                   "--stamper", "local")
+              .chainBuyer(node, tmp.resolve("ks"), pw)
               .list();
       Path jar = Path.of("target", "swarmtee.jar");
       String master;

@@ -1,5 +1,6 @@
 package io.swarmtee.proxy.testing;
 
+import io.swarmtee.tee.it.BeeChainNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -74,6 +75,14 @@ public final class SwarmteeProcess implements AutoCloseable {
         .and("--listen", "127.0.0.1:0", "--upstream", upstream, "--data", data.toString());
   }
 
+  /**
+   * No flags yet, for a test that parses a command line without starting a child (add {@code
+   * --upstream} and the rest with {@link Flags#and}).
+   */
+  public static Flags noFlags() {
+    return new Flags();
+  }
+
   /** A child's command line, built in the order the test reads it. Not thread-safe. */
   public static final class Flags {
     private final List<String> list = new ArrayList<>();
@@ -92,6 +101,23 @@ public final class SwarmteeProcess implements AutoCloseable {
      */
     public Flags archiveTo(String bee, String batch) {
       return and("--archive", "--bee", bee, "--batch", batch);
+    }
+
+    /**
+     * @return these flags with the keystore {@code keystore} (unlocked by {@code passwordFile})
+     *     buying batches on {@code node}'s local chain: {@code --keystore --password-file
+     *     --postage-buyer chain --gnosis-rpc --bzz-token-address --postage-stamp-address
+     *     --chain-block-seconds 1}
+     */
+    public Flags chainBuyer(BeeChainNode node, Path keystore, Path passwordFile) {
+      return and(
+          "--keystore", keystore.toString(),
+          "--password-file", passwordFile.toString(),
+          "--postage-buyer", "chain",
+          "--gnosis-rpc", node.rpcUrl().toString(),
+          "--bzz-token-address", node.chain("BZZ_ADDRESS").orElseThrow(),
+          "--postage-stamp-address", node.chain("POSTAGE_ADDRESS").orElseThrow(),
+          "--chain-block-seconds", "1");
     }
 
     /**

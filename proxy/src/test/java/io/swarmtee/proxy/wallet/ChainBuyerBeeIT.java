@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.swarmtee.proxy.config.ConfigParser;
 import io.swarmtee.proxy.config.Options;
+import io.swarmtee.proxy.testing.SwarmteeProcess;
 import io.swarmtee.tee.bee.Await;
 import io.swarmtee.tee.bee.BatchId;
 import io.swarmtee.tee.bee.BeeClient;
@@ -23,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -47,25 +47,19 @@ class ChainBuyerBeeIT {
     Path pw = Files.writeString(tmp.resolve("pw"), "correct horse battery staple");
     Keystores.Created key = Keystores.create(tmp.resolve("ks"), pw, Keystores.Strength.LIGHT);
     node.fund(key.address(), 10, 100);
-    String token = node.chain("BZZ_ADDRESS").orElseThrow();
-    String stamp = node.chain("POSTAGE_ADDRESS").orElseThrow();
     WalletConfig config =
         WalletConfig.from(
             ConfigParser.parse(
-                List.of(
-                    "--bee", node.apiUrl().toString(),
-                    "--batch", "auto",
-                    "--batch-depth", "17",
-                    "--batch-ttl", "48h",
-                    "--batch-min-ttl", "1h",
-                    "--max-spend", "1xBZZ",
-                    "--keystore", tmp.resolve("ks").toString(),
-                    "--password-file", pw.toString(),
-                    "--gnosis-rpc", node.rpcUrl().toString(),
-                    "--postage-buyer", "chain",
-                    "--bzz-token-address", token,
-                    "--postage-stamp-address", stamp,
-                    "--chain-block-seconds", "1"),
+                SwarmteeProcess.noFlags()
+                    .and(
+                        "--bee", node.apiUrl().toString(),
+                        "--batch", "auto",
+                        "--batch-depth", "17",
+                        "--batch-ttl", "48h",
+                        "--batch-min-ttl", "1h",
+                        "--max-spend", "1xBZZ")
+                    .chainBuyer(node, tmp.resolve("ks"), pw)
+                    .list(),
                 Map.of(),
                 Options.SERVER));
     Vertx vertx = Vertx.vertx();
