@@ -361,6 +361,54 @@ class HelmChartTest {
   }
 
   @Test
+  void theKeyBuysOnChainAndStampsEveryChunk() throws IOException {
+    Map<String, Object> set = new java.util.LinkedHashMap<>();
+    set.put("wallet.existingSecret", "broadcaster-wallet");
+    set.put("wallet.gnosisRpc", "http://chain.test:8545");
+    set.put("wallet.postageBuyer", "chain");
+    set.put("wallet.stamper", "local");
+    set.put("wallet.postageStampAddress", "0x" + "ab".repeat(20));
+    set.put("wallet.bzzTokenAddress", "0x" + "cd".repeat(20));
+    set.put("wallet.chainConfirmations", 2);
+    set.put("wallet.chainBlockSeconds", 1);
+    ObjectNode env =
+        Manifests.env(
+            Manifests.container(
+                    template(set).find("StatefulSet", "edge-swarmtee").orElseThrow(), "swarmtee")
+                .orElseThrow());
+    assertEquals("chain", env.path("SWARMTEE_POSTAGE_BUYER").path("value").asText());
+    assertEquals("local", env.path("SWARMTEE_STAMPER").path("value").asText());
+    assertEquals("http://chain.test:8545", env.path("SWARMTEE_GNOSIS_RPC").path("value").asText());
+    assertEquals(
+        "0x" + "ab".repeat(20), env.path("SWARMTEE_POSTAGE_STAMP_ADDRESS").path("value").asText());
+    assertEquals(
+        "0x" + "cd".repeat(20), env.path("SWARMTEE_BZZ_TOKEN_ADDRESS").path("value").asText());
+    assertEquals("2", env.path("SWARMTEE_CHAIN_CONFIRMATIONS").path("value").asText());
+    assertEquals("1", env.path("SWARMTEE_CHAIN_BLOCK_SECONDS").path("value").asText());
+    assertEquals(
+        "/etc/swarmtee/wallet/keystore.json", env.path("SWARMTEE_KEYSTORE").path("value").asText());
+
+    var noKey =
+        assertThrows(
+            IllegalStateException.class, () -> template(Map.of("wallet.stamper", "local")));
+    assertTrue(noKey.getMessage().contains("wallet.existingSecret"), noKey.getMessage());
+    var noRpc =
+        assertThrows(
+            IllegalStateException.class,
+            () -> template(Map.of("wallet.existingSecret", "w", "wallet.postageBuyer", "chain")));
+    assertTrue(noRpc.getMessage().contains("wallet.gnosisRpc"), noRpc.getMessage());
+    for (Map<String, Object> bad :
+        List.<Map<String, Object>>of(
+            Map.of("wallet.stamper", "node"),
+            Map.of("wallet.postageBuyer", "gateway"),
+            Map.of("wallet.bzzTokenAddress", "0x12"),
+            Map.of("wallet.chainConfirmations", 0))) {
+      var e = assertThrows(IllegalStateException.class, () -> template(bad), bad.toString());
+      assertTrue(e.getMessage().contains("schema"), bad + " → " + e.getMessage());
+    }
+  }
+
+  @Test
   void everyValuesKeyIsCommented() throws IOException {
     List<String> lines = Files.readAllLines(CHART.resolve("values.yaml"));
     for (int i = 0; i < lines.size(); i++) {
