@@ -135,14 +135,7 @@ public final class ArchiveModule implements ProxyModule {
         // the same name. Linked as /bytes/<ref>?name=….m3u8.
         UploadPipeline p = pipeline;
         BiFunction<String, Buffer, Future<SwarmReference>> bytes =
-            (name, text) -> {
-              SegmentKey key =
-                  new SegmentKey(
-                      "archive-playlists",
-                      "m3u8",
-                      SwarmHasher.hash(text.getBytes()).hex() + "-" + name);
-              return p.submit(key, text).compose(accepted -> p.result(key));
-            };
+            (name, text) -> throughPipeline(p, "archive-playlists", "m3u8", name, text);
         // --stamper local: the /bytes tree wrapped in the manifest Bee's /bzz would make, stamped
         // by the key, so /bzz/<master>/ and the feed manifest serve the archive as with Bee's
         // stamps.
@@ -227,16 +220,13 @@ public final class ArchiveModule implements ProxyModule {
       steward.ifPresent(
           st ->
               st.stampLocally(
-                  bytes -> {
-                    SegmentKey key =
-                        new SegmentKey(
-                            "steward-repairs",
-                            "bin",
-                            SwarmHasher.hash(bytes.getBytes()).hex()
-                                + "-"
-                                + System.currentTimeMillis());
-                    return p.submit(key, bytes).compose(accepted -> p.result(key));
-                  }));
+                  bytes ->
+                      throughPipeline(
+                          p,
+                          "steward-repairs",
+                          "bin",
+                          String.valueOf(System.currentTimeMillis()),
+                          bytes)));
     }
     steward.ifPresent(
         st ->
@@ -257,6 +247,19 @@ public final class ArchiveModule implements ProxyModule {
     if (ctx.cluster().clustered()) {
       archiver.leases(ctx.cluster().leases());
     }
+  }
+
+  /**
+   * Stores {@code bytes} through the upload pipeline under a key carrying their hash and {@code
+   * suffix} (the pipeline deduplicates by key).
+   *
+   * @return their reference once stored
+   */
+  private static Future<SwarmReference> throughPipeline(
+      UploadPipeline p, String group, String ext, String suffix, Buffer bytes) {
+    SegmentKey key =
+        new SegmentKey(group, ext, SwarmHasher.hash(bytes.getBytes()).hex() + "-" + suffix);
+    return p.submit(key, bytes).compose(accepted -> p.result(key));
   }
 
   private static Duration stewardInterval(Config config) {

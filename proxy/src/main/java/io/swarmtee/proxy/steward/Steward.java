@@ -211,40 +211,34 @@ public final class Steward {
                                               .orElse(List.of())))
                       .toList();
               return Future.all(loads)
-                  .map(
+                  .compose(
                       all -> {
                         List<StewardedReference> refs = new ArrayList<>();
                         loads.forEach(f -> refs.addAll(f.result()));
-                        return refs;
-                      });
-            })
-        .compose(
-            refs -> {
-              Duration wait =
-                  pace.orElseGet(
-                      () -> refs.isEmpty() ? Duration.ZERO : interval.dividedBy(refs.size()));
-              return checkAll(refs, wait);
-            })
-        .compose(found -> publish().map(found));
+                        Duration wait =
+                            pace.orElseGet(
+                                () ->
+                                    refs.isEmpty()
+                                        ? Duration.ZERO
+                                        : interval.dividedBy(refs.size()));
+                        return checkAll(refs, wait);
+                      })
+                  .compose(found -> publish(ids).map(found));
+            });
   }
 
   /**
-   * Shares what the round found of the streams this member checks: their unrepairable references,
-   * or that there are none any more.
+   * Shares what the round found of {@code streams}, the ones this member checks: their unrepairable
+   * references, or that there are none any more.
    */
-  private Future<Void> publish() {
-    return source
-        .streams()
-        .compose(
-            ids ->
-                Future.all(
-                        ids.stream()
-                            .map(id -> Map.entry(id, book.unretrievable(id)))
-                            .filter(
-                                e -> e.getValue().isPresent() || shared.get(e.getKey()).isPresent())
-                            .map(e -> shared.publish(e.getKey(), e.getValue()))
-                            .toList())
-                    .<Void>mapEmpty())
+  private Future<Void> publish(List<String> streams) {
+    return Future.all(
+            streams.stream()
+                .map(id -> Map.entry(id, book.unretrievable(id)))
+                .filter(e -> e.getValue().isPresent() || shared.get(e.getKey()).isPresent())
+                .map(e -> shared.publish(e.getKey(), e.getValue()))
+                .toList())
+        .<Void>mapEmpty()
         .recover(
             e -> {
               LOG.warn("steward: findings not shared: {}", e.toString());

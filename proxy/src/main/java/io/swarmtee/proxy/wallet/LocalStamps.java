@@ -41,10 +41,7 @@ public final class LocalStamps {
             .postage()
             .orElseThrow(() -> new IllegalStateException("--stamper local needs --batch"));
     return LocalStampUploader.create(
-        vertx,
-        bee,
-        () -> postage.uploadBatch().compose(id -> stamper(stampers, postage, id)),
-        CHUNK_CONCURRENCY);
+        vertx, bee, () -> currentStamper(stampers, postage), CHUNK_CONCURRENCY);
   }
 
   /**
@@ -66,10 +63,15 @@ public final class LocalStamps {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    return postage
-        .uploadBatch()
-        .compose(id -> stamper(stampers, postage, id))
+    return currentStamper(stampers, postage)
         .compose(st -> StampedManifests.push(vertx, bee, st, manifest));
+  }
+
+  /**
+   * @return the stamper of the batch postage management uploads with now
+   */
+  private static Future<Stamper> currentStamper(Stampers stampers, PostageManager postage) {
+    return postage.uploadBatch().compose(id -> stamper(stampers, postage, id));
   }
 
   /**
