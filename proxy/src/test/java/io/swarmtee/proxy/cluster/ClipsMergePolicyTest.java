@@ -2,7 +2,6 @@ package io.swarmtee.proxy.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.hazelcast.spi.merge.MergingValue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -19,21 +18,6 @@ class ClipsMergePolicyTest {
     return new JsonObject().put("master", master).put("created", created);
   }
 
-  private static MergingValue<String> value(JsonArray clips) {
-    String encoded = clips.encode();
-    return new MergingValue<>() {
-      @Override
-      public String getValue() {
-        return encoded;
-      }
-
-      @Override
-      public Object getRawValue() {
-        return encoded;
-      }
-    };
-  }
-
   @Test
   void bothSidesClipsAreKeptOnceInTheSurvivingSidesOrder() {
     JsonObject shared = clip("aa", "2026-12-04T10:00:00Z");
@@ -42,8 +26,9 @@ class ClipsMergePolicyTest {
     JsonObject sameWindowOnMerging = clip("bb", "2026-12-04T10:06:00Z");
     Object merged =
         policy.merge(
-            value(new JsonArray().add(shared).add(onMerging).add(sameWindowOnMerging)),
-            value(new JsonArray().add(shared).add(onSurvivor)));
+            ClusterTesting.merging(
+                new JsonArray().add(shared).add(onMerging).add(sameWindowOnMerging).encode()),
+            ClusterTesting.merging(new JsonArray().add(shared).add(onSurvivor).encode()));
     assertEquals(
         new JsonArray().add(shared).add(onSurvivor).add(onMerging), new JsonArray((String) merged));
   }
@@ -51,6 +36,6 @@ class ClipsMergePolicyTest {
   @Test
   void aListOnOneSideOnlyIsTakenWhole() {
     JsonArray clips = new JsonArray().add(clip("aa", "2026-12-04T10:00:00Z"));
-    assertEquals(clips.encode(), policy.merge(value(clips), null));
+    assertEquals(clips.encode(), policy.merge(ClusterTesting.merging(clips.encode()), null));
   }
 }

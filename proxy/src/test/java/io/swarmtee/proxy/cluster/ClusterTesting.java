@@ -3,6 +3,7 @@ package io.swarmtee.proxy.cluster;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.hazelcast.spi.merge.MergingValue;
 import io.swarmtee.proxy.archive.ArchiveStateStore;
 import io.swarmtee.proxy.archive.FileArchiveStateStore;
 import io.swarmtee.proxy.testing.Polling;
@@ -64,6 +65,23 @@ final class ClusterTesting {
   }
 
   /** A port free on loopback now (Hazelcast members must know each other's ports up front). */
+  /**
+   * @return {@code value} as a merge policy sees one side's entry (deserialised and raw alike)
+   */
+  static <T> MergingValue<T> merging(T value) {
+    return new MergingValue<>() {
+      @Override
+      public T getValue() {
+        return value;
+      }
+
+      @Override
+      public Object getRawValue() {
+        return value;
+      }
+    };
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();

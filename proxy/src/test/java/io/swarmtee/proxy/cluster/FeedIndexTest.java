@@ -2,7 +2,6 @@ package io.swarmtee.proxy.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.hazelcast.spi.merge.MergingValue;
 import java.util.AbstractMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,26 +60,16 @@ class FeedIndexTest {
     assertEquals(2, run(A1, 1));
   }
 
-  private static MergingValue<String> value(String v) {
-    return new MergingValue<>() {
-      @Override
-      public String getValue() {
-        return v;
-      }
-
-      @Override
-      public Object getRawValue() {
-        return v;
-      }
-    };
-  }
-
   @Test
   void aHealedSplitKeepsTheHigherIndexAndLetsTheSurvivingLeaseWrite() {
     FeedIndexMergePolicy policy = new FeedIndexMergePolicy();
-    assertEquals("7 0 merged", policy.merge(value("7 2 c"), value("5 2 b")));
-    assertEquals("7 0 merged", policy.merge(value("5 2 b"), value("7 3 c")));
-    assertEquals("4 1 a", policy.merge(value("4 1 a"), null));
+    assertEquals(
+        "7 0 merged",
+        policy.merge(ClusterTesting.merging("7 2 c"), ClusterTesting.merging("5 2 b")));
+    assertEquals(
+        "7 0 merged",
+        policy.merge(ClusterTesting.merging("5 2 b"), ClusterTesting.merging("7 3 c")));
+    assertEquals("4 1 a", policy.merge(ClusterTesting.merging("4 1 a"), null));
     entry.setValue("7 0 merged");
     assertEquals(7, run(B2, -1), "the lease the merge kept writes next, whichever side it was");
     assertEquals(8, run(B2, 7));

@@ -2,7 +2,6 @@ package io.swarmtee.proxy.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import com.hazelcast.spi.merge.MergingValue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,34 +21,24 @@ class JournalMergePolicyTest {
     return log;
   }
 
-  private static MergingValue<JournalLog> value(JournalLog log) {
-    return new MergingValue<>() {
-      @Override
-      public JournalLog getValue() {
-        return log;
-      }
-
-      @Override
-      public Object getRawValue() {
-        return log;
-      }
-    };
-  }
-
   @Test
   void theHigherGrantsJournalIsKeptOnEitherSide() {
     JournalLog survivingSide = log(1, "a", "s", "a1", "a2", "a3");
     JournalLog mergingSide = log(3, "b", "s", "b1");
     assertSame(
-        mergingSide, policy.merge(value(mergingSide), value(survivingSide)), "not put-if-absent");
-    assertSame(mergingSide, policy.merge(value(survivingSide), value(mergingSide)));
+        mergingSide,
+        policy.merge(ClusterTesting.merging(mergingSide), ClusterTesting.merging(survivingSide)),
+        "not put-if-absent");
+    assertSame(
+        mergingSide,
+        policy.merge(ClusterTesting.merging(survivingSide), ClusterTesting.merging(mergingSide)));
   }
 
   @Test
   void aTieKeepsTheSurvivingSidesAndANewStreamIsTaken() {
     JournalLog a = log(2, "a", "s");
     JournalLog c = log(2, "c", "s", "c1");
-    assertSame(a, policy.merge(value(c), value(a)));
-    assertSame(c, policy.merge(value(c), null));
+    assertSame(a, policy.merge(ClusterTesting.merging(c), ClusterTesting.merging(a)));
+    assertSame(c, policy.merge(ClusterTesting.merging(c), null));
   }
 }
