@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.swarmtee.proxy.archive.ClipList;
 import io.swarmtee.proxy.config.HostPort;
 import io.swarmtee.proxy.testing.InJvmCluster;
+import io.swarmtee.proxy.testing.LoopbackPorts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -59,8 +60,8 @@ class ClusterClipsTest {
   void everyMemberListsTheSameClipsAndAWholeClusterRestartKeepsThem() throws Exception {
     List<HostPort> addresses =
         List.of(
-            new HostPort("127.0.0.1", ClusterTesting.freePort()),
-            new HostPort("127.0.0.1", ClusterTesting.freePort()));
+            new HostPort("127.0.0.1", LoopbackPorts.reserve()),
+            new HostPort("127.0.0.1", LoopbackPorts.reserve()));
     List<Cluster> cluster = join(addresses);
     ClipList a = clips(cluster.get(0), "a");
     ClipList b = clips(cluster.get(1), "b");
@@ -85,7 +86,7 @@ class ClusterClipsTest {
       InJvmCluster.leave(c);
       members.remove(c);
     }
-    HostPort alone = new HostPort("127.0.0.1", ClusterTesting.freePort());
+    HostPort alone = new HostPort("127.0.0.1", LoopbackPorts.reserve());
     Cluster back = join(List.of(alone)).get(0);
     ClipList again = clips(back, "a");
     assertEquals(both, await(again.list("cam")), "read from the local copy");

@@ -10,6 +10,7 @@ import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
 import io.swarmtee.proxy.archive.ArchiveStateStore;
 import io.swarmtee.proxy.archive.FileArchiveStateStore;
 import io.swarmtee.proxy.config.HostPort;
+import io.swarmtee.proxy.testing.LoopbackPorts;
 import io.swarmtee.proxy.testing.WatchedJournal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,7 +45,7 @@ class ClusterJournalStoreTest {
 
   @Test
   void aReaderRewritesItsLocalCopyOnlyWhenTheSharedLogChanged() throws Exception {
-    HostPort listen = new HostPort("127.0.0.1", ClusterTesting.freePort());
+    HostPort listen = new HostPort("127.0.0.1", LoopbackPorts.reserve());
     cluster =
         (HazelcastCluster)
             Cluster.join(

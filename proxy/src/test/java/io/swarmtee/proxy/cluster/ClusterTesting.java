@@ -8,9 +8,6 @@ import io.swarmtee.proxy.archive.ArchiveStateStore;
 import io.swarmtee.proxy.archive.FileArchiveStateStore;
 import io.swarmtee.proxy.testing.Polling;
 import io.vertx.core.Future;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** What the in-JVM cluster tests share: free loopback ports and deadline-bounded waits. */
+/** What the in-JVM cluster tests share: deadline-bounded waits, journals, merge-policy inputs. */
 final class ClusterTesting {
 
   private ClusterTesting() {}
@@ -64,7 +61,6 @@ final class ClusterTesting {
     }
   }
 
-  /** A port free on loopback now (Hazelcast members must know each other's ports up front). */
   /**
    * @return {@code value} as a merge policy sees one side's entry (deserialised and raw alike)
    */
@@ -80,11 +76,5 @@ final class ClusterTesting {
         return value;
       }
     };
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.swarmtee.proxy.config.HostPort;
+import io.swarmtee.proxy.testing.LoopbackPorts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -53,7 +54,7 @@ class ClusteredLeasesTest {
   @BeforeAll
   void start() throws Exception {
     for (int i = 0; i < 4; i++) {
-      addresses.add(new HostPort("127.0.0.1", ClusterTesting.freePort()));
+      addresses.add(new HostPort("127.0.0.1", LoopbackPorts.reserve()));
     }
     List<Future<Member>> started = new ArrayList<>();
     for (int i = 0; i < 3; i++) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.swarmtee.proxy.config.HostPort;
+import io.swarmtee.proxy.testing.LoopbackPorts;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.store.EmbeddedStore;
 import io.vertx.core.Future;
@@ -50,7 +51,7 @@ class HazelcastPeersTest {
   @BeforeAll
   void start(@TempDir Path tmp) throws Exception {
     for (int i = 0; i < 3; i++) {
-      addresses.add(new HostPort("127.0.0.1", ClusterTesting.freePort()));
+      addresses.add(new HostPort("127.0.0.1", LoopbackPorts.reserve()));
     }
     List<Future<Cluster>> started = new ArrayList<>();
     for (HostPort a : addresses) {

@@ -13,6 +13,7 @@ import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
 import io.swarmtee.proxy.archive.ArchiveStateStore;
 import io.swarmtee.proxy.archive.ClipList;
 import io.swarmtee.proxy.config.HostPort;
+import io.swarmtee.proxy.testing.LoopbackPorts;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -78,8 +79,8 @@ class SplitBrainLeasesTest {
   @Test
   void bothSidesGrantDuringTheSplitAndTheHigherEpochSurvivesTheMerge() throws Exception {
     String name = "split-test-" + UUID.randomUUID();
-    HostPort a = new HostPort("127.0.0.1", ClusterTesting.freePort());
-    HostPort b = new HostPort("127.0.0.1", ClusterTesting.freePort());
+    HostPort a = new HostPort("127.0.0.1", LoopbackPorts.reserve());
+    HostPort b = new HostPort("127.0.0.1", LoopbackPorts.reserve());
     long start = System.nanoTime();
     // b knows a's address, but a is not up: b forms a cluster of its own. a knows only itself. Two
     // clusters of one name that cannot see each other: a partition. b's merge search (after the

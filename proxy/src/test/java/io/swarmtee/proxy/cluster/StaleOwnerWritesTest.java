@@ -10,6 +10,7 @@ import io.swarmtee.proxy.archive.ArchiveEvent.RunStarted;
 import io.swarmtee.proxy.archive.ArchiveEvent.SessionStarted;
 import io.swarmtee.proxy.archive.ArchiveStateStore;
 import io.swarmtee.proxy.config.HostPort;
+import io.swarmtee.proxy.testing.LoopbackPorts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -54,8 +55,8 @@ class StaleOwnerWritesTest {
     String name = "stale-test-" + UUID.randomUUID();
     List<HostPort> addresses =
         List.of(
-            new HostPort("127.0.0.1", ClusterTesting.freePort()),
-            new HostPort("127.0.0.1", ClusterTesting.freePort()));
+            new HostPort("127.0.0.1", LoopbackPorts.reserve()),
+            new HostPort("127.0.0.1", LoopbackPorts.reserve()));
     Future<Cluster> fa = join(addresses.get(0), addresses, name, NEVER_RENEWED);
     Future<Cluster> fb = join(addresses.get(1), addresses, name, LeaseOptions.DEFAULTS);
     HazelcastCluster a = (HazelcastCluster) fa.await(60, TimeUnit.SECONDS);

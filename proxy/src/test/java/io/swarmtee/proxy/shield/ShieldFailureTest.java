@@ -10,12 +10,12 @@ import io.swarmtee.proxy.SwarmteeServer;
 import io.swarmtee.proxy.TestServers;
 import io.swarmtee.proxy.TestServers.FakeTicker;
 import io.swarmtee.proxy.TestUpstream;
+import io.swarmtee.proxy.testing.LoopbackPorts;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -186,10 +186,7 @@ class ShieldFailureTest {
 
   @Test
   void unreachableAndFailingUpstreamsAre502() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    }
+    int closedPort = LoopbackPorts.reserve();
     SwarmteeServer refused =
         TestServers.start(vertx, TestServers.config("http://127.0.0.1:" + closedPort, tmp), ticker)
             .await(10, TimeUnit.SECONDS);

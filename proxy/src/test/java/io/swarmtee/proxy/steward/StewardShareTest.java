@@ -12,11 +12,11 @@ import io.swarmtee.proxy.cluster.ClusterStewardFindings;
 import io.swarmtee.proxy.config.HostPort;
 import io.swarmtee.proxy.steward.StewardFixture.Bee;
 import io.swarmtee.proxy.testing.InJvmCluster;
+import io.swarmtee.proxy.testing.LoopbackPorts;
 import io.swarmtee.proxy.testing.Polling;
 import io.swarmtee.tee.SwarmReference;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -62,12 +62,6 @@ class StewardShareTest {
     }
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   private static Set<String> share(Cluster c) throws Exception {
     return new HashSet<>(StewardShare.of(ALL, c).streams().await(10, TimeUnit.SECONDS));
   }
@@ -75,7 +69,9 @@ class StewardShareTest {
   @Test
   void eachArchiveHasOneStewardAndTheSurvivorTakesAll() throws Exception {
     List<HostPort> addresses =
-        List.of(new HostPort("127.0.0.1", freePort()), new HostPort("127.0.0.1", freePort()));
+        List.of(
+            new HostPort("127.0.0.1", LoopbackPorts.reserve()),
+            new HostPort("127.0.0.1", LoopbackPorts.reserve()));
     members.addAll(InJvmCluster.join(addresses, "steward-share-" + UUID.randomUUID()));
 
     Set<String> a = share(members.get(0));
@@ -102,7 +98,9 @@ class StewardShareTest {
   @Test
   void whatTheCheckingMemberFindsIsShownOnEveryMember() throws Exception {
     List<HostPort> addresses =
-        List.of(new HostPort("127.0.0.1", freePort()), new HostPort("127.0.0.1", freePort()));
+        List.of(
+            new HostPort("127.0.0.1", LoopbackPorts.reserve()),
+            new HostPort("127.0.0.1", LoopbackPorts.reserve()));
     members.addAll(InJvmCluster.join(addresses, "steward-findings-" + UUID.randomUUID()));
     Bee bee = Bee.start(members.get(0).vertx());
     SwarmReference seg = bee.upload("shared finding segment");

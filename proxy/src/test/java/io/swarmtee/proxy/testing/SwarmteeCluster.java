@@ -3,8 +3,6 @@ package io.swarmtee.proxy.testing;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -143,7 +141,7 @@ public final class SwarmteeCluster implements AutoCloseable {
         c.nodes.add(
             new Node(
                 i,
-                freePort(),
+                LoopbackPorts.reserve(),
                 dir.resolve("node-" + i).resolve("data"),
                 dir.resolve("node-" + i + ".log")));
       }
@@ -341,12 +339,6 @@ public final class SwarmteeCluster implements AutoCloseable {
         n.process.close();
         n.process = null;
       }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 }

@@ -17,12 +17,12 @@ import io.swarmtee.proxy.cluster.Cluster;
 import io.swarmtee.proxy.cluster.ClusterWebhookLedger;
 import io.swarmtee.proxy.config.HostPort;
 import io.swarmtee.proxy.testing.InJvmCluster;
+import io.swarmtee.proxy.testing.LoopbackPorts;
 import io.swarmtee.proxy.testing.Polling;
 import io.swarmtee.proxy.testing.WebhookReceiver;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,12 +59,6 @@ class ClusterLedgerTest {
     }
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   private Webhooks start(Cluster member, String dir, int port) throws Exception {
     Webhooks w =
         LedgerFixture.start(
@@ -85,7 +79,9 @@ class ClusterLedgerTest {
     int port = receiver.listen(vertx, 0).await(10, TimeUnit.SECONDS);
     List<Cluster> cluster =
         InJvmCluster.join(
-            List.of(new HostPort("127.0.0.1", freePort()), new HostPort("127.0.0.1", freePort())),
+            List.of(
+                new HostPort("127.0.0.1", LoopbackPorts.reserve()),
+                new HostPort("127.0.0.1", LoopbackPorts.reserve())),
             "ledger-test-" + UUID.randomUUID());
     members.addAll(cluster);
     Cluster a = cluster.get(0);
