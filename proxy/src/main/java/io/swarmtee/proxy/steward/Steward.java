@@ -73,6 +73,9 @@ public final class Steward {
   private final StewardSchedule schedule;
   private Source source;
   private SharedFindings shared = SharedFindings.NONE;
+  // The streams the last round checked: for these, this member's own book is the answer (the shared
+  // map's mirror follows it only once the map's events have come back).
+  private volatile Set<String> checked = Set.of();
 
   private final Counter retrievable;
   private final Counter repaired;
@@ -169,7 +172,8 @@ public final class Steward {
    * @return the references of {@code streamId}'s archive the last round could not repair
    */
   public Optional<JsonArray> unretrievable(String streamId) {
-    return book.unretrievable(streamId).or(() -> shared.get(streamId));
+    Optional<JsonArray> mine = book.unretrievable(streamId);
+    return checked.contains(streamId) ? mine : mine.or(() -> shared.get(streamId));
   }
 
   /**
@@ -232,6 +236,7 @@ public final class Steward {
    * references, or that there are none any more.
    */
   private Future<Void> publish(List<String> streams) {
+    checked = Set.copyOf(streams);
     return Future.all(
             streams.stream()
                 .map(id -> Map.entry(id, book.unretrievable(id)))
