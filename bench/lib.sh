@@ -97,6 +97,24 @@ bench_options() {
   BENCH_ARGS=(${rest[@]+"${rest[@]}"})
 }
 
+# bench_settle: waits (at most 30 s) until the machine's busy CPU over one second is below 15 % of all cores,
+# so that a case starts only once the previous one has stopped echoing: a server still answering the
+# requests wrk abandoned (Bee takes ~1 s per replay under load), a JIT compiler finishing its queue.
+# Prints a line when it gave up waiting. A --noisy run (not for publishing) does not wait.
+bench_settle() {
+  local i a b busy
+  ((NOISY)) && return 0
+  for i in $(seq 30); do
+    a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
+    sleep 1
+    b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
+    busy=$(awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); t = y[2] - x[2];
+      printf "%d", (t > 0 ? 100 * (y[1] - x[1]) / t : 0) }')
+    ((busy < 15)) && return 0
+  done
+  echo "  $BENCH_NAME: the machine stayed busy (${busy}% CPU) for 30 s before this case"
+}
+
 # bench_usage TEXT: prints "usage: SCRIPT TEXT" and exits 2 (an option the script does not know).
 bench_usage() {
   echo "usage: $0 $1" >&2

@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 bench_start origin-shield "$@"
-DURATION=10 REPEATS=3 THREADS=2 CONNECTIONS=32 WARMUP=2 OUT=bench/results BUILD=1
+DURATION=10 REPEATS=3 THREADS=2 CONNECTIONS=32 WARMUP=20 OUT=bench/results BUILD=1
 bench_options duration repeats threads connections warmup out no-build
 ((${#BENCH_ARGS[@]} == 0)) \
   || bench_usage "[--duration S] [--repeats R] [--threads T] [--connections C] [--warmup S] [--out DIR] [--no-build] [--noisy]"
@@ -118,6 +118,7 @@ for repeat in $(seq "$REPEATS"); do
     for s in "${order[@]}"; do
       url="http://127.0.0.1:${s#*:}${o#*:}"
       if [[ $repeat -eq 1 && $WARMUP -gt 0 ]]; then wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null; fi
+      bench_settle
       line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/wrk-report.lua "$url" | grep '^RESULT')
       ROWS+=("${o%%:*} ${s%%:*} ${line#RESULT }")
       echo "  repeat $repeat ${o%%:*} ${s%%:*} ${line#RESULT }" | awk '{ printf "  repeat %s %-13s %-20s %7.0f req/s  p99 %7.2f ms  errors %d\n", $2, $3, $4, $5 / ($7 / 1e6), $9 / 1e3, $10 }'

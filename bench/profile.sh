@@ -5,10 +5,12 @@
 # sampling. Prints the top frames by self time (CPU) and by allocated bytes (allocation), each with its
 # share of all samples, and keeps the full profiles (collapsed stacks, for flame graphs) under OUT.
 # Relative shares are meaningful on a busy machine; absolute rates are not.
-#   bash bench/profile.sh [--object segment|segment2|playlist] [--archive] [--duration S] [--connections C]
+#   bash bench/profile.sh [--object segment|segment2|playlist|replay] [--archive] [--duration S] [--connections C]
 #                         [--top N] [--jar FILE] [--out DIR] [--no-build] [--noisy]
 # --jar profiles another build of swarmtee (e.g. one of main, to compare before and after a change).
 # --archive profiles swarmtee with --archive (embedded store; the playlist gets a new segment every 2 s).
+# --object replay loads GET /bytes/<ref>?name=seg.ts of a 2 MiB segment put into the embedded store first
+# (as bench/replay.sh does), served from the replay cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -23,17 +25,22 @@ while [[ $# -gt 0 ]]; do
     --archive) ARCHIVE=1; shift ;;
     --top) TOP="$2"; shift 2 ;;
     --jar) JAR="$2"; BUILD=0; shift 2 ;;
-    *) bench_usage "[--object segment|segment2|playlist] [--archive] [--duration S] [--connections C] [--top N] [--jar FILE] [--out DIR] [--no-build] [--noisy]" ;;
+    *) bench_usage "[--object segment|segment2|playlist|replay] [--archive] [--duration S] [--connections C] [--top N] [--jar FILE] [--out DIR] [--no-build] [--noisy]" ;;
   esac
 done
 case "$OBJECT" in
   segment) OBJECT_PATH=/stream/bench/source/1.ts ;;
   segment2) OBJECT_PATH=/stream/bench/source/2.ts ;;
   playlist) OBJECT_PATH=/stream/bench/source.m3u8 ;;
-  *) echo "profile: --object segment|segment2|playlist, not $OBJECT" >&2; exit 2 ;;
+  replay) OBJECT_PATH= ;; # /bytes/<ref>, once the segment is in the store
+  *) echo "profile: --object segment|segment2|playlist|replay, not $OBJECT" >&2; exit 2 ;;
 esac
 require_tools wrk nginx python3 curl unzip
-bench_build proxy "$JAR"
+if [[ $OBJECT == replay ]]; then
+  bench_build proxy,bench "$JAR" bench/target/swarmtee-bench.jar
+else
+  bench_build proxy "$JAR"
+fi
 
 # async-profiler's native library, from its Maven Central jar (once).
 AP_DIR=bench/target/async-profiler-$AP_VERSION
@@ -62,6 +69,13 @@ write_playlist() {
 write_playlist 2
 printf '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-STREAM-INF:PROGRAM-ID=0,BANDWIDTH=4000000,RESOLUTION=1280x720\nbench/source.m3u8\n' \
   > "$ROOT/stream/bench.m3u8"
+
+if [[ $OBJECT == replay ]]; then
+  REF=$(./dev java -cp bench/target/swarmtee-bench.jar io.swarmtee.bench.StorePut "$WORK/data/store" \
+    "$ROOT/stream/bench/source/2.ts" | tail -n1)
+  [[ $REF =~ ^[0-9a-f]{64}$ ]] || { echo "profile: StorePut printed no reference: $REF" >&2; exit 1; }
+  OBJECT_PATH="/bytes/$REF?name=seg.ts"
+fi
 
 ORIGIN_PORT=$(free_port) ST_PORT=$(free_port)
 nginx_conf "$WORK/nginx" "

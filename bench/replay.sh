@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 bench_start replay "$@"
-DURATION=10 REPEATS=3 THREADS=2 CONNECTIONS=32 WARMUP=2 SIZE=$((2 * 1024 * 1024)) OUT=bench/results BUILD=1 BEE=1
+DURATION=10 REPEATS=3 THREADS=2 CONNECTIONS=32 WARMUP=20 SIZE=$((2 * 1024 * 1024)) OUT=bench/results BUILD=1 BEE=1
 bench_options duration repeats threads connections warmup out no-build
 set -- ${BENCH_ARGS[@]+"${BENCH_ARGS[@]}"}
 while [[ $# -gt 0 ]]; do
@@ -77,6 +77,7 @@ for repeat in $(seq "$REPEATS"); do
   for s in "${order[@]}"; do
     url=${s#*:}
     if [[ $repeat -eq 1 && $WARMUP -gt 0 ]]; then wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null; fi
+    bench_settle
     line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/wrk-report.lua "$url" | grep '^RESULT')
     ROWS+=("$repeat ${s%%:*} ${line#RESULT }")
     awk -v r="$repeat" -v s="${s%%:*}" '{ printf "  repeat %s %-18s %7.0f req/s  p99 %7.2f ms  errors %d\n", r, s, $2 / ($4 / 1e6), $6 / 1e3, $7 }' <<<"$line"

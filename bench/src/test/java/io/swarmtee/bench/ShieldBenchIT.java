@@ -161,15 +161,24 @@ class ShieldBenchIT {
             "--viewers",
             String.valueOf(viewers),
             "--rounds",
-            String.valueOf(rounds));
+            String.valueOf(rounds),
+            "--warm-rounds",
+            "1");
 
     JsonArray rows =
         new JsonObject(Files.readString(out.resolve("coalescing.json"))).getJsonArray("rows");
-    assertEquals(2 * rounds, rows.size(), output);
+    assertEquals(2 * (1 + rounds), rows.size(), output);
+    assertEquals(
+        2,
+        rows.stream().filter(r -> ((JsonObject) r).getBoolean("warmup")).count(),
+        "one warm-up round, both servers, marked as such: " + output);
     int swarmtee = 0;
     for (int i = 0; i < rows.size(); i++) {
       JsonObject row = rows.getJsonObject(i);
       assertEquals(viewers, row.getInteger("viewers"), row.encode());
+      assertTrue(
+          row.getJsonObject("direct_ttfb_ms").getDouble("p99") > 0,
+          "the same viewers were timed straight at the origin: " + row.encode());
       assertEquals(
           viewers,
           row.getInteger("complete"),
@@ -183,11 +192,11 @@ class ShieldBenchIT {
         assertTrue(row.getInteger("upstream_fetches") >= 1, row.encode());
       }
     }
-    assertEquals(rounds, swarmtee);
+    assertEquals(1 + rounds, swarmtee);
     List<String> lines = csv(out.resolve("coalescing.csv"));
     assertEquals(
-        "round,server,upstream_fetches,viewers,complete,ttfb_p50_ms,ttfb_p99_ms,ttfb_max_ms,ttlb_p50_ms,"
-            + "ttlb_p99_ms,ttlb_max_ms",
+        "round,warmup,server,upstream_fetches,viewers,complete,ttfb_p50_ms,ttfb_p99_ms,ttfb_max_ms,ttlb_p50_ms,"
+            + "ttlb_p99_ms,ttlb_max_ms,direct_ttfb_p50_ms,direct_ttfb_p99_ms",
         lines.get(0));
     assertEquals(1 + rows.size(), lines.size(), String.join("\n", lines));
   }
