@@ -60,34 +60,41 @@ final class StewardRepair {
    *     by Bee; never fails
    */
   Future<Boolean> repair(SwarmReference r) {
-    if (stampedUpload.isPresent()) {
-      Function<Buffer, Future<SwarmReference>> upload = stampedUpload.get();
-      return localCopy
-          .apply(r)
-          .recover(e -> Future.succeededFuture(Optional.empty()))
-          .compose(held -> held.map(Future::succeededFuture).orElseGet(() -> bee.downloadBytes(r)))
-          .compose(upload)
-          .map(up -> up.equals(r))
-          .recover(e -> Future.succeededFuture(false))
-          .compose(done -> done ? settled(r, 0) : Future.succeededFuture(false))
-          .recover(e -> Future.succeededFuture(false));
-    }
+    Future<Boolean> stored =
+        stampedUpload.map(upload -> storeStamped(r, upload)).orElseGet(() -> storeThroughBee(r));
+    return stored
+        .recover(e -> Future.succeededFuture(false))
+        .compose(done -> done ? settled(r, 0) : Future.succeededFuture(false))
+        .recover(e -> Future.succeededFuture(false));
+  }
+
+  /** The bytes of {@code r} from swarmtee's copy, or Bee's local store, through {@code upload}. */
+  private Future<Boolean> storeStamped(
+      SwarmReference r, Function<Buffer, Future<SwarmReference>> upload) {
+    return heldCopy(r)
+        .compose(held -> held.map(Future::succeededFuture).orElseGet(() -> bee.downloadBytes(r)))
+        .compose(upload)
+        .map(up -> up.equals(r));
+  }
+
+  /** Swarmtee's copy uploaded again, or else Bee asked to re-seed what it holds, on the batch. */
+  private Future<Boolean> storeThroughBee(SwarmReference r) {
     return batch
         .get()
         .compose(
             b ->
-                localCopy
-                    .apply(r)
-                    .recover(e -> Future.succeededFuture(Optional.empty()))
+                heldCopy(r)
                     .compose(
                         bytes ->
                             bytes.isPresent()
                                 ? bee.uploadBytes(bytes.get(), UploadOptions.DEFAULT.withBatchId(b))
                                     .map(up -> up.equals(r))
-                                : bee.reupload(r, b).map(v -> true))
-                    .recover(e -> Future.succeededFuture(false)))
-        .compose(done -> done ? settled(r, 0) : Future.succeededFuture(false))
-        .recover(e -> Future.succeededFuture(false));
+                                : bee.reupload(r, b).map(v -> true)));
+  }
+
+  /** Swarmtee's own copy of {@code r}, if it holds one; empty when it cannot be read. */
+  private Future<Optional<Buffer>> heldCopy(SwarmReference r) {
+    return localCopy.apply(r).recover(e -> Future.succeededFuture(Optional.empty()));
   }
 
   private Future<Boolean> settled(SwarmReference r, int attempt) {
