@@ -15,6 +15,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -35,8 +37,9 @@ import java.util.stream.IntStream;
  * </ul>
  *
  * <p>Pinned by {@code StamperVectorTest} against vectors printed by Bee's own code. Thread-safe;
- * {@link #stamp} blocks (one fsync) and signs a group's chunks on the common fork-join pool (every
- * core): call it off the event loop.
+ * {@link #stamp} blocks (one fsync) and signs a group's chunks on a fork-join pool of its own, one
+ * thread per core (not the JDK's common pool, which other libraries in the process use too): call
+ * it off the event loop. Groups are stamped one at a time, each on every core.
  */
 public final class Stamper {
 
@@ -45,6 +48,19 @@ public final class Stamper {
   private final BucketCounters counters;
   private final Clock clock;
   private final Consumer<PostageStamp> observer;
+
+  /** Signs the chunks of a group in parallel; daemon threads named swarmtee-stamp-signer-N. */
+  private static final ForkJoinPool SIGNERS =
+      new ForkJoinPool(
+          Runtime.getRuntime().availableProcessors(),
+          pool -> {
+            ForkJoinWorkerThread t =
+                ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            t.setName("swarmtee-stamp-signer-" + t.getPoolIndex());
+            return t;
+          },
+          null,
+          false);
 
   /** How many recently stamped chunks keep their stamp for a repeat. */
   static final int REMEMBERED = 1 << 16;
@@ -119,10 +135,16 @@ public final class Stamper {
       long now = nanos(clock.instant());
       // The slots are durable; signing is pure CPU and independent per chunk: use every core.
       PostageStamp[] signed = new PostageStamp[buckets.length];
-      IntStream.range(0, buckets.length)
-          .parallel()
-          .forEach(
-              i -> signed[i] = sign(owner, fresh.get(i), batch, buckets[i], positions[i], now));
+      SIGNERS
+          .submit(
+              () ->
+                  IntStream.range(0, buckets.length)
+                      .parallel()
+                      .forEach(
+                          i ->
+                              signed[i] =
+                                  sign(owner, fresh.get(i), batch, buckets[i], positions[i], now)))
+          .join();
       for (int i = 0; i < buckets.length; i++) {
         observer.accept(signed[i]);
         recent.put(fresh.get(i), signed[i]);
