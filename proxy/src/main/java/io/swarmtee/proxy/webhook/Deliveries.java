@@ -248,6 +248,8 @@ final class Deliveries {
           timers.clear();
           return Future.<Void>succeededFuture();
         })
+        // A write begun before (a retry's new state) ends before whoever stopped us goes on.
+        .compose(v -> outbox.close())
         .eventually(client::close);
   }
 

@@ -34,6 +34,7 @@ final class Outbox {
   private final Vertx vertx;
   private final Path dir;
   private Future<?> tail = Future.succeededFuture();
+  private boolean closed;
 
   private Outbox(Vertx vertx, Path dir) {
     this.vertx = vertx;
@@ -131,7 +132,21 @@ final class Outbox {
         });
   }
 
+  /**
+   * Refuses every later operation.
+   *
+   * @return completes once the operations asked for before are done, whatever their outcome: no
+   *     file of this outbox is written after it
+   */
+  synchronized Future<Void> close() {
+    closed = true;
+    return tail.transform(ar -> Future.<Void>succeededFuture());
+  }
+
   private synchronized <T> Future<T> serially(java.util.concurrent.Callable<T> op) {
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("webhook outbox " + dir + " is closed"));
+    }
     Future<T> next = tail.transform(ar -> vertx.executeBlocking(op, false));
     tail = next;
     return next;

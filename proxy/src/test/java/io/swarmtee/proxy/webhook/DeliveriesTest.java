@@ -181,6 +181,32 @@ class DeliveriesTest {
   }
 
   @Test
+  void closingWaitsForTheWritesBegunAndRefusesLaterOnes(Vertx vertx, @TempDir Path dir)
+      throws Exception {
+    // CI saw the data directory removed under a retry's write that close had not waited for.
+    Outbox box = Outbox.open(vertx, dir).await(10, TimeUnit.SECONDS);
+    List<io.vertx.core.Future<Void>> writes =
+        Stream.of("c1", "c2", "c3")
+            .map(DeliveriesTest::event)
+            .map(
+                e ->
+                    box.put(
+                        new Delivery(e.id(), "http://127.0.0.1:1/", e.body(), 0, Optional.empty())))
+            .toList();
+    box.close().await(10, TimeUnit.SECONDS);
+    assertTrue(writes.stream().allMatch(io.vertx.core.Future::succeeded), writes.toString());
+    assertEquals(3, files(dir));
+    try (Stream<Path> s = Files.list(dir)) {
+      assertEquals(List.of(), s.filter(p -> p.toString().endsWith(".tmp")).toList());
+    }
+    WebhookEvent late = event("c4");
+    io.vertx.core.Future<Void> after =
+        box.put(new Delivery(late.id(), "http://127.0.0.1:1/", late.body(), 0, Optional.empty()));
+    assertTrue(after.failed(), "a write after close is refused");
+    assertEquals(3, files(dir));
+  }
+
+  @Test
   void eventIdsAreStableForTheSameFactAndDistinctOtherwise() {
     assertEquals(event("x").id(), event("x").id());
     assertFalse(event("x").id().equals(event("y").id()));
