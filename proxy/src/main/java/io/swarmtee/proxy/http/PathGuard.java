@@ -21,6 +21,19 @@ public final class PathGuard {
   /** Longest accepted path (raw, before decoding). */
   public static final int MAX_PATH = 1024;
 
+  /** ASCII characters a request line carries as they are: unreserved, sub-delims, ':', '@', '/'. */
+  private static final boolean[] KEPT = new boolean[128];
+
+  static {
+    for (int c = 0; c < 128; c++) {
+      KEPT[c] =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0;
+    }
+  }
+
   private PathGuard() {}
 
   /**
@@ -61,18 +74,23 @@ public final class PathGuard {
       }
     }
     String path = decode(rawPath);
-    if (path.equals("/")) {
-      return path;
-    }
-    String[] segments = path.substring(1).split("/", -1);
-    for (int i = 0; i < segments.length; i++) {
-      String s = segments[i];
-      if (s.equals(".") || s.equals("..")) {
-        throw ProxyFailure.badRequest("dot segment in the path");
+    // One pass over the segments, none allocated: a segment ends at '/' or at the end; only the
+    // last may be empty (a trailing slash).
+    int start = 1;
+    for (int i = 1; i <= path.length(); i++) {
+      if (i < path.length() && path.charAt(i) != '/') {
+        continue;
       }
-      if (s.isEmpty() && i < segments.length - 1) {
+      int length = i - start;
+      if (length == 0 && i < path.length()) {
         throw ProxyFailure.badRequest("empty segment (//) in the path");
       }
+      if (length > 0
+          && path.charAt(start) == '.'
+          && (length == 1 || (length == 2 && path.charAt(start + 1) == '.'))) {
+        throw ProxyFailure.badRequest("dot segment in the path");
+      }
+      start = i + 1;
     }
     return path;
   }
@@ -81,13 +99,18 @@ public final class PathGuard {
    * @return {@code path} percent-encoded for a request line (unreserved and sub-delims kept)
    */
   public static String encode(String path) {
+    int plain = 0;
+    while (plain < path.length() && path.charAt(plain) < 128 && KEPT[path.charAt(plain)]) {
+      plain++;
+    }
+    if (plain == path.length()) {
+      // The usual case: nothing to escape, nothing to allocate.
+      return path;
+    }
     StringBuilder out = new StringBuilder(path.length());
     for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0) {
+      if (c < 128 && KEPT[c]) {
         out.append((char) c);
       } else {
         out.append('%')
