@@ -10,11 +10,12 @@ import io.vertx.ext.web.Router;
  * listens, and {@link #stop} on shutdown (SIGTERM), after the server stopped accepting requests.
  *
  * <p>Routes are mounted on the root router, beside swarmtee's own ({@code /health}, {@code /ready},
- * {@code /metrics}, {@code /bytes/*}) and the origin shield (the playback prefix), which must not
- * be shadowed. Rules applied before any module sees a request: the path has passed {@link
- * io.swarmtee.proxy.http.PathGuard} (no dot segments, encoded slashes or control characters); every
- * {@code /api/*} request whose method is not GET, HEAD or OPTIONS already carried the admin token;
- * failures ({@link ProxyFailure} or any exception, via {@code ctx.fail}) are answered in one place.
+ * {@code /metrics}, {@code /bytes/*}); the playback prefix is the origin shield's, matched before
+ * any of them, so a module's routes under it go to {@link #mountViewers}. Rules applied before any
+ * module sees a request: the path has passed {@link io.swarmtee.proxy.http.PathGuard} (no dot
+ * segments, encoded slashes or control characters); every {@code /api/*} request whose method is
+ * not GET, HEAD or OPTIONS already carried the admin token; failures ({@link ProxyFailure} or any
+ * exception, via {@code ctx.fail}) are answered in one place.
  */
 public interface ProxyModule {
 
@@ -25,6 +26,17 @@ public interface ProxyModule {
    *     route("/x*").subRouter(...)}
    */
   void mount(Router router);
+
+  /**
+   * Adds routes under the playback prefix that see a viewer's request before the origin shield
+   * answers it; each calls {@code ctx.next()}. Called once, before any route is mounted: viewers'
+   * requests, the bulk of all, are matched first (the prefix is refused by {@code Config} if it
+   * would shadow another route).
+   *
+   * @param router the root router
+   * @param playbackPrefix the prefix, e.g. {@code /stream/}
+   */
+  default void mountViewers(Router router, String playbackPrefix) {}
 
   /**
    * @return completes when the module runs (e.g. resumed persisted work); a failure aborts start-up

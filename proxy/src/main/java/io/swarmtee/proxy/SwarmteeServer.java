@@ -304,6 +304,10 @@ public final class SwarmteeServer {
 
   private Router router() {
     Router router = Router.router(vertx);
+    // Viewers first: most requests are theirs, and Config keeps the prefix clear of every other
+    // route, so nothing below is shadowed and no other route is tried on a viewer's request.
+    modules.forEach(module -> module.mountViewers(router, config.playbackPrefix()));
+    router.route(config.playbackPrefix() + "*").handler(shield.viewerHandler());
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
     router.get("/ready").handler(this::ready);
     router
@@ -336,7 +340,6 @@ public final class SwarmteeServer {
                 .<io.vertx.core.Handler<RoutingContext>>map(BytesHandler::create)
                 .orElse(ctx -> ctx.fail(new ProxyFailure(503, "no content store configured"))));
     modules.forEach(module -> module.mount(router));
-    router.route(config.playbackPrefix() + "*").handler(shield.viewerHandler());
     router.route().failureHandler(ErrorResponses::handle);
     router.errorHandler(404, ErrorResponses::handle);
     router.errorHandler(405, ErrorResponses::handle);

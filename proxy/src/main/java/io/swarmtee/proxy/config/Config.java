@@ -63,6 +63,13 @@ public record Config(
   }
 
   /**
+   * Path prefixes swarmtee serves itself; the playback prefix may not start with one (its route is
+   * matched before theirs).
+   */
+  static final List<String> SERVED_HERE =
+      List.of("/api/", "/archive/", "/bytes/", "/ui/", "/health/", "/ready/", "/metrics/");
+
+  /**
    * The archiver's settings.
    *
    * @param enabled archive at all ({@code --archive}, default off)
@@ -222,6 +229,17 @@ public record Config(
       throw s.fail(
           PLAYBACK_PREFIX,
           "expected a path like /stream/ (starts and ends with /), got '" + prefix + "'");
+    }
+    for (String taken : SERVED_HERE) {
+      if (prefix.startsWith(taken)) {
+        throw s.fail(
+            PLAYBACK_PREFIX,
+            "'"
+                + prefix
+                + "' would hide swarmtee's own "
+                + taken
+                + " (pick another, e.g. /stream/)");
+      }
     }
     Optional<String> token = s.text(ADMIN_TOKEN).filter(t -> !t.isEmpty());
     if (token.isPresent() && token.get().length() < 16) {

@@ -97,8 +97,11 @@ public final class WebModule implements ProxyModule {
     router.route("/ui/:name").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(assets::ui);
     router.get("/api/info").handler(this::info);
     router.get("/api/streams").handler(this::streams);
-    // Watches viewers' answers, then lets the origin shield (mounted after the modules) serve them.
-    String prefix = config.playbackPrefix();
+  }
+
+  @Override
+  public void mountViewers(Router router, String prefix) {
+    // Watches viewers' answers, then lets the origin shield (mounted next) serve them.
     router
         .route(prefix + "*")
         .handler(

@@ -141,7 +141,8 @@ class ConfigTest {
             List.of("--idle-timeout", "soon"), "expected a duration",
             List.of("--batch", "123"), "64 hex digits",
             List.of("--archive-streams", "/(/"), "bad regular expression",
-            List.of("--listen"), "needs a value");
+            List.of("--listen"), "needs a value",
+            List.of("--playback-prefix", "/api/v1/"), "would hide swarmtee's own /api/");
     for (var e : cases.entrySet()) {
       ConfigException ex =
           assertThrows(
