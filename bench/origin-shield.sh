@@ -9,8 +9,8 @@
 # each swarmtee fetched each segment from the origin exactly once, and that the archiving one archived every
 # segment the playlist listed, and writes OUT/origin-shield.json and OUT/origin-shield.csv (OUT defaults to bench/results).
 # Cases run interleaved REPEATS times (each repeat: every object on every server); the table shows, per
-# object and server, the repeat with the median requests/s, so one burst of load from other builds on
-# the shared machine does not decide a row.
+# object and server, the median of each figure over the repeats (req/s, p50 and p99 each on its own), so
+# one burst of noise does not decide a row, and every repeat beside it.
 #   bash bench/origin-shield.sh [--duration SECONDS] [--repeats R] [--threads T] [--connections C]
 #                               [--warmup SECONDS] [--out DIR] [--no-build] [--noisy]
 # --no-build uses proxy/target/swarmtee.jar as it is (the CI test runs after Maven packaged it).
@@ -107,7 +107,7 @@ PIDS+=($LIVE)
 
 LOAD=$LOAD_BEFORE
 echo "origin-shield: load average $(cut -d' ' -f1-3 /proc/loadavg) with the servers up. wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s per case,"
-echo "  each case warmed with a ${WARMUP} s wrk run first; $REPEATS interleaved repeats, median req/s shown."
+echo "  each case warmed with a ${WARMUP} s wrk run first; $REPEATS interleaved repeats, medians shown."
 ROWS=()
 for repeat in $(seq "$REPEATS"); do
   for o in "${OBJECTS[@]}"; do
@@ -158,7 +158,11 @@ for line in sys.stdin:
                      non_2xx=int(status)))
 rows = []
 for key, reps in runs.items():
-    median = dict(sorted(reps, key=lambda r: r["rps"])[len(reps) // 2])
+    # Each figure is the median of its own column over the repeats: a tail is not the tail of the
+    # repeat that happened to have the median throughput.
+    median = dict(reps[0])
+    for field in ("requests", "rps", "mb_per_s", "p50_ms", "p99_ms"):
+        median[field] = sorted(r[field] for r in reps)[len(reps) // 2]
     median["rps_all_repeats"] = [round(r["rps"]) for r in reps]
     median["p99_ms_all_repeats"] = [r["p99_ms"] for r in reps]
     # Errors of every repeat, not only of the median one: a case passes only if none had any.
@@ -168,7 +172,7 @@ for key, reps in runs.items():
     rows.append(median)
 base = {r["object"]: r for r in rows if r["server"] == "nginx-proxy-cache"}
 print()
-print("| object | server | req/s (median) | req/s of each repeat | MB/s | p50 ms | p99 ms | p99 ms of each repeat | errors | req/s vs nginx proxy_cache | p99 vs nginx proxy_cache |")
+print("| object | server | req/s (median) | req/s of each repeat | MB/s | p50 ms | p99 ms (median) | p99 ms of each repeat | errors | req/s vs nginx proxy_cache | p99 vs nginx proxy_cache |")
 print("|---|---|---:|---|---:|---:|---:|---|---:|---:|---:|")
 for r in rows:
     b = base[r["object"]]
