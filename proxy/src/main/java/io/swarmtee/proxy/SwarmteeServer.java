@@ -11,6 +11,7 @@ import io.swarmtee.proxy.http.AdminGuard;
 import io.swarmtee.proxy.http.Cors;
 import io.swarmtee.proxy.http.ErrorResponses;
 import io.swarmtee.proxy.http.PathGuard;
+import io.swarmtee.proxy.http.SendFiles;
 import io.swarmtee.proxy.metrics.ProxyMetrics;
 import io.swarmtee.proxy.shield.CoalescingShield;
 import io.swarmtee.proxy.shield.ObjectKind;
@@ -112,8 +113,13 @@ public final class SwarmteeServer {
     this.cluster = cluster;
     this.metrics = new ProxyMetrics(parts.registry());
     this.shield =
-        CoalescingShield.create(
-            vertx, ShieldSettings.from(config), metrics, parts.ticker(), parts.clock());
+        new CoalescingShield(
+            vertx,
+            ShieldSettings.from(config),
+            metrics,
+            parts.ticker(),
+            parts.clock(),
+            SendFiles.in(vertx, config.store().data().resolve("sendfile").resolve("shield")));
     this.admin = AdminGuard.create(config.adminToken());
     this.probe =
         vertx.createHttpClient(
@@ -244,10 +250,16 @@ public final class SwarmteeServer {
     return closed
         .eventually(() -> Future.join(modules.stream().map(ProxyModule::stop).toList()))
         .eventually(
-            () -> {
-              shield.close();
-              return probe.close();
-            })
+            () ->
+                shield
+                    .close()
+                    .eventually(
+                        () ->
+                            parts
+                                .content()
+                                .map(ContentSource::close)
+                                .orElse(Future.succeededFuture()))
+                    .eventually(probe::close))
         .mapEmpty();
   }
 

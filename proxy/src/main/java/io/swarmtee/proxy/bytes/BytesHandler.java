@@ -91,7 +91,9 @@ public final class BytesHandler implements Handler<RoutingContext> {
                 return;
               }
               if (content.body().get() instanceof BufferReadStream cached) {
-                response.end(cached.buffer());
+                if (!cached.file().send(response)) {
+                  response.end(cached.buffer());
+                }
                 return;
               }
               // A store failing mid-body must break the response, not end it: a short 200 looks
