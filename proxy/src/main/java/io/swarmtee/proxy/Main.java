@@ -22,7 +22,6 @@ import io.swarmtee.proxy.config.ConfigException;
 import io.swarmtee.proxy.config.ConfigParser;
 import io.swarmtee.proxy.config.Option;
 import io.swarmtee.proxy.config.Options;
-import io.swarmtee.proxy.http.SendFiles;
 import io.swarmtee.proxy.logging.LogSettings;
 import io.swarmtee.proxy.logging.Logging;
 import io.swarmtee.proxy.metrics.EventLoopLag;
@@ -309,14 +308,8 @@ public final class Main {
     // once before they are cached; the embedded store (and a peer's) re-hashes every chunk as it
     // reads.
     long replayBudget = config.cache().replayBytes();
-    // Whole-body replays go out with sendfile(2) from a file copy of each cached object.
-    SendFiles replayFiles =
-        SendFiles.in(vertx, config.store().data().resolve("sendfile").resolve("replay"));
     Optional<ContentSource> content =
-        bee.map(
-                b ->
-                    ContentSource.cached(
-                        ContentSource.bee(b), vertx, true, replayBudget, replayFiles))
+        bee.map(b -> ContentSource.cached(ContentSource.bee(b), vertx, true, replayBudget))
             .or(
                 () ->
                     embedded.map(
@@ -326,8 +319,7 @@ public final class Main {
                                     vertx, ContentSource.embedded(store), cluster.peers()),
                                 vertx,
                                 false,
-                                replayBudget,
-                                replayFiles)));
+                                replayBudget)));
     Optional<UploadPipeline> uploads =
         bee.map(
             b ->

@@ -11,7 +11,6 @@ import io.swarmtee.proxy.http.AdminGuard;
 import io.swarmtee.proxy.http.Cors;
 import io.swarmtee.proxy.http.ErrorResponses;
 import io.swarmtee.proxy.http.PathGuard;
-import io.swarmtee.proxy.http.SendFiles;
 import io.swarmtee.proxy.metrics.ProxyMetrics;
 import io.swarmtee.proxy.shield.CoalescingShield;
 import io.swarmtee.proxy.shield.ObjectKind;
@@ -113,13 +112,8 @@ public final class SwarmteeServer {
     this.cluster = cluster;
     this.metrics = new ProxyMetrics(parts.registry());
     this.shield =
-        new CoalescingShield(
-            vertx,
-            ShieldSettings.from(config),
-            metrics,
-            parts.ticker(),
-            parts.clock(),
-            SendFiles.in(vertx, config.store().data().resolve("sendfile").resolve("shield")));
+        CoalescingShield.create(
+            vertx, ShieldSettings.from(config), metrics, parts.ticker(), parts.clock());
     this.admin = AdminGuard.create(config.adminToken());
     this.probe =
         vertx.createHttpClient(
@@ -250,16 +244,10 @@ public final class SwarmteeServer {
     return closed
         .eventually(() -> Future.join(modules.stream().map(ProxyModule::stop).toList()))
         .eventually(
-            () ->
-                shield
-                    .close()
-                    .eventually(
-                        () ->
-                            parts
-                                .content()
-                                .map(ContentSource::close)
-                                .orElse(Future.succeededFuture()))
-                    .eventually(probe::close))
+            () -> {
+              shield.close();
+              return probe.close();
+            })
         .mapEmpty();
   }
 

@@ -1,6 +1,5 @@
 package io.swarmtee.proxy.bytes;
 
-import io.swarmtee.proxy.http.SendFiles.SendFile;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
@@ -14,29 +13,13 @@ import java.util.Objects;
 final class BufferReadStream implements ReadStream<Buffer> {
 
   private final Buffer buffer;
-  private final SendFile file;
   private Handler<Buffer> handler;
   private Handler<Void> endHandler;
   private long demand;
   private boolean done;
 
   BufferReadStream(Buffer buffer) {
-    this(buffer, SendFile.NONE);
-  }
-
-  /**
-   * @param file {@code buffer} as a file, or {@link SendFile#NONE}
-   */
-  BufferReadStream(Buffer buffer, SendFile file) {
     this.buffer = Objects.requireNonNull(buffer, "buffer");
-    this.file = Objects.requireNonNull(file, "file");
-  }
-
-  /**
-   * @return the whole body as a file to send with sendfile(2), {@link SendFile#NONE} if none
-   */
-  SendFile file() {
-    return file;
   }
 
   /**

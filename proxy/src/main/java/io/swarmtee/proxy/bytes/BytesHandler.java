@@ -91,9 +91,7 @@ public final class BytesHandler implements Handler<RoutingContext> {
                 return;
               }
               if (content.body().get() instanceof BufferReadStream cached) {
-                if (!cached.file().send(response)) {
-                  response.end(cached.buffer());
-                }
+                response.end(cached.buffer());
                 return;
               }
               // A store failing mid-body must break the response, not end it: a short 200 looks

@@ -2,12 +2,9 @@ package io.swarmtee.proxy.bytes;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.swarmtee.proxy.ProxyFailure;
 import io.swarmtee.proxy.http.DirectBuffers;
 import io.swarmtee.proxy.http.RangeRequest;
-import io.swarmtee.proxy.http.SendFiles;
-import io.swarmtee.proxy.http.SendFiles.SendFile;
 import io.swarmtee.tee.SwarmHasher;
 import io.swarmtee.tee.SwarmReference;
 import io.vertx.core.Future;
@@ -36,28 +33,17 @@ final class CachingContentSource implements ContentSource {
   private final Vertx vertx;
   private final boolean verify;
   private final long maxObjectBytes;
-  private final SendFiles files;
-  private final Cache<SwarmReference, Held> cache;
-  private final ConcurrentMap<SwarmReference, Future<Optional<Held>>> reads =
+  private final Cache<SwarmReference, Buffer> cache;
+  private final ConcurrentMap<SwarmReference, Future<Optional<Buffer>>> reads =
       new ConcurrentHashMap<>();
-
-  /** An object in memory, and as a file for whole-body GETs. */
-  private record Held(Buffer body, SendFile file) {}
 
   /**
    * @param verify whether to hash what {@code source} read against the reference (false for a
    *     source that verifies as it reads)
    * @param maxBytes memory budget of the cached bodies
-   * @param files where cached bodies are also kept as files, sent with sendfile(2)
    */
   CachingContentSource(
-      ContentSource source,
-      Vertx vertx,
-      boolean verify,
-      long maxBytes,
-      long maxObjectBytes,
-      SendFiles files) {
-    this.files = Objects.requireNonNull(files, "files");
+      ContentSource source, Vertx vertx, boolean verify, long maxBytes, long maxObjectBytes) {
     this.source = Objects.requireNonNull(source, "source");
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.verify = verify;
@@ -66,19 +52,13 @@ final class CachingContentSource implements ContentSource {
         Caffeine.newBuilder()
             .executor(Runnable::run)
             .maximumWeight(maxBytes)
-            .weigher((SwarmReference ref, Held h) -> h.body().length() + 256)
-            .removalListener(
-                (SwarmReference ref, Held h, RemovalCause cause) -> {
-                  if (h != null) {
-                    h.file().delete(vertx);
-                  }
-                })
+            .weigher((SwarmReference ref, Buffer b) -> b.length() + 256)
             .build();
   }
 
   @Override
   public Future<Content> open(SwarmReference ref, Optional<String> range, boolean headOnly) {
-    Held hit = cache.getIfPresent(ref);
+    Buffer hit = cache.getIfPresent(ref);
     if (hit != null) {
       return Future.succeededFuture(answer(hit, range, headOnly));
     }
@@ -98,18 +78,13 @@ final class CachingContentSource implements ContentSource {
     return source.ready();
   }
 
-  @Override
-  public Future<Void> close() {
-    return files.close().eventually(source::close);
-  }
-
   /**
    * @return the one read of {@code ref} in progress, or a new one: the whole object, or empty when
    *     it is too large to cache
    */
-  private Future<Optional<Held>> read(SwarmReference ref) {
-    Promise<Optional<Held>> mine = Promise.promise();
-    Future<Optional<Held>> running = reads.putIfAbsent(ref, mine.future());
+  private Future<Optional<Buffer>> read(SwarmReference ref) {
+    Promise<Optional<Buffer>> mine = Promise.promise();
+    Future<Optional<Buffer>> running = reads.putIfAbsent(ref, mine.future());
     if (running != null) {
       return running;
     }
@@ -126,21 +101,20 @@ final class CachingContentSource implements ContentSource {
     return mine.future();
   }
 
-  private Future<Optional<Held>> load(SwarmReference ref) {
+  private Future<Optional<Buffer>> load(SwarmReference ref) {
     return source
         .open(ref, Optional.empty(), true)
         .compose(
             head -> {
               long size = head.length().orElse(Long.MAX_VALUE);
               if (size > maxObjectBytes) {
-                return Future.succeededFuture(Optional.<Held>empty());
+                return Future.succeededFuture(Optional.<Buffer>empty());
               }
               return source
                   .open(ref, Optional.empty(), false)
                   .compose(content -> collect(content, size))
                   .compose(bytes -> verified(ref, bytes))
-                  .map(bytes -> DirectBuffers.copyOf(bytes))
-                  .map(body -> Optional.of(new Held(body, files.offer(body))));
+                  .map(bytes -> Optional.of(DirectBuffers.copyOf(bytes)));
             });
   }
 
@@ -189,28 +163,24 @@ final class CachingContentSource implements ContentSource {
                         new ProxyFailure(502, "content store sent bytes that do not hash to it")));
   }
 
-  private static Content answer(Held held, Optional<String> range, boolean headOnly) {
-    Buffer whole = held.body();
+  private static Content answer(Buffer whole, Optional<String> range, boolean headOnly) {
     return switch (RangeRequest.parse(range.orElse(null), whole.length())) {
       case RangeRequest.Unsatisfiable u ->
           new Content(416, OptionalLong.empty(), Optional.of(u.contentRange()), Optional.empty());
       case RangeRequest.Whole w ->
           new Content(
-              200,
-              OptionalLong.of(whole.length()),
-              Optional.empty(),
-              body(whole, held.file(), headOnly));
+              200, OptionalLong.of(whole.length()), Optional.empty(), body(whole, headOnly));
       case RangeRequest.Partial p ->
           new Content(
               206,
               OptionalLong.of(p.size()),
               Optional.of(p.contentRange()),
-              body(whole.slice((int) p.start(), (int) p.end() + 1), SendFile.NONE, headOnly));
+              body(whole.slice((int) p.start(), (int) p.end() + 1), headOnly));
     };
   }
 
-  private static Optional<ReadStream<Buffer>> body(Buffer bytes, SendFile file, boolean headOnly) {
-    return headOnly ? Optional.empty() : Optional.of(new BufferReadStream(bytes, file));
+  private static Optional<ReadStream<Buffer>> body(Buffer bytes, boolean headOnly) {
+    return headOnly ? Optional.empty() : Optional.of(new BufferReadStream(bytes));
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.swarmtee.proxy.bytes;
 
-import io.swarmtee.proxy.http.SendFiles;
 import io.swarmtee.tee.SwarmReference;
 import io.swarmtee.tee.bee.BeeClient;
 import io.vertx.core.Future;
@@ -27,13 +26,6 @@ public interface ContentSource {
    * @return succeeds when the store can serve; fails with a one-line reason otherwise (for /ready)
    */
   Future<Void> ready();
-
-  /**
-   * @return completes once what this source keeps beside the store (files) is gone
-   */
-  default Future<Void> close() {
-    return Future.succeededFuture();
-  }
 
   /**
    * @return a source streaming from a Bee node's {@code /bytes}
@@ -71,16 +63,6 @@ public interface ContentSource {
    *     and concurrent first reads of one reference joined into one
    */
   static ContentSource cached(ContentSource source, Vertx vertx, boolean verify, long maxBytes) {
-    return cached(source, vertx, verify, maxBytes, SendFiles.NONE);
-  }
-
-  /**
-   * @param files where cached objects are also kept as files, sent with sendfile(2)
-   * @return {@link #cached(ContentSource, Vertx, boolean, long)}, whole-body GETs sent from {@code
-   *     files}
-   */
-  static ContentSource cached(
-      ContentSource source, Vertx vertx, boolean verify, long maxBytes, SendFiles files) {
-    return new CachingContentSource(source, vertx, verify, maxBytes, MAX_CACHED_OBJECT, files);
+    return new CachingContentSource(source, vertx, verify, maxBytes, MAX_CACHED_OBJECT);
   }
 }

@@ -8,8 +8,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Gauge;
 import io.swarmtee.proxy.ProxyFailure;
 import io.swarmtee.proxy.http.PathGuard;
-import io.swarmtee.proxy.http.SendFiles;
-import io.swarmtee.proxy.http.SendFiles.SendFile;
 import io.swarmtee.proxy.http.UpstreamAllowList;
 import io.swarmtee.proxy.metrics.ProxyMetrics;
 import io.swarmtee.proxy.metrics.ProxyMetrics.CacheResult;
@@ -81,23 +79,10 @@ public final class CoalescingShield implements OriginShield {
   private final UpstreamClient upstream;
   private final Set<Subscription> streams = ConcurrentHashMap.newKeySet();
   private final RestartMarks restarts = new RestartMarks();
-  private final SendFiles files;
 
-  /**
-   * @param ticker time source of cache freshness (tests pass a fake one)
-   * @param clock time source of {@link UpstreamObject#fetchedAt()}
-   * @param files where cached segments are also kept as files, sent with sendfile(2) ({@link
-   *     SendFiles#NONE}: from memory only)
-   */
-  public CoalescingShield(
-      Vertx vertx,
-      ShieldSettings settings,
-      ProxyMetrics metrics,
-      Ticker ticker,
-      Clock clock,
-      SendFiles files) {
+  private CoalescingShield(
+      Vertx vertx, ShieldSettings settings, ProxyMetrics metrics, Ticker ticker, Clock clock) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
-    this.files = Objects.requireNonNull(files, "files");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -110,12 +95,7 @@ public final class CoalescingShield implements OriginShield {
             .ticker(ticker)
             .executor(Runnable::run)
             .removalListener(
-                (String key, CachedObject o, RemovalCause cause) -> {
-                  restarts.released(key);
-                  if (o != null) {
-                    o.wire().file().delete(vertx);
-                  }
-                })
+                (String key, CachedObject o, RemovalCause cause) -> restarts.released(key))
             .maximumWeight(settings.cache().shieldBytes())
             .weigher(
                 (String key, CachedObject o) ->
@@ -163,6 +143,15 @@ public final class CoalescingShield implements OriginShield {
     Gauge.builder("swarmtee.cache.inflight", inFlight, Map::size)
         .description("Upstream fetches in flight that viewers and the archiver join")
         .register(metrics.registry());
+  }
+
+  /**
+   * @param ticker time source of cache freshness (tests pass a fake one)
+   * @param clock time source of {@link UpstreamObject#fetchedAt()}
+   */
+  public static CoalescingShield create(
+      Vertx vertx, ShieldSettings settings, ProxyMetrics metrics, Ticker ticker, Clock clock) {
+    return new CoalescingShield(vertx, settings, metrics, ticker, clock);
   }
 
   /**
@@ -219,14 +208,9 @@ public final class CoalescingShield implements OriginShield {
     }
   }
 
-  /**
-   * Stops the upstream client (fetches in flight fail) and removes the segments' files.
-   *
-   * @return completes once no file of the shield is left
-   */
-  public Future<Void> close() {
+  /** Stops the upstream client; fetches in flight fail. */
+  public void close() {
     upstream.close();
-    return files.close();
   }
 
   /**
@@ -369,13 +353,7 @@ public final class CoalescingShield implements OriginShield {
         new CachedObject(
             object,
             entry.etag(),
-            Wire.of(
-                body,
-                entry.etag(),
-                head.status() == 200 && kind == ObjectKind.PLAYLIST,
-                head.status() == 200 && kind.segment() && stale > 0
-                    ? files.offer(body)
-                    : SendFile.NONE),
+            Wire.of(body, entry.etag(), head.status() == 200 && kind == ObjectKind.PLAYLIST),
             now,
             now + fresh,
             now + stale);

@@ -178,7 +178,7 @@ final class ShieldHandler implements Handler<RoutingContext> {
         response.putHeader(HttpHeaders.CONTENT_LENGTH, wire.length());
         if (request.method() == HttpMethod.HEAD) {
           response.end();
-        } else if (!wire.file().send(response)) {
+        } else {
           response.end(body);
         }
       }

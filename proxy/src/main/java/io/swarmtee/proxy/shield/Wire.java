@@ -2,7 +2,6 @@ package io.swarmtee.proxy.shield;
 
 import io.netty.util.AsciiString;
 import io.swarmtee.proxy.http.DirectBuffers;
-import io.swarmtee.proxy.http.SendFiles.SendFile;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import java.io.ByteArrayOutputStream;
@@ -21,11 +20,8 @@ import java.util.zip.GZIPOutputStream;
  * @param etag the strong ETag of these bytes
  * @param length {@code Content-Length} of {@code body}
  * @param gzip the gzip'd variant (playlists), with {@code Content-Encoding: gzip}
- * @param file {@code body} as a file, sent with sendfile(2) when whole ({@link SendFile#NONE}:
- *     none)
  */
-record Wire(
-    Buffer body, CharSequence etag, CharSequence length, Optional<Wire> gzip, SendFile file) {
+record Wire(Buffer body, CharSequence etag, CharSequence length, Optional<Wire> gzip) {
 
   /** {@code Content-Encoding: gzip}, encoded once. */
   static final AsciiString GZIP = AsciiString.cached("gzip");
@@ -35,27 +31,19 @@ record Wire(
     Objects.requireNonNull(etag, "etag");
     Objects.requireNonNull(length, "length");
     Objects.requireNonNull(gzip, "gzip");
-    Objects.requireNonNull(file, "file");
   }
 
   /**
    * @param gzip whether to prepare the gzip'd variant too
-   * @param file {@code body}'s file, or {@link SendFile#NONE}
    */
-  static Wire of(Buffer body, String etag, boolean gzip, SendFile file) {
+  static Wire of(Buffer body, String etag, boolean gzip) {
     return new Wire(
         body,
         HttpHeaders.createOptimized(etag),
         HttpHeaders.createOptimized(String.valueOf(body.length())),
         gzip
-            ? Optional.of(
-                of(
-                    gzip(body),
-                    etag.substring(0, etag.length() - 1) + "-gz\"",
-                    false,
-                    SendFile.NONE))
-            : Optional.empty(),
-        file);
+            ? Optional.of(of(gzip(body), etag.substring(0, etag.length() - 1) + "-gz\"", false))
+            : Optional.empty());
   }
 
   /**

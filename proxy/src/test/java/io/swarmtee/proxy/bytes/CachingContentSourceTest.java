@@ -2,16 +2,11 @@ package io.swarmtee.proxy.bytes;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swarmtee.proxy.ProxyFailure;
-import io.swarmtee.proxy.http.SendFiles;
-import io.swarmtee.proxy.http.SendFiles.SendFile;
-import io.swarmtee.proxy.testing.Polling;
 import io.swarmtee.tee.SwarmHasher;
 import io.swarmtee.tee.SwarmReference;
 import io.vertx.core.Future;
@@ -20,9 +15,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.junit5.VertxExtension;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Replays through the cache: one read per object however many viewers, verified once. */
 @ExtendWith(VertxExtension.class)
@@ -143,26 +134,6 @@ class CachingContentSourceTest {
   }
 
   @Test
-  void wholeReplaysGetTheCachedObjectsFileRangesDoNot(Vertx vertx, @TempDir Path tmp)
-      throws Exception {
-    CountingSource store = new CountingSource(segment);
-    store.release();
-    SendFiles files = SendFiles.in(vertx, tmp);
-    ContentSource cached = ContentSource.cached(store, vertx, true, 64L * 1024 * 1024, files);
-    cached.open(ref, Optional.empty(), false).await(10, TimeUnit.SECONDS);
-    Content whole = cached.open(ref, Optional.empty(), false).await(10, TimeUnit.SECONDS);
-    SendFile file = ((BufferReadStream) whole.body().orElseThrow()).file();
-    Polling.until(
-        Duration.ofSeconds(10), Duration.ofMillis(5), file::written, () -> "file never written");
-    assertArrayEquals(segment.getBytes(), Files.readAllBytes(file.path()));
-    Content part = cached.open(ref, Optional.of("bytes=0-9"), false).await(10, TimeUnit.SECONDS);
-    assertSame(SendFile.NONE, ((BufferReadStream) part.body().orElseThrow()).file());
-    cached.close().await(10, TimeUnit.SECONDS);
-    assertFalse(Files.exists(file.path()), "closing removes the files");
-    assertEquals(1, store.reads.get());
-  }
-
-  @Test
   void bytesThatDoNotHashToTheReferenceAreRefusedAndNotCached(Vertx vertx) throws Exception {
     Buffer damaged = segment.copy();
     damaged.setByte(12345, (byte) (damaged.getByte(12345) ^ 1));
@@ -190,8 +161,7 @@ class CachingContentSourceTest {
     CountingSource store = new CountingSource(segment);
     store.release();
     ContentSource cached =
-        new CachingContentSource(
-            store, vertx, true, 64L * 1024 * 1024, segment.length() - 1, SendFiles.NONE);
+        new CachingContentSource(store, vertx, true, 64L * 1024 * 1024, segment.length() - 1);
 
     for (int i = 1; i <= 3; i++) {
       Content c = cached.open(ref, Optional.empty(), false).await(10, TimeUnit.SECONDS);
